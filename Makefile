@@ -1,0 +1,151 @@
+# kage — the one entry point.
+#
+#   make [BOARD=qemu-virt|qemu-sifive-u|visionfive2|hifive-unmatched] [MODE=micro|mono]
+#   make run     boot in QEMU          make test    every test, one closing line
+#   make unit    host unit tests only  make clean   remove build/
+#
+# Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio.
+
+BOARD ?= qemu-virt
+MODE ?= micro
+BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
+QEMU_BOARDS := qemu-virt qemu-sifive-u
+MODES := micro mono
+
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error BOARD=$(BOARD) is not one of: $(BOARDS))
+endif
+ifeq ($(filter $(MODE),$(MODES)),)
+$(error MODE=$(MODE) is not one of: $(MODES))
+endif
+
+include board/$(BOARD)/board.mk
+
+CROSS ?= riscv64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+HOSTCC ?= gcc
+PYTHON ?= /usr/bin/python3
+VERSION := $(shell cat VERSION)$(shell git describe --always --dirty --exclude '*' 2>/dev/null | sed 's/^/-g/')
+
+B := build/$(BOARD)/$(MODE)
+H := build/host
+
+.DEFAULT_GOAL := all
+.PHONY: all kernel run test unit deps clean FORCE
+
+# ---------------------------------------------------------------------------
+# Kernel: freestanding, linked in the upper half, position-independent code
+# model so that the same code runs at its physical address before paging.
+
+KARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-common -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns -fno-strict-aliasing -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP \
+	-DKAGE_VERSION='"$(VERSION)"' -DKAGE_MODE_NAME='"$(MODE)"' \
+	-DKAGE_MODE_$(shell echo $(MODE) | tr a-z A-Z)=1
+KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexecstack \
+	-z max-page-size=4096
+
+KERNEL_SRCS := $(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(wildcard lib/*.c)
+KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
+
+all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio
+kernel: $(B)/Image
+
+$(B)/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The version string changes with every commit; rebuild what prints it.
+$(B)/obj/kernel/main.o: $(B)/version.stamp
+$(B)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+
+$(B)/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+
+# A flat binary: the Linux RISC-V image header sits at offset 0.
+$(B)/Image: $(B)/kage.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---------------------------------------------------------------------------
+# User programs: Linux riscv64, static glibc, into the initramfs.
+
+UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
+USER_PROGS := $(notdir $(wildcard user/*/main.c))
+USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c))
+ROOTFS := $(B)/rootfs
+
+$(B)/user/%: user/%/main.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs
+	tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+
+# ---------------------------------------------------------------------------
+# Running.
+
+run: deps all
+	tools/run-qemu $(BOARD) $(B)
+
+# ---------------------------------------------------------------------------
+# Host unit tests: lib/ and the kernel's pure logic, compiled for the host
+# twice, plainly and under AddressSanitizer + UndefinedBehaviorSanitizer.
+
+# tests/unit/unit.mk names, for each test_X.c, the sources it tests.
+include tests/unit/unit.mk
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DKAGE_HOST=1 \
+	-include tests/unit/host.h -fno-omit-frame-pointer -fno-strict-aliasing -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_LIBS := -lcmocka -lfdt
+UNIT_DTS := $(wildcard tests/data/dtb/*.dts)
+UNIT_DTBS := $(patsubst tests/data/dtb/%.dts,$(H)/dtb/%.dtb,$(UNIT_DTS))
+
+unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS)
+
+$(H)/plain/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(H)/san/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+.SECONDEXPANSION:
+unit_objs = $(addprefix $(H)/$(1)/obj/,$(test_$(2):.c=.o))
+$(H)/plain/test_%: $(H)/plain/obj/tests/unit/test_%.o $$(call unit_objs,plain,$$*)
+	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+
+$(H)/san/test_%: $(H)/san/obj/tests/unit/test_%.o $$(call unit_objs,san,$$*)
+	$(HOSTCC) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(H)/dtb/%.dtb: tests/data/dtb/%.dts
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
+
+# ---------------------------------------------------------------------------
+# Tests: everything, both layers, every QEMU board in both modes.
+
+test: deps
+	$(MAKE) unit
+	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all &&)) true
+	$(PYTHON) tools/run-tests
+
+deps:
+	@tools/install-deps
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,4 @@
+# SiFive HiFive Unmatched (FU740): U-Boot loads the Image at 0x80200000.
+BOARD_KIND := hardware
+BOARD_LOAD_ADDR := 0x80200000
+BOARD_DTB := sifive/hifive-unmatched-a00.dtb

@@ -1,0 +1,4 @@
+# StarFive VisionFive 2 (JH7110): vendor U-Boot in QSPI loads the Image at 0x40200000.
+BOARD_KIND := hardware
+BOARD_LOAD_ADDR := 0x40200000
+BOARD_DTB := starfive/jh7110-starfive-visionfive-2-v1.3b.dtb

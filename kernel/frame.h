@@ -1,0 +1,57 @@
+/*
+ * Physical page frames: 4 KiB pages of RAM with a reference count.
+ *
+ * Owner: the frame allocator owns every RAM frame the boot memory map did
+ * not reserve. A frame's reference count counts the mappings and kernel
+ * objects that hold it: 0 means free (on a zone's free list), and the
+ * count going back to 0 is the only way a frame becomes free again.
+ * Frames reserved at boot (kernel image, firmware, device tree, initrd,
+ * these descriptors) hold one reference forever.
+ * Invariant: free + used == total at every moment, and `free` is exactly
+ * the length of the free lists.
+ * Locking: one hart runs the kernel with interrupts off around these calls;
+ * a lock goes here when SMP arrives.
+ */
+#ifndef KAGE_KERNEL_FRAME_H
+#define KAGE_KERNEL_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FRAME_SIZE 4096ul
+#define FRAME_MAX_ZONES 8
+
+/* One per frame, kept outside the frame so that free frames need no mapping. */
+struct frame {
+	uint32_t ref;
+	uint32_t next;		/* free-list link: index in the zone, FRAME_NIL at the end */
+};
+
+struct frame_stats {
+	uint64_t total;
+	uint64_t free;
+	uint64_t used;
+};
+
+/* Bytes of descriptors a zone of `size` bytes needs. */
+uint64_t frame_desc_bytes(uint64_t size);
+/*
+ * Adds a page-aligned RAM range whose descriptors live at `desc`
+ * (frame_desc_bytes(size) bytes). Every frame starts used with one
+ * reference; frame_unref() on a free span at boot hands it out.
+ * Returns 0, -ENOSPC (too many zones) or -EINVAL (unaligned, overlapping).
+ */
+int frame_add_zone(uint64_t base, uint64_t size, struct frame *desc);
+/* Takes a free frame with one reference: 0 and *pa, or -ENOMEM. */
+int frame_alloc(uint64_t *pa);
+void frame_ref(uint64_t pa);
+/* Drops a reference and returns how many remain; at 0 the frame is free. */
+uint32_t frame_unref(uint64_t pa);
+uint32_t frame_refcount(uint64_t pa);
+/* True if pa lies in a managed zone. */
+bool frame_is_ram(uint64_t pa);
+void frame_get_stats(struct frame_stats *s);
+/* Forgets every zone (host tests start each case from nothing). */
+void frame_reset(void);
+
+#endif

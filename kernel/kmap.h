@@ -1,0 +1,23 @@
+/*
+ * The kernel's address space: the image (text R+X, rodata R, data R+W),
+ * the direct map of RAM and device windows. Built once at boot in place of
+ * the early tables. Every root-level entry of the kernel half is created
+ * here and never changes afterwards, so user spaces can share the kernel
+ * half by copying those entries once.
+ */
+#ifndef KAGE_KERNEL_KMAP_H
+#define KAGE_KERNEL_KMAP_H
+
+#include <stdint.h>
+#include "kernel/riscv.h"
+#include "lib/platform.h"
+
+/* Builds the kernel tables (not yet active); panics if memory runs out. */
+void kmap_build(const struct platform *p, uint64_t load_pa);
+/* Maps a device's registers into the device window: its address, or NULL. */
+void *kmap_device(uint64_t pa, uint64_t size);
+/* Switches the hart to the kernel tables. */
+void kmap_activate(void);
+pte_t *kmap_root(void);
+
+#endif

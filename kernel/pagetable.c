@@ -1,0 +1,126 @@
+#include "kernel/pagetable.h"
+#include "kernel/frame.h"
+#include "kernel/memlayout.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define PT_LEVELS 3
+
+static unsigned pt_index(uint64_t va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
+}
+
+static uint64_t pt_level_size(int level)
+{
+	return 1ul << (PAGE_SHIFT + 9 * level);
+}
+
+static pte_t *pt_table(pte_t pte)
+{
+	return phys_to_virt(PTE_TO_PA(pte));
+}
+
+int pt_alloc_table(uint64_t *pa)
+{
+	int err = frame_alloc(pa);
+
+	if (err < 0)
+		return err;
+	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	return 0;
+}
+
+/* The table at `level` for va, creating intermediate tables on the way. */
+static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table)
+{
+	pte_t *t = root;
+	int l;
+
+	for (l = PT_LEVELS - 1; l > level; l--) {
+		pte_t *e = &t[pt_index(va, l)];
+
+		if (!(*e & PTE_V)) {
+			uint64_t pa;
+			int err = pt_alloc_table(&pa);
+
+			if (err < 0)
+				return err;
+			*e = PTE_FROM_PA(pa) | PTE_V;
+		} else if (PTE_LEAF(*e)) {
+			return -EEXIST;
+		}
+		t = pt_table(*e);
+	}
+	*table = t;
+	return 0;
+}
+
+static int pt_leaf_level(uint64_t va, uint64_t pa, uint64_t left, bool large)
+{
+	int level;
+
+	for (level = large ? PT_LEVELS - 1 : 0; level > 0; level--) {
+		uint64_t sz = pt_level_size(level);
+
+		if (((va | pa) & (sz - 1)) == 0 && left >= sz)
+			break;
+	}
+	return level;
+}
+
+int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large)
+{
+	if ((va | pa | size) & (PAGE_SIZE - 1) || !(perm & (PTE_R | PTE_X)))
+		return -EINVAL;
+	while (size) {
+		int level = pt_leaf_level(va, pa, size, large);
+		pte_t *t, *e;
+		int err = pt_descend(root, va, level, &t);
+
+		if (err < 0)
+			return err;
+		e = &t[pt_index(va, level)];
+		if (*e & PTE_V)
+			return -EEXIST;
+		*e = PTE_FROM_PA(pa) | perm | PTE_V | PTE_A | PTE_D;
+		va += pt_level_size(level);
+		pa += pt_level_size(level);
+		size -= pt_level_size(level);
+	}
+	return 0;
+}
+
+pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
+{
+	pte_t *t = root;
+	int l;
+
+	for (l = PT_LEVELS - 1; l >= 0; l--) {
+		pte_t *e = &t[pt_index(va, l)];
+
+		if (!(*e & PTE_V))
+			return 0;
+		if (PTE_LEAF(*e)) {
+			if (page_size)
+				*page_size = pt_level_size(l);
+			return e;
+		}
+		t = pt_table(*e);
+	}
+	return 0;
+}
+
+int pt_ensure_l1(pte_t *root, unsigned index)
+{
+	uint64_t pa;
+	int err;
+
+	if (root[index] & PTE_V)
+		return 0;
+	err = pt_alloc_table(&pa);
+	if (err < 0)
+		return err;
+	root[index] = PTE_FROM_PA(pa) | PTE_V;
+	return 0;
+}

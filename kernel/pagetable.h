@@ -1,0 +1,27 @@
+/*
+ * Sv39 page-table walking and editing, shared by the kernel's own map and
+ * (next) by user address spaces. Page-table pages are frames from the
+ * frame allocator, reached through the direct map; a table page is owned
+ * by the table above it.
+ */
+#ifndef KAGE_KERNEL_PAGETABLE_H
+#define KAGE_KERNEL_PAGETABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/riscv.h"
+
+/* Allocates a zeroed page-table page: 0 and *pa, or -ENOMEM. */
+int pt_alloc_table(uint64_t *pa);
+/*
+ * Maps [va, va + size) to [pa, pa + size) with PTE permission bits `perm`.
+ * With `large`, uses 2 MiB and 1 GiB leaves where alignment allows.
+ * Fails with -EEXIST if a page is already mapped, -ENOMEM, -EINVAL.
+ */
+int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large);
+/* The leaf entry mapping va and its page size, or NULL. */
+pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size);
+/* Ensures the level-1 table under root entry `index` exists (shared kernel tables). */
+int pt_ensure_l1(pte_t *root, unsigned index);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Calls into the Supervisor Binary Interface (OpenSBI or board firmware):
+ * the timer, system reset and, before a UART is known, the firmware's
+ * console. Architecture-specific: the only file that issues ecall to M-mode.
+ */
+#ifndef KAGE_KERNEL_SBI_H
+#define KAGE_KERNEL_SBI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void sbi_init(void);
+/* Implementation id and version as reported by the firmware. */
+void sbi_version(uint32_t *spec, uint64_t *impl_id, uint64_t *impl_version);
+void sbi_set_timer(uint64_t when);
+/* Firmware console (legacy extension); a no-op where it is missing. */
+void sbi_console_putc(char c);
+#define SBI_RESET_SHUTDOWN 0
+#define SBI_RESET_COLD 1
+/*
+ * Asks the firmware to power off or reset the machine; `failure` is passed
+ * as the reset reason. Returns only if the firmware cannot do it.
+ */
+void sbi_system_reset(uint32_t type, bool failure);
+
+#endif

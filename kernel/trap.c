@@ -1,0 +1,88 @@
+/*
+ * Trap dispatch. Interrupts go to their handlers; an exception taken in the
+ * kernel is a kernel bug (user input never reaches a kernel fault: user
+ * pointers are checked before use), so it panics with the full frame.
+ */
+#include "kernel/trap.h"
+#include "kernel/panic.h"
+#include "kernel/riscv.h"
+#include "kernel/timer.h"
+
+void trap_vector(void);
+void trap_kernel(struct trapframe *tf);
+
+_Static_assert(sizeof(struct trapframe) == 35 * 8, "trapvec.S assumes 35 slots");
+
+void trap_init(void)
+{
+	csr_clear(sscratch);
+	csr_write(stvec, (uint64_t)trap_vector);
+}
+
+void trap_kernel(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+
+	if (cause & SCAUSE_INTERRUPT) {
+		switch (cause & ~SCAUSE_INTERRUPT) {
+		case IRQ_S_TIMER:
+			timer_tick();
+			return;
+		default:
+			break;
+		}
+	}
+	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
+}
+
+const char *trap_cause_name(uint64_t scause)
+{
+	static const char *const exceptions[] = {
+		[EXC_INST_MISALIGNED] = "instruction address misaligned",
+		[EXC_INST_ACCESS] = "instruction access fault",
+		[EXC_ILLEGAL_INST] = "illegal instruction",
+		[EXC_BREAKPOINT] = "breakpoint",
+		[EXC_LOAD_MISALIGNED] = "load address misaligned",
+		[EXC_LOAD_ACCESS] = "load access fault",
+		[EXC_STORE_MISALIGNED] = "store address misaligned",
+		[EXC_STORE_ACCESS] = "store access fault",
+		[EXC_ECALL_U] = "ecall from U-mode",
+		[EXC_ECALL_S] = "ecall from S-mode",
+		[EXC_INST_PAGE_FAULT] = "instruction page fault",
+		[EXC_LOAD_PAGE_FAULT] = "load page fault",
+		[EXC_STORE_PAGE_FAULT] = "store page fault",
+	};
+	uint64_t code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT) {
+		if (code == IRQ_S_SOFT)
+			return "software interrupt";
+		if (code == IRQ_S_TIMER)
+			return "timer interrupt";
+		if (code == IRQ_S_EXT)
+			return "external interrupt";
+		return "unknown interrupt";
+	}
+	if (code < sizeof(exceptions) / sizeof(exceptions[0]) && exceptions[code])
+		return exceptions[code];
+	return "unknown exception";
+}
+
+uint64_t trap_reg(const struct trapframe *tf, int i)
+{
+	const uint64_t *regs = &tf->ra;
+
+	return i >= 1 && i <= TRAPFRAME_GPRS ? regs[i - 1] : 0;
+}
+
+const char *trap_reg_name(int i)
+{
+	static const char *const names[] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+		"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+		"s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+		"t3", "t4", "t5", "t6",
+	};
+
+	return i >= 0 && i <= TRAPFRAME_GPRS ? names[i] : "?";
+}

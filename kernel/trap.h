@@ -1,0 +1,32 @@
+/*
+ * Trap entry and exit. A trap saves every general register, sepc, sstatus,
+ * scause and stval in a struct trapframe on the kernel stack; C code reads
+ * and may change the frame, and the exit path restores all of it.
+ */
+#ifndef KAGE_KERNEL_TRAP_H
+#define KAGE_KERNEL_TRAP_H
+
+#include <stdint.h>
+
+/* x1..x31 in order, then the CSRs. trap.S depends on this layout. */
+struct trapframe {
+	uint64_t ra, sp, gp, tp;
+	uint64_t t0, t1, t2;
+	uint64_t s0, s1;
+	uint64_t a0, a1, a2, a3, a4, a5, a6, a7;
+	uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+	uint64_t t3, t4, t5, t6;
+	uint64_t sepc, sstatus, scause, stval;
+};
+
+#define TRAPFRAME_GPRS 31
+
+void trap_init(void);
+/* Stores the caller's registers in *tf (sepc = return address); for panic(). */
+void trap_capture(struct trapframe *tf);
+const char *trap_cause_name(uint64_t scause);
+/* Register `i` (1..31) of a frame, by architectural number, and its ABI name. */
+uint64_t trap_reg(const struct trapframe *tf, int i);
+const char *trap_reg_name(int i);
+
+#endif

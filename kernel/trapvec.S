@@ -1,0 +1,84 @@
+/*
+ * Trap vector (stvec, direct mode). sscratch is 0 while the kernel runs;
+ * a trap taken from the kernel builds its frame on the current stack.
+ * The user-mode path (sscratch holding the task's kernel stack) joins here
+ * when tasks exist.
+ */
+#include "kernel/riscv.h"
+
+#define TF_SIZE 288			/* sizeof(struct trapframe) rounded to 16 */
+#define TF_SEPC (31 * 8)
+#define TF_SSTATUS (32 * 8)
+#define TF_SCAUSE (33 * 8)
+#define TF_STVAL (34 * 8)
+
+/* Saves x1..x31 (except sp, which the caller handles) into the frame at sp. */
+.macro save_gprs
+	sd	x1, 0*8(sp)
+	sd	x3, 2*8(sp)
+	sd	x4, 3*8(sp)
+	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, (\n-1)*8(sp)
+	.endr
+.endm
+
+.macro restore_gprs
+	ld	x1, 0*8(sp)
+	ld	x3, 2*8(sp)
+	ld	x4, 3*8(sp)
+	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, (\n-1)*8(sp)
+	.endr
+.endm
+
+	.text
+	.balign 4
+	.globl trap_vector
+trap_vector:
+	addi	sp, sp, -TF_SIZE
+	save_gprs
+	addi	t0, sp, TF_SIZE
+	sd	t0, 1*8(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+
+	/* A frame record on top, so backtraces walk through the trap. */
+	mv	a0, sp
+	ld	t0, TF_SEPC(sp)
+	addi	sp, sp, -16
+	sd	t0, 8(sp)
+	sd	s0, 0(sp)
+	addi	s0, sp, 16
+	call	trap_kernel
+	addi	sp, sp, 16
+
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	restore_gprs
+	ld	sp, 1*8(sp)
+	sret
+
+/* void trap_capture(struct trapframe *tf) */
+	.globl trap_capture
+trap_capture:
+	sd	x1, 0*8(a0)
+	sd	x2, 1*8(a0)
+	sd	x3, 2*8(a0)
+	sd	x4, 3*8(a0)
+	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, (\n-1)*8(a0)
+	.endr
+	sd	ra, TF_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(a0)
+	sd	zero, TF_SCAUSE(a0)
+	sd	zero, TF_STVAL(a0)
+	ret

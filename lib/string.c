@@ -1,0 +1,152 @@
+/*
+ * Freestanding memory and string routines. Word-at-a-time copies when both
+ * pointers share alignment; the kernel copies whole pages with memcpy, so
+ * that case matters, the rest is kept simple.
+ */
+#include <stdint.h>
+#include "lib/string.h"
+
+#define WORD sizeof(uintptr_t)
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if ((((uintptr_t)d ^ (uintptr_t)s) & (WORD - 1)) == 0) {
+		while (n && ((uintptr_t)d & (WORD - 1))) {
+			*d++ = *s++;
+			n--;
+		}
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(uintptr_t *)(void *)d = *(const uintptr_t *)(const void *)s;
+	}
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	uintptr_t word = (unsigned char)c;
+
+	word |= word << 8;
+	word |= word << 16;
+	word |= (word << 16) << 16;
+	while (n && ((uintptr_t)d & (WORD - 1))) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	for (; n >= WORD; n -= WORD, d += WORD)
+		*(uintptr_t *)(void *)d = word;
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}

@@ -1,0 +1,98 @@
+"""Boots kage in QEMU under pexpect and talks to its console.
+
+Every boot goes through tools/run-qemu, the same script `make run` uses,
+so the tests exercise the command line users get. Every wait is bounded:
+a kernel that hangs fails its test instead of hanging the run.
+"""
+import os
+import re
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+QEMU_BOARDS = ["qemu-virt", "qemu-sifive-u"]
+MODES = ["micro", "mono"]
+BOOT_TIMEOUT = 60
+COMMAND_TIMEOUT = 60
+PROMPT = "kage> "
+
+REPORT_VERSION = re.compile(r"kage: (\S+) mode=(\w+) board=([^\r\n]*)\r?\n")
+REPORT_MACHINE = re.compile(
+    r"kage: hart (\d+), (\d+) MiB RAM at (0x[0-9a-f]+), timebase (\d+) Hz, uart (\S+)@(0x[0-9a-f]+)\r?\n")
+REPORT_FRAMES = re.compile(r"kage: frames free=(\d+) used=(\d+)\r?\n")
+
+
+def build_dir(board, mode):
+    return os.path.join(ROOT, "build", board, mode)
+
+
+class Kage:
+    """One QEMU running kage; use as a context manager so QEMU always dies."""
+
+    def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=()):
+        env = dict(os.environ)
+        if mem:
+            env["QEMU_MEM"] = mem
+        if smp:
+            env["QEMU_SMP"] = str(smp)
+        if append:
+            env["KAGE_APPEND"] = append
+        self.board, self.mode = board, mode
+        self.log = []
+        self.child = pexpect.spawn(
+            os.path.join(ROOT, "tools/run-qemu"), [board, build_dir(board, mode), *qemu_args],
+            cwd=ROOT, env=env, encoding="utf-8", codec_errors="replace", timeout=BOOT_TIMEOUT)
+        self.child.logfile_read = self
+
+    # pexpect's logfile interface: keep what the console printed, for failure messages.
+    def write(self, data):
+        self.log.append(data)
+
+    def flush(self):
+        pass
+
+    def output(self):
+        return "".join(self.log)
+
+    def expect(self, pattern, timeout=BOOT_TIMEOUT):
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            raise AssertionError(
+                f"{type(e).__name__} waiting for {pattern!r}; console so far:\n{self.output()}") from None
+        return self.child.match
+
+    def boot_report(self):
+        v = self.expect(REPORT_VERSION)
+        m = self.expect(REPORT_MACHINE)
+        f = self.expect(REPORT_FRAMES)
+        return {
+            "version": v.group(1), "mode": v.group(2), "model": v.group(3).strip(),
+            "hart": int(m.group(1)), "mib": int(m.group(2)), "ram_base": int(m.group(3), 16),
+            "timebase": int(m.group(4)), "uart": m.group(5), "uart_addr": int(m.group(6), 16),
+            "free": int(f.group(1)), "used": int(f.group(2)),
+        }
+
+    def wait_prompt(self):
+        self.expect(PROMPT)
+
+    def command(self, line, timeout=COMMAND_TIMEOUT):
+        """Runs a monitor command and returns what it printed (without echo and prompt)."""
+        self.child.sendline(line)
+        self.expect(re.escape(line) + r"\r?\n", timeout)
+        self.expect(PROMPT, timeout)
+        return self.child.before
+
+    def wait_exit(self, timeout=BOOT_TIMEOUT):
+        """Waits for QEMU to end and returns its exit status."""
+        self.expect(pexpect.EOF, timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.child.close()
