@@ -41,7 +41,7 @@ H := build/host
 
 KARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
-	-fno-common -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
+	-fno-common -fno-stack-protector -fno-pie -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-strict-aliasing -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP \
 	-DKAGE_VERSION='"$(VERSION)"' -DKAGE_MODE_NAME='"$(MODE)"' \
@@ -81,7 +81,6 @@ $(B)/Image: $(B)/kage.elf
 # User programs: Linux riscv64, static glibc, into the initramfs.
 
 UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
-USER_PROGS := $(notdir $(wildcard user/*/main.c))
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c))
 ROOTFS := $(B)/rootfs
 
@@ -89,14 +88,20 @@ $(B)/user/%: user/%/main.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs
-	tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+# EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
+# build: its content cannot be tracked, and the archive is cheap to make.
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(if $(EXTRA_ROOTFS),FORCE)
+	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+
+$(B)/rootfs.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(EXTRA_ROOTFS)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS)' > $@
 
 # ---------------------------------------------------------------------------
 # Running.
 
 run: deps all
-	tools/run-qemu $(BOARD) $(B)
+	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' tools/run-qemu $(BOARD) $(B)
 
 # ---------------------------------------------------------------------------
 # Host unit tests: lib/ and the kernel's pure logic, compiled for the host

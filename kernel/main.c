@@ -46,6 +46,7 @@ static void kmain_read_dtb(void)
 		kmain_fail("device tree", "bad magic (a1 does not point at a DTB)");
 	if (size > KERNEL_DIRECT_SIZE - boot.dtb_pa || fdt_init(&boot.fdt, blob, size) < 0)
 		kmain_fail("device tree", "corrupt header or block offsets");
+	power_init(&boot.fdt);
 	if (platform_parse(&boot.platform, &boot.fdt, (uint32_t)boot.hart) < 0)
 		kmain_fail("device tree", boot.platform.error ? boot.platform.error : "unreadable");
 }
@@ -77,7 +78,7 @@ static void kmain_paging(void)
 	void *uart_va = NULL;
 
 	kmap_build(&boot.platform, boot.load_pa);
-	power_init(&boot.fdt);
+	power_map();
 	if (pu->kind != UART_NONE) {
 		uart_va = kmap_device(pu->base, pu->size ? pu->size : PAGE_SIZE);
 		if (!uart_va)

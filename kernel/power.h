@@ -13,8 +13,10 @@
 #include <stdbool.h>
 #include "lib/fdt.h"
 
-/* Looks for a test finisher and maps it; call once the kernel map is built. */
+/* Looks for a test finisher, reachable through the early map until power_map(). */
 void power_init(const struct fdt *fdt);
+/* Moves the finisher into the kernel map being built (before kmap_activate). */
+void power_map(void);
 __attribute__((noreturn)) void power_off(bool failure);
 
 #endif
