@@ -20,9 +20,7 @@ void console_rebase(volatile uint8_t *base)
 void console_putc(char c)
 {
 	if (!console_ready) {
-		if (c == '\n')
-			sbi_console_putc('\r');
-		sbi_console_putc(c);
+		sbi_console_putc(c);	/* the firmware adds its own CR */
 		return;
 	}
 	/* Terminals want CR LF; kernel strings say "\n". */

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from kage import Kage
+from kage import FAILURE_STATUS, Kage
 
 BOARD_MACHINES = {"qemu-virt": ("virt", "256M", 1), "qemu-sifive-u": ("sifive_u", "512M", 2)}
 
@@ -37,20 +37,20 @@ def without_memory(dts):
     return edited
 
 
-def without_timebase(dts):
-    edited = re.sub(r"\n\t\ttimebase-frequency = <[^>]*>;", "", dts)
+def without_mmu(dts):
+    # kage needs an Sv39 hart. OpenSBI boots without mmu-type but marks such a hart
+    # disabled in the tree it passes on. (A missing timebase would stop OpenSBI first.)
+    edited = re.sub(r"\n\t+mmu-type = \"[^\"]*\";", "", dts)
     assert edited != dts
     return edited
 
 
-@pytest.mark.parametrize("edit,reason", [(without_memory, "memory"), (without_timebase, "timebase")],
-                         ids=["no-memory", "no-timebase"])
+@pytest.mark.parametrize("edit,reason", [(without_memory, "no memory node"), (without_mmu, "the boot hart")],
+                         ids=["no-memory", "no-mmu"])
 def test_unusable_device_tree_is_named_and_boot_stops(tmp_path, board, mode, edit, reason):
     dtb = compile_dts(tmp_path, edit(machine_dts(tmp_path, board)))
     with Kage(board, mode, qemu_args=["-dtb", str(dtb)]) as k:
-        m = k.expect(r"kage: device tree: ([^\r\n]*)\r?\n")
+        m = k.expect(r"kage: device tree: ([^\r\n]*)\r*\n")
         assert reason in m.group(1), m.group(1)
         k.expect("kage: cannot continue, powering off")
-        status = k.wait_exit()
-        if board == "qemu-virt":
-            assert status == 1, "the test finisher reports the failure to QEMU"
+        assert k.wait_exit() == FAILURE_STATUS[board]
