@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAGIC 0xd00dfeedu
+#define FDT_MAGIC 0xd00dfeed	/* spelled as libfdt does, so both headers can meet */
 #define FDT_HEADER_SIZE 40u	/* bytes of the version-17 header */
 
 struct fdt {

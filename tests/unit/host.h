@@ -23,4 +23,14 @@
 #define strrchr kage_strrchr
 #define strlcpy kage_strlcpy
 
+/*
+ * The same for the three lib/fdt.h names that libfdt also exports: tests
+ * cross-check kage's reader against libfdt, so both must link together.
+ * Files that include <libfdt.h> include tests/unit/support/libfdt.h instead,
+ * which undoes these renames for that file.
+ */
+#define fdt_next_node kage_fdt_next_node
+#define fdt_address_cells kage_fdt_address_cells
+#define fdt_size_cells kage_fdt_size_cells
+
 #endif
