@@ -112,8 +112,8 @@ static void kmain_initrd(void)
 		files++;
 	if (r < 0)
 		kprintf("kage: initramfs: malformed cpio archive after %u entries\n", files);
-	kprintf("kage: initramfs %lu bytes at %p, %u entries\n", (unsigned long)boot.initrd_size,
-		(void *)p->initrd_start, files);
+	kprintf("kage: initramfs %lu bytes at 0x%lx, %u entries\n", (unsigned long)boot.initrd_size,
+		p->initrd_start, files);
 }
 
 void boot_report(void)

@@ -13,7 +13,8 @@
 
 void panic(const char *fmt, ...)
 {
-	char msg[256];
+	/* Static: cmocka prints the message after longjmp-ing out of this frame. */
+	static char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
