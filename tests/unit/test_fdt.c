@@ -14,6 +14,7 @@
 #include "lib/fdt.h"
 #include "tests/unit/support/dtb.h"
 #include "tests/unit/support/dtedit.h"
+#include "tests/unit/support/mutate.h"
 
 #define MAX_NODES 512
 #define MAX_PROPS 64
@@ -265,13 +266,8 @@ static void test_random_damage_never_reads_outside(void **state)
 
 		for (round = 0; round < 4000; round++) {
 			struct fdt fdt;
-			int flips = 1 + round % 8;
 
-			memcpy(blob, orig, size);
-			while (flips--) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				blob[x % size] = (uint8_t)(x >> 32);
-			}
+			mutate_copy(blob, orig, size, &x, 1 + round % 8, NULL, 0);
 			if (fdt_init(&fdt, blob, size) == 0)
 				exercise(&fdt);
 		}

@@ -14,6 +14,7 @@
 #include "lib/platform.h"
 #include "tests/unit/support/dtb.h"
 #include "tests/unit/support/dtedit.h"
+#include "tests/unit/support/mutate.h"
 
 #define MIB (1024ull * 1024)
 #define GIB (1024 * MIB)
@@ -317,13 +318,8 @@ static void test_corrupted_trees_never_crash(void **state)
 		for (round = 0; round < 3000; round++) {
 			struct platform p;
 			struct fdt fdt;
-			int flips = 1 + round % 4;
 
-			memcpy(blob, orig, size);
-			while (flips--) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				blob[x % size] ^= (uint8_t)(1u << (x >> 40) % 8);
-			}
+			mutate_copy(blob, orig, size, &x, 1 + round % 4, NULL, 0);
 			if (fdt_init(&fdt, blob, size) == 0 && platform_parse(&p, &fdt, 1) < 0)
 				assert_non_null(p.error);
 		}

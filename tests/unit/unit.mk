@@ -1,9 +1,9 @@
 # For each host unit test tests/unit/test_X.c: the sources it links.
 test_string := lib/string.c
 test_fmt := lib/fmt.c lib/string.c
-test_cpio := lib/cpio.c lib/string.c lib/errno.c
+test_cpio := lib/cpio.c lib/string.c lib/errno.c tests/unit/support/mutate.c
 test_uart := lib/uart.c lib/string.c
-test_fdt := lib/fdt.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/unit/support/dtedit.c
-test_platform := lib/platform.c lib/fdt.c lib/uart.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/unit/support/dtedit.c
+test_fdt := lib/fdt.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/unit/support/dtedit.c tests/unit/support/mutate.c
+test_platform := lib/platform.c lib/fdt.c lib/uart.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/unit/support/dtedit.c tests/unit/support/mutate.c
 test_frame := kernel/frame.c tests/unit/support/kassert.c
 test_memmap := kernel/memmap.c
