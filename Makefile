@@ -117,7 +117,24 @@ HOST_LIBS := -lcmocka -lfdt
 UNIT_DTS := $(wildcard tests/data/dtb/*.dts)
 UNIT_DTBS := $(patsubst tests/data/dtb/%.dts,$(H)/dtb/%.dtb,$(UNIT_DTS))
 
-unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS)
+# Real riscv64 executables for the ELF reader's tests, one of each kind.
+# Debian's cross glibc has no static-pie start file; its dynamic loader is the
+# ET_DYN-without-interpreter case that static-pie would have been.
+UNIT_ELFS := $(H)/elf/static $(H)/elf/dynamic $(H)/elf/ld.so
+
+unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS) $(UNIT_ELFS)
+
+$(H)/elf/static: user/hello/main.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -o $@ $<
+
+$(H)/elf/ld.so: /usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(H)/elf/dynamic: user/hello/main.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
 
 $(H)/plain/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)

@@ -7,3 +7,4 @@ test_fdt := lib/fdt.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/un
 test_platform := lib/platform.c lib/fdt.c lib/uart.c lib/string.c lib/errno.c tests/unit/support/dtb.c tests/unit/support/dtedit.c tests/unit/support/mutate.c
 test_frame := kernel/frame.c tests/unit/support/kassert.c
 test_memmap := kernel/memmap.c
+test_elf := lib/elf.c lib/string.c lib/errno.c tests/unit/support/mutate.c
