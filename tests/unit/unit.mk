@@ -8,3 +8,4 @@ test_platform := lib/platform.c lib/fdt.c lib/uart.c lib/string.c lib/errno.c te
 test_frame := kernel/frame.c tests/unit/support/kassert.c
 test_memmap := kernel/memmap.c
 test_elf := lib/elf.c lib/string.c lib/errno.c tests/unit/support/mutate.c
+test_pagetable := kernel/pagetable.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c

@@ -1,0 +1,161 @@
+/* Sv39 table building and walking, on fake physical memory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "kernel/frame.h"
+#include "kernel/memlayout.h"
+#include "kernel/pagetable.h"
+#include "lib/errno.h"
+#include "tests/unit/support/physmem.h"
+
+#define RW (PTE_R | PTE_W)
+
+static pte_t *root;
+static uint64_t root_pa;
+
+static int setup(void **state)
+{
+	(void)state;
+	physmem_init(64);
+	assert_int_equal(pt_alloc_table(&root_pa), 0);
+	root = phys_to_virt(root_pa);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	physmem_free();
+	return 0;
+}
+
+static uint64_t free_frames(void)
+{
+	struct frame_stats s;
+
+	frame_get_stats(&s);
+	return s.free;
+}
+
+static void test_new_table_is_zeroed(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < PT_ENTRIES; i++)
+		assert_int_equal(root[i], 0);
+}
+
+static void test_small_pages_use_three_levels(void **state)
+{
+	uint64_t before = free_frames(), size;
+	pte_t *e;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x10000, 0x90000000, 3 * PAGE_SIZE, PTE_R | PTE_X | PTE_U, false), 0);
+	assert_int_equal(before - free_frames(), 2);	/* one level-1 and one level-0 table */
+	e = pt_lookup(root, 0x11234, &size);
+	assert_non_null(e);
+	assert_int_equal(size, PAGE_SIZE);
+	assert_int_equal(PTE_TO_PA(*e), 0x90001000);
+	assert_true(*e & PTE_V && *e & PTE_X && *e & PTE_U && *e & PTE_A && *e & PTE_D);
+	assert_false(*e & PTE_W);
+	assert_null(pt_lookup(root, 0x13000, NULL));
+	assert_null(pt_lookup(root, 0xf000, NULL));
+}
+
+static void test_large_pages_when_aligned(void **state)
+{
+	uint64_t before = free_frames(), size;
+	pte_t *e;
+
+	(void)state;
+	/* 1 GiB + 2 MiB + 4 KiB, all aligned: a gigapage, a megapage and a page. */
+	assert_int_equal(pt_map(root, KERNEL_DIRECT_BASE, 0x80000000, GIGA_SIZE + MEGA_SIZE + PAGE_SIZE, RW, true), 0);
+	assert_int_equal(before - free_frames(), 2);
+	e = pt_lookup(root, KERNEL_DIRECT_BASE + 0x12345678, &size);
+	assert_int_equal(size, GIGA_SIZE);
+	assert_int_equal(PTE_TO_PA(*e), 0x80000000);
+	e = pt_lookup(root, KERNEL_DIRECT_BASE + GIGA_SIZE + 0x1000, &size);
+	assert_int_equal(size, MEGA_SIZE);
+	assert_int_equal(PTE_TO_PA(*e), 0xc0000000);
+	e = pt_lookup(root, KERNEL_DIRECT_BASE + GIGA_SIZE + MEGA_SIZE, &size);
+	assert_int_equal(size, PAGE_SIZE);
+	assert_int_equal(PTE_TO_PA(*e), 0xc0200000);
+}
+
+static void test_unaligned_physical_address_forces_small_pages(void **state)
+{
+	uint64_t size;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x200000, 0x90001000, MEGA_SIZE, RW, true), 0);
+	assert_non_null(pt_lookup(root, 0x2ff000, &size));
+	assert_int_equal(size, PAGE_SIZE);
+}
+
+static void test_double_mapping_is_eexist(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_map(root, 0x400000, 0x90000000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_map(root, 0x400000, 0x91000000, PAGE_SIZE, RW, false), -EEXIST);
+	/* A small page under an existing large one is refused too. */
+	assert_int_equal(pt_map(root, 0x40000000, 0x80000000, GIGA_SIZE, RW, true), 0);
+	assert_int_equal(pt_map(root, 0x40001000, 0x90000000, PAGE_SIZE, RW, false), -EEXIST);
+}
+
+static void test_bad_arguments_are_einval(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_map(root, 0x1001, 0x90000000, PAGE_SIZE, RW, false), -EINVAL);
+	assert_int_equal(pt_map(root, 0x1000, 0x90000800, PAGE_SIZE, RW, false), -EINVAL);
+	assert_int_equal(pt_map(root, 0x1000, 0x90000000, 100, RW, false), -EINVAL);
+	assert_int_equal(pt_map(root, 0x1000, 0x90000000, PAGE_SIZE, PTE_W, false), -EINVAL);	/* W without R */
+}
+
+static void test_out_of_frames_is_enomem(void **state)
+{
+	uint64_t va = 0;
+	int err = 0;
+
+	(void)state;
+	/* Each page 1 GiB apart needs its own two tables: memory runs out. */
+	while (err == 0) {
+		err = pt_map(root, va, 0x90000000, PAGE_SIZE, RW, false);
+		va += GIGA_SIZE;
+	}
+	assert_int_equal(err, -ENOMEM);
+	assert_int_equal(free_frames(), 0);
+}
+
+static void test_ensure_l1_creates_once(void **state)
+{
+	uint64_t before = free_frames();
+	pte_t first;
+
+	(void)state;
+	assert_int_equal(pt_ensure_l1(root, 384), 0);
+	first = root[384];
+	assert_int_equal(pt_ensure_l1(root, 384), 0);
+	assert_int_equal(root[384], first);
+	assert_int_equal(before - free_frames(), 1);
+	assert_false(PTE_LEAF(first));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_new_table_is_zeroed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_pages_use_three_levels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_pages_when_aligned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unaligned_physical_address_forces_small_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_double_mapping_is_eexist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments_are_einval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_frames_is_enomem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
+}
