@@ -66,26 +66,26 @@ static unsigned bootmem_ram(const struct platform *p, struct memrange *ram)
 void bootmem_init(struct bootmem *bm, const struct platform *p, uint64_t load_pa,
 		  uint64_t dtb_pa, uint64_t dtb_size)
 {
-	struct memrange ram[PLATFORM_MAX_MEM], free[BOOTMEM_MAX_FREE];
-	unsigned nram, i;
+	struct memrange free[BOOTMEM_MAX_FREE];
+	unsigned i;
 	int nfree;
 
 	memset(bm, 0, sizeof(*bm));
 	bootmem_collect(bm, p, load_pa, dtb_pa, dtb_size);
-	nram = bootmem_ram(p, ram);
-	nfree = memmap_free(ram, nram, bm->reserved, bm->nreserved, free, BOOTMEM_MAX_FREE);
+	bm->nram = bootmem_ram(p, bm->ram);
+	nfree = memmap_free(bm->ram, bm->nram, bm->reserved, bm->nreserved, free, BOOTMEM_MAX_FREE);
 	if (nfree < 0)
 		panic("bootmem: memory map too fragmented (more than %d free pieces)", BOOTMEM_MAX_FREE);
 	/* Descriptors come out of free RAM; they stay counted as used. */
-	for (i = 0; i < nram; i++) {
-		uint64_t bytes = frame_desc_bytes(ram[i].size);
+	for (i = 0; i < bm->nram; i++) {
+		uint64_t bytes = frame_desc_bytes(bm->ram[i].size);
 		uint64_t pa = memmap_take(free, (unsigned)nfree, bytes);
 
 		if (pa == 0)
 			panic("bootmem: no room for %lu bytes of frame descriptors", bytes);
 		memset(phys_to_virt(pa), 0, bytes);
-		if (frame_add_zone(ram[i].base, ram[i].size, phys_to_virt(pa)) < 0)
-			panic("bootmem: cannot add RAM %p+%lx", (void *)ram[i].base, ram[i].size);
+		if (frame_add_zone(bm->ram[i].base, bm->ram[i].size, phys_to_virt(pa)) < 0)
+			panic("bootmem: cannot add RAM %p+%lx", (void *)bm->ram[i].base, bm->ram[i].size);
 	}
 	for (i = 0; i < (unsigned)nfree; i++) {
 		uint64_t pa;

@@ -13,6 +13,9 @@
 #define BOOTMEM_MAX_RESERVED (PLATFORM_MAX_RESERVED + 4)
 
 struct bootmem {
+	/* RAM the kernel manages: page-aligned, below the direct map's end. */
+	struct memrange ram[PLATFORM_MAX_MEM];
+	unsigned nram;
 	struct memrange reserved[BOOTMEM_MAX_RESERVED];
 	const char *reserved_why[BOOTMEM_MAX_RESERVED];
 	unsigned nreserved;

@@ -38,30 +38,24 @@ static void kmap_image(void)
 	kmap_or_panic(data, kmap_image_pa(_rodata_end), end - data, PTE_R | PTE_W | PTE_G, false);
 }
 
-static void kmap_ram(const struct platform *p)
+/* The direct map covers exactly the RAM the frame allocator manages. */
+static void kmap_ram(const struct bootmem *bm)
 {
 	unsigned i;
 
-	for (i = 0; i < p->nmem; i++) {
-		uint64_t base = (p->mem[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-		uint64_t end = (p->mem[i].base + p->mem[i].size) & ~(PAGE_SIZE - 1);
-
-		if (end > KERNEL_DIRECT_SIZE)
-			end = KERNEL_DIRECT_SIZE;
-		if (end > base)
-			kmap_or_panic((uint64_t)phys_to_virt(base), base, end - base,
-				      PTE_R | PTE_W | PTE_G, true);
-	}
+	for (i = 0; i < bm->nram; i++)
+		kmap_or_panic((uint64_t)phys_to_virt(bm->ram[i].base), bm->ram[i].base, bm->ram[i].size,
+			      PTE_R | PTE_W | PTE_G, true);
 }
 
-void kmap_build(const struct platform *p, uint64_t load_pa)
+void kmap_build(const struct bootmem *bm, uint64_t load_pa)
 {
 	kmap_load_pa = load_pa;
 	if (pt_alloc_table(&kmap_root_pa) < 0)
 		panic("kmap: no memory for the kernel page table");
 	kmap_root_table = phys_to_virt(kmap_root_pa);
 	kmap_image();
-	kmap_ram(p);
+	kmap_ram(bm);
 	/*
 	 * The image and direct-map entries are complete; the device window
 	 * (one root entry, 1 GiB) gets its table now so that later device

@@ -10,10 +10,10 @@
 
 #include <stdint.h>
 #include "kernel/riscv.h"
-#include "lib/platform.h"
+#include "kernel/bootmem.h"
 
 /* Builds the kernel tables (not yet active); panics if memory runs out. */
-void kmap_build(const struct platform *p, uint64_t load_pa);
+void kmap_build(const struct bootmem *bm, uint64_t load_pa);
 /* Maps a device's registers into the device window: its address, or NULL. */
 void *kmap_device(uint64_t pa, uint64_t size);
 /* Switches the hart to the kernel tables. */

@@ -77,7 +77,7 @@ static void kmain_paging(void)
 	const struct platform_uart *pu = &boot.platform.uart;
 	void *uart_va = NULL;
 
-	kmap_build(&boot.platform, boot.load_pa);
+	kmap_build(&boot.mem, boot.load_pa);
 	power_map();
 	if (pu->kind != UART_NONE) {
 		uart_va = kmap_device(pu->base, pu->size ? pu->size : PAGE_SIZE);
