@@ -6,6 +6,7 @@
 #include "lib/string.h"
 
 #define BOOTMEM_MAX_FREE 64
+#define BOOTMEM_FIRMWARE_SIZE 0x200000ull	/* the Image header's text_offset */
 
 extern char _kernel_start[], _kernel_end[];
 
@@ -20,9 +21,12 @@ static void bootmem_reserve(struct bootmem *bm, uint64_t base, uint64_t size, co
 }
 
 /*
- * Firmware (OpenSBI, or a vendor's) lives below the kernel in the same RAM
- * range and protects itself with PMP; not every firmware lists itself in
- * /reserved-memory, so everything below the load address is left alone.
+ * Firmware (OpenSBI, or a vendor's) lives at the start of the RAM range the
+ * kernel is loaded into and protects itself with PMP; not every firmware
+ * lists itself in /reserved-memory. The Image header's text_offset tells
+ * boot loaders to put the kernel 2 MiB into RAM, which leaves those 2 MiB
+ * to firmware: they are never handed out. RAM between them and a kernel
+ * loaded higher is ordinary free RAM.
  */
 static void bootmem_collect(struct bootmem *bm, const struct platform *p, uint64_t load_pa,
 			    uint64_t dtb_pa, uint64_t dtb_size)
@@ -32,7 +36,7 @@ static void bootmem_collect(struct bootmem *bm, const struct platform *p, uint64
 
 	for (i = 0; i < p->nmem; i++)
 		if (load_pa >= p->mem[i].base && load_pa - p->mem[i].base < p->mem[i].size)
-			bootmem_reserve(bm, p->mem[i].base, load_pa - p->mem[i].base, "firmware");
+			bootmem_reserve(bm, p->mem[i].base, BOOTMEM_FIRMWARE_SIZE, "firmware");
 	bootmem_reserve(bm, load_pa, image_size, "kernel");
 	bootmem_reserve(bm, dtb_pa, dtb_size, "device tree");
 	if (p->initrd_end > p->initrd_start)

@@ -33,8 +33,10 @@ def build_dir(board, mode):
 class Kage:
     """One QEMU running kage; use as a context manager so QEMU always dies."""
 
-    def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=()):
+    def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=(), kernel=None):
         env = dict(os.environ)
+        if kernel:
+            env["KAGE_KERNEL"] = kernel
         if mem:
             env["QEMU_MEM"] = mem
         if smp:
