@@ -1,0 +1,24 @@
+#include <stddef.h>
+#include "kernel/kobj.h"
+#include "kernel/panic.h"
+
+void kobj_init(struct kobj *obj, enum kobj_type type, void (*destroy)(struct kobj *obj))
+{
+	kassert(type > KOBJ_NONE && type < KOBJ_TYPES && destroy != NULL);
+	obj->type = type;
+	obj->refs = 1;
+	obj->destroy = destroy;
+}
+
+void kobj_get(struct kobj *obj)
+{
+	kassert(obj->refs > 0 && obj->refs < UINT32_MAX);
+	obj->refs++;
+}
+
+void kobj_put(struct kobj *obj)
+{
+	kassert(obj->refs > 0);
+	if (--obj->refs == 0)
+		obj->destroy(obj);
+}

@@ -1,0 +1,41 @@
+/*
+ * The common head of every kernel object a handle can name (spaces, tasks,
+ * endpoints, notifications, memory ranges, interrupts).
+ *
+ * Ownership: an object lives while its reference count is non-zero. The
+ * count counts handles naming it plus kernel-internal holders (a task's
+ * space, a blocked task's endpoint); whoever drops the last reference runs
+ * the type's destroy function, which frees the object and drops what it
+ * holds in turn.
+ * Locking: one hart runs the kernel with interrupts off; a lock joins the
+ * count when SMP arrives.
+ */
+#ifndef KAGE_KERNEL_KOBJ_H
+#define KAGE_KERNEL_KOBJ_H
+
+#include <stdint.h>
+
+enum kobj_type {
+	KOBJ_NONE = 0,
+	KOBJ_SPACE,
+	KOBJ_TASK,
+	KOBJ_ENDPOINT,
+	KOBJ_NOTIFICATION,
+	KOBJ_MEMORY,		/* a physical range a driver may map */
+	KOBJ_IRQ,
+	KOBJ_TYPES
+};
+
+struct kobj {
+	enum kobj_type type;
+	uint32_t refs;
+	void (*destroy)(struct kobj *obj);
+};
+
+/* Starts an object's life with one reference, held by its creator. */
+void kobj_init(struct kobj *obj, enum kobj_type type, void (*destroy)(struct kobj *obj));
+void kobj_get(struct kobj *obj);
+/* Drops a reference; the last one destroys the object. */
+void kobj_put(struct kobj *obj);
+
+#endif
