@@ -52,8 +52,10 @@ KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexe
 
 KERNEL_SRCS := $(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(wildcard lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
+# The test Image differs only in its module table: the kernel test root task.
+TEST_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/test/modules.o
 
-all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio
+all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio $(B)/test/Image
 kernel: $(B)/Image
 
 $(B)/obj/%.o: %.c Makefile
@@ -74,8 +76,28 @@ $(B)/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
 
 # A flat binary: the Linux RISC-V image header sits at offset 0.
-$(B)/Image: $(B)/kage.elf
+$(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
+
+# The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
+ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+
+$(B)/test/start.o: tests/kernel/start.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(B)/test/root.o: tests/kernel/root.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/test/root.elf: $(ROOT_TEST_OBJS) tests/kernel/user.ld
+	$(LD) -nostdlib -static -no-pie -T tests/kernel/user.ld --build-id=none -o $@ $(ROOT_TEST_OBJS)
+
+$(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -c $< -o $@
+
+$(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
 # User programs: Linux riscv64, static glibc, into the initramfs.

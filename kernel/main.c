@@ -11,6 +11,7 @@
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
+#include "kernel/module.h"
 #include "kernel/monitor.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
@@ -116,6 +117,24 @@ static void kmain_initrd(void)
 		p->initrd_start, files);
 }
 
+/*
+ * The root task runs with the kernel's interrupts off in the boot context;
+ * when it ends, every frame it used must be back (the leak check tests
+ * rely on), and its status becomes the machine's.
+ */
+static __attribute__((noreturn)) void kmain_root(void)
+{
+	struct frame_stats before, after;
+	int64_t status;
+
+	frame_get_stats(&before);
+	status = module_run_root();
+	frame_get_stats(&after);
+	kprintf("kage: root task exited with status %ld\n", status);
+	kprintf("kage: frames free=%lu after the root task (before: %lu)\n", after.free, before.free);
+	power_off(status != 0 || after.free != before.free);
+}
+
 void boot_report(void)
 {
 	const struct platform *p = &boot.platform;
@@ -144,6 +163,8 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	boot_report();
 	kmain_initrd();
 	timer_init(boot.platform.timebase_hz);
+	if (kage_nmodules > 0)
+		kmain_root();
 	irq_enable();
 	monitor_run();
 }

@@ -6,6 +6,7 @@
 #include "kernel/riscv.h"
 #include "kernel/power.h"
 #include "kernel/sbi.h"
+#include "kernel/task.h"
 #include "kernel/trap.h"
 
 #define BACKTRACE_DEPTH 32
@@ -15,9 +16,17 @@ extern char _kernel_start[], _text_end[];
 
 static bool panicking;
 
+/* A frame pointer on the stack the kernel runs on: the boot stack or the current task's. */
 static bool panic_fp_ok(uint64_t fp)
 {
-	return (fp & 7) == 0 && fp >= (uint64_t)boot_stack + 16 && fp <= (uint64_t)boot_stack_top;
+	const struct task *t = task_current();
+	uint64_t lo = (uint64_t)boot_stack, hi = (uint64_t)boot_stack_top;
+
+	if (t && !(fp >= lo + 16 && fp <= hi)) {
+		lo = (uint64_t)phys_to_virt(t->kstack_pa);
+		hi = lo + PAGE_SIZE;
+	}
+	return (fp & 7) == 0 && fp >= lo + 16 && fp <= hi;
 }
 
 /*

@@ -7,11 +7,16 @@
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
+#include "kernel/console.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
 
 void trap_vector(void);
 void trap_kernel(struct trapframe *tf);
+void trap_user(struct trapframe *tf);
 
-_Static_assert(sizeof(struct trapframe) == 35 * 8, "trapvec.S assumes 35 slots");
+_Static_assert(sizeof(struct trapframe) == 35 * 8 && TRAPFRAME_SIZE >= 35 * 8 && TRAPFRAME_SIZE % 16 == 0,
+	       "trapvec.S assumes 35 slots in TRAPFRAME_SIZE bytes");
 
 void trap_init(void)
 {
@@ -33,6 +38,31 @@ void trap_kernel(struct trapframe *tf)
 		}
 	}
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
+}
+
+/*
+ * A trap from user mode. Whatever the task did, the kernel survives it: a
+ * fault the kernel does not resolve ends the task (the exception endpoint
+ * that will turn it into a signal comes with IPC).
+ */
+void trap_user(struct trapframe *tf)
+{
+	struct task *t = task_current();
+	uint64_t cause = tf->scause;
+
+	kassert(t);
+	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_tick();
+		return;
+	}
+	if (cause == EXC_ECALL_U) {
+		tf->sepc += 4;
+		syscall_dispatch(t, tf);
+		return;
+	}
+	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
+		tf->sepc, tf->stval);
+	task_exit(-(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
 }
 
 const char *trap_cause_name(uint64_t scause)

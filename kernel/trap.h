@@ -6,6 +6,10 @@
 #ifndef KAGE_KERNEL_TRAP_H
 #define KAGE_KERNEL_TRAP_H
 
+/* Bytes a trap frame takes on a kernel stack: 35 slots, rounded to 16. */
+#define TRAPFRAME_SIZE 288
+
+#ifndef __ASSEMBLY__
 #include <stdint.h>
 
 /* x1..x31 in order, then the CSRs. trap.S depends on this layout. */
@@ -28,5 +32,7 @@ const char *trap_cause_name(uint64_t scause);
 /* Register `i` (1..31) of a frame, by architectural number, and its ABI name. */
 uint64_t trap_reg(const struct trapframe *tf, int i);
 const char *trap_reg_name(int i);
+
+#endif /* __ASSEMBLY__ */
 
 #endif

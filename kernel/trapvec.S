@@ -1,12 +1,16 @@
 /*
- * Trap vector (stvec, direct mode). sscratch is 0 while the kernel runs;
- * a trap taken from the kernel builds its frame on the current stack.
- * The user-mode path (sscratch holding the task's kernel stack) joins here
- * when tasks exist.
+ * Trap vector (stvec, direct mode).
+ *
+ * sscratch tells where a trap came from: 0 while the kernel runs, the top
+ * of the running task's kernel stack while it runs in user mode. A trap
+ * from the kernel builds its frame on the current stack; a trap from user
+ * mode builds it at the top of the task's kernel stack (that frame is the
+ * task's saved user state, task->tf) and calls trap_user.
  */
 #include "kernel/riscv.h"
+#include "kernel/trap.h"
 
-#define TF_SIZE 288			/* sizeof(struct trapframe) rounded to 16 */
+#define TF_SIZE TRAPFRAME_SIZE
 #define TF_SEPC (31 * 8)
 #define TF_SSTATUS (32 * 8)
 #define TF_SCAUSE (33 * 8)
@@ -35,6 +39,9 @@
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	csrrw	sp, sscratch, sp
+	bnez	sp, trap_from_user
+	csrrw	sp, sscratch, sp	/* from the kernel: sp back, sscratch 0 again */
 	addi	sp, sp, -TF_SIZE
 	save_gprs
 	addi	t0, sp, TF_SIZE
@@ -62,6 +69,40 @@ trap_vector:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
+	restore_gprs
+	ld	sp, 1*8(sp)
+	sret
+
+trap_from_user:
+	addi	sp, sp, -TF_SIZE
+	save_gprs
+	csrr	t0, sscratch		/* the user sp */
+	sd	t0, 1*8(sp)
+	csrw	sscratch, zero
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	mv	a0, sp
+	mv	s0, zero		/* backtraces end at the user boundary */
+	call	trap_user
+	/* trap_user returns only to resume the same task: fall through. */
+	mv	a0, sp
+
+/* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
+	.globl trap_return_user
+trap_return_user:
+	mv	sp, a0
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	addi	t0, sp, TF_SIZE
+	csrw	sscratch, t0		/* the next trap lands on this stack */
 	restore_gprs
 	ld	sp, 1*8(sp)
 	sret

@@ -1,0 +1,149 @@
+/*
+ * Address spaces. User memory is reached through the direct map after a
+ * page-table walk, never through user addresses, so a bad user pointer is
+ * an -EFAULT from the walk and never a kernel fault.
+ */
+#include <stdbool.h>
+#include "kernel/space.h"
+#include "kernel/frame.h"
+#include "kernel/kmap.h"
+#include "kernel/memlayout.h"
+#include "kernel/pagetable.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define USER_ENTRIES (PT_ENTRIES / 2)
+
+static uint64_t space_live;
+
+uint64_t space_count(void)
+{
+	return space_live;
+}
+
+static void space_free_table(pte_t *table, int level)
+{
+	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
+
+	for (i = 0; i < n; i++) {
+		pte_t e = table[i];
+
+		if (!(e & PTE_V))
+			continue;
+		if (PTE_LEAF(e))
+			frame_unref(PTE_TO_PA(e));
+		else
+			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
+	}
+	if (level < 2)
+		frame_unref(virt_to_phys(table));
+}
+
+static void space_destroy(struct kobj *obj)
+{
+	struct space *s = (struct space *)obj;
+
+	space_free_table(s->root, 2);
+	frame_unref(s->root_pa);
+	frame_unref(virt_to_phys(s));
+	space_live--;
+}
+
+int space_create(struct space **out)
+{
+	uint64_t pa, root_pa;
+	struct space *s;
+
+	/* One frame per object until kage has a small-object allocator. */
+	if (frame_alloc(&pa) < 0)
+		return -ENOMEM;
+	if (pt_alloc_table(&root_pa) < 0) {
+		frame_unref(pa);
+		return -ENOMEM;
+	}
+	s = phys_to_virt(pa);
+	memset(s, 0, sizeof(*s));
+	kobj_init(&s->obj, KOBJ_SPACE, space_destroy);
+	s->root_pa = root_pa;
+	s->root = phys_to_virt(root_pa);
+	memcpy(s->root + USER_ENTRIES, kmap_root() + USER_ENTRIES, USER_ENTRIES * sizeof(pte_t));
+	space_live++;
+	*out = s;
+	return 0;
+}
+
+int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	uint64_t end = va + size, pa;
+	int err;
+
+	if ((va | size) & (PAGE_SIZE - 1) || end > USER_TOP || end < va || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	for (; va < end; va += PAGE_SIZE) {
+		if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
+			return -ENOMEM;
+		err = pt_map(s->root, va, pa, PAGE_SIZE, perm | PTE_U, false);
+		if (err < 0) {
+			frame_unref(pa);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The kernel address of user byte `va` if its page has all of `need`. */
+static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need)
+{
+	pte_t *e;
+
+	if (va >= USER_TOP)
+		return NULL;
+	e = pt_lookup(s->root, va, NULL);
+	if (!e || (*e & (need | PTE_U)) != (need | PTE_U))
+		return NULL;
+	return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
+}
+
+static int space_copy(struct space *s, uint64_t va, void *buf, size_t len, uint64_t need, bool to_user)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		uint8_t *p = space_byte(s, va, need);
+
+		if (!p)
+			return -EFAULT;
+		if (chunk > len)
+			chunk = len;
+		if (to_user)
+			memcpy(p, b, chunk);
+		else
+			memcpy(b, p, chunk);
+		va += chunk;
+		b += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int space_write(struct space *s, uint64_t va, const void *src, size_t len)
+{
+	return space_copy(s, va, (void *)src, len, 0, true);
+}
+
+int space_read(struct space *s, uint64_t va, void *dst, size_t len)
+{
+	return space_copy(s, va, dst, len, PTE_R, false);
+}
+
+int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
+{
+	return space_copy(s, va, (void *)src, len, PTE_W, true);
+}
+
+void space_activate(const struct space *s)
+{
+	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
+	sfence_vma_all();
+}

@@ -1,0 +1,44 @@
+/*
+ * Address spaces: an Sv39 root table whose user half (entries 0-255)
+ * belongs to the space and whose kernel half is a copy of the kernel's
+ * root entries, fixed at boot (kernel/kmap.h), so that traps need no
+ * satp switch.
+ * Ownership: the space owns its user page-table pages; each user leaf
+ * holds one reference on its frame. Reference count (kobj): tasks running
+ * in the space and handles naming it; the last put frees every frame and
+ * table.
+ * Invariant: user leaves are 4 KiB pages with PTE_U; no kernel address
+ * is ever mapped with PTE_U.
+ */
+#ifndef KAGE_KERNEL_SPACE_H
+#define KAGE_KERNEL_SPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/kobj.h"
+#include "kernel/riscv.h"
+
+struct space {
+	struct kobj obj;
+	pte_t *root;
+	uint64_t root_pa;
+};
+
+/* A new empty space with one reference: 0 or -ENOMEM. */
+int space_create(struct space **out);
+/*
+ * Maps fresh zeroed frames at [va, va + size) (page-aligned, user half)
+ * with PTE_R/W/X bits `perm`. -EINVAL, -EEXIST or -ENOMEM; on error the
+ * pages mapped so far stay mapped and go with the space.
+ */
+int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/* Copies into mapped user pages (ignoring their write permission): 0 or -EFAULT. */
+int space_write(struct space *s, uint64_t va, const void *src, size_t len);
+/* Copies out of mapped, readable user pages: 0 or -EFAULT. */
+int space_read(struct space *s, uint64_t va, void *dst, size_t len);
+/* Copies into user pages the user may write (a system call's result): 0 or -EFAULT. */
+int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len);
+void space_activate(const struct space *s);
+uint64_t space_count(void);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * System calls from user mode. Native calls (lib/kage_abi.h) are served
+ * here; every other number will be forwarded to the task's personality
+ * endpoint and until then answers -ENOSYS.
+ */
+#ifndef KAGE_KERNEL_SYSCALL_H
+#define KAGE_KERNEL_SYSCALL_H
+
+#include "kernel/task.h"
+#include "kernel/trap.h"
+
+/* Handles the ecall in tf (sepc already past it); the result goes to tf->a0. */
+void syscall_dispatch(struct task *t, struct trapframe *tf);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The native call ABI, shared by the kernel and the programs that use it.
+ *
+ * A native call is an ecall with a7 = KAGE_SYS(n). The numbers start far
+ * above every Linux system call number (Linux riscv64 stays below 1024),
+ * so any other a7 is a Linux call to forward. Arguments in a0-a5; the
+ * result comes back in a0: >= 0 on success, a negative errno
+ * (lib/errno.h) on failure. Pointers are user addresses of the caller's
+ * own space; a bad one gives -EFAULT.
+ */
+#ifndef KAGE_LIB_KAGE_ABI_H
+#define KAGE_LIB_KAGE_ABI_H
+
+#include <stdint.h>
+
+#define KAGE_SYS_BASE 0x4b470000u	/* "KG" */
+#define KAGE_SYS(n) (KAGE_SYS_BASE + (n))
+#define KAGE_SYS_COUNT 64
+
+#define KAGE_SYS_DEBUG_PUTC KAGE_SYS(0)	/* a0: byte to the kernel console */
+#define KAGE_SYS_TASK_EXIT KAGE_SYS(1)	/* a0: status; ends the calling task */
+#define KAGE_SYS_STATS KAGE_SYS(2)	/* a0: struct kage_stats * to fill */
+
+struct kage_stats {
+	uint64_t frames_free;
+	uint64_t frames_used;
+	uint64_t tasks;
+	uint64_t spaces;
+};
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Native calls from user programs (the servers and kernel tests): thin
+ * ecall wrappers over lib/kage_abi.h. Results are >= 0 or a negative errno.
+ */
+#ifndef KAGE_LIB_NATIVE_H
+#define KAGE_LIB_NATIVE_H
+
+#include <stdint.h>
+#include "lib/kage_abi.h"
+
+static inline long native_call(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	register uint64_t r_a0 __asm__("a0") = a0;
+	register uint64_t r_a1 __asm__("a1") = a1;
+	register uint64_t r_a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a7) : "memory");
+	return (long)r_a0;
+}
+
+static inline void native_putc(char c)
+{
+	native_call(KAGE_SYS_DEBUG_PUTC, (unsigned char)c, 0);
+}
+
+static inline long native_stats(struct kage_stats *st)
+{
+	return native_call(KAGE_SYS_STATS, (uint64_t)st, 0);
+}
+
+__attribute__((noreturn)) static inline void native_exit(long status)
+{
+	native_call(KAGE_SYS_TASK_EXIT, (uint64_t)status, 0);
+	for (;;)
+		;
+}
+
+#endif

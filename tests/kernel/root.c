@@ -1,0 +1,120 @@
+/*
+ * The kernel test root task: runs as module 0 of the test Image and checks
+ * the kernel from user mode, one result line per check ("kage-test: ok
+ * <name>" or "kage-test: FAIL <name>: <why>"). Its exit status is the
+ * number of failures. With "kage.test=fault" on the command line it ends
+ * by faulting instead, to show the kernel surviving a user fault.
+ */
+#include <stdarg.h>
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/native.h"
+#include "lib/string.h"
+
+long root_main(const char *args);
+void native_exit_status(long status);
+
+static int failures;
+static unsigned char zeroed[8192];		/* bss: must start as zeros */
+static volatile int initialised = 0x5eed;	/* data: must come from the file */
+static const char text_page[] = "read-only";
+
+static void out(void *ctx, char c)
+{
+	(void)ctx;
+	native_putc(c);
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vformat(out, 0, fmt, ap);
+	va_end(ap);
+}
+
+static void check(int ok, const char *name, const char *why)
+{
+	if (ok) {
+		say("kage-test: ok %s\n", name);
+	} else {
+		say("kage-test: FAIL %s: %s\n", name, why);
+		failures++;
+	}
+}
+
+static void check_memory_image(void)
+{
+	unsigned i;
+	int clean = 1;
+
+	for (i = 0; i < sizeof(zeroed); i++)
+		clean &= zeroed[i] == 0;
+	check(clean, "bss_starts_zeroed", "a non-zero byte in bss");
+	check(initialised == 0x5eed, "data_comes_from_the_file", "wrong initial value");
+	zeroed[4096] = 1;
+	check(zeroed[4096] == 1, "bss_is_writable", "write did not stick");
+}
+
+static void check_stats(void)
+{
+	struct kage_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	check(native_stats(&st) == 0, "sys_stats_answers", "non-zero result");
+	check(st.tasks == 1 && st.spaces == 1, "one_task_one_space", "unexpected task or space count");
+	check(st.frames_used > 0 && st.frames_free > 0, "frame_counts_plausible", "zero frames");
+}
+
+static void check_bad_pointers(void)
+{
+	check(native_stats(0) == -EFAULT, "null_pointer_is_efault", "not -EFAULT");
+	check(native_stats((void *)0xffffffc080000000ul) == -EFAULT, "kernel_pointer_is_efault",
+	      "kernel address accepted");
+	check(native_stats((void *)text_page) == -EFAULT, "read_only_page_is_efault",
+	      "kernel wrote into a read-only page");
+	check(native_stats((void *)(0x10000 - 8)) == -EFAULT, "unmapped_page_is_efault", "not -EFAULT");
+}
+
+static void check_unknown_calls(void)
+{
+	check(native_call(KAGE_SYS(63), 0, 0) == -ENOSYS, "unknown_native_call_is_enosys", "not -ENOSYS");
+	check(native_call(KAGE_SYS(1000), 0, 0) == -ENOSYS, "native_number_out_of_range", "not -ENOSYS");
+}
+
+static void fault_on_purpose(void)
+{
+	say("kage-test: writing to read-only memory on purpose\n");
+	*(volatile char *)text_page = 'x';
+	say("kage-test: FAIL the write did not fault\n");
+}
+
+static int contains(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if (strncmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+long root_main(const char *args)
+{
+	say("kage-test: root task in user mode, args \"%s\"\n", args);
+	check(args != 0, "command_line_passed", "no argument");
+	check_memory_image();
+	check_stats();
+	check_bad_pointers();
+	check_unknown_calls();
+	if (args && contains(args, "kage.test=fault"))
+		fault_on_purpose();
+	say("kage-test: %d failed\n", failures);
+	return failures;
+}
+
+void native_exit_status(long status)
+{
+	native_exit(status);
+}

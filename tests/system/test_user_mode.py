@@ -1,0 +1,48 @@
+"""The kernel test root task (tests/kernel/root.c): the kernel runs an ELF in
+user mode in its own Sv39 space, serves native calls, refuses bad pointers,
+survives a user fault, and gets every frame back when the task is gone."""
+import os
+import re
+
+from kage import FAILURE_STATUS, Kage, build_dir
+
+RESULT = re.compile(r"kage-test: (ok|FAIL) (\w+)([^\r\n]*)\r*\n")
+MIN_CHECKS = 13
+
+
+def run_checks(k):
+    """Reads result lines up to the summary; returns {name: (ok, detail)}."""
+    results = {}
+    while True:
+        i = k.child.expect([RESULT, r"kage-test: (\d+) failed\r*\n"], timeout=60)
+        if i == 1:
+            return results, int(k.child.match.group(1))
+        m = k.child.match
+        results[m.group(2)] = (m.group(1) == "ok", m.group(3))
+
+
+def test_root_task_checks_pass_in_user_mode(board, mode):
+    image = os.path.join(build_dir(board, mode), "test", "Image")
+    with Kage(board, mode, kernel=image) as k:
+        k.expect("kage-test: root task in user mode")
+        results, failed = run_checks(k)
+        failures = {n: d for n, (ok, d) in results.items() if not ok}
+        assert not failures, failures
+        assert failed == 0
+        assert len(results) >= MIN_CHECKS, sorted(results)
+        k.expect("kage: root task exited with status 0")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2), "frames leaked by the root task"
+        assert k.wait_exit() == 0
+
+
+def test_user_fault_kills_the_task_not_the_kernel(board, mode):
+    image = os.path.join(build_dir(board, mode), "test", "Image")
+    with Kage(board, mode, kernel=image, append="kage.test=fault") as k:
+        k.expect("kage-test: writing to read-only memory on purpose")
+        k.expect(r"kage: task root killed: store page fault at pc=0x[0-9a-f]+ addr=0x[0-9a-f]+")
+        k.expect(r"kage: root task exited with status -16")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2), "frames leaked by the killed task"
+        assert "panic" not in k.output()
+        assert k.wait_exit() == FAILURE_STATUS[board]
