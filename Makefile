@@ -80,13 +80,13 @@ $(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
-ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
 
 $(B)/test/start.o: tests/kernel/start.S Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
-$(B)/test/root.o: tests/kernel/root.c Makefile
+$(B)/test/%.o: tests/kernel/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 

@@ -10,6 +10,7 @@
 #include "kernel/task.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
+#include "lib/kage_abi.h"
 #include "lib/string.h"
 
 #define ROOT_STACK_PAGES 4
@@ -45,7 +46,7 @@ int64_t module_run_root(void)
 	const struct module *m = &kage_modules[0];
 	struct elf_image img;
 	struct space *s;
-	struct task *t;
+	struct task *t = NULL;
 	int64_t status;
 	uint64_t args;
 	int err;
@@ -64,10 +65,16 @@ int64_t module_run_root(void)
 		err = space_write(s, args, boot.platform.bootargs, strlen(boot.platform.bootargs) + 1);
 	if (err == 0)
 		err = task_create(s, "root", img.entry, args, &t);
-	if (err == 0)
+	if (err == 0) {
 		t->tf->a0 = args;
+		err = handle_install(&t->handles, &s->obj, HANDLE_RIGHTS_ALL, 0);
+		if (err >= 0 && err != KAGE_HANDLE_SELF_SPACE)
+			err = -EINVAL;
+	}
 	kobj_put(&s->obj);	/* the task holds the space now, or nobody does */
 	if (err < 0) {
+		if (t)
+			kobj_put(&t->obj);
 		kprintf("kage: root task: cannot load: error %d\n", err);
 		return err;
 	}

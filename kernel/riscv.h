@@ -51,6 +51,7 @@
 #define PTE_G (1ul << 5)
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
+#define PTE_COW (1ul << 8)	/* software bit (RSW): write breaks sharing */
 #define PTE_PPN_SHIFT 10
 
 #define PTE_FROM_PA(pa) (((pa) >> PAGE_SHIFT) << PTE_PPN_SHIFT)

@@ -91,15 +91,58 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 	return 0;
 }
 
-/* The kernel address of user byte `va` if its page has all of `need`. */
-static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need)
+/* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
+static void space_flush(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+/* Gives the page mapped by *e a frame of its own if other mappings share it; permissions stay. */
+static int space_unshare(pte_t *e, uint64_t va)
+{
+	uint64_t old = PTE_TO_PA(*e), pa;
+
+	if (frame_refcount(old) > 1) {
+		if (frame_alloc(&pa) < 0)
+			return -ENOMEM;
+		memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
+		*e = PTE_FROM_PA(pa) | (*e & ((1ul << PTE_PPN_SHIFT) - 1));
+		frame_unref(old);
+		space_flush(va);
+	}
+	return 0;
+}
+
+/* A write to a copy-on-write page: its own frame (or just its write permission back). */
+static int space_break_cow(pte_t *e, uint64_t va)
+{
+	int err = space_unshare(e, va);
+
+	if (err < 0)
+		return err;
+	*e = (*e | PTE_W) & ~PTE_COW;
+	space_flush(va);
+	return 0;
+}
+
+/*
+ * The kernel address of user byte `va` if its page has all of `need`.
+ * Writing (`to_user`) first gives the page its own frame, so spaces that
+ * share it keep their copy; a copy-on-write page becomes writable again.
+ */
+static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user)
 {
 	pte_t *e;
 
 	if (va >= USER_TOP)
 		return NULL;
 	e = pt_lookup(s->root, va, NULL);
-	if (!e || (*e & (need | PTE_U)) != (need | PTE_U))
+	if (!e || !(*e & PTE_U))
+		return NULL;
+	/* The kernel writes only into frames no other mapping sees. */
+	if (to_user && ((*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va)) < 0)
+		return NULL;
+	if ((*e & (need | PTE_U)) != (need | PTE_U))
 		return NULL;
 	return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
 }
@@ -110,7 +153,7 @@ static int space_copy(struct space *s, uint64_t va, void *buf, size_t len, uint6
 
 	while (len) {
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-		uint8_t *p = space_byte(s, va, need);
+		uint8_t *p = space_byte(s, va, need, to_user);
 
 		if (!p)
 			return -EFAULT;
@@ -146,4 +189,64 @@ void space_activate(const struct space *s)
 {
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
 	sfence_vma_all();
+}
+
+/* Copies one level of `from` into `to` (both tables), sharing leaves copy-on-write. */
+static int space_clone_table(pte_t *from, pte_t *to, int level)
+{
+	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
+
+	for (i = 0; i < n; i++) {
+		pte_t e = from[i];
+		uint64_t pa;
+		int err;
+
+		if (!(e & PTE_V))
+			continue;
+		if (PTE_LEAF(e)) {
+			if (e & (PTE_W | PTE_COW))
+				e = (e & ~PTE_W) | PTE_COW;
+			from[i] = e;
+			to[i] = e;
+			frame_ref(PTE_TO_PA(e));
+			continue;
+		}
+		if ((err = pt_alloc_table(&pa)) < 0)
+			return err;
+		to[i] = PTE_FROM_PA(pa) | PTE_V;
+		err = space_clone_table(phys_to_virt(PTE_TO_PA(e)), phys_to_virt(pa), level - 1);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int space_clone(struct space *src, struct space **out)
+{
+	struct space *dst;
+	int err = space_create(&dst);
+
+	if (err < 0)
+		return err;
+	err = space_clone_table(src->root, dst->root, 2);
+	/* src lost write permission on its pages: stale TLB entries must go. */
+	sfence_vma_all();
+	if (err < 0) {
+		/* What was cloned so far is released with dst; src stays COW, which is harmless. */
+		kobj_put(&dst->obj);
+		return err;
+	}
+	*out = dst;
+	return 0;
+}
+
+int space_fault(struct space *s, uint64_t va, bool write)
+{
+	pte_t *e;
+
+	if (va >= USER_TOP || !(e = pt_lookup(s->root, va, NULL)) || !(*e & PTE_U))
+		return -EFAULT;
+	if (!write || !(*e & PTE_COW))
+		return -EFAULT;
+	return space_break_cow(e, va);
 }

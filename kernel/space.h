@@ -8,11 +8,14 @@
  * in the space and handles naming it; the last put frees every frame and
  * table.
  * Invariant: user leaves are 4 KiB pages with PTE_U; no kernel address
- * is ever mapped with PTE_U.
+ * is ever mapped with PTE_U. A page shared copy-on-write is mapped
+ * without PTE_W and with PTE_COW in every space that shares it, and its
+ * frame's reference count counts those mappings.
  */
 #ifndef KAGE_KERNEL_SPACE_H
 #define KAGE_KERNEL_SPACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel/kobj.h"
@@ -38,6 +41,19 @@ int space_write(struct space *s, uint64_t va, const void *src, size_t len);
 int space_read(struct space *s, uint64_t va, void *dst, size_t len);
 /* Copies into user pages the user may write (a system call's result): 0 or -EFAULT. */
 int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len);
+/*
+ * A new space sharing every user page of `src` copy-on-write (read-only
+ * pages are simply shared). Costs page tables only. 0 or -ENOMEM (nothing
+ * changed in src beyond write-protection, and no frame leaked).
+ */
+int space_clone(struct space *src, struct space **out);
+/*
+ * Resolves a fault at va: a write to a copy-on-write page gets its own
+ * frame (or its write permission back when no one else shares it).
+ * 0 when the access can be retried, -EFAULT when it is a real fault,
+ * -ENOMEM.
+ */
+int space_fault(struct space *s, uint64_t va, bool write);
 void space_activate(const struct space *s);
 uint64_t space_count(void);
 

@@ -6,6 +6,8 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
+_Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task takes one frame");
+
 void trap_return_user(struct trapframe *tf);
 
 static struct task *task_running;
@@ -16,6 +18,7 @@ static void task_destroy(struct kobj *obj)
 {
 	struct task *t = (struct task *)obj;
 
+	handle_table_clear(&t->handles);
 	kobj_put(&t->space->obj);
 	frame_unref(t->kstack_pa);
 	frame_unref(virt_to_phys(t));
@@ -43,6 +46,7 @@ int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, str
 	memset(t, 0, sizeof(*t));
 	kobj_init(&t->obj, KOBJ_TASK, task_destroy);
 	strlcpy(t->name, name, sizeof(t->name));
+	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
 	kobj_get(&s->obj);
 	t->space = s;
 	t->kstack_pa = kstack;

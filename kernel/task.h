@@ -15,9 +15,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "kernel/context.h"
+#include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "kernel/space.h"
 #include "kernel/trap.h"
+
+#define TASK_HANDLES 32
 
 struct task {
 	struct kobj obj;
@@ -28,6 +31,8 @@ struct task {
 	struct context ctx;	/* where the task resumes inside the kernel */
 	bool exited;
 	int64_t status;		/* exit status, or -(cause + 1) when killed by a fault */
+	struct handle_table handles;
+	struct handle handle_slots[TASK_HANDLES];
 };
 
 /* A task that will start in user mode at pc with stack pointer sp; takes a space reference. */

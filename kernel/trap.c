@@ -60,6 +60,8 @@ void trap_user(struct trapframe *tf)
 		syscall_dispatch(t, tf);
 		return;
 	}
+	if (cause == EXC_STORE_PAGE_FAULT && space_fault(t->space, tf->stval, true) == 0)
+		return;	/* copy-on-write resolved: retry the store */
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
 		tf->sepc, tf->stval);
 	task_exit(-(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);

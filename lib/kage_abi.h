@@ -20,6 +20,16 @@
 #define KAGE_SYS_DEBUG_PUTC KAGE_SYS(0)	/* a0: byte to the kernel console */
 #define KAGE_SYS_TASK_EXIT KAGE_SYS(1)	/* a0: status; ends the calling task */
 #define KAGE_SYS_STATS KAGE_SYS(2)	/* a0: struct kage_stats * to fill */
+#define KAGE_SYS_HANDLE_CLOSE KAGE_SYS(3)	/* a0: handle */
+#define KAGE_SYS_SPACE_CLONE KAGE_SYS(4)	/* a0: space handle (read); result: handle of the copy */
+#define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read), a1: its address, a2: my buffer, a3: length */
+#define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length */
+
+/* Handles a root task starts with. */
+#define KAGE_HANDLE_SELF_SPACE 0
+
+/* Longest space_read/space_write in one call. */
+#define KAGE_COPY_MAX (1u << 20)
 
 struct kage_stats {
 	uint64_t frames_free;

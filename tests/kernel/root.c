@@ -10,6 +10,7 @@
 #include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "tests/kernel/root.h"
 
 long root_main(const char *args);
 void native_exit_status(long status);
@@ -34,7 +35,7 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void check(int ok, const char *name, const char *why)
+void check(int ok, const char *name, const char *why)
 {
 	if (ok) {
 		say("kage-test: ok %s\n", name);
@@ -108,6 +109,7 @@ long root_main(const char *args)
 	check_stats();
 	check_bad_pointers();
 	check_unknown_calls();
+	cow_checks();
 	if (args && contains(args, "kage.test=fault"))
 		fault_on_purpose();
 	say("kage-test: %d failed\n", failures);

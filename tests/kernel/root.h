@@ -1,0 +1,8 @@
+/* Shared by the kernel test root task's files. */
+#ifndef KAGE_TESTS_KERNEL_ROOT_H
+#define KAGE_TESTS_KERNEL_ROOT_H
+
+void check(int ok, const char *name, const char *why);
+void cow_checks(void);
+
+#endif
