@@ -26,6 +26,17 @@
 	.endr
 .endm
 
+.macro save_csrs
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+.endm
+
 .macro restore_gprs
 	ld	x1, 0*8(sp)
 	ld	x3, 2*8(sp)
@@ -46,14 +57,7 @@ trap_vector:
 	save_gprs
 	addi	t0, sp, TF_SIZE
 	sd	t0, 1*8(sp)
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	save_csrs
 
 	/* A frame record on top, so backtraces walk through the trap. */
 	mv	a0, sp
@@ -79,14 +83,7 @@ trap_from_user:
 	csrr	t0, sscratch		/* the user sp */
 	sd	t0, 1*8(sp)
 	csrw	sscratch, zero
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	save_csrs
 	mv	a0, sp
 	mv	s0, zero		/* backtraces end at the user boundary */
 	call	trap_user
