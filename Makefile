@@ -80,7 +80,7 @@ $(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
-ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/test/demand.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
 
 $(B)/test/start.o: tests/kernel/start.S Makefile
 	@mkdir -p $(dir $@)

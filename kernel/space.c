@@ -125,6 +125,25 @@ static int space_break_cow(pte_t *e, uint64_t va)
 	return 0;
 }
 
+/* First touch of a page inside a region: a zeroed frame with the region's permissions. */
+static int space_populate(struct space *s, uint64_t va)
+{
+	const struct region *r = region_find(&s->regions, va);
+	uint64_t pa;
+	int err;
+
+	if (!r)
+		return -EFAULT;
+	if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
+		return -ENOMEM;
+	err = pt_map(s->root, va & ~(PAGE_SIZE - 1), pa, PAGE_SIZE, r->perm | PTE_U, false);
+	if (err < 0) {
+		frame_unref(pa);
+		return err == -ENOMEM ? err : -EFAULT;
+	}
+	return 0;
+}
+
 /*
  * The kernel address of user byte `va` if its page has all of `need`.
  * Writing (`to_user`) first gives the page its own frame, so spaces that
@@ -137,6 +156,8 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 	if (va >= USER_TOP)
 		return NULL;
 	e = pt_lookup(s->root, va, NULL);
+	if (!e && space_populate(s, va) == 0)
+		e = pt_lookup(s->root, va, NULL);
 	if (!e || !(*e & PTE_U))
 		return NULL;
 	/* The kernel writes only into frames no other mapping sees. */
@@ -228,6 +249,7 @@ int space_clone(struct space *src, struct space **out)
 
 	if (err < 0)
 		return err;
+	dst->regions = src->regions;
 	err = space_clone_table(src->root, dst->root, 2);
 	/* src lost write permission on its pages: stale TLB entries must go. */
 	sfence_vma_all();
@@ -240,13 +262,58 @@ int space_clone(struct space *src, struct space **out)
 	return 0;
 }
 
-int space_fault(struct space *s, uint64_t va, bool write)
+int space_fault(struct space *s, uint64_t va, uint64_t access)
 {
+	const struct region *r;
 	pte_t *e;
 
-	if (va >= USER_TOP || !(e = pt_lookup(s->root, va, NULL)) || !(*e & PTE_U))
+	if (va >= USER_TOP)
 		return -EFAULT;
-	if (!write || !(*e & PTE_COW))
+	e = pt_lookup(s->root, va, NULL);
+	if (e && (*e & PTE_U))
+		return access == PTE_W && (*e & PTE_COW) ? space_break_cow(e, va) : -EFAULT;
+	if (e)
 		return -EFAULT;
-	return space_break_cow(e, va);
+	r = region_find(&s->regions, va);
+	if (!r || !(r->perm & access))
+		return -EFAULT;
+	return space_populate(s, va);
+}
+
+static bool space_range_ok(uint64_t va, uint64_t size)
+{
+	return !((va | size) & (PAGE_SIZE - 1)) && size && va < USER_TOP && size <= USER_TOP - va;
+}
+
+int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	uint64_t p;
+
+	if (!space_range_ok(va, size) || !(perm & (PTE_R | PTE_X)) || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	for (p = va; p < va + size; p += PAGE_SIZE)
+		if (pt_lookup(s->root, p, NULL))
+			return -EEXIST;
+	return region_add(&s->regions, va, va + size, perm);
+}
+
+int space_unmap(struct space *s, uint64_t va, uint64_t size)
+{
+	uint64_t p;
+	int err;
+
+	if (!space_range_ok(va, size))
+		return -EINVAL;
+	if ((err = region_remove(&s->regions, va, va + size)) < 0)
+		return err;
+	for (p = va; p < va + size; p += PAGE_SIZE) {
+		pte_t *e = pt_lookup(s->root, p, NULL);
+
+		if (!e)
+			continue;
+		frame_unref(PTE_TO_PA(*e));
+		*e = 0;
+		space_flush(p);
+	}
+	return 0;
 }

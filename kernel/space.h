@@ -19,12 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel/kobj.h"
+#include "kernel/region.h"
 #include "kernel/riscv.h"
 
 struct space {
 	struct kobj obj;
 	pte_t *root;
 	uint64_t root_pa;
+	struct region_set regions;	/* zero-fill memory, populated on first touch */
 };
 
 /* A new empty space with one reference: 0 or -ENOMEM. */
@@ -35,6 +37,15 @@ int space_create(struct space **out);
  * pages mapped so far stay mapped and go with the space.
  */
 int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/*
+ * Declares [va, va + size) as zero-fill memory with permissions `perm`;
+ * pages arrive on first touch. -EINVAL (unaligned, empty, outside user
+ * space, no permission), -EEXIST (overlaps a region or a mapped page),
+ * -ENOMEM (no room for another region).
+ */
+int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/* Removes regions and pages in [va, va + size), releasing their frames: 0 or -EINVAL/-ENOMEM. */
+int space_unmap(struct space *s, uint64_t va, uint64_t size);
 /* Copies into mapped user pages (ignoring their write permission): 0 or -EFAULT. */
 int space_write(struct space *s, uint64_t va, const void *src, size_t len);
 /* Copies out of mapped, readable user pages: 0 or -EFAULT. */
@@ -48,12 +59,13 @@ int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len);
  */
 int space_clone(struct space *src, struct space **out);
 /*
- * Resolves a fault at va: a write to a copy-on-write page gets its own
- * frame (or its write permission back when no one else shares it).
- * 0 when the access can be retried, -EFAULT when it is a real fault,
- * -ENOMEM.
+ * Resolves a fault at va for an access needing `access` (PTE_R, PTE_W or
+ * PTE_X): a write to a copy-on-write page gets its own frame (or its
+ * write permission back when no one else shares it); a first touch inside
+ * a region that allows the access gets a zeroed frame. 0 when the access
+ * can be retried, -EFAULT when it is a real fault, -ENOMEM.
  */
-int space_fault(struct space *s, uint64_t va, bool write);
+int space_fault(struct space *s, uint64_t va, uint64_t access);
 void space_activate(const struct space *s);
 uint64_t space_count(void);
 

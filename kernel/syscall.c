@@ -92,6 +92,25 @@ static int64_t sys_space_write(struct task *t, struct trapframe *tf)
 	return sys_space_copy(t, tf, true);
 }
 
+static int64_t sys_space_map(struct task *t, struct trapframe *tf)
+{
+	const struct handle *h;
+	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &h);
+
+	return err < 0 ? err : space_map((struct space *)h->obj, tf->a1, tf->a2, tf->a3);
+}
+
+static int64_t sys_space_unmap(struct task *t, struct trapframe *tf)
+{
+	const struct handle *h;
+	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &h);
+
+	return err < 0 ? err : space_unmap((struct space *)h->obj, tf->a1, tf->a2);
+}
+
+_Static_assert(KAGE_PROT_READ == PTE_R && KAGE_PROT_WRITE == PTE_W && KAGE_PROT_EXEC == PTE_X,
+	       "space_map passes protections through as PTE bits");
+
 typedef int64_t (*syscall_fn)(struct task *t, struct trapframe *tf);
 
 static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
@@ -102,6 +121,8 @@ static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
 	[KAGE_SYS_SPACE_CLONE - KAGE_SYS_BASE] = sys_space_clone,
 	[KAGE_SYS_SPACE_READ - KAGE_SYS_BASE] = sys_space_read,
 	[KAGE_SYS_SPACE_WRITE - KAGE_SYS_BASE] = sys_space_write,
+	[KAGE_SYS_SPACE_MAP - KAGE_SYS_BASE] = sys_space_map,
+	[KAGE_SYS_SPACE_UNMAP - KAGE_SYS_BASE] = sys_space_unmap,
 };
 
 void syscall_dispatch(struct task *t, struct trapframe *tf)

@@ -40,6 +40,17 @@ void trap_kernel(struct trapframe *tf)
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
 }
 
+/* The access a page fault was for, 0 if the cause is no page fault. */
+static uint64_t trap_page_access(uint64_t cause)
+{
+	switch (cause) {
+	case EXC_LOAD_PAGE_FAULT: return PTE_R;
+	case EXC_STORE_PAGE_FAULT: return PTE_W;
+	case EXC_INST_PAGE_FAULT: return PTE_X;
+	default: return 0;
+	}
+}
+
 /*
  * A trap from user mode. Whatever the task did, the kernel survives it: a
  * fault the kernel does not resolve ends the task (the exception endpoint
@@ -60,8 +71,8 @@ void trap_user(struct trapframe *tf)
 		syscall_dispatch(t, tf);
 		return;
 	}
-	if (cause == EXC_STORE_PAGE_FAULT && space_fault(t->space, tf->stval, true) == 0)
-		return;	/* copy-on-write resolved: retry the store */
+	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)
+		return;	/* copy-on-write or zero fill done: retry the access */
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
 		tf->sepc, tf->stval);
 	task_exit(-(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);

@@ -24,6 +24,13 @@
 #define KAGE_SYS_SPACE_CLONE KAGE_SYS(4)	/* a0: space handle (read); result: handle of the copy */
 #define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read), a1: its address, a2: my buffer, a3: length */
 #define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length */
+#define KAGE_SYS_SPACE_MAP KAGE_SYS(7)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* */
+#define KAGE_SYS_SPACE_UNMAP KAGE_SYS(8)	/* a0: space (write), a1: address, a2: size */
+
+/* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
+#define KAGE_PROT_READ 0x2
+#define KAGE_PROT_WRITE 0x4
+#define KAGE_PROT_EXEC 0x8
 
 /* Handles a root task starts with. */
 #define KAGE_HANDLE_SELF_SPACE 0

@@ -62,4 +62,14 @@ __attribute__((noreturn)) static inline void native_exit(long status)
 		;
 }
 
+static inline long native_space_map(long space, uint64_t va, uint64_t size, unsigned prot)
+{
+	return native_call4(KAGE_SYS_SPACE_MAP, (uint64_t)space, va, size, prot);
+}
+
+static inline long native_space_unmap(long space, uint64_t va, uint64_t size)
+{
+	return native_call4(KAGE_SYS_SPACE_UNMAP, (uint64_t)space, va, size, 0);
+}
+
 #endif

@@ -110,6 +110,7 @@ long root_main(const char *args)
 	check_bad_pointers();
 	check_unknown_calls();
 	cow_checks();
+	demand_checks();
 	if (args && contains(args, "kage.test=fault"))
 		fault_on_purpose();
 	say("kage-test: %d failed\n", failures);

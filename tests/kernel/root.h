@@ -4,5 +4,6 @@
 
 void check(int ok, const char *name, const char *why);
 void cow_checks(void);
+void demand_checks(void);
 
 #endif

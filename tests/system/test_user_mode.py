@@ -7,7 +7,7 @@ import re
 from kage import FAILURE_STATUS, Kage, build_dir
 
 RESULT = re.compile(r"kage-test: (ok|FAIL) (\w+)([^\r\n]*)\r*\n")
-MIN_CHECKS = 32
+MIN_CHECKS = 44
 
 
 def run_checks(k):

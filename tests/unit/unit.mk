@@ -10,3 +10,4 @@ test_memmap := kernel/memmap.c
 test_elf := lib/elf.c lib/string.c lib/errno.c tests/unit/support/mutate.c
 test_pagetable := kernel/pagetable.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_handle := kernel/handle.c kernel/kobj.c tests/unit/support/kassert.c
+test_region := kernel/region.c

@@ -1,0 +1,61 @@
+/*
+ * Demand-zero checks of the kernel test root task: regions declared with
+ * space_map get frames only when touched, read as zeros, and give every
+ * frame back on space_unmap.
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "tests/kernel/root.h"
+
+#define AREA 0x20000000ul
+#define PAGES 16
+#define PAGE 4096ul
+
+static uint64_t frames_used(void)
+{
+	struct kage_stats st;
+
+	native_stats(&st);
+	return st.frames_used;
+}
+
+static void demand_touch(void)
+{
+	volatile unsigned char *p = (volatile unsigned char *)AREA;
+	uint64_t before = frames_used(), after_one, after_all;
+	int zero = 1;
+	unsigned i;
+
+	for (i = 0; i < PAGE; i++)
+		zero &= p[i] == 0;
+	check(zero, "demand_zero_page_reads_zero", "non-zero byte");
+	after_one = frames_used();
+	/* One frame, plus at most the two page tables the first touch needed. */
+	check(after_one - before >= 1 && after_one - before <= 3, "first_touch_takes_one_frame", "wrong frame count");
+	for (i = 0; i < PAGES; i++)
+		p[i * PAGE + 5] = (unsigned char)(i + 1);
+	after_all = frames_used();
+	check(after_all - after_one == PAGES - 1, "each_page_filled_on_first_write", "wrong frame count");
+	check(p[3 * PAGE + 5] == 4, "demand_page_keeps_data", "lost a write");
+}
+
+void demand_checks(void)
+{
+	uint64_t before = frames_used();
+
+	check(native_space_map(KAGE_HANDLE_SELF_SPACE, AREA, PAGES * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE) == 0,
+	      "space_map_region", "refused");
+	check(frames_used() == before, "space_map_takes_no_frame", "frames taken before any touch");
+	demand_touch();
+	check(native_space_map(KAGE_HANDLE_SELF_SPACE, AREA + PAGE, PAGE, KAGE_PROT_READ) == -EEXIST,
+	      "space_map_overlap_is_eexist", "not -EEXIST");
+	check(native_space_map(KAGE_HANDLE_SELF_SPACE, AREA + 123, PAGE, KAGE_PROT_READ) == -EINVAL,
+	      "space_map_unaligned_is_einval", "not -EINVAL");
+	check(native_space_map(KAGE_HANDLE_SELF_SPACE, 0xffffffc000000000ul, PAGE, KAGE_PROT_READ) == -EINVAL,
+	      "space_map_kernel_range_is_einval", "not -EINVAL");
+	check(native_space_map(KAGE_HANDLE_SELF_SPACE, 0x30000000ul, PAGE, 0) == -EINVAL,
+	      "space_map_without_access_is_einval", "not -EINVAL");
+	check(native_space_unmap(KAGE_HANDLE_SELF_SPACE, AREA, PAGES * PAGE) == 0, "space_unmap_region", "refused");
+	/* The page tables stay for later use; every data frame is back. */
+	check(frames_used() - before <= 2, "space_unmap_returns_frames", "frames leaked");
+}
