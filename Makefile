@@ -2,7 +2,8 @@
 #
 #   make [BOARD=qemu-virt|qemu-sifive-u|visionfive2|hifive-unmatched] [MODE=micro|mono]
 #   make run     boot in QEMU          make test    every test, one closing line
-#   make unit    host unit tests only  make clean   remove build/
+#   make unit    host unit tests only  make bench   instruction counts
+#   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio.
 
@@ -33,7 +34,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run test unit deps clean FORCE
+.PHONY: all kernel run test unit bench deps clean FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -80,7 +81,7 @@ $(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
-ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/test/demand.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/test/demand.o $(B)/test/bench.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
 
 $(B)/test/start.o: tests/kernel/start.S Makefile
 	@mkdir -p $(dir $@)
@@ -185,6 +186,11 @@ test: deps
 	$(MAKE) unit
 	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all &&)) true
 	$(PYTHON) tools/run-tests
+
+# Instruction counts under QEMU -icount shift=0 (tools/bench); never part of make test.
+bench: deps
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(PYTHON) tools/bench
 
 deps:
 	@tools/install-deps

@@ -163,6 +163,8 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	boot_report();
 	kmain_initrd();
 	timer_init(boot.platform.timebase_hz);
+	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
+	csr_write(scounteren, 0x7);
 	if (kage_nmodules > 0)
 		kmain_root();
 	irq_enable();

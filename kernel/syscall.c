@@ -92,6 +92,13 @@ static int64_t sys_space_write(struct task *t, struct trapframe *tf)
 	return sys_space_copy(t, tf, true);
 }
 
+static int64_t sys_null(struct task *t, struct trapframe *tf)
+{
+	(void)t;
+	(void)tf;
+	return 0;
+}
+
 static int64_t sys_space_map(struct task *t, struct trapframe *tf)
 {
 	const struct handle *h;
@@ -123,6 +130,7 @@ static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
 	[KAGE_SYS_SPACE_WRITE - KAGE_SYS_BASE] = sys_space_write,
 	[KAGE_SYS_SPACE_MAP - KAGE_SYS_BASE] = sys_space_map,
 	[KAGE_SYS_SPACE_UNMAP - KAGE_SYS_BASE] = sys_space_unmap,
+	[KAGE_SYS_NULL - KAGE_SYS_BASE] = sys_null,
 };
 
 void syscall_dispatch(struct task *t, struct trapframe *tf)

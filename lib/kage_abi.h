@@ -26,6 +26,7 @@
 #define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length */
 #define KAGE_SYS_SPACE_MAP KAGE_SYS(7)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* */
 #define KAGE_SYS_SPACE_UNMAP KAGE_SYS(8)	/* a0: space (write), a1: address, a2: size */
+#define KAGE_SYS_NULL KAGE_SYS(9)	/* does nothing: the cost of a native call itself */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2

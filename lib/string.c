@@ -1,7 +1,8 @@
 /*
  * Freestanding memory and string routines. Word-at-a-time copies when both
- * pointers share alignment; the kernel copies whole pages with memcpy, so
- * that case matters, the rest is kept simple.
+ * pointers share alignment, eight words per loop turn: the kernel zeroes
+ * and copies whole pages (demand-zero and copy-on-write faults) with
+ * memset and memcpy, so that case matters; the rest is kept simple.
  */
 #include <stdint.h>
 #include "lib/string.h"
@@ -17,6 +18,13 @@ void *memcpy(void *dst, const void *src, size_t n)
 		while (n && ((uintptr_t)d & (WORD - 1))) {
 			*d++ = *s++;
 			n--;
+		}
+		for (; n >= 8 * WORD; n -= 8 * WORD, d += 8 * WORD, s += 8 * WORD) {
+			uintptr_t *dw = (uintptr_t *)(void *)d;
+			const uintptr_t *sw = (const uintptr_t *)(const void *)s;
+
+			dw[0] = sw[0], dw[1] = sw[1], dw[2] = sw[2], dw[3] = sw[3];
+			dw[4] = sw[4], dw[5] = sw[5], dw[6] = sw[6], dw[7] = sw[7];
 		}
 		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
 			*(uintptr_t *)(void *)d = *(const uintptr_t *)(const void *)s;
@@ -51,6 +59,12 @@ void *memset(void *dst, int c, size_t n)
 	while (n && ((uintptr_t)d & (WORD - 1))) {
 		*d++ = (unsigned char)c;
 		n--;
+	}
+	for (; n >= 8 * WORD; n -= 8 * WORD, d += 8 * WORD) {
+		uintptr_t *dw = (uintptr_t *)(void *)d;
+
+		dw[0] = word, dw[1] = word, dw[2] = word, dw[3] = word;
+		dw[4] = word, dw[5] = word, dw[6] = word, dw[7] = word;
 	}
 	for (; n >= WORD; n -= WORD, d += WORD)
 		*(uintptr_t *)(void *)d = word;

@@ -26,7 +26,7 @@ static void out(void *ctx, char c)
 	native_putc(c);
 }
 
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -111,6 +111,10 @@ long root_main(const char *args)
 	check_unknown_calls();
 	cow_checks();
 	demand_checks();
+	if (args && contains(args, "kage.bench")) {
+		bench_run();
+		return 0;
+	}
 	if (args && contains(args, "kage.test=fault"))
 		fault_on_purpose();
 	say("kage-test: %d failed\n", failures);

@@ -5,5 +5,7 @@
 void check(int ok, const char *name, const char *why);
 void cow_checks(void);
 void demand_checks(void);
+void bench_run(void);
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -46,3 +46,16 @@ def test_user_fault_kills_the_task_not_the_kernel(board, mode):
         assert m.group(1) == m.group(2), "frames leaked by the killed task"
         assert "panic" not in k.output()
         assert k.wait_exit() == FAILURE_STATUS[board]
+
+
+def test_native_benchmark_runs_and_cleans_up(board, mode):
+    # Numbers are only meaningful under -icount (make bench); here: it runs, ends, leaks nothing.
+    image = os.path.join(build_dir(board, mode), "test", "Image")
+    with Kage(board, mode, kernel=image, append="kage.bench") as k:
+        for name in ("native_null_call", "demand_zero_fault", "cow_fault_copy", "space_clone_16MiB_touched"):
+            k.expect(rf"kage-bench: {name} \d+ instructions", timeout=120)
+        k.expect("kage-bench: done", timeout=120)
+        k.expect("kage: root task exited with status 0")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2)
+        assert k.wait_exit() == 0

@@ -1,0 +1,84 @@
+/*
+ * Native benchmarks of the kernel test root task, run with "kage.bench"
+ * under QEMU -icount shift=0, where instret counts guest instructions
+ * exactly: each figure is instructions per operation, user and kernel
+ * together, the same on every run.
+ */
+#include "lib/native.h"
+#include "tests/kernel/root.h"
+
+#define AREA 0x40000000ul
+#define PAGE 4096ul
+#define FAULT_PAGES 256
+#define CLONE_BYTES (16ul << 20)
+
+static uint64_t instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static void report(const char *name, uint64_t total, uint64_t count)
+{
+	say("kage-bench: %s %lu instructions\n", name, (unsigned long)(total / count));
+}
+
+static void bench_null_call(void)
+{
+	const int n = 10000;
+	uint64_t t0 = instret();
+
+	for (int i = 0; i < n; i++)
+		native_call(KAGE_SYS_NULL, 0, 0);
+	report("native_null_call", instret() - t0, n);
+}
+
+/* Touches pages one by one; the fault dominates, the loop is a few instructions. */
+static uint64_t touch(uint64_t base, unsigned pages)
+{
+	uint64_t t0 = instret();
+
+	for (unsigned i = 0; i < pages; i++)
+		*(volatile char *)(base + i * PAGE) = 1;
+	return instret() - t0;
+}
+
+static void bench_faults(void)
+{
+	long copy;
+
+	native_space_map(KAGE_HANDLE_SELF_SPACE, AREA, FAULT_PAGES * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	report("demand_zero_fault", touch(AREA, FAULT_PAGES), FAULT_PAGES);
+	copy = native_space_clone(KAGE_HANDLE_SELF_SPACE);
+	report("cow_fault_copy", touch(AREA, FAULT_PAGES), FAULT_PAGES);
+	native_handle_close(copy);
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, AREA, FAULT_PAGES * PAGE);
+}
+
+static void bench_clone(void)
+{
+	uint64_t t0;
+	long copy;
+
+	native_space_map(KAGE_HANDLE_SELF_SPACE, AREA, CLONE_BYTES, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	touch(AREA, CLONE_BYTES / PAGE);
+	t0 = instret();
+	copy = native_space_clone(KAGE_HANDLE_SELF_SPACE);
+	report("space_clone_16MiB_touched", instret() - t0, 1);
+	t0 = instret();
+	native_handle_close(copy);
+	report("space_destroy_16MiB_clone", instret() - t0, 1);
+	/* Sole owner again: a write only takes write permission back. */
+	report("cow_fault_sole_owner", touch(AREA, FAULT_PAGES), FAULT_PAGES);
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, AREA, CLONE_BYTES);
+}
+
+void bench_run(void)
+{
+	bench_null_call();
+	bench_faults();
+	bench_clone();
+	say("kage-bench: done\n");
+}
