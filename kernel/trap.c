@@ -61,16 +61,17 @@ void trap_user(struct trapframe *tf)
 	struct task *t = task_current();
 	uint64_t cause = tf->scause;
 
-	kassert(t);
-	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
-		timer_tick();
-		return;
-	}
+	/* System calls first: the hot path. */
 	if (cause == EXC_ECALL_U) {
 		tf->sepc += 4;
 		syscall_dispatch(t, tf);
 		return;
 	}
+	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_tick();
+		return;
+	}
+	kassert(t);
 	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)
 		return;	/* copy-on-write or zero fill done: retry the access */
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
