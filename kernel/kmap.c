@@ -27,6 +27,11 @@ static uint64_t kmap_image_pa(const char *va)
 	return (uint64_t)va - KERNEL_IMAGE_BASE + kmap_load_pa;
 }
 
+uint64_t kmap_image_to_phys(const void *va)
+{
+	return kmap_image_pa(va);
+}
+
 /* W^X for the kernel itself: a stray write cannot patch code. */
 static void kmap_image(void)
 {

@@ -12,6 +12,8 @@
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/module.h"
+#include "kernel/plic.h"
+#include "kernel/sched.h"
 #include "kernel/monitor.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
@@ -117,22 +119,34 @@ static void kmain_initrd(void)
 		p->initrd_start, files);
 }
 
-/*
- * The root task runs with the kernel's interrupts off in the boot context;
- * when it ends, every frame it used must be back (the leak check tests
- * rely on), and its status becomes the machine's.
- */
-static __attribute__((noreturn)) void kmain_root(void)
-{
-	struct frame_stats before, after;
-	int64_t status;
+static struct frame_stats kmain_before_root;
 
-	frame_get_stats(&before);
-	status = module_run_root();
+/*
+ * The root task has ended and every other task with it: every frame they
+ * used must be back (the leak check tests rely on this), and the root
+ * task's status becomes the machine's.
+ */
+static void kmain_root_done(int64_t status)
+{
+	struct frame_stats after;
+
 	frame_get_stats(&after);
 	kprintf("kage: root task exited with status %ld\n", status);
-	kprintf("kage: frames free=%lu after the root task (before: %lu)\n", after.free, before.free);
-	power_off(status != 0 || after.free != before.free);
+	kprintf("kage: frames free=%lu after the root task (before: %lu)\n", after.free,
+		kmain_before_root.free);
+	power_off(status != 0 || after.free != kmain_before_root.free);
+}
+
+static __attribute__((noreturn)) void kmain_root(void)
+{
+	struct task *root;
+	int err;
+
+	frame_get_stats(&kmain_before_root);
+	if ((err = module_start_root(&root)) < 0)
+		kmain_root_done(err);
+	sched_ready(root);
+	sched_start(root, kmain_root_done);
 }
 
 void boot_report(void)
@@ -163,6 +177,7 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	boot_report();
 	kmain_initrd();
 	timer_init(boot.platform.timebase_hz);
+	plic_init(&boot.platform, (uint32_t)boot.hart);
 	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
 	csr_write(scounteren, 0x7);
 	if (kage_nmodules > 0)

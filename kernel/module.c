@@ -1,11 +1,17 @@
 /*
  * Starting the root task: the kernel's only ELF loader. The file is
  * embedded in the Image, but is checked like any other by lib/elf.c.
+ * The root task gets handles to its own space and task, the other boot
+ * modules, the initramfs and the devices the kernel found, listed in a
+ * struct kage_bootinfo on its stack; nothing else is started.
  */
 #include "kernel/module.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/irq.h"
+#include "kernel/kmap.h"
 #include "kernel/memlayout.h"
+#include "kernel/memobj.h"
 #include "kernel/space.h"
 #include "kernel/task.h"
 #include "lib/elf.h"
@@ -13,7 +19,7 @@
 #include "lib/kage_abi.h"
 #include "lib/string.h"
 
-#define ROOT_STACK_PAGES 4
+#define ROOT_STACK_PAGES 8
 #define ROOT_STACK_TOP (USER_TOP - PAGE_SIZE)	/* a guard page above */
 
 static uint64_t module_perm(uint32_t flags)
@@ -41,14 +47,111 @@ static int module_load(struct space *s, const uint8_t *file, const struct elf_im
 			      PTE_R | PTE_W);
 }
 
-int64_t module_run_root(void)
+/* Adds an item naming `obj` (a new handle with `rights`) to the boot information. */
+static int module_give(struct task *t, struct kage_bootinfo *bi, struct kobj *obj, uint32_t rights,
+		       uint32_t kind, const char *name)
+{
+	struct kage_bootitem *it;
+	int h;
+
+	if (bi->nitems == KAGE_BOOT_MAX)
+		return -ENOMEM;
+	if ((h = handle_install(&t->handles, obj, rights, 0)) < 0)
+		return h;
+	it = &bi->item[bi->nitems++];
+	it->kind = kind;
+	it->handle = h;
+	strlcpy(it->name, name, sizeof(it->name));
+	return 0;
+}
+
+static int module_give_range(struct task *t, struct kage_bootinfo *bi, uint64_t base, uint64_t size,
+			     uint32_t rights, uint32_t kind, const char *name)
+{
+	struct memobj *m;
+	int err = memobj_create(base, size, &m);
+
+	if (err < 0)
+		return err;
+	err = module_give(t, bi, &m->obj, rights | HANDLE_RIGHT_GRANT, kind, name);
+	kobj_put(&m->obj);
+	if (err == 0) {
+		bi->item[bi->nitems - 1].base = base;
+		bi->item[bi->nitems - 1].size = size;
+	}
+	return err;
+}
+
+/* The console UART, its interrupt, if the PLIC can deliver it. */
+static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
+{
+	const struct platform_uart *u = &boot.platform.uart;
+	struct kage_bootitem *it;
+	struct irq *irq;
+	int err;
+
+	if (u->kind == UART_NONE)
+		return 0;
+	err = module_give_range(t, bi, u->base, u->size ? u->size : PAGE_SIZE,
+				HANDLE_RIGHT_READ | HANDLE_RIGHT_WRITE, KAGE_BOOT_UART, u->compatible);
+	if (err < 0)
+		return err;
+	it = &bi->item[bi->nitems - 1];
+	it->aux[0] = u->kind;
+	it->aux[1] = u->reg_shift;
+	it->aux[2] = u->reg_io_width;
+	it->aux[3] = UINT32_MAX;
+	if (!(irq = irq_get(u->irq)))
+		return 0;
+	err = module_give(t, bi, &irq->obj, HANDLE_RIGHT_WRITE | HANDLE_RIGHT_GRANT, KAGE_BOOT_IRQ, "uart-irq");
+	kobj_put(&irq->obj);
+	if (err == 0) {
+		bi->item[bi->nitems - 1].aux[0] = u->irq;
+		it->aux[3] = bi->nitems - 1;
+	}
+	return err;
+}
+
+static int module_give_all(struct task *t, struct kage_bootinfo *bi)
+{
+	int err = 0;
+
+	bi->timebase_hz = (uint32_t)boot.platform.timebase_hz;
+	for (uint32_t i = 1; i < kage_nmodules && err == 0; i++)
+		err = module_give_range(t, bi, kmap_image_to_phys(kage_modules[i].data), kage_modules[i].size,
+					HANDLE_RIGHT_READ, KAGE_BOOT_MODULE, kage_modules[i].name);
+	if (err == 0 && boot.initrd)
+		err = module_give_range(t, bi, boot.platform.initrd_start, boot.initrd_size, HANDLE_RIGHT_READ,
+					KAGE_BOOT_INITRD, "initramfs");
+	return err ?: module_give_uart(t, bi);
+}
+
+/*
+ * The root task's stack at entry: the command line and the boot
+ * information at the top, sp below them; a0 and a1 point at them.
+ */
+static int module_start(struct task *t, struct kage_bootinfo *bi)
+{
+	const char *args = boot.platform.bootargs;
+	uint64_t args_va = (ROOT_STACK_TOP - strlen(args) - 1) & ~15ull;
+	uint64_t bi_va = (args_va - sizeof(*bi)) & ~15ull;
+	int err = space_write(t->space, args_va, args, strlen(args) + 1);
+
+	if (err == 0)
+		err = space_write(t->space, bi_va, bi, sizeof(*bi));
+	t->tf->a0 = args_va;
+	t->tf->a1 = bi_va;
+	t->tf->sp = bi_va;
+	return err;
+}
+
+int module_start_root(struct task **out)
 {
 	const struct module *m = &kage_modules[0];
+	static struct kage_bootinfo bi;	/* too big for a kernel stack */
 	struct elf_image img;
-	struct space *s;
 	struct task *t = NULL;
-	int64_t status;
-	uint64_t args;
+	struct space *s;
 	int err;
 
 	err = elf_parse(m->data, m->size, USER_TOP, &img);
@@ -59,27 +162,21 @@ int64_t module_run_root(void)
 	if ((err = space_create(&s)) < 0)
 		return err;
 	err = module_load(s, m->data, &img);
-	/* The root task's one argument: the kernel command line, on its stack. */
-	args = (ROOT_STACK_TOP - strlen(boot.platform.bootargs) - 1) & ~15ull;
 	if (err == 0)
-		err = space_write(s, args, boot.platform.bootargs, strlen(boot.platform.bootargs) + 1);
-	if (err == 0)
-		err = task_create(s, "root", img.entry, args, &t);
-	if (err == 0) {
-		t->tf->a0 = args;
-		err = handle_install(&t->handles, &s->obj, HANDLE_RIGHTS_ALL, 0);
-		if (err >= 0 && err != KAGE_HANDLE_SELF_SPACE)
-			err = -EINVAL;
-	}
+		err = task_create(s, "root", img.entry, ROOT_STACK_TOP, &t);
 	kobj_put(&s->obj);	/* the task holds the space now, or nobody does */
+	if (err == 0 && (handle_install(&t->handles, &t->space->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_SPACE ||
+			 handle_install(&t->handles, &t->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_TASK))
+		err = -EINVAL;
+	memset(&bi, 0, sizeof(bi));
+	if (err == 0)
+		err = module_give_all(t, &bi) ?: module_start(t, &bi);
 	if (err < 0) {
 		if (t)
-			kobj_put(&t->obj);
-		kprintf("kage: root task: cannot load: error %d\n", err);
+			task_die(t, err);
+		kprintf("kage: root task: cannot start: error %d\n", err);
 		return err;
 	}
-	task_run(t);
-	status = t->status;
-	kobj_put(&t->obj);
-	return status;
+	*out = t;
+	return 0;
 }

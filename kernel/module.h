@@ -7,19 +7,21 @@
 #define KAGE_KERNEL_MODULE_H
 
 #include <stdint.h>
+#include "kernel/task.h"
 
 struct module {
-	const void *data;
+	const void *data;	/* page-aligned, so it can be mapped */
 	uint64_t size;
+	const char *name;
 };
 
 extern const struct module kage_modules[];
 extern const uint32_t kage_nmodules;
 
 /*
- * Loads module 0 into a new space and runs it until it ends; returns its
- * exit status, or a negative errno if it could not be started.
+ * Loads module 0 into a new space as a runnable root task holding the
+ * boot handles: 0 and *out, or a negative errno (with a console message).
  */
-int64_t module_run_root(void);
+int module_start_root(struct task **out);
 
 #endif

@@ -6,7 +6,7 @@
 #include "kernel/riscv.h"
 #include "kernel/power.h"
 #include "kernel/sbi.h"
-#include "kernel/task.h"
+#include "kernel/sched.h"
 #include "kernel/trap.h"
 
 #define BACKTRACE_DEPTH 32
@@ -19,7 +19,7 @@ static bool panicking;
 /* A frame pointer on the stack the kernel runs on: the boot stack or the current task's. */
 static bool panic_fp_ok(uint64_t fp)
 {
-	const struct task *t = task_current();
+	const struct task *t = sched_current();
 	uint64_t lo = (uint64_t)boot_stack, hi = (uint64_t)boot_stack_top;
 
 	if (t && !(fp >= lo + 16 && fp <= hi)) {

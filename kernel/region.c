@@ -78,3 +78,35 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
 	}
 	return 0;
 }
+
+/* Splits the region strictly containing `at` in two: 0 or -ENOMEM. */
+static int region_split(struct region_set *rs, uint64_t at)
+{
+	for (unsigned i = 0; i < rs->n; i++) {
+		struct region r = rs->r[i];
+
+		if (r.start >= at || r.end <= at)
+			continue;
+		if (rs->n == REGION_MAX)
+			return -ENOMEM;
+		rs->r[i].end = at;
+		r.start = at;
+		region_insert_at(rs, i + 1, r);
+		return 0;
+	}
+	return 0;
+}
+
+int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm)
+{
+	int err;
+
+	if (start >= end)
+		return -EINVAL;
+	if ((err = region_split(rs, start)) < 0 || (err = region_split(rs, end)) < 0)
+		return err;
+	for (unsigned i = 0; i < rs->n; i++)
+		if (rs->r[i].start >= start && rs->r[i].end <= end)
+			rs->r[i].perm = perm;
+	return 0;
+}

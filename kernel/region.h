@@ -31,4 +31,12 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t per
  */
 int region_remove(struct region_set *rs, uint64_t start, uint64_t end);
 
+/*
+ * Gives every part of [start, end) that lies in a region the permissions
+ * `perm`, splitting regions at the ends: 0, -EINVAL, or -ENOMEM when a
+ * split finds the set full (regions split so far keep their old
+ * permissions, which changes nothing).
+ */
+int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm);
+
 #endif

@@ -52,6 +52,8 @@
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
 #define PTE_COW (1ul << 8)	/* software bit (RSW): write breaks sharing */
+#define PTE_PHYS (1ul << 9)	/* software bit (RSW): a memory object's page, no frame reference */
+#define PTE_MAYWRITE PTE_COW	/* on PTE_PHYS leaves: the mapping may be made writable */
 #define PTE_PPN_SHIFT 10
 
 #define PTE_FROM_PA(pa) (((pa) >> PAGE_SHIFT) << PTE_PPN_SHIFT)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include "kernel/space.h"
 #include "kernel/frame.h"
+#include "kernel/kalloc.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/pagetable.h"
@@ -15,6 +16,14 @@
 #define USER_ENTRIES (PT_ENTRIES / 2)
 
 static uint64_t space_live;
+static uint64_t space_active;	/* root_pa in satp, 0 for the kernel's own tables */
+
+/* Leaves holding a frame reference: all but memory-object pages. */
+static void space_leaf_unref(pte_t e)
+{
+	if (!(e & PTE_PHYS))
+		frame_unref(PTE_TO_PA(e));
+}
 
 uint64_t space_count(void)
 {
@@ -31,7 +40,7 @@ static void space_free_table(pte_t *table, int level)
 		if (!(e & PTE_V))
 			continue;
 		if (PTE_LEAF(e))
-			frame_unref(PTE_TO_PA(e));
+			space_leaf_unref(e);
 		else
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
 	}
@@ -43,26 +52,28 @@ static void space_destroy(struct kobj *obj)
 {
 	struct space *s = (struct space *)obj;
 
+	if (space_active == s->root_pa) {
+		/* The hart must not walk tables that are about to be freed. */
+		kmap_activate();
+		space_active = 0;
+	}
 	space_free_table(s->root, 2);
 	frame_unref(s->root_pa);
-	frame_unref(virt_to_phys(s));
+	kfree(s, sizeof(*s));
 	space_live--;
 }
 
 int space_create(struct space **out)
 {
-	uint64_t pa, root_pa;
-	struct space *s;
+	uint64_t root_pa;
+	struct space *s = kzalloc(sizeof(*s));
 
-	/* One frame per object until kage has a small-object allocator. */
-	if (frame_alloc(&pa) < 0)
+	if (!s)
 		return -ENOMEM;
 	if (pt_alloc_table(&root_pa) < 0) {
-		frame_unref(pa);
+		kfree(s, sizeof(*s));
 		return -ENOMEM;
 	}
-	s = phys_to_virt(pa);
-	memset(s, 0, sizeof(*s));
 	kobj_init(&s->obj, KOBJ_SPACE, space_destroy);
 	s->root_pa = root_pa;
 	s->root = phys_to_virt(root_pa);
@@ -160,6 +171,12 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 		e = pt_lookup(s->root, va, NULL);
 	if (!e || !(*e & PTE_U))
 		return NULL;
+	if (*e & PTE_PHYS) {
+		/* Memory-object pages are shared by design; device registers are not reached this way. */
+		if (!frame_is_ram(PTE_TO_PA(*e)) || (*e & need) != need)
+			return NULL;
+		return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
+	}
 	/* The kernel writes only into frames no other mapping sees. */
 	if (to_user && ((*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va)) < 0)
 		return NULL;
@@ -208,6 +225,9 @@ int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
 
 void space_activate(const struct space *s)
 {
+	if (space_active == s->root_pa)
+		return;
+	space_active = s->root_pa;
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
 	sfence_vma_all();
 }
@@ -224,6 +244,10 @@ static int space_clone_table(pte_t *from, pte_t *to, int level)
 
 		if (!(e & PTE_V))
 			continue;
+		if (PTE_LEAF(e) && (e & PTE_PHYS)) {
+			to[i] = e;	/* memory objects are shared, never copied */
+			continue;
+		}
 		if (PTE_LEAF(e)) {
 			if (e & (PTE_W | PTE_COW))
 				e = (e & ~PTE_W) | PTE_COW;
@@ -270,7 +294,7 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	if (va >= USER_TOP)
 		return -EFAULT;
 	e = pt_lookup(s->root, va, NULL);
-	if (e && (*e & PTE_U))
+	if (e && (*e & PTE_U) && !(*e & PTE_PHYS))
 		return access == PTE_W && (*e & PTE_COW) ? space_break_cow(e, va) : -EFAULT;
 	if (e)
 		return -EFAULT;
@@ -311,8 +335,78 @@ int space_unmap(struct space *s, uint64_t va, uint64_t size)
 
 		if (!e)
 			continue;
-		frame_unref(PTE_TO_PA(*e));
+		space_leaf_unref(*e);
 		*e = 0;
+		space_flush(p);
+	}
+	return 0;
+}
+
+/* True if no page and no region lies in [va, va + size). */
+static bool space_range_free(struct space *s, uint64_t va, uint64_t size)
+{
+	for (uint64_t p = va; p < va + size; p += PAGE_SIZE)
+		if (pt_lookup(s->root, p, NULL) || region_find(&s->regions, p))
+			return false;
+	return true;
+}
+
+int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
+		   bool may_write)
+{
+	uint64_t off;
+	int err;
+
+	if (!space_range_ok(va, size) || (pa & (PAGE_SIZE - 1)) || !(perm & (PTE_R | PTE_X)) ||
+	    (perm & ~(PTE_R | PTE_W | PTE_X)) || ((perm & PTE_W) && !may_write))
+		return -EINVAL;
+	if (!space_range_free(s, va, size))
+		return -EEXIST;
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		err = pt_map(s->root, va + off, pa + off, PAGE_SIZE,
+			     perm | PTE_U | PTE_PHYS | (may_write ? PTE_MAYWRITE : 0), false);
+		if (err < 0) {
+			space_unmap(s, va, off ? off : PAGE_SIZE);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The leaf *e with user permissions `perm` (0: no access), keeping sharing safe. */
+static pte_t space_leaf_protect(pte_t e, uint64_t perm)
+{
+	pte_t base = e & ~(PTE_R | PTE_W | PTE_X | PTE_U);
+
+	if (!perm)
+		return (base & ~(e & PTE_PHYS ? 0 : PTE_COW)) | PTE_R;	/* not PTE_U: no user access */
+	if (e & PTE_PHYS)
+		return base | PTE_U | (perm & ~PTE_W) | ((e & PTE_MAYWRITE) ? (perm & PTE_W) : 0);
+	base &= ~PTE_COW;
+	if (!(perm & PTE_W))
+		return base | PTE_U | perm;
+	/* Writable again: a frame others still map must be copied on the first write. */
+	if (frame_refcount(PTE_TO_PA(e)) > 1)
+		return base | PTE_U | (perm & ~PTE_W) | PTE_COW;
+	return base | PTE_U | perm;
+}
+
+int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	int err;
+
+	if (!space_range_ok(va, size) || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	if (perm == PTE_W)
+		perm |= PTE_R;	/* Sv39 has no write-only pages */
+	if ((err = region_protect(&s->regions, va, va + size, perm)) < 0)
+		return err;
+	for (uint64_t p = va; p < va + size; p += PAGE_SIZE) {
+		pte_t *e = pt_lookup(s->root, p, NULL);
+
+		if (!e)
+			continue;
+		*e = space_leaf_protect(*e, perm);
 		space_flush(p);
 	}
 	return 0;

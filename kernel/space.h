@@ -7,8 +7,10 @@
  * holds one reference on its frame. Reference count (kobj): tasks running
  * in the space and handles naming it; the last put frees every frame and
  * table.
- * Invariant: user leaves are 4 KiB pages with PTE_U; no kernel address
- * is ever mapped with PTE_U. A page shared copy-on-write is mapped
+ * Invariant: user leaves are 4 KiB pages with PTE_U (a leaf without
+ * PTE_U is a page protected to no access); no kernel address is ever
+ * mapped with PTE_U. Memory-object pages carry PTE_PHYS and no frame
+ * reference. A page shared copy-on-write is mapped
  * without PTE_W and with PTE_COW in every space that shares it, and its
  * frame's reference count counts those mappings.
  */
@@ -66,6 +68,21 @@ int space_clone(struct space *src, struct space **out);
  * can be retried, -EFAULT when it is a real fault, -ENOMEM.
  */
 int space_fault(struct space *s, uint64_t va, uint64_t access);
+/*
+ * Maps the physical range [pa, pa + size) of a memory object at va with
+ * permissions `perm`; writable only if `may_write`. The pages hold no
+ * frame references and are shared, never copied, by space_clone.
+ * -EINVAL, -EEXIST (a page or region is there), -ENOMEM.
+ */
+int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
+		   bool may_write);
+/*
+ * Changes the permissions of regions and pages in [va, va + size) to
+ * `perm` (0: no access, the contents kept). A page shared with another
+ * space becomes copy-on-write rather than writable. -EINVAL or -ENOMEM.
+ */
+int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/* Makes s the hart's address space (nothing to do if it is already). */
 void space_activate(const struct space *s);
 uint64_t space_count(void);
 

@@ -1,9 +1,39 @@
+/*
+ * The system call entry: native calls (lib/kage_abi.h) go to their
+ * handlers; every other number is a Linux call, forwarded as an IPC
+ * message to the task's personality endpoint.
+ */
+#include <stdbool.h>
 #include "kernel/syscall.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
-#include <stdbool.h>
+#include "kernel/ipc.h"
+#include "kernel/sys.h"
 #include "lib/errno.h"
 #include "lib/kage_abi.h"
+
+_Static_assert(KAGE_RIGHT_READ == HANDLE_RIGHT_READ && KAGE_RIGHT_WRITE == HANDLE_RIGHT_WRITE &&
+		       KAGE_RIGHT_SEND == HANDLE_RIGHT_SEND && KAGE_RIGHT_RECV == HANDLE_RIGHT_RECV &&
+		       KAGE_RIGHT_GRANT == HANDLE_RIGHT_GRANT && KAGE_RIGHTS_ALL == HANDLE_RIGHTS_ALL,
+	       "handle rights are the same numbers in the ABI");
+
+int64_t sys_object(struct task *t, uint64_t h, enum kobj_type type, uint32_t rights, void *out)
+{
+	const struct handle *slot;
+	int err = handle_lookup(&t->handles, (int64_t)h, type, rights, &slot);
+
+	if (err == 0)
+		*(struct kobj **)out = slot->obj;
+	return err;
+}
+
+int64_t sys_install_new(struct task *t, struct kobj *obj)
+{
+	int64_t h = handle_install(&t->handles, obj, HANDLE_RIGHTS_ALL, 0);
+
+	kobj_put(obj);	/* the handle holds it now, or nobody does */
+	return h;
+}
 
 static int64_t sys_debug_putc(struct task *t, struct trapframe *tf)
 {
@@ -14,8 +44,8 @@ static int64_t sys_debug_putc(struct task *t, struct trapframe *tf)
 
 static int64_t sys_task_exit(struct task *t, struct trapframe *tf)
 {
-	(void)t;
-	task_exit((int64_t)tf->a0);
+	task_die(t, (int64_t)tf->a0);
+	return 0;	/* not reached: t is the current task */
 }
 
 static int64_t sys_stats(struct task *t, struct trapframe *tf)
@@ -28,6 +58,8 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.frames_used = fs.used;
 	ks.tasks = task_count();
 	ks.spaces = space_count();
+	ks.endpoints = kobj_count(KOBJ_ENDPOINT);
+	ks.notifications = kobj_count(KOBJ_NOTIFICATION);
 	return space_copy_out(t->space, tf->a0, &ks, sizeof(ks));
 }
 
@@ -36,60 +68,18 @@ static int64_t sys_handle_close(struct task *t, struct trapframe *tf)
 	return handle_close(&t->handles, (int64_t)tf->a0);
 }
 
-static int64_t sys_space_clone(struct task *t, struct trapframe *tf)
+static int64_t sys_handle_copy(struct task *t, struct trapframe *tf)
 {
-	const struct handle *h;
-	struct space *copy;
-	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &h);
+	struct task *to = t;
+	int64_t err;
 
-	if (err < 0)
+	if ((int64_t)tf->a1 != -1 && (err = sys_object(t, tf->a1, KOBJ_TASK, HANDLE_RIGHT_WRITE, &to)) < 0)
 		return err;
-	if ((err = space_clone((struct space *)h->obj, &copy)) < 0)
-		return err;
-	err = handle_install(&t->handles, &copy->obj, HANDLE_RIGHTS_ALL, 0);
-	kobj_put(&copy->obj);	/* the handle holds it now, or nobody does */
-	return err;
-}
-
-/*
- * Copies between the caller's memory and another space through a bounce
- * buffer, so neither side is ever reached through a user address.
- */
-static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
-{
-	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3, done;
-	const struct handle *h;
-	uint8_t bounce[256];
-	struct space *s;
-	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE,
-				    write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, &h);
-
-	if (err < 0)
-		return err;
-	if (len > KAGE_COPY_MAX)
+	if (to->state == TASK_DEAD)
+		return -ESRCH;
+	if (tf->a2 > UINT32_MAX)
 		return -EINVAL;
-	s = (struct space *)h->obj;
-	for (done = 0; done < len; done += sizeof(bounce)) {
-		uint64_t n = len - done < sizeof(bounce) ? len - done : sizeof(bounce);
-
-		if (write)
-			err = space_read(t->space, buf + done, bounce, n) ?: space_write(s, va + done, bounce, n);
-		else
-			err = space_read(s, va + done, bounce, n) ?: space_copy_out(t->space, buf + done, bounce, n);
-		if (err < 0)
-			return err;
-	}
-	return 0;
-}
-
-static int64_t sys_space_read(struct task *t, struct trapframe *tf)
-{
-	return sys_space_copy(t, tf, false);
-}
-
-static int64_t sys_space_write(struct task *t, struct trapframe *tf)
-{
-	return sys_space_copy(t, tf, true);
+	return handle_copy(&t->handles, (int64_t)tf->a0, &to->handles, (uint32_t)tf->a2, tf->a3);
 }
 
 static int64_t sys_null(struct task *t, struct trapframe *tf)
@@ -99,46 +89,47 @@ static int64_t sys_null(struct task *t, struct trapframe *tf)
 	return 0;
 }
 
-static int64_t sys_space_map(struct task *t, struct trapframe *tf)
-{
-	const struct handle *h;
-	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &h);
-
-	return err < 0 ? err : space_map((struct space *)h->obj, tf->a1, tf->a2, tf->a3);
-}
-
-static int64_t sys_space_unmap(struct task *t, struct trapframe *tf)
-{
-	const struct handle *h;
-	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &h);
-
-	return err < 0 ? err : space_unmap((struct space *)h->obj, tf->a1, tf->a2);
-}
-
-_Static_assert(KAGE_PROT_READ == PTE_R && KAGE_PROT_WRITE == PTE_W && KAGE_PROT_EXEC == PTE_X,
-	       "space_map passes protections through as PTE bits");
-
 typedef int64_t (*syscall_fn)(struct task *t, struct trapframe *tf);
 
+#define SYS(name, fn) [KAGE_SYS_##name - KAGE_SYS_BASE] = fn
+
 static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
-	[KAGE_SYS_DEBUG_PUTC - KAGE_SYS_BASE] = sys_debug_putc,
-	[KAGE_SYS_TASK_EXIT - KAGE_SYS_BASE] = sys_task_exit,
-	[KAGE_SYS_STATS - KAGE_SYS_BASE] = sys_stats,
-	[KAGE_SYS_HANDLE_CLOSE - KAGE_SYS_BASE] = sys_handle_close,
-	[KAGE_SYS_SPACE_CLONE - KAGE_SYS_BASE] = sys_space_clone,
-	[KAGE_SYS_SPACE_READ - KAGE_SYS_BASE] = sys_space_read,
-	[KAGE_SYS_SPACE_WRITE - KAGE_SYS_BASE] = sys_space_write,
-	[KAGE_SYS_SPACE_MAP - KAGE_SYS_BASE] = sys_space_map,
-	[KAGE_SYS_SPACE_UNMAP - KAGE_SYS_BASE] = sys_space_unmap,
-	[KAGE_SYS_NULL - KAGE_SYS_BASE] = sys_null,
+	SYS(DEBUG_PUTC, sys_debug_putc), SYS(TASK_EXIT, sys_task_exit),
+	SYS(STATS, sys_stats), SYS(HANDLE_CLOSE, sys_handle_close),
+	SYS(SPACE_CLONE, sys_space_clone), SYS(SPACE_READ, sys_space_read),
+	SYS(SPACE_WRITE, sys_space_write), SYS(SPACE_MAP, sys_space_map),
+	SYS(SPACE_UNMAP, sys_space_unmap), SYS(NULL, sys_null),
+	SYS(SPACE_CREATE, sys_space_create), SYS(SPACE_PROTECT, sys_space_protect),
+	SYS(SPACE_MAP_PHYS, sys_space_map_phys), SYS(TASK_CREATE, sys_task_create),
+	SYS(TASK_CLONE, sys_task_clone), SYS(TASK_EXEC, sys_task_exec),
+	SYS(TASK_KILL, sys_task_kill), SYS(TASK_RESUME, sys_task_resume),
+	SYS(TASK_REGS, sys_task_regs), SYS(TASK_BIND, sys_task_bind),
+	SYS(EP_CREATE, sys_ep_create), SYS(IPC_CALL, sys_ipc_call),
+	SYS(IPC_RECV, sys_ipc_recv), SYS(IPC_REPLY, sys_ipc_reply),
+	SYS(IPC_REPLY_RECV, sys_ipc_reply_recv), SYS(NOTIF_CREATE, sys_notif_create),
+	SYS(NOTIF_WAIT, sys_notif_wait), SYS(NOTIF_SIGNAL, sys_notif_signal),
+	SYS(IRQ_BIND, sys_irq_bind), SYS(IRQ_ACK, sys_irq_ack),
+	SYS(TIMER_NOTIFY, sys_timer_notify), SYS(HANDLE_COPY, sys_handle_copy),
+	SYS(TASK_STATUS, sys_task_status),
 };
 
 void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
 	uint64_t nr = tf->a7;
-	syscall_fn fn = NULL;
+	syscall_fn fn;
 
-	if (nr >= KAGE_SYS_BASE && nr - KAGE_SYS_BASE < KAGE_SYS_COUNT)
-		fn = syscall_native[nr - KAGE_SYS_BASE];
-	tf->a0 = fn ? (uint64_t)fn(t, tf) : (uint64_t)-ENOSYS;
+	if (nr - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
+		/* A Linux call: the personality server answers it (in a0). */
+		if (t->personality)
+			ipc_send(t, t->personality, TASK_MSG_SYSCALL, t->personality_badge);
+		tf->a0 = (uint64_t)-ENOSYS;
+		return;
+	}
+	fn = syscall_native[nr - KAGE_SYS_BASE];
+	if (!fn)
+		tf->a0 = (uint64_t)-ENOSYS;
+	else if (t->handles.used == 0)
+		tf->a0 = (uint64_t)-EPERM;	/* no handles, no native calls */
+	else
+		tf->a0 = (uint64_t)fn(t, tf);
 }

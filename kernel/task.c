@@ -1,41 +1,88 @@
+/*
+ * Task objects: creation, cloning, exec, death, and the task table that
+ * turns ids (in reply tokens) back into tasks.
+ */
 #include "kernel/task.h"
+#include "kernel/endpoint.h"
 #include "kernel/frame.h"
-#include "kernel/kmap.h"
+#include "kernel/ipc.h"
 #include "kernel/memlayout.h"
+#include "kernel/notif.h"
 #include "kernel/panic.h"
+#include "kernel/sched.h"
 #include "lib/errno.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task takes one frame");
 
-void trap_return_user(struct trapframe *tf);
-
-static struct task *task_running;
-static struct context task_boot_ctx;
+static struct task *task_table[TASK_MAX];
 static uint64_t task_live;
+
+void task_queue_push(struct task_queue *q, struct task *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+struct task *task_queue_pop(struct task_queue *q)
+{
+	struct task *t = q->head;
+
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+void task_queue_remove(struct task_queue *q, struct task *t)
+{
+	struct task **p, *prev = NULL;
+
+	for (p = &q->head; *p; prev = *p, p = &(*p)->next) {
+		if (*p != t)
+			continue;
+		*p = t->next;
+		if (q->tail == t)
+			q->tail = prev;
+		t->next = NULL;
+		return;
+	}
+}
 
 static void task_destroy(struct kobj *obj)
 {
 	struct task *t = (struct task *)obj;
 
-	handle_table_clear(&t->handles);
-	kobj_put(&t->space->obj);
+	kassert(t->state == TASK_DEAD);
 	frame_unref(t->kstack_pa);
 	frame_unref(virt_to_phys(t));
-	task_live--;
 }
 
-/* First kernel code a new task runs: straight out to user mode. */
-static void task_start(void)
+/* A free slot of the task table, or -1. */
+static int task_slot(void)
 {
-	trap_return_user(task_running->tf);
+	for (int i = 0; i < TASK_MAX; i++)
+		if (!task_table[i])
+			return i;
+	return -1;
 }
 
-int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, struct task **out)
+static int task_new(struct space *s, const char *name, struct task **out)
 {
 	uint64_t pa, kstack;
+	int slot = task_slot();
 	struct task *t;
 
+	if (slot < 0)
+		return -EAGAIN;
 	if (frame_alloc(&pa) < 0)
 		return -ENOMEM;
 	if (frame_alloc(&kstack) < 0) {
@@ -45,51 +92,130 @@ int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, str
 	t = phys_to_virt(pa);
 	memset(t, 0, sizeof(*t));
 	kobj_init(&t->obj, KOBJ_TASK, task_destroy);
+	t->id = (uint32_t)slot;
+	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
 	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
 	kobj_get(&s->obj);
 	t->space = s;
 	t->kstack_pa = kstack;
 	t->tf = (struct trapframe *)((uint8_t *)phys_to_virt(kstack) + PAGE_SIZE - TRAPFRAME_SIZE);
-	memset(t->tf, 0, sizeof(*t->tf));
-	t->tf->sepc = pc;
-	t->tf->sp = sp;
-	t->tf->sstatus = SSTATUS_SPIE;	/* user mode, interrupts on after sret */
-	t->ctx.ra = (uint64_t)task_start;
-	t->ctx.sp = (uint64_t)t->tf;
+	t->call_seq = 1;
+	task_table[slot] = t;
 	task_live++;
 	*out = t;
 	return 0;
 }
 
-void task_run(struct task *t)
+int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, struct task **out)
 {
-	kassert(!task_running);
-	task_running = t;
-	space_activate(t->space);
-	ctx_switch(&task_boot_ctx, &t->ctx);
-	/* Back in the boot context: the task has ended. */
-	task_running = 0;
-	kmap_activate();
+	int err = task_new(s, name, out);
+
+	if (err == 0)
+		task_exec(*out, s, pc, sp);
+	return err;
 }
 
-struct task *task_current(void)
+int task_clone(struct task *src, struct space *s, struct task **out)
 {
-	return task_running;
+	int err = task_new(s, src->name, out);
+
+	if (err < 0)
+		return err;
+	*(*out)->tf = *src->tf;
+	(*out)->tf->a0 = 0;
+	return 0;
 }
 
-void task_exit(int64_t status)
+void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp)
 {
-	struct task *t = task_running;
+	struct space *old = t->space;
+	enum task_state was = t->state;
 
-	kassert(t);
-	t->exited = true;
+	task_cancel_wait(t);
+	kobj_get(&s->obj);
+	t->space = s;
+	memset(t->tf, 0, sizeof(*t->tf));
+	t->tf->sepc = pc;
+	t->tf->sp = sp;
+	t->tf->sstatus = SSTATUS_SPIE;	/* user mode, interrupts on after sret */
+	if (t == sched_current())
+		space_activate(s);
+	kobj_put(&old->obj);
+	if (was != TASK_SUSPENDED && was != TASK_RUNNING)
+		sched_ready(t);
+}
+
+void task_cancel_wait(struct task *t)
+{
+	switch (t->state) {
+	case TASK_RUNNABLE:
+		sched_unready(t);
+		break;
+	case TASK_SENDING:
+	case TASK_RECEIVING:
+		endpoint_cancel((struct endpoint *)t->wait_on, t);
+		break;
+	case TASK_NOTIF_WAIT:
+		notif_cancel((struct notif *)t->wait_on, t);
+		break;
+	case TASK_REPLY_WAIT:
+		t->call_seq++;	/* its reply token goes stale */
+		t->replier = NULL;
+		break;
+	default:
+		return;
+	}
+	t->wait_on = NULL;
+	t->state = TASK_SUSPENDED;
+}
+
+/* What a dead task no longer needs: everything but its stack and its object. */
+static void task_release(struct task *t)
+{
+	handle_table_clear(&t->handles);
+	if (t->personality)
+		kobj_put(&t->personality->obj);
+	if (t->exception)
+		kobj_put(&t->exception->obj);
+	t->personality = t->exception = NULL;
+	kobj_put(&t->space->obj);
+	t->space = NULL;
+}
+
+void task_die(struct task *t, int64_t status)
+{
+	if (t->state == TASK_DEAD)
+		return;
+	task_cancel_wait(t);
+	t->state = TASK_DEAD;
 	t->status = status;
-	ctx_switch(&t->ctx, &task_boot_ctx);
-	panic("task %s resumed after exit", t->name);
+	task_table[t->id] = NULL;
+	task_live--;
+	task_release(t);
+	ipc_abandon(t);
+	if (t != sched_current()) {
+		kobj_put(&t->obj);	/* the alive reference */
+		return;
+	}
+	/* We are on its stack: the idle thread drops the alive reference. */
+	sched_bury(t);
+	sched_next();
+}
+
+struct task *task_by_id(uint64_t id)
+{
+	return id < TASK_MAX ? task_table[id] : NULL;
 }
 
 uint64_t task_count(void)
 {
 	return task_live;
+}
+
+void task_kill_all(int64_t status)
+{
+	for (int i = 0; i < TASK_MAX; i++)
+		if (task_table[i] && task_table[i] != sched_current())
+			task_die(task_table[i], status);
 }

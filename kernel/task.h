@@ -2,47 +2,116 @@
  * Tasks: threads of execution in a space.
  *
  * A task owns one kernel stack (a frame) whose top holds its saved user
- * registers (tf) while it is in the kernel. It holds a reference on its
- * space. Reference count (kobj): the scheduler's hold while it can run,
- * and handles naming it.
- * For now one task runs at a time, started from the boot context by
- * task_run, which returns when the task ends; the round-robin scheduler
- * comes with task_clone and IPC.
+ * registers (tf). The kernel never blocks in the middle of its own code:
+ * a task that waits (for a receiver, a reply, a notification, the CPU)
+ * has its whole state in tf, and whoever wakes it writes the result
+ * there, so resuming a task is always a return to user mode with tf.
+ *
+ * Ownership: a task holds a reference on its space, on its personality
+ * and exception endpoints, and on the objects its handle table names.
+ * Reference count (kobj): one "alive" reference from creation until the
+ * scheduler reaps it after death, plus one per handle naming it. Death
+ * (task_die) empties the handle table and drops the endpoints at once, so
+ * reference cycles between tasks that name each other cannot keep them
+ * alive; the stack and the object go when the last reference does.
+ * Invariants: a task is in at most one queue (the run queue, or the wait
+ * queue of the endpoint or notification in `wait_on`), as its state says.
+ * Its id is its slot in the task table while it is alive.
  */
 #ifndef KAGE_KERNEL_TASK_H
 #define KAGE_KERNEL_TASK_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "kernel/context.h"
 #include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "kernel/space.h"
 #include "kernel/trap.h"
 
 #define TASK_HANDLES 32
+#define TASK_MAX 256
+
+enum task_state {
+	TASK_SUSPENDED,		/* created or cloned, not yet resumed */
+	TASK_RUNNABLE,		/* in the run queue */
+	TASK_RUNNING,		/* the current task */
+	TASK_SENDING,		/* in an endpoint's queue, waiting for a receiver */
+	TASK_REPLY_WAIT,	/* its call was received; waiting for the reply */
+	TASK_RECEIVING,		/* in an endpoint's queue, waiting for a caller */
+	TASK_NOTIF_WAIT,	/* waiting on a notification */
+	TASK_DEAD,
+};
+
+/* What the message a task sends stands for, and so how its reply lands. */
+enum task_msg {
+	TASK_MSG_CALL,		/* ipc_call: words in a1-a6, reply words to a0-a5 */
+	TASK_MSG_SYSCALL,	/* a forwarded Linux ecall: the reply's first word to a0 */
+	TASK_MSG_FAULT,		/* a forwarded fault: a reply resumes the task, nothing written */
+};
+
+struct endpoint;
 
 struct task {
 	struct kobj obj;
+	uint32_t id;
+	enum task_state state;
 	char name[16];
 	struct space *space;
 	uint64_t kstack_pa;
 	struct trapframe *tf;	/* user registers, at the top of the kernel stack */
-	struct context ctx;	/* where the task resumes inside the kernel */
-	bool exited;
+	struct task *next;	/* link in the queue its state names */
+	struct kobj *wait_on;	/* the endpoint or notification it waits on */
 	int64_t status;		/* exit status, or -(cause + 1) when killed by a fault */
+
+	/* IPC: where its Linux calls and faults go, with the badges they carry. */
+	struct endpoint *personality, *exception;
+	uint64_t personality_badge, exception_badge;
+	enum task_msg msg;	/* while SENDING or REPLY_WAIT */
+	uint64_t msg_badge;	/* the badge its message carries */
+	uint64_t call_seq;	/* reply tokens name a call by (seq, id) */
+	struct task *replier;	/* who received its call (REPLY_WAIT) */
+
 	struct handle_table handles;
 	struct handle handle_slots[TASK_HANDLES];
 };
 
-/* A task that will start in user mode at pc with stack pointer sp; takes a space reference. */
+/* A FIFO of tasks linked through task.next. */
+struct task_queue {
+	struct task *head, *tail;
+};
+
+void task_queue_push(struct task_queue *q, struct task *t);
+struct task *task_queue_pop(struct task_queue *q);
+/* Takes t out of q if it is there. */
+void task_queue_remove(struct task_queue *q, struct task *t);
+
+/*
+ * A suspended task that will start in user mode at pc with stack pointer
+ * sp in space s (taking a reference): 0, -ENOMEM, or -EAGAIN when the task
+ * table is full. The caller owns the alive reference until it resumes or
+ * kills the task.
+ */
 int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, struct task **out);
-/* Runs the task until it exits or is killed; returns in the caller's context. */
-void task_run(struct task *t);
-/* The task running now (NULL in the boot context). */
-struct task *task_current(void);
-/* Ends the current task; does not return. */
-__attribute__((noreturn)) void task_exit(int64_t status);
+/* A suspended copy of src's user registers (a0 = 0) in space s. */
+int task_clone(struct task *src, struct space *s, struct task **out);
+/*
+ * Replaces t's space, pc and sp at once; the other registers start at
+ * zero. Whatever t waited for is abandoned and t becomes runnable (a
+ * suspended task stays suspended).
+ */
+void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp);
+/*
+ * Ends t with `status`: out of every queue, handles and endpoints
+ * dropped, callers it had received from answered with -EPIPE. If t is
+ * the current task this does not return.
+ */
+void task_die(struct task *t, int64_t status);
+/* Takes t out of whatever it waits for, without waking it; for exec and death. */
+void task_cancel_wait(struct task *t);
+/* The live task with this id, or NULL. */
+struct task *task_by_id(uint64_t id);
 uint64_t task_count(void);
+/* Kills every live task but the current one (shutdown). */
+void task_kill_all(int64_t status);
 
 #endif

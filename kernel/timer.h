@@ -1,18 +1,26 @@
 /*
  * The supervisor timer, programmed through SBI: a periodic tick of
- * TIMER_HZ that drives preemption (later) and wakes the idle loop.
+ * TIMER_HZ that drives preemption and wakes the idle loop, and one-shot
+ * timers that signal a notification when they expire (checked on each
+ * tick, so their resolution is one tick).
+ * Ownership: a pending timer holds a reference on its notification.
  */
 #ifndef KAGE_KERNEL_TIMER_H
 #define KAGE_KERNEL_TIMER_H
 
 #include <stdint.h>
 
+struct notif;
+
 #define TIMER_HZ 100
+#define TIMER_MAX 64
 
 void timer_init(uint64_t timebase_hz);
 /* Called from the trap handler on every timer interrupt. */
 void timer_tick(void);
 uint64_t timer_ticks(void);
+/* Signals `bits` on n after `delay_ns`: 0, or -EAGAIN when TIMER_MAX timers are pending. */
+int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits);
 /* Nanoseconds since boot, from the time CSR. */
 uint64_t timer_now_ns(void);
 

@@ -8,6 +8,9 @@
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/console.h"
+#include "kernel/ipc.h"
+#include "kernel/irq.h"
+#include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 
@@ -33,6 +36,9 @@ void trap_kernel(struct trapframe *tf)
 		case IRQ_S_TIMER:
 			timer_tick();
 			return;
+		case IRQ_S_EXT:
+			irq_dispatch();
+			return;
 		default:
 			break;
 		}
@@ -53,12 +59,12 @@ static uint64_t trap_page_access(uint64_t cause)
 
 /*
  * A trap from user mode. Whatever the task did, the kernel survives it: a
- * fault the kernel does not resolve ends the task (the exception endpoint
- * that will turn it into a signal comes with IPC).
+ * fault the kernel does not resolve goes to the task's exception endpoint
+ * (the process server turns it into a signal); a task without one dies.
  */
 void trap_user(struct trapframe *tf)
 {
-	struct task *t = task_current();
+	struct task *t = sched_current();
 	uint64_t cause = tf->scause;
 
 	/* System calls first: the hot path. */
@@ -69,14 +75,20 @@ void trap_user(struct trapframe *tf)
 	}
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
+		sched_preempt();
 		return;
 	}
-	kassert(t);
+	if (cause == (SCAUSE_INTERRUPT | IRQ_S_EXT)) {
+		irq_dispatch();
+		return;
+	}
 	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)
 		return;	/* copy-on-write or zero fill done: retry the access */
+	if (t->exception)
+		ipc_send(t, t->exception, TASK_MSG_FAULT, t->exception_badge);
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
 		tf->sepc, tf->stval);
-	task_exit(-(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
+	task_die(t, -(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
 }
 
 const char *trap_cause_name(uint64_t scause)

@@ -27,14 +27,107 @@
 #define KAGE_SYS_SPACE_MAP KAGE_SYS(7)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* */
 #define KAGE_SYS_SPACE_UNMAP KAGE_SYS(8)	/* a0: space (write), a1: address, a2: size */
 #define KAGE_SYS_NULL KAGE_SYS(9)	/* does nothing: the cost of a native call itself */
+#define KAGE_SYS_SPACE_CREATE KAGE_SYS(10)	/* result: handle of a new empty space */
+#define KAGE_SYS_SPACE_PROTECT KAGE_SYS(11)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* or 0 */
+#define KAGE_SYS_SPACE_MAP_PHYS KAGE_SYS(12)	/* a0: space (write), a1: address, a2: memory handle, a3: offset, a4: size, a5: prot */
+#define KAGE_SYS_TASK_CREATE KAGE_SYS(13)	/* a0: space (write), a1: pc, a2: sp; result: handle of a suspended task */
+#define KAGE_SYS_TASK_CLONE KAGE_SYS(14)	/* a0: task (read), a1: space (write); result: handle of a suspended copy */
+#define KAGE_SYS_TASK_EXEC KAGE_SYS(15)	/* a0: task (write), a1: space (write), a2: pc, a3: sp */
+#define KAGE_SYS_TASK_KILL KAGE_SYS(16)	/* a0: task (write), a1: status */
+#define KAGE_SYS_TASK_RESUME KAGE_SYS(17)	/* a0: task (write) */
+#define KAGE_SYS_TASK_REGS KAGE_SYS(18)	/* a0: task, a1: KAGE_REGS_GET (read) or _SET (write), a2: struct kage_regs * */
+#define KAGE_SYS_TASK_BIND KAGE_SYS(19)	/* a0: task (write), a1: KAGE_BIND_*, a2: endpoint (send), whose badge is used */
+#define KAGE_SYS_EP_CREATE KAGE_SYS(20)	/* result: handle of a new endpoint */
+#define KAGE_SYS_IPC_CALL KAGE_SYS(21)	/* a0: endpoint (send), a1-a6: words; reply words in a0-a5 */
+#define KAGE_SYS_IPC_RECV KAGE_SYS(22)	/* a0: endpoint (recv); a message in registers, see below */
+#define KAGE_SYS_IPC_REPLY KAGE_SYS(23)	/* a0: token, a1-a6: reply words */
+#define KAGE_SYS_IPC_REPLY_RECV KAGE_SYS(24)	/* a0: endpoint (recv), a1: token or 0, a2-a6: reply words */
+#define KAGE_SYS_NOTIF_CREATE KAGE_SYS(25)	/* result: handle of a new notification */
+#define KAGE_SYS_NOTIF_WAIT KAGE_SYS(26)	/* a0: notification (read); result: the bits taken */
+#define KAGE_SYS_NOTIF_SIGNAL KAGE_SYS(27)	/* a0: notification (write), a1: bits */
+#define KAGE_SYS_IRQ_BIND KAGE_SYS(28)	/* a0: irq (write), a1: notification (write) or -1 to unbind, a2: bits */
+#define KAGE_SYS_IRQ_ACK KAGE_SYS(29)	/* a0: irq (write) */
+#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits */
+#define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write) or -1: self, a2: rights mask, a3: badge */
+#define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
 #define KAGE_PROT_WRITE 0x4
 #define KAGE_PROT_EXEC 0x8
 
-/* Handles a root task starts with. */
+/* Rights a handle may carry (handle_copy narrows them). */
+#define KAGE_RIGHT_READ 0x1
+#define KAGE_RIGHT_WRITE 0x2
+#define KAGE_RIGHT_SEND 0x4
+#define KAGE_RIGHT_RECV 0x8
+#define KAGE_RIGHT_GRANT 0x10
+#define KAGE_RIGHTS_ALL 0x1f
+
+/* Handles a root task starts with; the rest are listed in its struct kage_bootinfo. */
 #define KAGE_HANDLE_SELF_SPACE 0
+#define KAGE_HANDLE_SELF_TASK 1
+
+/* task_regs operations and task_bind slots. */
+#define KAGE_REGS_GET 0
+#define KAGE_REGS_SET 1
+#define KAGE_BIND_PERSONALITY 0	/* where its non-native ecalls go */
+#define KAGE_BIND_EXCEPTION 1	/* where its unresolved faults go */
+
+/* task_status states. */
+#define KAGE_TASK_SUSPENDED 0
+#define KAGE_TASK_ALIVE 1
+#define KAGE_TASK_DEAD 2
+
+/*
+ * Message kinds, as ipc_recv returns them in a2, and what the eight words
+ * (a3-a7, t0-t2) hold:
+ *   CALL     w0-w5: the caller's a1-a6 (w6, w7 zero); the reply's six words
+ *            land in the caller's a0-a5.
+ *   SYSCALL  w0: Linux system call number (a7), w1-w6: a0-a5, w7: pc of
+ *            the ecall; the reply's first word lands in a0, nothing else
+ *            changes.
+ *   FAULT    w0: scause, w1: stval, w2: pc; a reply retries the faulting
+ *            instruction (after the handler fixed things with task_regs or
+ *            space_map), task_kill ends the task.
+ */
+#define KAGE_MSG_CALL 0
+#define KAGE_MSG_SYSCALL 1
+#define KAGE_MSG_FAULT 2
+
+struct kage_msg {
+	uint64_t token;		/* for ipc_reply; > 0 */
+	uint64_t badge;
+	uint64_t kind;
+	uint64_t w[8];
+};
+
+/* A task's user registers: pc, then x1-x31 in order (ra, sp, gp, tp, t0...). */
+struct kage_regs {
+	uint64_t pc;
+	uint64_t x[31];
+};
+
+/* What the kernel gives the root task (pointer in a1 at entry). */
+#define KAGE_BOOT_MODULE 1	/* an ELF file from the Image: memory handle, read-only */
+#define KAGE_BOOT_INITRD 2	/* the initramfs: memory handle, read-only */
+#define KAGE_BOOT_UART 3	/* the console UART's registers: memory handle, read-write */
+#define KAGE_BOOT_IRQ 4		/* an interrupt source: irq handle; aux[0] is its number */
+#define KAGE_BOOT_MAX 16
+
+struct kage_bootitem {
+	uint32_t kind;
+	int32_t handle;
+	uint64_t base, size;	/* physical range (memory handles) */
+	uint32_t aux[4];	/* UART: kind (lib/uart.h), reg-shift, reg-io-width, irq item index */
+	char name[32];
+};
+
+struct kage_bootinfo {
+	uint32_t nitems;
+	uint32_t timebase_hz;
+	struct kage_bootitem item[KAGE_BOOT_MAX];
+};
 
 /* Longest space_read/space_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)
@@ -44,6 +137,8 @@ struct kage_stats {
 	uint64_t frames_used;
 	uint64_t tasks;
 	uint64_t spaces;
+	uint64_t endpoints;
+	uint64_t notifications;
 };
 
 #endif

@@ -1,0 +1,32 @@
+/*
+ * Endpoints: rendezvous points for synchronous IPC (kernel/ipc.h).
+ *
+ * An endpoint holds two FIFO queues, at most one of them non-empty at a
+ * time: callers waiting for a receiver, or receivers waiting for a caller.
+ * Reference count (kobj): handles naming it, tasks queued on it (each
+ * holds one while in the queue, so closing the last handle cannot free
+ * an endpoint someone waits on), and tasks using it as personality or
+ * exception endpoint.
+ */
+#ifndef KAGE_KERNEL_ENDPOINT_H
+#define KAGE_KERNEL_ENDPOINT_H
+
+#include "kernel/kobj.h"
+#include "kernel/task.h"
+
+struct endpoint {
+	struct kobj obj;
+	struct task_queue senders;	/* SENDING tasks, in arrival order */
+	struct task_queue receivers;	/* RECEIVING tasks, in arrival order */
+};
+
+/* A new endpoint with one reference: 0 or -ENOMEM. */
+int endpoint_create(struct endpoint **out);
+/* Queues t (SENDING or RECEIVING) on ep; the queue takes a reference on ep. */
+void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state);
+/* The first task of a queue, out of it (and its reference dropped), or NULL. */
+struct task *endpoint_take(struct endpoint *ep, struct task_queue *q);
+/* Takes t out of ep's queues (a killed or exec'ed task). */
+void endpoint_cancel(struct endpoint *ep, struct task *t);
+
+#endif

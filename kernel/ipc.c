@@ -1,0 +1,146 @@
+#include "kernel/ipc.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "lib/errno.h"
+#include "lib/kage_abi.h"
+
+_Static_assert(KAGE_MSG_CALL == TASK_MSG_CALL && KAGE_MSG_SYSCALL == TASK_MSG_SYSCALL &&
+		       KAGE_MSG_FAULT == TASK_MSG_FAULT,
+	       "message kinds are the same numbers in the ABI");
+
+#define IPC_ID_BITS 16
+_Static_assert(TASK_MAX <= 1u << IPC_ID_BITS, "task ids fit in a token");
+
+static uint64_t ipc_token(const struct task *caller)
+{
+	return caller->call_seq << IPC_ID_BITS | caller->id;
+}
+
+/* Hands the message of s to r: r's receive registers, s now waits for r's reply. */
+static void ipc_deliver(struct task *s, struct task *r)
+{
+	const struct trapframe *in = s->tf;
+	struct trapframe *out = r->tf;
+
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+	out->a2 = s->msg;
+	switch (s->msg) {
+	case TASK_MSG_CALL:
+		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
+		out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
+		break;
+	case TASK_MSG_SYSCALL:	/* number, six arguments, pc of the ecall */
+		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
+		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
+		break;
+	case TASK_MSG_FAULT:	/* scause, stval, pc */
+		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc;
+		out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
+		break;
+	}
+	s->state = TASK_REPLY_WAIT;
+	s->replier = r;
+}
+
+void ipc_send(struct task *t, struct endpoint *ep, enum task_msg kind, uint64_t badge)
+{
+	struct task *r = endpoint_take(ep, &ep->receivers);
+
+	t->msg = kind;
+	t->msg_badge = badge;
+	if (!r) {
+		endpoint_wait(ep, t, TASK_SENDING);
+		sched_next();
+	}
+	ipc_deliver(t, r);
+	sched_switch_to(r);	/* the caller's time goes to the server */
+}
+
+int64_t ipc_recv(struct task *t, struct endpoint *ep)
+{
+	struct task *s = endpoint_take(ep, &ep->senders);
+
+	if (!s) {
+		endpoint_wait(ep, t, TASK_RECEIVING);
+		sched_next();
+	}
+	ipc_deliver(s, t);
+	return (int64_t)t->tf->a0;
+}
+
+/* The caller waiting for t's answer under `token`, or NULL. */
+static struct task *ipc_caller(struct task *t, uint64_t token)
+{
+	struct task *c = task_by_id(token & ((1u << IPC_ID_BITS) - 1));
+
+	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t || c->call_seq != token >> IPC_ID_BITS)
+		return NULL;
+	return c;
+}
+
+/* Writes the answer where the caller's kind of message expects it. */
+static void ipc_answer(struct task *c, const uint64_t w[IPC_REPLY_WORDS])
+{
+	struct trapframe *tf = c->tf;
+
+	if (c->msg == TASK_MSG_CALL) {
+		tf->a0 = w[0], tf->a1 = w[1], tf->a2 = w[2];
+		tf->a3 = w[3], tf->a4 = w[4], tf->a5 = w[5];
+	} else if (c->msg == TASK_MSG_SYSCALL) {
+		tf->a0 = w[0];
+	}
+	c->call_seq++;
+	c->replier = NULL;
+}
+
+int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
+{
+	struct task *c = ipc_caller(t, token);
+
+	if (!c)
+		return -ESRCH;
+	ipc_answer(c, words);
+	sched_ready(c);
+	return 0;
+}
+
+int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
+		       const uint64_t words[IPC_REPLY_WORDS])
+{
+	struct task *c = NULL, *s;
+
+	if (token && !(c = ipc_caller(t, token)))
+		return -ESRCH;
+	if (c)
+		ipc_answer(c, words);
+	s = endpoint_take(ep, &ep->senders);
+	if (s) {
+		if (c)
+			sched_ready(c);
+		ipc_deliver(s, t);
+		return (int64_t)t->tf->a0;
+	}
+	endpoint_wait(ep, t, TASK_RECEIVING);
+	if (c)
+		sched_switch_to(c);	/* the server's time goes back to the caller */
+	sched_next();
+}
+
+void ipc_abandon(struct task *dead)
+{
+	static const uint64_t epipe[IPC_REPLY_WORDS] = { (uint64_t)-EPIPE };
+
+	for (uint64_t id = 0; id < TASK_MAX; id++) {
+		struct task *c = task_by_id(id);
+
+		if (!c || c->state != TASK_REPLY_WAIT || c->replier != dead)
+			continue;
+		if (c->msg == TASK_MSG_FAULT) {
+			task_die(c, -(int64_t)c->tf->scause - 1);
+			continue;
+		}
+		ipc_answer(c, epipe);
+		sched_ready(c);
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * Synchronous IPC over endpoints: call, receive, reply, reply-and-receive.
+ *
+ * A message is the sender's registers, read when a receiver takes it, so
+ * nothing is buffered in the kernel. A receiver gets, in registers:
+ *   a0 token    names the call for ipc_reply (a server may keep it and
+ *               answer later: deferred replies)
+ *   a1 badge    of the handle the caller used (or of its personality or
+ *               exception endpoint): who is calling
+ *   a2 kind     KAGE_MSG_CALL, KAGE_MSG_SYSCALL or KAGE_MSG_FAULT
+ *   a3-a7, t0-t2  eight message words (lib/kage_abi.h says what each
+ *               kind puts there)
+ * Tokens: (call sequence number << 16) | caller id. A caller's sequence
+ * number moves on when its call is answered or abandoned, so a stale or
+ * forged token is refused (-ESRCH), and only the task that received a
+ * call may answer it.
+ */
+#ifndef KAGE_KERNEL_IPC_H
+#define KAGE_KERNEL_IPC_H
+
+#include <stdint.h>
+#include "kernel/endpoint.h"
+#include "kernel/task.h"
+
+#define IPC_REPLY_WORDS 6
+
+/*
+ * The current task t sends its message of `kind` with `badge` on ep and
+ * waits for the reply; does not return (t resumes in user mode).
+ */
+__attribute__((noreturn)) void ipc_send(struct task *t, struct endpoint *ep, enum task_msg kind,
+					uint64_t badge);
+/* The current task waits for a message on ep: returns the token (a0), or does not return. */
+int64_t ipc_recv(struct task *t, struct endpoint *ep);
+/* Answers the call named by token with `words`: 0, or -ESRCH. */
+int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
+/*
+ * Answers token (unless 0), then receives on ep; when nothing is waiting
+ * the hart goes straight to the caller just answered.
+ */
+int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
+		       const uint64_t words[IPC_REPLY_WORDS]);
+/* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */
+void ipc_abandon(struct task *dead);
+
+#endif

@@ -1,0 +1,112 @@
+#include "kernel/sched.h"
+#include "kernel/kmap.h"
+#include "kernel/panic.h"
+#include "kernel/riscv.h"
+
+void trap_return_user(struct trapframe *tf);
+/* Jumps to fn on the stack ending at `top`, dropping the current one. */
+__attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
+
+extern char boot_stack_top[];
+
+static struct task *current;
+static struct task_queue runq;
+static struct task_queue dead;
+static struct task *root_task;
+static void (*root_done)(int64_t status);
+
+struct task *sched_current(void)
+{
+	return current;
+}
+
+void sched_ready(struct task *t)
+{
+	t->state = TASK_RUNNABLE;
+	task_queue_push(&runq, t);
+}
+
+void sched_unready(struct task *t)
+{
+	task_queue_remove(&runq, t);
+}
+
+void sched_switch_to(struct task *t)
+{
+	t->state = TASK_RUNNING;
+	current = t;
+	space_activate(t->space);
+	trap_return_user(t->tf);
+	__builtin_unreachable();
+}
+
+void sched_preempt(void)
+{
+	if (!runq.head)
+		return;		/* alone: keep running */
+	sched_ready(current);
+	sched_next();
+}
+
+void sched_bury(struct task *t)
+{
+	task_queue_push(&dead, t);
+}
+
+/* Drops the alive reference of every buried task: their stacks are no longer in use. */
+static void sched_reap(void)
+{
+	struct task *t;
+
+	while ((t = task_queue_pop(&dead)))
+		kobj_put(&t->obj);
+}
+
+/*
+ * The root task ended: the system ends with it. Every other task dies
+ * first, so that the caller can check that every frame came back.
+ */
+static void sched_shutdown(void)
+{
+	int64_t status = root_task->status;
+
+	root_task = NULL;
+	task_kill_all(-1);
+	sched_reap();
+	root_done(status);
+	panic("shutdown returned");
+}
+
+/*
+ * Runs on the boot stack. Waiting with interrupts masked and taking them
+ * only after wfi leaves no window in which a wake-up is missed: wfi
+ * returns on a pending interrupt whether or not it is enabled.
+ */
+static __attribute__((noreturn)) void sched_loop(void)
+{
+	struct task *t;
+
+	current = NULL;
+	for (;;) {
+		sched_reap();
+		if (root_task && root_task->state == TASK_DEAD)
+			sched_shutdown();
+		if ((t = task_queue_pop(&runq)))
+			sched_switch_to(t);
+		wfi();
+		irq_enable();
+		irq_disable();
+	}
+}
+
+void sched_next(void)
+{
+	sched_on_stack((uint64_t)boot_stack_top, sched_loop);
+}
+
+void sched_start(struct task *root, void (*done)(int64_t status))
+{
+	root_task = root;
+	root_done = done;
+	sched_next();
+}

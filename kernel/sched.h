@@ -1,0 +1,39 @@
+/*
+ * The scheduler: round-robin over runnable tasks, preempted by the timer
+ * tick, on one hart.
+ *
+ * Because a waiting task keeps its whole state in its trap frame (see
+ * kernel/task.h), switching to a task is a return to user mode with its
+ * frame; nothing on the kernel stack being left needs keeping. Decisions
+ * that need a safe stack (reaping a dead task whose stack we may be on,
+ * idling) run on the boot stack, which doubles as the idle thread's.
+ * Invariants: exactly the RUNNABLE tasks are in the run queue; `current`
+ * is the RUNNING task, or NULL on the idle stack.
+ */
+#ifndef KAGE_KERNEL_SCHED_H
+#define KAGE_KERNEL_SCHED_H
+
+#include "kernel/task.h"
+
+/* The task running now, NULL while idle or before the first task. */
+struct task *sched_current(void);
+/* Makes t runnable (at the tail of the run queue). */
+void sched_ready(struct task *t);
+/* Takes a RUNNABLE task out of the run queue. */
+void sched_unready(struct task *t);
+/* Runs t at once, leaving the current kernel stack for good. */
+__attribute__((noreturn)) void sched_switch_to(struct task *t);
+/* Gives the hart to the next runnable task (or idles); does not return. */
+__attribute__((noreturn)) void sched_next(void);
+/* The timer tick from user mode: the current task goes to the back of the queue. */
+void sched_preempt(void);
+/* A dead task whose stack may still be in use: released from the idle stack. */
+void sched_bury(struct task *t);
+/*
+ * Starts scheduling with `root` as the task whose death ends the system:
+ * then every other task is killed, and `done(status)` runs on the boot
+ * stack once all are released.
+ */
+__attribute__((noreturn)) void sched_start(struct task *root, void (*done)(int64_t status));
+
+#endif

@@ -1,0 +1,120 @@
+/* Native calls on endpoints, notifications, interrupts and timers (lib/kage_abi.h). */
+#include "kernel/ipc.h"
+#include "kernel/irq.h"
+#include "kernel/notif.h"
+#include "kernel/sys.h"
+#include "kernel/timer.h"
+#include "lib/errno.h"
+
+/* Bit 63 would read as an error in a0. */
+#define SYS_NOTIF_BITS 0x7fffffffffffffffull
+
+int64_t sys_ep_create(struct task *t, struct trapframe *tf)
+{
+	struct endpoint *ep;
+	int err = endpoint_create(&ep);
+
+	(void)tf;
+	return err < 0 ? err : sys_install_new(t, &ep->obj);
+}
+
+int64_t sys_ipc_call(struct task *t, struct trapframe *tf)
+{
+	const struct handle *h;
+	int err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
+
+	if (err < 0)
+		return err;
+	ipc_send(t, (struct endpoint *)h->obj, TASK_MSG_CALL, h->badge);
+}
+
+int64_t sys_ipc_recv(struct task *t, struct trapframe *tf)
+{
+	struct endpoint *ep;
+	int64_t err = sys_object(t, tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &ep);
+
+	return err < 0 ? err : ipc_recv(t, ep);
+}
+
+int64_t sys_ipc_reply(struct task *t, struct trapframe *tf)
+{
+	const uint64_t w[IPC_REPLY_WORDS] = { tf->a1, tf->a2, tf->a3, tf->a4, tf->a5, tf->a6 };
+
+	return ipc_reply(t, tf->a0, w);
+}
+
+int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf)
+{
+	const uint64_t w[IPC_REPLY_WORDS] = { tf->a2, tf->a3, tf->a4, tf->a5, tf->a6, 0 };
+	struct endpoint *ep;
+	int64_t err = sys_object(t, tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &ep);
+
+	return err < 0 ? err : ipc_reply_recv(t, ep, tf->a1, w);
+}
+
+int64_t sys_notif_create(struct task *t, struct trapframe *tf)
+{
+	struct notif *n;
+	int err = notif_create(&n);
+
+	(void)tf;
+	return err < 0 ? err : sys_install_new(t, &n->obj);
+}
+
+int64_t sys_notif_wait(struct task *t, struct trapframe *tf)
+{
+	struct notif *n;
+	int64_t err = sys_object(t, tf->a0, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &n);
+
+	return err < 0 ? err : notif_wait(t, n);
+}
+
+int64_t sys_notif_signal(struct task *t, struct trapframe *tf)
+{
+	struct notif *n;
+	int64_t err = sys_object(t, tf->a0, KOBJ_NOTIFICATION, HANDLE_RIGHT_WRITE, &n);
+
+	if (err < 0)
+		return err;
+	if (!tf->a1 || (tf->a1 & ~SYS_NOTIF_BITS))
+		return -EINVAL;
+	notif_signal(n, tf->a1);
+	return 0;
+}
+
+int64_t sys_irq_bind(struct task *t, struct trapframe *tf)
+{
+	struct notif *n = NULL;
+	struct irq *irq;
+	int64_t err = sys_object(t, tf->a0, KOBJ_IRQ, HANDLE_RIGHT_WRITE, &irq);
+
+	if (err < 0)
+		return err;
+	if ((int64_t)tf->a1 != -1) {
+		if ((err = sys_object(t, tf->a1, KOBJ_NOTIFICATION, HANDLE_RIGHT_WRITE, &n)) < 0)
+			return err;
+		if (!tf->a2 || (tf->a2 & ~SYS_NOTIF_BITS))
+			return -EINVAL;
+	}
+	return irq_bind(irq, n, tf->a2);
+}
+
+int64_t sys_irq_ack(struct task *t, struct trapframe *tf)
+{
+	struct irq *irq;
+	int64_t err = sys_object(t, tf->a0, KOBJ_IRQ, HANDLE_RIGHT_WRITE, &irq);
+
+	return err < 0 ? err : irq_ack(irq);
+}
+
+int64_t sys_timer_notify(struct task *t, struct trapframe *tf)
+{
+	struct notif *n;
+	int64_t err = sys_object(t, tf->a0, KOBJ_NOTIFICATION, HANDLE_RIGHT_WRITE, &n);
+
+	if (err < 0)
+		return err;
+	if (!tf->a2 || (tf->a2 & ~SYS_NOTIF_BITS))
+		return -EINVAL;
+	return timer_notify(n, tf->a1, tf->a2);
+}

@@ -1,0 +1,110 @@
+/* Native calls on spaces (lib/kage_abi.h); handles are checked for type and rights first. */
+#include <stdbool.h>
+#include "kernel/memobj.h"
+#include "kernel/space.h"
+#include "kernel/sys.h"
+#include "lib/errno.h"
+#include "lib/kage_abi.h"
+
+_Static_assert(KAGE_PROT_READ == PTE_R && KAGE_PROT_WRITE == PTE_W && KAGE_PROT_EXEC == PTE_X,
+	       "space_map passes protections through as PTE bits");
+
+int64_t sys_space_create(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	int err = space_create(&s);
+
+	(void)tf;
+	return err < 0 ? err : sys_install_new(t, &s->obj);
+}
+
+int64_t sys_space_clone(struct task *t, struct trapframe *tf)
+{
+	struct space *s, *copy;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
+
+	if (err < 0 || (err = space_clone(s, &copy)) < 0)
+		return err;
+	return sys_install_new(t, &copy->obj);
+}
+
+/*
+ * Copies between the caller's memory and another space through a bounce
+ * buffer, so neither side is ever reached through a user address.
+ */
+static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
+{
+	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3, done;
+	uint8_t bounce[256];
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, &s);
+
+	if (err < 0)
+		return err;
+	if (len > KAGE_COPY_MAX)
+		return -EINVAL;
+	for (done = 0; done < len; done += sizeof(bounce)) {
+		uint64_t n = len - done < sizeof(bounce) ? len - done : sizeof(bounce);
+
+		if (write)
+			err = space_read(t->space, buf + done, bounce, n) ?: space_write(s, va + done, bounce, n);
+		else
+			err = space_read(s, va + done, bounce, n) ?: space_copy_out(t->space, buf + done, bounce, n);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int64_t sys_space_read(struct task *t, struct trapframe *tf)
+{
+	return sys_space_copy(t, tf, false);
+}
+
+int64_t sys_space_write(struct task *t, struct trapframe *tf)
+{
+	return sys_space_copy(t, tf, true);
+}
+
+int64_t sys_space_map(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	return err < 0 ? err : space_map(s, tf->a1, tf->a2, tf->a3);
+}
+
+int64_t sys_space_unmap(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	return err < 0 ? err : space_unmap(s, tf->a1, tf->a2);
+}
+
+int64_t sys_space_protect(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	return err < 0 ? err : space_protect(s, tf->a1, tf->a2, tf->a3);
+}
+
+/* Pages [offset, offset + size) of a memory object, counted from the page holding its base. */
+int64_t sys_space_map_phys(struct task *t, struct trapframe *tf)
+{
+	uint64_t off = tf->a3, size = tf->a4, first, span;
+	const struct handle *mh;
+	struct memobj *m;
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	if (err < 0 || (err = handle_lookup(&t->handles, (int64_t)tf->a2, KOBJ_MEMORY, HANDLE_RIGHT_READ, &mh)) < 0)
+		return err;
+	m = (struct memobj *)mh->obj;
+	first = m->base & ~(PAGE_SIZE - 1);
+	span = ((m->base + m->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - first;
+	if ((off | size) & (PAGE_SIZE - 1) || off >= span || size > span - off)
+		return -EINVAL;
+	return space_map_phys(s, tf->a1, first + off, size, tf->a5, (mh->rights & HANDLE_RIGHT_WRITE) != 0);
+}

@@ -1,0 +1,151 @@
+/* Native calls on tasks (lib/kage_abi.h). */
+#include "kernel/endpoint.h"
+#include "kernel/memlayout.h"
+#include "kernel/sched.h"
+#include "kernel/space.h"
+#include "kernel/sys.h"
+#include "lib/errno.h"
+#include "lib/kage_abi.h"
+#include "lib/string.h"
+
+_Static_assert(sizeof(struct kage_regs) == 32 * 8, "pc and x1-x31");
+
+/* A live task behind handle h. */
+static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task **out)
+{
+	int64_t err = sys_object(t, h, KOBJ_TASK, rights, out);
+
+	return err < 0 ? err : (*out)->state == TASK_DEAD ? -ESRCH : 0;
+}
+
+int64_t sys_task_create(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	struct task *n;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	if (err < 0 || (err = task_create(s, "task", tf->a1, tf->a2, &n)) < 0)
+		return err;
+	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
+	if (err < 0)
+		task_die(n, 0);	/* nobody could ever resume it */
+	return err;
+}
+
+int64_t sys_task_clone(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	struct task *src, *n;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_READ, &src);
+
+	if (err < 0 || (err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s)) < 0)
+		return err;
+	if ((err = task_clone(src, s, &n)) < 0)
+		return err;
+	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
+	if (err < 0)
+		task_die(n, 0);
+	return err;
+}
+
+int64_t sys_task_exec(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	struct task *target;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
+
+	if (err < 0 || (err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s)) < 0)
+		return err;
+	if (tf->a2 >= USER_TOP || tf->a3 > USER_TOP)
+		return -EINVAL;
+	task_exec(target, s, tf->a2, tf->a3);
+	return 0;
+}
+
+int64_t sys_task_kill(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
+
+	if (err < 0)
+		return err;
+	task_die(target, (int64_t)tf->a1);
+	return 0;
+}
+
+int64_t sys_task_resume(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
+
+	if (err < 0)
+		return err;
+	if (target->state != TASK_SUSPENDED)
+		return -EBUSY;
+	sched_ready(target);
+	return 0;
+}
+
+int64_t sys_task_regs(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	struct kage_regs r;
+	int64_t err;
+
+	if (tf->a1 != KAGE_REGS_GET && tf->a1 != KAGE_REGS_SET)
+		return -EINVAL;
+	err = sys_task(t, tf->a0, tf->a1 == KAGE_REGS_GET ? HANDLE_RIGHT_READ : HANDLE_RIGHT_WRITE, &target);
+	if (err < 0)
+		return err;
+	if (tf->a1 == KAGE_REGS_GET) {
+		r.pc = target->tf->sepc;
+		memcpy(r.x, target->tf, sizeof(r.x));
+		return space_copy_out(t->space, tf->a2, &r, sizeof(r));
+	}
+	if ((err = space_read(t->space, tf->a2, &r, sizeof(r))) < 0)
+		return err;
+	memcpy(target->tf, r.x, sizeof(r.x));	/* sstatus stays: always user mode */
+	target->tf->sepc = r.pc;
+	return 0;
+}
+
+int64_t sys_task_bind(struct task *t, struct trapframe *tf)
+{
+	const struct handle *eh;
+	struct endpoint **slot;
+	struct task *target;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
+
+	if (err < 0)
+		return err;
+	if (tf->a1 != KAGE_BIND_PERSONALITY && tf->a1 != KAGE_BIND_EXCEPTION)
+		return -EINVAL;
+	err = handle_lookup(&t->handles, (int64_t)tf->a2, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &eh);
+	if (err < 0)
+		return err;
+	slot = tf->a1 == KAGE_BIND_PERSONALITY ? &target->personality : &target->exception;
+	kobj_get(eh->obj);
+	if (*slot)
+		kobj_put(&(*slot)->obj);
+	*slot = (struct endpoint *)eh->obj;
+	if (tf->a1 == KAGE_BIND_PERSONALITY)
+		target->personality_badge = eh->badge;
+	else
+		target->exception_badge = eh->badge;
+	return 0;
+}
+
+int64_t sys_task_status(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	int64_t err = sys_object(t, tf->a0, KOBJ_TASK, HANDLE_RIGHT_READ, &target);
+
+	if (err < 0)
+		return err;
+	if (target->state == TASK_SUSPENDED)
+		return KAGE_TASK_SUSPENDED;
+	if (target->state != TASK_DEAD)
+		return KAGE_TASK_ALIVE;
+	err = space_copy_out(t->space, tf->a1, &target->status, sizeof(target->status));
+	return err < 0 ? err : KAGE_TASK_DEAD;
+}
