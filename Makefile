@@ -81,7 +81,8 @@ $(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
-ROOT_TEST_OBJS := $(B)/test/start.o $(B)/test/root.o $(B)/test/cow.o $(B)/test/demand.o $(B)/test/bench.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+ROOT_TEST_OBJS := $(B)/test/start.o $(patsubst tests/kernel/%.c,$(B)/test/%.o,$(wildcard tests/kernel/*.c)) \
+	$(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
 
 $(B)/test/start.o: tests/kernel/start.S Makefile
 	@mkdir -p $(dir $@)

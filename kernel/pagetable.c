@@ -124,3 +124,38 @@ int pt_ensure_l1(pte_t *root, unsigned index)
 	root[index] = PTE_FROM_PA(pa) | PTE_V;
 	return 0;
 }
+
+static bool pt_empty(const pte_t *t)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		if (t[i] & PTE_V)
+			return false;
+	return true;
+}
+
+/* Frees the table under *e if nothing in it is valid; true if it did. */
+static bool pt_free_if_empty(pte_t *e)
+{
+	if (!(*e & PTE_V) || PTE_LEAF(*e) || !pt_empty(pt_table(*e)))
+		return false;
+	frame_unref(PTE_TO_PA(*e));
+	*e = 0;
+	return true;
+}
+
+bool pt_prune(pte_t *root, uint64_t va, uint64_t end)
+{
+	uint64_t gb, mb, gsize = pt_level_size(2), msize = pt_level_size(1);
+	bool freed = false;
+
+	for (gb = va & ~(gsize - 1); gb < end; gb += gsize) {
+		pte_t *e2 = &root[pt_index(gb, 2)];
+
+		if (!(*e2 & PTE_V) || PTE_LEAF(*e2))
+			continue;
+		for (mb = gb > (va & ~(msize - 1)) ? gb : va & ~(msize - 1); mb < end && mb < gb + gsize; mb += msize)
+			freed |= pt_free_if_empty(&pt_table(*e2)[pt_index(mb, 1)]);
+		freed |= pt_free_if_empty(e2);
+	}
+	return freed;
+}

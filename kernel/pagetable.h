@@ -21,6 +21,12 @@ int pt_alloc_table(uint64_t *pa);
 int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large);
 /* The leaf entry mapping va and its page size, or NULL. */
 pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size);
+/*
+ * Frees the level-0 and level-1 tables covering [va, va + end) that map
+ * nothing any more (after an unmap); true if any went, and then the
+ * caller must flush the TLB. Never call it on the kernel half.
+ */
+bool pt_prune(pte_t *root, uint64_t va, uint64_t end);
 /* Ensures the level-1 table under root entry `index` exists (shared kernel tables). */
 int pt_ensure_l1(pte_t *root, unsigned index);
 

@@ -173,7 +173,7 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 		return NULL;
 	if (*e & PTE_PHYS) {
 		/* Memory-object pages are shared by design; device registers are not reached this way. */
-		if (!frame_is_ram(PTE_TO_PA(*e)) || (*e & need) != need)
+		if (!frame_is_ram(PTE_TO_PA(*e)) || (*e & need) != need || (to_user && !(*e & PTE_MAYWRITE)))
 			return NULL;
 		return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
 	}
@@ -339,6 +339,8 @@ int space_unmap(struct space *s, uint64_t va, uint64_t size)
 		*e = 0;
 		space_flush(p);
 	}
+	if (pt_prune(s->root, va, va + size))
+		sfence_vma_all();
 	return 0;
 }
 

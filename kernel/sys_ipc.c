@@ -114,7 +114,11 @@ int64_t sys_timer_notify(struct task *t, struct trapframe *tf)
 
 	if (err < 0)
 		return err;
-	if (!tf->a2 || (tf->a2 & ~SYS_NOTIF_BITS))
+	if (!tf->a2) {
+		timer_cancel(n);
+		return 0;
+	}
+	if (tf->a2 & ~SYS_NOTIF_BITS)
 		return -EINVAL;
 	return timer_notify(n, tf->a1, tf->a2);
 }

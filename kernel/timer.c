@@ -39,6 +39,19 @@ int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits)
 	return -EAGAIN;
 }
 
+void timer_cancel(struct notif *n)
+{
+	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++) {
+		struct timer_oneshot *o = &timer_pending[i];
+
+		if (o->n != n)
+			continue;
+		o->n = NULL;
+		timer_npending--;
+		kobj_put(&n->obj);
+	}
+}
+
 static void timer_expire(uint64_t now)
 {
 	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++) {

@@ -21,6 +21,8 @@ void timer_tick(void);
 uint64_t timer_ticks(void);
 /* Signals `bits` on n after `delay_ns`: 0, or -EAGAIN when TIMER_MAX timers are pending. */
 int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits);
+/* Drops every pending timer of n. */
+void timer_cancel(struct notif *n);
 /* Nanoseconds since boot, from the time CSR. */
 uint64_t timer_now_ns(void);
 

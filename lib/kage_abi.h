@@ -47,9 +47,10 @@
 #define KAGE_SYS_NOTIF_SIGNAL KAGE_SYS(27)	/* a0: notification (write), a1: bits */
 #define KAGE_SYS_IRQ_BIND KAGE_SYS(28)	/* a0: irq (write), a1: notification (write) or -1 to unbind, a2: bits */
 #define KAGE_SYS_IRQ_ACK KAGE_SYS(29)	/* a0: irq (write) */
-#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits */
+#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timers) */
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write) or -1: self, a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
+#define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2

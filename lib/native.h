@@ -20,6 +20,24 @@ static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
 	return (long)r_a0;
 }
 
+static inline long native_call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5)
+{
+	register uint64_t r_a0 __asm__("a0") = a0;
+	register uint64_t r_a1 __asm__("a1") = a1;
+	register uint64_t r_a2 __asm__("a2") = a2;
+	register uint64_t r_a3 __asm__("a3") = a3;
+	register uint64_t r_a4 __asm__("a4") = a4;
+	register uint64_t r_a5 __asm__("a5") = a5;
+	register uint64_t r_a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0)
+			 : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5), "r"(r_a7)
+			 : "memory");
+	return (long)r_a0;
+}
+
 static inline long native_call(uint64_t nr, uint64_t a0, uint64_t a1)
 {
 	return native_call4(nr, a0, a1, 0, 0);
@@ -70,6 +88,183 @@ static inline long native_space_map(long space, uint64_t va, uint64_t size, unsi
 static inline long native_space_unmap(long space, uint64_t va, uint64_t size)
 {
 	return native_call4(KAGE_SYS_SPACE_UNMAP, (uint64_t)space, va, size, 0);
+}
+
+static inline long native_space_create(void)
+{
+	return native_call(KAGE_SYS_SPACE_CREATE, 0, 0);
+}
+
+static inline long native_space_protect(long space, uint64_t va, uint64_t size, unsigned prot)
+{
+	return native_call4(KAGE_SYS_SPACE_PROTECT, (uint64_t)space, va, size, prot);
+}
+
+static inline long native_space_map_phys(long space, uint64_t va, long mem, uint64_t offset, uint64_t size,
+					 unsigned prot)
+{
+	return native_call6(KAGE_SYS_SPACE_MAP_PHYS, (uint64_t)space, va, (uint64_t)mem, offset, size, prot);
+}
+
+static inline long native_task_create(long space, uint64_t pc, uint64_t sp)
+{
+	return native_call4(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, 0);
+}
+
+static inline long native_task_clone(long task, long space)
+{
+	return native_call(KAGE_SYS_TASK_CLONE, (uint64_t)task, (uint64_t)space);
+}
+
+static inline long native_task_exec(long task, long space, uint64_t pc, uint64_t sp)
+{
+	return native_call4(KAGE_SYS_TASK_EXEC, (uint64_t)task, (uint64_t)space, pc, sp);
+}
+
+static inline long native_task_kill(long task, long status)
+{
+	return native_call(KAGE_SYS_TASK_KILL, (uint64_t)task, (uint64_t)status);
+}
+
+static inline long native_task_resume(long task)
+{
+	return native_call(KAGE_SYS_TASK_RESUME, (uint64_t)task, 0);
+}
+
+static inline long native_task_regs(long task, unsigned op, struct kage_regs *r)
+{
+	return native_call4(KAGE_SYS_TASK_REGS, (uint64_t)task, op, (uint64_t)r, 0);
+}
+
+static inline long native_task_bind(long task, unsigned which, long ep)
+{
+	return native_call4(KAGE_SYS_TASK_BIND, (uint64_t)task, which, (uint64_t)ep, 0);
+}
+
+static inline long native_task_status(long task, long *status)
+{
+	return native_call(KAGE_SYS_TASK_STATUS, (uint64_t)task, (uint64_t)status);
+}
+
+static inline long native_task_yield(void)
+{
+	return native_call(KAGE_SYS_TASK_YIELD, 0, 0);
+}
+
+static inline long native_handle_copy(long h, long task, unsigned rights, uint64_t badge)
+{
+	return native_call4(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge);
+}
+
+static inline long native_ep_create(void)
+{
+	return native_call(KAGE_SYS_EP_CREATE, 0, 0);
+}
+
+/* Sends six words on ep and waits; the six reply words land in reply[] (if not NULL). */
+static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[6])
+{
+	register uint64_t a0 __asm__("a0") = (uint64_t)ep;
+	register uint64_t a1 __asm__("a1") = w[0];
+	register uint64_t a2 __asm__("a2") = w[1];
+	register uint64_t a3 __asm__("a3") = w[2];
+	register uint64_t a4 __asm__("a4") = w[3];
+	register uint64_t a5 __asm__("a5") = w[4];
+	register uint64_t a6 __asm__("a6") = w[5];
+	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_CALL;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+			 : "r"(a6), "r"(a7)
+			 : "memory");
+	if (reply) {
+		reply[0] = a0, reply[1] = a1, reply[2] = a2;
+		reply[3] = a3, reply[4] = a4, reply[5] = a5;
+	}
+	return (long)a0;
+}
+
+/*
+ * Answers `token` (0: nothing to answer) with five words, then waits for
+ * the next message on ep. Returns its token (> 0) or a negative errno.
+ */
+static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t w[5], struct kage_msg *m)
+{
+	register uint64_t a0 __asm__("a0") = (uint64_t)ep;
+	register uint64_t a1 __asm__("a1") = token;
+	register uint64_t a2 __asm__("a2") = w ? w[0] : 0;
+	register uint64_t a3 __asm__("a3") = w ? w[1] : 0;
+	register uint64_t a4 __asm__("a4") = w ? w[2] : 0;
+	register uint64_t a5 __asm__("a5") = w ? w[3] : 0;
+	register uint64_t a6 __asm__("a6") = w ? w[4] : 0;
+	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_REPLY_RECV;
+	register uint64_t t0 __asm__("t0");
+	register uint64_t t1 __asm__("t1");
+	register uint64_t t2 __asm__("t2");
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7),
+			   "=r"(t0), "=r"(t1), "=r"(t2)
+			 :
+			 : "memory");
+	/* Filled even on an error (then kind and the words are meaningless), so m is never undefined. */
+	m->token = a0, m->badge = a1, m->kind = (long)a0 > 0 ? a2 : ~0ull;
+	m->w[0] = a3, m->w[1] = a4, m->w[2] = a5, m->w[3] = a6;
+	m->w[4] = a7, m->w[5] = t0, m->w[6] = t1, m->w[7] = t2;
+	return (long)a0;
+}
+
+static inline long native_ipc_recv(long ep, struct kage_msg *m)
+{
+	return native_ipc_reply_recv(ep, 0, 0, m);
+}
+
+static inline long native_ipc_reply(uint64_t token, const uint64_t w[6])
+{
+	register uint64_t a0 __asm__("a0") = token;
+	register uint64_t a1 __asm__("a1") = w[0];
+	register uint64_t a2 __asm__("a2") = w[1];
+	register uint64_t a3 __asm__("a3") = w[2];
+	register uint64_t a4 __asm__("a4") = w[3];
+	register uint64_t a5 __asm__("a5") = w[4];
+	register uint64_t a6 __asm__("a6") = w[5];
+	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_REPLY;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
+			 : "memory");
+	return (long)a0;
+}
+
+static inline long native_notif_create(void)
+{
+	return native_call(KAGE_SYS_NOTIF_CREATE, 0, 0);
+}
+
+static inline long native_notif_wait(long n)
+{
+	return native_call(KAGE_SYS_NOTIF_WAIT, (uint64_t)n, 0);
+}
+
+static inline long native_notif_signal(long n, uint64_t bits)
+{
+	return native_call(KAGE_SYS_NOTIF_SIGNAL, (uint64_t)n, bits);
+}
+
+static inline long native_irq_bind(long irq, long n, uint64_t bits)
+{
+	return native_call4(KAGE_SYS_IRQ_BIND, (uint64_t)irq, (uint64_t)n, bits, 0);
+}
+
+static inline long native_irq_ack(long irq)
+{
+	return native_call(KAGE_SYS_IRQ_ACK, (uint64_t)irq, 0);
+}
+
+static inline long native_timer_notify(long n, uint64_t ns, uint64_t bits)
+{
+	return native_call4(KAGE_SYS_TIMER_NOTIFY, (uint64_t)n, ns, bits, 0);
 }
 
 #endif

@@ -12,7 +12,7 @@
 #include "lib/string.h"
 #include "tests/kernel/root.h"
 
-long root_main(const char *args);
+long root_main(const char *args, const struct kage_bootinfo *bi);
 void native_exit_status(long status);
 
 static int failures;
@@ -64,7 +64,8 @@ static void check_stats(void)
 
 	memset(&st, 0xff, sizeof(st));
 	check(native_stats(&st) == 0, "sys_stats_answers", "non-zero result");
-	check(st.tasks == 1 && st.spaces == 1, "one_task_one_space", "unexpected task or space count");
+	check(st.tasks == 1 && st.spaces == 1 && st.endpoints == 0 && st.notifications == 0,
+	      "one_task_one_space", "unexpected object counts");
 	check(st.frames_used > 0 && st.frames_free > 0, "frame_counts_plausible", "zero frames");
 }
 
@@ -101,16 +102,40 @@ static int contains(const char *s, const char *word)
 	return 0;
 }
 
-long root_main(const char *args)
+/* After every child task, space, endpoint and notification is gone: nothing may remain. */
+static void check_baseline(const struct kage_stats *before)
 {
+	struct kage_stats now;
+
+	native_stats(&now);
+	check(now.tasks == 1 && now.spaces == 1 && now.endpoints == 0 && now.notifications == 0,
+	      "objects_back_at_baseline", "objects left behind");
+	if (now.frames_free != before->frames_free)
+		say("kage-test: frames free %lu, at the start %lu\n", (unsigned long)now.frames_free,
+		    (unsigned long)before->frames_free);
+	check(now.frames_free == before->frames_free, "frames_back_at_baseline", "frames leaked");
+}
+
+long root_main(const char *args, const struct kage_bootinfo *bi)
+{
+	struct kage_stats start;
+
 	say("kage-test: root task in user mode, args \"%s\"\n", args);
 	check(args != 0, "command_line_passed", "no argument");
 	check_memory_image();
 	check_stats();
+	native_stats(&start);
 	check_bad_pointers();
 	check_unknown_calls();
 	cow_checks();
 	demand_checks();
+	bootinfo_checks(bi);
+	task_checks();
+	ipc_checks();
+	notif_checks();
+	if (args && !contains(args, "kage.bench"))
+		uart_irq_check(bi);
+	check_baseline(&start);
 	if (args && contains(args, "kage.bench")) {
 		bench_run();
 		return 0;

@@ -1,0 +1,44 @@
+/*
+ * Helpers for checks that need more tasks: children running a function
+ * of the root task in its own space (like threads) or in a clone of it.
+ */
+#include "lib/native.h"
+#include "tests/kernel/root.h"
+
+#define CHILD_STACKS 4
+#define CHILD_STACK_SIZE 8192
+
+static unsigned char child_stacks[CHILD_STACKS][CHILD_STACK_SIZE] __attribute__((aligned(16)));
+
+uint64_t child_stack_top(int slot)
+{
+	return (uint64_t)child_stacks[slot % CHILD_STACKS] + CHILD_STACK_SIZE;
+}
+
+long child_create(long space, void (*fn)(long), long arg, int slot)
+{
+	struct kage_regs r;
+	long t = native_task_create(space, (uint64_t)fn, child_stack_top(slot));
+
+	if (t < 0)
+		return t;
+	if (native_task_regs(t, KAGE_REGS_GET, &r) < 0)
+		return -1;
+	r.x[9] = (uint64_t)arg;	/* a0 is x10 */
+	if (native_task_regs(t, KAGE_REGS_SET, &r) < 0)
+		return -1;
+	return t;
+}
+
+long child_wait(long task, long *status)
+{
+	long st;
+
+	/* Each yield lets the child run until it blocks, ends or is preempted. */
+	for (int i = 0; i < 1000; i++) {
+		if ((st = native_task_status(task, status)) != KAGE_TASK_ALIVE)
+			return st;
+		native_task_yield();
+	}
+	return st;
+}

@@ -1,0 +1,176 @@
+/*
+ * IPC checks: call/reply, deferred replies, reply_recv, stale tokens,
+ * Linux ecall forwarding to a personality endpoint, fault forwarding to
+ * an exception endpoint, and invalid handles.
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "tests/kernel/root.h"
+
+#define SELF KAGE_HANDLE_SELF_SPACE
+#define FAULT_PAGE 0x3000ul
+
+static uint64_t replies[3][6];
+static volatile long forwarded_a0, forwarded_a1, fault_value;
+
+/* Calls on handle 0 with words arg..arg+5 and keeps the reply. */
+static void child_caller(long arg)
+{
+	const uint64_t w[6] = { arg, arg + 1, arg + 2, arg + 3, arg + 4, arg + 5 };
+
+	native_ipc_call(0, w, replies[arg / 100]);
+	native_exit(0);
+}
+
+/* A Linux getpid with odd arguments: the personality endpoint answers. */
+static void child_linux(long arg)
+{
+	register long a0 __asm__("a0") = 10;
+	register long a1 __asm__("a1") = 11;
+	register long a2 __asm__("a2") = 12;
+	register long a3 __asm__("a3") = 13;
+	register long a4 __asm__("a4") = 14;
+	register long a5 __asm__("a5") = 15;
+	register long a7 __asm__("a7") = 172;
+
+	(void)arg;
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7) : "memory");
+	forwarded_a0 = a0;
+	forwarded_a1 = a1;
+	native_exit(0);
+}
+
+static void child_faulter(long arg)
+{
+	fault_value = *(volatile long *)(FAULT_PAGE + (uint64_t)arg);
+	native_exit(0);
+}
+
+static long spawn(void (*fn)(long), long arg, long ep, uint64_t badge, int slot)
+{
+	long t = child_create(SELF, fn, arg, slot);
+
+	native_handle_copy(ep, t, KAGE_RIGHT_SEND, badge);
+	native_task_resume(t);
+	return t;
+}
+
+static void check_call_reply(long ep)
+{
+	long t = spawn(child_caller, 1, ep, 0x77, 0);
+	const uint64_t answer[6] = { 60, 61, 62, 63, 64, 65 };
+	struct kage_msg m;
+	long tok = native_ipc_recv(ep, &m);
+
+	check(tok > 0 && m.kind == KAGE_MSG_CALL && m.badge == 0x77, "ipc_recv_gets_call", "wrong header");
+	check(m.w[0] == 1 && m.w[5] == 6 && m.w[6] == 0, "ipc_message_words", "wrong words");
+	check(native_ipc_reply(m.token, answer) == 0, "ipc_reply", "refused");
+	check(native_ipc_reply(m.token, answer) == -ESRCH, "stale_token_is_esrch", "accepted twice");
+	check(native_ipc_reply(0x12345, answer) == -ESRCH, "forged_token_is_esrch", "accepted");
+	child_wait(t, 0);
+	check(replies[0][0] == 60 && replies[0][5] == 65, "ipc_call_gets_reply", "wrong reply");
+	native_handle_close(t);
+}
+
+/* Two callers answered in the opposite order; the first through reply_recv. */
+static void check_deferred(long ep)
+{
+	long a = spawn(child_caller, 1, ep, 1, 0), b = spawn(child_caller, 100, ep, 2, 1), c;
+	const uint64_t for_a[5] = { 11 }, for_b[6] = { 22 }, for_c[6] = { 33 };
+	struct kage_msg first, second, third;
+
+	native_ipc_recv(ep, &first);
+	native_ipc_recv(ep, &second);
+	check(first.badge == 1 && second.badge == 2 && second.w[0] == 100, "two_calls_queued", "wrong badges");
+	check(native_ipc_reply(second.token, for_b) == 0, "deferred_reply_out_of_order", "refused");
+	c = spawn(child_caller, 200, ep, 3, 2);
+	check(native_ipc_reply_recv(ep, first.token, for_a, &third) > 0 && third.badge == 3 && third.w[0] == 200,
+	      "ipc_reply_recv", "wrong message");
+	native_ipc_reply(third.token, for_c);
+	child_wait(a, 0), child_wait(b, 0), child_wait(c, 0);
+	check(replies[0][0] == 11 && replies[1][0] == 22 && replies[2][0] == 33, "deferred_replies_reach_callers",
+	      "wrong replies");
+	native_handle_close(a), native_handle_close(b), native_handle_close(c);
+}
+
+static void check_linux_forwarding(long ep)
+{
+	long t = child_create(SELF, child_linux, 0, 0);
+	const uint64_t pid[6] = { 4242, 1, 2, 3, 4, 5 };
+	struct kage_msg m;
+	long badged = native_handle_copy(ep, -1, KAGE_RIGHT_SEND | KAGE_RIGHT_GRANT, 0x1234);
+
+	native_handle_copy(SELF, t, KAGE_RIGHT_READ, 0);	/* for native_exit */
+	check(native_task_bind(t, KAGE_BIND_PERSONALITY, badged) == 0, "task_bind_personality", "refused");
+	native_task_resume(t);
+	native_ipc_recv(ep, &m);
+	check(m.kind == KAGE_MSG_SYSCALL && m.badge == 0x1234 && m.w[0] == 172, "linux_ecall_forwarded",
+	      "wrong kind, badge or number");
+	check(m.w[1] == 10 && m.w[6] == 15 && m.w[7] > 0x10000, "linux_ecall_arguments_and_pc", "wrong words");
+	native_ipc_reply(m.token, pid);
+	child_wait(t, 0);
+	check(forwarded_a0 == 4242 && forwarded_a1 == 11, "linux_reply_sets_a0_only", "registers changed");
+	check(native_call(172, 0, 0) == -ENOSYS, "linux_ecall_without_personality_is_enosys", "not -ENOSYS");
+	native_handle_close(t), native_handle_close(badged);
+}
+
+static void check_fault_forwarding(long ep)
+{
+	long t = child_create(SELF, child_faulter, 8, 0), u, status = 0;
+	struct kage_msg m;
+	const uint64_t go[6] = { 0 };
+	long value = 0x5a5a;
+
+	native_handle_copy(ep, t, KAGE_RIGHT_SEND, 0);
+	native_task_bind(t, KAGE_BIND_EXCEPTION, ep);
+	native_task_resume(t);
+	native_ipc_recv(ep, &m);
+	check(m.kind == KAGE_MSG_FAULT && m.w[0] == 13 && m.w[1] == FAULT_PAGE + 8, "fault_forwarded",
+	      "wrong kind, cause or address");
+	/* Fix the fault as a pager would, then let the task retry. */
+	native_space_map(SELF, FAULT_PAGE, 4096, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	*(volatile long *)(FAULT_PAGE + 8) = value;
+	native_ipc_reply(m.token, go);
+	child_wait(t, 0);
+	check(fault_value == value, "fault_reply_retries_access", "wrong value");
+	native_space_unmap(SELF, FAULT_PAGE, 4096);
+	/* A second faulting task is killed by its handler instead. */
+	u = child_create(SELF, child_faulter, 16, 0);
+	native_task_bind(u, KAGE_BIND_EXCEPTION, ep);
+	native_task_resume(u);
+	native_ipc_recv(ep, &m);
+	native_task_kill(u, -11);
+	check(child_wait(u, &status) == KAGE_TASK_DEAD && status == -11, "fault_handler_kills_task",
+	      "wrong status");
+	check(native_ipc_reply(m.token, go) == -ESRCH, "reply_to_killed_task_is_esrch", "accepted");
+	native_handle_close(t), native_handle_close(u);
+}
+
+static void check_ipc_bad_input(long ep)
+{
+	const uint64_t w[6] = { 0 };
+	struct kage_msg m;
+	long send_only = native_handle_copy(ep, -1, KAGE_RIGHT_SEND, 0);
+
+	check(native_ipc_call(99, w, 0) == -EBADF, "ipc_call_bad_handle_is_ebadf", "not -EBADF");
+	check(native_ipc_call(SELF, w, 0) == -EINVAL, "ipc_call_on_a_space_is_einval", "not -EINVAL");
+	check(native_ipc_recv(send_only, &m) == -EPERM, "ipc_recv_without_right_is_eperm", "not -EPERM");
+	check(native_handle_copy(send_only, -1, KAGE_RIGHTS_ALL, 0) == -EPERM, "handle_copy_needs_grant",
+	      "copied without the grant right");
+	check(native_task_bind(KAGE_HANDLE_SELF_TASK, KAGE_BIND_PERSONALITY, SELF) == -EINVAL,
+	      "task_bind_needs_endpoint", "accepted a space");
+	native_handle_close(send_only);
+}
+
+void ipc_checks(void)
+{
+	long ep = native_ep_create();
+
+	check(ep > 0, "ep_create", "no handle");
+	check_call_reply(ep);
+	check_deferred(ep);
+	check_linux_forwarding(ep);
+	check_fault_forwarding(ep);
+	check_ipc_bad_input(ep);
+	native_handle_close(ep);
+}
