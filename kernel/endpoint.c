@@ -22,26 +22,6 @@ int endpoint_create(struct endpoint **out)
 	return 0;
 }
 
-void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state)
-{
-	kobj_get(&ep->obj);
-	t->state = state;
-	t->wait_on = &ep->obj;
-	task_queue_push(state == TASK_SENDING ? &ep->senders : &ep->receivers, t);
-}
-
-struct task *endpoint_take(struct endpoint *ep, struct task_queue *q)
-{
-	struct task *t = task_queue_pop(q);
-
-	if (t) {
-		t->wait_on = NULL;
-		/* The task that takes it holds its own reference through a handle or as caller. */
-		kobj_put(&ep->obj);
-	}
-	return t;
-}
-
 void endpoint_cancel(struct endpoint *ep, struct task *t)
 {
 	task_queue_remove(t->state == TASK_SENDING ? &ep->senders : &ep->receivers, t);

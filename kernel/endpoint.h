@@ -22,10 +22,29 @@ struct endpoint {
 
 /* A new endpoint with one reference: 0 or -ENOMEM. */
 int endpoint_create(struct endpoint **out);
-/* Queues t (SENDING or RECEIVING) on ep; the queue takes a reference on ep. */
-void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state);
-/* The first task of a queue, out of it (and its reference dropped), or NULL. */
-struct task *endpoint_take(struct endpoint *ep, struct task_queue *q);
+/* Queues t (SENDING or RECEIVING) on ep; the queue takes a reference on ep. Inline: IPC fast path. */
+static inline void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state)
+{
+	kobj_get(&ep->obj);
+	t->state = state;
+	t->wait_on = &ep->obj;
+	task_queue_push(state == TASK_SENDING ? &ep->senders : &ep->receivers, t);
+}
+
+/*
+ * The first task of a queue, out of it (and its reference dropped: the
+ * task acting on ep holds its own), or NULL.
+ */
+static inline struct task *endpoint_take(struct endpoint *ep, struct task_queue *q)
+{
+	struct task *t = task_queue_pop(q);
+
+	if (t) {
+		t->wait_on = NULL;
+		kobj_put(&ep->obj);
+	}
+	return t;
+}
 /* Takes t out of ep's queues (a killed or exec'ed task). */
 void endpoint_cancel(struct endpoint *ep, struct task *t);
 

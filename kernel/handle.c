@@ -51,22 +51,6 @@ int handle_install(struct handle_table *t, struct kobj *obj, uint32_t rights, ui
 	return -EMFILE;
 }
 
-int handle_lookup(const struct handle_table *t, int64_t h, enum kobj_type type, uint32_t rights,
-		  const struct handle **out)
-{
-	const struct handle *s;
-
-	if (h < 0 || h >= (int64_t)t->nslots || !t->slots[h].obj)
-		return -EBADF;
-	s = &t->slots[h];
-	if (type != KOBJ_NONE && s->obj->type != type)
-		return -EINVAL;
-	if ((s->rights & rights) != rights)
-		return -EPERM;
-	*out = s;
-	return 0;
-}
-
 int handle_close(struct handle_table *t, int64_t h)
 {
 	struct handle *s;

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 #include "kernel/kobj.h"
+#include "lib/errno.h"
 
 #define HANDLE_RIGHT_READ (1u << 0)	/* inspect: space_read, task_regs get, notif_wait */
 #define HANDLE_RIGHT_WRITE (1u << 1)	/* change: space_map, space_write, task_regs set */
@@ -49,8 +50,22 @@ int handle_install(struct handle_table *t, struct kobj *obj, uint32_t rights, ui
  * and grants every right in `rights`. -EBADF for a number that names
  * nothing, -EINVAL for another type, -EPERM for missing rights.
  */
-int handle_lookup(const struct handle_table *t, int64_t h, enum kobj_type type, uint32_t rights,
-		  const struct handle **out);
+static inline int handle_lookup(const struct handle_table *t, int64_t h, enum kobj_type type,
+				uint32_t rights, const struct handle **out)
+{
+	const struct handle *s;
+
+	/* The number comes straight from a user register: bounds first. */
+	if (h < 0 || h >= (int64_t)t->nslots || !t->slots[h].obj)
+		return -EBADF;
+	s = &t->slots[h];
+	if (type != KOBJ_NONE && s->obj->type != type)
+		return -EINVAL;
+	if ((s->rights & rights) != rights)
+		return -EPERM;
+	*out = s;
+	return 0;
+}
 /* Empties slot `h`, dropping its reference: 0 or -EBADF. */
 int handle_close(struct handle_table *t, int64_t h);
 /*

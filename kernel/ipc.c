@@ -17,7 +17,7 @@ static uint64_t ipc_token(const struct task *caller)
 }
 
 /* Hands the message of s to r: r's receive registers, s now waits for r's reply. */
-static void ipc_deliver(struct task *s, struct task *r)
+static inline void ipc_deliver(struct task *s, struct task *r)
 {
 	const struct trapframe *in = s->tf;
 	struct trapframe *out = r->tf;
@@ -70,7 +70,7 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 }
 
 /* The caller waiting for t's answer under `token`, or NULL. */
-static struct task *ipc_caller(struct task *t, uint64_t token)
+static inline struct task *ipc_caller(struct task *t, uint64_t token)
 {
 	struct task *c = task_by_id(token & ((1u << IPC_ID_BITS) - 1));
 
@@ -79,14 +79,14 @@ static struct task *ipc_caller(struct task *t, uint64_t token)
 	return c;
 }
 
-/* Writes the answer where the caller's kind of message expects it. */
-static void ipc_answer(struct task *c, const uint64_t w[IPC_REPLY_WORDS])
+/* Writes the answer (n words, the rest zero) where the caller's kind of message expects it. */
+static void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 {
 	struct trapframe *tf = c->tf;
 
 	if (c->msg == TASK_MSG_CALL) {
 		tf->a0 = w[0], tf->a1 = w[1], tf->a2 = w[2];
-		tf->a3 = w[3], tf->a4 = w[4], tf->a5 = w[5];
+		tf->a3 = w[3], tf->a4 = w[4], tf->a5 = n > 5 ? w[5] : 0;
 	} else if (c->msg == TASK_MSG_SYSCALL) {
 		tf->a0 = w[0];
 	}
@@ -100,20 +100,20 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
 
 	if (!c)
 		return -ESRCH;
-	ipc_answer(c, words);
+	ipc_answer(c, words, IPC_REPLY_WORDS);
 	sched_ready(c);
 	return 0;
 }
 
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
-		       const uint64_t words[IPC_REPLY_WORDS])
+		       const uint64_t words[IPC_REPLY_WORDS - 1])
 {
 	struct task *c = NULL, *s;
 
 	if (token && !(c = ipc_caller(t, token)))
 		return -ESRCH;
 	if (c)
-		ipc_answer(c, words);
+		ipc_answer(c, words, IPC_REPLY_WORDS - 1);
 	s = endpoint_take(ep, &ep->senders);
 	if (s) {
 		if (c)
@@ -140,7 +140,7 @@ void ipc_abandon(struct task *dead)
 			task_die(c, -(int64_t)c->tf->scause - 1);
 			continue;
 		}
-		ipc_answer(c, epipe);
+		ipc_answer(c, epipe, IPC_REPLY_WORDS);
 		sched_ready(c);
 	}
 }

@@ -35,11 +35,11 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep);
 /* Answers the call named by token with `words`: 0, or -ESRCH. */
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
 /*
- * Answers token (unless 0), then receives on ep; when nothing is waiting
- * the hart goes straight to the caller just answered.
+ * Answers token (unless 0) with five words, then receives on ep; when
+ * nothing is waiting the hart goes straight to the caller just answered.
  */
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
-		       const uint64_t words[IPC_REPLY_WORDS]);
+		       const uint64_t words[IPC_REPLY_WORDS - 1]);
 /* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */
 void ipc_abandon(struct task *dead);
 

@@ -18,17 +18,8 @@ void kobj_init(struct kobj *obj, enum kobj_type type, void (*destroy)(struct kob
 	obj->destroy = destroy;
 }
 
-void kobj_get(struct kobj *obj)
+void kobj_release(struct kobj *obj)
 {
-	kassert(obj->refs > 0 && obj->refs < UINT32_MAX);
-	obj->refs++;
-}
-
-void kobj_put(struct kobj *obj)
-{
-	kassert(obj->refs > 0);
-	if (--obj->refs == 0) {
-		kobj_live[obj->type]--;
-		obj->destroy(obj);
-	}
+	kobj_live[obj->type]--;
+	obj->destroy(obj);
 }

@@ -14,6 +14,7 @@
 #define KAGE_KERNEL_KOBJ_H
 
 #include <stdint.h>
+#include "kernel/panic.h"
 
 enum kobj_type {
 	KOBJ_NONE = 0,
@@ -34,9 +35,23 @@ struct kobj {
 
 /* Starts an object's life with one reference, held by its creator. */
 void kobj_init(struct kobj *obj, enum kobj_type type, void (*destroy)(struct kobj *obj));
-void kobj_get(struct kobj *obj);
+/* Counts an object as gone and runs its destroy function. */
+void kobj_release(struct kobj *obj);
+
+/* Inline: IPC takes and drops references on its fast path. */
+static inline void kobj_get(struct kobj *obj)
+{
+	kassert(obj->refs > 0 && obj->refs < UINT32_MAX);
+	obj->refs++;
+}
+
 /* Drops a reference; the last one destroys the object. */
-void kobj_put(struct kobj *obj);
+static inline void kobj_put(struct kobj *obj)
+{
+	kassert(obj->refs > 0);
+	if (--obj->refs == 0)
+		kobj_release(obj);
+}
 /* Objects of a type that exist now (sys_stats; the leak checks rely on it). */
 uint64_t kobj_count(enum kobj_type type);
 

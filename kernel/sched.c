@@ -9,16 +9,11 @@ __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
 
 extern char boot_stack_top[];
 
-static struct task *current;
+struct task *sched_running;
 static struct task_queue runq;
 static struct task_queue dead;
 static struct task *root_task;
 static void (*root_done)(int64_t status);
-
-struct task *sched_current(void)
-{
-	return current;
-}
 
 void sched_ready(struct task *t)
 {
@@ -34,7 +29,7 @@ void sched_unready(struct task *t)
 void sched_switch_to(struct task *t)
 {
 	t->state = TASK_RUNNING;
-	current = t;
+	sched_running = t;
 	space_activate(t->space);
 	trap_return_user(t->tf);
 	__builtin_unreachable();
@@ -44,7 +39,7 @@ void sched_preempt(void)
 {
 	if (!runq.head)
 		return;		/* alone: keep running */
-	sched_ready(current);
+	sched_ready(sched_running);
 	sched_next();
 }
 
@@ -86,7 +81,7 @@ static __attribute__((noreturn)) void sched_loop(void)
 {
 	struct task *t;
 
-	current = NULL;
+	sched_running = NULL;
 	for (;;) {
 		sched_reap();
 		if (root_task && root_task->state == TASK_DEAD)

@@ -15,8 +15,13 @@
 
 #include "kernel/task.h"
 
-/* The task running now, NULL while idle or before the first task. */
-struct task *sched_current(void);
+/* The task running now, NULL while idle or before the first task (read through sched_current). */
+extern struct task *sched_running;
+
+static inline struct task *sched_current(void)
+{
+	return sched_running;
+}
 /* Makes t runnable (at the tail of the run queue). */
 void sched_ready(struct task *t);
 /* Takes a RUNNABLE task out of the run queue. */

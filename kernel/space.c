@@ -16,7 +16,7 @@
 #define USER_ENTRIES (PT_ENTRIES / 2)
 
 static uint64_t space_live;
-static uint64_t space_active;	/* root_pa in satp, 0 for the kernel's own tables */
+uint64_t space_active;
 
 /* Leaves holding a frame reference: all but memory-object pages. */
 static void space_leaf_unref(pte_t e)
@@ -223,10 +223,8 @@ int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
 	return space_copy(s, va, (void *)src, len, PTE_W, true);
 }
 
-void space_activate(const struct space *s)
+void space_switch(const struct space *s)
 {
-	if (space_active == s->root_pa)
-		return;
 	space_active = s->root_pa;
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
 	sfence_vma_all();

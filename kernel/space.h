@@ -82,8 +82,16 @@ int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uin
  * space becomes copy-on-write rather than writable. -EINVAL or -ENOMEM.
  */
 int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
-/* Makes s the hart's address space (nothing to do if it is already). */
-void space_activate(const struct space *s);
+/* root_pa of the space in satp, 0 for the kernel's own tables (read through space_activate). */
+extern uint64_t space_active;
+void space_switch(const struct space *s);
+
+/* Makes s the hart's address space; inline, as IPC between tasks of one space needs no switch. */
+static inline void space_activate(const struct space *s)
+{
+	if (space_active != s->root_pa)
+		space_switch(s);
+}
 uint64_t space_count(void);
 
 #endif

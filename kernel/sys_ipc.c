@@ -36,20 +36,18 @@ int64_t sys_ipc_recv(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : ipc_recv(t, ep);
 }
 
+/* The reply words are the caller's registers a1-a6 (a2-a6 with reply_recv). */
 int64_t sys_ipc_reply(struct task *t, struct trapframe *tf)
 {
-	const uint64_t w[IPC_REPLY_WORDS] = { tf->a1, tf->a2, tf->a3, tf->a4, tf->a5, tf->a6 };
-
-	return ipc_reply(t, tf->a0, w);
+	return ipc_reply(t, tf->a0, &tf->a[1]);
 }
 
 int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf)
 {
-	const uint64_t w[IPC_REPLY_WORDS] = { tf->a2, tf->a3, tf->a4, tf->a5, tf->a6, 0 };
-	struct endpoint *ep;
-	int64_t err = sys_object(t, tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &ep);
+	const struct handle *h;
+	int err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &h);
 
-	return err < 0 ? err : ipc_reply_recv(t, ep, tf->a1, w);
+	return err < 0 ? err : ipc_reply_recv(t, (struct endpoint *)h->obj, tf->a1, &tf->a[2]);
 }
 
 int64_t sys_notif_create(struct task *t, struct trapframe *tf)

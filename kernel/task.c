@@ -16,31 +16,8 @@
 
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task takes one frame");
 
-static struct task *task_table[TASK_MAX];
+struct task *task_table[TASK_MAX];
 static uint64_t task_live;
-
-void task_queue_push(struct task_queue *q, struct task *t)
-{
-	t->next = NULL;
-	if (q->tail)
-		q->tail->next = t;
-	else
-		q->head = t;
-	q->tail = t;
-}
-
-struct task *task_queue_pop(struct task_queue *q)
-{
-	struct task *t = q->head;
-
-	if (t) {
-		q->head = t->next;
-		if (!q->head)
-			q->tail = NULL;
-		t->next = NULL;
-	}
-	return t;
-}
 
 void task_queue_remove(struct task_queue *q, struct task *t)
 {
@@ -201,11 +178,6 @@ void task_die(struct task *t, int64_t status)
 	/* We are on its stack: the idle thread drops the alive reference. */
 	sched_bury(t);
 	sched_next();
-}
-
-struct task *task_by_id(uint64_t id)
-{
-	return id < TASK_MAX ? task_table[id] : NULL;
 }
 
 uint64_t task_count(void)

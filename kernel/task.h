@@ -80,8 +80,29 @@ struct task_queue {
 	struct task *head, *tail;
 };
 
-void task_queue_push(struct task_queue *q, struct task *t);
-struct task *task_queue_pop(struct task_queue *q);
+static inline void task_queue_push(struct task_queue *q, struct task *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static inline struct task *task_queue_pop(struct task_queue *q)
+{
+	struct task *t = q->head;
+
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
 /* Takes t out of q if it is there. */
 void task_queue_remove(struct task_queue *q, struct task *t);
 
@@ -108,8 +129,13 @@ void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp);
 void task_die(struct task *t, int64_t status);
 /* Takes t out of whatever it waits for, without waking it; for exec and death. */
 void task_cancel_wait(struct task *t);
+extern struct task *task_table[TASK_MAX];
+
 /* The live task with this id, or NULL. */
-struct task *task_by_id(uint64_t id);
+static inline struct task *task_by_id(uint64_t id)
+{
+	return id < TASK_MAX ? task_table[id] : NULL;
+}
 uint64_t task_count(void);
 /* Kills every live task but the current one (shutdown). */
 void task_kill_all(int64_t status);

@@ -58,21 +58,16 @@ static uint64_t trap_page_access(uint64_t cause)
 }
 
 /*
- * A trap from user mode. Whatever the task did, the kernel survives it: a
- * fault the kernel does not resolve goes to the task's exception endpoint
- * (the process server turns it into a signal); a task without one dies.
+ * Everything from user mode but a system call. Whatever the task did, the
+ * kernel survives it: a fault the kernel does not resolve goes to the
+ * task's exception endpoint (the process server turns it into a signal);
+ * a task without one dies.
  */
-void trap_user(struct trapframe *tf)
+static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 {
 	struct task *t = sched_current();
 	uint64_t cause = tf->scause;
 
-	/* System calls first: the hot path. */
-	if (cause == EXC_ECALL_U) {
-		tf->sepc += 4;
-		syscall_dispatch(t, tf);
-		return;
-	}
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
 		sched_preempt();
@@ -89,6 +84,17 @@ void trap_user(struct trapframe *tf)
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
 		tf->sepc, tf->stval);
 	task_die(t, -(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
+}
+
+/* A trap from user mode; system calls are the hot path and take the shortest way. */
+void trap_user(struct trapframe *tf)
+{
+	if (tf->scause == EXC_ECALL_U) {
+		tf->sepc += 4;
+		syscall_dispatch(sched_current(), tf);
+		return;
+	}
+	trap_user_event(tf);
 }
 
 const char *trap_cause_name(uint64_t scause)
