@@ -49,7 +49,7 @@ static void test_install_takes_a_reference_close_drops_it(void **state)
 
 static void test_lookup_checks_number_type_and_rights(void **state)
 {
-	const struct handle *s;
+	const struct handle *s = NULL;
 	struct thing t;
 	int h;
 
@@ -100,7 +100,7 @@ static void test_bad_install_arguments(void **state)
 
 static void test_copy_narrows_rights_and_keeps_badge(void **state)
 {
-	const struct handle *s;
+	const struct handle *s = NULL;
 	struct thing t;
 	int h, c;
 
@@ -123,7 +123,7 @@ static void test_copy_narrows_rights_and_keeps_badge(void **state)
 /* A badged handle keeps its badge: a client cannot impersonate another. */
 static void test_badge_survives_regranting(void **state)
 {
-	const struct handle *s;
+	const struct handle *s = NULL;
 	struct thing t;
 	int h, c;
 

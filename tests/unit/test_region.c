@@ -98,6 +98,39 @@ static void test_split_without_room_changes_nothing(void **state)
 	assert_region(0, 0, 5 * P);
 }
 
+static void test_protect_splits_and_changes_only_the_range(void **state)
+{
+	(void)state;
+	assert_int_equal(region_add(&rs, 0 * P, 10 * P, 2), 0);
+	assert_int_equal(region_add(&rs, 20 * P, 30 * P, 2), 0);
+	assert_int_equal(region_protect(&rs, 5 * P, 25 * P, 6), 0);
+	assert_int_equal(rs.n, 4);
+	assert_region(0, 0, 5 * P);
+	assert_region(1, 5 * P, 10 * P);
+	assert_region(2, 20 * P, 25 * P);
+	assert_region(3, 25 * P, 30 * P);
+	assert_int_equal(rs.r[0].perm, 2);
+	assert_int_equal(rs.r[1].perm, 6);
+	assert_int_equal(rs.r[2].perm, 6);
+	assert_int_equal(rs.r[3].perm, 2);
+	assert_int_equal(region_find(&rs, 12 * P), NULL);
+	assert_int_equal(region_protect(&rs, 0, 30 * P, 0), 0);
+	assert_int_equal(rs.n, 4);
+	assert_int_equal(rs.r[3].perm, 0);
+	assert_int_equal(region_protect(&rs, 3 * P, 3 * P, 2), -EINVAL);
+}
+
+static void test_protect_without_room_is_enomem(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < REGION_MAX; i++)
+		assert_int_equal(region_add(&rs, 4 * i * P, (4 * i + 2) * P, 2), 0);
+	assert_int_equal(region_protect(&rs, P, 2 * P, 6), -ENOMEM);
+	assert_int_equal(rs.r[0].perm, 2);
+	assert_int_equal(region_protect(&rs, 0, 2 * P, 6), 0);	/* whole region: no split needed */
+	assert_int_equal(rs.r[0].perm, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +139,8 @@ int main(void)
 		cmocka_unit_test_setup(test_full_set_is_enomem, setup),
 		cmocka_unit_test_setup(test_remove_trims_splits_and_deletes, setup),
 		cmocka_unit_test_setup(test_split_without_room_changes_nothing, setup),
+		cmocka_unit_test_setup(test_protect_splits_and_changes_only_the_range, setup),
+		cmocka_unit_test_setup(test_protect_without_room_is_enomem, setup),
 	};
 
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);
