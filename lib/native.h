@@ -20,22 +20,36 @@ static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
 	return (long)r_a0;
 }
 
-static inline long native_call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-				uint64_t a4, uint64_t a5)
+/*
+ * Seven arguments in a[0..6] (a0-a6); a0-a5 come back in a[0..5] (ipc_call
+ * returns its reply words there). Every native call but ipc_recv and
+ * ipc_reply_recv goes through here.
+ */
+static inline long native_call7(uint64_t nr, uint64_t a[7])
 {
-	register uint64_t r_a0 __asm__("a0") = a0;
-	register uint64_t r_a1 __asm__("a1") = a1;
-	register uint64_t r_a2 __asm__("a2") = a2;
-	register uint64_t r_a3 __asm__("a3") = a3;
-	register uint64_t r_a4 __asm__("a4") = a4;
-	register uint64_t r_a5 __asm__("a5") = a5;
+	register uint64_t r_a0 __asm__("a0") = a[0];
+	register uint64_t r_a1 __asm__("a1") = a[1];
+	register uint64_t r_a2 __asm__("a2") = a[2];
+	register uint64_t r_a3 __asm__("a3") = a[3];
+	register uint64_t r_a4 __asm__("a4") = a[4];
+	register uint64_t r_a5 __asm__("a5") = a[5];
+	register uint64_t r_a6 __asm__("a6") = a[6];
 	register uint64_t r_a7 __asm__("a7") = nr;
 
 	__asm__ volatile("ecall"
-			 : "+r"(r_a0)
-			 : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5), "r"(r_a7)
+			 : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
+			 : "r"(r_a6), "r"(r_a7)
 			 : "memory");
+	a[0] = r_a0, a[1] = r_a1, a[2] = r_a2, a[3] = r_a3, a[4] = r_a4, a[5] = r_a5;
 	return (long)r_a0;
+}
+
+static inline long native_call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5)
+{
+	uint64_t a[7] = { a0, a1, a2, a3, a4, a5, 0 };
+
+	return native_call7(nr, a);
 }
 
 static inline long native_call(uint64_t nr, uint64_t a0, uint64_t a1)
@@ -164,24 +178,13 @@ static inline long native_ep_create(void)
 /* Sends six words on ep and waits; the six reply words land in reply[] (if not NULL). */
 static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[6])
 {
-	register uint64_t a0 __asm__("a0") = (uint64_t)ep;
-	register uint64_t a1 __asm__("a1") = w[0];
-	register uint64_t a2 __asm__("a2") = w[1];
-	register uint64_t a3 __asm__("a3") = w[2];
-	register uint64_t a4 __asm__("a4") = w[3];
-	register uint64_t a5 __asm__("a5") = w[4];
-	register uint64_t a6 __asm__("a6") = w[5];
-	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_CALL;
+	uint64_t a[7] = { (uint64_t)ep, w[0], w[1], w[2], w[3], w[4], w[5] };
+	long r = native_call7(KAGE_SYS_IPC_CALL, a);
 
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-			 : "r"(a6), "r"(a7)
-			 : "memory");
-	if (reply) {
-		reply[0] = a0, reply[1] = a1, reply[2] = a2;
-		reply[3] = a3, reply[4] = a4, reply[5] = a5;
-	}
-	return (long)a0;
+	if (reply)
+		for (int i = 0; i < 6; i++)
+			reply[i] = a[i];
+	return r;
 }
 
 /*
@@ -221,20 +224,9 @@ static inline long native_ipc_recv(long ep, struct kage_msg *m)
 
 static inline long native_ipc_reply(uint64_t token, const uint64_t w[6])
 {
-	register uint64_t a0 __asm__("a0") = token;
-	register uint64_t a1 __asm__("a1") = w[0];
-	register uint64_t a2 __asm__("a2") = w[1];
-	register uint64_t a3 __asm__("a3") = w[2];
-	register uint64_t a4 __asm__("a4") = w[3];
-	register uint64_t a5 __asm__("a5") = w[4];
-	register uint64_t a6 __asm__("a6") = w[5];
-	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_REPLY;
+	uint64_t a[7] = { token, w[0], w[1], w[2], w[3], w[4], w[5] };
 
-	__asm__ volatile("ecall"
-			 : "+r"(a0)
-			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
-			 : "memory");
-	return (long)a0;
+	return native_call7(KAGE_SYS_IPC_REPLY, a);
 }
 
 static inline long native_notif_create(void)
