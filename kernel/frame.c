@@ -65,6 +65,14 @@ int frame_add_zone(uint64_t base, uint64_t size, struct frame *desc)
 	return 0;
 }
 
+static bool frame_in_zone(const struct frame_zone *z, uint64_t pa)
+{
+	return pa - z->base < z->nframes * FRAME_SIZE;	/* pa below base wraps: false */
+}
+
+/* Clone and destroy touch thousands of frames of one zone in a row: try the last zone first. */
+struct frame_hint frame_hint;
+
 static struct frame_zone *frame_zone_of(uint64_t pa)
 {
 	unsigned i;
@@ -72,8 +80,12 @@ static struct frame_zone *frame_zone_of(uint64_t pa)
 	for (i = 0; i < frame_nzones; i++) {
 		struct frame_zone *z = &frame_zones[i];
 
-		if (pa >= z->base && pa - z->base < z->nframes * FRAME_SIZE)
+		if (frame_in_zone(z, pa)) {
+			frame_hint.base = z->base;
+			frame_hint.size = z->nframes * FRAME_SIZE;
+			frame_hint.desc = z->desc;
 			return z;
+		}
 	}
 	return 0;
 }
@@ -111,7 +123,7 @@ int frame_alloc(uint64_t *pa)
 	return -ENOMEM;
 }
 
-void frame_ref(uint64_t pa)
+void frame_ref_slow(uint64_t pa)
 {
 	struct frame *f = frame_desc(pa, 0);
 
@@ -152,6 +164,7 @@ void frame_get_stats(struct frame_stats *s)
 
 void frame_reset(void)
 {
+	frame_hint.size = 0;
 	frame_nzones = 0;
 	frame_total = 0;
 	frame_free = 0;
