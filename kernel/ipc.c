@@ -80,7 +80,7 @@ static inline struct task *ipc_caller(struct task *t, uint64_t token)
 }
 
 /* Writes the answer (n words, the rest zero) where the caller's kind of message expects it. */
-static void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
+static inline void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 {
 	struct trapframe *tf = c->tf;
 

@@ -3,7 +3,6 @@
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 
-void trap_return_user(struct trapframe *tf);
 /* Jumps to fn on the stack ending at `top`, dropping the current one. */
 __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
 
@@ -24,15 +23,6 @@ void sched_ready(struct task *t)
 void sched_unready(struct task *t)
 {
 	task_queue_remove(&runq, t);
-}
-
-void sched_switch_to(struct task *t)
-{
-	t->state = TASK_RUNNING;
-	sched_running = t;
-	space_activate(t->space);
-	trap_return_user(t->tf);
-	__builtin_unreachable();
 }
 
 void sched_preempt(void)

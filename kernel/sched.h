@@ -26,8 +26,17 @@ static inline struct task *sched_current(void)
 void sched_ready(struct task *t);
 /* Takes a RUNNABLE task out of the run queue. */
 void sched_unready(struct task *t);
-/* Runs t at once, leaving the current kernel stack for good. */
-__attribute__((noreturn)) void sched_switch_to(struct task *t);
+void trap_return_user(struct trapframe *tf);
+
+/* Runs t at once, leaving the current kernel stack for good; inline for IPC hand-offs. */
+__attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
+{
+	t->state = TASK_RUNNING;
+	sched_running = t;
+	space_activate(t->space);
+	trap_return_user(t->tf);
+	__builtin_unreachable();
+}
 /* Gives the hart to the next runnable task (or idles); does not return. */
 __attribute__((noreturn)) void sched_next(void);
 /* The timer tick from user mode: the current task goes to the back of the queue. */
