@@ -144,6 +144,29 @@ static void test_ensure_l1_creates_once(void **state)
 	assert_false(PTE_LEAF(first));
 }
 
+static void test_prune_frees_only_empty_tables(void **state)
+{
+	uint64_t before = free_frames();
+	pte_t *e;
+
+	(void)state;
+	/* Two pages in one 2 MiB table, one page in another: three tables. */
+	assert_int_equal(pt_map(root, 0x200000, 0x90000000, 2 * PAGE_SIZE, RW | PTE_U, false), 0);
+	assert_int_equal(pt_map(root, 0x400000, 0x90002000, PAGE_SIZE, RW | PTE_U, false), 0);
+	assert_int_equal(before - free_frames(), 3);
+	assert_false(pt_prune(root, 0x200000, 0x600000));	/* all still in use */
+	*pt_lookup(root, 0x400000, NULL) = 0;
+	assert_true(pt_prune(root, 0x200000, 0x600000));
+	assert_int_equal(before - free_frames(), 2);
+	assert_non_null(pt_lookup(root, 0x201000, NULL));
+	e = pt_lookup(root, 0x200000, NULL);
+	*e = 0;
+	*pt_lookup(root, 0x201000, NULL) = 0;
+	assert_true(pt_prune(root, 0x200000, 0x202000));
+	assert_int_equal(free_frames(), before);	/* the level-1 table went too */
+	assert_int_equal(root[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_arguments_are_einval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_frames_is_enomem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_frees_only_empty_tables, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
