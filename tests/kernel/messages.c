@@ -46,6 +46,16 @@ static void child_faulter(long arg)
 	native_exit(0);
 }
 
+/* Takes a call on its handle 0 and ends without answering it. */
+static void child_receive_and_die(long arg)
+{
+	struct kage_msg m;
+
+	(void)arg;
+	native_ipc_recv(0, &m);
+	native_exit(0);
+}
+
 static long spawn(void (*fn)(long), long arg, long ep, uint64_t badge, int slot)
 {
 	long t = child_create(SELF, fn, arg, slot);
@@ -162,6 +172,18 @@ static void check_ipc_bad_input(long ep)
 	native_handle_close(send_only);
 }
 
+static void check_server_death(long ep)
+{
+	long t = child_create(SELF, child_receive_and_die, 0, 0);
+	const uint64_t w[6] = { 0 };
+
+	native_handle_copy(ep, t, KAGE_RIGHT_RECV, 0);
+	native_task_resume(t);
+	check(native_ipc_call(ep, w, 0) == -EPIPE, "server_death_answers_epipe", "not -EPIPE");
+	child_wait(t, 0);
+	native_handle_close(t);
+}
+
 void ipc_checks(void)
 {
 	long ep = native_ep_create();
@@ -172,5 +194,6 @@ void ipc_checks(void)
 	check_linux_forwarding(ep);
 	check_fault_forwarding(ep);
 	check_ipc_bad_input(ep);
+	check_server_death(ep);
 	native_handle_close(ep);
 }
