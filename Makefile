@@ -80,20 +80,23 @@ $(B)/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
 $(B)/Image $(B)/test/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
-# The kernel test root task (tests/kernel/): freestanding, with lib/'s fmt and string.
-ROOT_TEST_OBJS := $(B)/test/start.o $(patsubst tests/kernel/%.c,$(B)/test/%.o,$(wildcard tests/kernel/*.c)) \
-	$(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+# Native programs (the kernel test root task, the servers) start at lib/native_start.S
+# and link with lib/native.ld and lib/'s fmt and string.
+NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
 
-$(B)/test/start.o: tests/kernel/start.S Makefile
+$(B)/native/native_start.o: lib/native_start.S lib/kage_abi.h Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The kernel test root task (tests/kernel/).
+ROOT_TEST_OBJS := $(patsubst tests/kernel/%.c,$(B)/test/%.o,$(wildcard tests/kernel/*.c)) $(NATIVE_LIB_OBJS)
 
 $(B)/test/%.o: tests/kernel/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/test/root.elf: $(ROOT_TEST_OBJS) tests/kernel/user.ld
-	$(LD) -nostdlib -static -no-pie -T tests/kernel/user.ld --build-id=none -o $@ $(ROOT_TEST_OBJS)
+$(B)/test/root.elf: $(ROOT_TEST_OBJS) lib/native.ld
+	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(ROOT_TEST_OBJS)
 
 $(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
 	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -c $< -o $@

@@ -11,9 +11,11 @@
 #ifndef KAGE_LIB_KAGE_ABI_H
 #define KAGE_LIB_KAGE_ABI_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
-#define KAGE_SYS_BASE 0x4b470000u	/* "KG" */
+#define KAGE_SYS_BASE 0x4b470000	/* "KG" */
 #define KAGE_SYS(n) (KAGE_SYS_BASE + (n))
 #define KAGE_SYS_COUNT 64
 
@@ -96,6 +98,7 @@
 #define KAGE_MSG_SYSCALL 1
 #define KAGE_MSG_FAULT 2
 
+#ifndef __ASSEMBLY__
 struct kage_msg {
 	uint64_t token;		/* for ipc_reply; > 0 */
 	uint64_t badge;
@@ -141,5 +144,7 @@ struct kage_stats {
 	uint64_t endpoints;
 	uint64_t notifications;
 };
+
+#endif /* __ASSEMBLY__ */
 
 #endif

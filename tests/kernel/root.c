@@ -12,8 +12,7 @@
 #include "lib/string.h"
 #include "tests/kernel/root.h"
 
-long root_main(const char *args, const struct kage_bootinfo *bi);
-void native_exit_status(long status);
+long native_main(const char *args, const struct kage_bootinfo *bi);
 
 static int failures;
 static unsigned char zeroed[8192];		/* bss: must start as zeros */
@@ -116,7 +115,7 @@ static void check_baseline(const struct kage_stats *before)
 	check(now.frames_free == before->frames_free, "frames_back_at_baseline", "frames leaked");
 }
 
-long root_main(const char *args, const struct kage_bootinfo *bi)
+long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	struct kage_stats start;
 
@@ -144,9 +143,4 @@ long root_main(const char *args, const struct kage_bootinfo *bi)
 		fault_on_purpose();
 	say("kage-test: %d failed\n", failures);
 	return failures;
-}
-
-void native_exit_status(long status)
-{
-	native_exit(status);
 }
