@@ -56,7 +56,10 @@ KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 # The test Image differs only in its module table: the kernel test root task.
 TEST_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/test/modules.o
 
-all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio $(B)/test/Image
+# The system Image: the process server as root task (the plain Image still stops at the monitor).
+SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/system/modules.o
+
+all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio $(B)/test/Image $(B)/system/Image
 kernel: $(B)/Image
 
 $(B)/obj/%.o: %.c Makefile
@@ -77,7 +80,7 @@ $(B)/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
 
 # A flat binary: the Linux RISC-V image header sits at offset 0.
-$(B)/Image $(B)/test/Image: %/Image: %/kage.elf
+$(B)/Image $(B)/test/Image $(B)/system/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Native programs (the kernel test root task, the servers) start at lib/native_start.S
@@ -103,6 +106,24 @@ $(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
 
 $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
+
+# The process server (servers/proc): a native program, module 0 of the system Image.
+PROC_OBJS := $(patsubst servers/proc/%.c,$(B)/servers/proc/%.o,$(wildcard servers/proc/*.c)) \
+	$(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o $(B)/obj/lib/errno.o $(NATIVE_LIB_OBJS)
+
+$(B)/servers/proc/%.o: servers/proc/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/servers/proc.elf: $(PROC_OBJS) lib/native.ld
+	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(PROC_OBJS)
+
+$(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' -c $< -o $@
+
+$(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
 # User programs: Linux riscv64, static glibc, into the initramfs.

@@ -34,6 +34,8 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 	t->state = TASK_RUNNING;
 	sched_running = t;
 	space_activate(t->space);
+	if (t->fpu_used)
+		fpu_switch_to(t);
 	trap_return_user(t->tf);
 	__builtin_unreachable();
 }

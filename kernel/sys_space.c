@@ -41,12 +41,14 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 
 	if (err < 0)
 		return err;
-	if (len > KAGE_COPY_MAX)
+	if (len > KAGE_COPY_MAX || (write && (tf->a4 & ~(uint64_t)KAGE_COPY_AS_USER)))
 		return -EINVAL;
 	for (done = 0; done < len; done += sizeof(bounce)) {
 		uint64_t n = len - done < sizeof(bounce) ? len - done : sizeof(bounce);
 
-		if (write)
+		if (write && (tf->a4 & KAGE_COPY_AS_USER))
+			err = space_read(t->space, buf + done, bounce, n) ?: space_copy_out(s, va + done, bounce, n);
+		else if (write)
 			err = space_read(t->space, buf + done, bounce, n) ?: space_write(s, va + done, bounce, n);
 		else
 			err = space_read(s, va + done, bounce, n) ?: space_copy_out(t->space, buf + done, bounce, n);

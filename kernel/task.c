@@ -101,6 +101,11 @@ int task_clone(struct task *src, struct space *s, struct task **out)
 		return err;
 	*(*out)->tf = *src->tf;
 	(*out)->tf->a0 = 0;
+	if (src->fpu_used) {
+		fpu_sync(src);
+		(*out)->fpu_used = true;
+		(*out)->fpu = src->fpu;
+	}
 	return 0;
 }
 
@@ -112,6 +117,7 @@ void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp)
 	task_cancel_wait(t);
 	kobj_get(&s->obj);
 	t->space = s;
+	fpu_forget(t);	/* the new image starts with FP off, like a new task */
 	memset(t->tf, 0, sizeof(*t->tf));
 	t->tf->sepc = pc;
 	t->tf->sp = sp;
@@ -167,6 +173,7 @@ void task_die(struct task *t, int64_t status)
 	task_cancel_wait(t);
 	t->state = TASK_DEAD;
 	t->status = status;
+	fpu_forget(t);
 	task_table[t->id] = NULL;
 	task_live--;
 	task_release(t);

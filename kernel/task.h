@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/fpu.h"
 #include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "kernel/space.h"
@@ -70,6 +71,9 @@ struct task {
 	uint64_t msg_badge;	/* the badge its message carries */
 	uint64_t call_seq;	/* reply tokens name a call by (seq, id) */
 	struct task *replier;	/* who received its call (REPLY_WAIT) */
+
+	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
+	struct fpu_state fpu;	/* its FP registers while another task owns them */
 
 	struct handle_table handles;
 	struct handle handle_slots[TASK_HANDLES];

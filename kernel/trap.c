@@ -8,6 +8,7 @@
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/console.h"
+#include "kernel/fpu.h"
 #include "kernel/ipc.h"
 #include "kernel/irq.h"
 #include "kernel/sched.h"
@@ -79,6 +80,8 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 	}
 	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)
 		return;	/* copy-on-write or zero fill done: retry the access */
+	if (cause == EXC_ILLEGAL_INST && fpu_first_use(t))
+		return;	/* its first FP instruction: FP is on now, retry it */
 	if (t->exception)
 		ipc_send(t, t->exception, TASK_MSG_FAULT, t->exception_badge);
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),

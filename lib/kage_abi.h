@@ -25,7 +25,7 @@
 #define KAGE_SYS_HANDLE_CLOSE KAGE_SYS(3)	/* a0: handle */
 #define KAGE_SYS_SPACE_CLONE KAGE_SYS(4)	/* a0: space handle (read); result: handle of the copy */
 #define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read), a1: its address, a2: my buffer, a3: length */
-#define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length */
+#define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length, a4: KAGE_COPY_* */
 #define KAGE_SYS_SPACE_MAP KAGE_SYS(7)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* */
 #define KAGE_SYS_SPACE_UNMAP KAGE_SYS(8)	/* a0: space (write), a1: address, a2: size */
 #define KAGE_SYS_NULL KAGE_SYS(9)	/* does nothing: the cost of a native call itself */
@@ -132,6 +132,13 @@ struct kage_bootinfo {
 	uint32_t timebase_hz;
 	struct kage_bootitem item[KAGE_BOOT_MAX];
 };
+
+/*
+ * space_write flags: by default it writes whatever is mapped (loaders fill
+ * read-only text); KAGE_COPY_AS_USER writes only where the space's own
+ * code may write (a system call's result), else -EFAULT.
+ */
+#define KAGE_COPY_AS_USER 0x1
 
 /* Longest space_read/space_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)

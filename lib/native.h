@@ -74,7 +74,13 @@ static inline long native_space_read(long space, uint64_t va, void *buf, uint64_
 
 static inline long native_space_write(long space, uint64_t va, const void *buf, uint64_t len)
 {
-	return native_call4(KAGE_SYS_SPACE_WRITE, (uint64_t)space, va, (uint64_t)buf, len);
+	return native_call6(KAGE_SYS_SPACE_WRITE, (uint64_t)space, va, (uint64_t)buf, len, 0, 0);
+}
+
+/* Writes only where the space's own code could write (results of system calls). */
+static inline long native_space_write_user(long space, uint64_t va, const void *buf, uint64_t len)
+{
+	return native_call6(KAGE_SYS_SPACE_WRITE, (uint64_t)space, va, (uint64_t)buf, len, KAGE_COPY_AS_USER, 0);
 }
 
 static inline void native_putc(char c)

@@ -38,6 +38,9 @@ static void cow_isolation(long copy)
 	check(native_space_write(copy, (uint64_t)&cow_constant, &forty, sizeof(forty)) == 0,
 	      "space_write_into_read_only_page", "refused");
 	check(cow_constant == 11, "read_only_page_stays_ours", "our constant changed");
+	check(native_space_write_user(copy, (uint64_t)&cow_constant, &forty, sizeof(forty)) == -EFAULT &&
+		      native_space_write_user(copy, (uint64_t)&cow_value, &forty, sizeof(forty)) == 0,
+	      "space_write_as_user_respects_read_only", "wrong result");
 }
 
 void cow_checks(void)

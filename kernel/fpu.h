@@ -1,0 +1,34 @@
+/*
+ * The floating-point registers of user tasks (glibc's code uses them; the
+ * kernel itself never does: it is built without F and D).
+ *
+ * A task starts with sstatus.FS = Off. Its first FP instruction traps as
+ * illegal; the kernel then gives it a zeroed FP state and retries. From
+ * then on the registers hold the state of `fpu_owner`, saved into its task
+ * only when another FP-using task is about to run and the owner's FS says
+ * Dirty, so tasks that never touch FP (the servers) cost nothing.
+ */
+#ifndef KAGE_KERNEL_FPU_H
+#define KAGE_KERNEL_FPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct task;
+
+/* f0-f31, then fcsr. */
+struct fpu_state {
+	uint64_t f[32];
+	uint64_t fcsr;
+};
+
+/* Before t runs: its FP state in the registers (nothing to do for tasks that never used FP). */
+void fpu_switch_to(struct task *t);
+/* An illegal-instruction trap: true if it was t's first FP instruction (now enabled). */
+bool fpu_first_use(struct task *t);
+/* t's FP state, current in its task struct (before cloning it). */
+void fpu_sync(struct task *t);
+/* t is dying or replacing its image: it no longer owns the registers. */
+void fpu_forget(struct task *t);
+
+#endif

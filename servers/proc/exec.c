@@ -1,0 +1,234 @@
+/*
+ * execve's core: a static ELF file of the initramfs becomes a new space
+ * with its segments and a Linux stack (argc, argv, envp, auxiliary vector)
+ * laid out as Linux lays it out, and the process's task is pointed at it
+ * in one step (task_exec), so a failure leaves the old image untouched.
+ */
+#include "lib/cpio.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/proc/proc.h"
+
+#define PAGE 4096ul
+#define STACK_TOP 0x3fff000000ul	/* a gap below the top of user space */
+#define STACK_SIZE (8ul << 20)
+#define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ul << 30))
+#define DYN_BIAS 0x400000ul		/* where a static-pie (ET_DYN) file goes */
+#define STACK_IMAGE 8192		/* strings, pointers and auxv must fit here */
+#define STACK_VECTORS 1024		/* room kept below the strings for argv, envp and auxv */
+#define SEGMENT_TOP (1ul << 37)	/* ELF segments stay below the mmap area */
+
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+	AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
+};
+
+static unsigned exec_prot(uint32_t flags)
+{
+	return (flags & PF_R ? KAGE_PROT_READ : 0) | (flags & PF_W ? KAGE_PROT_WRITE : 0) |
+	       (flags & PF_X ? KAGE_PROT_EXEC : 0);
+}
+
+static long exec_copy(long space, uint64_t va, const uint8_t *src, uint64_t len)
+{
+	long err = 0;
+
+	for (uint64_t done = 0; done < len && err == 0; done += KAGE_COPY_MAX) {
+		uint64_t n = len - done < KAGE_COPY_MAX ? len - done : KAGE_COPY_MAX;
+
+		err = native_space_write(space, va + done, src + done, n);
+	}
+	return err;
+}
+
+/* Maps every PT_LOAD segment (a page two segments share gets both permissions). */
+static long exec_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias)
+{
+	uint64_t prev_hi = 0;
+	unsigned prev_prot = 0;
+	long err = 0;
+
+	for (unsigned i = 0; i < img->nload && err == 0; i++) {
+		const struct elf_segment *s = &img->load[i];
+		uint64_t lo = (s->vaddr + bias) & ~(PAGE - 1);
+		uint64_t hi = (s->vaddr + bias + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		unsigned prot = exec_prot(s->flags);
+
+		if (lo < prev_hi) {
+			err = native_space_protect(space, lo, PAGE, prot | prev_prot);
+			lo += PAGE;
+		}
+		if (err == 0 && hi > lo)
+			err = native_space_map(space, lo, hi - lo, prot);
+		if (err == 0)
+			err = exec_copy(space, s->vaddr + bias, file + s->offset, s->filesz);
+		prev_hi = hi;
+		prev_prot = prot;
+	}
+	return err;
+}
+
+struct exec_stack {
+	uint8_t image[STACK_IMAGE];	/* what goes at [STACK_TOP - STACK_IMAGE, STACK_TOP) */
+	uint64_t low;			/* lowest address used so far */
+};
+
+/* Puts bytes below what is there; their user address, or 0 when full. */
+static uint64_t exec_push(struct exec_stack *st, const void *data, size_t len)
+{
+	uint64_t avail = st->low - (STACK_TOP - STACK_IMAGE);
+
+	if (avail < STACK_VECTORS || len > avail - STACK_VECTORS)
+		return 0;
+	st->low -= len;
+	memcpy(st->image + (st->low - (STACK_TOP - STACK_IMAGE)), data, len);
+	return st->low;
+}
+
+static uint64_t exec_random(void)
+{
+	static uint64_t x;
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	x ^= t + 0x9e3779b97f4a7c15ull;
+	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+	return x;
+}
+
+static int exec_count(const char *const v[])
+{
+	int n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Builds the initial stack; its sp, or 0 if the arguments do not fit. */
+static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *const argv[],
+			   const char *const envp[], const uint64_t aux[][2], int naux)
+{
+	int argc = exec_count(argv), envc = exec_count(envp), i, n = 0;
+	uint64_t ptr[2 * PROC_ARGS_MAX + 2], rnd[2] = { exec_random(), exec_random() }, execfn, random, sp;
+	uint64_t *table;
+
+	if (argc > PROC_ARGS_MAX || envc > PROC_ARGS_MAX)
+		return 0;
+	st->low = STACK_TOP;
+	execfn = exec_push(st, path, strlen(path) + 1);
+	for (i = 0; i < argc; i++)
+		ptr[n++] = exec_push(st, argv[i], strlen(argv[i]) + 1);
+	for (i = 0; i < envc; i++)
+		ptr[n++] = exec_push(st, envp[i], strlen(envp[i]) + 1);
+	random = exec_push(st, rnd, sizeof(rnd));
+	for (i = 0; i < n; i++)
+		if (!ptr[i])
+			return 0;
+	if (!execfn || !random)
+		return 0;
+	sp = (st->low - 8 * (size_t)(1 + argc + 1 + envc + 1 + 2 * (naux + 3))) & ~15ul;
+	table = (uint64_t *)(st->image + (sp - (STACK_TOP - STACK_IMAGE)));
+	*table++ = (uint64_t)argc;
+	for (i = 0; i < argc; i++)
+		*table++ = ptr[i];
+	*table++ = 0;
+	for (i = 0; i < envc; i++)
+		*table++ = ptr[argc + i];
+	*table++ = 0;
+	for (i = 0; i < naux; i++)
+		*table++ = aux[i][0], *table++ = aux[i][1];
+	*table++ = AT_RANDOM, *table++ = random;
+	*table++ = AT_EXECFN, *table++ = execfn;
+	*table++ = AT_NULL, *table++ = 0;
+	st->low = sp;
+	return sp;
+}
+
+/* Gives a new task the server's endpoint, badged with its pid, for its calls and faults. */
+static long exec_new_task(struct proc *p, long space, uint64_t pc, uint64_t sp)
+{
+	long t = native_task_create(space, pc, sp), ep, err;
+
+	if (t < 0)
+		return t;
+	ep = native_handle_copy(proc_endpoint, -1, KAGE_RIGHT_SEND, (uint64_t)p->pid);
+	err = ep < 0 ? ep : native_task_bind(t, KAGE_BIND_PERSONALITY, ep);
+	if (err == 0)
+		err = native_task_bind(t, KAGE_BIND_EXCEPTION, ep);
+	if (ep >= 0)
+		native_handle_close(ep);
+	if (err == 0)
+		err = native_task_resume(t);
+	if (err < 0) {
+		native_task_kill(t, 0);
+		native_handle_close(t);
+		return err;
+	}
+	p->task = t;
+	return 0;
+}
+
+/* Builds the whole new space; its handle, or a negative errno (nothing left behind). */
+static long exec_build(const struct cpio_entry *e, const struct elf_image *img, const char *path,
+		       const char *const argv[], const char *const envp[], uint64_t *sp)
+{
+	static struct exec_stack st;	/* too big for the server's stack */
+	uint64_t bias = img->type == ET_DYN ? DYN_BIAS : 0;
+	const uint64_t aux[][2] = {
+		{ AT_PHDR, img->phdr_vaddr ? img->phdr_vaddr + bias : 0 }, { AT_PHENT, img->phentsize },
+		{ AT_PHNUM, img->phnum }, { AT_PAGESZ, PAGE }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
+		{ AT_ENTRY, img->entry + bias }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+		{ AT_HWCAP, 0 }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
+	};
+	long space = native_space_create(), err;
+
+	if (space < 0)
+		return space;
+	err = exec_segments(space, e->data, img, bias);
+	if (err == 0)
+		err = native_space_map(space, STACK_TOP - STACK_SIZE, STACK_SIZE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	if (err == 0 && !(*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]))))
+		err = -E2BIG;
+	if (err == 0)
+		err = native_space_write(space, *sp, st.image + (*sp - (STACK_TOP - STACK_IMAGE)), STACK_TOP - *sp);
+	if (err < 0) {
+		native_handle_close(space);
+		return err;
+	}
+	return space;
+}
+
+int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+{
+	struct cpio_entry e;
+	struct elf_image img;
+	uint64_t sp = 0, bias;
+	long space, err;
+
+	if ((err = cpio_find(proc_files.cpio, proc_files.size, path, &e)) < 0)
+		return (int)err;
+	if (elf_parse(e.data, e.size, SEGMENT_TOP, &img) < 0)
+		return -ENOEXEC;
+	if (img.interp)
+		return -ENOEXEC;	/* dynamic linking comes later */
+	if ((space = exec_build(&e, &img, path, argv, envp, &sp)) < 0)
+		return (int)space;
+	bias = img.type == ET_DYN ? DYN_BIAS : 0;
+	/* The point of no return: the process runs the new image from here. */
+	err = p->task < 0 ? exec_new_task(p, space, img.entry + bias, sp)
+			  : native_task_exec(p->task, space, img.entry + bias, sp);
+	if (err < 0) {
+		native_handle_close(space);
+		return (int)err;
+	}
+	if (p->space >= 0)
+		native_handle_close(p->space);
+	p->space = space;
+	p->brk_start = p->brk = img.hi + bias;
+	p->mmap_next = MMAP_TOP;
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * The process server: turns files of the initramfs into Linux processes
+ * (one kernel task and one space each) and answers their system calls,
+ * which the kernel forwards to its endpoint with the pid as badge.
+ *
+ * Ownership: the server holds the only handles to each process's task
+ * and space; a process ends when the server kills its task and closes
+ * them. Handlers (linux.c, exec.c) are plain functions of a struct proc
+ * and the call's arguments, separate from the receive loop (main.c).
+ */
+#ifndef KAGE_SERVERS_PROC_PROC_H
+#define KAGE_SERVERS_PROC_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/kage_abi.h"
+
+#define PROC_MAX 64
+#define PROC_ARGS_MAX 16
+
+enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };
+
+struct proc {
+	enum proc_state state;
+	int pid, ppid;
+	long task, space;		/* handles */
+	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
+	uint64_t mmap_next;		/* anonymous mappings grow down from here */
+	int status;			/* wait status once a zombie */
+};
+
+/* What a handler tells the receive loop. */
+enum proc_reply { PROC_REPLY, PROC_NO_REPLY };
+
+/* The initramfs, mapped read-only into the server. */
+struct proc_files {
+	const void *cpio;
+	size_t size;
+};
+
+extern struct proc_files proc_files;
+extern uint32_t proc_timebase_hz;
+extern long proc_endpoint;
+
+/* Prints on the kernel console (the console server comes later). */
+void proc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Loads the static ELF file `path` of the initramfs into a new space with
+ * a Linux stack holding argv, envp and the auxiliary vector, and points
+ * p's task at it (creating the task if p has none). 0 or a negative errno.
+ */
+int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[]);
+/* Notes an unimplemented system call on the console, once per number. */
+void linux_unknown(uint64_t nr);
+/* Serves one forwarded Linux system call; *result is what lands in a0. */
+enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *result);
+/* Ends p with a wait status; pid 1's end ends the system. */
+void proc_end(struct proc *p, int wait_status);
+struct proc *proc_by_pid(int pid);
+
+#endif
