@@ -129,10 +129,17 @@ $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 # User programs: Linux riscv64, static glibc, into the initramfs.
 
 UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
-USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c))
+# A program per directory (user/NAME/main.c) and one per demo file (user/demo/NAME.c),
+# each installed as /bin/NAME.
+USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
+	$(patsubst user/%.c,%,$(wildcard user/demo/*.c))
 ROOTFS := $(B)/rootfs
 
 $(B)/user/%: user/%/main.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+
+$(B)/user/demo/%: user/demo/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 

@@ -148,19 +148,25 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 	return sp;
 }
 
-/* Gives a new task the server's endpoint, badged with its pid, for its calls and faults. */
+long proc_bind(struct proc *p, long task)
+{
+	long ep = native_handle_copy(proc_endpoint, -1, KAGE_RIGHT_SEND, (uint64_t)p->pid), err;
+
+	err = ep < 0 ? ep : native_task_bind(task, KAGE_BIND_PERSONALITY, ep);
+	if (err == 0)
+		err = native_task_bind(task, KAGE_BIND_EXCEPTION, ep);
+	if (ep >= 0)
+		native_handle_close(ep);
+	return err;
+}
+
 static long exec_new_task(struct proc *p, long space, uint64_t pc, uint64_t sp)
 {
-	long t = native_task_create(space, pc, sp), ep, err;
+	long t = native_task_create(space, pc, sp), err;
 
 	if (t < 0)
 		return t;
-	ep = native_handle_copy(proc_endpoint, -1, KAGE_RIGHT_SEND, (uint64_t)p->pid);
-	err = ep < 0 ? ep : native_task_bind(t, KAGE_BIND_PERSONALITY, ep);
-	if (err == 0)
-		err = native_task_bind(t, KAGE_BIND_EXCEPTION, ep);
-	if (ep >= 0)
-		native_handle_close(ep);
+	err = proc_bind(p, t);
 	if (err == 0)
 		err = native_task_resume(t);
 	if (err < 0) {

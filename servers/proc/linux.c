@@ -17,7 +17,7 @@ enum {
 	NR_SET_TID_ADDRESS = 96, NR_SET_ROBUST_LIST = 99, NR_CLOCK_GETTIME = 113, NR_UNAME = 160,
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
-	NR_MPROTECT = 226, NR_GETRANDOM = 278,
+	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -184,6 +184,9 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	case NR_UNAME: *result = linux_uname(p, a[0]); break;
 	case NR_CLOCK_GETTIME: *result = linux_clock_gettime(p, a[1]); break;
 	case NR_GETRANDOM: *result = linux_getrandom(p, a[0], a[1]); break;
+	case NR_CLONE: return proc_clone(p, m, result);
+	case NR_EXECVE: return proc_execve(p, m, result);
+	case NR_WAIT4: return proc_wait4(p, m, result);
 	case NR_EXIT: case NR_EXIT_GROUP:
 		proc_end(p, (int)(a[0] & 0xff) << 8);
 		return PROC_NO_REPLY;

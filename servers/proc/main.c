@@ -19,8 +19,6 @@ struct proc_files proc_files;
 uint32_t proc_timebase_hz;
 long proc_endpoint;
 
-static struct proc procs[PROC_MAX];
-static int init_status = -1;
 
 static void proc_out(void *ctx, char c)
 {
@@ -46,26 +44,6 @@ void linux_unknown(uint64_t nr)
 	if (nr < 512)
 		seen[nr / 8] |= (uint8_t)(1u << (nr % 8));
 	proc_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
-}
-
-struct proc *proc_by_pid(int pid)
-{
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
-			return &procs[i];
-	return 0;
-}
-
-void proc_end(struct proc *p, int wait_status)
-{
-	native_task_kill(p->task, wait_status);
-	native_handle_close(p->task);
-	native_handle_close(p->space);
-	p->task = p->space = -1;
-	p->status = wait_status;
-	p->state = PROC_ZOMBIE;
-	if (p->pid == 1)
-		init_status = wait_status;
 }
 
 static int proc_map_initramfs(const struct kage_bootinfo *bi)
@@ -138,7 +116,7 @@ static void proc_serve(void)
 	struct kage_msg m;
 	struct proc *p;
 
-	while (init_status < 0) {
+	while (proc_init_status() < 0) {
 		words[0] = (uint64_t)result;
 		tok = native_ipc_reply_recv(proc_endpoint, (uint64_t)token, words, &m);
 		token = 0;
@@ -149,6 +127,7 @@ static void proc_serve(void)
 		if (!(p = proc_by_pid((int)m.badge)) || p->state != PROC_RUNNING)
 			continue;
 		if (m.kind == KAGE_MSG_FAULT) {
+			/* Signals come later: a fault the kernel did not resolve is SIGSEGV. */
 			proc_say("kage: pid %d killed by SIGSEGV: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid,
 				 (unsigned long)m.w[0], (unsigned long)m.w[2], (unsigned long)m.w[1]);
 			proc_end(p, SIGSEGV);
@@ -161,8 +140,7 @@ static void proc_serve(void)
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
-	struct proc *init = &procs[0];
-	int err, code;
+	int err, code, status;
 
 	proc_timebase_hz = bi->timebase_hz;
 	if (proc_map_initramfs(bi) < 0) {
@@ -172,17 +150,17 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	if ((proc_endpoint = native_ep_create()) < 0)
 		return 1;
 	proc_parse_cmdline(&cmd, args);
-	*init = (struct proc){ .state = PROC_RUNNING, .pid = 1, .ppid = 0, .task = -1, .space = -1 };
-	if ((err = proc_exec(init, cmd.path, cmd.argv, cmd.envp)) < 0) {
+	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
 		proc_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;
 	}
 	proc_serve();
-	if (init_status & 0x7f) {
-		proc_say("kage: init killed by signal %d\n", init_status & 0x7f);
-		return 128 + (init_status & 0x7f);
+	status = proc_init_status();
+	if (status & 0x7f) {
+		proc_say("kage: init killed by signal %d\n", status & 0x7f);
+		return 128 + (status & 0x7f);
 	}
-	code = (init_status >> 8) & 0xff;
+	code = (status >> 8) & 0xff;
 	proc_say("kage: init exited with status %d\n", code);
 	return code;
 }

@@ -27,6 +27,10 @@ struct proc {
 	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
 	uint64_t mmap_next;		/* anonymous mappings grow down from here */
 	int status;			/* wait status once a zombie */
+	uint64_t wait_token;		/* a wait4 answered later, 0 if none */
+	int wait_pid;			/* what it waits for: -1 any child, or a pid */
+	uint64_t wait_status;		/* where the status goes (0: nowhere) */
+	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 };
 
 /* What a handler tells the receive loop. */
@@ -55,8 +59,19 @@ int proc_exec(struct proc *p, const char *path, const char *const argv[], const 
 void linux_unknown(uint64_t nr);
 /* Serves one forwarded Linux system call; *result is what lands in a0. */
 enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *result);
-/* Ends p with a wait status; pid 1's end ends the system. */
+/* Gives t the server's endpoint, badged with p's pid, for its calls and faults. */
+long proc_bind(struct proc *p, long task);
+/* Ends p with a wait status: a zombie for its parent, its children to pid 1. */
 void proc_end(struct proc *p, int wait_status);
 struct proc *proc_by_pid(int pid);
+/* Status of pid 1 once it has ended, -1 before. */
+int proc_init_status(void);
+/* pid 1, started from the command line. */
+int proc_start_init(const char *path, const char *const argv[], const char *const envp[]);
+
+/* fork, vfork and clone; wait4; execve from a running process (process.c). */
+enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);
+enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result);
+enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
 
 #endif

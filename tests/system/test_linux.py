@@ -32,3 +32,31 @@ def test_not_an_elf_init_is_refused(board, mode):
     with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin") as k:
         k.expect(r"kage: cannot run init /bin: error -8")
         assert k.wait_exit() == FAILURE_STATUS[board]
+
+
+def test_fork_return_values_wait_statuses_and_cow(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/fork-basics") as k:
+        k.expect("child: fork returned 0, getppid is the parent, counter 101")
+        k.expect(r"kage: pid \d+ killed by SIGSEGV")
+        k.expect("parent: fork returned the child's pid: yes")
+        k.expect("parent: child exited normally with status 3, counter still 100")
+        k.expect("parent: second child killed by signal 11")
+        k.expect("parent: waitpid with no children left: ECHILD")
+        k.expect("kage: init exited with status 0")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2)
+        assert k.wait_exit() == 0
+
+
+def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/vfork-exec") as k:
+        k.expect("vfork: the child wrote 42 into the parent's memory and exited 5")
+        k.expect("exec'd child: argc 4, argv\\[2\\] one, argv\\[3\\] two, KAGE_DEMO=yes")
+        k.expect("vfork\\+execve: the program exited 7")
+        k.expect("fork\\+execve: the program exited 7")
+        k.expect("execve of a missing file failed and the caller kept running")
+        k.expect("missing program: child exited 9")
+        k.expect("kage: init exited with status 0")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2)
+        assert k.wait_exit() == 0
