@@ -10,14 +10,19 @@ def system_image(board, mode):
     return os.path.join(build_dir(board, mode), "system", "Image")
 
 
+def expect_clean_end(k):
+    """pid 1 exited 0, every frame came back, QEMU exited with success."""
+    k.expect("kage: init exited with status 0")
+    m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+    assert m.group(1) == m.group(2), "frames leaked by the process server or its processes"
+    assert "panic" not in k.output()
+    assert k.wait_exit() == 0
+
+
 def test_static_glibc_program_runs_as_init(board, mode):
     with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/hello") as k:
         k.expect(r"hello from Linux [^ ]+ on riscv64")
-        k.expect("kage: init exited with status 0")
-        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
-        assert m.group(1) == m.group(2), "frames leaked by the process server or init"
-        assert "panic" not in k.output()
-        assert k.wait_exit() == 0
+        expect_clean_end(k)
 
 
 def test_missing_init_is_reported(board, mode):
@@ -42,10 +47,7 @@ def test_fork_return_values_wait_statuses_and_cow(board, mode):
         k.expect("parent: child exited normally with status 3, counter still 100")
         k.expect("parent: second child killed by signal 11")
         k.expect("parent: waitpid with no children left: ECHILD")
-        k.expect("kage: init exited with status 0")
-        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
-        assert m.group(1) == m.group(2)
-        assert k.wait_exit() == 0
+        expect_clean_end(k)
 
 
 def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
@@ -56,7 +58,4 @@ def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
         k.expect("fork\\+execve: the program exited 7")
         k.expect("execve of a missing file failed and the caller kept running")
         k.expect("missing program: child exited 9")
-        k.expect("kage: init exited with status 0")
-        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
-        assert m.group(1) == m.group(2)
-        assert k.wait_exit() == 0
+        expect_clean_end(k)
