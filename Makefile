@@ -155,8 +155,12 @@ $(B)/rootfs.stamp: FORCE
 # ---------------------------------------------------------------------------
 # Running.
 
+# IMAGE=system boots the process server and a Linux init (rdinit= in KAGE_APPEND);
+# IMAGE=test the kernel test root task; the default, the kernel monitor.
+IMAGE ?=
 run: deps all
-	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' tools/run-qemu $(BOARD) $(B)
+	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_APPEND='$(KAGE_APPEND)' \
+	$(if $(IMAGE),KAGE_KERNEL=$(B)/$(IMAGE)/Image) tools/run-qemu $(BOARD) $(B)
 
 # ---------------------------------------------------------------------------
 # Host unit tests: lib/ and the kernel's pure logic, compiled for the host
