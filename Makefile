@@ -132,7 +132,9 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
 # A program per directory (user/NAME/main.c) and one per demo file (user/demo/NAME.c),
 # each installed as /bin/NAME.
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
-	$(patsubst user/%.c,%,$(wildcard user/demo/*.c))
+	$(patsubst user/%.c,%,$(wildcard user/demo/*.c user/tests/*.c))
+# Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
+ROOTFS_DIRS := tests/data/elf:tests/elf
 ROOTFS := $(B)/rootfs
 
 $(B)/user/%: user/%/main.c Makefile
@@ -143,10 +145,15 @@ $(B)/user/demo/%: user/demo/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
+$(B)/user/tests/%: user/tests/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(if $(EXTRA_ROOTFS),FORCE)
-	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(wildcard tests/data/elf/*) \
+		$(if $(EXTRA_ROOTFS),FORCE)
+	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)

@@ -217,8 +217,10 @@ int proc_exec(struct proc *p, const char *path, const char *const argv[], const 
 
 	if ((err = cpio_find(proc_files.cpio, proc_files.size, path, &e)) < 0)
 		return (int)err;
-	if (elf_parse(e.data, e.size, SEGMENT_TOP, &img) < 0)
-		return -ENOEXEC;
+	if ((err = elf_parse(e.data, e.size, SEGMENT_TOP, &img)) < 0) {
+		proc_say("kage: exec %s: %s\n", path, img.why);
+		return (int)err;
+	}
 	if (img.interp)
 		return -ENOEXEC;	/* dynamic linking comes later */
 	if ((space = exec_build(&e, &img, path, argv, envp, &sp)) < 0)

@@ -59,3 +59,25 @@ def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
         k.expect("execve of a missing file failed and the caller kept running")
         k.expect("missing program: child exited 9")
         expect_clean_end(k)
+
+
+BROKEN_ELF = {
+    "bad-magic": "Exec format error", "wrong-class": "Exec format error",
+    "big-endian": "Exec format error", "wrong-machine": "Exec format error",
+    "not-executable": "Exec format error", "truncated": "Exec format error",
+    "phdrs-past-end": "Exec format error", "absurd-phnum": "Exec format error",
+    "segment-past-end": "Exec format error", "filesz-over-memsz": "Exec format error",
+    "kernel-address": "Cannot allocate memory", "overlapping-segments": "Exec format error",
+    "entry-outside": "Exec format error", "no-segments": "Exec format error",
+    "huge-memsz": "Cannot allocate memory",
+}
+
+
+def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/exec-bad") as k:
+        for name, error in BROKEN_ELF.items():
+            k.expect(rf"kage: exec /tests/elf/{name}\.elf: [a-zA-Z]")
+            k.expect(rf"exec-bad: {name} refused: {error}")
+        k.expect("exec-bad: ok.elf ran and exited 0")
+        k.expect(f"exec-bad: still running after {len(BROKEN_ELF)} refusals")
+        expect_clean_end(k)
