@@ -14,6 +14,7 @@ void handle_table_init(struct handle_table *t, struct handle *slots, uint32_t ns
 	t->slots = slots;
 	t->nslots = nslots;
 	t->used = 0;
+	t->grow = NULL;
 	for (i = 0; i < nslots; i++) {
 		slots[i].obj = NULL;
 		slots[i].rights = 0;
@@ -36,6 +37,8 @@ int handle_install(struct handle_table *t, struct kobj *obj, uint32_t rights, ui
 
 	if (!obj || (rights & ~HANDLE_RIGHTS_ALL))
 		return -EINVAL;
+	if (t->used == t->nslots && (!t->grow || t->grow(t) < 0))
+		return -EMFILE;
 	for (i = 0; i < t->nslots; i++) {
 		struct handle *s = &t->slots[i];
 

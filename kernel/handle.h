@@ -9,7 +9,9 @@
  * empty table can do nothing with native calls.
  * Ownership: the table belongs to one task and is emptied (every
  * reference dropped) when the task dies. The slot array is storage the
- * caller provides and frees.
+ * caller provides and frees; a table with a grow function may get a
+ * bigger array from it (the old one's pointers then go stale, so no slot
+ * pointer is kept across an install).
  */
 #ifndef KAGE_KERNEL_HANDLE_H
 #define KAGE_KERNEL_HANDLE_H
@@ -35,6 +37,8 @@ struct handle_table {
 	struct handle *slots;
 	uint32_t nslots;
 	uint32_t used;
+	/* Makes room when the table is full (NULL: fixed size): 0 or -ENOMEM. */
+	int (*grow)(struct handle_table *t);
 };
 
 void handle_table_init(struct handle_table *t, struct handle *slots, uint32_t nslots);

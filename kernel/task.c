@@ -6,6 +6,7 @@
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
+#include "kernel/kalloc.h"
 #include "kernel/memlayout.h"
 #include "kernel/notif.h"
 #include "kernel/panic.h"
@@ -34,10 +35,29 @@ void task_queue_remove(struct task_queue *q, struct task *t)
 	}
 }
 
+/* A full handle table doubles, up to a frame of slots. */
+static int task_handles_grow(struct handle_table *h)
+{
+	struct task *t = (struct task *)((uint8_t *)h - __builtin_offsetof(struct task, handles));
+	uint32_t n = h->nslots * 2 > TASK_HANDLES_MAX ? TASK_HANDLES_MAX : h->nslots * 2;
+	struct handle *slots;
+
+	if (n <= h->nslots || !(slots = kzalloc(n * sizeof(*slots))))
+		return -ENOMEM;
+	memcpy(slots, h->slots, h->nslots * sizeof(*slots));
+	if (h->slots != t->handle_slots)
+		kfree(h->slots, h->nslots * sizeof(*slots));
+	h->slots = slots;
+	h->nslots = n;
+	return 0;
+}
+
 static void task_destroy(struct kobj *obj)
 {
 	struct task *t = (struct task *)obj;
 
+	if (t->handles.slots != t->handle_slots)
+		kfree(t->handles.slots, t->handles.nslots * sizeof(struct handle));
 	kassert(t->state == TASK_DEAD);
 	frame_unref(t->kstack_pa);
 	frame_unref(virt_to_phys(t));
@@ -73,6 +93,7 @@ static int task_new(struct space *s, const char *name, struct task **out)
 	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
 	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
+	t->handles.grow = task_handles_grow;
 	kobj_get(&s->obj);
 	t->space = s;
 	t->kstack_pa = kstack;

@@ -29,7 +29,8 @@
 #include "kernel/space.h"
 #include "kernel/trap.h"
 
-#define TASK_HANDLES 32
+#define TASK_HANDLES 16		/* in the task; more come from kalloc as needed */
+#define TASK_HANDLES_MAX 170	/* a frame of slots */
 #define TASK_MAX 256
 
 enum task_state {

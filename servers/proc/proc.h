@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "lib/kage_abi.h"
 
-#define PROC_MAX 64
+#define PROC_MAX 80
 #define PROC_ARGS_MAX 16
 
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };

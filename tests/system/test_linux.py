@@ -81,3 +81,11 @@ def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
         k.expect("exec-bad: ok.elf ran and exited 0")
         k.expect(f"exec-bad: still running after {len(BROKEN_ELF)} refusals")
         expect_clean_end(k)
+
+
+def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/proc-stress") as k:
+        k.expect("proc-stress: 64 children at once, 0 statuses wrong")
+        k.expect("proc-stress: 1000 rounds of fork\\+exec\\+wait, 0 failed", timeout=300)
+        k.expect("proc-stress: done")
+        expect_clean_end(k)

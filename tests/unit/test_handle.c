@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 #include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "lib/errno.h"
@@ -87,6 +88,41 @@ static void test_full_table_is_emfile_and_slots_are_reused(void **state)
 	assert_int_equal(t.obj.refs, 1);
 }
 
+static struct handle big_slots[8];
+static int grow_calls;
+
+/* Moves the table into big_slots once; refuses after that. */
+static int grow_once(struct handle_table *t)
+{
+	if (grow_calls++ || t->nslots >= 8)
+		return -ENOMEM;
+	memcpy(big_slots, t->slots, t->nslots * sizeof(*t->slots));
+	t->slots = big_slots;
+	t->nslots = 8;
+	return 0;
+}
+
+static void test_full_table_grows_when_it_can(void **state)
+{
+	struct thing t;
+	const struct handle *s = NULL;
+	int i;
+
+	(void)state;
+	kobj_init(&t.obj, KOBJ_NOTIFICATION, thing_destroy);
+	table.grow = grow_once;
+	grow_calls = 0;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, (uint64_t)i), i);
+	assert_int_equal(grow_calls, 1);
+	assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, 0), -EMFILE);
+	assert_int_equal(handle_lookup(&table, 1, KOBJ_NONE, 0, &s), 0);
+	assert_int_equal(s->badge, 1);	/* kept across the move */
+	handle_table_clear(&table);
+	assert_int_equal(t.obj.refs, 1);
+	table.grow = NULL;
+}
+
 static void test_bad_install_arguments(void **state)
 {
 	struct thing t;
@@ -154,6 +190,7 @@ int main(void)
 		cmocka_unit_test_setup(test_install_takes_a_reference_close_drops_it, setup),
 		cmocka_unit_test_setup(test_lookup_checks_number_type_and_rights, setup),
 		cmocka_unit_test_setup(test_full_table_is_emfile_and_slots_are_reused, setup),
+		cmocka_unit_test_setup(test_full_table_grows_when_it_can, setup),
 		cmocka_unit_test_setup(test_bad_install_arguments, setup),
 		cmocka_unit_test_setup(test_copy_narrows_rights_and_keeps_badge, setup),
 		cmocka_unit_test_setup(test_badge_survives_regranting, setup),

@@ -9,6 +9,6 @@ test_frame := kernel/frame.c tests/unit/support/kassert.c
 test_memmap := kernel/memmap.c
 test_elf := lib/elf.c lib/string.c lib/errno.c tests/unit/support/mutate.c
 test_pagetable := kernel/pagetable.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
-test_handle := kernel/handle.c kernel/kobj.c tests/unit/support/kassert.c
+test_handle := kernel/handle.c kernel/kobj.c lib/string.c tests/unit/support/kassert.c
 test_region := kernel/region.c
 test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
