@@ -208,6 +208,31 @@ static int space_copy(struct space *s, uint64_t va, void *buf, size_t len, uint6
 	return 0;
 }
 
+static size_t space_page_left(uint64_t va)
+{
+	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
+}
+
+int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
+		   bool as_user)
+{
+	while (len) {
+		size_t chunk = space_page_left(dva) < space_page_left(sva) ? space_page_left(dva)
+									     : space_page_left(sva);
+		/* The destination first: unsharing it can never change the source's page. */
+		uint8_t *d = space_byte(dst, dva, as_user ? PTE_W : 0, true);
+		uint8_t *p = d ? space_byte(src, sva, PTE_R, false) : NULL;
+
+		if (!p)
+			return -EFAULT;
+		if (chunk > len)
+			chunk = len;
+		memmove(d, p, chunk);
+		dva += chunk, sva += chunk, len -= chunk;
+	}
+	return 0;
+}
+
 int space_write(struct space *s, uint64_t va, const void *src, size_t len)
 {
 	return space_copy(s, va, (void *)src, len, 0, true);

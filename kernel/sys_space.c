@@ -28,14 +28,10 @@ int64_t sys_space_clone(struct task *t, struct trapframe *tf)
 	return sys_install_new(t, &copy->obj);
 }
 
-/*
- * Copies between the caller's memory and another space through a bounce
- * buffer, so neither side is ever reached through a user address.
- */
+/* Copies between the caller's memory and another space, page by page through the direct map. */
 static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 {
-	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3, done;
-	uint8_t bounce[256];
+	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3;
 	struct space *s;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, &s);
 
@@ -43,19 +39,9 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 		return err;
 	if (len > KAGE_COPY_MAX || (write && (tf->a4 & ~(uint64_t)KAGE_COPY_AS_USER)))
 		return -EINVAL;
-	for (done = 0; done < len; done += sizeof(bounce)) {
-		uint64_t n = len - done < sizeof(bounce) ? len - done : sizeof(bounce);
-
-		if (write && (tf->a4 & KAGE_COPY_AS_USER))
-			err = space_read(t->space, buf + done, bounce, n) ?: space_copy_out(s, va + done, bounce, n);
-		else if (write)
-			err = space_read(t->space, buf + done, bounce, n) ?: space_write(s, va + done, bounce, n);
-		else
-			err = space_read(s, va + done, bounce, n) ?: space_copy_out(t->space, buf + done, bounce, n);
-		if (err < 0)
-			return err;
-	}
-	return 0;
+	if (write)
+		return space_transfer(s, va, t->space, buf, len, (tf->a4 & KAGE_COPY_AS_USER) != 0);
+	return space_transfer(t->space, buf, s, va, len, true);
 }
 
 int64_t sys_space_read(struct task *t, struct trapframe *tf)
