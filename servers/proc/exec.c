@@ -150,7 +150,7 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 
 long proc_bind(struct proc *p, long task)
 {
-	long ep = native_handle_copy(proc_endpoint, -1, KAGE_RIGHT_SEND, (uint64_t)p->pid), err;
+	long ep = native_handle_copy(proc_endpoint, -1, KAGE_RIGHT_SEND, proc_badge(p)), err;
 
 	err = ep < 0 ? ep : native_task_bind(task, KAGE_BIND_PERSONALITY, ep);
 	if (err == 0)

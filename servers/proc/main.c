@@ -124,7 +124,7 @@ static void proc_serve(void)
 			proc_say("kage: proc: receive failed: error %ld\n", tok);
 			continue;
 		}
-		if (!(p = proc_by_pid((int)m.badge)) || p->state != PROC_RUNNING)
+		if (!(p = proc_by_badge(m.badge)) || p->state != PROC_RUNNING)
 			continue;
 		if (m.kind == KAGE_MSG_FAULT) {
 			/* Signals come later: a fault the kernel did not resolve is SIGSEGV. */

@@ -64,6 +64,9 @@ long proc_bind(struct proc *p, long task);
 /* Ends p with a wait status: a zombie for its parent, its children to pid 1. */
 void proc_end(struct proc *p, int wait_status);
 struct proc *proc_by_pid(int pid);
+/* The badge p's calls carry (its slot, so the receive loop finds it at once), and back. */
+uint64_t proc_badge(const struct proc *p);
+struct proc *proc_by_badge(uint64_t badge);
 /* Status of pid 1 once it has ended, -1 before. */
 int proc_init_status(void);
 /* pid 1, started from the command line. */

@@ -37,6 +37,16 @@ struct proc *proc_by_pid(int pid)
 	return 0;
 }
 
+uint64_t proc_badge(const struct proc *p)
+{
+	return (uint64_t)(p - procs) + 1;
+}
+
+struct proc *proc_by_badge(uint64_t badge)
+{
+	return badge - 1 < PROC_MAX ? &procs[badge - 1] : 0;
+}
+
 int proc_init_status(void)
 {
 	return proc_init_ended;
