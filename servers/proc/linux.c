@@ -18,6 +18,7 @@ enum {
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
+	NR_NEWFSTATAT = 79, NR_FSTAT = 80,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -156,15 +157,59 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	return (long)len;
 }
 
+#define TCGETS 0x5401
+#define TIOCGWINSZ 0x5413
+#define AT_EMPTY_PATH 0x1000
+#define S_IFCHR 0020000
+
+/* Until the console server exists, fds 0-2 are the console: a terminal (isatty is true). */
+static long linux_console_ioctl(struct proc *p, const uint64_t *a)
+{
+	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
+	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
+	const uint16_t winsize[4] = { 24, 80, 0, 0 };
+
+	if (a[0] > 2)
+		return -EBADF;
+	if (a[1] == TCGETS)
+		return native_space_write_user(p->space, a[2], termios, sizeof(termios));
+	if (a[1] == TIOCGWINSZ)
+		return native_space_write_user(p->space, a[2], winsize, sizeof(winsize));
+	return -ENOTTY;
+}
+
+/* fstat of fds 0-2: the console, a character device (5, 1). */
+static long linux_console_stat(struct proc *p, uint64_t fd, uint64_t buf)
+{
+	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
+
+	if (fd > 2)
+		return -EBADF;
+	memset(st, 0, sizeof(st));
+	st[1] = fd + 1;				/* st_ino */
+	st[2] = (S_IFCHR | 0620) | (1ull << 32);	/* st_mode, st_nlink */
+	st[4] = (5 << 8) | 1;			/* st_rdev */
+	st[7] = 1024;				/* st_blksize */
+	return native_space_write_user(p->space, buf, st, sizeof(st));
+}
+
+static long linux_newfstatat(struct proc *p, const uint64_t *a)
+{
+	char c = 1;
+
+	if (!(a[3] & AT_EMPTY_PATH) || native_space_read(p->space, a[1], &c, 1) < 0 || c)
+		return -ENOENT;	/* paths come with the file server */
+	return linux_console_stat(p, a[0], a[2]);
+}
+
 /* Calls whose answer needs nothing but the process itself. */
-static long linux_simple(struct proc *p, uint64_t nr, const uint64_t *a)
+static long linux_simple(struct proc *p, uint64_t nr)
 {
 	switch (nr) {
 	case NR_GETPID: case NR_GETTID: case NR_SET_TID_ADDRESS: return p->pid;
 	case NR_GETPPID: return p->ppid;
 	case NR_GETUID: case NR_GETEUID: case NR_GETGID: case NR_GETEGID: return 0;
 	case NR_SET_ROBUST_LIST: return 0;
-	case NR_IOCTL: return a[0] <= 2 ? -ENOTTY : -EBADF;	/* the console server answers later */
 	default: return -ENOSYS;
 	}
 }
@@ -182,6 +227,9 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	case NR_MPROTECT: *result = native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1),
 							 linux_prot(a[2])); break;
 	case NR_UNAME: *result = linux_uname(p, a[0]); break;
+	case NR_IOCTL: *result = linux_console_ioctl(p, a); break;
+	case NR_FSTAT: *result = linux_console_stat(p, a[0], a[1]); break;
+	case NR_NEWFSTATAT: *result = linux_newfstatat(p, a); break;
 	case NR_CLOCK_GETTIME: *result = linux_clock_gettime(p, a[1]); break;
 	case NR_GETRANDOM: *result = linux_getrandom(p, a[0], a[1]); break;
 	case NR_CLONE: return proc_clone(p, m, result);
@@ -191,7 +239,7 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 		proc_end(p, (int)(a[0] & 0xff) << 8);
 		return PROC_NO_REPLY;
 	default:
-		*result = linux_simple(p, nr, a);
+		*result = linux_simple(p, nr);
 		if (*result == -ENOSYS)
 			linux_unknown(nr);
 	}

@@ -42,9 +42,9 @@ def test_not_an_elf_init_is_refused(board, mode):
 def test_fork_return_values_wait_statuses_and_cow(board, mode):
     with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/fork-basics") as k:
         k.expect("child: fork returned 0, getppid is the parent, counter 101")
-        k.expect(r"kage: pid \d+ killed by SIGSEGV")
         k.expect("parent: fork returned the child's pid: yes")
         k.expect("parent: child exited normally with status 3, counter still 100")
+        k.expect(r"kage: pid \d+ killed by SIGSEGV")
         k.expect("parent: second child killed by signal 11")
         k.expect("parent: waitpid with no children left: ECHILD")
         expect_clean_end(k)
@@ -89,3 +89,12 @@ def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode
         k.expect("proc-stress: 1000 rounds of fork\\+exec\\+wait, 0 failed", timeout=300)
         k.expect("proc-stress: done")
         expect_clean_end(k)
+
+
+def test_printf_before_fork_on_a_terminal(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/printf-fork") as k:
+        k.expect("stdout is a terminal: line-buffered")
+        expect_clean_end(k)
+        out = k.output()
+        assert out.count("one line before fork") == 1, "a flushed line came out twice"
+        assert out.count("0123456789 (no newline: still buffered)") == 2, "the child's buffer copy was lost"
