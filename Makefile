@@ -134,7 +134,7 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
 	$(patsubst user/%.c,%,$(wildcard user/demo/*.c user/tests/*.c))
 # Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
-ROOTFS_DIRS := tests/data/elf:tests/elf
+ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts
 ROOTFS := $(B)/rootfs
 
 $(B)/user/%: user/%/main.c Makefile
@@ -151,7 +151,7 @@ $(B)/user/tests/%: user/tests/%.c Makefile
 
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(wildcard tests/data/elf/*) \
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(wildcard tests/data/elf/* tests/data/scripts/*) \
 		$(if $(EXTRA_ROOTFS),FORCE)
 	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
 

@@ -208,7 +208,72 @@ static long exec_build(const struct cpio_entry *e, const struct elf_image *img, 
 	return space;
 }
 
-int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+#define EXEC_NEST_MAX 4		/* scripts whose interpreter is a script, as Linux allows */
+#define EXEC_LINE_MAX 256
+#define S_IFMT 0170000
+#define S_IFREG 0100000
+
+static int exec_path(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
+		     int depth);
+
+/* Splits "#!interp arg" (one optional argument, as Linux): the interpreter, and *arg or NULL. */
+static char *exec_shebang(const struct cpio_entry *e, char *line, const char **arg)
+{
+	const char *d = e->data;
+	size_t n = 2, len = 0;
+	char *interp, *end;
+
+	while (n < e->size && d[n] != '\n' && len < EXEC_LINE_MAX - 1)
+		line[len++] = d[n++];
+	if (len == EXEC_LINE_MAX - 1 && n < e->size && d[n] != '\n')
+		return NULL;	/* longer than Linux reads */
+	line[len] = 0;
+	for (interp = line; *interp == ' ' || *interp == '\t'; interp++)
+		;
+	for (end = interp; *end && *end != ' ' && *end != '\t'; end++)
+		;
+	*arg = NULL;
+	if (*end) {
+		*end++ = 0;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		for (n = strlen(end); n && (end[n - 1] == ' ' || end[n - 1] == '\t'); n--)
+			end[n - 1] = 0;
+		if (*end)
+			*arg = end;
+	}
+	return *interp ? interp : NULL;
+}
+
+/* A "#!" script: its interpreter runs with [interp, arg, path, argv[1]...]. */
+static int exec_script(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
+		       const char *const envp[], int depth)
+{
+	static char lines[EXEC_NEST_MAX][EXEC_LINE_MAX];
+	static const char *vectors[EXEC_NEST_MAX][PROC_ARGS_MAX + 1];
+	const char **v = vectors[depth], *arg;
+	char *interp;
+	int n = 0;
+
+	if (depth >= EXEC_NEST_MAX - 1)
+		return -ELOOP;
+	if (!(interp = exec_shebang(e, lines[depth], &arg)))
+		return -ENOEXEC;
+	v[n++] = interp;
+	if (arg)
+		v[n++] = arg;
+	v[n++] = path;
+	for (int i = 1; argv && argv[i]; i++) {
+		if (n == PROC_ARGS_MAX)
+			return -E2BIG;
+		v[n++] = argv[i];
+	}
+	v[n] = 0;
+	return exec_path(p, interp, v, envp, depth + 1);
+}
+
+static int exec_path(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
+		     int depth)
 {
 	struct cpio_entry e;
 	struct elf_image img;
@@ -217,6 +282,10 @@ int proc_exec(struct proc *p, const char *path, const char *const argv[], const 
 
 	if ((err = cpio_find(proc_files.cpio, proc_files.size, path, &e)) < 0)
 		return (int)err;
+	if ((e.mode & S_IFMT) != S_IFREG || !(e.mode & 0111))
+		return -EACCES;	/* directories and files without execute permission */
+	if (e.size >= 2 && ((const char *)e.data)[0] == '#' && ((const char *)e.data)[1] == '!')
+		return exec_script(p, &e, path, argv, envp, depth);
 	if ((err = elf_parse(e.data, e.size, SEGMENT_TOP, &img)) < 0) {
 		proc_say("kage: exec %s: %s\n", path, img.why);
 		return (int)err;
@@ -239,4 +308,9 @@ int proc_exec(struct proc *p, const char *path, const char *const argv[], const 
 	p->brk_start = p->brk = img.hi + bias;
 	p->mmap_next = MMAP_TOP;
 	return 0;
+}
+
+int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
+{
+	return exec_path(p, path, argv, envp, 0);
 }

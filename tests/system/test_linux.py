@@ -32,10 +32,10 @@ def test_missing_init_is_reported(board, mode):
         assert k.wait_exit() == FAILURE_STATUS[board]
 
 
-def test_not_an_elf_init_is_refused(board, mode):
-    # /bin is a directory, not an executable: ENOEXEC, and the system ends cleanly.
+def test_directory_as_init_is_refused(board, mode):
+    # /bin is a directory: EACCES, as Linux, and the system ends cleanly.
     with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin") as k:
-        k.expect(r"kage: cannot run init /bin: error -8")
+        k.expect(r"kage: cannot run init /bin: error -13")
         assert k.wait_exit() == FAILURE_STATUS[board]
 
 
@@ -98,3 +98,17 @@ def test_printf_before_fork_on_a_terminal(board, mode):
         out = k.output()
         assert out.count("one line before fork") == 1, "a flushed line came out twice"
         assert out.count("0123456789 (no newline: still buffered)") == 2, "the child's buffer copy was lost"
+
+
+def test_shebang_scripts(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/exec-script") as k:
+        for i, arg in enumerate(["/bin/show-args", "-x", "/tests/scripts/one-arg", "first", "second"]):
+            k.expect(f'show-args: argv\\[{i}\\] = "{arg}"')
+        k.expect("exec-script: /tests/scripts/one-arg exited 5")
+        k.expect('show-args: argv\\[3\\] = "/tests/scripts/nested"')
+        k.expect("exec-script: /tests/scripts/nested exited 6")
+        k.expect("exec-script: /tests/scripts/loop refused: Too many levels of symbolic links")
+        k.expect("exec-script: /tests/scripts/empty refused: Exec format error")
+        k.expect("exec-script: /tests/scripts/not-a-script refused: Permission denied")
+        k.expect("exec-script: /tests refused: Permission denied")
+        expect_clean_end(k)
