@@ -18,7 +18,7 @@ enum {
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NEWFSTATAT = 79, NR_FSTAT = 80,
+	NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_READLINKAT = 78, NR_PRLIMIT64 = 261, NR_GETCWD = 17,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -202,6 +202,44 @@ static long linux_newfstatat(struct proc *p, const uint64_t *a)
 	return linux_console_stat(p, a[0], a[2]);
 }
 
+/* readlinkat: only /proc/self/exe exists until the file server does. */
+static long linux_readlinkat(struct proc *p, const uint64_t *a)
+{
+	char path[256];
+	size_t n = strlen(p->exe);
+	long len = proc_string(p, a[1], path, sizeof(path));
+
+	if (len < 0)
+		return len;
+	if (strcmp(path, "/proc/self/exe") != 0)
+		return -ENOENT;
+	if ((int64_t)a[3] <= 0)
+		return -EINVAL;
+	if (n > a[3])
+		n = a[3];	/* truncated, without a NUL, as Linux does */
+	return native_space_write_user(p->space, a[2], p->exe, n) < 0 ? -EFAULT : (long)n;
+}
+
+/* Resource limits kage has (reported, never enforced beyond the real ones); setting is accepted. */
+static long linux_prlimit64(struct proc *p, const uint64_t *a)
+{
+	const uint64_t inf = ~0ull, stack[2] = { 8ul << 20, inf }, files[2] = { 1024, 1024 }, none[2] = { inf, inf };
+	const uint64_t *lim = a[1] == 3 ? stack : a[1] == 7 ? files : none;	/* RLIMIT_STACK, RLIMIT_NOFILE */
+
+	if ((a[0] && (int)a[0] != p->pid) || a[1] > 15)
+		return a[1] > 15 ? -EINVAL : -ESRCH;
+	if (a[3] && native_space_write_user(p->space, a[3], lim, 16) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+static long linux_getcwd(struct proc *p, const uint64_t *a)
+{
+	if (a[1] < 2)
+		return -ERANGE;
+	return native_space_write_user(p->space, a[0], "/", 2) < 0 ? -EFAULT : 2;	/* chdir comes with files */
+}
+
 /* Calls whose answer needs nothing but the process itself. */
 static long linux_simple(struct proc *p, uint64_t nr)
 {
@@ -230,6 +268,9 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	case NR_IOCTL: *result = linux_console_ioctl(p, a); break;
 	case NR_FSTAT: *result = linux_console_stat(p, a[0], a[1]); break;
 	case NR_NEWFSTATAT: *result = linux_newfstatat(p, a); break;
+	case NR_READLINKAT: *result = linux_readlinkat(p, a); break;
+	case NR_PRLIMIT64: *result = linux_prlimit64(p, a); break;
+	case NR_GETCWD: *result = linux_getcwd(p, a); break;
 	case NR_CLOCK_GETTIME: *result = linux_clock_gettime(p, a[1]); break;
 	case NR_GETRANDOM: *result = linux_getrandom(p, a[0], a[1]); break;
 	case NR_CLONE: return proc_clone(p, m, result);

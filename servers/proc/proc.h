@@ -31,6 +31,7 @@ struct proc {
 	int wait_pid;			/* what it waits for: -1 any child, or a pid */
 	uint64_t wait_status;		/* where the status goes (0: nowhere) */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
+	char exe[64];			/* the executable's path (/proc/self/exe) */
 };
 
 /* What a handler tells the receive loop. */
@@ -71,6 +72,9 @@ struct proc *proc_by_badge(uint64_t badge);
 int proc_init_status(void);
 /* pid 1, started from the command line. */
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[]);
+
+/* Copies a NUL-terminated string out of p: its length, or -EFAULT/-ENAMETOOLONG. */
+long proc_string(struct proc *p, uint64_t va, char *buf, size_t max);
 
 /* fork, vfork and clone; wait4; execve from a running process (process.c). */
 enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);

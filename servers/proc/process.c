@@ -214,6 +214,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		return 0;
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
+	memcpy(c->exe, p->exe, sizeof(c->exe));
 	return c;
 }
 
@@ -238,8 +239,7 @@ enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *resul
 	return PROC_REPLY;
 }
 
-/* Copies a NUL-terminated string out of p: its length, or -EFAULT/-ENAMETOOLONG. */
-static long proc_string(struct proc *p, uint64_t va, char *buf, size_t max)
+long proc_string(struct proc *p, uint64_t va, char *buf, size_t max)
 {
 	size_t n = 0;
 

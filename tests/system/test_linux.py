@@ -112,3 +112,12 @@ def test_shebang_scripts(board, mode):
         k.expect("exec-script: /tests/scripts/not-a-script refused: Permission denied")
         k.expect("exec-script: /tests refused: Permission denied")
         expect_clean_end(k)
+
+
+def test_small_linux_calls_and_bad_pointers(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/linux-misc") as k:
+        for line in ["/proc/self/exe -> /bin/linux-misc", "RLIMIT_STACK 8 MiB", "getcwd /", "uname riscv64",
+                     "clock advances yes", "getrandom random", "write from a bad pointer: EFAULT",
+                     "uname into a bad pointer: EFAULT"]:
+            k.expect(f"linux-misc: {line}")
+        expect_clean_end(k)
