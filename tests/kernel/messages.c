@@ -82,19 +82,24 @@ static void check_call_reply(long ep)
 	native_handle_close(t);
 }
 
-/* Two callers answered in the opposite order; the first through reply_recv. */
+/*
+ * Two callers answered in the opposite order of their badges (which one
+ * arrives first depends on preemption); the first through reply_recv.
+ */
 static void check_deferred(long ep)
 {
 	long a = spawn(child_caller, 1, ep, 1, 0), b = spawn(child_caller, 100, ep, 2, 1), c;
 	const uint64_t for_a[5] = { 11 }, for_b[6] = { 22 }, for_c[6] = { 33 };
-	struct kage_msg first, second, third;
+	struct kage_msg one, two, third, *from_a, *from_b;
 
-	native_ipc_recv(ep, &first);
-	native_ipc_recv(ep, &second);
-	check(first.badge == 1 && second.badge == 2 && second.w[0] == 100, "two_calls_queued", "wrong badges");
-	check(native_ipc_reply(second.token, for_b) == 0, "deferred_reply_out_of_order", "refused");
+	native_ipc_recv(ep, &one);
+	native_ipc_recv(ep, &two);
+	from_a = one.badge == 1 ? &one : &two;
+	from_b = one.badge == 1 ? &two : &one;
+	check(from_a->badge == 1 && from_b->badge == 2 && from_b->w[0] == 100, "two_calls_queued", "wrong badges");
+	check(native_ipc_reply(from_b->token, for_b) == 0, "deferred_reply_out_of_order", "refused");
 	c = spawn(child_caller, 200, ep, 3, 2);
-	check(native_ipc_reply_recv(ep, first.token, for_a, &third) > 0 && third.badge == 3 && third.w[0] == 200,
+	check(native_ipc_reply_recv(ep, from_a->token, for_a, &third) > 0 && third.badge == 3 && third.w[0] == 200,
 	      "ipc_reply_recv", "wrong message");
 	native_ipc_reply(third.token, for_c);
 	child_wait(a, 0), child_wait(b, 0), child_wait(c, 0);
