@@ -80,5 +80,6 @@ long proc_string(struct proc *p, uint64_t va, char *buf, size_t max);
 enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
+enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
 
 #endif

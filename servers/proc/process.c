@@ -304,3 +304,33 @@ enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *resu
 	proc_answer(&p->vfork_token, p->pid);	/* the vfork parent runs again */
 	return PROC_NO_REPLY;	/* the call is gone with the old image */
 }
+
+/* Signals whose default action is to do nothing. */
+static int proc_sig_ignored(int sig)
+{
+	return sig == 17 || sig == 23 || sig == 28;	/* SIGCHLD, SIGURG, SIGWINCH */
+}
+
+/*
+ * kill, tkill, tgkill with default actions only (handlers come with the
+ * userland issue): a terminating signal ends the target as if killed by
+ * it; stop and continue are not there yet.
+ */
+enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
+{
+	struct proc *t = pid > 0 ? proc_by_pid(pid) : 0;
+
+	*result = 0;
+	if (sig < 0 || sig > 64)
+		*result = -EINVAL;
+	else if (pid <= 0)
+		*result = -ENOSYS;	/* process groups come with job control */
+	else if (!t || t->state != PROC_RUNNING)
+		*result = -ESRCH;
+	else if (sig == 19 || sig == 18 || sig == 20 || sig == 21 || sig == 22)
+		*result = -ENOSYS;	/* SIGSTOP, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU */
+	if (*result < 0 || sig == 0 || proc_sig_ignored(sig))
+		return PROC_REPLY;
+	proc_end(t, sig);
+	return t == p ? PROC_NO_REPLY : PROC_REPLY;
+}

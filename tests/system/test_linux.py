@@ -121,3 +121,11 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
                      "uname into a bad pointer: EFAULT"]:
             k.expect(f"linux-misc: {line}")
         expect_clean_end(k)
+
+
+def test_kill_default_actions(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/kill-default") as k:
+        for line in ["child killed by signal 15", "child killed by signal 9", "SIGCHLD to myself: ignored",
+                     "probe with signal 0: alive", "no such process: ESRCH", "abort ends with signal 6"]:
+            k.expect(f"kill-default: {line}")
+        expect_clean_end(k)
