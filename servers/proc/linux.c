@@ -18,7 +18,9 @@ enum {
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261, NR_GETCWD = 17,
+	NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115,
+	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
+	NR_GETCWD = 17,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -276,6 +278,8 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	case NR_CLONE: return proc_clone(p, m, result);
 	case NR_EXECVE: return proc_execve(p, m, result);
 	case NR_WAIT4: return proc_wait4(p, m, result);
+	case NR_NANOSLEEP: return sleep_start(p, m, 1, 0, a[0], result);
+	case NR_CLOCK_NANOSLEEP: return sleep_start(p, m, (int)a[0], (int)a[1], a[2], result);
 	case NR_KILL: case NR_TKILL: return proc_kill(p, (int)a[0], (int)a[1], result);
 	case NR_TGKILL: return proc_kill(p, (int)a[1], (int)a[2], result);	/* one thread per process */
 	case NR_EXIT: case NR_EXIT_GROUP:

@@ -124,6 +124,11 @@ static void proc_serve(void)
 			proc_say("kage: proc: receive failed: error %ld\n", tok);
 			continue;
 		}
+		if (m.badge == 0) {
+			sleep_expire();	/* the sleep helper: a timer went off */
+			token = tok, result = 0;
+			continue;
+		}
 		if (!(p = proc_by_badge(m.badge)) || p->state != PROC_RUNNING)
 			continue;
 		if (m.kind == KAGE_MSG_FAULT) {
@@ -147,8 +152,10 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		proc_say("kage: proc: no initramfs to start init from\n");
 		return 1;
 	}
-	if ((proc_endpoint = native_ep_create()) < 0)
+	if ((proc_endpoint = native_ep_create()) < 0 || sleep_init() < 0) {
+		proc_say("kage: proc: cannot set up its endpoint and timer\n");
 		return 1;
+	}
 	proc_parse_cmdline(&cmd, args);
 	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
 		proc_say("kage: cannot run init %s: error %d\n", cmd.path, err);

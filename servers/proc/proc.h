@@ -32,6 +32,8 @@ struct proc {
 	uint64_t wait_status;		/* where the status goes (0: nowhere) */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 	char exe[64];			/* the executable's path (/proc/self/exe) */
+	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
+	uint64_t sleep_until;		/* its deadline, in time CSR ticks */
 };
 
 /* What a handler tells the receive loop. */
@@ -68,6 +70,14 @@ struct proc *proc_by_pid(int pid);
 /* The badge p's calls carry (its slot, so the receive loop finds it at once), and back. */
 uint64_t proc_badge(const struct proc *p);
 struct proc *proc_by_badge(uint64_t badge);
+/* Slot i of the table, or NULL if it is free. */
+struct proc *proc_by_slot(int i);
+
+/* nanosleep and clock_nanosleep (sleep.c): the helper task, expiry, and the call. */
+int sleep_init(void);
+void sleep_expire(void);
+enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
+			    long *result);
 /* Status of pid 1 once it has ended, -1 before. */
 int proc_init_status(void);
 /* pid 1, started from the command line. */

@@ -47,6 +47,11 @@ struct proc *proc_by_badge(uint64_t badge)
 	return badge - 1 < PROC_MAX ? &procs[badge - 1] : 0;
 }
 
+struct proc *proc_by_slot(int i)
+{
+	return i >= 0 && i < PROC_MAX && procs[i].state != PROC_FREE ? &procs[i] : 0;
+}
+
 int proc_init_status(void)
 {
 	return proc_init_ended;
@@ -124,6 +129,7 @@ void proc_end(struct proc *p, int wait_status)
 	native_handle_close(p->task);
 	native_handle_close(p->space);
 	p->task = p->space = -1;
+	p->sleep_token = 0;	/* the kernel retired the call with the task */
 	p->status = wait_status;
 	p->state = PROC_ZOMBIE;
 	proc_answer(&p->vfork_token, p->pid);	/* a vfork parent runs again */

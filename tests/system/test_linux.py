@@ -129,3 +129,12 @@ def test_kill_default_actions(board, mode):
                      "probe with signal 0: alive", "no such process: ESRCH", "abort ends with signal 6"]:
             k.expect(f"kill-default: {line}")
         expect_clean_end(k)
+
+
+def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/sleep") as k:
+        for line in ["nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok",
+                     "the 60 ms child wakes first", "the 200 ms child wakes second",
+                     "bad nanoseconds: EINVAL", "bad pointer: EFAULT"]:
+            k.expect(f"sleep: {line}")
+        expect_clean_end(k)
