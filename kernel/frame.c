@@ -131,7 +131,7 @@ void frame_ref_slow(uint64_t pa)
 	f->ref++;
 }
 
-uint32_t frame_unref(uint64_t pa)
+uint32_t frame_unref_slow(uint64_t pa)
 {
 	struct frame_zone *z;
 	struct frame *f = frame_desc(pa, &z);

@@ -65,11 +65,28 @@ static inline void frame_ref(uint64_t pa)
 		return;
 	}
 	f = &frame_hint.desc[off / FRAME_SIZE];
-	kassert(f->ref > 0 && f->ref < UINT32_MAX);
+	kassert(f->ref - 1u < UINT32_MAX - 1u);	/* 0 < ref < UINT32_MAX, in one compare */
 	f->ref++;
 }
-/* Drops a reference and returns how many remain; at 0 the frame is free. */
-uint32_t frame_unref(uint64_t pa);
+uint32_t frame_unref_slow(uint64_t pa);
+
+/*
+ * Drops a reference and returns how many remain; at 0 the frame is free.
+ * Inline for a frame that stays in use (destroying a clone drops one
+ * reference per shared page).
+ */
+static inline uint32_t frame_unref(uint64_t pa)
+{
+	uint64_t off = pa - frame_hint.base;
+
+	if (off < frame_hint.size && !(pa & (FRAME_SIZE - 1))) {
+		struct frame *f = &frame_hint.desc[off / FRAME_SIZE];
+
+		if (f->ref > 1)
+			return --f->ref;
+	}
+	return frame_unref_slow(pa);
+}
 uint32_t frame_refcount(uint64_t pa);
 /* True if pa lies in a managed zone. */
 bool frame_is_ram(uint64_t pa);

@@ -272,9 +272,10 @@ static int space_clone_table(pte_t *from, pte_t *to, int level)
 			continue;
 		}
 		if (PTE_LEAF(e)) {
-			if (e & (PTE_W | PTE_COW))
+			if (e & PTE_W) {
 				e = (e & ~PTE_W) | PTE_COW;
-			from[i] = e;
+				from[i] = e;	/* a page already COW (forked before) needs no store */
+			}
 			to[i] = e;
 			frame_ref(PTE_TO_PA(e));
 			continue;
