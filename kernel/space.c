@@ -213,10 +213,55 @@ static size_t space_page_left(uint64_t va)
 	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
 }
 
+/*
+ * A page not yet touched that a copy will fill entirely: a frame that need
+ * not be zeroed first (loading an executable writes most of its pages
+ * this way). NULL when the page is mapped already or the region refuses.
+ */
+static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
+{
+	const struct region *r;
+	uint64_t pa;
+
+	if (pt_lookup(s->root, va, NULL) || !(r = region_find(&s->regions, va)) || (as_user && !(r->perm & PTE_W)))
+		return NULL;
+	if (frame_alloc(&pa) < 0)
+		return NULL;
+	if (pt_map(s->root, va, pa, PAGE_SIZE, r->perm | PTE_U, false) < 0) {
+		frame_unref(pa);
+		return NULL;
+	}
+	return phys_to_virt(pa);
+}
+
+/* Fills the fresh page d from src at sva; on a bad source the rest is zeroed, never left stale. */
+static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
+{
+	for (size_t done = 0, chunk; done < PAGE_SIZE; done += chunk) {
+		uint8_t *p = space_byte(src, sva + done, PTE_R, false);
+
+		chunk = PAGE_SIZE - done < space_page_left(sva + done) ? PAGE_SIZE - done : space_page_left(sva + done);
+		if (!p) {
+			memset(d + done, 0, PAGE_SIZE - done);
+			return -EFAULT;
+		}
+		memcpy(d + done, p, chunk);
+	}
+	return 0;
+}
+
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user)
 {
+	uint8_t *fresh;
+
 	while (len) {
+		if (!(dva & (PAGE_SIZE - 1)) && len >= PAGE_SIZE && (fresh = space_fresh_page(dst, dva, as_user))) {
+			if (space_fill(fresh, src, sva) < 0)
+				return -EFAULT;
+			dva += PAGE_SIZE, sva += PAGE_SIZE, len -= PAGE_SIZE;
+			continue;
+		}
 		size_t chunk = space_page_left(dva) < space_page_left(sva) ? space_page_left(dva)
 									     : space_page_left(sva);
 		/* The destination first: unsharing it can never change the source's page. */

@@ -39,6 +39,31 @@ static void demand_touch(void)
 	check(p[3 * PAGE + 5] == 4, "demand_page_keeps_data", "lost a write");
 }
 
+/*
+ * A copy into a page never touched that fails half-way (the source runs
+ * into an unmapped page) must leave zeros, not a stale frame's contents.
+ */
+static void check_failed_fill_is_zeroed(void)
+{
+	const uint64_t src = 0x31000000ul, dst = 0x30000000ul;
+	long other = native_space_create();
+	unsigned char back[PAGE];
+	int ok = 1;
+
+	native_space_map(KAGE_HANDLE_SELF_SPACE, src, PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	for (unsigned i = 0; i < PAGE; i++)
+		((volatile unsigned char *)src)[i] = 0xab;
+	native_space_map(other, dst, 2 * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	check(native_space_write(other, dst, (void *)(src + PAGE / 2), PAGE) == -EFAULT,
+	      "copy_from_half_mapped_buffer_is_efault", "accepted");
+	native_space_read(other, dst, back, PAGE);
+	for (unsigned i = 0; i < PAGE; i++)
+		ok &= back[i] == (i < PAGE / 2 ? 0xab : 0);
+	check(ok, "failed_fill_leaves_zeros", "stale or wrong bytes in the page");
+	native_handle_close(other);
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, src, PAGE);
+}
+
 void demand_checks(void)
 {
 	uint64_t before = frames_used();
@@ -58,4 +83,5 @@ void demand_checks(void)
 	check(native_space_unmap(KAGE_HANDLE_SELF_SPACE, AREA, PAGES * PAGE) == 0, "space_unmap_region", "refused");
 	/* The page tables stay for later use; every data frame is back. */
 	check(frames_used() - before <= 2, "space_unmap_returns_frames", "frames leaked");
+	check_failed_fill_is_zeroed();
 }
