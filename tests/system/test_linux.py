@@ -138,3 +138,10 @@ def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
                      "bad nanoseconds: EINVAL", "bad pointer: EFAULT"]:
             k.expect(f"sleep: {line}")
         expect_clean_end(k)
+
+
+def test_default_init_runs_every_demo(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode)) as k:
+        k.expect("init: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
+        k.expect("init: 0 of 5 demos failed", timeout=120)
+        expect_clean_end(k)
