@@ -108,10 +108,10 @@ $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
 
 # The process server (servers/proc): a native program, module 0 of the system Image.
-PROC_OBJS := $(patsubst servers/proc/%.c,$(B)/servers/proc/%.o,$(wildcard servers/proc/*.c)) \
+PROC_OBJS := $(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/proc/*.c servers/fs/*.c)) \
 	$(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o $(B)/obj/lib/errno.o $(NATIVE_LIB_OBJS)
 
-$(B)/servers/proc/%.o: servers/proc/%.c Makefile
+$(B)/servers/%.o: servers/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 

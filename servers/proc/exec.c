@@ -305,6 +305,7 @@ static int exec_path(struct proc *p, const char *path, const char *const argv[],
 	if (p->space >= 0)
 		native_handle_close(p->space);
 	p->space = space;
+	fs_table_exec(&p->fds);
 	strlcpy(p->exe, path, sizeof(p->exe));
 	p->brk_start = p->brk = img.hi + bias;
 	p->mmap_next = MMAP_TOP;

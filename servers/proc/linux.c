@@ -10,15 +10,14 @@
 #include "servers/proc/proc.h"
 
 #define PAGE 4096ul
-#define WRITE_CHUNK 256
 
 enum {
-	NR_IOCTL = 29, NR_WRITE = 64, NR_WRITEV = 66, NR_EXIT = 93, NR_EXIT_GROUP = 94,
+	NR_EXIT = 93, NR_EXIT_GROUP = 94,
 	NR_SET_TID_ADDRESS = 96, NR_SET_ROBUST_LIST = 99, NR_CLOCK_GETTIME = 113, NR_UNAME = 160,
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115,
+	NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115,
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
 	NR_GETCWD = 17,
 };
@@ -33,47 +32,6 @@ static unsigned linux_prot(uint64_t prot)
 {
 	return (prot & 1 ? KAGE_PROT_READ : 0) | (prot & 2 ? KAGE_PROT_WRITE | KAGE_PROT_READ : 0) |
 	       (prot & 4 ? KAGE_PROT_EXEC : 0);
-}
-
-static long linux_write_console(struct proc *p, uint64_t buf, uint64_t len)
-{
-	char chunk[WRITE_CHUNK];
-
-	for (uint64_t done = 0; done < len; done += WRITE_CHUNK) {
-		uint64_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
-
-		if (native_space_read(p->space, buf + done, chunk, n) < 0)
-			return done ? (long)done : -EFAULT;
-		for (uint64_t i = 0; i < n; i++)
-			native_putc(chunk[i]);
-	}
-	return (long)len;
-}
-
-static long linux_write(struct proc *p, const uint64_t *a)
-{
-	if (a[0] != 1 && a[0] != 2)
-		return -EBADF;	/* files come with the file server */
-	return linux_write_console(p, a[1], a[2]);
-}
-
-static long linux_writev(struct proc *p, const uint64_t *a)
-{
-	uint64_t iov[2];
-	long total = 0, n;
-
-	if (a[0] != 1 && a[0] != 2)
-		return -EBADF;
-	if (a[2] > 1024)
-		return -EINVAL;
-	for (uint64_t i = 0; i < a[2]; i++) {
-		if (native_space_read(p->space, a[1] + 16 * i, iov, sizeof(iov)) < 0)
-			return total ? total : -EFAULT;
-		if ((n = linux_write_console(p, iov[0], iov[1])) < 0)
-			return total ? total : n;
-		total += n;
-	}
-	return total;
 }
 
 static long linux_brk(struct proc *p, uint64_t want)
@@ -159,51 +117,6 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	return (long)len;
 }
 
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
-#define AT_EMPTY_PATH 0x1000
-#define S_IFCHR 0020000
-
-/* Until the console server exists, fds 0-2 are the console: a terminal (isatty is true). */
-static long linux_console_ioctl(struct proc *p, const uint64_t *a)
-{
-	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
-	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
-	const uint16_t winsize[4] = { 24, 80, 0, 0 };
-
-	if (a[0] > 2)
-		return -EBADF;
-	if (a[1] == TCGETS)
-		return native_space_write_user(p->space, a[2], termios, sizeof(termios));
-	if (a[1] == TIOCGWINSZ)
-		return native_space_write_user(p->space, a[2], winsize, sizeof(winsize));
-	return -ENOTTY;
-}
-
-/* fstat of fds 0-2: the console, a character device (5, 1). */
-static long linux_console_stat(struct proc *p, uint64_t fd, uint64_t buf)
-{
-	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
-
-	if (fd > 2)
-		return -EBADF;
-	memset(st, 0, sizeof(st));
-	st[1] = fd + 1;				/* st_ino */
-	st[2] = (S_IFCHR | 0620) | (1ull << 32);	/* st_mode, st_nlink */
-	st[4] = (5 << 8) | 1;			/* st_rdev */
-	st[7] = 1024;				/* st_blksize */
-	return native_space_write_user(p->space, buf, st, sizeof(st));
-}
-
-static long linux_newfstatat(struct proc *p, const uint64_t *a)
-{
-	char c = 1;
-
-	if (!(a[3] & AT_EMPTY_PATH) || native_space_read(p->space, a[1], &c, 1) < 0 || c)
-		return -ENOENT;	/* paths come with the file server */
-	return linux_console_stat(p, a[0], a[2]);
-}
-
 /* readlinkat: only /proc/self/exe exists until the file server does. */
 static long linux_readlinkat(struct proc *p, const uint64_t *a)
 {
@@ -259,17 +172,12 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	const uint64_t nr = m->w[0], *a = &m->w[1];
 
 	switch (nr) {
-	case NR_WRITE: *result = linux_write(p, a); break;
-	case NR_WRITEV: *result = linux_writev(p, a); break;
 	case NR_BRK: *result = linux_brk(p, a[0]); break;
 	case NR_MMAP: *result = linux_mmap(p, a); break;
 	case NR_MUNMAP: *result = native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)); break;
 	case NR_MPROTECT: *result = native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1),
 							 linux_prot(a[2])); break;
 	case NR_UNAME: *result = linux_uname(p, a[0]); break;
-	case NR_IOCTL: *result = linux_console_ioctl(p, a); break;
-	case NR_FSTAT: *result = linux_console_stat(p, a[0], a[1]); break;
-	case NR_NEWFSTATAT: *result = linux_newfstatat(p, a); break;
 	case NR_READLINKAT: *result = linux_readlinkat(p, a); break;
 	case NR_PRLIMIT64: *result = linux_prlimit64(p, a); break;
 	case NR_GETCWD: *result = linux_getcwd(p, a); break;
@@ -286,6 +194,10 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 		proc_end(p, (int)(a[0] & 0xff) << 8);
 		return PROC_NO_REPLY;
 	default:
+		if (fs_serves(nr)) {
+			*result = fs_call(&p->fds, p->space, nr, a);
+			break;
+		}
 		*result = linux_simple(p, nr);
 		if (*result == -ENOSYS)
 			linux_unknown(nr);

@@ -148,7 +148,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	int err, code, status;
 
 	proc_timebase_hz = bi->timebase_hz;
-	if (proc_map_initramfs(bi) < 0) {
+	if (proc_map_initramfs(bi) < 0 || fs_init(proc_files.cpio, proc_files.size) < 0) {
 		proc_say("kage: proc: no initramfs to start init from\n");
 		return 1;
 	}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/kage_abi.h"
+#include "servers/fs/fs.h"
 
 #define PROC_MAX 80
 #define PROC_ARGS_MAX 16
@@ -34,6 +35,7 @@ struct proc {
 	char exe[64];			/* the executable's path (/proc/self/exe) */
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
 	uint64_t sleep_until;		/* its deadline, in time CSR ticks */
+	struct fs_fdtable fds;		/* its file descriptors */
 };
 
 /* What a handler tells the receive loop. */

@@ -72,7 +72,10 @@ static struct proc *proc_alloc(int ppid)
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[])
 {
 	struct proc *init = proc_alloc(0);
-	int err = proc_exec(init, path, argv, envp);
+	int err = fs_table_init(&init->fds);
+
+	if (err == 0)
+		err = proc_exec(init, path, argv, envp);
 
 	if (err < 0)
 		init->state = PROC_FREE;
@@ -126,6 +129,7 @@ void proc_end(struct proc *p, int wait_status)
 	long r;
 
 	native_task_kill(p->task, wait_status);
+	fs_table_close_all(&p->fds);
 	native_handle_close(p->task);
 	native_handle_close(p->space);
 	p->task = p->space = -1;
@@ -220,6 +224,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		return 0;
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
+	fs_table_copy(&c->fds, &p->fds);
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	return c;
 }

@@ -145,3 +145,21 @@ def test_default_init_runs_every_demo(board, mode):
         k.expect("init: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
         k.expect("init: 0 of 5 demos failed", timeout=120)
         expect_clean_end(k)
+
+
+FILE_CHECKS = [
+    "open and read", "fstat size", "lseek", "pread leaves the offset", "getdents64 lists the corpus",
+    "stat by path", "missing file is ENOENT", "writing the initramfs is EROFS", "reading a directory is EISDIR",
+    "O_DIRECTORY on a file is ENOTDIR", "dup shares the offset", "dup3 onto a chosen number",
+    "close twice is EBADF", "a child's lseek moves the parent's offset",
+    "descriptor without O_CLOEXEC survives execve", "O_CLOEXEC descriptor closed by execve",
+    "bad descriptor is EBADF",
+]
+
+
+def test_descriptors_and_initramfs_files(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/files") as k:
+        for check in FILE_CHECKS:
+            k.expect(f"files: {check} (ok|FAILED)")
+            assert k.child.match.group(1) == "ok", check
+        expect_clean_end(k)

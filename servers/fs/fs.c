@@ -1,0 +1,184 @@
+/*
+ * The node tree and the descriptor tables. Paths are resolved from the
+ * root (there is no chdir yet); "." and ".." work, symbolic links do not
+ * exist in the tree yet.
+ */
+#include "lib/cpio.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "servers/fs/fs.h"
+#include "servers/fs/fs_impl.h"
+
+static struct fs_node fs_nodes[FS_NODES];
+static unsigned fs_nnodes;
+struct fs_file fs_files[FS_FILES];
+struct fs_node *fs_root, *fs_console;
+
+static struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
+{
+	struct fs_node *n, **tail;
+
+	if (fs_nnodes == FS_NODES || len >= sizeof(n->name))
+		return NULL;
+	n = &fs_nodes[fs_nnodes++];
+	n->ino = fs_nnodes;
+	memcpy(n->name, name, len);
+	n->name[len] = 0;
+	n->mode = mode;
+	n->parent = dir ? dir : n;
+	if (dir) {
+		for (tail = &dir->child; *tail; tail = &(*tail)->next)
+			;	/* keep archive order for getdents */
+		*tail = n;
+	}
+	return n;
+}
+
+static struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len)
+{
+	struct fs_node *c;
+
+	if (len == 1 && name[0] == '.')
+		return dir;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return dir->parent;
+	for (c = dir->child; c; c = c->next)
+		if (strlen(c->name) == len && strncmp(c->name, name, len) == 0)
+			return c;
+	return NULL;
+}
+
+struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
+{
+	struct fs_node *n = *path == '/' ? fs_root : at;
+
+	while (n && *path) {
+		const char *start;
+		size_t len;
+
+		while (*path == '/')
+			path++;
+		for (start = path; *path && *path != '/'; path++)
+			;
+		if (!(len = (size_t)(path - start)))
+			break;
+		if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
+			return NULL;
+		struct fs_node *c = fs_child(n, start, len);
+
+		if (!c && create_dirs && *path)
+			c = fs_new(n, start, len, FS_S_IFDIR | 0755);
+		n = c;
+	}
+	return n;
+}
+
+struct fs_node *fs_lookup(const char *path)
+{
+	return fs_walk(fs_root, path, 0);
+}
+
+/* Creates the node for one archive entry under its (implicitly created) directory. */
+static int fs_add(const struct cpio_entry *e)
+{
+	char dir[256];
+	const char *base = strrchr(e->name, '/');
+	struct fs_node *parent = fs_root, *n;
+
+	if (base) {
+		if ((size_t)(base - e->name) >= sizeof(dir))
+			return -EINVAL;
+		memcpy(dir, e->name, (size_t)(base - e->name));
+		dir[base - e->name] = 0;
+		parent = fs_walk(fs_root, dir, 1);
+		base++;
+	} else {
+		base = e->name;
+	}
+	if (!parent)
+		return -ENOMEM;
+	if ((n = fs_child(parent, base, strlen(base))))
+		return 0;	/* a directory created on the way */
+	if (!(n = fs_new(parent, base, strlen(base), e->mode)))
+		return -ENOMEM;
+	n->data = e->data;
+	n->size = e->size;
+	return 0;
+}
+
+int fs_init(const void *cpio, size_t size)
+{
+	struct cpio_iter it;
+	struct cpio_entry e;
+	struct fs_node *dev;
+	int r;
+
+	fs_root = fs_new(NULL, "", 0, FS_S_IFDIR | 0755);
+	cpio_iter_init(&it, cpio, size);
+	while ((r = cpio_next(&it, &e)) > 0)
+		if ((r = fs_add(&e)) < 0)
+			return r;
+	if (r < 0)
+		return r;
+	if (!(dev = fs_walk(fs_root, "dev/.", 1)) && !(dev = fs_new(fs_root, "dev", 3, FS_S_IFDIR | 0755)))
+		return -ENOMEM;
+	fs_console = fs_child(dev, "console", 7);
+	if (!fs_console && !(fs_console = fs_new(dev, "console", 7, FS_S_IFCHR | 0620)))
+		return -ENOMEM;
+	fs_console->mode = FS_S_IFCHR | 0620;
+	return 0;
+}
+
+struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags)
+{
+	for (unsigned i = 0; i < FS_FILES; i++) {
+		if (fs_files[i].refs)
+			continue;
+		fs_files[i] = (struct fs_file){ .refs = 1, .flags = flags, .node = n };
+		return &fs_files[i];
+	}
+	return NULL;
+}
+
+int fs_table_init(struct fs_fdtable *t)
+{
+	struct fs_file *f = fs_file_new(fs_console, FS_O_RDWR);
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return -ENFILE;
+	f->refs = 3;
+	t->fd[0] = t->fd[1] = t->fd[2] = f;
+	return 0;
+}
+
+void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
+{
+	*to = *from;
+	for (int i = 0; i < FS_FDS; i++)
+		if (to->fd[i])
+			to->fd[i]->refs++;
+}
+
+int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
+{
+	if (fd >= FS_FDS || !t->fd[fd])
+		return -EBADF;
+	t->fd[fd]->refs--;
+	t->fd[fd] = NULL;
+	t->cloexec &= ~(1ull << fd);
+	return 0;
+}
+
+void fs_table_close_all(struct fs_fdtable *t)
+{
+	for (int i = 0; i < FS_FDS; i++)
+		fs_fd_close(t, (uint64_t)i);
+}
+
+void fs_table_exec(struct fs_fdtable *t)
+{
+	for (int i = 0; i < FS_FDS; i++)
+		if (t->cloexec & (1ull << i))
+			fs_fd_close(t, (uint64_t)i);
+}

@@ -1,0 +1,389 @@
+/*
+ * Linux calls on descriptors. User memory is reached only through the
+ * process's space handle, so bad pointers are -EFAULT. The console is
+ * write-only for now: reading it answers end of file until the console
+ * server drives the UART's input.
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/fs/fs_impl.h"
+
+enum {
+	NR_DUP = 23, NR_DUP3 = 24, NR_FCNTL = 25, NR_IOCTL = 29, NR_OPENAT = 56, NR_CLOSE = 57,
+	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
+	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80,
+};
+
+#define AT_FDCWD -100
+#define AT_EMPTY_PATH 0x1000
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define TCGETS 0x5401
+#define TIOCGWINSZ 0x5413
+#define CHUNK 256
+
+struct fs_ctx {
+	struct fs_fdtable *t;
+	long space;
+};
+
+static struct fs_file *fs_fd(const struct fs_ctx *c, uint64_t fd)
+{
+	return fd < FS_FDS ? c->t->fd[fd] : NULL;
+}
+
+static int fs_is(const struct fs_node *n, uint32_t type)
+{
+	return (n->mode & FS_S_IFMT) == type;
+}
+
+/* The lowest free descriptor at or above `from`, now naming f: it, or -EMFILE. */
+static long fs_install(const struct fs_ctx *c, struct fs_file *f, uint64_t from, int cloexec)
+{
+	for (uint64_t fd = from; fd < FS_FDS; fd++) {
+		if (c->t->fd[fd])
+			continue;
+		c->t->fd[fd] = f;
+		c->t->cloexec = (c->t->cloexec & ~(1ull << fd)) | ((uint64_t)!!cloexec << fd);
+		return (long)fd;
+	}
+	return -EMFILE;
+}
+
+static long fs_console_write(const struct fs_ctx *c, uint64_t buf, uint64_t len)
+{
+	char chunk[CHUNK];
+
+	for (uint64_t done = 0; done < len; done += CHUNK) {
+		uint64_t n = len - done < CHUNK ? len - done : CHUNK;
+
+		if (native_space_read(c->space, buf + done, chunk, n) < 0)
+			return done ? (long)done : -EFAULT;
+		for (uint64_t i = 0; i < n; i++)
+			native_putc(chunk[i]);
+	}
+	return (long)len;
+}
+
+/* Reads at `off` of a file into user memory: the count, 0 at the end. */
+static long fs_file_read(const struct fs_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
+			 uint64_t len)
+{
+	if (off >= n->size)
+		return 0;
+	if (len > n->size - off)
+		len = n->size - off;
+	if (len > KAGE_COPY_MAX)
+		len = KAGE_COPY_MAX;
+	return native_space_write_user(c->space, buf, n->data + off, len) < 0 ? -EFAULT : (long)len;
+}
+
+static long fs_read(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	long r;
+
+	if ((f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
+		return -EBADF;
+	if (fs_is(f->node, FS_S_IFDIR))
+		return -EISDIR;
+	if (f->node == fs_console)
+		return 0;	/* input comes with the console server */
+	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
+		f->offset += (uint64_t)r;
+	return r;
+}
+
+static long fs_write(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
+		return -EBADF;
+	if (f->node == fs_console)
+		return fs_console_write(c, buf, len);
+	return -EROFS;	/* files are read-only until the writable ramfs */
+}
+
+/* readv and writev: each iovec in turn, stopping at a short transfer. */
+static long fs_vector(const struct fs_ctx *c, struct fs_file *f, uint64_t iov, uint64_t cnt, int write)
+{
+	uint64_t v[2];
+	long total = 0, r;
+
+	if (cnt > 1024)
+		return -EINVAL;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if (native_space_read(c->space, iov + 16 * i, v, sizeof(v)) < 0)
+			return total ? total : -EFAULT;
+		r = write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((uint64_t)r < v[1])
+			break;
+	}
+	return total;
+}
+
+static long fs_path(const struct fs_ctx *c, uint64_t va, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	/* Byte-sized reads near a page end: a path may end just before an unmapped page. */
+	while (n < max) {
+		size_t chunk = 4096 - ((va + n) & 4095);
+
+		if (chunk > 32)
+			chunk = 32;
+		if (chunk > max - n)
+			chunk = max - n;
+		if (native_space_read(c->space, va + n, buf + n, chunk) < 0)
+			return -EFAULT;
+		for (size_t i = 0; i < chunk; i++)
+			if (!buf[n + i])
+				return (long)(n + i);
+		n += chunk;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* The directory a *at call starts from. */
+static struct fs_node *fs_at(const struct fs_ctx *c, int64_t dirfd, long *err)
+{
+	struct fs_file *f;
+
+	if (dirfd == AT_FDCWD)
+		return fs_root;	/* chdir comes with the writable tree */
+	if (!(f = fs_fd(c, (uint64_t)dirfd))) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (!fs_is(f->node, FS_S_IFDIR)) {
+		*err = -ENOTDIR;
+		return NULL;
+	}
+	return f->node;
+}
+
+static long fs_openat(const struct fs_ctx *c, const uint64_t *a)
+{
+	char path[256];
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at, *n;
+	struct fs_file *f;
+
+	if (err < 0)
+		return err;
+	if (!(at = fs_at(c, (int64_t)a[0], &err)))
+		return err;
+	if (!(n = fs_walk(at, path, 0)))
+		return (a[2] & FS_O_CREAT) ? -EROFS : -ENOENT;
+	if ((a[2] & FS_O_DIRECTORY) && !fs_is(n, FS_S_IFDIR))
+		return -ENOTDIR;
+	if ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY && n != fs_console)
+		return fs_is(n, FS_S_IFDIR) ? -EISDIR : -EROFS;
+	if (!(f = fs_file_new(n, (uint32_t)a[2])))
+		return -ENFILE;
+	if ((err = fs_install(c, f, 0, (a[2] & FS_O_CLOEXEC) != 0)) < 0)
+		f->refs = 0;
+	return err;
+}
+
+static long fs_stat_node(const struct fs_ctx *c, const struct fs_node *n, uint64_t buf)
+{
+	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
+
+	memset(st, 0, sizeof(st));
+	st[1] = n->ino;
+	st[2] = n->mode | (1ull << 32);		/* st_mode, st_nlink */
+	st[4] = n == fs_console ? (5 << 8) | 1 : 0;	/* st_rdev */
+	st[6] = n->size;
+	st[7] = 4096;				/* st_blksize */
+	st[8] = (n->size + 511) / 512;		/* st_blocks */
+	return native_space_write_user(c->space, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
+}
+
+static long fs_newfstatat(const struct fs_ctx *c, const uint64_t *a)
+{
+	char path[256];
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at, *n;
+
+	if (err < 0)
+		return err;
+	if (!path[0] && (a[3] & AT_EMPTY_PATH)) {
+		struct fs_file *f = fs_fd(c, a[0]);
+
+		return f ? fs_stat_node(c, f->node, a[2]) : -EBADF;
+	}
+	if (!(at = fs_at(c, (int64_t)a[0], &err)))
+		return err;
+	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, a[2]) : -ENOENT;
+}
+
+/* struct linux_dirent64 records: ino, offset, reclen, type, name. */
+static long fs_getdents64(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	uint8_t rec[8 + 8 + 2 + 1 + 64];
+	struct fs_node *e = f->node->child;
+	uint64_t done = 0, i;
+
+	if (!fs_is(f->node, FS_S_IFDIR))
+		return -ENOTDIR;
+	for (i = 0; e && i < f->offset; i++)
+		e = e->next;
+	for (; e; e = e->next, f->offset++) {
+		size_t nl = strlen(e->name), reclen = (19 + nl + 1 + 7) & ~7ul;
+		uint64_t ino = e->ino, next = f->offset + 1;
+
+		if (done + reclen > len)
+			break;
+		memset(rec, 0, sizeof(rec));
+		memcpy(rec, &ino, 8);
+		memcpy(rec + 8, &next, 8);
+		rec[16] = (uint8_t)reclen, rec[17] = (uint8_t)(reclen >> 8);
+		rec[18] = (uint8_t)((e->mode & FS_S_IFMT) >> 12);	/* DT_* = S_IFMT >> 12 */
+		memcpy(rec + 19, e->name, nl);
+		if (native_space_write_user(c->space, buf + done, rec, reclen) < 0)
+			return done ? (long)done : -EFAULT;
+		done += reclen;
+	}
+	return done || !e ? (long)done : -EINVAL;	/* buffer too small for one record */
+}
+
+static long fs_lseek(struct fs_file *f, int64_t off, uint64_t whence)
+{
+	int64_t base;
+
+	if (f->node == fs_console)
+		return -ESPIPE;
+	if (whence == 0)
+		base = 0;
+	else if (whence == 1)
+		base = (int64_t)f->offset;
+	else if (whence == 2)
+		base = (int64_t)f->node->size;
+	else
+		return -EINVAL;
+	if (base + off < 0)
+		return -EINVAL;
+	f->offset = (uint64_t)(base + off);
+	return (long)f->offset;
+}
+
+static long fs_dup3(const struct fs_ctx *c, uint64_t old, uint64_t new, uint64_t flags)
+{
+	struct fs_file *f = fs_fd(c, old);
+
+	if (!f || new >= FS_FDS)
+		return -EBADF;
+	if (old == new || (flags & ~(uint64_t)FS_O_CLOEXEC))
+		return -EINVAL;
+	fs_fd_close(c->t, new);
+	f->refs++;
+	return fs_install(c, f, new, (flags & FS_O_CLOEXEC) != 0);
+}
+
+static long fs_fcntl(const struct fs_ctx *c, uint64_t fd, uint64_t cmd, uint64_t arg)
+{
+	struct fs_file *f = fs_fd(c, fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= FS_FDS)
+			return -EINVAL;
+		if ((r = fs_install(c, f, arg, cmd == F_DUPFD_CLOEXEC)) >= 0)
+			f->refs++;
+		return r;
+	case F_GETFD: return (c->t->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		c->t->cloexec = (c->t->cloexec & ~(1ull << fd)) | ((uint64_t)(arg & FD_CLOEXEC) << fd);
+		return 0;
+	case F_GETFL: return (long)(f->flags & ~(uint32_t)FS_O_CLOEXEC);
+	case F_SETFL:	/* only O_APPEND and O_NONBLOCK may change */
+		f->flags = (f->flags & ~(FS_O_APPEND | 04000u)) | ((uint32_t)arg & (FS_O_APPEND | 04000u));
+		return 0;
+	default: return -EINVAL;
+	}
+}
+
+static long fs_ioctl(const struct fs_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
+{
+	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
+	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
+	const uint16_t winsize[4] = { 24, 80, 0, 0 };
+
+	if (f->node != fs_console)
+		return -ENOTTY;
+	if (req == TCGETS)
+		return native_space_write_user(c->space, arg, termios, sizeof(termios)) < 0 ? -EFAULT : 0;
+	if (req == TIOCGWINSZ)
+		return native_space_write_user(c->space, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
+	return -ENOTTY;
+}
+
+int fs_serves(uint64_t nr)
+{
+	switch (nr) {
+	case NR_DUP: case NR_DUP3: case NR_FCNTL: case NR_IOCTL: case NR_OPENAT: case NR_CLOSE:
+	case NR_GETDENTS64: case NR_LSEEK: case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV:
+	case NR_PREAD64: case NR_PWRITE64: case NR_NEWFSTATAT: case NR_FSTAT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Calls taking a descriptor as their first argument. */
+static long fs_fd_call(const struct fs_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
+{
+	switch (nr) {
+	case NR_READ: return fs_read(c, f, a[1], a[2]);
+	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
+	case NR_READV: return fs_vector(c, f, a[1], a[2], 0);
+	case NR_WRITEV: return fs_vector(c, f, a[1], a[2], 1);
+	case NR_PREAD64:
+		if (f->node == fs_console || (f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
+			return f->node == fs_console ? -ESPIPE : -EBADF;
+		return fs_is(f->node, FS_S_IFDIR) ? -EISDIR : fs_file_read(c, f->node, a[3], a[1], a[2]);
+	case NR_PWRITE64: return f->node == fs_console ? -ESPIPE : fs_write(c, f, a[1], a[2]);
+	case NR_LSEEK: return fs_lseek(f, (int64_t)a[1], a[2]);
+	case NR_GETDENTS64: return fs_getdents64(c, f, a[1], a[2]);
+	case NR_FSTAT: return fs_stat_node(c, f->node, a[1]);
+	case NR_IOCTL: return fs_ioctl(c, f, a[1], a[2]);
+	case NR_DUP: {
+		long r = fs_install(c, f, 0, 0);
+
+		if (r >= 0)
+			f->refs++;
+		return r;
+	}
+	default: return -ENOSYS;
+	}
+}
+
+long fs_call(struct fs_fdtable *t, long space, uint64_t nr, const uint64_t *a)
+{
+	const struct fs_ctx c = { t, space };
+	struct fs_file *f;
+
+	switch (nr) {
+	case NR_OPENAT: return fs_openat(&c, a);
+	case NR_CLOSE: return fs_fd_close(t, a[0]);
+	case NR_DUP3: return fs_dup3(&c, a[0], a[1], a[2]);
+	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
+	case NR_NEWFSTATAT: return fs_newfstatat(&c, a);
+	default:
+		if (!(f = fs_fd(&c, a[0])))
+			return -EBADF;
+		return fs_fd_call(&c, f, nr, a);
+	}
+}
