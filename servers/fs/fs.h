@@ -60,6 +60,8 @@ struct fs_node *fs_lookup(const char *path);
  * The result is what lands in a0.
  */
 long fs_call(struct fs_fdtable *t, long space, uint64_t nr, const uint64_t *a);
+/* Copies a NUL-terminated string out of a process: its length, or -EFAULT/-ENAMETOOLONG. */
+long fs_user_string(long space, uint64_t va, char *buf, size_t max);
 /* True if nr is a call fs_call serves. */
 int fs_serves(uint64_t nr);
 

@@ -129,19 +129,19 @@ static long fs_vector(const struct fs_ctx *c, struct fs_file *f, uint64_t iov, u
 	return total;
 }
 
-static long fs_path(const struct fs_ctx *c, uint64_t va, char *buf, size_t max)
+long fs_user_string(long space, uint64_t va, char *buf, size_t max)
 {
 	size_t n = 0;
 
-	/* Byte-sized reads near a page end: a path may end just before an unmapped page. */
+	/* Small reads: a string may end just before an unmapped page. */
 	while (n < max) {
 		size_t chunk = 4096 - ((va + n) & 4095);
 
-		if (chunk > 32)
-			chunk = 32;
+		if (chunk > 64)
+			chunk = 64;
 		if (chunk > max - n)
 			chunk = max - n;
-		if (native_space_read(c->space, va + n, buf + n, chunk) < 0)
+		if (native_space_read(space, va + n, buf + n, chunk) < 0)
 			return -EFAULT;
 		for (size_t i = 0; i < chunk; i++)
 			if (!buf[n + i])
@@ -149,6 +149,11 @@ static long fs_path(const struct fs_ctx *c, uint64_t va, char *buf, size_t max)
 		n += chunk;
 	}
 	return -ENAMETOOLONG;
+}
+
+static long fs_path(const struct fs_ctx *c, uint64_t va, char *buf, size_t max)
+{
+	return fs_user_string(c->space, va, buf, max);
 }
 
 /* The directory a *at call starts from. */

@@ -252,23 +252,7 @@ enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *resul
 
 long proc_string(struct proc *p, uint64_t va, char *buf, size_t max)
 {
-	size_t n = 0;
-
-	while (n < max) {
-		size_t chunk = 4096 - ((va + n) & 4095);
-
-		if (chunk > max - n)
-			chunk = max - n;
-		if (chunk > 64)
-			chunk = 64;
-		if (native_space_read(p->space, va + n, buf + n, chunk) < 0)
-			return -EFAULT;
-		for (size_t i = 0; i < chunk; i++)
-			if (!buf[n + i])
-				return (long)(n + i);
-		n += chunk;
-	}
-	return -ENAMETOOLONG;
+	return fs_user_string(p->space, va, buf, max);
 }
 
 /* Reads a NULL-terminated vector of strings into v[] and pool: 0 or a negative errno. */
