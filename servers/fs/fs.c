@@ -160,11 +160,17 @@ void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
 			to->fd[i]->refs++;
 }
 
+void fs_file_put(struct fs_file *f)
+{
+	if (--f->refs == 0 && f->pipe)
+		fs_pipe_release(f);
+}
+
 int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 {
 	if (fd >= FS_FDS || !t->fd[fd])
 		return -EBADF;
-	t->fd[fd]->refs--;
+	fs_file_put(t->fd[fd]);
 	t->fd[fd] = NULL;
 	t->cloexec &= ~(1ull << fd);
 	return 0;
@@ -172,6 +178,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 
 void fs_table_close_all(struct fs_fdtable *t)
 {
+	fs_pipe_forget(t);
 	for (int i = 0; i < FS_FDS; i++)
 		fs_fd_close(t, (uint64_t)i);
 }

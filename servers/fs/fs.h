@@ -30,10 +30,13 @@ struct fs_node {
 	uint64_t size;
 };
 
+struct fs_pipe;
+
 struct fs_file {
 	uint32_t refs;			/* descriptors naming it; 0: free */
 	uint32_t flags;			/* O_ACCMODE | O_APPEND | O_NONBLOCK ... as opened */
-	struct fs_node *node;
+	struct fs_node *node;		/* NULL for a pipe end */
+	struct fs_pipe *pipe;
 	uint64_t offset;		/* bytes, or the next entry for a directory */
 };
 
@@ -54,12 +57,17 @@ void fs_table_exec(struct fs_fdtable *t);
 /* The node at an absolute path (for execve), or NULL. */
 struct fs_node *fs_lookup(const char *path);
 
+/* fs_call results that are not answers: answer later (the token is kept), or kill with SIGPIPE. */
+#define FS_BLOCKED (-0x7fffffffffffffffl - 1)
+#define FS_SIGPIPE (-0x7fffffffffffffffl)
+
 /*
  * Linux calls on descriptors, for the process whose memory is `space`
- * (a handle) and whose table is t; a[] are the call's six arguments.
- * The result is what lands in a0.
+ * (a handle) and whose table is t; a[] are the call's six arguments and
+ * token its reply token (for answers given later, when a pipe blocks).
+ * The result is what lands in a0, or FS_BLOCKED, or FS_SIGPIPE.
  */
-long fs_call(struct fs_fdtable *t, long space, uint64_t nr, const uint64_t *a);
+long fs_call(struct fs_fdtable *t, long space, uint64_t token, uint64_t nr, const uint64_t *a);
 /* Copies a NUL-terminated string out of a process: its length, or -EFAULT/-ENAMETOOLONG. */
 long fs_user_string(long space, uint64_t va, char *buf, size_t max);
 /* True if nr is a call fs_call serves. */

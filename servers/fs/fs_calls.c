@@ -12,7 +12,7 @@
 enum {
 	NR_DUP = 23, NR_DUP3 = 24, NR_FCNTL = 25, NR_IOCTL = 29, NR_OPENAT = 56, NR_CLOSE = 57,
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
-	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80,
+	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 };
 
 #define AT_FDCWD -100
@@ -28,12 +28,7 @@ enum {
 #define TIOCGWINSZ 0x5413
 #define CHUNK 256
 
-struct fs_ctx {
-	struct fs_fdtable *t;
-	long space;
-};
-
-static struct fs_file *fs_fd(const struct fs_ctx *c, uint64_t fd)
+static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
 {
 	return fd < FS_FDS ? c->t->fd[fd] : NULL;
 }
@@ -43,8 +38,7 @@ static int fs_is(const struct fs_node *n, uint32_t type)
 	return (n->mode & FS_S_IFMT) == type;
 }
 
-/* The lowest free descriptor at or above `from`, now naming f: it, or -EMFILE. */
-static long fs_install(const struct fs_ctx *c, struct fs_file *f, uint64_t from, int cloexec)
+long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int cloexec)
 {
 	for (uint64_t fd = from; fd < FS_FDS; fd++) {
 		if (c->t->fd[fd])
@@ -56,7 +50,7 @@ static long fs_install(const struct fs_ctx *c, struct fs_file *f, uint64_t from,
 	return -EMFILE;
 }
 
-static long fs_console_write(const struct fs_ctx *c, uint64_t buf, uint64_t len)
+static long fs_console_write(const struct fs_call_ctx *c, uint64_t buf, uint64_t len)
 {
 	char chunk[CHUNK];
 
@@ -72,7 +66,7 @@ static long fs_console_write(const struct fs_ctx *c, uint64_t buf, uint64_t len)
 }
 
 /* Reads at `off` of a file into user memory: the count, 0 at the end. */
-static long fs_file_read(const struct fs_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
+static long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
 			 uint64_t len)
 {
 	if (off >= n->size)
@@ -84,12 +78,14 @@ static long fs_file_read(const struct fs_ctx *c, const struct fs_node *n, uint64
 	return native_space_write_user(c->space, buf, n->data + off, len) < 0 ? -EFAULT : (long)len;
 }
 
-static long fs_read(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	long r;
 
 	if ((f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
 		return -EBADF;
+	if (f->pipe)
+		return fs_pipe_read(c, f, buf, len);
 	if (fs_is(f->node, FS_S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
@@ -99,24 +95,33 @@ static long fs_read(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uin
 	return r;
 }
 
-static long fs_write(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
 		return -EBADF;
+	if (f->pipe)
+		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
 		return fs_console_write(c, buf, len);
 	return -EROFS;	/* files are read-only until the writable ramfs */
 }
 
 /* readv and writev: each iovec in turn, stopping at a short transfer. */
-static long fs_vector(const struct fs_ctx *c, struct fs_file *f, uint64_t iov, uint64_t cnt, int write)
+static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t iov, uint64_t cnt, int write)
 {
 	uint64_t v[2];
 	long total = 0, r;
 
 	if (cnt > 1024)
 		return -EINVAL;
-	for (uint64_t i = 0; i < cnt; i++) {
+	/* A pipe may block: it serves the first non-empty iovec alone, whose reply can come later. */
+	for (uint64_t i = 0; f->pipe && i < cnt; i++) {
+		if (native_space_read(c->space, iov + 16 * i, v, sizeof(v)) < 0)
+			return -EFAULT;
+		if (v[1])
+			return write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
+	}
+	for (uint64_t i = 0; !f->pipe && i < cnt; i++) {
 		if (native_space_read(c->space, iov + 16 * i, v, sizeof(v)) < 0)
 			return total ? total : -EFAULT;
 		r = write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
@@ -151,13 +156,13 @@ long fs_user_string(long space, uint64_t va, char *buf, size_t max)
 	return -ENAMETOOLONG;
 }
 
-static long fs_path(const struct fs_ctx *c, uint64_t va, char *buf, size_t max)
+static long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
 {
 	return fs_user_string(c->space, va, buf, max);
 }
 
 /* The directory a *at call starts from. */
-static struct fs_node *fs_at(const struct fs_ctx *c, int64_t dirfd, long *err)
+static struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 {
 	struct fs_file *f;
 
@@ -174,7 +179,7 @@ static struct fs_node *fs_at(const struct fs_ctx *c, int64_t dirfd, long *err)
 	return f->node;
 }
 
-static long fs_openat(const struct fs_ctx *c, const uint64_t *a)
+static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	char path[256];
 	long err = fs_path(c, a[1], path, sizeof(path));
@@ -193,15 +198,17 @@ static long fs_openat(const struct fs_ctx *c, const uint64_t *a)
 		return fs_is(n, FS_S_IFDIR) ? -EISDIR : -EROFS;
 	if (!(f = fs_file_new(n, (uint32_t)a[2])))
 		return -ENFILE;
-	if ((err = fs_install(c, f, 0, (a[2] & FS_O_CLOEXEC) != 0)) < 0)
+	if ((err = fs_install_fd(c, f, 0, (a[2] & FS_O_CLOEXEC) != 0)) < 0)
 		f->refs = 0;
 	return err;
 }
 
-static long fs_stat_node(const struct fs_ctx *c, const struct fs_node *n, uint64_t buf)
+static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
 {
+	static const struct fs_node pipe_node = { .mode = FS_S_IFIFO | 0600 };
 	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
 
+	n = n ? n : &pipe_node;
 	memset(st, 0, sizeof(st));
 	st[1] = n->ino;
 	st[2] = n->mode | (1ull << 32);		/* st_mode, st_nlink */
@@ -212,7 +219,7 @@ static long fs_stat_node(const struct fs_ctx *c, const struct fs_node *n, uint64
 	return native_space_write_user(c->space, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
-static long fs_newfstatat(const struct fs_ctx *c, const uint64_t *a)
+static long fs_newfstatat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	char path[256];
 	long err = fs_path(c, a[1], path, sizeof(path));
@@ -231,7 +238,7 @@ static long fs_newfstatat(const struct fs_ctx *c, const uint64_t *a)
 }
 
 /* struct linux_dirent64 records: ino, offset, reclen, type, name. */
-static long fs_getdents64(const struct fs_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	uint8_t rec[8 + 8 + 2 + 1 + 64];
 	struct fs_node *e = f->node->child;
@@ -280,7 +287,7 @@ static long fs_lseek(struct fs_file *f, int64_t off, uint64_t whence)
 	return (long)f->offset;
 }
 
-static long fs_dup3(const struct fs_ctx *c, uint64_t old, uint64_t new, uint64_t flags)
+static long fs_dup3(const struct fs_call_ctx *c, uint64_t old, uint64_t new, uint64_t flags)
 {
 	struct fs_file *f = fs_fd(c, old);
 
@@ -290,10 +297,10 @@ static long fs_dup3(const struct fs_ctx *c, uint64_t old, uint64_t new, uint64_t
 		return -EINVAL;
 	fs_fd_close(c->t, new);
 	f->refs++;
-	return fs_install(c, f, new, (flags & FS_O_CLOEXEC) != 0);
+	return fs_install_fd(c, f, new, (flags & FS_O_CLOEXEC) != 0);
 }
 
-static long fs_fcntl(const struct fs_ctx *c, uint64_t fd, uint64_t cmd, uint64_t arg)
+static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uint64_t arg)
 {
 	struct fs_file *f = fs_fd(c, fd);
 	long r;
@@ -305,7 +312,7 @@ static long fs_fcntl(const struct fs_ctx *c, uint64_t fd, uint64_t cmd, uint64_t
 	case F_DUPFD_CLOEXEC:
 		if (arg >= FS_FDS)
 			return -EINVAL;
-		if ((r = fs_install(c, f, arg, cmd == F_DUPFD_CLOEXEC)) >= 0)
+		if ((r = fs_install_fd(c, f, arg, cmd == F_DUPFD_CLOEXEC)) >= 0)
 			f->refs++;
 		return r;
 	case F_GETFD: return (c->t->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
@@ -320,7 +327,7 @@ static long fs_fcntl(const struct fs_ctx *c, uint64_t fd, uint64_t cmd, uint64_t
 	}
 }
 
-static long fs_ioctl(const struct fs_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
+static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
 {
 	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
 	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
@@ -340,7 +347,7 @@ int fs_serves(uint64_t nr)
 	switch (nr) {
 	case NR_DUP: case NR_DUP3: case NR_FCNTL: case NR_IOCTL: case NR_OPENAT: case NR_CLOSE:
 	case NR_GETDENTS64: case NR_LSEEK: case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV:
-	case NR_PREAD64: case NR_PWRITE64: case NR_NEWFSTATAT: case NR_FSTAT:
+	case NR_PREAD64: case NR_PWRITE64: case NR_NEWFSTATAT: case NR_FSTAT: case NR_PIPE2:
 		return 1;
 	default:
 		return 0;
@@ -348,8 +355,12 @@ int fs_serves(uint64_t nr)
 }
 
 /* Calls taking a descriptor as their first argument. */
-static long fs_fd_call(const struct fs_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
+static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
+	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
+	    nr != NR_DUP)
+		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
+		       : nr == NR_IOCTL ? -ENOTTY : -ENOTDIR;
 	switch (nr) {
 	case NR_READ: return fs_read(c, f, a[1], a[2]);
 	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
@@ -365,7 +376,7 @@ static long fs_fd_call(const struct fs_ctx *c, struct fs_file *f, uint64_t nr, c
 	case NR_FSTAT: return fs_stat_node(c, f->node, a[1]);
 	case NR_IOCTL: return fs_ioctl(c, f, a[1], a[2]);
 	case NR_DUP: {
-		long r = fs_install(c, f, 0, 0);
+		long r = fs_install_fd(c, f, 0, 0);
 
 		if (r >= 0)
 			f->refs++;
@@ -375,9 +386,9 @@ static long fs_fd_call(const struct fs_ctx *c, struct fs_file *f, uint64_t nr, c
 	}
 }
 
-long fs_call(struct fs_fdtable *t, long space, uint64_t nr, const uint64_t *a)
+long fs_call(struct fs_fdtable *t, long space, uint64_t token, uint64_t nr, const uint64_t *a)
 {
-	const struct fs_ctx c = { t, space };
+	const struct fs_call_ctx c = { t, space, token };
 	struct fs_file *f;
 
 	switch (nr) {
@@ -386,6 +397,7 @@ long fs_call(struct fs_fdtable *t, long space, uint64_t nr, const uint64_t *a)
 	case NR_DUP3: return fs_dup3(&c, a[0], a[1], a[2]);
 	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
 	case NR_NEWFSTATAT: return fs_newfstatat(&c, a);
+	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;

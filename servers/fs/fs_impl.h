@@ -15,10 +15,20 @@
 #define FS_O_WRONLY 1
 #define FS_O_RDWR 2
 #define FS_O_CREAT 0100
+#define FS_O_NONBLOCK 04000
 #define FS_O_TRUNC 01000
 #define FS_O_APPEND 02000
 #define FS_O_DIRECTORY 0200000
 #define FS_O_CLOEXEC 02000000
+
+#define FS_S_IFIFO 0010000
+
+/* The call being served. */
+struct fs_call_ctx {
+	struct fs_fdtable *t;
+	long space;
+	uint64_t token;
+};
 
 extern struct fs_file fs_files[FS_FILES];
 extern struct fs_node *fs_root, *fs_console;
@@ -27,5 +37,17 @@ extern struct fs_node *fs_root, *fs_console;
 struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs);
 struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags);
 int fs_fd_close(struct fs_fdtable *t, uint64_t fd);
+/* Drops one reference to an open file description; the last one closes it. */
+void fs_file_put(struct fs_file *f);
+/* The lowest free descriptor at or above `from`, now naming f: it, or -EMFILE. */
+long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int cloexec);
+
+/* Pipes (pipe.c). */
+long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags);
+long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+void fs_pipe_release(struct fs_file *f);
+/* The process owning t is gone: it waits on no pipe any more. */
+void fs_pipe_forget(const struct fs_fdtable *t);
 
 #endif

@@ -195,7 +195,13 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 		return PROC_NO_REPLY;
 	default:
 		if (fs_serves(nr)) {
-			*result = fs_call(&p->fds, p->space, nr, a);
+			*result = fs_call(&p->fds, p->space, m->token, nr, a);
+			if (*result == FS_BLOCKED)
+				return PROC_NO_REPLY;	/* a pipe answers later */
+			if (*result == FS_SIGPIPE) {
+				proc_end(p, 13);	/* SIGPIPE's default action */
+				return PROC_NO_REPLY;
+			}
 			break;
 		}
 		*result = linux_simple(p, nr);

@@ -157,9 +157,25 @@ FILE_CHECKS = [
 ]
 
 
-def test_descriptors_and_initramfs_files(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/files") as k:
-        for check in FILE_CHECKS:
-            k.expect(f"files: {check} (ok|FAILED)")
+def run_checks(board, mode, program, checks):
+    """Runs /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
+    with Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}") as k:
+        for check in checks:
+            k.expect(f"{program}: {check} (ok|FAILED)")
             assert k.child.match.group(1) == "ok", check
         expect_clean_end(k)
+
+
+def test_descriptors_and_initramfs_files(board, mode):
+    run_checks(board, mode, "files", FILE_CHECKS)
+
+
+PIPE_CHECKS = [
+    "data then end of file", "a reader waits for a late writer", "64 KiB through a 4 KiB pipe",
+    "empty non-blocking read is EAGAIN", "writer without readers dies of SIGPIPE",
+    "printf before fork into a pipe comes out twice",
+]
+
+
+def test_pipes_block_end_and_break(board, mode):
+    run_checks(board, mode, "pipes", PIPE_CHECKS)

@@ -1,0 +1,203 @@
+/*
+ * Pipes: a 4 KiB ring per pipe. A read of an empty pipe with writers, or
+ * a write to a full one with readers, is answered later (its reply token
+ * is kept); each transfer then wakes the other side. One reader and one
+ * writer may wait on a pipe at a time; another gets -EAGAIN.
+ * Invariants: readers and writers count the open file descriptions of
+ * each end; a waiter's owner is the descriptor table of the process
+ * waiting, cleared when that process goes (fs_pipe_forget).
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/fs/fs_impl.h"
+
+#define FS_PIPES 32
+#define FS_PIPE_SIZE 4096
+
+struct fs_wait {
+	const struct fs_fdtable *owner;	/* NULL: nobody waits */
+	uint64_t token;
+	long space;
+	uint64_t buf, len, done;
+};
+
+struct fs_pipe {
+	uint32_t readers, writers;	/* both 0: a free slot */
+	uint8_t data[FS_PIPE_SIZE];
+	size_t head, len;		/* the bytes in the ring */
+	struct fs_wait reader, writer;
+};
+
+static struct fs_pipe fs_pipes[FS_PIPES];
+
+static void fs_answer(struct fs_wait *w, long value)
+{
+	const uint64_t v[6] = { (uint64_t)value };
+
+	native_ipc_reply(w->token, v);
+	w->owner = NULL;
+}
+
+/* Moves up to len bytes from the ring to user memory: the count, or -EFAULT. */
+static long fs_pipe_out(struct fs_pipe *p, long space, uint64_t buf, uint64_t len)
+{
+	uint64_t n = len < p->len ? len : p->len, first = FS_PIPE_SIZE - p->head;
+
+	if (first > n)
+		first = n;
+	if (native_space_write_user(space, buf, p->data + p->head, first) < 0 ||
+	    (n > first && native_space_write_user(space, buf + first, p->data, n - first) < 0))
+		return -EFAULT;
+	p->head = (p->head + n) % FS_PIPE_SIZE;
+	p->len -= n;
+	return (long)n;
+}
+
+/* Moves up to len bytes of user memory into the ring: the count, or -EFAULT. */
+static long fs_pipe_in(struct fs_pipe *p, long space, uint64_t buf, uint64_t len)
+{
+	uint64_t room = FS_PIPE_SIZE - p->len, n = len < room ? len : room;
+	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
+
+	if (first > n)
+		first = n;
+	if (native_space_read(space, buf, p->data + tail, first) < 0 ||
+	    (n > first && native_space_read(space, buf + first, p->data, n - first) < 0))
+		return -EFAULT;
+	p->len += n;
+	return (long)n;
+}
+
+/* Data arrived or room appeared: let a waiting reader, then a waiting writer, go on. */
+static void fs_pipe_wake(struct fs_pipe *p)
+{
+	long r;
+
+	if (p->reader.owner && (p->len || !p->writers)) {
+		r = p->len ? fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len) : 0;
+		fs_answer(&p->reader, r);
+	}
+	if (p->writer.owner && !p->readers) {
+		fs_answer(&p->writer, -EPIPE);
+		return;
+	}
+	while (p->writer.owner && p->len < FS_PIPE_SIZE) {
+		struct fs_wait *w = &p->writer;
+
+		r = fs_pipe_in(p, w->space, w->buf + w->done, w->len - w->done);
+		if (r < 0 || (w->done += (uint64_t)r) == w->len) {
+			fs_answer(w, r < 0 && !w->done ? r : (long)w->done);
+			break;
+		}
+		if (!p->reader.owner)
+			break;
+		fs_answer(&p->reader, fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len));
+	}
+	if (p->reader.owner && p->len)
+		fs_answer(&p->reader, fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len));
+}
+
+static void fs_wait_set(struct fs_wait *w, const struct fs_call_ctx *c, uint64_t buf, uint64_t len, uint64_t done)
+{
+	*w = (struct fs_wait){ .owner = c->t, .token = c->token, .space = c->space, .buf = buf, .len = len,
+			       .done = done };
+}
+
+long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	struct fs_pipe *p = f->pipe;
+	long r;
+
+	if (!len)
+		return 0;
+	if (p->len) {
+		r = fs_pipe_out(p, c->space, buf, len);
+		fs_pipe_wake(p);	/* room for a waiting writer */
+		return r;
+	}
+	if (!p->writers)
+		return 0;	/* end of file */
+	if ((f->flags & FS_O_NONBLOCK) || p->reader.owner)
+		return -EAGAIN;
+	fs_wait_set(&p->reader, c, buf, len, 0);
+	return FS_BLOCKED;
+}
+
+long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	struct fs_pipe *p = f->pipe;
+	long r;
+
+	if (!p->readers)
+		return FS_SIGPIPE;
+	if ((r = fs_pipe_in(p, c->space, buf, len)) < 0)
+		return r;
+	fs_pipe_wake(p);	/* a waiting reader takes what came */
+	if ((uint64_t)r == len || (f->flags & FS_O_NONBLOCK))
+		return r ? r : -EAGAIN;
+	if (p->writer.owner)
+		return r ? r : -EAGAIN;
+	fs_wait_set(&p->writer, c, buf, len, (uint64_t)r);
+	return FS_BLOCKED;
+}
+
+long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
+{
+	struct fs_file *rd, *wr;
+	struct fs_pipe *p = 0;
+	int32_t n[2];
+	long r0, r1;
+
+	if (flags & ~(uint64_t)(FS_O_CLOEXEC | FS_O_NONBLOCK))
+		return -EINVAL;
+	for (int i = 0; i < FS_PIPES && !p; i++)
+		if (!fs_pipes[i].readers && !fs_pipes[i].writers)
+			p = &fs_pipes[i];
+	if (!p)
+		return -ENFILE;
+	memset(p, 0, sizeof(*p));
+	rd = fs_file_new(NULL, FS_O_RDONLY | (uint32_t)(flags & FS_O_NONBLOCK));
+	wr = rd ? fs_file_new(NULL, FS_O_WRONLY | (uint32_t)(flags & FS_O_NONBLOCK)) : NULL;
+	if (!wr) {
+		if (rd)
+			rd->refs = 0;
+		return -ENFILE;
+	}
+	rd->pipe = wr->pipe = p;
+	p->readers = p->writers = 1;
+	r0 = fs_install_fd(c, rd, 0, (flags & FS_O_CLOEXEC) != 0);
+	r1 = r0 < 0 ? r0 : fs_install_fd(c, wr, 0, (flags & FS_O_CLOEXEC) != 0);
+	n[0] = (int32_t)r0, n[1] = (int32_t)r1;
+	if (r1 < 0 || native_space_write_user(c->space, fds, n, sizeof(n)) < 0) {
+		if (r0 >= 0)
+			fs_fd_close(c->t, (uint64_t)r0);
+		if (r1 >= 0)
+			fs_fd_close(c->t, (uint64_t)r1);
+		else
+			fs_file_put(wr);
+		return r1 < 0 ? r1 : -EFAULT;
+	}
+	return 0;
+}
+
+void fs_pipe_release(struct fs_file *f)
+{
+	struct fs_pipe *p = f->pipe;
+
+	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	fs_pipe_wake(p);	/* end of file for a reader, EPIPE for a writer */
+}
+
+void fs_pipe_forget(const struct fs_fdtable *t)
+{
+	for (int i = 0; i < FS_PIPES; i++) {
+		if (fs_pipes[i].reader.owner == t)
+			fs_pipes[i].reader.owner = NULL;
+		if (fs_pipes[i].writer.owner == t)
+			fs_pipes[i].writer.owner = NULL;
+	}
+}

@@ -1,0 +1,121 @@
+/*
+ * Pipes: data and end of file between processes, a reader that waits for
+ * a late writer, 64 KiB through the 4 KiB pipe (the writer waits too),
+ * EAGAIN without blocking, SIGPIPE for a writer without readers, and the
+ * printf-before-fork demo with stdout on a pipe (fully buffered: twice).
+ */
+#define _GNU_SOURCE	/* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void say(const char *what, int ok)
+{
+	printf("pipes: %s %s\n", what, ok ? "ok" : "FAILED");
+}
+
+/* Reads until end of file: the byte count, the bytes kept in buf (up to max). */
+static long drain(int fd, char *buf, long max, unsigned long *sum)
+{
+	char chunk[1000];
+	long total = 0, n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		for (long i = 0; i < n; i++) {
+			if (total + i < max)
+				buf[total + i] = chunk[i];
+			*sum += (unsigned char)chunk[i];
+		}
+		total += n;
+	}
+	return total;
+}
+
+static void child_writes(int fd[2], const char *text, int delay_ms)
+{
+	struct timespec t = { 0, delay_ms * 1000000L };
+
+	close(fd[0]);
+	if (delay_ms)
+		nanosleep(&t, 0);
+	write(fd[1], text, strlen(text));
+	_exit(0);
+}
+
+int main(void)
+{
+	char buf[4096] = { 0 };
+	unsigned long sum = 0, want = 0;
+	int fd[2], status;
+	long n;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	pipe(fd);
+	if (fork() == 0)
+		child_writes(fd, "hello through a pipe", 0);
+	close(fd[1]);
+	n = drain(fd[0], buf, sizeof(buf), &sum);
+	say("data then end of file", n == 20 && memcmp(buf, "hello through a pipe", 20) == 0);
+	close(fd[0]);
+	wait(&status);
+
+	pipe(fd);
+	if (fork() == 0)
+		child_writes(fd, "late", 80);
+	close(fd[1]);
+	say("a reader waits for a late writer", read(fd[0], buf, sizeof(buf)) == 4);
+	close(fd[0]);
+	wait(&status);
+
+	pipe(fd);
+	if (fork() == 0) {
+		static char big[65536];
+
+		close(fd[0]);
+		for (unsigned i = 0; i < sizeof(big); i++)
+			big[i] = (char)(i * 7);
+		_exit(write(fd[1], big, sizeof(big)) == sizeof(big) ? 0 : 1);
+	}
+	close(fd[1]);
+	sum = 0;
+	for (unsigned i = 0; i < 65536; i++)
+		want += (unsigned char)(i * 7);
+	n = drain(fd[0], buf, sizeof(buf), &sum);
+	wait(&status);
+	say("64 KiB through a 4 KiB pipe", n == 65536 && sum == want && WIFEXITED(status) && !WEXITSTATUS(status));
+	close(fd[0]);
+
+	pipe2(fd, O_NONBLOCK);
+	say("empty non-blocking read is EAGAIN", read(fd[0], buf, 1) < 0 && errno == EAGAIN);
+	close(fd[0]);
+	if (fork() == 0) {
+		write(fd[1], "x", 1);
+		_exit(0);
+	}
+	wait(&status);
+	say("writer without readers dies of SIGPIPE", WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+	close(fd[1]);
+
+	pipe(fd);
+	if (fork() == 0) {
+		char *const args[] = { "printf-fork", NULL };
+
+		close(fd[0]);
+		dup2(fd[1], 1);
+		close(fd[1]);
+		execv("/bin/printf-fork", args);
+		_exit(127);
+	}
+	close(fd[1]);
+	memset(buf, 0, sizeof(buf));
+	drain(fd[0], buf, sizeof(buf) - 1, &sum);
+	wait(&status);
+	say("printf before fork into a pipe comes out twice",
+	    strstr(buf, "not a terminal") && strstr(strstr(buf, "one line before fork") + 1, "one line before fork"));
+	return 0;
+}
