@@ -10,18 +10,26 @@
 #include "servers/fs/fs_impl.h"
 
 static struct fs_node fs_nodes[FS_NODES];
-static unsigned fs_nnodes;
+static uint32_t fs_next_ino = 1;
 struct fs_file fs_files[FS_FILES];
 struct fs_node *fs_root, *fs_console;
 
-static struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
+unsigned fs_node_index(const struct fs_node *n)
 {
-	struct fs_node *n, **tail;
+	return (unsigned)(n - fs_nodes);
+}
 
-	if (fs_nnodes == FS_NODES || len >= sizeof(n->name))
+struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
+{
+	struct fs_node *n = NULL, **tail;
+
+	for (unsigned i = 0; i < FS_NODES && !n; i++)
+		if (!fs_nodes[i].mode)
+			n = &fs_nodes[i];
+	if (!n || len >= sizeof(n->name) || (!len && dir))
 		return NULL;
-	n = &fs_nodes[fs_nnodes++];
-	n->ino = fs_nnodes;
+	memset(n, 0, sizeof(*n));
+	n->ino = fs_next_ino++;
 	memcpy(n->name, name, len);
 	n->name[len] = 0;
 	n->mode = mode;
@@ -34,7 +42,41 @@ static struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len,
 	return n;
 }
 
-static struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len)
+void fs_detach(struct fs_node *n)
+{
+	struct fs_node **p;
+
+	for (p = &n->parent->child; *p; p = &(*p)->next) {
+		if (*p != n)
+			continue;
+		*p = n->next;
+		break;
+	}
+	n->next = NULL;
+	n->unlinked = 1;
+	fs_node_release(n);
+}
+
+void fs_attach(struct fs_node *dir, struct fs_node *n)
+{
+	struct fs_node **tail;
+
+	for (tail = &dir->child; *tail; tail = &(*tail)->next)
+		;
+	*tail = n;
+	n->parent = dir;
+	n->unlinked = 0;
+}
+
+void fs_node_release(struct fs_node *n)
+{
+	if (n->unlinked && !n->nopen) {
+		fs_data_free(n);
+		n->mode = 0;	/* the slot is free */
+	}
+}
+
+struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len)
 {
 	struct fs_node *c;
 
@@ -50,7 +92,7 @@ static struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t le
 
 struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
 {
-	struct fs_node *n = *path == '/' ? fs_root : at;
+	struct fs_node *n = *path == '/' || !at ? fs_root : at;
 
 	while (n && *path) {
 		const char *start;
@@ -73,9 +115,9 @@ struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
 	return n;
 }
 
-struct fs_node *fs_lookup(const char *path)
+struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path)
 {
-	return fs_walk(fs_root, path, 0);
+	return fs_walk(t->cwd, path, 0);
 }
 
 /* Creates the node for one archive entry under its (implicitly created) directory. */
@@ -101,7 +143,7 @@ static int fs_add(const struct cpio_entry *e)
 		return 0;	/* a directory created on the way */
 	if (!(n = fs_new(parent, base, strlen(base), e->mode)))
 		return -ENOMEM;
-	n->data = e->data;
+	n->data = (uint8_t *)e->data;	/* read-only until fs_own copies it */
 	n->size = e->size;
 	return 0;
 }
@@ -126,6 +168,7 @@ int fs_init(const void *cpio, size_t size)
 	if (!fs_console && !(fs_console = fs_new(dev, "console", 7, FS_S_IFCHR | 0620)))
 		return -ENOMEM;
 	fs_console->mode = FS_S_IFCHR | 0620;
+	fs_console->nopen = 1;	/* never freed */
 	return 0;
 }
 
@@ -135,6 +178,8 @@ struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags)
 		if (fs_files[i].refs)
 			continue;
 		fs_files[i] = (struct fs_file){ .refs = 1, .flags = flags, .node = n };
+		if (n)
+			n->nopen++;
 		return &fs_files[i];
 	}
 	return NULL;
@@ -155,6 +200,8 @@ int fs_table_init(struct fs_fdtable *t)
 void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
 {
 	*to = *from;
+	if (to->cwd)
+		to->cwd->nopen++;
 	for (int i = 0; i < FS_FDS; i++)
 		if (to->fd[i])
 			to->fd[i]->refs++;
@@ -162,8 +209,14 @@ void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
 
 void fs_file_put(struct fs_file *f)
 {
-	if (--f->refs == 0 && f->pipe)
+	if (--f->refs)
+		return;
+	if (f->pipe)
 		fs_pipe_release(f);
+	if (f->node) {
+		f->node->nopen--;
+		fs_node_release(f->node);
+	}
 }
 
 int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
@@ -179,6 +232,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 void fs_table_close_all(struct fs_fdtable *t)
 {
 	fs_pipe_forget(t);
+	fs_set_cwd(t, NULL);
 	for (int i = 0; i < FS_FDS; i++)
 		fs_fd_close(t, (uint64_t)i);
 }

@@ -6,10 +6,13 @@
  * loop around the same handlers, comes with the microkernel/monolith
  * comparison).
  *
- * Ownership: nodes live as long as the server (the initramfs is
- * read-only for now: files come from it, their data stays in the mapped
- * archive). An open file description counts the descriptors naming it
- * (across processes after fork); the last close frees it.
+ * Ownership: a node lives while it is in the tree or open (an unlinked
+ * file stays readable through its descriptors). Files from the initramfs
+ * keep their data in the mapped archive until first written; then each
+ * gets its own window of the server's address space (FS_FILE_MAX bytes of
+ * demand-zero memory), which goes when the file does. An open file
+ * description counts the descriptors naming it (across processes after
+ * fork); the last close frees it.
  */
 #ifndef KAGE_SERVERS_FS_FS_H
 #define KAGE_SERVERS_FS_FS_H
@@ -20,14 +23,18 @@
 #define FS_FDS 64
 #define FS_NODES 512
 #define FS_FILES 256
+#define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
 
 struct fs_node {
-	uint32_t mode;			/* st_mode */
+	uint32_t mode;			/* st_mode; 0: a free slot */
 	uint32_t ino;
 	char name[60];
 	struct fs_node *parent, *child, *next;	/* the directory tree */
-	const uint8_t *data;		/* file contents (in the mapped initramfs) */
+	uint8_t *data;			/* contents: in the initramfs, or its own window once written */
 	uint64_t size;
+	uint32_t nopen;			/* open file descriptions naming it */
+	uint8_t owned;			/* data is in the node's window (writable) */
+	uint8_t unlinked;		/* out of the tree; freed at its last close */
 };
 
 struct fs_pipe;
@@ -43,6 +50,7 @@ struct fs_file {
 struct fs_fdtable {
 	struct fs_file *fd[FS_FDS];
 	uint64_t cloexec;		/* bit n: close fd n on execve */
+	struct fs_node *cwd;		/* the working directory (NULL: the root) */
 };
 
 /* Builds the tree from a cpio archive already mapped in the server: 0 or -ENOMEM/-EINVAL. */
@@ -54,8 +62,8 @@ void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from);
 /* exit: every descriptor closed. execve: those marked close-on-exec. */
 void fs_table_close_all(struct fs_fdtable *t);
 void fs_table_exec(struct fs_fdtable *t);
-/* The node at an absolute path (for execve), or NULL. */
-struct fs_node *fs_lookup(const char *path);
+/* The node at path, relative to t's working directory (for execve), or NULL. */
+struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path);
 
 /* fs_call results that are not answers: answer later (the token is kept), or kill with SIGPIPE. */
 #define FS_BLOCKED (-0x7fffffffffffffffl - 1)

@@ -13,6 +13,8 @@ enum {
 	NR_DUP = 23, NR_DUP3 = 24, NR_FCNTL = 25, NR_IOCTL = 29, NR_OPENAT = 56, NR_CLOSE = 57,
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
+	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45,
 };
 
 #define AT_FDCWD -100
@@ -103,7 +105,9 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
 		return fs_console_write(c, buf, len);
-	return -EROFS;	/* files are read-only until the writable ramfs */
+	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
+		return -EINVAL;
+	return fs_file_write(c, f, buf, len);
 }
 
 /* readv and writev: each iovec in turn, stopping at a short transfer. */
@@ -156,18 +160,17 @@ long fs_user_string(long space, uint64_t va, char *buf, size_t max)
 	return -ENAMETOOLONG;
 }
 
-static long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
+long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
 {
 	return fs_user_string(c->space, va, buf, max);
 }
 
-/* The directory a *at call starts from. */
-static struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
+struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 {
 	struct fs_file *f;
 
 	if (dirfd == AT_FDCWD)
-		return fs_root;	/* chdir comes with the writable tree */
+		return c->t->cwd ? c->t->cwd : fs_root;
 	if (!(f = fs_fd(c, (uint64_t)dirfd))) {
 		*err = -EBADF;
 		return NULL;
@@ -190,12 +193,20 @@ static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 		return err;
 	if (!(at = fs_at(c, (int64_t)a[0], &err)))
 		return err;
-	if (!(n = fs_walk(at, path, 0)))
-		return (a[2] & FS_O_CREAT) ? -EROFS : -ENOENT;
+	n = fs_walk(at, path, 0);
+	if (n && (a[2] & FS_O_CREAT) && (a[2] & FS_O_EXCL))
+		return -EEXIST;
+	if (!n && !(a[2] & FS_O_CREAT))
+		return -ENOENT;
+	if (!n && (err = fs_create(c, at, path, FS_S_IFREG | ((uint32_t)a[3] & 07777), &n)) < 0)
+		return err;
 	if ((a[2] & FS_O_DIRECTORY) && !fs_is(n, FS_S_IFDIR))
 		return -ENOTDIR;
-	if ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY && n != fs_console)
-		return fs_is(n, FS_S_IFDIR) ? -EISDIR : -EROFS;
+	if ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY && fs_is(n, FS_S_IFDIR))
+		return -EISDIR;
+	if ((a[2] & FS_O_TRUNC) && (a[2] & FS_O_ACCMODE) != FS_O_RDONLY && fs_is(n, FS_S_IFREG) &&
+	    (err = fs_truncate(n, 0)) < 0)
+		return err;
 	if (!(f = fs_file_new(n, (uint32_t)a[2])))
 		return -ENFILE;
 	if ((err = fs_install_fd(c, f, 0, (a[2] & FS_O_CLOEXEC) != 0)) < 0)
@@ -342,12 +353,29 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 	return -ENOTTY;
 }
 
+static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char path[256];
+	struct fs_node *n;
+	long err = fs_path(c, a[0], path, sizeof(path));
+
+	if (err < 0)
+		return err;
+	if (!(n = fs_walk(c->t->cwd, path, 0)))
+		return -ENOENT;
+	if (fs_is(n, FS_S_IFDIR))
+		return -EISDIR;
+	return !fs_is(n, FS_S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
+}
+
 int fs_serves(uint64_t nr)
 {
 	switch (nr) {
 	case NR_DUP: case NR_DUP3: case NR_FCNTL: case NR_IOCTL: case NR_OPENAT: case NR_CLOSE:
 	case NR_GETDENTS64: case NR_LSEEK: case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV:
 	case NR_PREAD64: case NR_PWRITE64: case NR_NEWFSTATAT: case NR_FSTAT: case NR_PIPE2:
+	case NR_GETCWD: case NR_MKDIRAT: case NR_UNLINKAT: case NR_FTRUNCATE: case NR_CHDIR: case NR_FCHDIR:
+	case NR_RENAMEAT2: case NR_TRUNCATE:
 		return 1;
 	default:
 		return 0;
@@ -370,10 +398,24 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		if (f->node == fs_console || (f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
 			return f->node == fs_console ? -ESPIPE : -EBADF;
 		return fs_is(f->node, FS_S_IFDIR) ? -EISDIR : fs_file_read(c, f->node, a[3], a[1], a[2]);
-	case NR_PWRITE64: return f->node == fs_console ? -ESPIPE : fs_write(c, f, a[1], a[2]);
+	case NR_PWRITE64: {
+		uint64_t keep = f->offset;
+		long r;
+
+		if (f->node == fs_console)
+			return -ESPIPE;
+		f->offset = a[3];
+		r = fs_write(c, f, a[1], a[2]);
+		f->offset = keep;
+		return r;
+	}
 	case NR_LSEEK: return fs_lseek(f, (int64_t)a[1], a[2]);
 	case NR_GETDENTS64: return fs_getdents64(c, f, a[1], a[2]);
 	case NR_FSTAT: return fs_stat_node(c, f->node, a[1]);
+	case NR_FTRUNCATE:
+		if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY || !fs_is(f->node, FS_S_IFREG))
+			return -EINVAL;
+		return (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(f->node, a[1]);
 	case NR_IOCTL: return fs_ioctl(c, f, a[1], a[2]);
 	case NR_DUP: {
 		long r = fs_install_fd(c, f, 0, 0);
@@ -398,6 +440,13 @@ long fs_call(struct fs_fdtable *t, long space, uint64_t token, uint64_t nr, cons
 	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
 	case NR_NEWFSTATAT: return fs_newfstatat(&c, a);
 	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
+	case NR_GETCWD: return fs_getcwd(&c, a);
+	case NR_MKDIRAT: return fs_mkdirat(&c, a);
+	case NR_UNLINKAT: return fs_unlinkat(&c, a);
+	case NR_RENAMEAT2: return fs_renameat2(&c, a);
+	case NR_CHDIR: return fs_chdir(&c, a, 0);
+	case NR_TRUNCATE: return fs_truncate_path(&c, a);
+	case NR_FCHDIR: return fs_chdir(&c, a, 1);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;

@@ -19,6 +19,7 @@
 #define FS_O_TRUNC 01000
 #define FS_O_APPEND 02000
 #define FS_O_DIRECTORY 0200000
+#define FS_O_EXCL 0200
 #define FS_O_CLOEXEC 02000000
 
 #define FS_S_IFIFO 0010000
@@ -32,6 +33,32 @@ struct fs_call_ctx {
 
 extern struct fs_file fs_files[FS_FILES];
 extern struct fs_node *fs_root, *fs_console;
+
+/* Nodes (fs.c): slot index, creation in dir, detaching from the tree, release when unused. */
+unsigned fs_node_index(const struct fs_node *n);
+struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode);
+struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
+void fs_detach(struct fs_node *n);
+void fs_attach(struct fs_node *dir, struct fs_node *n);
+void fs_node_release(struct fs_node *n);
+/* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
+void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
+
+/* File data (ramfs.c). */
+long fs_truncate(struct fs_node *n, uint64_t size);
+void fs_data_free(struct fs_node *n);
+long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+/* The namespace calls (ramfs.c); a[] as fs_call's. */
+long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
+	       struct fs_node **out);
+long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
+long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a);
+/* The directory a *at call starts from (fs_calls.c), or NULL with *err. */
+struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);
+long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max);
 
 /* Resolves path from `at` (absolute paths from the root); create_dirs makes missing parents. */
 struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs);

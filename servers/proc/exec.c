@@ -277,11 +277,13 @@ static int exec_path(struct proc *p, const char *path, const char *const argv[],
 {
 	struct cpio_entry e;
 	struct elf_image img;
+	struct fs_node *n;
 	uint64_t sp = 0, bias;
 	long space, err;
 
-	if ((err = cpio_find(proc_files.cpio, proc_files.size, path, &e)) < 0)
-		return (int)err;
+	if (!(n = fs_lookup(&p->fds, path)))
+		return -ENOENT;
+	e = (struct cpio_entry){ .data = n->data, .size = n->size, .mode = n->mode };
 	if ((e.mode & S_IFMT) != S_IFREG || !(e.mode & 0111))
 		return -EACCES;	/* directories and files without execute permission */
 	if (e.size >= 2 && ((const char *)e.data)[0] == '#' && ((const char *)e.data)[1] == '!')

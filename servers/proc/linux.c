@@ -19,7 +19,6 @@ enum {
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
 	NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115,
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
-	NR_GETCWD = 17,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -148,13 +147,6 @@ static long linux_prlimit64(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
-static long linux_getcwd(struct proc *p, const uint64_t *a)
-{
-	if (a[1] < 2)
-		return -ERANGE;
-	return native_space_write_user(p->space, a[0], "/", 2) < 0 ? -EFAULT : 2;	/* chdir comes with files */
-}
-
 /* Calls whose answer needs nothing but the process itself. */
 static long linux_simple(struct proc *p, uint64_t nr)
 {
@@ -180,7 +172,6 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 	case NR_UNAME: *result = linux_uname(p, a[0]); break;
 	case NR_READLINKAT: *result = linux_readlinkat(p, a); break;
 	case NR_PRLIMIT64: *result = linux_prlimit64(p, a); break;
-	case NR_GETCWD: *result = linux_getcwd(p, a); break;
 	case NR_CLOCK_GETTIME: *result = linux_clock_gettime(p, a[1]); break;
 	case NR_GETRANDOM: *result = linux_getrandom(p, a[0], a[1]); break;
 	case NR_CLONE: return proc_clone(p, m, result);

@@ -143,13 +143,14 @@ def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
 def test_default_init_runs_every_demo(board, mode):
     with Kage(board, mode, kernel=system_image(board, mode)) as k:
         k.expect("init: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
-        k.expect("init: 0 of 5 demos failed", timeout=120)
+        k.expect("init: 0 of 6 demos failed", timeout=120)
         expect_clean_end(k)
 
 
 FILE_CHECKS = [
     "open and read", "fstat size", "lseek", "pread leaves the offset", "getdents64 lists the corpus",
-    "stat by path", "missing file is ENOENT", "writing the initramfs is EROFS", "reading a directory is EISDIR",
+    "stat by path", "missing file is ENOENT", "creating in a missing directory is ENOENT",
+    "reading a directory is EISDIR",
     "O_DIRECTORY on a file is ENOTDIR", "dup shares the offset", "dup3 onto a chosen number",
     "close twice is EBADF", "a child's lseek moves the parent's offset",
     "descriptor without O_CLOEXEC survives execve", "O_CLOEXEC descriptor closed by execve",
@@ -179,3 +180,24 @@ PIPE_CHECKS = [
 
 def test_pipes_block_end_and_break(board, mode):
     run_checks(board, mode, "pipes", PIPE_CHECKS)
+
+
+RAMFS_CHECKS = [
+    "create and write", "read back", "append", "exclusive create of an existing file is EEXIST", "truncate",
+    "mkdir and a file inside", "rmdir of a non-empty directory is ENOTEMPTY", "rename", "rmdir",
+    "unlink while open", "an unlinked open file still reads", "chdir and getcwd",
+    "relative paths from the working directory", "copy a program into /tmp", "run a program written at run time",
+    "unlink",
+]
+
+
+def test_writable_tree(board, mode):
+    run_checks(board, mode, "ramfs", RAMFS_CHECKS)
+
+
+def test_fork_after_the_executable_was_unlinked(board, mode):
+    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/unlinked-exe") as k:
+        k.expect("unlinked-exe: my file is gone")
+        k.expect("unlinked-exe: the child of a deleted program runs")
+        k.expect("unlinked-exe: the parent runs on, its child exited 0")
+        expect_clean_end(k)

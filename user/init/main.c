@@ -11,6 +11,7 @@
 
 static const char *const demos[] = {
 	"/bin/fork-basics", "/bin/vfork-exec", "/bin/printf-fork", "/bin/kill-default", "/bin/sleep",
+	"/bin/unlinked-exe",
 };
 
 int main(int argc, char **argv, char **envp)

@@ -1,0 +1,278 @@
+/*
+ * The writable part of the tree: file data in per-node windows of the
+ * server's address space, and the calls that change the namespace
+ * (create, mkdir, unlink, rename, chdir).
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/fs/fs_impl.h"
+
+#define FS_DATA_BASE 0x1000000000ul	/* window i at FS_DATA_BASE + i * FS_FILE_MAX */
+
+static uint8_t *fs_window(const struct fs_node *n)
+{
+	return (uint8_t *)(FS_DATA_BASE + (uint64_t)fs_node_index(n) * FS_FILE_MAX);
+}
+
+/* Gives n its own writable data (a copy of what the initramfs had): 0 or -ENOSPC. */
+static long fs_own(struct fs_node *n)
+{
+	uint8_t *w = fs_window(n);
+
+	if (n->owned)
+		return 0;
+	if (native_space_map(KAGE_HANDLE_SELF_SPACE, (uint64_t)w, FS_FILE_MAX, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
+		return -ENOSPC;
+	if (n->size)
+		memcpy(w, n->data, n->size);
+	n->data = w;
+	n->owned = 1;
+	return 0;
+}
+
+long fs_truncate(struct fs_node *n, uint64_t size)
+{
+	long err = fs_own(n);
+
+	if (err < 0)
+		return err;
+	if (size > FS_FILE_MAX)
+		return -EFBIG;
+	if (size < n->size) {
+		/* Whole pages beyond the end go back; the tail of the last one is cleared. */
+		uint64_t keep = (size + 4095) & ~4095ul;
+
+		memset(n->data + size, 0, keep - size < n->size - size ? keep - size : n->size - size);
+		if (keep < FS_FILE_MAX) {
+			native_space_unmap(KAGE_HANDLE_SELF_SPACE, (uint64_t)n->data + keep, FS_FILE_MAX - keep);
+			native_space_map(KAGE_HANDLE_SELF_SPACE, (uint64_t)n->data + keep, FS_FILE_MAX - keep,
+					 KAGE_PROT_READ | KAGE_PROT_WRITE);
+		}
+	}
+	n->size = size;
+	return 0;
+}
+
+void fs_data_free(struct fs_node *n)
+{
+	if (n->owned)
+		native_space_unmap(KAGE_HANDLE_SELF_SPACE, (uint64_t)n->data, FS_FILE_MAX);
+	n->owned = 0;
+	n->data = NULL;
+	n->size = 0;
+}
+
+long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+{
+	struct fs_node *n = f->node;
+	uint64_t off = (f->flags & FS_O_APPEND) ? n->size : f->offset;
+	long err = fs_own(n);
+
+	if (err < 0)
+		return err;
+	if (off >= FS_FILE_MAX)
+		return len ? -EFBIG : 0;
+	if (len > FS_FILE_MAX - off)
+		len = FS_FILE_MAX - off;
+	if (len > KAGE_COPY_MAX)
+		len = KAGE_COPY_MAX;
+	if (native_space_read(c->space, buf, n->data + off, len) < 0)
+		return -EFAULT;
+	if (off + len > n->size)
+		n->size = off + len;
+	f->offset = off + len;
+	return (long)len;
+}
+
+/* The directory holding path's last component, and that component in name. */
+static struct fs_node *fs_parent(struct fs_node *at, const char *path, char *name, long *err)
+{
+	char dir[256];
+	size_t len = strlen(path);
+	const char *slash;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;	/* "dir/" names dir */
+	if (!len || len >= sizeof(dir)) {
+		*err = len ? -ENAMETOOLONG : -ENOENT;
+		return NULL;
+	}
+	memcpy(dir, path, len);
+	dir[len] = 0;
+	slash = strrchr(dir, '/');
+	if (strlen(slash ? slash + 1 : dir) >= sizeof(((struct fs_node *)0)->name)) {
+		*err = -ENAMETOOLONG;
+		return NULL;
+	}
+	strlcpy(name, slash ? slash + 1 : dir, sizeof(((struct fs_node *)0)->name));
+	if (slash)
+		dir[slash - dir + (slash == dir)] = 0;	/* "/x" keeps "/" */
+	at = slash ? fs_walk(at, dir, 0) : (at ? at : fs_root);
+	*err = !at ? -ENOENT : (at->mode & FS_S_IFMT) != FS_S_IFDIR ? -ENOTDIR : 0;
+	if (!*err && (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")))
+		*err = -EEXIST;
+	return *err ? NULL : at;
+}
+
+long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
+	       struct fs_node **out)
+{
+	char name[64];
+	long err;
+	struct fs_node *dir = fs_parent(at, path, name, &err);
+
+	(void)c;
+	if (!dir)
+		return err;
+	if (fs_child(dir, name, strlen(name)))
+		return -EEXIST;
+	if (!(*out = fs_new(dir, name, strlen(name), mode)))
+		return -ENOSPC;
+	return 0;
+}
+
+long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char path[256];
+	struct fs_node *at, *n;
+	long err = fs_path(c, a[1], path, sizeof(path));
+
+	if (err < 0 || !(at = fs_at(c, (int64_t)a[0], &err)))
+		return err;
+	return fs_create(c, at, path, FS_S_IFDIR | ((uint32_t)a[2] & 07777), &n);
+}
+
+long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char path[256], name[64];
+	struct fs_node *at, *dir, *n;
+	long err = fs_path(c, a[1], path, sizeof(path));
+
+	if (err < 0 || !(at = fs_at(c, (int64_t)a[0], &err)))
+		return err;
+	if (!(dir = fs_parent(at, path, name, &err)))
+		return err == -EEXIST ? -EINVAL : err;
+	if (!(n = fs_child(dir, name, strlen(name))))
+		return -ENOENT;
+	if (a[2] & 0x200) {	/* AT_REMOVEDIR */
+		if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
+			return -ENOTDIR;
+		if (n->child)
+			return -ENOTEMPTY;
+		if (n == fs_root)
+			return -EBUSY;
+	} else if ((n->mode & FS_S_IFMT) == FS_S_IFDIR) {
+		return -EISDIR;
+	}
+	if (n == fs_console)
+		return -EBUSY;
+	fs_detach(n);	/* freed now, or at its last close */
+	return 0;
+}
+
+/* True if a is d or one of d's ancestors: a directory cannot move into itself. */
+static int fs_contains(const struct fs_node *a, const struct fs_node *d)
+{
+	for (; d != fs_root; d = d->parent)
+		if (d == a)
+			return 1;
+	return a == fs_root;
+}
+
+long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char from[256], to[256], oname[64], nname[64];
+	struct fs_node *oat, *nat, *odir, *ndir, *n, *victim;
+	long err;
+
+	if (a[4])
+		return -EINVAL;	/* RENAME_NOREPLACE and friends: not yet */
+	if ((err = fs_path(c, a[1], from, sizeof(from))) < 0 || (err = fs_path(c, a[3], to, sizeof(to))) < 0)
+		return err;
+	if (!(oat = fs_at(c, (int64_t)a[0], &err)) || !(nat = fs_at(c, (int64_t)a[2], &err)))
+		return err;
+	if (!(odir = fs_parent(oat, from, oname, &err)) || !(ndir = fs_parent(nat, to, nname, &err)))
+		return err == -EEXIST ? -EBUSY : err;
+	if (!(n = fs_child(odir, oname, strlen(oname))))
+		return -ENOENT;
+	if ((n->mode & FS_S_IFMT) == FS_S_IFDIR && fs_contains(n, ndir))
+		return -EINVAL;
+	if ((victim = fs_child(ndir, nname, strlen(nname)))) {
+		if (victim == n)
+			return 0;
+		if ((victim->mode & FS_S_IFMT) == FS_S_IFDIR && ((n->mode & FS_S_IFMT) != FS_S_IFDIR || victim->child))
+			return (n->mode & FS_S_IFMT) != FS_S_IFDIR ? -EISDIR : -ENOTEMPTY;
+		if ((victim->mode & FS_S_IFMT) != FS_S_IFDIR && (n->mode & FS_S_IFMT) == FS_S_IFDIR)
+			return -ENOTDIR;
+		fs_detach(victim);
+	}
+	n->nopen++;	/* keep it while it moves */
+	fs_detach(n);
+	strlcpy(n->name, nname, sizeof(n->name));
+	fs_attach(ndir, n);
+	n->nopen--;
+	return 0;
+}
+
+void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir)
+{
+	struct fs_node *old = t->cwd;
+
+	if (dir)
+		dir->nopen++;
+	t->cwd = dir;
+	if (old) {
+		old->nopen--;
+		fs_node_release(old);
+	}
+}
+
+long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
+{
+	char path[256];
+	struct fs_node *n;
+	long err = 0;
+
+	if (by_fd) {
+		if (a[0] >= FS_FDS || !c->t->fd[a[0]] || !(n = c->t->fd[a[0]]->node))
+			return -EBADF;
+	} else {
+		if ((err = fs_path(c, a[0], path, sizeof(path))) < 0)
+			return err;
+		if (!(n = fs_walk(c->t->cwd, path, 0)))
+			return -ENOENT;
+	}
+	if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
+		return -ENOTDIR;
+	fs_set_cwd(c->t, n);
+	return 0;
+}
+
+/* The working directory's absolute path, built from its name upwards. */
+long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char buf[256];
+	size_t pos = sizeof(buf) - 1;
+	const struct fs_node *n = c->t->cwd ? c->t->cwd : fs_root;
+
+	if (n->unlinked)
+		return -ENOENT;
+	buf[pos] = 0;
+	for (; n != fs_root; n = n->parent) {
+		size_t len = strlen(n->name);
+
+		if (len + 1 > pos)
+			return -ENAMETOOLONG;
+		pos -= len;
+		memcpy(buf + pos, n->name, len);
+		buf[--pos] = '/';
+	}
+	if (pos == sizeof(buf) - 1)
+		buf[--pos] = '/';
+	if (a[1] < sizeof(buf) - pos)
+		return -ERANGE;
+	if (native_space_write_user(c->space, a[0], buf + pos, sizeof(buf) - pos) < 0)
+		return -EFAULT;
+	return (long)(sizeof(buf) - pos);
+}
