@@ -108,8 +108,8 @@ $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
 
 # The process server (servers/proc): a native program, module 0 of the system Image.
-PROC_OBJS := $(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/proc/*.c servers/fs/*.c)) \
-	$(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o $(B)/obj/lib/errno.o $(NATIVE_LIB_OBJS)
+PROC_OBJS := $(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/proc/*.c servers/fs/*.c servers/console/*.c)) \
+	$(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o $(B)/obj/lib/errno.o $(B)/obj/lib/uart.o $(NATIVE_LIB_OBJS)
 
 $(B)/servers/%.o: servers/%.c Makefile
 	@mkdir -p $(dir $@)

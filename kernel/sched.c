@@ -2,6 +2,7 @@
 #include "kernel/kmap.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
+#include "kernel/timer.h"
 
 /* Jumps to fn on the stack ending at `top`, dropping the current one. */
 __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
@@ -57,6 +58,7 @@ static void sched_shutdown(void)
 
 	root_task = NULL;
 	task_kill_all(-1);
+	timer_cancel_all();	/* their notifications go with them */
 	sched_reap();
 	root_done(status);
 	panic("shutdown returned");

@@ -52,6 +52,13 @@ void timer_cancel(struct notif *n)
 	}
 }
 
+void timer_cancel_all(void)
+{
+	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++)
+		if (timer_pending[i].n)
+			timer_cancel(timer_pending[i].n);
+}
+
 static void timer_expire(uint64_t now)
 {
 	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++) {

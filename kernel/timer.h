@@ -23,6 +23,8 @@ uint64_t timer_ticks(void);
 int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits);
 /* Drops every pending timer of n. */
 void timer_cancel(struct notif *n);
+/* Drops every pending timer (the system is ending: nobody can wait any more). */
+void timer_cancel_all(void);
 /* Nanoseconds since boot, from the time CSR. */
 uint64_t timer_now_ns(void);
 

@@ -1,12 +1,12 @@
 /*
  * Linux calls on descriptors. User memory is reached only through the
- * process's space handle, so bad pointers are -EFAULT. The console is
- * write-only for now: reading it answers end of file until the console
- * server drives the UART's input.
+ * process's space handle, so bad pointers are -EFAULT. Console reads go
+ * to servers/console's line discipline.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/console/console.h"
 #include "servers/fs/fs_impl.h"
 
 enum {
@@ -91,7 +91,7 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 	if (fs_is(f->node, FS_S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return 0;	/* input comes with the console server */
+		return console_read(c->t, c->space, c->token, buf, len);
 	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
 		f->offset += (uint64_t)r;
 	return r;

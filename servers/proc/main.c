@@ -10,6 +10,7 @@
 #include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/console/console.h"
 #include "servers/proc/proc.h"
 
 #define INITRAMFS_VA 0x2000000000ul
@@ -125,7 +126,11 @@ static void proc_serve(void)
 			continue;
 		}
 		if (m.badge == 0) {
-			sleep_expire();	/* the sleep helper: a timer went off */
+			/* A helper of the server: console input (w0 = 1) or a timer (w0 = 0). */
+			if (m.w[0] == 1)
+				console_input();
+			else
+				sleep_expire();
 			token = tok, result = 0;
 			continue;
 		}
@@ -156,6 +161,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		proc_say("kage: proc: cannot set up its endpoint and timer\n");
 		return 1;
 	}
+	if ((err = console_init(bi, proc_endpoint)) < 0)
+		proc_say("kage: proc: no console input (error %d); reads of the console give end of file\n", err);
 	proc_parse_cmdline(&cmd, args);
 	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
 		proc_say("kage: cannot run init %s: error %d\n", cmd.path, err);

@@ -10,6 +10,7 @@
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/console/console.h"
 #include "servers/proc/proc.h"
 
 #define WNOHANG 1
@@ -328,4 +329,19 @@ enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
 		return PROC_REPLY;
 	proc_end(t, sig);
 	return t == p ? PROC_NO_REPLY : PROC_REPLY;
+}
+
+/* ^C: SIGINT (its default action ends the process) to every process but init, or to init alone. */
+void console_interrupt(void)
+{
+	int hit = 0;
+
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].state == PROC_RUNNING && procs[i].pid != 1) {
+			proc_end(&procs[i], 2);
+			hit++;
+		}
+	}
+	if (!hit && proc_by_pid(1) && proc_by_pid(1)->state == PROC_RUNNING)
+		proc_end(proc_by_pid(1), 2);
 }

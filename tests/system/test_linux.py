@@ -10,6 +10,11 @@ def system_image(board, mode):
     return os.path.join(build_dir(board, mode), "system", "Image")
 
 
+def run_init(board, mode, program):
+    """Boots the system Image with /bin/PROGRAM as pid 1."""
+    return Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}")
+
+
 def expect_clean_end(k):
     """pid 1 exited 0, every frame came back, QEMU exited with success."""
     k.expect("kage: init exited with status 0")
@@ -20,7 +25,7 @@ def expect_clean_end(k):
 
 
 def test_static_glibc_program_runs_as_init(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/hello") as k:
+    with run_init(board, mode, "hello") as k:
         k.expect(r"hello from Linux [^ ]+ on riscv64")
         expect_clean_end(k)
 
@@ -40,7 +45,7 @@ def test_directory_as_init_is_refused(board, mode):
 
 
 def test_fork_return_values_wait_statuses_and_cow(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/fork-basics") as k:
+    with run_init(board, mode, "fork-basics") as k:
         k.expect("child: fork returned 0, getppid is the parent, counter 101")
         k.expect("parent: fork returned the child's pid: yes")
         k.expect("parent: child exited normally with status 3, counter still 100")
@@ -51,7 +56,7 @@ def test_fork_return_values_wait_statuses_and_cow(board, mode):
 
 
 def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/vfork-exec") as k:
+    with run_init(board, mode, "vfork-exec") as k:
         k.expect("vfork: the child wrote 42 into the parent's memory and exited 5")
         k.expect("exec'd child: argc 4, argv\\[2\\] one, argv\\[3\\] two, KAGE_DEMO=yes")
         k.expect("vfork\\+execve: the program exited 7")
@@ -74,7 +79,7 @@ BROKEN_ELF = {
 
 
 def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/exec-bad") as k:
+    with run_init(board, mode, "exec-bad") as k:
         for name, error in BROKEN_ELF.items():
             k.expect(rf"kage: exec /tests/elf/{name}\.elf: [a-zA-Z]")
             k.expect(rf"exec-bad: {name} refused: {error}")
@@ -84,7 +89,7 @@ def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
 
 
 def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/proc-stress") as k:
+    with run_init(board, mode, "proc-stress") as k:
         k.expect("proc-stress: 64 children at once, 0 statuses wrong")
         k.expect("proc-stress: 1000 rounds of fork\\+exec\\+wait, 0 failed", timeout=300)
         k.expect("proc-stress: done")
@@ -92,7 +97,7 @@ def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode
 
 
 def test_printf_before_fork_on_a_terminal(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/printf-fork") as k:
+    with run_init(board, mode, "printf-fork") as k:
         k.expect("stdout is a terminal: line-buffered")
         expect_clean_end(k)
         out = k.output()
@@ -101,7 +106,7 @@ def test_printf_before_fork_on_a_terminal(board, mode):
 
 
 def test_shebang_scripts(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/exec-script") as k:
+    with run_init(board, mode, "exec-script") as k:
         for i, arg in enumerate(["/bin/show-args", "-x", "/tests/scripts/one-arg", "first", "second"]):
             k.expect(f'show-args: argv\\[{i}\\] = "{arg}"')
         k.expect("exec-script: /tests/scripts/one-arg exited 5")
@@ -115,7 +120,7 @@ def test_shebang_scripts(board, mode):
 
 
 def test_small_linux_calls_and_bad_pointers(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/linux-misc") as k:
+    with run_init(board, mode, "linux-misc") as k:
         for line in ["/proc/self/exe -> /bin/linux-misc", "RLIMIT_STACK 8 MiB", "getcwd /", "uname riscv64",
                      "clock advances yes", "getrandom random", "write from a bad pointer: EFAULT",
                      "uname into a bad pointer: EFAULT"]:
@@ -124,7 +129,7 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
 
 
 def test_kill_default_actions(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/kill-default") as k:
+    with run_init(board, mode, "kill-default") as k:
         for line in ["child killed by signal 15", "child killed by signal 9", "SIGCHLD to myself: ignored",
                      "probe with signal 0: alive", "no such process: ESRCH", "abort ends with signal 6"]:
             k.expect(f"kill-default: {line}")
@@ -132,7 +137,7 @@ def test_kill_default_actions(board, mode):
 
 
 def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/sleep") as k:
+    with run_init(board, mode, "sleep") as k:
         for line in ["nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok",
                      "the 60 ms child wakes first", "the 200 ms child wakes second",
                      "bad nanoseconds: EINVAL", "bad pointer: EFAULT"]:
@@ -160,7 +165,7 @@ FILE_CHECKS = [
 
 def run_checks(board, mode, program, checks):
     """Runs /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
-    with Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}") as k:
+    with run_init(board, mode, program) as k:
         for check in checks:
             k.expect(f"{program}: {check} (ok|FAILED)")
             assert k.child.match.group(1) == "ok", check
@@ -196,8 +201,31 @@ def test_writable_tree(board, mode):
 
 
 def test_fork_after_the_executable_was_unlinked(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/unlinked-exe") as k:
+    with run_init(board, mode, "unlinked-exe") as k:
         k.expect("unlinked-exe: my file is gone")
         k.expect("unlinked-exe: the child of a deleted program runs")
         k.expect("unlinked-exe: the parent runs on, its child exited 0")
         expect_clean_end(k)
+
+
+def type_and_expect(board, mode, program, steps):
+    """Boots /bin/PROGRAM as pid 1; for each (wait for, then type, then expect) step drives the console."""
+    with run_init(board, mode, program) as k:
+        for prompt, keys, answer in steps:
+            if prompt:
+                k.expect(prompt)
+            k.child.send(keys)
+            k.expect(answer)
+        expect_clean_end(k)
+
+
+def test_console_input_echo_backspace_and_end_of_file(board, mode):
+    type_and_expect(board, mode, "console-read", [
+        ("console-read: type lines, \\^D ends", "hello\r", "hello\r*\n"),  # echoed as typed
+        ("console-read: got \\[hello\\]", "abx\x7fc\r", "console-read: got \\[abc\\]"),
+        (None, "\x04", "console-read: end of file \\(0\\)"),
+    ])
+
+
+def test_ctrl_c_interrupts_the_foreground(board, mode):
+    type_and_expect(board, mode, "ctrl-c", [("ctrl-c: waiting for \\^C", "\x03", "ctrl-c: child killed by signal 2")])

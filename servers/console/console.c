@@ -1,0 +1,178 @@
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "lib/uart.h"
+#include "servers/console/console.h"
+
+#define CONSOLE_VA 0x2400000000ul
+#define CONSOLE_LINE 256
+#define CONSOLE_STACK 4096
+
+static struct uart console_uart;
+static long console_irq = -1, console_notif = -1;
+static char console_line[CONSOLE_LINE];	/* the line being edited */
+static size_t console_len;
+static char console_ready[CONSOLE_LINE];	/* finished input not yet read */
+static size_t console_nready;
+static int console_eof;				/* ^D on an empty line: the next read gets 0 */
+static unsigned char console_stack[CONSOLE_STACK] __attribute__((aligned(16)));
+
+static struct {
+	const struct fs_fdtable *owner;	/* NULL: no read waits */
+	uint64_t token;
+	long space;
+	uint64_t buf, len;
+} console_waiter;
+
+/* The helper: its handle 0 is the server's endpoint, 1 the notification. */
+static void console_helper(long arg)
+{
+	const uint64_t w[6] = { 1 };	/* 1: console input (0 is the sleep timer) */
+
+	(void)arg;
+	for (;;) {
+		native_notif_wait(1);
+		native_ipc_call(0, w, 0);
+	}
+}
+
+static const struct kage_bootitem *console_item(const struct kage_bootinfo *bi, uint32_t kind)
+{
+	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
+		if (bi->item[i].kind == kind)
+			return &bi->item[i];
+	return 0;
+}
+
+int console_init(const struct kage_bootinfo *bi, long endpoint)
+{
+	const struct kage_bootitem *u = console_item(bi, KAGE_BOOT_UART);
+	long t;
+
+	if (!u || u->aux[3] >= bi->nitems)
+		return -ENODEV;
+	if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, CONSOLE_VA, u->handle, 0, 4096,
+				  KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
+		return -ENOMEM;
+	console_uart = (struct uart){ .kind = (enum uart_kind)u->aux[0],
+				      .base = (volatile uint8_t *)(CONSOLE_VA + (u->base & 4095)),
+				      .reg_shift = u->aux[1], .reg_io_width = u->aux[2] };
+	console_irq = bi->item[u->aux[3]].handle;
+	if ((console_notif = native_notif_create()) < 0 || native_irq_bind(console_irq, console_notif, 1) < 0)
+		return -ENODEV;
+	t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)console_helper,
+			       (uint64_t)console_stack + CONSOLE_STACK);
+	if (t < 0 || native_handle_copy(endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
+	    native_handle_copy(console_notif, t, KAGE_RIGHT_READ, 0) != 1)
+		return -ENOMEM;
+	while (uart_getc(&console_uart) >= 0)
+		;	/* what was typed before the system was up */
+	uart_rx_irq(&console_uart, true);
+	return (int)native_task_resume(t);
+}
+
+static void console_echo(const char *s)
+{
+	while (*s)
+		native_putc(*s++);
+}
+
+/* A waiting read takes what is ready (or the end of file). */
+static void console_deliver(void)
+{
+	uint64_t v[6] = { 0 }, n;
+
+	if (!console_waiter.owner || (!console_nready && !console_eof))
+		return;
+	n = console_nready < console_waiter.len ? console_nready : console_waiter.len;
+	if (n && native_space_write_user(console_waiter.space, console_waiter.buf, console_ready, n) < 0) {
+		v[0] = (uint64_t)-EFAULT;
+	} else {
+		v[0] = n;
+		memmove(console_ready, console_ready + n, console_nready - n);
+		console_nready -= n;
+		if (!n)
+			console_eof = 0;	/* the end of file is read once */
+	}
+	native_ipc_reply(console_waiter.token, v);
+	console_waiter.owner = 0;
+}
+
+/* The edited line (and `tail`, a newline or nothing) becomes readable. */
+static void console_submit(const char *tail)
+{
+	size_t t = strlen(tail);
+
+	if (console_nready + console_len + t > CONSOLE_LINE)
+		t = 0, console_len = CONSOLE_LINE - console_nready;	/* a full buffer drops the excess */
+	memcpy(console_ready + console_nready, console_line, console_len);
+	memcpy(console_ready + console_nready + console_len, tail, t);
+	console_nready += console_len + t;
+	console_len = 0;
+}
+
+static void console_key(int c)
+{
+	if (c == '\r' || c == '\n') {
+		console_echo("\n");
+		console_submit("\n");
+	} else if (c == 0x7f || c == '\b') {
+		if (console_len) {
+			console_len--;
+			console_echo("\b \b");
+		}
+	} else if (c == 0x03) {
+		console_echo("^C\n");
+		console_len = 0;
+		console_interrupt();
+	} else if (c == 0x04) {
+		if (console_len)
+			console_submit("");
+		else
+			console_eof = 1;
+	} else if (console_len < CONSOLE_LINE - 1 && (c >= ' ' || c == '\t')) {
+		char s[2] = { (char)c, 0 };
+
+		console_line[console_len++] = (char)c;
+		console_echo(s);
+	}
+}
+
+void console_input(void)
+{
+	int c;
+
+	while ((c = uart_getc(&console_uart)) >= 0)
+		console_key(c);
+	native_irq_ack(console_irq);
+	console_deliver();
+}
+
+long console_read(struct fs_fdtable *t, long space, uint64_t token, uint64_t buf, uint64_t len)
+{
+	if (!len)
+		return 0;
+	if (console_waiter.owner)
+		return -EAGAIN;
+	console_waiter.owner = t;
+	console_waiter.token = token;
+	console_waiter.space = space;
+	console_waiter.buf = buf;
+	console_waiter.len = len;
+	if (console_nready || console_eof) {
+		/* Answer at once: the reply goes out through the token like a late one. */
+		console_deliver();
+		return FS_BLOCKED;
+	}
+	if (console_irq < 0) {
+		console_waiter.owner = 0;
+		return 0;	/* no input device: end of file */
+	}
+	return FS_BLOCKED;
+}
+
+void console_forget(const struct fs_fdtable *t)
+{
+	if (console_waiter.owner == t)
+		console_waiter.owner = 0;
+}
