@@ -92,7 +92,8 @@ $(B)/native/native_start.o: lib/native_start.S lib/kage_abi.h Makefile
 	$(CC) $(KASFLAGS) -c $< -o $@
 
 # The kernel test root task (tests/kernel/).
-ROOT_TEST_OBJS := $(patsubst tests/kernel/%.c,$(B)/test/%.o,$(wildcard tests/kernel/*.c)) $(NATIVE_LIB_OBJS)
+ROOT_TEST_OBJS := $(patsubst tests/kernel/%.c,$(B)/test/%.o,$(wildcard tests/kernel/*.c)) $(B)/obj/lib/uart.o \
+	$(NATIVE_LIB_OBJS)
 
 $(B)/test/%.o: tests/kernel/%.c Makefile
 	@mkdir -p $(dir $@)

@@ -68,54 +68,12 @@ void bootinfo_checks(const struct kage_bootinfo *bi)
 	}
 }
 
-/* The console UART, driven from user mode through its mapped registers. */
-struct uart_regs {
-	volatile uint8_t *base;
-	uint32_t kind, shift, width;
-};
-
-static uint32_t uart_get(const struct uart_regs *u, uint32_t reg)
-{
-	if (u->kind == UART_SIFIVE || u->width == 4)
-		return *(volatile uint32_t *)(u->base + (reg << (u->kind == UART_SIFIVE ? 0 : u->shift)));
-	return u->base[reg << u->shift];
-}
-
-static void uart_put(const struct uart_regs *u, uint32_t reg, uint32_t v)
-{
-	if (u->kind == UART_SIFIVE || u->width == 4)
-		*(volatile uint32_t *)(u->base + (reg << (u->kind == UART_SIFIVE ? 0 : u->shift))) = v;
-	else
-		u->base[reg << u->shift] = (uint8_t)v;
-}
-
-/* Takes one received byte, or -1. */
-static int uart_take(const struct uart_regs *u)
-{
-	uint32_t v;
-
-	if (u->kind == UART_SIFIVE) {
-		v = uart_get(u, UART_SIFIVE_RXDATA);
-		return v & 0x80000000u ? -1 : (int)(v & 0xff);
-	}
-	return uart_get(u, UART_LSR) & 1 ? (int)uart_get(u, UART_RBR) : -1;
-}
-
-static void uart_rx_interrupt(const struct uart_regs *u, int on)
-{
-	if (u->kind == UART_SIFIVE) {
-		uart_put(u, UART_SIFIVE_RXCTRL, 1);	/* enabled, watermark 0: any byte */
-		uart_put(u, UART_SIFIVE_IE, on ? 2 : 0);
-	} else {
-		uart_put(u, UART_IER, on ? 1 : 0);
-	}
-}
-
+/* The console UART, driven from user mode through its mapped registers by lib/uart.c. */
 void uart_irq_check(const struct kage_bootinfo *bi)
 {
 	const struct kage_bootitem *it = find(bi, KAGE_BOOT_UART), *irq;
 	long n = native_notif_create(), bits = 0;
-	struct uart_regs u;
+	struct uart u = { 0 };
 	int c = -1;
 
 	if (!it || it->aux[3] >= bi->nitems) {
@@ -123,21 +81,21 @@ void uart_irq_check(const struct kage_bootinfo *bi)
 		return;
 	}
 	irq = &bi->item[it->aux[3]];
-	u.kind = it->aux[0], u.shift = it->aux[1], u.width = it->aux[2];
+	u.kind = (enum uart_kind)it->aux[0], u.reg_shift = it->aux[1], u.reg_io_width = it->aux[2];
 	check(native_space_map_phys(SELF, UART_VA, it->handle, 0, 4096, KAGE_PROT_READ | KAGE_PROT_WRITE) == 0,
 	      "uart_registers_mapped", "refused");
 	u.base = (volatile uint8_t *)(UART_VA + (it->base & 4095));
-	while (uart_take(&u) >= 0)
+	while (uart_getc(&u) >= 0)
 		;	/* stale input */
 	check(native_irq_bind(irq->handle, n, 1) == 0, "irq_bind", "refused");
-	uart_rx_interrupt(&u, 1);
+	uart_rx_irq(&u, true);
 	native_timer_notify(n, 20ull * 1000 * 1000 * 1000, TIMEOUT_BIT);
 	say("kage-test: press a key for the UART interrupt check\n");
 	while (!(bits & 1) && !(bits & TIMEOUT_BIT))
 		bits |= native_notif_wait(n);
 	if (bits & 1)
-		c = uart_take(&u);
-	uart_rx_interrupt(&u, 0);
+		c = uart_getc(&u);
+	uart_rx_irq(&u, false);
 	native_timer_notify(n, 0, 0);	/* cancel the timeout */
 	check((bits & 1) && c >= 0, "uart_receive_interrupt_as_notification", "no interrupt before the timeout");
 	check(native_irq_ack(irq->handle) == ((bits & 1) ? 0 : -EINVAL), "irq_ack", "wrong result");
