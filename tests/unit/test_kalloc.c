@@ -8,31 +8,9 @@
 #include "kernel/kalloc.h"
 #include "tests/unit/support/physmem.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	physmem_init(64);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	physmem_free();
-	return 0;
-}
-
-static uint64_t free_frames(void)
-{
-	struct frame_stats s;
-
-	frame_get_stats(&s);
-	return s.free;
-}
-
 static void test_objects_share_a_frame_and_come_back(void **state)
 {
-	uint64_t before = free_frames();
+	uint64_t before = physmem_free_frames();
 	unsigned char *a, *b;
 
 	(void)state;
@@ -40,7 +18,7 @@ static void test_objects_share_a_frame_and_come_back(void **state)
 	b = kzalloc(64);
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_int_equal(before - free_frames(), 1);
+	assert_int_equal(before - physmem_free_frames(), 1);
 	assert_true((uintptr_t)a / 4096 == (uintptr_t)b / 4096);
 	assert_true(a + 64 <= b || b + 64 <= a);
 	for (int i = 0; i < 64; i++)
@@ -51,35 +29,35 @@ static void test_objects_share_a_frame_and_come_back(void **state)
 	assert_int_equal(a[0], 0);
 	kfree(a, 50);
 	kfree(b, 64);
-	assert_int_equal(free_frames(), before);
+	assert_int_equal(physmem_free_frames(), before);
 }
 
 static void test_a_full_slab_grows_and_shrinks(void **state)
 {
-	uint64_t before = free_frames();
+	uint64_t before = physmem_free_frames();
 	void *p[40];
 
 	(void)state;
 	for (int i = 0; i < 40; i++)
 		assert_non_null(p[i] = kzalloc(KALLOC_MAX));
 	/* One 2048-byte object per slab after the header: one frame each. */
-	assert_int_equal(before - free_frames(), 40);
+	assert_int_equal(before - physmem_free_frames(), 40);
 	for (int i = 0; i < 40; i++)
 		kfree(p[i], KALLOC_MAX);
-	assert_int_equal(free_frames(), before);
+	assert_int_equal(physmem_free_frames(), before);
 }
 
 static void test_large_objects_take_a_frame_and_fail_cleanly(void **state)
 {
-	uint64_t before = free_frames();
+	uint64_t before = physmem_free_frames();
 	void *p = kzalloc(KALLOC_MAX + 1);
 
 	(void)state;
 	assert_non_null(p);
-	assert_int_equal(before - free_frames(), 1);
+	assert_int_equal(before - physmem_free_frames(), 1);
 	kfree(p, KALLOC_MAX + 1);
 	assert_null(kzalloc(8192));
-	assert_int_equal(free_frames(), before);
+	assert_int_equal(physmem_free_frames(), before);
 }
 
 static void test_out_of_frames_is_null(void **state)
@@ -101,10 +79,10 @@ static void test_out_of_frames_is_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_objects_share_a_frame_and_come_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_full_slab_grows_and_shrinks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_large_objects_take_a_frame_and_fail_cleanly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_frames_is_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_objects_share_a_frame_and_come_back, physmem_setup64, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_a_full_slab_grows_and_shrinks, physmem_setup64, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_large_objects_take_a_frame_and_fail_cleanly, physmem_setup64, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_frames_is_null, physmem_setup64, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("kalloc", tests, NULL, NULL);

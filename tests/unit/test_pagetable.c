@@ -24,21 +24,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	physmem_free();
-	return 0;
-}
-
-static uint64_t free_frames(void)
-{
-	struct frame_stats s;
-
-	frame_get_stats(&s);
-	return s.free;
-}
-
 static void test_new_table_is_zeroed(void **state)
 {
 	int i;
@@ -50,12 +35,12 @@ static void test_new_table_is_zeroed(void **state)
 
 static void test_small_pages_use_three_levels(void **state)
 {
-	uint64_t before = free_frames(), size;
+	uint64_t before = physmem_free_frames(), size;
 	pte_t *e;
 
 	(void)state;
 	assert_int_equal(pt_map(root, 0x10000, 0x90000000, 3 * PAGE_SIZE, PTE_R | PTE_X | PTE_U, false), 0);
-	assert_int_equal(before - free_frames(), 2);	/* one level-1 and one level-0 table */
+	assert_int_equal(before - physmem_free_frames(), 2);	/* one level-1 and one level-0 table */
 	e = pt_lookup(root, 0x11234, &size);
 	assert_non_null(e);
 	assert_int_equal(size, PAGE_SIZE);
@@ -68,13 +53,13 @@ static void test_small_pages_use_three_levels(void **state)
 
 static void test_large_pages_when_aligned(void **state)
 {
-	uint64_t before = free_frames(), size;
+	uint64_t before = physmem_free_frames(), size;
 	pte_t *e;
 
 	(void)state;
 	/* 1 GiB + 2 MiB + 4 KiB, all aligned: a gigapage, a megapage and a page. */
 	assert_int_equal(pt_map(root, KERNEL_DIRECT_BASE, 0x80000000, GIGA_SIZE + MEGA_SIZE + PAGE_SIZE, RW, true), 0);
-	assert_int_equal(before - free_frames(), 2);
+	assert_int_equal(before - physmem_free_frames(), 2);
 	e = pt_lookup(root, KERNEL_DIRECT_BASE + 0x12345678, &size);
 	assert_int_equal(size, GIGA_SIZE);
 	assert_int_equal(PTE_TO_PA(*e), 0x80000000);
@@ -127,12 +112,12 @@ static void test_out_of_frames_is_enomem(void **state)
 		va += GIGA_SIZE;
 	}
 	assert_int_equal(err, -ENOMEM);
-	assert_int_equal(free_frames(), 0);
+	assert_int_equal(physmem_free_frames(), 0);
 }
 
 static void test_ensure_l1_creates_once(void **state)
 {
-	uint64_t before = free_frames();
+	uint64_t before = physmem_free_frames();
 	pte_t first;
 
 	(void)state;
@@ -140,45 +125,45 @@ static void test_ensure_l1_creates_once(void **state)
 	first = root[384];
 	assert_int_equal(pt_ensure_l1(root, 384), 0);
 	assert_int_equal(root[384], first);
-	assert_int_equal(before - free_frames(), 1);
+	assert_int_equal(before - physmem_free_frames(), 1);
 	assert_false(PTE_LEAF(first));
 }
 
 static void test_prune_frees_only_empty_tables(void **state)
 {
-	uint64_t before = free_frames();
+	uint64_t before = physmem_free_frames();
 	pte_t *e;
 
 	(void)state;
 	/* Two pages in one 2 MiB table, one page in another: three tables. */
 	assert_int_equal(pt_map(root, 0x200000, 0x90000000, 2 * PAGE_SIZE, RW | PTE_U, false), 0);
 	assert_int_equal(pt_map(root, 0x400000, 0x90002000, PAGE_SIZE, RW | PTE_U, false), 0);
-	assert_int_equal(before - free_frames(), 3);
+	assert_int_equal(before - physmem_free_frames(), 3);
 	assert_false(pt_prune(root, 0x200000, 0x600000));	/* all still in use */
 	*pt_lookup(root, 0x400000, NULL) = 0;
 	assert_true(pt_prune(root, 0x200000, 0x600000));
-	assert_int_equal(before - free_frames(), 2);
+	assert_int_equal(before - physmem_free_frames(), 2);
 	assert_non_null(pt_lookup(root, 0x201000, NULL));
 	e = pt_lookup(root, 0x200000, NULL);
 	*e = 0;
 	*pt_lookup(root, 0x201000, NULL) = 0;
 	assert_true(pt_prune(root, 0x200000, 0x202000));
-	assert_int_equal(free_frames(), before);	/* the level-1 table went too */
+	assert_int_equal(physmem_free_frames(), before);	/* the level-1 table went too */
 	assert_int_equal(root[0], 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_table_is_zeroed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_small_pages_use_three_levels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_large_pages_when_aligned, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unaligned_physical_address_forces_small_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_double_mapping_is_eexist, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_arguments_are_einval, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_frames_is_enomem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prune_frees_only_empty_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_table_is_zeroed, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_small_pages_use_three_levels, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_large_pages_when_aligned, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_unaligned_physical_address_forces_small_pages, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_double_mapping_is_eexist, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments_are_einval, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_frames_is_enomem, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_prune_frees_only_empty_tables, setup, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);

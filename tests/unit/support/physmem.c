@@ -45,3 +45,25 @@ void physmem_free(void)
 	physmem_size = 0;
 	frame_reset();
 }
+
+uint64_t physmem_free_frames(void)
+{
+	struct frame_stats s;
+
+	frame_get_stats(&s);
+	return s.free;
+}
+
+int physmem_setup64(void **state)
+{
+	(void)state;
+	physmem_init(64);
+	return 0;
+}
+
+int physmem_teardown(void **state)
+{
+	(void)state;
+	physmem_free();
+	return 0;
+}

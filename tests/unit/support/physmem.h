@@ -13,5 +13,10 @@
 /* Resets the frame allocator to `frames` free frames of fresh arena. */
 void physmem_init(unsigned frames);
 void physmem_free(void);
+/* Free frames of the fake RAM now (what leak checks compare). */
+uint64_t physmem_free_frames(void);
+/* cmocka setup and teardown: 64 frames of fake RAM for each test. */
+int physmem_setup64(void **state);
+int physmem_teardown(void **state);
 
 #endif
