@@ -47,22 +47,26 @@ static void child_writes(int fd[2], const char *text, int delay_ms)
 	_exit(0);
 }
 
-int main(void)
+static void check_data_and_eof(void)
 {
-	char buf[4096] = { 0 };
-	unsigned long sum = 0, want = 0;
+	char buf[64] = { 0 };
+	unsigned long sum = 0;
 	int fd[2], status;
-	long n;
 
-	setvbuf(stdout, NULL, _IONBF, 0);
 	pipe(fd);
 	if (fork() == 0)
 		child_writes(fd, "hello through a pipe", 0);
 	close(fd[1]);
-	n = drain(fd[0], buf, sizeof(buf), &sum);
-	say("data then end of file", n == 20 && memcmp(buf, "hello through a pipe", 20) == 0);
+	say("data then end of file", drain(fd[0], buf, sizeof(buf), &sum) == 20 &&
+					     memcmp(buf, "hello through a pipe", 20) == 0);
 	close(fd[0]);
 	wait(&status);
+}
+
+static void check_late_writer(void)
+{
+	char buf[64];
+	int fd[2], status;
 
 	pipe(fd);
 	if (fork() == 0)
@@ -71,27 +75,39 @@ int main(void)
 	say("a reader waits for a late writer", read(fd[0], buf, sizeof(buf)) == 4);
 	close(fd[0]);
 	wait(&status);
+}
 
+static void check_big_transfer(void)
+{
+	static char big[65536];
+	char buf[64];
+	unsigned long sum = 0, want = 0;
+	int fd[2], status;
+	long n;
+
+	for (unsigned i = 0; i < sizeof(big); i++) {
+		big[i] = (char)(i * 7);
+		want += (unsigned char)big[i];
+	}
 	pipe(fd);
 	if (fork() == 0) {
-		static char big[65536];
-
 		close(fd[0]);
-		for (unsigned i = 0; i < sizeof(big); i++)
-			big[i] = (char)(i * 7);
 		_exit(write(fd[1], big, sizeof(big)) == sizeof(big) ? 0 : 1);
 	}
 	close(fd[1]);
-	sum = 0;
-	for (unsigned i = 0; i < 65536; i++)
-		want += (unsigned char)(i * 7);
 	n = drain(fd[0], buf, sizeof(buf), &sum);
 	wait(&status);
 	say("64 KiB through a 4 KiB pipe", n == 65536 && sum == want && WIFEXITED(status) && !WEXITSTATUS(status));
 	close(fd[0]);
+}
+
+static void check_nonblocking_and_sigpipe(void)
+{
+	char c;
+	int fd[2], status;
 
 	pipe2(fd, O_NONBLOCK);
-	say("empty non-blocking read is EAGAIN", read(fd[0], buf, 1) < 0 && errno == EAGAIN);
+	say("empty non-blocking read is EAGAIN", read(fd[0], &c, 1) < 0 && errno == EAGAIN);
 	close(fd[0]);
 	if (fork() == 0) {
 		write(fd[1], "x", 1);
@@ -100,6 +116,13 @@ int main(void)
 	wait(&status);
 	say("writer without readers dies of SIGPIPE", WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
 	close(fd[1]);
+}
+
+static void check_printf_fork_into_a_pipe(void)
+{
+	char buf[4096] = { 0 }, *first;
+	unsigned long sum = 0;
+	int fd[2], status;
 
 	pipe(fd);
 	if (fork() == 0) {
@@ -112,10 +135,21 @@ int main(void)
 		_exit(127);
 	}
 	close(fd[1]);
-	memset(buf, 0, sizeof(buf));
 	drain(fd[0], buf, sizeof(buf) - 1, &sum);
 	wait(&status);
+	first = strstr(buf, "one line before fork");
 	say("printf before fork into a pipe comes out twice",
-	    strstr(buf, "not a terminal") && strstr(strstr(buf, "one line before fork") + 1, "one line before fork"));
+	    strstr(buf, "not a terminal") && first && strstr(first + 1, "one line before fork"));
+	close(fd[0]);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	check_data_and_eof();
+	check_late_writer();
+	check_big_transfer();
+	check_nonblocking_and_sigpipe();
+	check_printf_fork_into_a_pipe();
 	return 0;
 }
