@@ -129,7 +129,7 @@ $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 # ---------------------------------------------------------------------------
 # User programs: Linux riscv64, static glibc, into the initramfs.
 
-UCFLAGS := -O2 -g -Wall -Wextra -Werror -static
+UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -I.
 # A program per directory (user/NAME/main.c) and one per demo file (user/demo/NAME.c),
 # each installed as /bin/NAME.
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \

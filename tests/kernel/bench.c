@@ -4,6 +4,7 @@
  * exactly: each figure is instructions per operation, user and kernel
  * together, the same on every run.
  */
+#include "lib/instret.h"
 #include "lib/native.h"
 #include "tests/kernel/root.h"
 
@@ -11,14 +12,6 @@
 #define PAGE 4096ul
 #define FAULT_PAGES 256
 #define CLONE_BYTES (16ul << 20)
-
-static uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
-}
 
 static void report(const char *name, uint64_t total, uint64_t count)
 {

@@ -12,16 +12,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lib/instret.h"
 
 extern char **environ;
-
-static uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
-}
 
 static void report(const char *name, uint64_t total, unsigned n)
 {
