@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include "lib/string.h"
 
 #define BUF 96
@@ -37,6 +38,23 @@ static void test_memcpy_all_sizes_and_alignments(void **state)
 				assert_ptr_equal(memcpy(dst + doff, src + so, n), dst + doff);
 				assert_memory_equal(dst, want, BUF);
 			}
+}
+
+/* A misaligned copy ending at the very end of a heap block: the sanitizer sees any over-read. */
+static void test_misaligned_memcpy_reads_nothing_past_the_source(void **state)
+{
+	size_t so, n;
+
+	(void)state;
+	for (so = 1; so < 8; so++)
+		for (n = 32; n < 200; n += 13) {
+			unsigned char *src = malloc(so + n), dst[256];
+
+			fill(src, so + n, (unsigned)n);
+			memcpy(dst, src + so, n);
+			assert_memory_equal(dst, src + so, n);
+			free(src);
+		}
 }
 
 static void test_memmove_overlaps_both_ways(void **state)
@@ -119,6 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memcpy_all_sizes_and_alignments),
+		cmocka_unit_test(test_misaligned_memcpy_reads_nothing_past_the_source),
 		cmocka_unit_test(test_memmove_overlaps_both_ways),
 		cmocka_unit_test(test_memset_all_sizes_and_alignments),
 		cmocka_unit_test(test_memcmp_sign_and_memchr),
