@@ -152,7 +152,7 @@ $(B)/user/tests/%: user/tests/%.c Makefile
 
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs $(B)/rootfs.stamp $(wildcard tests/data/elf/* tests/data/scripts/*) \
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp $(wildcard tests/data/elf/* tests/data/scripts/*) \
 		$(if $(EXTRA_ROOTFS),FORCE)
 	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
 
