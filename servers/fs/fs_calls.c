@@ -388,7 +388,7 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
 	    nr != NR_DUP)
 		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
-		       : nr == NR_IOCTL ? -ENOTTY : -ENOTDIR;
+		       : nr == NR_IOCTL ? -ENOTTY : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
 	switch (nr) {
 	case NR_READ: return fs_read(c, f, a[1], a[2]);
 	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
