@@ -25,6 +25,16 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	out->a0 = ipc_token(s);
 	out->a1 = s->msg_badge;
 	out->a2 = s->msg;
+	if (__builtin_expect(s->fwd_rewritten, 0)) {
+		const uint64_t *w = s->fwd_words;
+
+		out->a2 = TASK_MSG_CALL;
+		out->a3 = w[0], out->a4 = w[1], out->a5 = w[2], out->a6 = w[3];
+		out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
+		s->state = TASK_REPLY_WAIT;
+		s->replier = r;
+		return;
+	}
 	switch (s->msg) {
 	case TASK_MSG_CALL:
 		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
@@ -70,7 +80,7 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 }
 
 /* The caller waiting for t's answer under `token`, or NULL. */
-static inline struct task *ipc_caller(struct task *t, uint64_t token)
+struct task *ipc_caller(struct task *t, uint64_t token)
 {
 	struct task *c = task_by_id(token & ((1u << IPC_ID_BITS) - 1));
 
@@ -92,6 +102,7 @@ static inline void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 	}
 	c->call_seq++;
 	c->replier = NULL;
+	c->fwd_rewritten = false;
 }
 
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
@@ -125,6 +136,30 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	if (c)
 		sched_switch_to(c);	/* the server's time goes back to the caller */
 	sched_next();
+}
+
+int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge)
+{
+	struct task *c = ipc_caller(t, token), *r;
+
+	if (!c)
+		return -ESRCH;
+	c->call_seq++;	/* t's token is spent; the next server gets a new one */
+	c->replier = NULL;
+	if (words) {
+		for (int i = 0; i < 8; i++)
+			c->fwd_words[i] = words[i];
+		c->fwd_rewritten = true;
+		c->msg_badge = badge;
+	}
+	r = endpoint_take(ep, &ep->receivers);
+	if (!r) {
+		endpoint_wait(ep, c, TASK_SENDING);
+		return 0;
+	}
+	ipc_deliver(c, r);
+	sched_ready(r);
+	return 0;
 }
 
 void ipc_abandon(struct task *dead)

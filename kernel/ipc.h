@@ -40,6 +40,17 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
  */
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 		       const uint64_t words[IPC_REPLY_WORDS - 1]);
+/*
+ * Passes the call named by token on to ep, as if its caller had sent it
+ * there: the reply now comes from whoever receives it there, and token
+ * is spent. words NULL: the message goes on unchanged (kind, words and
+ * badge); otherwise it arrives as a CALL carrying the eight words and
+ * `badge` (the forwarder's handle's), while the reply still lands as the
+ * original kind expects. 0, or -ESRCH for a token t does not hold.
+ */
+int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge);
+/* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */
+struct task *ipc_caller(struct task *t, uint64_t token);
 /* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */
 void ipc_abandon(struct task *dead);
 

@@ -50,6 +50,19 @@ int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : ipc_reply_recv(t, (struct endpoint *)h->obj, tf->a1, &tf->a[2]);
 }
 
+int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
+{
+	const struct handle *h;
+	uint64_t words[8];
+	int err = handle_lookup(&t->handles, (int64_t)tf->a1, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
+
+	if (err < 0)
+		return err;
+	if (tf->a2 && space_read(t->space, tf->a2, words, sizeof(words)) < 0)
+		return -EFAULT;
+	return ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge);
+}
+
 int64_t sys_notif_create(struct task *t, struct trapframe *tf)
 {
 	struct notif *n;

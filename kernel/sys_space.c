@@ -1,5 +1,6 @@
 /* Native calls on spaces (lib/kage_abi.h); handles are checked for type and rights first. */
 #include <stdbool.h>
+#include "kernel/ipc.h"
 #include "kernel/memobj.h"
 #include "kernel/space.h"
 #include "kernel/sys.h"
@@ -28,19 +29,33 @@ int64_t sys_space_clone(struct task *t, struct trapframe *tf)
 	return sys_install_new(t, &copy->obj);
 }
 
+/* The space a copy works on: a handle's, or (KAGE_COPY_CALLER) that of the call named by a token. */
+static int64_t sys_copy_space(struct task *t, struct trapframe *tf, bool write, struct space **s)
+{
+	struct task *caller;
+
+	if (!(tf->a4 & KAGE_COPY_CALLER))
+		return sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, s);
+	if (!(caller = ipc_caller(t, tf->a0)))
+		return -ESRCH;
+	*s = caller->space;
+	return 0;
+}
+
 /* Copies between the caller's memory and another space, page by page through the direct map. */
 static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 {
 	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3;
+	bool as_user = (tf->a4 & (KAGE_COPY_AS_USER | KAGE_COPY_CALLER)) != 0;
 	struct space *s;
-	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, &s);
+	int64_t err;
 
-	if (err < 0)
-		return err;
-	if (len > KAGE_COPY_MAX || (write && (tf->a4 & ~(uint64_t)KAGE_COPY_AS_USER)))
+	if (len > KAGE_COPY_MAX || (tf->a4 & ~(uint64_t)(KAGE_COPY_AS_USER | KAGE_COPY_CALLER)))
 		return -EINVAL;
+	if ((err = sys_copy_space(t, tf, write, &s)) < 0)
+		return err;
 	if (write)
-		return space_transfer(s, va, t->space, buf, len, (tf->a4 & KAGE_COPY_AS_USER) != 0);
+		return space_transfer(s, va, t->space, buf, len, as_user);
 	return space_transfer(t->space, buf, s, va, len, true);
 }
 

@@ -111,6 +111,7 @@ static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
 	SYS(IRQ_BIND, sys_irq_bind), SYS(IRQ_ACK, sys_irq_ack),
 	SYS(TIMER_NOTIFY, sys_timer_notify), SYS(HANDLE_COPY, sys_handle_copy),
 	SYS(TASK_STATUS, sys_task_status), SYS(TASK_YIELD, sys_task_yield),
+	SYS(IPC_FORWARD, sys_ipc_forward),
 };
 
 void syscall_dispatch(struct task *t, struct trapframe *tf)

@@ -171,6 +171,7 @@ void task_cancel_wait(struct task *t)
 		return;
 	}
 	t->wait_on = NULL;
+	t->fwd_rewritten = false;
 	t->state = TASK_SUSPENDED;
 }
 

@@ -72,6 +72,8 @@ struct task {
 	uint64_t msg_badge;	/* the badge its message carries */
 	uint64_t call_seq;	/* reply tokens name a call by (seq, id) */
 	struct task *replier;	/* who received its call (REPLY_WAIT) */
+	bool fwd_rewritten;	/* a server forwarded its call with new words (ipc_forward) */
+	uint64_t fwd_words[8];	/* those words, delivered as a CALL */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */

@@ -24,8 +24,8 @@
 #define KAGE_SYS_STATS KAGE_SYS(2)	/* a0: struct kage_stats * to fill */
 #define KAGE_SYS_HANDLE_CLOSE KAGE_SYS(3)	/* a0: handle */
 #define KAGE_SYS_SPACE_CLONE KAGE_SYS(4)	/* a0: space handle (read); result: handle of the copy */
-#define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read), a1: its address, a2: my buffer, a3: length */
-#define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write), a1: its address, a2: my buffer, a3: length, a4: KAGE_COPY_* */
+#define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read) or token, a1: its address, a2: my buffer, a3: length, a4: KAGE_COPY_* */
+#define KAGE_SYS_SPACE_WRITE KAGE_SYS(6)	/* a0: space (write) or token, a1: its address, a2: my buffer, a3: length, a4: KAGE_COPY_* */
 #define KAGE_SYS_SPACE_MAP KAGE_SYS(7)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* */
 #define KAGE_SYS_SPACE_UNMAP KAGE_SYS(8)	/* a0: space (write), a1: address, a2: size */
 #define KAGE_SYS_NULL KAGE_SYS(9)	/* does nothing: the cost of a native call itself */
@@ -53,6 +53,7 @@
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write) or -1: self, a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
+#define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged) */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
@@ -134,11 +135,17 @@ struct kage_bootinfo {
 };
 
 /*
- * space_write flags: by default it writes whatever is mapped (loaders fill
- * read-only text); KAGE_COPY_AS_USER writes only where the space's own
- * code may write (a system call's result), else -EFAULT.
+ * space_read/space_write flags: by default space_write writes whatever is
+ * mapped (loaders fill read-only text); KAGE_COPY_AS_USER writes only where
+ * the space's own code may write (a system call's result), else -EFAULT.
+ * KAGE_COPY_CALLER: a0 is the reply token of a call the caller received and
+ * has not answered, and the copy is with the calling task's space, as that
+ * task itself could do it (implies AS_USER). This is how a server reaches a
+ * client's buffers without holding a handle to its space; the right ends
+ * with the answer. A copy of 0 bytes checks that the token is still good.
  */
 #define KAGE_COPY_AS_USER 0x1
+#define KAGE_COPY_CALLER 0x2
 
 /* Longest space_read/space_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)

@@ -69,7 +69,18 @@ static inline long native_space_clone(long space)
 
 static inline long native_space_read(long space, uint64_t va, void *buf, uint64_t len)
 {
-	return native_call4(KAGE_SYS_SPACE_READ, (uint64_t)space, va, (uint64_t)buf, len);
+	return native_call6(KAGE_SYS_SPACE_READ, (uint64_t)space, va, (uint64_t)buf, len, 0, 0);
+}
+
+/* Copies from / to the memory of the task whose call `token` names (KAGE_COPY_CALLER). */
+static inline long native_caller_read(uint64_t token, uint64_t va, void *buf, uint64_t len)
+{
+	return native_call6(KAGE_SYS_SPACE_READ, token, va, (uint64_t)buf, len, KAGE_COPY_CALLER, 0);
+}
+
+static inline long native_caller_write(uint64_t token, uint64_t va, const void *buf, uint64_t len)
+{
+	return native_call6(KAGE_SYS_SPACE_WRITE, token, va, (uint64_t)buf, len, KAGE_COPY_CALLER, 0);
 }
 
 static inline long native_space_write(long space, uint64_t va, const void *buf, uint64_t len)
@@ -174,6 +185,12 @@ static inline long native_task_yield(void)
 static inline long native_handle_copy(long h, long task, unsigned rights, uint64_t badge)
 {
 	return native_call4(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge);
+}
+
+/* Passes the call `token` names on to ep: unchanged (words NULL), or as a CALL with eight new words. */
+static inline long native_ipc_forward(uint64_t token, long ep, const uint64_t words[8])
+{
+	return native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, (uint64_t)words, 0);
 }
 
 static inline long native_ep_create(void)

@@ -1,7 +1,8 @@
 /*
  * IPC checks: call/reply, deferred replies, reply_recv, stale tokens,
  * Linux ecall forwarding to a personality endpoint, fault forwarding to
- * an exception endpoint, and invalid handles.
+ * an exception endpoint, a server forwarding a call to another and
+ * copying to and from its caller by token, and invalid handles.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -53,6 +54,23 @@ static void child_receive_and_die(long arg)
 
 	(void)arg;
 	native_ipc_recv(0, &m);
+	native_exit(0);
+}
+
+/* Serves one call on its handle 0: answers w0 + 1000, after writing 77 into the caller's `forward_mark`. */
+static volatile uint64_t forward_mark;
+
+static void child_server(long arg)
+{
+	struct kage_msg m;
+	const uint64_t mark = 77;
+	uint64_t answer[6] = { 0 };
+
+	(void)arg;
+	native_ipc_recv(0, &m);
+	native_caller_write(m.token, (uint64_t)&forward_mark, &mark, sizeof(mark));
+	answer[0] = m.w[0] + 1000;
+	native_ipc_reply(m.token, answer);
 	native_exit(0);
 }
 
@@ -161,6 +179,50 @@ static void check_fault_forwarding(long ep)
 	native_handle_close(t), native_handle_close(u);
 }
 
+/* Forwarded unchanged to a second endpoint, then rewritten back to the first: one reply ends it. */
+static void check_forward(long ep)
+{
+	long b = native_ep_create(), badged = native_handle_copy(ep, -1, KAGE_RIGHT_SEND, 0x99);
+	long t = spawn(child_caller, 1, ep, 0x55, 0), srv;
+	const uint64_t words[8] = { 7, 8, 9, 10, 11, 12, 13, 14 }, answer[6] = { 5150 };
+	uint64_t got = 0, put = 0x1122;
+	struct kage_msg m1, m2, m3;
+
+	volatile uintptr_t unmapped = 8;
+
+	native_ipc_recv(ep, &m1);
+	check(native_ipc_forward(m1.token, b, (const uint64_t *)unmapped) == -EFAULT, "ipc_forward_bad_words_is_efault",
+	      "accepted");
+	check(native_ipc_forward(m1.token, b, 0) == 0, "ipc_forward", "refused");
+	check(native_ipc_reply(m1.token, answer) == -ESRCH, "forwarded_token_is_spent", "accepted");
+	check(native_caller_read(m1.token, (uint64_t)&got, &got, 0) == -ESRCH, "caller_copy_needs_live_token",
+	      "accepted a spent token");
+	native_ipc_recv(b, &m2);
+	check(m2.kind == KAGE_MSG_CALL && m2.badge == 0x55 && m2.w[0] == 1 && m2.w[5] == 6 && m2.token != m1.token,
+	      "ipc_forward_unchanged_message", "wrong header or words");
+	check(native_caller_read(m2.token, (uint64_t)&m2.w[0], &got, 8) == 0 && got == 1 &&
+		      native_caller_write(m2.token, (uint64_t)&got, &put, 8) == 0 && got == 0x1122,
+	      "caller_read_write_by_token", "copy failed");
+	native_space_map(SELF, FAULT_PAGE, 4096, KAGE_PROT_READ);
+	check(native_caller_write(m2.token, FAULT_PAGE, &put, 8) == -EFAULT, "caller_write_respects_protection",
+	      "wrote a read-only page");
+	native_space_unmap(SELF, FAULT_PAGE, 4096);
+	check(native_ipc_forward(m2.token, badged, words) == 0, "ipc_forward_rewritten", "refused");
+	native_ipc_recv(ep, &m3);
+	check(m3.kind == KAGE_MSG_CALL && m3.badge == 0x99 && m3.w[0] == 7 && m3.w[7] == 14,
+	      "ipc_forward_rewritten_words_and_badge", "wrong header or words");
+	/* To a waiting receiver: it answers the original caller directly. */
+	srv = child_create(SELF, child_server, 0, 1);
+	native_handle_copy(b, srv, KAGE_RIGHT_RECV, 0);
+	native_task_resume(srv);
+	native_task_yield();	/* it runs until it waits on b */
+	check(native_ipc_forward(m3.token, b, 0) == 0, "ipc_forward_to_waiting_receiver", "refused");
+	child_wait(srv, 0), child_wait(t, 0);
+	check(replies[0][0] == 1007 && forward_mark == 77, "forwarded_call_answered_by_last_server",
+	      "wrong reply");
+	native_handle_close(srv), native_handle_close(t), native_handle_close(badged), native_handle_close(b);
+}
+
 static void check_ipc_bad_input(long ep)
 {
 	const uint64_t w[6] = { 0 };
@@ -198,6 +260,7 @@ void ipc_checks(void)
 	check_deferred(ep);
 	check_linux_forwarding(ep);
 	check_fault_forwarding(ep);
+	check_forward(ep);
 	check_ipc_bad_input(ep);
 	check_server_death(ep);
 	native_handle_close(ep);
