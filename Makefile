@@ -51,7 +51,7 @@ KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexecstack \
 	-z max-page-size=4096
 
-KERNEL_SRCS := $(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(wildcard lib/*.c)
+KERNEL_SRCS := $(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native.c,$(wildcard lib/*.c))
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 # The test Image differs only in its module table: the kernel test root task.
 TEST_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/test/modules.o
@@ -85,7 +85,7 @@ $(B)/Image $(B)/test/Image $(B)/system/Image: %/Image: %/kage.elf
 
 # Native programs (the kernel test root task, the servers) start at lib/native_start.S
 # and link with lib/native.ld and lib/'s fmt and string.
-NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o
+NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o $(B)/obj/lib/native.o
 
 $(B)/native/native_start.o: lib/native_start.S lib/kage_abi.h Makefile
 	@mkdir -p $(dir $@)
@@ -108,20 +108,28 @@ $(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
 $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
 
-# The process server (servers/proc): a native program, module 0 of the system Image.
-PROC_OBJS := $(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/proc/*.c servers/fs/*.c servers/console/*.c)) \
-	$(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o $(B)/obj/lib/errno.o $(B)/obj/lib/uart.o $(NATIVE_LIB_OBJS)
+# The servers: native programs. The process server is module 0 (the root task) of the
+# system Image; it starts the file and console servers from modules 1 and 2.
+SERVER_LIB_OBJS := $(B)/obj/lib/errno.o $(NATIVE_LIB_OBJS)
+proc_OBJS := $(B)/obj/lib/cpio.o $(B)/obj/lib/elf.o
+fs_OBJS := $(B)/obj/lib/cpio.o
+console_OBJS := $(B)/obj/lib/uart.o
 
 $(B)/servers/%.o: servers/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/servers/proc.elf: $(PROC_OBJS) lib/native.ld
-	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(PROC_OBJS)
+SERVERS := proc fs console
+$(foreach s,$(SERVERS),$(eval $(B)/servers/$(s).elf: \
+	$(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/$(s)/*.c)) $($(s)_OBJS) $(SERVER_LIB_OBJS) lib/native.ld))
+$(SERVERS:%=$(B)/servers/%.elf):
+	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(filter %.o,$^)
 
-$(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf Makefile
+$(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf $(B)/servers/fs.elf $(B)/servers/console.elf Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' \
+		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' \
+		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' -c $< -o $@
 
 $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)

@@ -5,6 +5,7 @@
 #ifndef KAGE_LIB_NATIVE_H
 #define KAGE_LIB_NATIVE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/kage_abi.h"
 
@@ -281,5 +282,14 @@ static inline long native_timer_notify(long n, uint64_t ns, uint64_t bits)
 {
 	return native_call4(KAGE_SYS_TIMER_NOTIFY, (uint64_t)n, ns, bits, 0);
 }
+
+/*
+ * Copies a NUL-terminated string from another space (`from` a space handle,
+ * flags 0) or from a caller's memory (`from` a token, KAGE_COPY_CALLER):
+ * its length, or -EFAULT / -ENAMETOOLONG (max bytes without a NUL).
+ */
+long native_read_string(uint64_t from, unsigned flags, uint64_t va, char *buf, size_t max);
+/* printf to the kernel console (kage's messages: "kage: who: what"). */
+void native_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -3,12 +3,13 @@
 #include "lib/string.h"
 #include "lib/uart.h"
 #include "servers/console/console.h"
+#include "servers/protocol.h"
 
 #define CONSOLE_VA 0x2400000000ul
 #define CONSOLE_LINE 256
 #define CONSOLE_STACK 4096
 
-static struct uart console_uart;
+static struct uart console_uart;	/* base NULL until the registers are mapped */
 static long console_irq = -1, console_notif = -1;
 static char console_line[CONSOLE_LINE];	/* the line being edited */
 static size_t console_len;
@@ -18,16 +19,14 @@ static int console_eof;				/* ^D on an empty line: the next read gets 0 */
 static unsigned char console_stack[CONSOLE_STACK] __attribute__((aligned(16)));
 
 static struct {
-	const struct fs_fdtable *owner;	/* NULL: no read waits */
-	uint64_t token;
-	long space;
+	uint64_t token;			/* 0: no read waits */
 	uint64_t buf, len;
 } console_waiter;
 
 /* The helper: its handle 0 is the server's endpoint, 1 the notification. */
 static void console_helper(long arg)
 {
-	const uint64_t w[6] = { 1 };	/* 1: console input (0 is the sleep timer) */
+	const uint64_t w[6] = { CONSOLE_OP_INPUT };
 
 	(void)arg;
 	for (;;) {
@@ -71,10 +70,22 @@ int console_init(const struct kage_bootinfo *bi, long endpoint)
 	return (int)native_task_resume(t);
 }
 
+/* Output: a newline goes out as CR LF, as a terminal expects. */
+static void console_put(char c)
+{
+	if (!console_uart.base) {
+		native_putc(c);	/* no UART of its own: through the kernel's */
+		return;
+	}
+	if (c == '\n')
+		uart_putc(&console_uart, '\r');
+	uart_putc(&console_uart, c);
+}
+
 static void console_echo(const char *s)
 {
 	while (*s)
-		native_putc(*s++);
+		console_put(*s++);
 }
 
 /* A waiting read takes what is ready (or the end of file). */
@@ -82,10 +93,10 @@ static void console_deliver(void)
 {
 	uint64_t v[6] = { 0 }, n;
 
-	if (!console_waiter.owner || (!console_nready && !console_eof))
+	if (!console_waiter.token || (!console_nready && !console_eof))
 		return;
 	n = console_nready < console_waiter.len ? console_nready : console_waiter.len;
-	if (n && native_space_write_user(console_waiter.space, console_waiter.buf, console_ready, n) < 0) {
+	if (n && native_caller_write(console_waiter.token, console_waiter.buf, console_ready, n) < 0) {
 		v[0] = (uint64_t)-EFAULT;
 	} else {
 		v[0] = n;
@@ -95,7 +106,7 @@ static void console_deliver(void)
 			console_eof = 0;	/* the end of file is read once */
 	}
 	native_ipc_reply(console_waiter.token, v);
-	console_waiter.owner = 0;
+	console_waiter.token = 0;
 }
 
 /* The edited line (and `tail`, a newline or nothing) becomes readable. */
@@ -148,31 +159,65 @@ void console_input(void)
 	console_deliver();
 }
 
-long console_read(struct fs_fdtable *t, long space, uint64_t token, uint64_t buf, uint64_t len)
+static long console_read(uint64_t token, uint64_t buf, uint64_t len)
 {
 	if (!len)
 		return 0;
-	if (console_waiter.owner)
-		return -EAGAIN;
-	console_waiter.owner = t;
+	if (console_waiter.token && native_caller_read(console_waiter.token, 0, 0, 0) == 0)
+		return -EAGAIN;	/* another read waits, and its process is still there */
 	console_waiter.token = token;
-	console_waiter.space = space;
 	console_waiter.buf = buf;
 	console_waiter.len = len;
 	if (console_nready || console_eof) {
 		/* Answer at once: the reply goes out through the token like a late one. */
 		console_deliver();
-		return FS_BLOCKED;
+		return CONSOLE_LATER;
 	}
 	if (console_irq < 0) {
-		console_waiter.owner = 0;
+		console_waiter.token = 0;
 		return 0;	/* no input device: end of file */
 	}
-	return FS_BLOCKED;
+	return CONSOLE_LATER;
 }
 
-void console_forget(const struct fs_fdtable *t)
+static long console_write(uint64_t token, uint64_t buf, uint64_t len)
 {
-	if (console_waiter.owner == t)
-		console_waiter.owner = 0;
+	char chunk[256];
+
+	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+
+		if (native_caller_read(token, buf + done, chunk, n) < 0)
+			return done ? (long)done : -EFAULT;
+		for (uint64_t i = 0; i < n; i++)
+			console_put(chunk[i]);
+	}
+	return (long)len;
+}
+
+static long console_writev(uint64_t token, uint64_t iov, uint64_t cnt)
+{
+	uint64_t v[2];
+	long total = 0, r;
+
+	if (cnt > 1024)
+		return -EINVAL;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if (native_caller_read(token, iov + 16 * i, v, sizeof(v)) < 0)
+			return total ? total : -EFAULT;
+		if ((r = console_write(token, v[0], v[1])) < 0)
+			return total ? total : r;
+		total += r;
+	}
+	return total;
+}
+
+long console_call(uint64_t token, const struct kage_msg *m)
+{
+	switch (m->w[0]) {
+	case CONSOLE_OP_READ: return console_read(token, m->w[1], m->w[2]);
+	case CONSOLE_OP_WRITE: return console_write(token, m->w[1], m->w[2]);
+	case CONSOLE_OP_WRITEV: return console_writev(token, m->w[1], m->w[2]);
+	default: return -ENOSYS;
+	}
 }

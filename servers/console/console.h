@@ -1,29 +1,31 @@
 /*
- * The console: the UART driven from user space. Its receive interrupt
- * arrives as a notification; a helper task turns it into a call on the
- * process server's endpoint, and the loop runs the line discipline here:
- * echo, backspace, ^C (SIGINT to the foreground, which is every process
- * but pid 1 until job control exists, or pid 1 when it is alone), ^D (end
- * of file), and lines handed to a waiting read.
+ * The console server: the UART driven from user space. Its receive
+ * interrupt arrives as a notification; a helper task turns it into a call
+ * on the server's endpoint, and the loop runs the line discipline: echo,
+ * backspace, ^C (SIGINT to the foreground, asked of the process server),
+ * ^D (end of file), and lines handed to a waiting read. Reads and writes
+ * of /dev/console reach it forwarded by the file server, so it answers
+ * the process itself and copies with its memory by the call's token.
  * Ownership: the server maps the UART registers and holds the irq and
- * notification handles. One read may wait at a time (others: -EAGAIN).
+ * notification handles. One read may wait at a time (others: -EAGAIN,
+ * unless the waiting process has gone, which frees the place).
  */
 #ifndef KAGE_SERVERS_CONSOLE_CONSOLE_H
 #define KAGE_SERVERS_CONSOLE_CONSOLE_H
 
 #include <stdint.h>
 #include "lib/kage_abi.h"
-#include "servers/fs/fs.h"
 
-/* Sets up input from the boot UART; 0, or a negative errno (output still works). */
+/* A result that is not an answer: the call is answered later (a read waiting for a line). */
+#define CONSOLE_LATER (-0x7fffffffffffffffl - 1)
+
+/* Sets up the UART named in bi, the helper calling `endpoint`; 0 or a negative errno (output still works). */
 int console_init(const struct kage_bootinfo *bi, long endpoint);
 /* The helper's call: input is pending; runs the line discipline and acknowledges the interrupt. */
 void console_input(void);
-/* A read of the console: bytes now, 0 at end of file, or FS_BLOCKED (the token waits). */
-long console_read(struct fs_fdtable *t, long space, uint64_t token, uint64_t buf, uint64_t len);
-/* The process owning t is gone: it waits on the console no more. */
-void console_forget(const struct fs_fdtable *t);
-/* Provided by the process server: ^C was typed, interrupt the foreground. */
+/* The file server's forwards (servers/protocol.h): the answer, or CONSOLE_LATER. */
+long console_call(uint64_t token, const struct kage_msg *m);
+/* Provided by the loop: ^C was typed, interrupt the foreground. */
 void console_interrupt(void);
 
 #endif

@@ -6,7 +6,6 @@
 #include "lib/cpio.h"
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "servers/console/console.h"
 #include "servers/fs/fs.h"
 #include "servers/fs/fs_impl.h"
 
@@ -14,10 +13,24 @@ static struct fs_node fs_nodes[FS_NODES];
 static uint32_t fs_next_ino = 1;
 struct fs_file fs_files[FS_FILES];
 struct fs_node *fs_root, *fs_console;
+static const uint8_t *fs_archive;	/* the initramfs, mapped read-only */
+static size_t fs_archive_size;
 
 unsigned fs_node_index(const struct fs_node *n)
 {
 	return (unsigned)(n - fs_nodes);
+}
+
+struct fs_node *fs_node_at(uint64_t index)
+{
+	return index < FS_NODES && fs_nodes[index].mode ? &fs_nodes[index] : NULL;
+}
+
+int64_t fs_archive_offset(const struct fs_node *n)
+{
+	if (n->owned || !n->data)
+		return n->owned ? -1 : 0;
+	return n->data >= fs_archive && n->data <= fs_archive + fs_archive_size ? n->data - fs_archive : -1;
 }
 
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
@@ -156,6 +169,8 @@ int fs_init(const void *cpio, size_t size)
 	struct fs_node *dev;
 	int r;
 
+	fs_archive = cpio;
+	fs_archive_size = size;
 	fs_root = fs_new(NULL, "", 0, FS_S_IFDIR | 0755);
 	cpio_iter_init(&it, cpio, size);
 	while ((r = cpio_next(&it, &e)) > 0)
@@ -233,7 +248,6 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 void fs_table_close_all(struct fs_fdtable *t)
 {
 	fs_pipe_forget(t);
-	console_forget(t);
 	fs_set_cwd(t, NULL);
 	for (int i = 0; i < FS_FDS; i++)
 		fs_fd_close(t, (uint64_t)i);

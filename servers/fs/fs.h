@@ -1,10 +1,9 @@
 /*
- * The file layer: a tree of nodes built from the initramfs, open file
+ * The file server: a tree of nodes built from the initramfs, open file
  * descriptions, and per-process descriptor tables. Handlers are plain
- * functions of a descriptor table and the call's arguments; the process
- * server's loop calls them (a separate file-server task, with its own
- * loop around the same handlers, comes with the microkernel/monolith
- * comparison).
+ * functions of a descriptor table and the call's arguments; the receive
+ * loop (main.c) finds the table by the badge of the forwarded call and
+ * serves the process server's own operations (servers/protocol.h).
  *
  * Ownership: a node lives while it is in the tree or open (an unlinked
  * file stays readable through its descriptors). Files from the initramfs
@@ -64,21 +63,26 @@ void fs_table_close_all(struct fs_fdtable *t);
 void fs_table_exec(struct fs_fdtable *t);
 /* The node at path, relative to t's working directory (for execve), or NULL. */
 struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path);
+/* The node in slot index, or NULL if that slot is free. */
+struct fs_node *fs_node_at(uint64_t index);
+void fs_node_release(struct fs_node *n);
+/* Where n's bytes sit in the initramfs (0 for no bytes), or -1 once the file has its own copy. */
+int64_t fs_archive_offset(const struct fs_node *n);
 
-/* fs_call results that are not answers: answer later (the token is kept), or kill with SIGPIPE. */
+/*
+ * fs_call results that are not answers: no reply now (the token is kept
+ * for a later answer, or the call went on to the console server), or
+ * the writer gets SIGPIPE.
+ */
 #define FS_BLOCKED (-0x7fffffffffffffffl - 1)
 #define FS_SIGPIPE (-0x7fffffffffffffffl)
 
 /*
- * Linux calls on descriptors, for the process whose memory is `space`
- * (a handle) and whose table is t; a[] are the call's six arguments and
- * token its reply token (for answers given later, when a pipe blocks).
- * The result is what lands in a0, or FS_BLOCKED, or FS_SIGPIPE.
+ * Linux calls on descriptors, for the process whose table is t; a[] are
+ * the call's six arguments and token its reply token (its memory is
+ * reached through it; answers given later keep it). The result is what
+ * lands in a0, or FS_BLOCKED, or FS_SIGPIPE.
  */
-long fs_call(struct fs_fdtable *t, long space, uint64_t token, uint64_t nr, const uint64_t *a);
-/* Copies a NUL-terminated string out of a process: its length, or -EFAULT/-ENAMETOOLONG. */
-long fs_user_string(long space, uint64_t va, char *buf, size_t max);
-/* True if nr is a call fs_call serves. */
-int fs_serves(uint64_t nr);
+long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a);
 
 #endif

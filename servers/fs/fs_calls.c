@@ -1,12 +1,11 @@
 /*
- * Linux calls on descriptors. User memory is reached only through the
- * process's space handle, so bad pointers are -EFAULT. Console reads go
- * to servers/console's line discipline.
+ * Linux calls on descriptors. A process's memory is reached only through
+ * its call's token (KAGE_COPY_CALLER), so bad pointers are -EFAULT. Reads
+ * and writes of the console go on to servers/console.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
-#include "servers/console/console.h"
 #include "servers/fs/fs_impl.h"
 
 enum {
@@ -52,19 +51,18 @@ long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from
 	return -EMFILE;
 }
 
-static long fs_console_write(const struct fs_call_ctx *c, uint64_t buf, uint64_t len)
+/*
+ * The console is the console server's: the call goes on to it (rewritten
+ * to one of its operations) and it answers the process itself. Without
+ * a console server, reads see end of file and writes vanish.
+ */
+static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b)
 {
-	char chunk[CHUNK];
+	const uint64_t w[8] = { op, a, b };
 
-	for (uint64_t done = 0; done < len; done += CHUNK) {
-		uint64_t n = len - done < CHUNK ? len - done : CHUNK;
-
-		if (native_space_read(c->space, buf + done, chunk, n) < 0)
-			return done ? (long)done : -EFAULT;
-		for (uint64_t i = 0; i < n; i++)
-			native_putc(chunk[i]);
-	}
-	return (long)len;
+	if (fs_console_ep < 0)
+		return op == CONSOLE_OP_READ ? 0 : (long)b;
+	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
 /* Reads at `off` of a file into user memory: the count, 0 at the end. */
@@ -77,7 +75,7 @@ static long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, u
 		len = n->size - off;
 	if (len > KAGE_COPY_MAX)
 		len = KAGE_COPY_MAX;
-	return native_space_write_user(c->space, buf, n->data + off, len) < 0 ? -EFAULT : (long)len;
+	return native_caller_write(c->token, buf, n->data + off, len) < 0 ? -EFAULT : (long)len;
 }
 
 static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
@@ -91,7 +89,7 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 	if (fs_is(f->node, FS_S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return console_read(c->t, c->space, c->token, buf, len);
+		return fs_to_console(c, CONSOLE_OP_READ, buf, len);
 	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
 		f->offset += (uint64_t)r;
 	return r;
@@ -104,7 +102,7 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 	if (f->pipe)
 		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
-		return fs_console_write(c, buf, len);
+		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len);
 	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
 		return -EINVAL;
 	return fs_file_write(c, f, buf, len);
@@ -113,20 +111,23 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 /* readv and writev: each iovec in turn, stopping at a short transfer. */
 static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t iov, uint64_t cnt, int write)
 {
+	int stream = f->pipe || f->node == fs_console;
 	uint64_t v[2];
 	long total = 0, r;
 
 	if (cnt > 1024)
 		return -EINVAL;
-	/* A pipe may block: it serves the first non-empty iovec alone, whose reply can come later. */
-	for (uint64_t i = 0; f->pipe && i < cnt; i++) {
-		if (native_space_read(c->space, iov + 16 * i, v, sizeof(v)) < 0)
+	if (f->node == fs_console && write && (f->flags & FS_O_ACCMODE) != FS_O_RDONLY)
+		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt);
+	/* A pipe or the console may block: the first non-empty iovec alone, whose reply can come later. */
+	for (uint64_t i = 0; stream && i < cnt; i++) {
+		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
 			return -EFAULT;
 		if (v[1])
 			return write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
 	}
-	for (uint64_t i = 0; !f->pipe && i < cnt; i++) {
-		if (native_space_read(c->space, iov + 16 * i, v, sizeof(v)) < 0)
+	for (uint64_t i = 0; !stream && i < cnt; i++) {
+		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
 			return total ? total : -EFAULT;
 		r = write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
 		if (r < 0)
@@ -138,31 +139,9 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	return total;
 }
 
-long fs_user_string(long space, uint64_t va, char *buf, size_t max)
-{
-	size_t n = 0;
-
-	/* Small reads: a string may end just before an unmapped page. */
-	while (n < max) {
-		size_t chunk = 4096 - ((va + n) & 4095);
-
-		if (chunk > 64)
-			chunk = 64;
-		if (chunk > max - n)
-			chunk = max - n;
-		if (native_space_read(space, va + n, buf + n, chunk) < 0)
-			return -EFAULT;
-		for (size_t i = 0; i < chunk; i++)
-			if (!buf[n + i])
-				return (long)(n + i);
-		n += chunk;
-	}
-	return -ENAMETOOLONG;
-}
-
 long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
 {
-	return fs_user_string(c->space, va, buf, max);
+	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, max);
 }
 
 struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
@@ -227,7 +206,7 @@ static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, u
 	st[6] = n->size;
 	st[7] = 4096;				/* st_blksize */
 	st[8] = (n->size + 511) / 512;		/* st_blocks */
-	return native_space_write_user(c->space, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
+	return native_caller_write(c->token, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
 static long fs_newfstatat(const struct fs_call_ctx *c, const uint64_t *a)
@@ -271,7 +250,7 @@ static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64
 		rec[16] = (uint8_t)reclen, rec[17] = (uint8_t)(reclen >> 8);
 		rec[18] = (uint8_t)((e->mode & FS_S_IFMT) >> 12);	/* DT_* = S_IFMT >> 12 */
 		memcpy(rec + 19, e->name, nl);
-		if (native_space_write_user(c->space, buf + done, rec, reclen) < 0)
+		if (native_caller_write(c->token, buf + done, rec, reclen) < 0)
 			return done ? (long)done : -EFAULT;
 		done += reclen;
 	}
@@ -347,9 +326,9 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 	if (f->node != fs_console)
 		return -ENOTTY;
 	if (req == TCGETS)
-		return native_space_write_user(c->space, arg, termios, sizeof(termios)) < 0 ? -EFAULT : 0;
+		return native_caller_write(c->token, arg, termios, sizeof(termios)) < 0 ? -EFAULT : 0;
 	if (req == TIOCGWINSZ)
-		return native_space_write_user(c->space, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
+		return native_caller_write(c->token, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
 	return -ENOTTY;
 }
 
@@ -366,20 +345,6 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 	if (fs_is(n, FS_S_IFDIR))
 		return -EISDIR;
 	return !fs_is(n, FS_S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
-}
-
-int fs_serves(uint64_t nr)
-{
-	switch (nr) {
-	case NR_DUP: case NR_DUP3: case NR_FCNTL: case NR_IOCTL: case NR_OPENAT: case NR_CLOSE:
-	case NR_GETDENTS64: case NR_LSEEK: case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV:
-	case NR_PREAD64: case NR_PWRITE64: case NR_NEWFSTATAT: case NR_FSTAT: case NR_PIPE2:
-	case NR_GETCWD: case NR_MKDIRAT: case NR_UNLINKAT: case NR_FTRUNCATE: case NR_CHDIR: case NR_FCHDIR:
-	case NR_RENAMEAT2: case NR_TRUNCATE:
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 /* Calls taking a descriptor as their first argument. */
@@ -428,9 +393,9 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	}
 }
 
-long fs_call(struct fs_fdtable *t, long space, uint64_t token, uint64_t nr, const uint64_t *a)
+long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a)
 {
-	const struct fs_call_ctx c = { t, space, token };
+	const struct fs_call_ctx c = { t, token };
 	struct fs_file *f;
 
 	switch (nr) {

@@ -2,7 +2,9 @@
 #ifndef KAGE_SERVERS_FS_FS_IMPL_H
 #define KAGE_SERVERS_FS_FS_IMPL_H
 
+#include "lib/native.h"
 #include "servers/fs/fs.h"
+#include "servers/protocol.h"
 
 #define FS_S_IFMT 0170000
 #define FS_S_IFDIR 0040000
@@ -24,15 +26,15 @@
 
 #define FS_S_IFIFO 0010000
 
-/* The call being served. */
+/* The call being served: the caller's table, and its token (the reply, and the right to its memory). */
 struct fs_call_ctx {
 	struct fs_fdtable *t;
-	long space;
 	uint64_t token;
 };
 
 extern struct fs_file fs_files[FS_FILES];
 extern struct fs_node *fs_root, *fs_console;
+extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 
 /* Nodes (fs.c): slot index, creation in dir, detaching from the tree, release when unused. */
 unsigned fs_node_index(const struct fs_node *n);
@@ -40,7 +42,6 @@ struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
 void fs_detach(struct fs_node *n);
 void fs_attach(struct fs_node *dir, struct fs_node *n);
-void fs_node_release(struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
 void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
 

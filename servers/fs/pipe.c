@@ -17,8 +17,7 @@
 
 struct fs_wait {
 	const struct fs_fdtable *owner;	/* NULL: nobody waits */
-	uint64_t token;
-	long space;
+	uint64_t token;			/* its call: the reply, and the right to its buffer */
 	uint64_t buf, len, done;
 };
 
@@ -40,14 +39,14 @@ static void fs_answer(struct fs_wait *w, long value)
 }
 
 /* Moves up to len bytes from the ring to user memory: the count, or -EFAULT. */
-static long fs_pipe_out(struct fs_pipe *p, long space, uint64_t buf, uint64_t len)
+static long fs_pipe_out(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
 {
 	uint64_t n = len < p->len ? len : p->len, first = FS_PIPE_SIZE - p->head;
 
 	if (first > n)
 		first = n;
-	if (native_space_write_user(space, buf, p->data + p->head, first) < 0 ||
-	    (n > first && native_space_write_user(space, buf + first, p->data, n - first) < 0))
+	if (native_caller_write(token, buf, p->data + p->head, first) < 0 ||
+	    (n > first && native_caller_write(token, buf + first, p->data, n - first) < 0))
 		return -EFAULT;
 	p->head = (p->head + n) % FS_PIPE_SIZE;
 	p->len -= n;
@@ -55,15 +54,15 @@ static long fs_pipe_out(struct fs_pipe *p, long space, uint64_t buf, uint64_t le
 }
 
 /* Moves up to len bytes of user memory into the ring: the count, or -EFAULT. */
-static long fs_pipe_in(struct fs_pipe *p, long space, uint64_t buf, uint64_t len)
+static long fs_pipe_in(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
 {
 	uint64_t room = FS_PIPE_SIZE - p->len, n = len < room ? len : room;
 	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
 
 	if (first > n)
 		first = n;
-	if (native_space_read(space, buf, p->data + tail, first) < 0 ||
-	    (n > first && native_space_read(space, buf + first, p->data, n - first) < 0))
+	if (native_caller_read(token, buf, p->data + tail, first) < 0 ||
+	    (n > first && native_caller_read(token, buf + first, p->data, n - first) < 0))
 		return -EFAULT;
 	p->len += n;
 	return (long)n;
@@ -75,7 +74,7 @@ static void fs_pipe_wake(struct fs_pipe *p)
 	long r;
 
 	if (p->reader.owner && (p->len || !p->writers)) {
-		r = p->len ? fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len) : 0;
+		r = p->len ? fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len) : 0;
 		fs_answer(&p->reader, r);
 	}
 	if (p->writer.owner && !p->readers) {
@@ -85,22 +84,22 @@ static void fs_pipe_wake(struct fs_pipe *p)
 	while (p->writer.owner && p->len < FS_PIPE_SIZE) {
 		struct fs_wait *w = &p->writer;
 
-		r = fs_pipe_in(p, w->space, w->buf + w->done, w->len - w->done);
+		r = fs_pipe_in(p, w->token, w->buf + w->done, w->len - w->done);
 		if (r < 0 || (w->done += (uint64_t)r) == w->len) {
 			fs_answer(w, r < 0 && !w->done ? r : (long)w->done);
 			break;
 		}
 		if (!p->reader.owner)
 			break;
-		fs_answer(&p->reader, fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len));
+		fs_answer(&p->reader, fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len));
 	}
 	if (p->reader.owner && p->len)
-		fs_answer(&p->reader, fs_pipe_out(p, p->reader.space, p->reader.buf, p->reader.len));
+		fs_answer(&p->reader, fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len));
 }
 
 static void fs_wait_set(struct fs_wait *w, const struct fs_call_ctx *c, uint64_t buf, uint64_t len, uint64_t done)
 {
-	*w = (struct fs_wait){ .owner = c->t, .token = c->token, .space = c->space, .buf = buf, .len = len,
+	*w = (struct fs_wait){ .owner = c->t, .token = c->token, .buf = buf, .len = len,
 			       .done = done };
 }
 
@@ -112,7 +111,7 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 	if (!len)
 		return 0;
 	if (p->len) {
-		r = fs_pipe_out(p, c->space, buf, len);
+		r = fs_pipe_out(p, c->token, buf, len);
 		fs_pipe_wake(p);	/* room for a waiting writer */
 		return r;
 	}
@@ -131,7 +130,7 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 
 	if (!p->readers)
 		return FS_SIGPIPE;
-	if ((r = fs_pipe_in(p, c->space, buf, len)) < 0)
+	if ((r = fs_pipe_in(p, c->token, buf, len)) < 0)
 		return r;
 	fs_pipe_wake(p);	/* a waiting reader takes what came */
 	if ((uint64_t)r == len || (f->flags & FS_O_NONBLOCK))
@@ -169,7 +168,7 @@ long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 	r0 = fs_install_fd(c, rd, 0, (flags & FS_O_CLOEXEC) != 0);
 	r1 = r0 < 0 ? r0 : fs_install_fd(c, wr, 0, (flags & FS_O_CLOEXEC) != 0);
 	n[0] = (int32_t)r0, n[1] = (int32_t)r1;
-	if (r1 < 0 || native_space_write_user(c->space, fds, n, sizeof(n)) < 0) {
+	if (r1 < 0 || native_caller_write(c->token, fds, n, sizeof(n)) < 0) {
 		if (r0 >= 0)
 			fs_fd_close(c->t, (uint64_t)r0);
 		if (r1 >= 0)

@@ -77,7 +77,7 @@ long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 		len = FS_FILE_MAX - off;
 	if (len > KAGE_COPY_MAX)
 		len = KAGE_COPY_MAX;
-	if (native_space_read(c->space, buf, n->data + off, len) < 0)
+	if (native_caller_read(c->token, buf, n->data + off, len) < 0)
 		return -EFAULT;
 	if (off + len > n->size)
 		n->size = off + len;
@@ -272,7 +272,7 @@ long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a)
 		buf[--pos] = '/';
 	if (a[1] < sizeof(buf) - pos)
 		return -ERANGE;
-	if (native_space_write_user(c->space, a[0], buf + pos, sizeof(buf) - pos) < 0)
+	if (native_caller_write(c->token, a[0], buf + pos, sizeof(buf) - pos) < 0)
 		return -EFAULT;
 	return (long)(sizeof(buf) - pos);
 }

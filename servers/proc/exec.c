@@ -44,8 +44,8 @@ static long exec_copy(long space, uint64_t va, const uint8_t *src, uint64_t len)
 	return err;
 }
 
-/* Maps every PT_LOAD segment (a page two segments share gets both permissions). */
-static long exec_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias)
+/* A page two segments share gets both permissions. */
+long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias)
 {
 	uint64_t prev_hi = 0;
 	unsigned prev_prot = 0;
@@ -194,7 +194,7 @@ static long exec_build(const struct cpio_entry *e, const struct elf_image *img, 
 
 	if (space < 0)
 		return space;
-	err = exec_segments(space, e->data, img, bias);
+	err = exec_load_segments(space, e->data, img, bias);
 	if (err == 0)
 		err = native_space_map(space, STACK_TOP - STACK_SIZE, STACK_SIZE, KAGE_PROT_READ | KAGE_PROT_WRITE);
 	if (err == 0 && !(*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]))))
@@ -215,6 +215,8 @@ static long exec_build(const struct cpio_entry *e, const struct elf_image *img, 
 
 static int exec_path(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
 		     int depth);
+static int exec_file(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
+		     const char *const envp[], int depth);
 
 /* Splits "#!interp arg" (one optional argument, as Linux): the interpreter, and *arg or NULL. */
 static char *exec_shebang(const struct cpio_entry *e, char *line, const char **arg)
@@ -275,21 +277,32 @@ static int exec_script(struct proc *p, const struct cpio_entry *e, const char *p
 static int exec_path(struct proc *p, const char *path, const char *const argv[], const char *const envp[],
 		     int depth)
 {
-	struct cpio_entry e;
+	struct files_exe fe;
+	int err;
+
+	if ((err = files_exec_open(p, path, &fe)) < 0)
+		return err;
+	err = exec_file(p, &(struct cpio_entry){ .data = fe.data, .size = fe.size, .mode = fe.mode }, path, argv,
+			envp, depth);
+	files_exec_close(&fe);
+	return err;
+}
+
+/* execve of the bytes of one file: a script's interpreter, or an ELF image. */
+static int exec_file(struct proc *p, const struct cpio_entry *ent, const char *path, const char *const argv[],
+		     const char *const envp[], int depth)
+{
+	struct cpio_entry e = *ent;
 	struct elf_image img;
-	struct fs_node *n;
 	uint64_t sp = 0, bias;
 	long space, err;
 
-	if (!(n = fs_lookup(&p->fds, path)))
-		return -ENOENT;
-	e = (struct cpio_entry){ .data = n->data, .size = n->size, .mode = n->mode };
 	if ((e.mode & S_IFMT) != S_IFREG || !(e.mode & 0111))
 		return -EACCES;	/* directories and files without execute permission */
 	if (e.size >= 2 && ((const char *)e.data)[0] == '#' && ((const char *)e.data)[1] == '!')
 		return exec_script(p, &e, path, argv, envp, depth);
 	if ((err = elf_parse(e.data, e.size, SEGMENT_TOP, &img)) < 0) {
-		proc_say("kage: exec %s: %s\n", path, img.why);
+		native_say("kage: exec %s: %s\n", path, img.why);
 		return (int)err;
 	}
 	if (img.interp)
@@ -307,7 +320,7 @@ static int exec_path(struct proc *p, const char *path, const char *const argv[],
 	if (p->space >= 0)
 		native_handle_close(p->space);
 	p->space = space;
-	fs_table_exec(&p->fds);
+	files_exec(p);
 	strlcpy(p->exe, path, sizeof(p->exe));
 	p->brk_start = p->brk = img.hi + bias;
 	p->mmap_next = MMAP_TOP;

@@ -185,14 +185,11 @@ enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *re
 		proc_end(p, (int)(a[0] & 0xff) << 8);
 		return PROC_NO_REPLY;
 	default:
-		if (fs_serves(nr)) {
-			*result = fs_call(&p->fds, p->space, m->token, nr, a);
-			if (*result == FS_BLOCKED)
-				return PROC_NO_REPLY;	/* a pipe answers later */
-			if (*result == FS_SIGPIPE) {
-				proc_end(p, 13);	/* SIGPIPE's default action */
+		if (proto_fs_serves(nr)) {
+			/* The file server answers the process itself. */
+			*result = native_ipc_forward(m->token, proc_fs_ep, 0);
+			if (*result == 0)
 				return PROC_NO_REPLY;
-			}
 			break;
 		}
 		*result = linux_simple(p, nr);

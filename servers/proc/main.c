@@ -10,7 +10,6 @@
 #include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
-#include "servers/console/console.h"
 #include "servers/proc/proc.h"
 
 #define INITRAMFS_VA 0x2000000000ul
@@ -21,21 +20,6 @@ uint32_t proc_timebase_hz;
 long proc_endpoint;
 
 
-static void proc_out(void *ctx, char c)
-{
-	(void)ctx;
-	native_putc(c);
-}
-
-void proc_say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vformat(proc_out, 0, fmt, ap);
-	va_end(ap);
-}
-
 void linux_unknown(uint64_t nr)
 {
 	static uint8_t seen[64];
@@ -44,7 +28,7 @@ void linux_unknown(uint64_t nr)
 		return;
 	if (nr < 512)
 		seen[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	proc_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
+	native_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
 }
 
 static int proc_map_initramfs(const struct kage_bootinfo *bi)
@@ -109,6 +93,25 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 	c->envp[envc] = 0;
 }
 
+/* A message from a helper or another server; whether to answer it now. */
+static int proc_server_message(const struct kage_msg *m)
+{
+	struct proc *p;
+
+	if (m->badge == PROTO_BADGE_HELPER) {
+		sleep_expire();
+	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT) {
+		proc_interrupt();
+	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE) {
+		/* A write to a pipe without readers: SIGPIPE's default action ends the writer. */
+		if (!(p = proc_by_badge(m->w[1])) || p->state != PROC_RUNNING)
+			return 1;
+		proc_end(p, 13);
+		return 0;
+	}
+	return 1;
+}
+
 /* Serves until pid 1 has ended. */
 static void proc_serve(void)
 {
@@ -122,23 +125,18 @@ static void proc_serve(void)
 		tok = native_ipc_reply_recv(proc_endpoint, (uint64_t)token, words, &m);
 		token = 0;
 		if (tok < 0) {
-			proc_say("kage: proc: receive failed: error %ld\n", tok);
+			native_say("kage: proc: receive failed: error %ld\n", tok);
 			continue;
 		}
-		if (m.badge == 0) {
-			/* A helper of the server: console input (w0 = 1) or a timer (w0 = 0). */
-			if (m.w[0] == 1)
-				console_input();
-			else
-				sleep_expire();
-			token = tok, result = 0;
+		if (m.badge >= PROTO_BADGE_PROC || m.badge == PROTO_BADGE_HELPER) {
+			token = proc_server_message(&m) ? tok : 0, result = 0;
 			continue;
 		}
 		if (!(p = proc_by_badge(m.badge)) || p->state != PROC_RUNNING)
 			continue;
 		if (m.kind == KAGE_MSG_FAULT) {
 			/* Signals come later: a fault the kernel did not resolve is SIGSEGV. */
-			proc_say("kage: pid %d killed by SIGSEGV: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid,
+			native_say("kage: pid %d killed by SIGSEGV: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid,
 				 (unsigned long)m.w[0], (unsigned long)m.w[2], (unsigned long)m.w[1]);
 			proc_end(p, SIGSEGV);
 		} else if (m.kind == KAGE_MSG_SYSCALL && linux_syscall(p, &m, &result) == PROC_REPLY) {
@@ -147,34 +145,81 @@ static void proc_serve(void)
 	}
 }
 
+static const struct kage_bootitem *proc_item(const struct kage_bootinfo *bi, uint32_t kind)
+{
+	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
+		if (bi->item[i].kind == kind)
+			return &bi->item[i];
+	return NULL;
+}
+
+/*
+ * The console server (with the UART) and the file server (with the
+ * initramfs), each with its endpoint and badged ways to reach the others
+ * as servers/protocol.h allows. Without a console server the system runs
+ * with console output through the kernel and no input.
+ */
+static int proc_start_servers(const struct kage_bootinfo *bi)
+{
+	const struct kage_bootitem *uart = proc_item(bi, KAGE_BOOT_UART), *rd = proc_item(bi, KAGE_BOOT_INITRD);
+	const struct kage_bootitem *irq = uart && uart->aux[3] < bi->nitems ? &bi->item[uart->aux[3]] : NULL;
+	long fs_ep = native_ep_create(), con_ep = native_ep_create(), t;
+	const unsigned rw = KAGE_RIGHT_READ | KAGE_RIGHT_WRITE, ep = KAGE_RIGHT_SEND | KAGE_RIGHT_RECV | KAGE_RIGHT_GRANT;
+	const struct start_grant con[] = {
+		{ con_ep, ep, 0, KAGE_BOOT_ENDPOINT, "console", 0 },
+		{ proc_endpoint, KAGE_RIGHT_SEND, PROTO_BADGE_CONSOLE, KAGE_BOOT_ENDPOINT, "proc", 0 },
+		{ uart ? uart->handle : -1, rw | KAGE_RIGHT_GRANT, 0, KAGE_BOOT_UART, 0, uart },
+		{ irq ? irq->handle : -1, rw | KAGE_RIGHT_GRANT, 0, KAGE_BOOT_IRQ, 0, irq },
+	};
+	const struct start_grant fs[] = {
+		{ fs_ep, KAGE_RIGHT_RECV, 0, KAGE_BOOT_ENDPOINT, "fs", 0 },
+		{ proc_endpoint, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "proc", 0 },
+		{ rd ? rd->handle : -1, KAGE_RIGHT_READ, 0, KAGE_BOOT_INITRD, 0, rd },
+		{ con_ep, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "console", 0 },
+	};
+
+	if (fs_ep < 0 || con_ep < 0)
+		return -ENOMEM;
+	if ((t = start_server(bi, "console", con, uart && irq ? 4 : 2)) < 0)
+		native_say("kage: proc: no console server (error %ld); output goes through the kernel\n", t);
+	if ((t = start_server(bi, "fs", fs, t < 0 ? 3 : 4)) < 0)
+		return (int)t;
+	proc_fs_ep = native_handle_copy(fs_ep, -1, KAGE_RIGHT_SEND, PROTO_BADGE_PROC);
+	native_handle_close(fs_ep);
+	native_handle_close(con_ep);
+	return proc_fs_ep < 0 ? (int)proc_fs_ep : 0;
+}
+
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
 	int err, code, status;
 
 	proc_timebase_hz = bi->timebase_hz;
-	if (proc_map_initramfs(bi) < 0 || fs_init(proc_files.cpio, proc_files.size) < 0) {
-		proc_say("kage: proc: no initramfs to start init from\n");
+	if (proc_map_initramfs(bi) < 0) {
+		native_say("kage: proc: no initramfs to start init from\n");
 		return 1;
 	}
 	if ((proc_endpoint = native_ep_create()) < 0 || sleep_init() < 0) {
-		proc_say("kage: proc: cannot set up its endpoint and timer\n");
+		native_say("kage: proc: cannot set up its endpoint and timer\n");
 		return 1;
 	}
-	if ((err = console_init(bi, proc_endpoint)) < 0)
-		proc_say("kage: proc: no console input (error %d); reads of the console give end of file\n", err);
+	if ((err = proc_start_servers(bi)) < 0) {
+		native_say("kage: proc: cannot start the file server: error %d\n", err);
+		return 1;
+	}
 	proc_parse_cmdline(&cmd, args);
 	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
-		proc_say("kage: cannot run init %s: error %d\n", cmd.path, err);
+		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;
 	}
 	proc_serve();
 	status = proc_init_status();
 	if (status & 0x7f) {
-		proc_say("kage: init killed by signal %d\n", status & 0x7f);
+		native_say("kage: init killed by signal %d\n", status & 0x7f);
 		return 128 + (status & 0x7f);
 	}
 	code = (status >> 8) & 0xff;
-	proc_say("kage: init exited with status %d\n", code);
+	native_say("kage: init exited with status %d\n", code);
 	return code;
 }

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/kage_abi.h"
-#include "servers/fs/fs.h"
+#include "servers/protocol.h"
 
 #define PROC_MAX 80
 #define PROC_ARGS_MAX 16
@@ -35,7 +35,6 @@ struct proc {
 	char exe[64];			/* the executable's path (/proc/self/exe) */
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
 	uint64_t sleep_until;		/* its deadline, in time CSR ticks */
-	struct fs_fdtable fds;		/* its file descriptors */
 };
 
 /* What a handler tells the receive loop. */
@@ -50,9 +49,40 @@ struct proc_files {
 extern struct proc_files proc_files;
 extern uint32_t proc_timebase_hz;
 extern long proc_endpoint;
+extern long proc_fs_ep;		/* the file server, badged PROTO_BADGE_PROC */
 
-/* Prints on the kernel console (the console server comes later). */
-void proc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Descriptor tables at the file server (files.c), following the processes. */
+int files_new(const struct proc *p);
+int files_fork(const struct proc *parent, const struct proc *child);
+void files_exec(const struct proc *p);
+void files_exit(const struct proc *p);
+
+/* An executable, found (relative to p's working directory) and held open for execve. */
+struct files_exe {
+	long node;			/* the file server's name for it */
+	uint64_t size;
+	uint32_t mode;
+	const uint8_t *data;		/* its bytes: in the initramfs, or a copy in this server */
+};
+int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe);
+void files_exec_close(const struct files_exe *fe);
+
+/* Another server started from the boot module `name` with handles of its own (start.c). */
+struct start_grant {
+	long handle;			/* here */
+	unsigned rights;
+	uint64_t badge;
+	uint32_t kind;			/* KAGE_BOOT_* it is listed as */
+	const char *name;		/* or NULL: the name of `like` */
+	const struct kage_bootitem *like;	/* a boot item whose range and aux it keeps, or NULL */
+};
+/* Its task handle, or a negative errno. A UART grant must come right before its irq's. */
+long start_server(const struct kage_bootinfo *bi, const char *name, const struct start_grant *g, int n);
+
+
+struct elf_image;
+/* Maps and fills every PT_LOAD segment of an ELF file, at its addresses plus bias. */
+long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias);
 
 /*
  * Loads the static ELF file `path` of the initramfs into a new space with
@@ -93,5 +123,7 @@ enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *resul
 enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
+/* ^C on the console: SIGINT to the foreground. */
+void proc_interrupt(void);
 
 #endif

@@ -73,7 +73,7 @@ static struct proc *proc_alloc(int ppid)
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[])
 {
 	struct proc *init = proc_alloc(0);
-	int err = fs_table_init(&init->fds);
+	int err = files_new(init);
 
 	if (err == 0)
 		err = proc_exec(init, path, argv, envp);
@@ -130,7 +130,7 @@ void proc_end(struct proc *p, int wait_status)
 	long r;
 
 	native_task_kill(p->task, wait_status);
-	fs_table_close_all(&p->fds);
+	files_exit(p);
 	native_handle_close(p->task);
 	native_handle_close(p->space);
 	p->task = p->space = -1;
@@ -216,6 +216,8 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		*err = native_space_write_user(p->space, a[2], &pid, sizeof(pid));
 	if (*err == 0 && (flags & CLONE_CHILD_SETTID))
 		*err = native_space_write_user(c->space, a[4], &pid, sizeof(pid));
+	if (*err == 0)
+		*err = files_fork(p, c);
 	if (*err < 0) {
 		if (c->task >= 0)
 			native_task_kill(c->task, 0), native_handle_close(c->task);
@@ -225,7 +227,6 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		return 0;
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
-	fs_table_copy(&c->fds, &p->fds);
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	return c;
 }
@@ -253,7 +254,7 @@ enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *resul
 
 long proc_string(struct proc *p, uint64_t va, char *buf, size_t max)
 {
-	return fs_user_string(p->space, va, buf, max);
+	return native_read_string((uint64_t)p->space, 0, va, buf, max);
 }
 
 /* Reads a NULL-terminated vector of strings into v[] and pool: 0 or a negative errno. */
@@ -332,7 +333,7 @@ enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
 }
 
 /* ^C: SIGINT (its default action ends the process) to every process but init, or to init alone. */
-void console_interrupt(void)
+void proc_interrupt(void)
 {
 	int hit = 0;
 

@@ -1,0 +1,56 @@
+/*
+ * The console server's start and receive loop. The process server starts
+ * it from a boot module with the UART's registers and interrupt, its own
+ * endpoint and a send handle to the process server (for ^C).
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/console/console.h"
+#include "servers/protocol.h"
+
+static long console_endpoint = -1, console_proc_ep = -1;
+
+void console_interrupt(void)
+{
+	const uint64_t w[6] = { PROC_OP_INTERRUPT };
+
+	native_ipc_call(console_proc_ep, w, 0);
+}
+
+static long console_endpoint_named(const struct kage_bootinfo *bi, const char *name)
+{
+	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
+		if (bi->item[i].kind == KAGE_BOOT_ENDPOINT && strcmp(bi->item[i].name, name) == 0)
+			return bi->item[i].handle;
+	return -1;
+}
+
+long native_main(const char *args, const struct kage_bootinfo *bi)
+{
+	uint64_t out[5] = { 0 }, token = 0;
+	struct kage_msg m;
+	long tok, r, err;
+
+	(void)args;
+	console_endpoint = console_endpoint_named(bi, "console");
+	console_proc_ep = console_endpoint_named(bi, "proc");
+	if (console_endpoint < 0 || console_proc_ep < 0)
+		return 1;
+	if ((err = console_init(bi, console_endpoint)) < 0)
+		native_say("kage: console: no input (error %ld); reads of the console give end of file\n", err);
+	for (;;) {
+		tok = native_ipc_reply_recv(console_endpoint, token, out, &m);
+		token = 0;
+		if (tok < 0 || m.kind != KAGE_MSG_CALL)
+			continue;
+		if (m.badge == PROTO_BADGE_HELPER) {
+			console_input();
+			r = 0;
+		} else if ((r = console_call((uint64_t)tok, &m)) == CONSOLE_LATER) {
+			continue;
+		}
+		out[0] = (uint64_t)r;
+		token = (uint64_t)tok;
+	}
+}

@@ -1,0 +1,193 @@
+/*
+ * The file server's start and receive loop. The process server starts it
+ * from a boot module with the initramfs, its own endpoint, and send
+ * handles to the process and console servers (struct kage_bootinfo).
+ * Processes' file calls arrive forwarded by the process server with the
+ * process's badge; the process server's own operations (protocol.h) with
+ * PROTO_BADGE_PROC.
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/fs/fs.h"
+#include "servers/fs/fs_impl.h"
+
+#define INITRAMFS_VA 0x2000000000ul
+
+long fs_console_ep = -1;
+static long fs_endpoint = -1, fs_proc_ep = -1;
+static struct fs_fdtable fs_tables[PROTO_CLIENTS];
+static uint8_t fs_table_used[PROTO_CLIENTS];
+
+static struct fs_fdtable *fs_table(uint64_t badge)
+{
+	return badge < PROTO_CLIENTS && fs_table_used[badge] ? &fs_tables[badge] : NULL;
+}
+
+static long fs_table_new(uint64_t badge, const struct fs_fdtable *from)
+{
+	if (badge == 0 || badge >= PROTO_CLIENTS || fs_table_used[badge])
+		return -EINVAL;
+	if (from) {
+		fs_table_copy(&fs_tables[badge], from);
+	} else {
+		int err = fs_table_init(&fs_tables[badge]);
+
+		if (err < 0)
+			return err;
+	}
+	fs_table_used[badge] = 1;
+	return 0;
+}
+
+/* FS_OP_EXEC_OPEN: the node of an executable, held until FS_OP_EXEC_CLOSE. */
+static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_node *n;
+	char path[256];
+	long len = native_read_string(token, KAGE_COPY_CALLER, m->w[2], path, sizeof(path));
+
+	if (!t)
+		return -EINVAL;
+	if (len < 0)
+		return len;
+	if (!(n = fs_lookup(t, path)))
+		return -ENOENT;
+	n->nopen++;
+	out[1] = n->size;
+	out[2] = n->mode;
+	out[3] = (uint64_t)fs_archive_offset(n);
+	return fs_node_index(n);
+}
+
+static long fs_exec_read(uint64_t token, const struct kage_msg *m)
+{
+	struct fs_node *n = fs_node_at(m->w[1]);
+	uint64_t off = m->w[2], len = m->w[4];
+
+	if (!n)
+		return -ENOENT;
+	if (off >= n->size)
+		return 0;
+	if (len > n->size - off)
+		len = n->size - off;
+	if (len > KAGE_COPY_MAX)
+		len = KAGE_COPY_MAX;
+	return native_caller_write(token, m->w[3], n->data + off, len) < 0 ? -EFAULT : (long)len;
+}
+
+/* The process server's operations; out[0] is set from the result. */
+static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_node *n;
+	long r = 0;
+
+	switch (m->w[0]) {
+	case FS_OP_TABLE_NEW: r = fs_table_new(m->w[1], NULL); break;
+	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], t) : -EINVAL; break;
+	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
+	case FS_OP_TABLE_EXIT:
+		if (t) {
+			fs_table_close_all(t);
+			fs_table_used[m->w[1]] = 0;
+		}
+		break;
+	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
+	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
+	case FS_OP_EXEC_CLOSE:
+		if ((n = fs_node_at(m->w[1])) && n->nopen) {
+			n->nopen--;
+			fs_node_release(n);
+		}
+		break;
+	default: r = -ENOSYS;
+	}
+	out[0] = (uint64_t)r;
+}
+
+/* A process's forwarded call: the answer for it, or 0 when none goes now (*reply cleared). */
+static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *reply)
+{
+	struct fs_fdtable *t = fs_table(m->badge);
+	const uint64_t sigpipe[8] = { PROC_OP_SIGPIPE, m->badge };
+	long r;
+
+	*reply = 1;
+	if (!t)
+		return -EBADF;	/* a process the process server never announced */
+	r = fs_call(t, token, m->w[0], &m->w[1]);
+	if (r == FS_SIGPIPE) {
+		/* The process server delivers the signal; the writer's reply stays pending with it. */
+		if (native_ipc_forward(token, fs_proc_ep, sigpipe) == 0)
+			r = FS_BLOCKED;
+		else
+			r = -EPIPE;
+	}
+	*reply = r != FS_BLOCKED;
+	return r;
+}
+
+static void fs_serve(void)
+{
+	uint64_t out[5] = { 0 }, token = 0;
+	struct kage_msg m;
+	long tok;
+	int reply;
+
+	for (;;) {
+		tok = native_ipc_reply_recv(fs_endpoint, token, out, &m);
+		token = 0;
+		memset(out, 0, sizeof(out));
+		if (tok < 0)
+			continue;
+		if (m.kind == KAGE_MSG_SYSCALL) {
+			out[0] = (uint64_t)fs_serve_process((uint64_t)tok, &m, &reply);
+			token = reply ? (uint64_t)tok : 0;
+		} else if (m.kind == KAGE_MSG_CALL && m.badge == PROTO_BADGE_PROC) {
+			fs_operation((uint64_t)tok, &m, out);
+			token = (uint64_t)tok;
+		}
+	}
+}
+
+/* The handle of the boot item of `kind` named `name` (NULL: any), or -1. */
+static long fs_item(const struct kage_bootinfo *bi, uint32_t kind, const char *name, const struct kage_bootitem **out)
+{
+	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++) {
+		if (bi->item[i].kind != kind || (name && strcmp(bi->item[i].name, name) != 0))
+			continue;
+		if (out)
+			*out = &bi->item[i];
+		return bi->item[i].handle;
+	}
+	return -1;
+}
+
+long native_main(const char *args, const struct kage_bootinfo *bi)
+{
+	const struct kage_bootitem *rd = NULL;
+	long mem = fs_item(bi, KAGE_BOOT_INITRD, NULL, &rd), err = mem < 0 ? -ENOENT : 0;
+	uint64_t off = 0, len;
+
+	(void)args;
+	fs_endpoint = fs_item(bi, KAGE_BOOT_ENDPOINT, "fs", NULL);
+	fs_proc_ep = fs_item(bi, KAGE_BOOT_ENDPOINT, "proc", NULL);
+	fs_console_ep = fs_item(bi, KAGE_BOOT_ENDPOINT, "console", NULL);
+	if (fs_endpoint < 0 || fs_proc_ep < 0)
+		return 1;	/* started wrongly: nobody could call it anyway */
+	if (mem >= 0) {
+		off = rd->base & 4095, len = (off + rd->size + 4095) & ~4095ul;
+		err = native_space_map_phys(KAGE_HANDLE_SELF_SPACE, INITRAMFS_VA, mem, 0, len, KAGE_PROT_READ);
+	}
+	if (err == 0)
+		err = fs_init((const void *)(INITRAMFS_VA + off), rd->size);
+	if (err < 0) {
+		/* Serve anyway, with what could be built: the process server reports what then fails. */
+		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
+		fs_init(0, 0);
+	}
+	fs_serve();
+	return 0;
+}
