@@ -3,7 +3,8 @@
  *
  * The kernel forwards every Linux system call of a process to the process
  * server (badge: the process's slot + 1). The process server answers the
- * calls of process life itself and passes the file calls (proto_fs_serves)
+ * calls of process life itself and passes the file calls (its table in
+ * servers/proc/linux.c)
  * on to the file server with ipc_forward, unchanged, so the file server
  * sees the process's badge and answers the process directly. The file
  * server reaches a process's buffers by the call's token
@@ -59,24 +60,5 @@ enum console_op {
 	CONSOLE_OP_WRITE,	/* w1: buffer, w2: length */
 	CONSOLE_OP_WRITEV,	/* w1: iovec array, w2: count */
 };
-
-/* The Linux calls the process server passes to the file server. */
-static inline int proto_fs_serves(uint64_t nr)
-{
-	switch (nr) {
-	case 17:	/* getcwd */
-	case 23: case 24: case 25: case 29:	/* dup, dup3, fcntl, ioctl */
-	case 34: case 35:	/* mkdirat, unlinkat */
-	case 45: case 46: case 49: case 50:	/* truncate, ftruncate, chdir, fchdir */
-	case 56: case 57: case 59:	/* openat, close, pipe2 */
-	case 61: case 62: case 63: case 64:	/* getdents64, lseek, read, write */
-	case 65: case 66: case 67: case 68:	/* readv, writev, pread64, pwrite64 */
-	case 79: case 80:	/* newfstatat, fstat */
-	case 276:	/* renameat2 */
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 #endif

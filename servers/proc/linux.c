@@ -147,54 +147,102 @@ static long linux_prlimit64(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
-/* Calls whose answer needs nothing but the process itself. */
-static long linux_simple(struct proc *p, uint64_t nr)
-{
-	switch (nr) {
-	case NR_GETPID: case NR_GETTID: case NR_SET_TID_ADDRESS: return p->pid;
-	case NR_GETPPID: return p->ppid;
-	case NR_GETUID: case NR_GETEUID: case NR_GETGID: case NR_GETEGID: return 0;
-	case NR_SET_ROBUST_LIST: return 0;
-	default: return -ENOSYS;
+/*
+ * The system call table: one handler per Linux number, like Linux's own
+ * sys_call_table, so a call costs one indexed load whatever its number.
+ * LINUX_VALUE makes a handler of an expression of p and the arguments a[].
+ */
+typedef enum proc_reply (*linux_handler)(struct proc *p, const struct kage_msg *m, long *result);
+
+#define LINUX_VALUE(name, expr)                                                        \
+	static enum proc_reply name(struct proc *p, const struct kage_msg *m, long *result) \
+	{                                                                              \
+		const uint64_t *a = &m->w[1];                                          \
+		(void)a, (void)p;                                                      \
+		*result = (expr);                                                      \
+		return PROC_REPLY;                                                     \
 	}
+
+LINUX_VALUE(linux_sys_getpid, p->pid)
+LINUX_VALUE(linux_sys_getppid, p->ppid)
+LINUX_VALUE(linux_sys_zero, 0)	/* the uid family (root), set_robust_list */
+LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
+LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
+LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)))
+LINUX_VALUE(linux_sys_mprotect,
+	    native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1), linux_prot(a[2])))
+LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
+LINUX_VALUE(linux_sys_readlinkat, linux_readlinkat(p, a))
+LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(p, a))
+LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
+LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
+
+static enum proc_reply linux_sys_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return sleep_start(p, m, 1, 0, m->w[1], result);
 }
+
+static enum proc_reply linux_sys_clock_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return sleep_start(p, m, (int)m->w[1], (int)m->w[2], m->w[3], result);
+}
+
+static enum proc_reply linux_sys_kill(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return proc_kill(p, (int)m->w[1], (int)m->w[2], result);
+}
+
+static enum proc_reply linux_sys_tgkill(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return proc_kill(p, (int)m->w[2], (int)m->w[3], result);	/* one thread per process */
+}
+
+static enum proc_reply linux_sys_exit(struct proc *p, const struct kage_msg *m, long *result)
+{
+	(void)result;
+	proc_end(p, (int)(m->w[1] & 0xff) << 8);
+	return PROC_NO_REPLY;
+}
+
+/* A file call: the file server answers the process itself. */
+static enum proc_reply linux_sys_file(struct proc *p, const struct kage_msg *m, long *result)
+{
+	(void)p;
+	*result = native_ipc_forward(m->token, proc_fs_ep, 0);
+	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;
+}
+
+#define LINUX_NR_MAX 512
+
+static const linux_handler linux_calls[LINUX_NR_MAX] = {
+	[NR_GETPID] = linux_sys_getpid, [NR_GETTID] = linux_sys_getpid, [NR_SET_TID_ADDRESS] = linux_sys_getpid,
+	[NR_GETPPID] = linux_sys_getppid, [NR_GETUID] = linux_sys_zero, [NR_GETEUID] = linux_sys_zero,
+	[NR_GETGID] = linux_sys_zero, [NR_GETEGID] = linux_sys_zero, [NR_SET_ROBUST_LIST] = linux_sys_zero,
+	[NR_BRK] = linux_sys_brk, [NR_MMAP] = linux_sys_mmap, [NR_MUNMAP] = linux_sys_munmap,
+	[NR_MPROTECT] = linux_sys_mprotect, [NR_UNAME] = linux_sys_uname, [NR_READLINKAT] = linux_sys_readlinkat,
+	[NR_PRLIMIT64] = linux_sys_prlimit64, [NR_CLOCK_GETTIME] = linux_sys_clock_gettime,
+	[NR_GETRANDOM] = linux_sys_getrandom, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
+	[NR_WAIT4] = proc_wait4, [NR_NANOSLEEP] = linux_sys_nanosleep,
+	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_kill,
+	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit,
+#define F(nr) [nr] = linux_sys_file
+	/* getcwd, dup, dup3, fcntl, ioctl, mkdirat, unlinkat, truncate, ftruncate, chdir, fchdir */
+	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),
+	/* openat, close, pipe2, getdents64, lseek, read, write, readv, writev, pread64, pwrite64 */
+	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
+	/* newfstatat, fstat, renameat2 */
+	F(79), F(80), F(276),
+#undef F
+};
 
 enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *result)
 {
-	const uint64_t nr = m->w[0], *a = &m->w[1];
+	const uint64_t nr = m->w[0];
+	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : 0;
 
-	switch (nr) {
-	case NR_BRK: *result = linux_brk(p, a[0]); break;
-	case NR_MMAP: *result = linux_mmap(p, a); break;
-	case NR_MUNMAP: *result = native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)); break;
-	case NR_MPROTECT: *result = native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1),
-							 linux_prot(a[2])); break;
-	case NR_UNAME: *result = linux_uname(p, a[0]); break;
-	case NR_READLINKAT: *result = linux_readlinkat(p, a); break;
-	case NR_PRLIMIT64: *result = linux_prlimit64(p, a); break;
-	case NR_CLOCK_GETTIME: *result = linux_clock_gettime(p, a[1]); break;
-	case NR_GETRANDOM: *result = linux_getrandom(p, a[0], a[1]); break;
-	case NR_CLONE: return proc_clone(p, m, result);
-	case NR_EXECVE: return proc_execve(p, m, result);
-	case NR_WAIT4: return proc_wait4(p, m, result);
-	case NR_NANOSLEEP: return sleep_start(p, m, 1, 0, a[0], result);
-	case NR_CLOCK_NANOSLEEP: return sleep_start(p, m, (int)a[0], (int)a[1], a[2], result);
-	case NR_KILL: case NR_TKILL: return proc_kill(p, (int)a[0], (int)a[1], result);
-	case NR_TGKILL: return proc_kill(p, (int)a[1], (int)a[2], result);	/* one thread per process */
-	case NR_EXIT: case NR_EXIT_GROUP:
-		proc_end(p, (int)(a[0] & 0xff) << 8);
-		return PROC_NO_REPLY;
-	default:
-		if (proto_fs_serves(nr)) {
-			/* The file server answers the process itself. */
-			*result = native_ipc_forward(m->token, proc_fs_ep, 0);
-			if (*result == 0)
-				return PROC_NO_REPLY;
-			break;
-		}
-		*result = linux_simple(p, nr);
-		if (*result == -ENOSYS)
-			linux_unknown(nr);
-	}
+	if (h)
+		return h(p, m, result);
+	linux_unknown(nr);
+	*result = -ENOSYS;
 	return PROC_REPLY;
 }
