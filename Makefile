@@ -171,12 +171,12 @@ $(B)/rootfs.stamp: FORCE
 # ---------------------------------------------------------------------------
 # Running.
 
-# IMAGE=system boots the process server and a Linux init (rdinit= in KAGE_APPEND);
-# IMAGE=test the kernel test root task; the default, the kernel monitor.
-IMAGE ?=
+# IMAGE=system (the default) boots the servers and /init (or rdinit= in KAGE_APPEND);
+# IMAGE=test the kernel test root task; IMAGE=monitor the kernel alone, at its monitor.
+IMAGE ?= system
 run: deps all
 	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_APPEND='$(KAGE_APPEND)' \
-	$(if $(IMAGE),KAGE_KERNEL=$(B)/$(IMAGE)/Image) tools/run-qemu $(BOARD) $(B)
+	KAGE_KERNEL=$(if $(filter monitor,$(IMAGE)),$(B)/Image,$(B)/$(IMAGE)/Image) tools/run-qemu $(BOARD) $(B)
 
 # ---------------------------------------------------------------------------
 # Host unit tests: lib/ and the kernel's pure logic, compiled for the host

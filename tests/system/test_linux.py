@@ -145,11 +145,36 @@ def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
         expect_clean_end(k)
 
 
-def test_default_init_runs_every_demo(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode)) as k:
-        k.expect("init: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
-        k.expect("init: 0 of 6 demos failed", timeout=120)
+def test_demos_all_pass(board, mode):
+    with run_init(board, mode, "demos") as k:
+        k.expect("demos: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
+        k.expect("demos: 0 of 6 demos failed", timeout=120)
         expect_clean_end(k)
+
+
+def test_default_init_is_a_shell(board, mode):
+    """make run's /init: runs programs by name, reports failures, cd, exit N."""
+    with Kage(board, mode, kernel=system_image(board, mode)) as k:
+        k.expect(r"/init is a small shell \(type help\)")
+        k.expect("kage# ")
+        k.child.send("show-args one two\r")
+        k.expect('show-args: argv\\[2\\] = "two"')
+        k.expect("init: show-args exited 3")
+        k.expect("kage# ")
+        k.child.send("cd /tests\r")
+        k.expect("kage# ")
+        k.child.send("/bin/exit0\r")
+        k.expect("kage# ")
+        k.child.send("no-such-program\r")
+        k.expect("init: no-such-program: No such file or directory")
+        k.expect("kage# ")
+        k.child.send("help\r")
+        k.expect("Programs in /bin:")
+        k.expect("kage# ")
+        k.child.send("exit 3\r")
+        k.expect("kage: init exited with status 3")
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2), "frames leaked by the servers or the shell's children"
 
 
 FILE_CHECKS = [

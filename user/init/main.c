@@ -1,45 +1,107 @@
 /*
- * /init of the system Image until a shell exists: says hello, runs each
- * seed demo (fork, vfork, exec, buffering, signals, sleep) as its own
- * process, reports how each one ended, and exits, which ends the system.
- * rdinit=/bin/NAME on the command line runs one program instead.
+ * /init of the system Image: a very small shell, until BusyBox's ash
+ * takes its place. It reads a line from the console, runs the program it
+ * names (a bare name is looked up in /bin) with the other words as
+ * arguments, waits for it and says how it ended if that was not exit 0.
+ * Built in: cd, exit [N], help. End of file (^D on an empty line) ends it,
+ * and with it the system.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *const demos[] = {
-	"/bin/fork-basics", "/bin/vfork-exec", "/bin/printf-fork", "/bin/kill-default", "/bin/sleep",
-	"/bin/unlinked-exe",
-};
+#define LINE_MAX_LEN 256
+#define WORDS_MAX 16
+
+static void help(void)
+{
+	DIR *d = opendir("/bin");
+	struct dirent *e;
+	int n = 0;
+
+	printf("Built in: cd DIR, exit [N], help. Programs in /bin:\n");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			printf("%s%s", n++ % 6 ? "  " : "\n  ", e->d_name);
+	printf("\n`demos` runs the seed demos; ^C interrupts a program; ^D here ends kage.\n");
+	if (d)
+		closedir(d);
+}
+
+/* Runs words[0] with its arguments and waits for it. */
+static void run(char **words, char **envp)
+{
+	char path[LINE_MAX_LEN + 8];
+	int status = 0;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s%s", strchr(words[0], '/') ? "" : "/bin/", words[0]);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("init: fork");
+		return;
+	}
+	if (pid == 0) {
+		execve(path, words, envp);
+		fprintf(stderr, "init: %s: %s\n", words[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		perror("init: wait");
+	else if (WIFSIGNALED(status))
+		printf("init: %s killed by signal %d\n", words[0], WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		printf("init: %s exited %d\n", words[0], WEXITSTATUS(status));
+}
+
+/* One command line: 1 to go on, 0 to end with *code. */
+static int command(char *line, char **envp, int *code)
+{
+	char *words[WORDS_MAX + 1];
+	int n = 0;
+
+	for (char *w = strtok(line, " \t\n"); w && n < WORDS_MAX; w = strtok(NULL, " \t\n"))
+		words[n++] = w;
+	words[n] = NULL;
+	if (n == 0)
+		return 1;
+	if (strcmp(words[0], "exit") == 0) {
+		*code = n > 1 ? atoi(words[1]) : 0;
+		return 0;
+	}
+	if (strcmp(words[0], "help") == 0)
+		help();
+	else if (strcmp(words[0], "cd") == 0 && chdir(n > 1 ? words[1] : "/") < 0)
+		perror("init: cd");
+	else if (strcmp(words[0], "cd") != 0)
+		run(words, envp);
+	return 1;
+}
 
 int main(int argc, char **argv, char **envp)
 {
+	char line[LINE_MAX_LEN];
 	struct utsname u;
-	int failed = 0;
+	int code = 0;
 
-	(void)argc;
+	(void)argc, (void)argv;
 	uname(&u);
-	printf("init: %s %s on %s, pid %d: running the demos\n", u.sysname, u.release, u.machine, getpid());
-	for (size_t i = 0; i < sizeof(demos) / sizeof(demos[0]); i++) {
-		char *const args[] = { (char *)demos[i], NULL };
-		int status = 0;
-		pid_t pid;
-
-		printf("\ninit: --- %s ---\n", demos[i]);
+	printf("kage %s %s: /init is a small shell (type help)\n", u.release, u.machine);
+	for (;;) {
+		printf("kage# ");
 		fflush(stdout);
-		pid = fork();
-		if (pid == 0) {
-			execve(demos[i], args, envp);
-			perror("init: execve");
-			_exit(127);
+		if (!fgets(line, sizeof(line), stdin)) {
+			printf("\n");
+			break;
 		}
-		waitpid(pid, &status, 0);
-		failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-		printf("init: %s %s %d\n", demos[i], WIFEXITED(status) ? "exited" : "killed by signal",
-		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		if (!command(line, envp, &code))
+			break;
 	}
-	printf("\ninit: %d of %zu demos failed; %s exits now\n", failed, sizeof(demos) / sizeof(demos[0]), argv[0]);
-	return failed != 0;
+	return code;
 }
