@@ -13,7 +13,7 @@ enum {
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
-	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291,
 };
 
 #define AT_FDCWD -100
@@ -193,12 +193,32 @@ static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 	return err;
 }
 
-static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
+/* struct statx: 256 bytes; the fields a ramfs has, with STATX_BASIC_STATS' mask. */
+static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
+{
+	uint8_t stx[256];
+	uint32_t w32[4] = { 0x7ff, 4096, 0, 1 };	/* stx_mask, stx_blksize, -, stx_nlink */
+	uint64_t w64[3] = { n->ino, n->size, (n->size + 511) / 512 };
+	uint16_t mode = (uint16_t)n->mode;
+	uint32_t rdev[2] = { n == fs_console ? 5 : 0, n == fs_console ? 1 : 0 };
+
+	memset(stx, 0, sizeof(stx));
+	memcpy(stx, w32, 8);		/* stx_mask, stx_blksize */
+	memcpy(stx + 16, &w32[3], 4);	/* stx_nlink; uid and gid 0 */
+	memcpy(stx + 28, &mode, 2);
+	memcpy(stx + 32, w64, sizeof(w64));	/* stx_ino, stx_size, stx_blocks */
+	memcpy(stx + 128, rdev, sizeof(rdev));	/* stx_rdev_major, stx_rdev_minor */
+	return native_caller_write(c->token, buf, stx, sizeof(stx)) < 0 ? -EFAULT : 0;
+}
+
+static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx)
 {
 	static const struct fs_node pipe_node = { .mode = FS_S_IFIFO | 0600 };
 	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
 
 	n = n ? n : &pipe_node;
+	if (statx)
+		return fs_statx_node(c, n, buf);
 	memset(st, 0, sizeof(st));
 	st[1] = n->ino;
 	st[2] = n->mode | (1ull << 32);		/* st_mode, st_nlink */
@@ -209,22 +229,26 @@ static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, u
 	return native_caller_write(c->token, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
-static long fs_newfstatat(const struct fs_call_ctx *c, const uint64_t *a)
+/* newfstatat (dirfd, path, buf, flags) and statx (dirfd, path, flags, mask, buf). */
+static long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int statx)
 {
+	uint64_t flags = statx ? a[2] : a[3], buf = statx ? a[4] : a[2];
 	char path[256];
 	long err = fs_path(c, a[1], path, sizeof(path));
 	struct fs_node *at, *n;
 
 	if (err < 0)
 		return err;
-	if (!path[0] && (a[3] & AT_EMPTY_PATH)) {
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
 		struct fs_file *f = fs_fd(c, a[0]);
 
-		return f ? fs_stat_node(c, f->node, a[2]) : -EBADF;
+		return f ? fs_stat_node(c, f->node, buf, statx) : -EBADF;
 	}
+	if (!path[0])
+		return -ENOENT;
 	if (!(at = fs_at(c, (int64_t)a[0], &err)))
 		return err;
-	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, a[2]) : -ENOENT;
+	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, buf, statx) : -ENOENT;
 }
 
 /* struct linux_dirent64 records: ino, offset, reclen, type, name. */
@@ -376,7 +400,7 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	}
 	case NR_LSEEK: return fs_lseek(f, (int64_t)a[1], a[2]);
 	case NR_GETDENTS64: return fs_getdents64(c, f, a[1], a[2]);
-	case NR_FSTAT: return fs_stat_node(c, f->node, a[1]);
+	case NR_FSTAT: return fs_stat_node(c, f->node, a[1], 0);
 	case NR_FTRUNCATE:
 		if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY || !fs_is(f->node, FS_S_IFREG))
 			return -EINVAL;
@@ -403,7 +427,8 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_CLOSE: return fs_fd_close(t, a[0]);
 	case NR_DUP3: return fs_dup3(&c, a[0], a[1], a[2]);
 	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
-	case NR_NEWFSTATAT: return fs_newfstatat(&c, a);
+	case NR_NEWFSTATAT: return fs_stat_path(&c, a, 0);
+	case NR_STATX: return fs_stat_path(&c, a, 1);
 	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
 	case NR_GETCWD: return fs_getcwd(&c, a);
 	case NR_MKDIRAT: return fs_mkdirat(&c, a);

@@ -17,7 +17,7 @@ enum {
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115,
+	NR_NANOSLEEP = 101, NR_WAITID = 95, NR_CLOCK_NANOSLEEP = 115,
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
 };
 
@@ -222,7 +222,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_MPROTECT] = linux_sys_mprotect, [NR_UNAME] = linux_sys_uname, [NR_READLINKAT] = linux_sys_readlinkat,
 	[NR_PRLIMIT64] = linux_sys_prlimit64, [NR_CLOCK_GETTIME] = linux_sys_clock_gettime,
 	[NR_GETRANDOM] = linux_sys_getrandom, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
-	[NR_WAIT4] = proc_wait4, [NR_NANOSLEEP] = linux_sys_nanosleep,
+	[NR_WAIT4] = proc_wait4, [NR_WAITID] = proc_waitid, [NR_NANOSLEEP] = linux_sys_nanosleep,
 	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_kill,
 	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit,
 #define F(nr) [nr] = linux_sys_file
@@ -230,8 +230,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),
 	/* openat, close, pipe2, getdents64, lseek, read, write, readv, writev, pread64, pwrite64 */
 	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
-	/* newfstatat, fstat, renameat2 */
-	F(79), F(80), F(276),
+	/* newfstatat, fstat, renameat2, statx */
+	F(79), F(80), F(276), F(291),
 #undef F
 };
 

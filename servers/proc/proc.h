@@ -31,6 +31,8 @@ struct proc {
 	uint64_t wait_token;		/* a wait4 answered later, 0 if none */
 	int wait_pid;			/* what it waits for: -1 any child, or a pid */
 	uint64_t wait_status;		/* where the status goes (0: nowhere) */
+	uint8_t wait_info;		/* waitid: a siginfo_t goes there, and the answer is 0 */
+	uint8_t wait_keep;		/* waitid WNOWAIT: the zombie stays */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 	char exe[64];			/* the executable's path (/proc/self/exe) */
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
@@ -121,6 +123,7 @@ long proc_string(struct proc *p, uint64_t va, char *buf, size_t max);
 /* fork, vfork and clone; wait4; execve from a running process (process.c). */
 enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result);
+enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
 /* ^C on the console: SIGINT to the foreground. */

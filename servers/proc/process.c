@@ -10,10 +10,13 @@
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
-#include "servers/console/console.h"
 #include "servers/proc/proc.h"
 
 #define WNOHANG 1
+#define WEXITED 4
+#define WNOWAIT 0x01000000
+#define P_PID 1
+#define P_PGID 2
 #define CLONE_VM 0x100
 #define CLONE_FS 0x200
 #define CLONE_SIGHAND 0x800
@@ -98,6 +101,28 @@ static int proc_matches(const struct proc *parent, const struct proc *c)
 	       (parent->wait_pid == -1 || parent->wait_pid == c->pid);
 }
 
+/* What wait4 (the status word) or waitid (a siginfo_t) tells about the zombie c. */
+static long proc_wait_report(struct proc *parent, const struct proc *c)
+{
+	int32_t info[32] = { 0 };	/* siginfo_t: 128 bytes */
+
+	if (!parent->wait_status)
+		return 0;
+	if (!parent->wait_info)
+		return native_space_write_user(parent->space, parent->wait_status, &c->status, sizeof(int));
+	info[0] = 17;	/* si_signo: SIGCHLD */
+	info[2] = c->status & 0x7f ? 2 : 1;	/* si_code: CLD_KILLED or CLD_EXITED */
+	info[4] = c->pid;	/* si_pid; si_uid 0 */
+	info[6] = c->status & 0x7f ? c->status & 0x7f : (c->status >> 8) & 0xff;	/* si_status */
+	return native_space_write_user(parent->space, parent->wait_status, info, sizeof(info));
+}
+
+/* A wait's answer from proc_reap's result: waitid answers 0 where wait4 gives the pid. */
+static long proc_wait_answer(const struct proc *parent, long r)
+{
+	return r > 0 && parent->wait_info ? 0 : r;
+}
+
 /*
  * A wait of `parent` that can end now: with a zombie child (reaped), or
  * -ECHILD when no child matches. 0 when it must go on waiting.
@@ -115,10 +140,10 @@ static long proc_reap(struct proc *parent)
 		children++;
 		if (c->state != PROC_ZOMBIE)
 			continue;
-		if (parent->wait_status && native_space_write_user(parent->space, parent->wait_status,
-								   &c->status, sizeof(int)) < 0)
+		if (proc_wait_report(parent, c) < 0)
 			return -EFAULT;
-		c->state = PROC_FREE;
+		if (!parent->wait_keep)
+			c->state = PROC_FREE;
 		return pid;
 	}
 	return children ? 0 : -ECHILD;
@@ -144,9 +169,9 @@ void proc_end(struct proc *p, int wait_status)
 	if (p->pid == 1)
 		proc_init_ended = wait_status;
 	if (parent && parent->wait_token && (r = proc_reap(parent)) != 0)
-		proc_answer(&parent->wait_token, r);
+		proc_answer(&parent->wait_token, proc_wait_answer(parent, r));
 	if ((parent = proc_by_pid(1)) && parent->wait_token && (r = proc_reap(parent)) != 0)
-		proc_answer(&parent->wait_token, r);	/* init may have just adopted a zombie */
+		proc_answer(&parent->wait_token, proc_wait_answer(parent, r));	/* init may have just adopted a zombie */
 }
 
 enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result)
@@ -156,8 +181,35 @@ enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *resul
 
 	p->wait_pid = (int64_t)a[0] > 0 ? (int)a[0] : -1;	/* process groups come with job control */
 	p->wait_status = a[1];
+	p->wait_info = p->wait_keep = 0;
 	if ((r = proc_reap(p)) != 0 || (a[2] & WNOHANG)) {
 		*result = r;
+		return PROC_REPLY;
+	}
+	p->wait_token = m->token;
+	return PROC_NO_REPLY;
+}
+
+/* waitid(idtype, id, infop, options): exits only (stops come with job control). */
+enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *result)
+{
+	const uint64_t *a = &m->w[1], options = a[3];
+	const int32_t none[32] = { 0 };
+	long r;
+
+	if (a[0] > P_PGID || !(options & WEXITED) || (options & ~(uint64_t)(WNOHANG | WEXITED | WNOWAIT)) ||
+	    (a[0] == P_PID && (int64_t)a[1] <= 0)) {
+		*result = -EINVAL;
+		return PROC_REPLY;
+	}
+	p->wait_pid = a[0] == P_PID ? (int)a[1] : -1;	/* P_PGID: one group for all until job control */
+	p->wait_status = a[2];
+	p->wait_info = 1;
+	p->wait_keep = (options & WNOWAIT) != 0;
+	if ((r = proc_reap(p)) != 0 || (options & WNOHANG)) {
+		if (r == 0 && a[2] && native_space_write_user(p->space, a[2], none, sizeof(none)) < 0)
+			r = -EFAULT;	/* nothing to report: si_pid 0 */
+		*result = proc_wait_answer(p, r);
 		return PROC_REPLY;
 	}
 	p->wait_token = m->token;

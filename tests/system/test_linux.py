@@ -123,7 +123,10 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
     with run_init(board, mode, "linux-misc") as k:
         for line in ["/proc/self/exe -> /bin/linux-misc", "RLIMIT_STACK 8 MiB", "getcwd /", "uname riscv64",
                      "clock advances yes", "getrandom random", "write from a bad pointer: EFAULT",
-                     "uname into a bad pointer: EFAULT"]:
+                     "uname into a bad pointer: EFAULT", "waitid WNOWAIT sees exit 7 ok",
+                     "waitid reaps it after WNOWAIT ok", "waitid WNOHANG on a running child ok",
+                     "waitid sees SIGTERM ok", "waitid without WEXITED EINVAL", "statx of a file ok",
+                     "statx of a missing file ENOENT"]:
             k.expect(f"linux-misc: {line}")
         expect_clean_end(k)
 

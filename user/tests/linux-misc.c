@@ -1,9 +1,16 @@
 /*
  * Small Linux calls glibc programs lean on: readlink("/proc/self/exe"),
- * getrlimit, getcwd, uname, clock_gettime, getrandom, and -EFAULT for a
- * bad pointer instead of a crash.
+ * getrlimit, getcwd, uname, clock_gettime, getrandom, waitid, statx, and
+ * -EFAULT for a bad pointer instead of a crash.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -12,6 +19,49 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+static void check_waitid(void)
+{
+	siginfo_t si = { 0 };
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(7);
+	printf("linux-misc: waitid WNOWAIT sees exit 7 %s\n",
+	       waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == pid && si.si_code == CLD_EXITED &&
+			       si.si_status == 7 && si.si_signo == SIGCHLD ? "ok" : "wrong");
+	memset(&si, 0, sizeof(si));
+	printf("linux-misc: waitid reaps it after WNOWAIT %s\n",
+	       waitid(P_ALL, 0, &si, WEXITED) == 0 && si.si_pid == pid && waitpid(-1, 0, WNOHANG) < 0 &&
+			       errno == ECHILD ? "ok" : "wrong");
+	pid = fork();
+	if (pid == 0) {
+		usleep(50000);
+		kill(getpid(), SIGTERM);
+		_exit(0);
+	}
+	si.si_pid = 99;
+	printf("linux-misc: waitid WNOHANG on a running child %s\n",
+	       waitid(P_PID, pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid == 0 ? "ok" : "wrong");
+	printf("linux-misc: waitid sees SIGTERM %s\n",
+	       waitid(P_PID, pid, &si, WEXITED) == 0 && si.si_code == CLD_KILLED && si.si_status == SIGTERM ? "ok"
+																: "wrong");
+	printf("linux-misc: waitid without WEXITED %s\n",
+	       waitid(P_ALL, 0, &si, WNOHANG) < 0 && errno == EINVAL ? "EINVAL" : "wrong");
+}
+
+static void check_statx(void)
+{
+	struct statx stx;
+	struct stat st;
+
+	stat("/bin/linux-misc", &st);
+	printf("linux-misc: statx of a file %s\n",
+	       statx(AT_FDCWD, "/bin/linux-misc", 0, STATX_BASIC_STATS, &stx) == 0 && S_ISREG(stx.stx_mode) &&
+			       stx.stx_size == (uint64_t)st.st_size && stx.stx_ino == st.st_ino ? "ok" : "wrong");
+	printf("linux-misc: statx of a missing file %s\n",
+	       statx(AT_FDCWD, "/no/such", 0, STATX_BASIC_STATS, &stx) < 0 && errno == ENOENT ? "ENOENT" : "wrong");
+}
 
 int main(void)
 {
@@ -45,5 +95,7 @@ int main(void)
 	       syscall(SYS_write, 1, (void *)8, 4) < 0 && errno == EFAULT ? "EFAULT" : "wrong");
 	printf("linux-misc: uname into a bad pointer: %s\n",
 	       syscall(SYS_uname, (void *)0x10) < 0 && errno == EFAULT ? "EFAULT" : "wrong");
+	check_waitid();
+	check_statx();
 	return 0;
 }
