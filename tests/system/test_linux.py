@@ -55,6 +55,15 @@ def test_fork_return_values_wait_statuses_and_cow(board, mode):
         expect_clean_end(k)
 
 
+def test_clone_flags_checked_as_linux_does(board, mode):
+    with run_init(board, mode, "clone-flags") as k:
+        for line in ["CLONE_SIGHAND without CLONE_VM: EINVAL", "CLONE_THREAD without CLONE_SIGHAND: EINVAL",
+                     "CLONE_NEWNS with CLONE_FS: EINVAL", "no child was made: yes",
+                     "fork's flags: child saw its tid, exited 4", "vfork's flags: the parent sees 6"]:
+            k.expect(f"clone-flags: {line}")
+        expect_clean_end(k)
+
+
 def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
     with run_init(board, mode, "vfork-exec") as k:
         k.expect("vfork: the child wrote 42 into the parent's memory and exited 5")
@@ -151,7 +160,7 @@ def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
 def test_demos_all_pass(board, mode):
     with run_init(board, mode, "demos") as k:
         k.expect("demos: Linux 6.1.0-kage on riscv64, pid 1: running the demos")
-        k.expect("demos: 0 of 6 demos failed", timeout=120)
+        k.expect("demos: 0 of 7 demos failed", timeout=120)
         expect_clean_end(k)
 
 

@@ -11,7 +11,7 @@
 
 static const char *const demos[] = {
 	"/bin/fork-basics", "/bin/vfork-exec", "/bin/printf-fork", "/bin/kill-default", "/bin/sleep",
-	"/bin/unlinked-exe",
+	"/bin/unlinked-exe", "/bin/clone-flags",
 };
 
 int main(int argc, char **argv, char **envp)
