@@ -160,15 +160,19 @@ static int space_populate(struct space *s, uint64_t va)
  * Writing (`to_user`) first gives the page its own frame, so spaces that
  * share it keep their copy; a copy-on-write page becomes writable again.
  */
-static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user)
+static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, int *err)
 {
 	pte_t *e;
+	int r;
 
+	*err = -EFAULT;
 	if (va >= USER_TOP)
 		return NULL;
 	e = pt_lookup(s->root, va, NULL);
-	if (!e && space_populate(s, va) == 0)
+	if (!e && (r = space_populate(s, va)) == 0)
 		e = pt_lookup(s->root, va, NULL);
+	else if (!e && r == -ENOMEM)
+		*err = -ENOMEM;	/* mapped, but no frame to give it */
 	if (!e || !(*e & PTE_U))
 		return NULL;
 	if (*e & PTE_PHYS) {
@@ -178,8 +182,10 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 		return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
 	}
 	/* The kernel writes only into frames no other mapping sees. */
-	if (to_user && ((*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va)) < 0)
+	if (to_user && (r = (*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va)) < 0) {
+		*err = r == -ENOMEM ? r : -EFAULT;
 		return NULL;
+	}
 	if ((*e & (need | PTE_U)) != (need | PTE_U))
 		return NULL;
 	return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
@@ -188,13 +194,14 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 static int space_copy(struct space *s, uint64_t va, void *buf, size_t len, uint64_t need, bool to_user)
 {
 	uint8_t *b = buf;
+	int err;
 
 	while (len) {
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-		uint8_t *p = space_byte(s, va, need, to_user);
+		uint8_t *p = space_byte(s, va, need, to_user, &err);
 
 		if (!p)
-			return -EFAULT;
+			return err;
 		if (chunk > len)
 			chunk = len;
 		if (to_user)
@@ -237,13 +244,15 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 /* Fills the fresh page d from src at sva; on a bad source the rest is zeroed, never left stale. */
 static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 {
+	int err;
+
 	for (size_t done = 0, chunk; done < PAGE_SIZE; done += chunk) {
-		uint8_t *p = space_byte(src, sva + done, PTE_R, false);
+		uint8_t *p = space_byte(src, sva + done, PTE_R, false, &err);
 
 		chunk = PAGE_SIZE - done < space_page_left(sva + done) ? PAGE_SIZE - done : space_page_left(sva + done);
 		if (!p) {
 			memset(d + done, 0, PAGE_SIZE - done);
-			return -EFAULT;
+			return err;
 		}
 		memcpy(d + done, p, chunk);
 	}
@@ -254,22 +263,23 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 		   bool as_user)
 {
 	uint8_t *fresh;
+	int err;
 
 	while (len) {
 		if (!(dva & (PAGE_SIZE - 1)) && len >= PAGE_SIZE && (fresh = space_fresh_page(dst, dva, as_user))) {
-			if (space_fill(fresh, src, sva) < 0)
-				return -EFAULT;
+			if ((err = space_fill(fresh, src, sva)) < 0)
+				return err;
 			dva += PAGE_SIZE, sva += PAGE_SIZE, len -= PAGE_SIZE;
 			continue;
 		}
 		size_t chunk = space_page_left(dva) < space_page_left(sva) ? space_page_left(dva)
 									     : space_page_left(sva);
 		/* The destination first: unsharing it can never change the source's page. */
-		uint8_t *d = space_byte(dst, dva, as_user ? PTE_W : 0, true);
-		uint8_t *p = d ? space_byte(src, sva, PTE_R, false) : NULL;
+		uint8_t *d = space_byte(dst, dva, as_user ? PTE_W : 0, true, &err);
+		uint8_t *p = d ? space_byte(src, sva, PTE_R, false, &err) : NULL;
 
 		if (!p)
-			return -EFAULT;
+			return err;
 		if (chunk > len)
 			chunk = len;
 		memmove(d, p, chunk);

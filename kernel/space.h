@@ -48,12 +48,16 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
 /* Removes regions and pages in [va, va + size), releasing their frames: 0 or -EINVAL/-ENOMEM. */
 int space_unmap(struct space *s, uint64_t va, uint64_t size);
-/* Copies into mapped user pages (ignoring their write permission): 0 or -EFAULT. */
+/*
+ * Copies into mapped user pages (ignoring their write permission): 0, or
+ * -EFAULT (not mapped), or -ENOMEM (mapped, but no frame for a page yet).
+ */
 int space_write(struct space *s, uint64_t va, const void *src, size_t len);
 /*
  * Copies len bytes from src's readable pages at sva to dst's pages at dva
  * (only pages dst's own code may write if `as_user`), page by page
- * through the direct map: 0 or -EFAULT (what was copied before stays).
+ * through the direct map: 0, -EFAULT or -ENOMEM as space_write (what was
+ * copied before stays).
  */
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user);

@@ -17,7 +17,7 @@ enum {
 	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
 	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NANOSLEEP = 101, NR_WAITID = 95, NR_CLOCK_NANOSLEEP = 115,
+	NR_NANOSLEEP = 101, NR_WAITID = 95, NR_SYSINFO = 179, NR_CLOCK_NANOSLEEP = 115,
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
 };
 
@@ -93,6 +93,24 @@ static long linux_clock_gettime(struct proc *p, uint64_t ts)
 	v[0] = t / hz;
 	v[1] = t % hz * 1000000000ull / hz;
 	return native_space_write_user(p->space, ts, v, sizeof(v));
+}
+
+/* struct sysinfo: uptime, memory from the kernel's frame counts (mem_unit 1), the number of processes. */
+static long linux_sysinfo(struct proc *p, uint64_t buf)
+{
+	uint64_t info[14] = { 0 }, t, hz = proc_timebase_hz ? proc_timebase_hz : 1;
+	struct kage_stats st;
+	long err = native_stats(&st);
+
+	if (err < 0)
+		return err;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	info[0] = t / hz;						/* uptime */
+	info[4] = (st.frames_free + st.frames_used) * 4096;		/* totalram */
+	info[5] = st.frames_free * 4096;				/* freeram */
+	info[10] = (uint64_t)proc_count();				/* procs (a u16) */
+	info[13] = 1;							/* mem_unit (a u32) */
+	return native_space_write_user(p->space, buf, info, 112);
 }
 
 static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
@@ -176,6 +194,7 @@ LINUX_VALUE(linux_sys_readlinkat, linux_readlinkat(p, a))
 LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(p, a))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
+LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
 
 static enum proc_reply linux_sys_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
 {
@@ -221,7 +240,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_BRK] = linux_sys_brk, [NR_MMAP] = linux_sys_mmap, [NR_MUNMAP] = linux_sys_munmap,
 	[NR_MPROTECT] = linux_sys_mprotect, [NR_UNAME] = linux_sys_uname, [NR_READLINKAT] = linux_sys_readlinkat,
 	[NR_PRLIMIT64] = linux_sys_prlimit64, [NR_CLOCK_GETTIME] = linux_sys_clock_gettime,
-	[NR_GETRANDOM] = linux_sys_getrandom, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
+	[NR_GETRANDOM] = linux_sys_getrandom, [NR_SYSINFO] = linux_sys_sysinfo, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
 	[NR_WAIT4] = proc_wait4, [NR_WAITID] = proc_waitid, [NR_NANOSLEEP] = linux_sys_nanosleep,
 	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_kill,
 	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit,

@@ -112,6 +112,8 @@ int sleep_init(void);
 void sleep_expire(void);
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    long *result);
+/* How many processes are running (not zombies). */
+int proc_count(void);
 /* Status of pid 1 once it has ended, -1 before. */
 int proc_init_status(void);
 /* pid 1, started from the command line. */

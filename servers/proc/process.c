@@ -56,6 +56,15 @@ struct proc *proc_by_slot(int i)
 	return i >= 0 && i < PROC_MAX && procs[i].state != PROC_FREE ? &procs[i] : 0;
 }
 
+int proc_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		n += procs[i].state == PROC_RUNNING;
+	return n;
+}
+
 int proc_init_status(void)
 {
 	return proc_init_ended;

@@ -55,6 +55,17 @@ def test_fork_return_values_wait_statuses_and_cow(board, mode):
         expect_clean_end(k)
 
 
+def test_out_of_memory_is_enomem_and_leaks_nothing(board, mode):
+    with run_init(board, mode, "oom") as k:
+        for _ in range(3):
+            k.expect(r"oom: filled \d+ MiB", timeout=180)
+            k.expect("oom: fork with memory full: ENOMEM")
+            k.expect("oom: execve with memory full: ENOMEM, still running")
+        k.expect("oom: the third filler exited 0")
+        k.expect("oom: free memory back to where it was: yes")
+        expect_clean_end(k)
+
+
 def test_clone_flags_checked_as_linux_does(board, mode):
     with run_init(board, mode, "clone-flags") as k:
         for line in ["CLONE_SIGHAND without CLONE_VM: EINVAL", "CLONE_THREAD without CLONE_SIGHAND: EINVAL",
