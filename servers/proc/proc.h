@@ -103,7 +103,11 @@ void proc_end(struct proc *p, int wait_status);
 struct proc *proc_by_pid(int pid);
 /* The badge p's calls carry (its slot, so the receive loop finds it at once), and back. */
 uint64_t proc_badge(const struct proc *p);
-struct proc *proc_by_badge(uint64_t badge);
+extern struct proc procs[PROC_MAX];
+static inline struct proc *proc_by_badge(uint64_t badge)
+{
+	return badge - 1 < PROC_MAX ? &procs[badge - 1] : 0;
+}
 /* Slot i of the table, or NULL if it is free. */
 struct proc *proc_by_slot(int i);
 
@@ -115,7 +119,11 @@ enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock,
 /* How many processes are running (not zombies). */
 int proc_count(void);
 /* Status of pid 1 once it has ended, -1 before. */
-int proc_init_status(void);
+extern int proc_init_ended;
+static inline int proc_init_status(void)
+{
+	return proc_init_ended;
+}
 /* pid 1, started from the command line. */
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[]);
 

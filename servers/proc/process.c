@@ -29,9 +29,9 @@
 #define CLONE_CHILD_SETTID 0x1000000
 #define CSIGNAL 0xff
 
-static struct proc procs[PROC_MAX];
+struct proc procs[PROC_MAX];
 static int proc_next_pid = 1;
-static int proc_init_ended = -1;
+int proc_init_ended = -1;
 
 struct proc *proc_by_pid(int pid)
 {
@@ -46,10 +46,6 @@ uint64_t proc_badge(const struct proc *p)
 	return (uint64_t)(p - procs) + 1;
 }
 
-struct proc *proc_by_badge(uint64_t badge)
-{
-	return badge - 1 < PROC_MAX ? &procs[badge - 1] : 0;
-}
 
 struct proc *proc_by_slot(int i)
 {
@@ -65,10 +61,6 @@ int proc_count(void)
 	return n;
 }
 
-int proc_init_status(void)
-{
-	return proc_init_ended;
-}
 
 static struct proc *proc_alloc(int ppid)
 {
