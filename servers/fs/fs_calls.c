@@ -65,8 +65,7 @@ static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, 
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
-/* Reads at `off` of a file into user memory: the count, 0 at the end. */
-static long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
+long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
 			 uint64_t len)
 {
 	if (off >= n->size)

@@ -45,6 +45,8 @@ void fs_attach(struct fs_node *dir, struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
 void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
 
+/* Reads at `off` of a file into the caller's memory (at most KAGE_COPY_MAX): the count, 0 at the end. */
+long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf, uint64_t len);
 /* File data (ramfs.c). */
 long fs_truncate(struct fs_node *n, uint64_t size);
 void fs_data_free(struct fs_node *n);

@@ -63,18 +63,10 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 
 static long fs_exec_read(uint64_t token, const struct kage_msg *m)
 {
+	const struct fs_call_ctx c = { NULL, token };
 	struct fs_node *n = fs_node_at(m->w[1]);
-	uint64_t off = m->w[2], len = m->w[4];
 
-	if (!n)
-		return -ENOENT;
-	if (off >= n->size)
-		return 0;
-	if (len > n->size - off)
-		len = n->size - off;
-	if (len > KAGE_COPY_MAX)
-		len = KAGE_COPY_MAX;
-	return native_caller_write(token, m->w[3], n->data + off, len) < 0 ? -EFAULT : (long)len;
+	return n ? fs_file_read(&c, n, m->w[2], m->w[3], m->w[4]) : -ENOENT;
 }
 
 /* The process server's operations; out[0] is set from the result. */

@@ -5,9 +5,7 @@
  * number of failures. With "kage.test=fault" on the command line it ends
  * by faulting instead, to show the kernel surviving a user fault.
  */
-#include <stdarg.h>
 #include "lib/errno.h"
-#include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "tests/kernel/root.h"
@@ -18,21 +16,6 @@ static int failures;
 static unsigned char zeroed[8192];		/* bss: must start as zeros */
 static volatile int initialised = 0x5eed;	/* data: must come from the file */
 static const char text_page[] = "read-only";
-
-static void out(void *ctx, char c)
-{
-	(void)ctx;
-	native_putc(c);
-}
-
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vformat(out, 0, fmt, ap);
-	va_end(ap);
-}
 
 void check(int ok, const char *name, const char *why)
 {

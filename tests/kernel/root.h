@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "lib/kage_abi.h"
+#include "lib/native.h"
 
 void check(int ok, const char *name, const char *why);
 void cow_checks(void);
@@ -21,6 +22,7 @@ uint64_t child_stack_top(int slot);
 /* Lets the child run until it is no longer alive: its KAGE_TASK_* state. */
 long child_wait(long task, long *status);
 
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints on the console (lib/native.c). */
+#define say native_say
 
 #endif

@@ -15,6 +15,12 @@ def run_init(board, mode, program):
     return Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}")
 
 
+def expect_lines(k, program, lines):
+    """Each of `lines`, in order, as "PROGRAM: LINE"."""
+    for line in lines:
+        k.expect(f"{program}: {line}")
+
+
 def expect_clean_end(k):
     """pid 1 exited 0, every frame came back, QEMU exited with success."""
     k.expect("kage: init exited with status 0")
@@ -68,10 +74,11 @@ def test_out_of_memory_is_enomem_and_leaks_nothing(board, mode):
 
 def test_clone_flags_checked_as_linux_does(board, mode):
     with run_init(board, mode, "clone-flags") as k:
-        for line in ["CLONE_SIGHAND without CLONE_VM: EINVAL", "CLONE_THREAD without CLONE_SIGHAND: EINVAL",
-                     "CLONE_NEWNS with CLONE_FS: EINVAL", "no child was made: yes",
-                     "fork's flags: child saw its tid, exited 4", "vfork's flags: the parent sees 6"]:
-            k.expect(f"clone-flags: {line}")
+        expect_lines(k, "clone-flags", [
+            "CLONE_SIGHAND without CLONE_VM: EINVAL", "CLONE_THREAD without CLONE_SIGHAND: EINVAL",
+            "CLONE_NEWNS with CLONE_FS: EINVAL", "no child was made: yes",
+            "fork's flags: child saw its tid, exited 4", "vfork's flags: the parent sees 6"
+        ])
         expect_clean_end(k)
 
 
@@ -141,30 +148,32 @@ def test_shebang_scripts(board, mode):
 
 def test_small_linux_calls_and_bad_pointers(board, mode):
     with run_init(board, mode, "linux-misc") as k:
-        for line in ["/proc/self/exe -> /bin/linux-misc", "RLIMIT_STACK 8 MiB", "getcwd /", "uname riscv64",
-                     "clock advances yes", "getrandom random", "write from a bad pointer: EFAULT",
-                     "uname into a bad pointer: EFAULT", "waitid WNOWAIT sees exit 7 ok",
-                     "waitid reaps it after WNOWAIT ok", "waitid WNOHANG on a running child ok",
-                     "waitid sees SIGTERM ok", "waitid without WEXITED EINVAL", "statx of a file ok",
-                     "statx of a missing file ENOENT"]:
-            k.expect(f"linux-misc: {line}")
+        expect_lines(k, "linux-misc", [
+            "/proc/self/exe -> /bin/linux-misc", "RLIMIT_STACK 8 MiB", "getcwd /", "uname riscv64",
+            "clock advances yes", "getrandom random", "write from a bad pointer: EFAULT",
+            "uname into a bad pointer: EFAULT", "waitid WNOWAIT sees exit 7 ok",
+            "waitid reaps it after WNOWAIT ok", "waitid WNOHANG on a running child ok",
+            "waitid sees SIGTERM ok", "waitid without WEXITED EINVAL", "statx of a file ok",
+            "statx of a missing file ENOENT"
+        ])
         expect_clean_end(k)
 
 
 def test_kill_default_actions(board, mode):
     with run_init(board, mode, "kill-default") as k:
-        for line in ["child killed by signal 15", "child killed by signal 9", "SIGCHLD to myself: ignored",
-                     "probe with signal 0: alive", "no such process: ESRCH", "abort ends with signal 6"]:
-            k.expect(f"kill-default: {line}")
+        expect_lines(k, "kill-default", [
+            "child killed by signal 15", "child killed by signal 9", "SIGCHLD to myself: ignored",
+            "probe with signal 0: alive", "no such process: ESRCH", "abort ends with signal 6"
+        ])
         expect_clean_end(k)
 
 
 def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
     with run_init(board, mode, "sleep") as k:
-        for line in ["nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok",
-                     "the 60 ms child wakes first", "the 200 ms child wakes second",
-                     "bad nanoseconds: EINVAL", "bad pointer: EFAULT"]:
-            k.expect(f"sleep: {line}")
+        expect_lines(k, "sleep", [
+            "nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok", "the 60 ms child wakes first",
+            "the 200 ms child wakes second", "bad nanoseconds: EINVAL", "bad pointer: EFAULT"
+        ])
         expect_clean_end(k)
 
 
