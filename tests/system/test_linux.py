@@ -156,6 +156,9 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
             "waitid sees SIGTERM ok", "waitid without WEXITED EINVAL", "statx of a file ok",
             "statx of a missing file ENOENT"
         ])
+        k.expect("kage: proc: system call 500 is not implemented \\(-ENOSYS\\)")
+        k.expect("linux-misc: unknown system call, twice: ENOSYS")
+        assert k.output().count("system call 500 is not implemented") == 1, "the note comes once per number"
         expect_clean_end(k)
 
 

@@ -97,5 +97,8 @@ int main(void)
 	       syscall(SYS_uname, (void *)0x10) < 0 && errno == EFAULT ? "EFAULT" : "wrong");
 	check_waitid();
 	check_statx();
+	errno = 0;
+	printf("linux-misc: unknown system call, twice: %s\n",
+	       syscall(500) < 0 && errno == ENOSYS && syscall(500) < 0 && errno == ENOSYS ? "ENOSYS" : "wrong");
 	return 0;
 }
