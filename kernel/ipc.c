@@ -31,11 +31,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 		out->a2 = TASK_MSG_CALL;
 		out->a3 = w[0], out->a4 = w[1], out->a5 = w[2], out->a6 = w[3];
 		out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
-		s->state = TASK_REPLY_WAIT;
-		s->replier = r;
-		return;
-	}
-	switch (s->msg) {
+	} else switch (s->msg) {
 	case TASK_MSG_CALL:
 		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
 		out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;

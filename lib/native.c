@@ -3,6 +3,7 @@
 #include "lib/errno.h"
 #include "lib/fmt.h"
 #include "lib/native.h"
+#include "lib/string.h"
 
 long native_read_string(uint64_t from, unsigned flags, uint64_t va, char *buf, size_t max)
 {
@@ -24,6 +25,30 @@ long native_read_string(uint64_t from, unsigned flags, uint64_t va, char *buf, s
 		n += chunk;
 	}
 	return -ENAMETOOLONG;
+}
+
+const struct kage_bootitem *native_boot_item(const struct kage_bootinfo *bi, uint32_t kind, const char *name)
+{
+	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
+		if (bi->item[i].kind == kind && (!name || strcmp(bi->item[i].name, name) == 0))
+			return &bi->item[i];
+	return NULL;
+}
+
+long native_boot_handle(const struct kage_bootinfo *bi, uint32_t kind, const char *name)
+{
+	const struct kage_bootitem *it = native_boot_item(bi, kind, name);
+
+	return it ? it->handle : -1;
+}
+
+const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot)
+{
+	uint64_t off = it->base & 4095;
+
+	if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, va, it->handle, 0, native_item_span(it), prot) < 0)
+		return NULL;
+	return (const void *)(va + off);
 }
 
 static void native_out(void *ctx, char c)

@@ -289,6 +289,16 @@ static inline long native_timer_notify(long n, uint64_t ns, uint64_t bits)
  * its length, or -EFAULT / -ENAMETOOLONG (max bytes without a NUL).
  */
 long native_read_string(uint64_t from, unsigned flags, uint64_t va, char *buf, size_t max);
+/* The boot item of `kind` (and `name`, unless NULL), or NULL; its handle, or -1. */
+const struct kage_bootitem *native_boot_item(const struct kage_bootinfo *bi, uint32_t kind, const char *name);
+long native_boot_handle(const struct kage_bootinfo *bi, uint32_t kind, const char *name);
+/* The whole pages a memory item covers. */
+static inline uint64_t native_item_span(const struct kage_bootitem *it)
+{
+	return ((it->base & 4095) + it->size + 4095) & ~4095ul;
+}
+/* Maps a memory item into this task at va (page-aligned): the address of its first byte, or NULL. */
+const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot);
 /* printf to the kernel console (kage's messages: "kage: who: what"). */
 void native_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -35,26 +35,17 @@ static void console_helper(long arg)
 	}
 }
 
-static const struct kage_bootitem *console_item(const struct kage_bootinfo *bi, uint32_t kind)
-{
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
-		if (bi->item[i].kind == kind)
-			return &bi->item[i];
-	return 0;
-}
-
 int console_init(const struct kage_bootinfo *bi, long endpoint)
 {
-	const struct kage_bootitem *u = console_item(bi, KAGE_BOOT_UART);
+	const struct kage_bootitem *u = native_boot_item(bi, KAGE_BOOT_UART, NULL);
+	const volatile uint8_t *regs;
 	long t;
 
 	if (!u || u->aux[3] >= bi->nitems)
 		return -ENODEV;
-	if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, CONSOLE_VA, u->handle, 0, 4096,
-				  KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
+	if (!(regs = native_map_item(u, CONSOLE_VA, KAGE_PROT_READ | KAGE_PROT_WRITE)))
 		return -ENOMEM;
-	console_uart = (struct uart){ .kind = (enum uart_kind)u->aux[0],
-				      .base = (volatile uint8_t *)(CONSOLE_VA + (u->base & 4095)),
+	console_uart = (struct uart){ .kind = (enum uart_kind)u->aux[0], .base = (volatile uint8_t *)regs,
 				      .reg_shift = u->aux[1], .reg_io_width = u->aux[2] };
 	console_irq = bi->item[u->aux[3]].handle;
 	if ((console_notif = native_notif_create()) < 0 || native_irq_bind(console_irq, console_notif, 1) < 0)

@@ -18,14 +18,6 @@ void console_interrupt(void)
 	native_ipc_call(console_proc_ep, w, 0);
 }
 
-static long console_endpoint_named(const struct kage_bootinfo *bi, const char *name)
-{
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
-		if (bi->item[i].kind == KAGE_BOOT_ENDPOINT && strcmp(bi->item[i].name, name) == 0)
-			return bi->item[i].handle;
-	return -1;
-}
-
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	uint64_t out[5] = { 0 }, token = 0;
@@ -33,8 +25,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	long tok, r, err;
 
 	(void)args;
-	console_endpoint = console_endpoint_named(bi, "console");
-	console_proc_ep = console_endpoint_named(bi, "proc");
+	console_endpoint = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "console");
+	console_proc_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "proc");
 	if (console_endpoint < 0 || console_proc_ep < 0)
 		return 1;
 	if ((err = console_init(bi, console_endpoint)) < 0)

@@ -144,37 +144,20 @@ static void fs_serve(void)
 	}
 }
 
-/* The handle of the boot item of `kind` named `name` (NULL: any), or -1. */
-static long fs_item(const struct kage_bootinfo *bi, uint32_t kind, const char *name, const struct kage_bootitem **out)
-{
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++) {
-		if (bi->item[i].kind != kind || (name && strcmp(bi->item[i].name, name) != 0))
-			continue;
-		if (out)
-			*out = &bi->item[i];
-		return bi->item[i].handle;
-	}
-	return -1;
-}
-
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
-	const struct kage_bootitem *rd = NULL;
-	long mem = fs_item(bi, KAGE_BOOT_INITRD, NULL, &rd), err = mem < 0 ? -ENOENT : 0;
-	uint64_t off = 0, len;
+	const struct kage_bootitem *rd = native_boot_item(bi, KAGE_BOOT_INITRD, NULL);
+	const void *cpio = rd ? native_map_item(rd, INITRAMFS_VA, KAGE_PROT_READ) : NULL;
+	long err = !rd ? -ENOENT : !cpio ? -ENOMEM : 0;
 
 	(void)args;
-	fs_endpoint = fs_item(bi, KAGE_BOOT_ENDPOINT, "fs", NULL);
-	fs_proc_ep = fs_item(bi, KAGE_BOOT_ENDPOINT, "proc", NULL);
-	fs_console_ep = fs_item(bi, KAGE_BOOT_ENDPOINT, "console", NULL);
+	fs_endpoint = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "fs");
+	fs_proc_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "proc");
+	fs_console_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "console");
 	if (fs_endpoint < 0 || fs_proc_ep < 0)
 		return 1;	/* started wrongly: nobody could call it anyway */
-	if (mem >= 0) {
-		off = rd->base & 4095, len = (off + rd->size + 4095) & ~4095ul;
-		err = native_space_map_phys(KAGE_HANDLE_SELF_SPACE, INITRAMFS_VA, mem, 0, len, KAGE_PROT_READ);
-	}
 	if (err == 0)
-		err = fs_init((const void *)(INITRAMFS_VA + off), rd->size);
+		err = fs_init(cpio, rd->size);
 	if (err < 0) {
 		/* Serve anyway, with what could be built: the process server reports what then fails. */
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);

@@ -289,25 +289,24 @@ static int exec_path(struct proc *p, const char *path, const char *const argv[],
 }
 
 /* execve of the bytes of one file: a script's interpreter, or an ELF image. */
-static int exec_file(struct proc *p, const struct cpio_entry *ent, const char *path, const char *const argv[],
+static int exec_file(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
 		     const char *const envp[], int depth)
 {
-	struct cpio_entry e = *ent;
 	struct elf_image img;
 	uint64_t sp = 0, bias;
 	long space, err;
 
-	if ((e.mode & S_IFMT) != S_IFREG || !(e.mode & 0111))
+	if ((e->mode & S_IFMT) != S_IFREG || !(e->mode & 0111))
 		return -EACCES;	/* directories and files without execute permission */
-	if (e.size >= 2 && ((const char *)e.data)[0] == '#' && ((const char *)e.data)[1] == '!')
-		return exec_script(p, &e, path, argv, envp, depth);
-	if ((err = elf_parse(e.data, e.size, SEGMENT_TOP, &img)) < 0) {
+	if (e->size >= 2 && ((const char *)e->data)[0] == '#' && ((const char *)e->data)[1] == '!')
+		return exec_script(p, e, path, argv, envp, depth);
+	if ((err = elf_parse(e->data, e->size, SEGMENT_TOP, &img)) < 0) {
 		native_say("kage: exec %s: %s\n", path, img.why);
 		return (int)err;
 	}
 	if (img.interp)
 		return -ENOEXEC;	/* dynamic linking comes later */
-	if ((space = exec_build(&e, &img, path, argv, envp, &sp)) < 0)
+	if ((space = exec_build(e, &img, path, argv, envp, &sp)) < 0)
 		return (int)space;
 	bias = img.type == ET_DYN ? DYN_BIAS : 0;
 	/* The point of no return: the process runs the new image from here. */

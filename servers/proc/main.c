@@ -33,20 +33,14 @@ void linux_unknown(uint64_t nr)
 
 static int proc_map_initramfs(const struct kage_bootinfo *bi)
 {
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++) {
-		const struct kage_bootitem *it = &bi->item[i];
-		uint64_t off = it->base & 4095, len = (off + it->size + 4095) & ~4095ul;
+	const struct kage_bootitem *it = native_boot_item(bi, KAGE_BOOT_INITRD, NULL);
 
-		if (it->kind != KAGE_BOOT_INITRD)
-			continue;
-		if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, INITRAMFS_VA, it->handle, 0, len,
-					  KAGE_PROT_READ) < 0)
-			return -ENOMEM;
-		proc_files.cpio = (const void *)(INITRAMFS_VA + off);
-		proc_files.size = it->size;
-		return 0;
-	}
-	return -ENOENT;
+	if (!it)
+		return -ENOENT;
+	if (!(proc_files.cpio = native_map_item(it, INITRAMFS_VA, KAGE_PROT_READ)))
+		return -ENOMEM;
+	proc_files.size = it->size;
+	return 0;
 }
 
 /*
@@ -145,14 +139,6 @@ static void proc_serve(void)
 	}
 }
 
-static const struct kage_bootitem *proc_item(const struct kage_bootinfo *bi, uint32_t kind)
-{
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
-		if (bi->item[i].kind == kind)
-			return &bi->item[i];
-	return NULL;
-}
-
 /*
  * The console server (with the UART) and the file server (with the
  * initramfs), each with its endpoint and badged ways to reach the others
@@ -161,7 +147,8 @@ static const struct kage_bootitem *proc_item(const struct kage_bootinfo *bi, uin
  */
 static int proc_start_servers(const struct kage_bootinfo *bi)
 {
-	const struct kage_bootitem *uart = proc_item(bi, KAGE_BOOT_UART), *rd = proc_item(bi, KAGE_BOOT_INITRD);
+	const struct kage_bootitem *uart = native_boot_item(bi, KAGE_BOOT_UART, NULL);
+	const struct kage_bootitem *rd = native_boot_item(bi, KAGE_BOOT_INITRD, NULL);
 	const struct kage_bootitem *irq = uart && uart->aux[3] < bi->nitems ? &bi->item[uart->aux[3]] : NULL;
 	long fs_ep = native_ep_create(), con_ep = native_ep_create(), t;
 	const unsigned rw = KAGE_RIGHT_READ | KAGE_RIGHT_WRITE, ep = KAGE_RIGHT_SEND | KAGE_RIGHT_RECV | KAGE_RIGHT_GRANT;

@@ -15,14 +15,6 @@
 #define START_STACK_TOP 0x3000000000ul	/* the new server's stack */
 #define START_STACK_SIZE (64ul << 10)
 
-static const struct kage_bootitem *start_module(const struct kage_bootinfo *bi, const char *name)
-{
-	for (uint32_t i = 0; i < bi->nitems && i < KAGE_BOOT_MAX; i++)
-		if (bi->item[i].kind == KAGE_BOOT_MODULE && strcmp(bi->item[i].name, name) == 0)
-			return &bi->item[i];
-	return NULL;
-}
-
 /* Copies the grants into the task and lists them in *sbi. */
 static long start_grant(long task, const struct start_grant *g, int n, struct kage_bootinfo *sbi)
 {
@@ -67,20 +59,19 @@ static long start_stack(long space, long task, const struct kage_bootinfo *sbi)
 /* Builds the server's space from its ELF file and a suspended task in it. */
 static long start_task(const struct kage_bootitem *mod, long *space_out)
 {
-	uint64_t off = mod->base & 4095, len = (off + mod->size + 4095) & ~4095ul;
-	const uint8_t *file = (const uint8_t *)(START_MODULE_VA + off);
+	const uint8_t *file = native_map_item(mod, START_MODULE_VA, KAGE_PROT_READ);
+	uint64_t len = native_item_span(mod);
 	struct elf_image img;
-	long space, task = -ENOEXEC, err;
+	long space, task = -ENOEXEC, err = 0;
 
-	if ((err = native_space_map_phys(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, mod->handle, 0, len,
-					 KAGE_PROT_READ)) < 0)
-		return err;
+	if (!file)
+		return -ENOMEM;
 	if ((space = native_space_create()) < 0) {
 		native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
 		return space;
 	}
-	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC && !img.interp &&
-	    (err = exec_load_segments(space, file, &img, 0)) == 0)
+	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC &&
+	    !img.interp && (err = exec_load_segments(space, file, &img, 0)) == 0)
 		task = native_task_create(space, img.entry, START_STACK_TOP);
 	else if (err < 0)
 		task = err;
@@ -94,7 +85,7 @@ static long start_task(const struct kage_bootitem *mod, long *space_out)
 long start_server(const struct kage_bootinfo *bi, const char *name, const struct start_grant *g, int n)
 {
 	static struct kage_bootinfo sbi;
-	const struct kage_bootitem *mod = start_module(bi, name);
+	const struct kage_bootitem *mod = native_boot_item(bi, KAGE_BOOT_MODULE, name);
 	long space = -1, task, err;
 
 	if (!mod)
