@@ -1,5 +1,6 @@
 #include "kernel/fpu.h"
 #include "kernel/riscv.h"
+#include "kernel/sched.h"
 #include "kernel/task.h"
 #include "lib/string.h"
 
@@ -56,4 +57,15 @@ void fpu_forget(struct task *t)
 	if (fpu_owner == t)
 		fpu_owner = NULL;
 	t->fpu_used = false;
+}
+
+void fpu_set(struct task *t, const struct fpu_state *s)
+{
+	if (fpu_owner == t)
+		fpu_owner = NULL;	/* the registers hold what is being replaced */
+	t->fpu = *s;
+	t->fpu_used = true;
+	t->tf->sstatus = (t->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	if (t == sched_running)
+		fpu_take(t);
 }

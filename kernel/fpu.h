@@ -28,6 +28,8 @@ void fpu_switch_to(struct task *t);
 bool fpu_first_use(struct task *t);
 /* t's FP state, current in its task struct (before cloning it). */
 void fpu_sync(struct task *t);
+/* Gives t the FP state s (a signal return, say); FP is on for it from now on. */
+void fpu_set(struct task *t, const struct fpu_state *s);
 /* t is dying or replacing its image: it no longer owns the registers. */
 void fpu_forget(struct task *t);
 

@@ -5,7 +5,7 @@
 #include "lib/kage_abi.h"
 
 _Static_assert(KAGE_MSG_CALL == TASK_MSG_CALL && KAGE_MSG_SYSCALL == TASK_MSG_SYSCALL &&
-		       KAGE_MSG_FAULT == TASK_MSG_FAULT,
+		       KAGE_MSG_FAULT == TASK_MSG_FAULT && KAGE_MSG_ALERT == TASK_MSG_ALERT,
 	       "message kinds are the same numbers in the ABI");
 
 #define IPC_ID_BITS 16
@@ -43,6 +43,10 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	case TASK_MSG_FAULT:	/* scause, stval, pc */
 		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc;
 		out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
+		break;
+	case TASK_MSG_ALERT:	/* a0 of the last Linux call, pc */
+		out->a3 = s->sys_a0, out->a4 = in->sepc;
+		out->a5 = out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
 		break;
 	}
 	s->state = TASK_REPLY_WAIT;
@@ -85,6 +89,37 @@ struct task *ipc_caller(struct task *t, uint64_t token)
 	return c;
 }
 
+/* Puts c's message on ep without switching: to a waiting receiver, or in the queue. */
+static void ipc_post(struct task *c, struct endpoint *ep)
+{
+	struct task *r = endpoint_take(ep, &ep->receivers);
+
+	if (!r) {
+		endpoint_wait(ep, c, TASK_SENDING);
+		return;
+	}
+	ipc_deliver(c, r);
+	sched_ready(r);
+}
+
+void ipc_alert(struct task *c)
+{
+	c->alert_pending = false;
+	c->fwd_rewritten = false;
+	c->msg = TASK_MSG_ALERT;
+	c->msg_badge = c->personality_badge;
+	ipc_post(c, c->personality);
+}
+
+/* An answered caller runs again, unless an alert was waiting for the answer. */
+static inline void ipc_wake(struct task *c)
+{
+	if (__builtin_expect(c->alert_pending, 0))
+		ipc_alert(c);
+	else
+		sched_ready(c);
+}
+
 /* Writes the answer (n words, the rest zero) where the caller's kind of message expects it. */
 static inline void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 {
@@ -108,7 +143,7 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
 	if (!c)
 		return -ESRCH;
 	ipc_answer(c, words, IPC_REPLY_WORDS);
-	sched_ready(c);
+	ipc_wake(c);
 	return 0;
 }
 
@@ -119,8 +154,13 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 
 	if (token && !(c = ipc_caller(t, token)))
 		return -ESRCH;
-	if (c)
+	if (c) {
 		ipc_answer(c, words, IPC_REPLY_WORDS - 1);
+		if (__builtin_expect(c->alert_pending, 0)) {
+			ipc_alert(c);	/* possibly to ep itself: received below */
+			c = NULL;
+		}
+	}
 	s = endpoint_take(ep, &ep->senders);
 	if (s) {
 		if (c)
@@ -136,7 +176,7 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 
 int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge)
 {
-	struct task *c = ipc_caller(t, token), *r;
+	struct task *c = ipc_caller(t, token);
 
 	if (!c)
 		return -ESRCH;
@@ -148,13 +188,7 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 		c->fwd_rewritten = true;
 		c->msg_badge = badge;
 	}
-	r = endpoint_take(ep, &ep->receivers);
-	if (!r) {
-		endpoint_wait(ep, c, TASK_SENDING);
-		return 0;
-	}
-	ipc_deliver(c, r);
-	sched_ready(r);
+	ipc_post(c, ep);
 	return 0;
 }
 
@@ -172,6 +206,6 @@ void ipc_abandon(struct task *dead)
 			continue;
 		}
 		ipc_answer(c, epipe, IPC_REPLY_WORDS);
-		sched_ready(c);
+		ipc_wake(c);
 	}
 }

@@ -51,6 +51,8 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge);
 /* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */
 struct task *ipc_caller(struct task *t, uint64_t token);
+/* Sends c's ALERT to its personality endpoint (c waits for nothing else; see task_alert). */
+void ipc_alert(struct task *c);
 /* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */
 void ipc_abandon(struct task *dead);
 

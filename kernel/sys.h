@@ -36,6 +36,7 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf);
 int64_t sys_task_bind(struct task *t, struct trapframe *tf);
 int64_t sys_task_status(struct task *t, struct trapframe *tf);
 int64_t sys_task_yield(struct task *t, struct trapframe *tf);
+int64_t sys_task_alert(struct task *t, struct trapframe *tf);
 
 int64_t sys_ep_create(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_call(struct task *t, struct trapframe *tf);

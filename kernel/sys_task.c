@@ -1,5 +1,6 @@
 /* Native calls on tasks (lib/kage_abi.h). */
 #include "kernel/endpoint.h"
+#include "kernel/ipc.h"
 #include "kernel/memlayout.h"
 #include "kernel/sched.h"
 #include "kernel/space.h"
@@ -9,6 +10,7 @@
 #include "lib/string.h"
 
 _Static_assert(sizeof(struct kage_regs) == 32 * 8, "pc and x1-x31");
+_Static_assert(sizeof(struct kage_fpregs) == sizeof(struct fpu_state), "f0-f31 and fcsr");
 
 /* A live task behind handle h. */
 static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task **out)
@@ -82,7 +84,70 @@ int64_t sys_task_resume(struct task *t, struct trapframe *tf)
 		return err;
 	if (target->state != TASK_SUSPENDED)
 		return -EBUSY;
-	sched_ready(target);
+	if (target->alert_pending)
+		ipc_alert(target);
+	else
+		sched_ready(target);
+	return 0;
+}
+
+/*
+ * What alerting means for each state of the target (lib/kage_abi.h): it
+ * must not run user code before the ALERT is answered, and a Linux call
+ * of its that another server holds ends only if asked to.
+ */
+int64_t sys_task_alert(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
+
+	if (err < 0)
+		return err;
+	if (!target->personality || (tf->a1 & ~(uint64_t)KAGE_ALERT_INTERRUPT))
+		return -EINVAL;
+	if (target->msg == TASK_MSG_ALERT && (target->state == TASK_SENDING || target->state == TASK_REPLY_WAIT))
+		return 0;	/* already on its way */
+	switch (target->state) {
+	case TASK_RUNNABLE:
+		break;
+	case TASK_SENDING:	/* not received yet: its ecall runs again after the alert */
+		if (target->msg == TASK_MSG_FAULT)
+			goto later;
+		target->tf->sepc -= 4;
+		break;
+	case TASK_REPLY_WAIT:
+		if (target->replier == t || target->msg != TASK_MSG_SYSCALL || !(tf->a1 & KAGE_ALERT_INTERRUPT))
+			goto later;
+		target->tf->a0 = (uint64_t)-KAGE_ERESTART;
+		break;
+	default:	/* suspended, or waiting in a native call */
+		goto later;
+	}
+	task_cancel_wait(target);
+	ipc_alert(target);
+	return 0;
+later:
+	target->alert_pending = true;
+	return 0;
+}
+
+/* The FP half of task_regs: a task that never used FP reads as zeros. */
+static int64_t sys_task_fpregs(struct task *t, struct task *target, uint64_t op, uint64_t va)
+{
+	struct fpu_state r;
+	int64_t err;
+
+	if (op == KAGE_REGS_FP_GET) {
+		memset(&r, 0, sizeof(r));
+		if (target->fpu_used) {
+			fpu_sync(target);
+			r = target->fpu;
+		}
+		return space_copy_out(t->space, va, &r, sizeof(r));
+	}
+	if ((err = space_read(t->space, va, &r, sizeof(r))) < 0)
+		return err;
+	fpu_set(target, &r);
 	return 0;
 }
 
@@ -92,11 +157,13 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf)
 	struct kage_regs r;
 	int64_t err;
 
-	if (tf->a1 != KAGE_REGS_GET && tf->a1 != KAGE_REGS_SET)
+	if (tf->a1 > KAGE_REGS_FP_SET)
 		return -EINVAL;
-	err = sys_task(t, tf->a0, tf->a1 == KAGE_REGS_GET ? HANDLE_RIGHT_READ : HANDLE_RIGHT_WRITE, &target);
+	err = sys_task(t, tf->a0, tf->a1 % 2 == KAGE_REGS_GET ? HANDLE_RIGHT_READ : HANDLE_RIGHT_WRITE, &target);
 	if (err < 0)
 		return err;
+	if (tf->a1 >= KAGE_REGS_FP_GET)
+		return sys_task_fpregs(t, target, tf->a1, tf->a2);
 	if (tf->a1 == KAGE_REGS_GET) {
 		r.pc = target->tf->sepc;
 		memcpy(r.x, target->tf, sizeof(r.x));

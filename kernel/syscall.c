@@ -111,7 +111,7 @@ static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
 	SYS(IRQ_BIND, sys_irq_bind), SYS(IRQ_ACK, sys_irq_ack),
 	SYS(TIMER_NOTIFY, sys_timer_notify), SYS(HANDLE_COPY, sys_handle_copy),
 	SYS(TASK_STATUS, sys_task_status), SYS(TASK_YIELD, sys_task_yield),
-	SYS(IPC_FORWARD, sys_ipc_forward),
+	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
 };
 
 void syscall_dispatch(struct task *t, struct trapframe *tf)
@@ -121,6 +121,7 @@ void syscall_dispatch(struct task *t, struct trapframe *tf)
 
 	if (nr - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
 		/* A Linux call: the personality server answers it (in a0). */
+		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
 		if (t->personality)
 			ipc_send(t, t->personality, TASK_MSG_SYSCALL, t->personality_badge);
 		tf->a0 = (uint64_t)-ENOSYS;

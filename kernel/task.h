@@ -49,6 +49,7 @@ enum task_msg {
 	TASK_MSG_CALL,		/* ipc_call: words in a1-a6, reply words to a0-a5 */
 	TASK_MSG_SYSCALL,	/* a forwarded Linux ecall: the reply's first word to a0 */
 	TASK_MSG_FAULT,		/* a forwarded fault: a reply resumes the task, nothing written */
+	TASK_MSG_ALERT,		/* task_alert: a reply resumes the task, nothing written */
 };
 
 struct endpoint;
@@ -74,6 +75,8 @@ struct task {
 	struct task *replier;	/* who received its call (REPLY_WAIT) */
 	bool fwd_rewritten;	/* a server forwarded its call with new words (ipc_forward) */
 	uint64_t fwd_words[8];	/* those words, delivered as a CALL */
+	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
+	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */

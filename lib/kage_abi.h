@@ -54,6 +54,7 @@
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
 #define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged) */
+#define KAGE_SYS_TASK_ALERT KAGE_SYS(35)	/* a0: task (write), a1: KAGE_ALERT_* */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
@@ -75,6 +76,8 @@
 /* task_regs operations and task_bind slots. */
 #define KAGE_REGS_GET 0
 #define KAGE_REGS_SET 1
+#define KAGE_REGS_FP_GET 2	/* struct kage_fpregs instead */
+#define KAGE_REGS_FP_SET 3
 #define KAGE_BIND_PERSONALITY 0	/* where its non-native ecalls go */
 #define KAGE_BIND_EXCEPTION 1	/* where its unresolved faults go */
 
@@ -94,10 +97,28 @@
  *   FAULT    w0: scause, w1: stval, w2: pc; a reply retries the faulting
  *            instruction (after the handler fixed things with task_regs or
  *            space_map), task_kill ends the task.
+ *   ALERT    w0: the a0 of the task's last forwarded Linux call, w1: pc
+ *            (see task_alert below); a reply resumes the task.
  */
 #define KAGE_MSG_CALL 0
 #define KAGE_MSG_SYSCALL 1
 #define KAGE_MSG_FAULT 2
+#define KAGE_MSG_ALERT 3
+
+/*
+ * task_alert: the task stops before it next runs user code and sends an
+ * ALERT to its personality endpoint (w0: the a0 its last forwarded Linux
+ * call had, w1: pc). While the alert waits for its reply the task's
+ * registers can be read and changed (this is how a process server
+ * delivers signals); the reply resumes it with them, nothing written.
+ * A task waiting for the answer of the alerting server itself is alerted
+ * when that answer comes. KAGE_ALERT_INTERRUPT also ends a Linux call
+ * waiting in another server: the task's a0 becomes -KAGE_ERESTART and
+ * that server's reply token goes stale; a call not yet received is
+ * simply taken back (pc on its ecall again).
+ */
+#define KAGE_ALERT_INTERRUPT 0x1
+#define KAGE_ERESTART 512
 
 #ifndef __ASSEMBLY__
 struct kage_msg {
@@ -111,6 +132,12 @@ struct kage_msg {
 struct kage_regs {
 	uint64_t pc;
 	uint64_t x[31];
+};
+
+/* A task's FP registers: f0-f31 as 64-bit values, then fcsr. */
+struct kage_fpregs {
+	uint64_t f[32];
+	uint64_t fcsr;
 };
 
 /* What the kernel gives the root task (pointer in a1 at entry). */

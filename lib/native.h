@@ -168,6 +168,16 @@ static inline long native_task_regs(long task, unsigned op, struct kage_regs *r)
 	return native_call4(KAGE_SYS_TASK_REGS, (uint64_t)task, op, (uint64_t)r, 0);
 }
 
+static inline long native_task_fpregs(long task, unsigned op, struct kage_fpregs *r)
+{
+	return native_call4(KAGE_SYS_TASK_REGS, (uint64_t)task, op, (uint64_t)r, 0);
+}
+
+static inline long native_task_alert(long task, unsigned flags)
+{
+	return native_call(KAGE_SYS_TASK_ALERT, (uint64_t)task, flags);
+}
+
 static inline long native_task_bind(long task, unsigned which, long ep)
 {
 	return native_call4(KAGE_SYS_TASK_BIND, (uint64_t)task, which, (uint64_t)ep, 0);

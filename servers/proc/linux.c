@@ -19,6 +19,9 @@ enum {
 	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
 	NR_NANOSLEEP = 101, NR_WAITID = 95, NR_SYSINFO = 179, NR_CLOCK_NANOSLEEP = 115,
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
+	NR_SIGALTSTACK = 132, NR_RT_SIGSUSPEND = 133, NR_RT_SIGACTION = 134, NR_RT_SIGPROCMASK = 135,
+	NR_RT_SIGPENDING = 136, NR_RT_SIGRETURN = 139, NR_SETPGID = 154, NR_GETPGID = 155, NR_GETSID = 156,
+	NR_SETSID = 157,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -195,15 +198,24 @@ LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(p, a))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
+LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(p, a))
+LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(p, a))
+LINUX_VALUE(linux_sys_rt_sigpending, sig_pending_call(p, a))
+LINUX_VALUE(linux_sys_rt_sigreturn, sig_return_call(p))
+LINUX_VALUE(linux_sys_sigaltstack, sig_altstack_call(p, a))
+LINUX_VALUE(linux_sys_setpgid, job_setpgid(p, (int)a[0], (int)a[1]))
+LINUX_VALUE(linux_sys_getpgid, job_getpgid(p, (int)a[0], 0))
+LINUX_VALUE(linux_sys_getsid, job_getpgid(p, (int)a[0], 1))
+LINUX_VALUE(linux_sys_setsid, job_setsid(p))
 
 static enum proc_reply linux_sys_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
 {
-	return sleep_start(p, m, 1, 0, m->w[1], result);
+	return sleep_start(p, m, 1, 0, m->w[1], m->w[2], result);
 }
 
 static enum proc_reply linux_sys_clock_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
 {
-	return sleep_start(p, m, (int)m->w[1], (int)m->w[2], m->w[3], result);
+	return sleep_start(p, m, (int)m->w[1], (int)m->w[2], m->w[3], m->w[4], result);
 }
 
 static enum proc_reply linux_sys_kill(struct proc *p, const struct kage_msg *m, long *result)
@@ -214,6 +226,11 @@ static enum proc_reply linux_sys_kill(struct proc *p, const struct kage_msg *m, 
 static enum proc_reply linux_sys_tgkill(struct proc *p, const struct kage_msg *m, long *result)
 {
 	return proc_kill(p, (int)m->w[2], (int)m->w[3], result);	/* one thread per process */
+}
+
+static enum proc_reply linux_sys_rt_sigsuspend(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return sig_suspend_call(p, m, result);
 }
 
 static enum proc_reply linux_sys_exit(struct proc *p, const struct kage_msg *m, long *result)
@@ -244,6 +261,11 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_WAIT4] = proc_wait4, [NR_WAITID] = proc_waitid, [NR_NANOSLEEP] = linux_sys_nanosleep,
 	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_kill,
 	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit,
+	[NR_SIGALTSTACK] = linux_sys_sigaltstack, [NR_RT_SIGSUSPEND] = linux_sys_rt_sigsuspend,
+	[NR_RT_SIGACTION] = linux_sys_rt_sigaction, [NR_RT_SIGPROCMASK] = linux_sys_rt_sigprocmask,
+	[NR_RT_SIGPENDING] = linux_sys_rt_sigpending, [NR_RT_SIGRETURN] = linux_sys_rt_sigreturn,
+	[NR_SETPGID] = linux_sys_setpgid, [NR_GETPGID] = linux_sys_getpgid, [NR_GETSID] = linux_sys_getsid,
+	[NR_SETSID] = linux_sys_setsid,
 #define F(nr) [nr] = linux_sys_file
 	/* getcwd, dup, dup3, fcntl, ioctl, mkdirat, unlinkat, truncate, ftruncate, chdir, fchdir */
 	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),

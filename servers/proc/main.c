@@ -13,7 +13,6 @@
 #include "servers/proc/proc.h"
 
 #define INITRAMFS_VA 0x2000000000ul
-#define SIGSEGV 11
 
 struct proc_files proc_files;
 uint32_t proc_timebase_hz;
@@ -87,21 +86,23 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 	c->envp[envc] = 0;
 }
 
-/* A message from a helper or another server; whether to answer it now. */
-static int proc_server_message(const struct kage_msg *m)
+/* A message from a helper or another server; whether to answer it now, and with what. */
+static int proc_server_message(const struct kage_msg *m, long *result)
 {
 	struct proc *p;
 
 	if (m->badge == PROTO_BADGE_HELPER) {
 		sleep_expire();
 	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT) {
-		proc_interrupt();
+		proc_interrupt(m->w[1] ? (int)m->w[1] : SIGINT, (int)m->w[2]);
 	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE) {
-		/* A write to a pipe without readers: SIGPIPE's default action ends the writer. */
-		if (!(p = proc_by_badge(m->w[1])) || p->state != PROC_RUNNING)
-			return 1;
-		proc_end(p, 13);
-		return 0;
+		/* A write to a pipe without readers; the file server answers the write (EPIPE). */
+		const struct sig_info info = { .code = 0x80 };
+
+		*result = -EPIPE;	/* the answer goes to the writer */
+		if ((p = proc_by_badge(m->w[1])) != NULL)
+			sig_post(p, SIGPIPE, &info);
+		return p && p->state == PROC_RUNNING;
 	}
 	return 1;
 }
@@ -123,18 +124,19 @@ static void proc_serve(void)
 			continue;
 		}
 		if (m.badge >= PROTO_BADGE_PROC || m.badge == PROTO_BADGE_HELPER) {
-			token = proc_server_message(&m) ? tok : 0, result = 0;
+			result = 0;
+			token = proc_server_message(&m, &result) ? tok : 0;
 			continue;
 		}
 		if (!(p = proc_by_badge(m.badge)) || p->state != PROC_RUNNING)
 			continue;
-		if (m.kind == KAGE_MSG_FAULT) {
-			/* Signals come later: a fault the kernel did not resolve is SIGSEGV. */
-			native_say("kage: pid %d killed by SIGSEGV: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid,
-				 (unsigned long)m.w[0], (unsigned long)m.w[2], (unsigned long)m.w[1]);
-			proc_end(p, SIGSEGV);
-		} else if (m.kind == KAGE_MSG_SYSCALL && linux_syscall(p, &m, &result) == PROC_REPLY) {
-			token = tok;
+		if (m.kind == KAGE_MSG_SYSCALL) {
+			if (linux_syscall(p, &m, &result) == PROC_REPLY)
+				token = tok, sig_check(p);
+		} else if (m.kind == KAGE_MSG_ALERT) {
+			token = sig_alert(p, (uint64_t)tok, m.w[0]) == PROC_REPLY ? tok : 0, result = 0;
+		} else if (m.kind == KAGE_MSG_FAULT) {
+			token = sig_fault(p, &m) == PROC_REPLY ? tok : 0, result = 0;
 		}
 	}
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "lib/kage_abi.h"
 #include "servers/protocol.h"
+#include "servers/proc/signal.h"
 
 #define PROC_MAX 80
 #define PROC_ARGS_MAX 16
@@ -24,19 +25,29 @@ enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };
 struct proc {
 	enum proc_state state;
 	int pid, ppid;
+	int pgid, sid;			/* process group and session */
 	long task, space;		/* handles */
 	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
 	uint64_t mmap_next;		/* anonymous mappings grow down from here */
 	int status;			/* wait status once a zombie */
 	uint64_t wait_token;		/* a wait4 answered later, 0 if none */
 	int wait_pid;			/* what it waits for: -1 any child, or a pid */
+	int wait_pgid;			/* or > 0: any child in this group */
+	uint32_t wait_options;		/* WEXITED, WUNTRACED, WCONTINUED, WNOHANG, WNOWAIT */
 	uint64_t wait_status;		/* where the status goes (0: nowhere) */
 	uint8_t wait_info;		/* waitid: a siginfo_t goes there, and the answer is 0 */
-	uint8_t wait_keep;		/* waitid WNOWAIT: the zombie stays */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 	char exe[64];			/* the executable's path (/proc/self/exe) */
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
 	uint64_t sleep_until;		/* its deadline, in time CSR ticks */
+	uint64_t sleep_rem;		/* where the time left goes if a signal ends it (0: nowhere) */
+	uint64_t suspend_token;		/* an rt_sigsuspend waiting for a signal */
+	struct sig_state sig;
+	uint8_t stopped, stop_sig;	/* stopped by stop_sig (job.c) */
+	uint8_t stop_report, cont_report;	/* not yet told to a waiting parent */
+	uint8_t did_exec;		/* has run execve since fork (setpgid's EACCES) */
+	uint64_t stop_token;		/* its ALERT, held while stopped */
+	uint64_t stop_a0;		/* and that ALERT's word 0 */
 };
 
 /* What a handler tells the receive loop. */
@@ -115,7 +126,9 @@ struct proc *proc_by_slot(int i);
 int sleep_init(void);
 void sleep_expire(void);
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
-			    long *result);
+			    uint64_t rem, long *result);
+/* A signal ends p's sleep: -EINTR, and the time left where it asked. */
+void sleep_interrupt(struct proc *p);
 /* How many processes are running (not zombies). */
 int proc_count(void);
 /* Status of pid 1 once it has ended, -1 before. */
@@ -132,11 +145,40 @@ long proc_string(struct proc *p, uint64_t va, char *buf, size_t max);
 
 /* fork, vfork and clone; wait4; execve from a running process (process.c). */
 enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);
+enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
+/* Answers a kept call with one value (if token is set) and clears it. */
+void proc_answer(uint64_t *token, long value);
+
+/* wait4 and waitid (wait.c); wait_wake answers a waiting parent whose child changed. */
 enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *result);
-enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
+void wait_wake(struct proc *parent);
+
+/* Signals (signal.c): generation, delivery at the task's ALERT or fault, and the calls. */
+void sig_post(struct proc *p, int sig, const struct sig_info *info);
+void sig_default(struct proc *p, int sig);
+int sig_is_stop(int sig);
+/* After a call of p's: alert its task if a signal can be delivered. */
+void sig_check(struct proc *p);
+enum proc_reply sig_alert(struct proc *p, uint64_t token, uint64_t orig_a0);
+enum proc_reply sig_fault(struct proc *p, const struct kage_msg *m);
+void sig_fork(const struct proc *parent, struct proc *child);
+void sig_exec(struct proc *p);
+long sig_action_call(struct proc *p, const uint64_t *a);
+long sig_procmask_call(struct proc *p, const uint64_t *a);
+long sig_pending_call(struct proc *p, const uint64_t *a);
+long sig_return_call(struct proc *p);
+long sig_altstack_call(struct proc *p, const uint64_t *a);
+enum proc_reply sig_suspend_call(struct proc *p, const struct kage_msg *m, long *result);
+
+/* Job control (job.c). */
 enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
-/* ^C on the console: SIGINT to the foreground. */
-void proc_interrupt(void);
+/* A key on the console: sig to the foreground group pgrp (0: every process but init). */
+void proc_interrupt(int sig, int pgrp);
+void job_stop(struct proc *p, int sig);
+void job_continue(struct proc *p);
+long job_setpgid(struct proc *p, int pid, int pgid);
+long job_getpgid(struct proc *p, int pid, int sid);
+long job_setsid(struct proc *p);
 
 #endif

@@ -12,11 +12,6 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-#define WNOHANG 1
-#define WEXITED 4
-#define WNOWAIT 0x01000000
-#define P_PID 1
-#define P_PGID 2
 #define CLONE_VM 0x100
 #define CLONE_FS 0x200
 #define CLONE_SIGHAND 0x800
@@ -67,8 +62,9 @@ static struct proc *proc_alloc(int ppid)
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (procs[i].state != PROC_FREE)
 			continue;
-		procs[i] = (struct proc){ .state = PROC_RUNNING, .pid = proc_next_pid++, .ppid = ppid,
-					  .task = -1, .space = -1 };
+		procs[i] = (struct proc){ .state = PROC_RUNNING, .pid = proc_next_pid, .ppid = ppid,
+					  .pgid = proc_next_pid, .sid = proc_next_pid, .task = -1, .space = -1 };
+		proc_next_pid++;
 		return &procs[i];
 	}
 	return 0;
@@ -87,80 +83,31 @@ int proc_start_init(const char *path, const char *const argv[], const char *cons
 	return err;
 }
 
-static void proc_answer(uint64_t *token, long value)
+/* The parent hears of p's end: SIGCHLD, or no zombie at all if it ignores SIGCHLD. */
+static void proc_tell_parent(struct proc *p, struct proc *parent)
 {
-	const uint64_t w[6] = { (uint64_t)value };
+	const struct sig_info info = { .code = p->status & 0x7f ? 2 : 1, .pid = p->pid,
+				       .status = p->status & 0x7f ? p->status & 0x7f : (p->status >> 8) & 0xff };
+	const struct sig_action *a = &parent->sig.act[SIGCHLD - 1];
 
-	if (*token)
-		native_ipc_reply(*token, w);
-	*token = 0;
-}
-
-static int proc_matches(const struct proc *parent, const struct proc *c)
-{
-	return c->state != PROC_FREE && c->ppid == parent->pid &&
-	       (parent->wait_pid == -1 || parent->wait_pid == c->pid);
-}
-
-/* What wait4 (the status word) or waitid (a siginfo_t) tells about the zombie c. */
-static long proc_wait_report(struct proc *parent, const struct proc *c)
-{
-	int32_t info[32] = { 0 };	/* siginfo_t: 128 bytes */
-
-	if (!parent->wait_status)
-		return 0;
-	if (!parent->wait_info)
-		return native_space_write_user(parent->space, parent->wait_status, &c->status, sizeof(int));
-	info[0] = 17;	/* si_signo: SIGCHLD */
-	info[2] = c->status & 0x7f ? 2 : 1;	/* si_code: CLD_KILLED or CLD_EXITED */
-	info[4] = c->pid;	/* si_pid; si_uid 0 */
-	info[6] = c->status & 0x7f ? c->status & 0x7f : (c->status >> 8) & 0xff;	/* si_status */
-	return native_space_write_user(parent->space, parent->wait_status, info, sizeof(info));
-}
-
-/* A wait's answer from proc_reap's result: waitid answers 0 where wait4 gives the pid. */
-static long proc_wait_answer(const struct proc *parent, long r)
-{
-	return r > 0 && parent->wait_info ? 0 : r;
-}
-
-/*
- * A wait of `parent` that can end now: with a zombie child (reaped), or
- * -ECHILD when no child matches. 0 when it must go on waiting.
- */
-static long proc_reap(struct proc *parent)
-{
-	int children = 0;
-
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct proc *c = &procs[i];
-		long pid = c->pid;
-
-		if (!proc_matches(parent, c))
-			continue;
-		children++;
-		if (c->state != PROC_ZOMBIE)
-			continue;
-		if (proc_wait_report(parent, c) < 0)
-			return -EFAULT;
-		if (!parent->wait_keep)
-			c->state = PROC_FREE;
-		return pid;
-	}
-	return children ? 0 : -ECHILD;
+	if (a->handler == 1 || (a->flags & 0x2))	/* SIG_IGN, SA_NOCLDWAIT */
+		p->state = PROC_FREE;
+	wait_wake(parent);
+	sig_post(parent, SIGCHLD, &info);
 }
 
 void proc_end(struct proc *p, int wait_status)
 {
 	struct proc *parent = proc_by_pid(p->ppid);
-	long r;
 
 	native_task_kill(p->task, wait_status);
 	files_exit(p);
 	native_handle_close(p->task);
 	native_handle_close(p->space);
 	p->task = p->space = -1;
-	p->sleep_token = 0;	/* the kernel retired the call with the task */
+	p->sleep_token = p->suspend_token = p->stop_token = 0;	/* the kernel retired them with the task */
+	p->wait_token = 0;
+	p->stopped = 0;
 	p->status = wait_status;
 	p->state = PROC_ZOMBIE;
 	proc_answer(&p->vfork_token, p->pid);	/* a vfork parent runs again */
@@ -169,52 +116,10 @@ void proc_end(struct proc *p, int wait_status)
 			procs[i].ppid = 1;	/* orphans go to init */
 	if (p->pid == 1)
 		proc_init_ended = wait_status;
-	if (parent && parent->wait_token && (r = proc_reap(parent)) != 0)
-		proc_answer(&parent->wait_token, proc_wait_answer(parent, r));
-	if ((parent = proc_by_pid(1)) && parent->wait_token && (r = proc_reap(parent)) != 0)
-		proc_answer(&parent->wait_token, proc_wait_answer(parent, r));	/* init may have just adopted a zombie */
-}
-
-enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *result)
-{
-	const uint64_t *a = &m->w[1];
-	long r;
-
-	p->wait_pid = (int64_t)a[0] > 0 ? (int)a[0] : -1;	/* process groups come with job control */
-	p->wait_status = a[1];
-	p->wait_info = p->wait_keep = 0;
-	if ((r = proc_reap(p)) != 0 || (a[2] & WNOHANG)) {
-		*result = r;
-		return PROC_REPLY;
-	}
-	p->wait_token = m->token;
-	return PROC_NO_REPLY;
-}
-
-/* waitid(idtype, id, infop, options): exits only (stops come with job control). */
-enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *result)
-{
-	const uint64_t *a = &m->w[1], options = a[3];
-	const int32_t none[32] = { 0 };
-	long r;
-
-	if (a[0] > P_PGID || !(options & WEXITED) || (options & ~(uint64_t)(WNOHANG | WEXITED | WNOWAIT)) ||
-	    (a[0] == P_PID && (int64_t)a[1] <= 0)) {
-		*result = -EINVAL;
-		return PROC_REPLY;
-	}
-	p->wait_pid = a[0] == P_PID ? (int)a[1] : -1;	/* P_PGID: one group for all until job control */
-	p->wait_status = a[2];
-	p->wait_info = 1;
-	p->wait_keep = (options & WNOWAIT) != 0;
-	if ((r = proc_reap(p)) != 0 || (options & WNOHANG)) {
-		if (r == 0 && a[2] && native_space_write_user(p->space, a[2], none, sizeof(none)) < 0)
-			r = -EFAULT;	/* nothing to report: si_pid 0 */
-		*result = proc_wait_answer(p, r);
-		return PROC_REPLY;
-	}
-	p->wait_token = m->token;
-	return PROC_NO_REPLY;
+	if (parent && parent->state == PROC_RUNNING)
+		proc_tell_parent(p, parent);
+	if (parent && parent->pid != 1)
+		wait_wake(proc_by_pid(1));	/* init may have just adopted a zombie */
 }
 
 /* Linux's own refusals, checked before anything is done. */
@@ -280,6 +185,8 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		return 0;
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
+	c->pgid = p->pgid, c->sid = p->sid;
+	sig_fork(p, c);
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	return c;
 }
@@ -352,50 +259,8 @@ enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *resu
 		return PROC_REPLY;
 	}
 	proc_answer(&p->vfork_token, p->pid);	/* the vfork parent runs again */
+	p->did_exec = 1;
+	sig_exec(p);
+	sig_check(p);	/* what is pending and not blocked is delivered in the new image */
 	return PROC_NO_REPLY;	/* the call is gone with the old image */
-}
-
-/* Signals whose default action is to do nothing. */
-static int proc_sig_ignored(int sig)
-{
-	return sig == 17 || sig == 23 || sig == 28;	/* SIGCHLD, SIGURG, SIGWINCH */
-}
-
-/*
- * kill, tkill, tgkill with default actions only (handlers come with the
- * userland issue): a terminating signal ends the target as if killed by
- * it; stop and continue are not there yet.
- */
-enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
-{
-	struct proc *t = pid > 0 ? proc_by_pid(pid) : 0;
-
-	*result = 0;
-	if (sig < 0 || sig > 64)
-		*result = -EINVAL;
-	else if (pid <= 0)
-		*result = -ENOSYS;	/* process groups come with job control */
-	else if (!t || t->state != PROC_RUNNING)
-		*result = -ESRCH;
-	else if (sig == 19 || sig == 18 || sig == 20 || sig == 21 || sig == 22)
-		*result = -ENOSYS;	/* SIGSTOP, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU */
-	if (*result < 0 || sig == 0 || proc_sig_ignored(sig))
-		return PROC_REPLY;
-	proc_end(t, sig);
-	return t == p ? PROC_NO_REPLY : PROC_REPLY;
-}
-
-/* ^C: SIGINT (its default action ends the process) to every process but init, or to init alone. */
-void proc_interrupt(void)
-{
-	int hit = 0;
-
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].state == PROC_RUNNING && procs[i].pid != 1) {
-			proc_end(&procs[i], 2);
-			hit++;
-		}
-	}
-	if (!hit && proc_by_pid(1) && proc_by_pid(1)->state == PROC_RUNNING)
-		proc_end(proc_by_pid(1), 2);
 }

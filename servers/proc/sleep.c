@@ -95,7 +95,7 @@ void sleep_expire(void)
 }
 
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
-			    long *result)
+			    uint64_t rem, long *result)
 {
 	int64_t t[2];
 	uint64_t now = sleep_now(), until;
@@ -112,6 +112,19 @@ enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock,
 		return *result = 0, PROC_REPLY;
 	p->sleep_until = until;
 	p->sleep_token = m->token;
+	p->sleep_rem = flags & TIMER_ABSTIME ? 0 : rem;
 	sleep_expire();
 	return PROC_NO_REPLY;
+}
+
+void sleep_interrupt(struct proc *p)
+{
+	uint64_t now = sleep_now(), hz = proc_timebase_hz ? proc_timebase_hz : 1, left, ts[2];
+
+	left = p->sleep_until > now ? p->sleep_until - now : 0;
+	ts[0] = left / hz;
+	ts[1] = left % hz * 1000000000ull / hz;
+	if (p->sleep_rem)
+		native_space_write_user(p->space, p->sleep_rem, ts, sizeof(ts));
+	proc_answer(&p->sleep_token, -EINTR);
 }
