@@ -127,8 +127,8 @@ void sig_post(struct proc *p, int sig, const struct sig_info *info)
 		return;
 	p->sig.pending |= bit;
 	p->sig.info[sig - 1] = *info;
-	if (p->sig.blocked & bit)
-		return;
+	if ((p->sig.blocked & bit) || p->stopped)
+		return;	/* a stopped process acts on it when continued */
 	if (p->sig.act[sig - 1].handler == SIG_DFL) {
 		sig_default(p, sig);
 		return;

@@ -162,6 +162,23 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
         expect_clean_end(k)
 
 
+SIGNAL_CHECKS = [
+    "handler runs with siginfo", "blocked signal waits in the pending set", "unblocking delivers it",
+    "ignored signal does nothing", "SIGCHLD on child exit", "the child is still there to wait for",
+    "pipe read interrupted: EINTR", "SA_RESTART: the read goes on after the handler",
+    "nanosleep interrupted: EINTR and the time left", "waitpid interrupted: EINTR",
+    "sigsuspend returns EINTR after the handler", "sigsuspend puts the mask back",
+    "SA_ONSTACK runs on the alternate stack", "SIGSEGV handler gets the address",
+    "waitpid WUNTRACED sees the stop", "waitpid WCONTINUED sees the continue", "the continued child finishes",
+    "SIGTERM after SIGCONT ends a stopped child", "setpgid and getpgid", "kill of a group reaches each member",
+    "setsid makes a new session", "a group leader cannot setsid", "sigreturn restores every register",
+]
+
+
+def test_signals(board, mode):
+    run_checks(board, mode, "signals", SIGNAL_CHECKS)
+
+
 def test_kill_default_actions(board, mode):
     with run_init(board, mode, "kill-default") as k:
         expect_lines(k, "kill-default", [
