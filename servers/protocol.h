@@ -44,6 +44,8 @@ enum fs_op {
 				 * The node stays alive until FS_OP_EXEC_CLOSE */
 	FS_OP_EXEC_READ,	/* w1: node, w2: offset, w3: buffer (proc's memory), w4: length. -> w0: bytes */
 	FS_OP_EXEC_CLOSE,	/* w1: node */
+	FS_OP_TABLE_SHARE,	/* w1: owner's badge, w2: a thread's. The thread uses the owner's table;
+				 * FS_OP_TABLE_EXIT of the thread's badge ends only that */
 };
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */

@@ -18,10 +18,23 @@ long fs_console_ep = -1;
 static long fs_endpoint = -1, fs_proc_ep = -1;
 static struct fs_fdtable fs_tables[PROTO_CLIENTS];
 static uint8_t fs_table_used[PROTO_CLIENTS];
+static uint8_t fs_table_alias[PROTO_CLIENTS];	/* a thread's badge: whose table it uses (0: its own) */
 
 static struct fs_fdtable *fs_table(uint64_t badge)
 {
+	if (badge < PROTO_CLIENTS && fs_table_alias[badge])
+		badge = fs_table_alias[badge];
 	return badge < PROTO_CLIENTS && fs_table_used[badge] ? &fs_tables[badge] : NULL;
+}
+
+/* FS_OP_TABLE_SHARE: badge `thread` uses the table of `owner` from now on. */
+static long fs_table_share(uint64_t owner, uint64_t thread)
+{
+	if (!fs_table(owner) || thread == 0 || thread >= PROTO_CLIENTS || fs_table_used[thread] ||
+	    fs_table_alias[thread])
+		return -EINVAL;
+	fs_table_alias[thread] = (uint8_t)(fs_table_alias[owner] ? fs_table_alias[owner] : owner);
+	return 0;
 }
 
 static long fs_table_new(uint64_t badge, const struct fs_fdtable *from)
@@ -80,8 +93,11 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_TABLE_NEW: r = fs_table_new(m->w[1], NULL); break;
 	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], t) : -EINVAL; break;
 	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
+	case FS_OP_TABLE_SHARE: r = fs_table_share(m->w[1], m->w[2]); break;
 	case FS_OP_TABLE_EXIT:
-		if (t) {
+		if (m->w[1] < PROTO_CLIENTS && fs_table_alias[m->w[1]])
+			fs_table_alias[m->w[1]] = 0;	/* a thread: the table stays with its owner */
+		else if (t) {
 			fs_table_close_all(t);
 			fs_table_used[m->w[1]] = 0;
 		}

@@ -31,6 +31,11 @@ int files_fork(const struct proc *parent, const struct proc *child)
 	return (int)files_op(FS_OP_TABLE_FORK, proc_badge(parent), proc_badge(child), 0, 0, 0);
 }
 
+int files_share(const struct proc *owner, const struct proc *thread)
+{
+	return (int)files_op(FS_OP_TABLE_SHARE, proc_badge(owner), proc_badge(thread), 0, 0, 0);
+}
+
 void files_exec(const struct proc *p)
 {
 	files_op(FS_OP_TABLE_EXEC, proc_badge(p), 0, 0, 0, 0);

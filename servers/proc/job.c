@@ -30,41 +30,62 @@ static void job_tell_parent(struct proc *p, int code, int status)
 		return;
 	wait_wake(parent);
 	if (!(parent->sig.act[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-		sig_post(parent, SIGCHLD, &info);
+		sig_post_process(parent, SIGCHLD, &info);
 }
 
+/* Every thread of a process stops: each at its ALERT. The process's record is its first thread. */
 void job_stop(struct proc *p, int sig)
 {
-	if (p->stopped || p->state != PROC_RUNNING)
+	struct proc *leader = p->group;
+
+	if (leader->stopped || leader->state != PROC_RUNNING)
 		return;
-	p->stopped = 1;
-	p->stop_sig = (uint8_t)sig;
-	p->stop_report = 1;
-	p->cont_report = 0;
-	native_task_alert(p->task, KAGE_ALERT_INTERRUPT);	/* it stops at its ALERT */
-	job_tell_parent(p, CLD_STOPPED, sig);
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *t = &procs[i];
+
+		if (t->state == PROC_RUNNING && t->group == leader) {
+			t->stopped = 1;
+			native_task_alert(t->task, KAGE_ALERT_INTERRUPT);
+		}
+	}
+	leader->stop_sig = (uint8_t)sig;
+	leader->stop_report = 1;
+	leader->cont_report = 0;
+	job_tell_parent(leader, CLD_STOPPED, sig);
+}
+
+/* A thread held at its ALERT runs on (its pending signals acted on first). */
+static void job_release(struct proc *t)
+{
+	uint64_t token = t->stop_token;
+	const uint64_t none[6] = { 0 };
+
+	t->stopped = 0;
+	t->stop_token = 0;
+	if (token && sig_alert(t, token, t->stop_a0) == PROC_REPLY)
+		native_ipc_reply(token, none);
 }
 
 void job_continue(struct proc *p)
 {
-	uint64_t token = p->stop_token;
-	const uint64_t none[6] = { 0 };
+	struct proc *leader = p->group;
 
-	if (!p->stopped)
+	if (!leader->stopped)
 		return;
-	p->stopped = 0;
-	p->stop_report = 0;
-	p->cont_report = 1;
-	p->stop_token = 0;
-	if (token && sig_alert(p, token, p->stop_a0) == PROC_REPLY)
-		native_ipc_reply(token, none);
-	if (p->state == PROC_RUNNING)
-		job_tell_parent(p, CLD_CONTINUED, SIGCONT);
+	leader->stop_report = 0;
+	leader->cont_report = 1;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_RUNNING && procs[i].group == leader && procs[i].stopped)
+			job_release(&procs[i]);
+	if (leader->state == PROC_RUNNING)
+		job_tell_parent(leader, CLD_CONTINUED, SIGCONT);
 }
 
 /* Whether kill's target t is one of the set pid names (Linux's kill(2) rules). */
 static int job_target(const struct proc *p, const struct proc *t, int pid)
 {
+	if (t->group != t)
+		return 0;	/* processes, not threads */
 	if (t->state != PROC_RUNNING)
 		return pid > 0 && t->pid == pid && t->state == PROC_ZOMBIE;	/* a zombie exists */
 	if (pid > 0)
@@ -91,11 +112,11 @@ enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
 		if (!job_target(p, t, pid))
 			continue;
 		found++;
-		if (sig && t != p)
-			sig_post(t, sig, &info);
+		if (sig && t != p->group)
+			sig_post_process(t, sig, &info);
 	}
-	if (sig && job_target(p, p, pid))
-		sig_post(p, sig, &info);	/* last: it may end the caller */
+	if (sig && job_target(p, p->group, pid))
+		sig_post_process(p, sig, &info);	/* last: it may end the caller */
 	*result = found ? 0 : -ESRCH;
 	return p->state == PROC_RUNNING ? PROC_REPLY : PROC_NO_REPLY;
 }
@@ -107,8 +128,8 @@ void proc_interrupt(int sig, int pgrp)
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *t = &procs[i];
 
-		if (t->state == PROC_RUNNING && (pgrp > 0 ? t->pgid == pgrp : t->pid != 1))
-			sig_post(t, sig, &info);
+		if (t->state == PROC_RUNNING && t->group == t && (pgrp > 0 ? t->pgid == pgrp : t->pid != 1))
+			sig_post_process(t, sig, &info);
 	}
 }
 
@@ -156,4 +177,24 @@ long job_setsid(struct proc *p)
 			return -EPERM;	/* already a group leader */
 	p->sid = p->pgid = p->pid;
 	return p->pid;
+}
+
+/* tgkill and tkill: one thread (tgid -1: any process's). */
+enum proc_reply job_tgkill(struct proc *p, int tgid, int tid, int sig, long *result)
+{
+	const struct sig_info info = { .code = -6, .pid = p->tgid };	/* SI_TKILL */
+	struct proc *t = tid > 0 ? proc_by_pid(tid) : NULL;
+
+	if (sig < 0 || sig > SIG_MAX || tid <= 0 || tgid == 0 || tgid < -1) {
+		*result = -EINVAL;
+		return PROC_REPLY;
+	}
+	if (!t || t->state != PROC_RUNNING || (tgid > 0 && t->tgid != tgid)) {
+		*result = -ESRCH;
+		return PROC_REPLY;
+	}
+	*result = 0;
+	if (sig)
+		sig_post(t, sig, &info);
+	return p->state == PROC_RUNNING ? PROC_REPLY : PROC_NO_REPLY;
 }

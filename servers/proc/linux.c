@@ -21,7 +21,7 @@ enum {
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
 	NR_SIGALTSTACK = 132, NR_RT_SIGSUSPEND = 133, NR_RT_SIGACTION = 134, NR_RT_SIGPROCMASK = 135,
 	NR_RT_SIGPENDING = 136, NR_RT_SIGRETURN = 139, NR_SETPGID = 154, NR_GETPGID = 155, NR_GETSID = 156,
-	NR_SETSID = 157,
+	NR_SETSID = 157, NR_FUTEX = 98, NR_SCHED_YIELD = 124, NR_MADVISE = 233,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -184,9 +184,11 @@ typedef enum proc_reply (*linux_handler)(struct proc *p, const struct kage_msg *
 		return PROC_REPLY;                                                     \
 	}
 
-LINUX_VALUE(linux_sys_getpid, p->pid)
-LINUX_VALUE(linux_sys_getppid, p->ppid)
-LINUX_VALUE(linux_sys_zero, 0)	/* the uid family (root), set_robust_list */
+LINUX_VALUE(linux_sys_getpid, p->tgid)
+LINUX_VALUE(linux_sys_gettid, p->pid)
+LINUX_VALUE(linux_sys_set_tid_address, (p->clear_tid = a[0], p->pid))
+LINUX_VALUE(linux_sys_getppid, p->group->ppid)
+LINUX_VALUE(linux_sys_zero, 0)	/* the uid family (root), set_robust_list, madvise (advice only) */
 LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
 LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
 LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)))
@@ -223,9 +225,25 @@ static enum proc_reply linux_sys_kill(struct proc *p, const struct kage_msg *m, 
 	return proc_kill(p, (int)m->w[1], (int)m->w[2], result);
 }
 
+/* sched_yield: the answer puts the caller at the back of the run queue instead of running it at once. */
+static enum proc_reply linux_sys_sched_yield(struct proc *p, const struct kage_msg *m, long *result)
+{
+	const uint64_t zero[6] = { 0 };
+
+	(void)result;
+	sig_check(p);
+	native_ipc_reply(m->token, zero);
+	return PROC_NO_REPLY;
+}
+
+static enum proc_reply linux_sys_tkill(struct proc *p, const struct kage_msg *m, long *result)
+{
+	return job_tgkill(p, -1, (int)m->w[1], (int)m->w[2], result);
+}
+
 static enum proc_reply linux_sys_tgkill(struct proc *p, const struct kage_msg *m, long *result)
 {
-	return proc_kill(p, (int)m->w[2], (int)m->w[3], result);	/* one thread per process */
+	return job_tgkill(p, (int)m->w[1], (int)m->w[2], (int)m->w[3], result);
 }
 
 static enum proc_reply linux_sys_rt_sigsuspend(struct proc *p, const struct kage_msg *m, long *result)
@@ -234,6 +252,12 @@ static enum proc_reply linux_sys_rt_sigsuspend(struct proc *p, const struct kage
 }
 
 static enum proc_reply linux_sys_exit(struct proc *p, const struct kage_msg *m, long *result)
+{
+	(void)result;
+	return thread_exit(p, (int)(m->w[1] & 0xff) << 8);
+}
+
+static enum proc_reply linux_sys_exit_group(struct proc *p, const struct kage_msg *m, long *result)
 {
 	(void)result;
 	proc_end(p, (int)(m->w[1] & 0xff) << 8);
@@ -251,7 +275,8 @@ static enum proc_reply linux_sys_file(struct proc *p, const struct kage_msg *m, 
 #define LINUX_NR_MAX 512
 
 static const linux_handler linux_calls[LINUX_NR_MAX] = {
-	[NR_GETPID] = linux_sys_getpid, [NR_GETTID] = linux_sys_getpid, [NR_SET_TID_ADDRESS] = linux_sys_getpid,
+	[NR_GETPID] = linux_sys_getpid, [NR_GETTID] = linux_sys_gettid, [NR_SET_TID_ADDRESS] = linux_sys_set_tid_address,
+	[NR_FUTEX] = futex_call, [NR_SCHED_YIELD] = linux_sys_sched_yield, [NR_MADVISE] = linux_sys_zero,
 	[NR_GETPPID] = linux_sys_getppid, [NR_GETUID] = linux_sys_zero, [NR_GETEUID] = linux_sys_zero,
 	[NR_GETGID] = linux_sys_zero, [NR_GETEGID] = linux_sys_zero, [NR_SET_ROBUST_LIST] = linux_sys_zero,
 	[NR_BRK] = linux_sys_brk, [NR_MMAP] = linux_sys_mmap, [NR_MUNMAP] = linux_sys_munmap,
@@ -259,8 +284,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_PRLIMIT64] = linux_sys_prlimit64, [NR_CLOCK_GETTIME] = linux_sys_clock_gettime,
 	[NR_GETRANDOM] = linux_sys_getrandom, [NR_SYSINFO] = linux_sys_sysinfo, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
 	[NR_WAIT4] = proc_wait4, [NR_WAITID] = proc_waitid, [NR_NANOSLEEP] = linux_sys_nanosleep,
-	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_kill,
-	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit,
+	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_tkill,
+	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit_group,
 	[NR_SIGALTSTACK] = linux_sys_sigaltstack, [NR_RT_SIGSUSPEND] = linux_sys_rt_sigsuspend,
 	[NR_RT_SIGACTION] = linux_sys_rt_sigaction, [NR_RT_SIGPROCMASK] = linux_sys_rt_sigprocmask,
 	[NR_RT_SIGPENDING] = linux_sys_rt_sigpending, [NR_RT_SIGRETURN] = linux_sys_rt_sigreturn,

@@ -24,8 +24,16 @@ enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };
 
 struct proc {
 	enum proc_state state;
-	int pid, ppid;
+	int pid, ppid;			/* pid: the thread's id (tid); ppid: the process's parent */
+	int tgid;			/* the process's id: its first thread's pid */
+	struct proc *group;		/* that first thread (itself for it) */
 	int pgid, sid;			/* process group and session */
+	uint32_t mm;			/* which address space: threads and CLONE_VM share it */
+	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID: zeroed and woken at its exit */
+	uint64_t futex_token;		/* a futex wait, answered by a wake, a timeout or a signal */
+	uint64_t futex_addr, futex_until;	/* what it waits on; its deadline in ticks (0: none) */
+	uint32_t futex_bitset;
+	uint8_t thread_exited;		/* a first thread gone while others run on */
 	long task, space;		/* handles */
 	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
 	uint64_t mmap_next;		/* anonymous mappings grow down from here */
@@ -67,6 +75,7 @@ extern long proc_fs_ep;		/* the file server, badged PROTO_BADGE_PROC */
 /* Descriptor tables at the file server (files.c), following the processes. */
 int files_new(const struct proc *p);
 int files_fork(const struct proc *parent, const struct proc *child);
+int files_share(const struct proc *owner, const struct proc *thread);
 void files_exec(const struct proc *p);
 void files_exit(const struct proc *p);
 
@@ -127,6 +136,8 @@ int sleep_init(void);
 void sleep_expire(void);
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    uint64_t rem, long *result);
+/* A deadline in ticks for a timespec, relative to now or absolute. */
+uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute);
 /* A signal ends p's sleep: -EINTR, and the time left where it asked. */
 void sleep_interrupt(struct proc *p);
 /* How many processes are running (not zombies). */
@@ -155,7 +166,9 @@ enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *resu
 void wait_wake(struct proc *parent);
 
 /* Signals (signal.c): generation, delivery at the task's ALERT or fault, and the calls. */
+/* sig for thread p; sig_post_process: for the process p belongs to (kill, SIGCHLD, the console). */
 void sig_post(struct proc *p, int sig, const struct sig_info *info);
+void sig_post_process(struct proc *p, int sig, const struct sig_info *info);
 void sig_default(struct proc *p, int sig);
 int sig_is_stop(int sig);
 /* After a call of p's: alert its task if a signal can be delivered. */
@@ -171,8 +184,19 @@ long sig_return_call(struct proc *p);
 long sig_altstack_call(struct proc *p, const uint64_t *a);
 enum proc_reply sig_suspend_call(struct proc *p, const struct kage_msg *m, long *result);
 
+/* Threads and futexes (thread.c). */
+enum proc_reply thread_exit(struct proc *p, int status);
+/* Ends every thread of the process led by `leader` but `keep` (may be NULL). */
+void thread_end_others(struct proc *leader, struct proc *keep);
+enum proc_reply futex_call(struct proc *p, const struct kage_msg *m, long *result);
+/* Wakes up to n waiters on (mm, addr) whose bitset meets `bits`: how many. */
+int futex_wake(uint32_t mm, uint64_t addr, int n, uint32_t bits);
+/* A futex wait whose deadline passed, or a signal: answered now. */
+void futex_cancel(struct proc *p, long value);
+
 /* Job control (job.c). */
 enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
+enum proc_reply job_tgkill(struct proc *p, int tgid, int tid, int sig, long *result);
 /* A key on the console: sig to the foreground group pgrp (0: every process but init). */
 void proc_interrupt(int sig, int pgrp);
 void job_stop(struct proc *p, int sig);

@@ -26,6 +26,7 @@
 
 struct proc procs[PROC_MAX];
 static int proc_next_pid = 1;
+static uint32_t proc_next_mm;	/* names address spaces for futex keys */
 int proc_init_ended = -1;
 
 struct proc *proc_by_pid(int pid)
@@ -62,8 +63,9 @@ static struct proc *proc_alloc(int ppid)
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (procs[i].state != PROC_FREE)
 			continue;
-		procs[i] = (struct proc){ .state = PROC_RUNNING, .pid = proc_next_pid, .ppid = ppid,
-					  .pgid = proc_next_pid, .sid = proc_next_pid, .task = -1, .space = -1 };
+		procs[i] = (struct proc){ .state = PROC_RUNNING, .pid = proc_next_pid, .tgid = proc_next_pid,
+					  .ppid = ppid, .pgid = proc_next_pid, .sid = proc_next_pid,
+					  .task = -1, .space = -1, .group = &procs[i], .mm = ++proc_next_mm };
 		proc_next_pid++;
 		return &procs[i];
 	}
@@ -93,13 +95,16 @@ static void proc_tell_parent(struct proc *p, struct proc *parent)
 	if (a->handler == 1 || (a->flags & 0x2))	/* SIG_IGN, SA_NOCLDWAIT */
 		p->state = PROC_FREE;
 	wait_wake(parent);
-	sig_post(parent, SIGCHLD, &info);
+	sig_post_process(parent, SIGCHLD, &info);
 }
 
 void proc_end(struct proc *p, int wait_status)
 {
-	struct proc *parent = proc_by_pid(p->ppid);
+	struct proc *parent;
 
+	p = p->group;	/* a process ends whole, whichever thread ends it */
+	thread_end_others(p, 0);
+	parent = proc_by_pid(p->ppid);
 	native_task_kill(p->task, wait_status);
 	files_exit(p);
 	native_handle_close(p->task);
@@ -131,8 +136,8 @@ static long proc_clone_flags(uint64_t flags)
 		return -EINVAL;
 	if ((flags & CLONE_NEWNS) && (flags & CLONE_FS))
 		return -EINVAL;
-	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
-		return -ENOSYS;	/* threads come with the userland issue */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_VM))
+		return -EINVAL;
 	return 0;
 }
 
@@ -156,9 +161,13 @@ static long proc_clone_regs(long task, uint64_t flags, uint64_t sp, uint64_t tls
 /* A copy of p (sharing its space with CLONE_VM): the new process, or NULL and *err. */
 static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a, long *err)
 {
-	struct proc *c = proc_alloc(p->pid);
+	struct proc *c = proc_alloc(flags & CLONE_THREAD ? p->group->ppid : p->tgid);
 	int pid;
 
+	if (c && (flags & CLONE_THREAD))
+		c->tgid = p->tgid, c->group = p->group;
+	if (c && (flags & CLONE_VM))
+		c->mm = p->mm;
 	if (!c) {
 		*err = -EAGAIN;
 		return 0;
@@ -175,7 +184,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 	if (*err == 0 && (flags & CLONE_CHILD_SETTID))
 		*err = native_space_write_user(c->space, a[4], &pid, sizeof(pid));
 	if (*err == 0)
-		*err = files_fork(p, c);
+		*err = flags & CLONE_THREAD ? files_share(p->group, c) : files_fork(p, c);
 	if (*err < 0) {
 		if (c->task >= 0)
 			native_task_kill(c->task, 0), native_handle_close(c->task);
@@ -186,6 +195,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
 	c->pgid = p->pgid, c->sid = p->sid;
+	c->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_fork(p, c);
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	return c;
@@ -204,7 +214,7 @@ enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *resul
 		return PROC_REPLY;
 	}
 	native_task_resume(c->task);
-	if (flags & CLONE_VFORK) {
+	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {
 		c->vfork_token = m->token;	/* the parent waits for exec or exit */
 		return PROC_NO_REPLY;
 	}
@@ -260,6 +270,8 @@ enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *resu
 	}
 	proc_answer(&p->vfork_token, p->pid);	/* the vfork parent runs again */
 	p->did_exec = 1;
+	if (p == p->group)
+		thread_end_others(p, p);	/* the old image's other threads go with it */
 	sig_exec(p);
 	sig_check(p);	/* what is pending and not blocked is delivered in the new image */
 	return PROC_NO_REPLY;	/* the call is gone with the old image */

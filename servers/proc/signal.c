@@ -64,7 +64,7 @@ static const uint64_t sig_default_ignore = SIG_BIT(SIGCHLD) | SIG_BIT(SIGCONT) |
 /* Whether the action for sig is to do nothing. */
 static int sig_ignored(const struct proc *p, int sig)
 {
-	uint64_t h = p->sig.act[sig - 1].handler;
+	uint64_t h = p->group->sig.act[sig - 1].handler;
 
 	return h == SIG_IGN || (h == SIG_DFL && (sig_default_ignore & SIG_BIT(sig)));
 }
@@ -105,6 +105,33 @@ static void sig_interrupt_held(struct proc *p)
 		native_ipc_reply(p->suspend_token, eintr), p->suspend_token = 0;
 	if (p->sleep_token)
 		sleep_interrupt(p);
+	if (p->futex_token)
+		futex_cancel(p, -KAGE_ERESTART);
+}
+
+/* A thread of the process led by p that takes a process-directed sig: one not blocking it if any. */
+static struct proc *sig_thread_for(struct proc *p, int sig)
+{
+	struct proc *any = p->thread_exited ? NULL : p;
+
+	if (any && !(p->sig.blocked & SIG_BIT(sig)))
+		return p;
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *t = &procs[i];
+
+		if (t->state != PROC_RUNNING || t->group != p || t->thread_exited)
+			continue;
+		if (!(t->sig.blocked & SIG_BIT(sig)))
+			return t;
+		any = any ? any : t;
+	}
+	return any ? any : p;
+}
+
+void sig_post_process(struct proc *p, int sig, const struct sig_info *info)
+{
+	if (p->state == PROC_RUNNING && sig > 0 && sig <= SIG_MAX)
+		sig_post(sig_thread_for(p->group, sig), sig, info);
 }
 
 void sig_post(struct proc *p, int sig, const struct sig_info *info)
@@ -129,7 +156,7 @@ void sig_post(struct proc *p, int sig, const struct sig_info *info)
 	p->sig.info[sig - 1] = *info;
 	if ((p->sig.blocked & bit) || p->stopped)
 		return;	/* a stopped process acts on it when continued */
-	if (p->sig.act[sig - 1].handler == SIG_DFL) {
+	if (p->group->sig.act[sig - 1].handler == SIG_DFL) {
 		sig_default(p, sig);
 		return;
 	}
@@ -192,7 +219,7 @@ static void sig_fill_info(int32_t info[32], int sig, const struct sig_info *in)
 static long sig_push_frame(struct proc *p, int sig, struct kage_regs *r, uint64_t old_mask)
 {
 	static struct sig_frame f;
-	const struct sig_action *a = &p->sig.act[sig - 1];
+	const struct sig_action *a = &p->group->sig.act[sig - 1];
 	struct kage_fpregs fp;
 	uint64_t sp = r->x[1];
 	long err;
@@ -235,7 +262,7 @@ static int sig_no_restart(uint64_t nr)
  */
 static void sig_run_handler(struct proc *p, int sig, struct kage_regs *r, uint64_t orig_a0)
 {
-	struct sig_action *a = &p->sig.act[sig - 1];
+	struct sig_action *a = &p->group->sig.act[sig - 1];
 	uint64_t old_mask = p->sig.restore_saved ? p->sig.saved : p->sig.blocked;
 
 	if (r->x[9] == (uint64_t)-KAGE_ERESTART) {
@@ -267,7 +294,7 @@ enum proc_reply sig_alert(struct proc *p, uint64_t token, uint64_t orig_a0)
 	struct kage_regs r;
 	int sig;
 
-	while ((sig = sig_next(p)) != 0 && p->sig.act[sig - 1].handler == SIG_DFL) {
+	while ((sig = sig_next(p)) != 0 && p->group->sig.act[sig - 1].handler == SIG_DFL) {
 		sig_default(p, sig);
 		if (p->state != PROC_RUNNING)
 			return PROC_NO_REPLY;
@@ -318,7 +345,7 @@ enum proc_reply sig_fault(struct proc *p, const struct kage_msg *m)
 	struct sig_info info = { .addr = m->w[1] };
 	struct kage_regs r;
 	int sig = sig_of_fault(m->w[0], &info.code);
-	uint64_t h = p->sig.act[sig - 1].handler;
+	uint64_t h = p->group->sig.act[sig - 1].handler;
 
 	if (h == SIG_DFL || h == SIG_IGN || (p->sig.blocked & SIG_BIT(sig)) ||
 	    native_task_regs(p->task, KAGE_REGS_GET, &r) < 0) {
@@ -342,8 +369,8 @@ void sig_fork(const struct proc *parent, struct proc *child)
 void sig_exec(struct proc *p)
 {
 	for (int i = 0; i < SIG_MAX; i++)
-		if (p->sig.act[i].handler != SIG_IGN)
-			p->sig.act[i] = (struct sig_action){ 0 };
+		if (p->group->sig.act[i].handler != SIG_IGN)
+			p->group->sig.act[i] = (struct sig_action){ 0 };
 	p->sig.ss_sp = p->sig.ss_size = 0;
 	p->sig.tramp = 0;
 }
@@ -359,12 +386,12 @@ long sig_action_call(struct proc *p, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] && native_space_read(p->space, a[1], &act, sizeof(act)) < 0)
 		return -EFAULT;
-	if (a[2] && native_space_write_user(p->space, a[2], &p->sig.act[sig - 1], sizeof(act)) < 0)
+	if (a[2] && native_space_write_user(p->space, a[2], &p->group->sig.act[sig - 1], sizeof(act)) < 0)
 		return -EFAULT;
 	if (!a[1])
 		return 0;
 	act.mask &= ~SIG_UNBLOCKABLE;
-	p->sig.act[sig - 1] = act;
+	p->group->sig.act[sig - 1] = act;
 	if (sig_ignored(p, sig))
 		p->sig.pending &= ~SIG_BIT(sig);	/* POSIX: setting SIG_IGN discards it */
 	return 0;

@@ -62,6 +62,12 @@ static uint64_t sleep_ticks(uint64_t sec, uint64_t nsec)
 	return sec * hz + nsec * hz / 1000000000ull;
 }
 
+/* p's deadline (a sleep or a futex wait), 0 if it has none. */
+static uint64_t sleep_until_of(const struct proc *p)
+{
+	return p->sleep_token ? p->sleep_until : p->futex_token ? p->futex_until : 0;
+}
+
 /* Sets the timer for the earliest sleeper (the kernel's timer only ever fires late). */
 static void sleep_arm(struct proc *first)
 {
@@ -70,25 +76,33 @@ static void sleep_arm(struct proc *first)
 	native_timer_notify(sleep_notif, 0, 0);
 	if (!first)
 		return;
-	d = first->sleep_until > now ? first->sleep_until - now : 0;
+	d = sleep_until_of(first) > now ? sleep_until_of(first) - now : 0;
 	native_timer_notify(sleep_notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
+}
+
+uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
+{
+	uint64_t t = sleep_ticks(sec, nsec);
+
+	return absolute ? (t ? t : 1) : sleep_now() + t;
 }
 
 /* Answers every sleeper whose deadline has passed; called on each helper call. */
 void sleep_expire(void)
 {
 	struct proc *p, *first = 0;
-	uint64_t now = sleep_now();
-	const uint64_t zero[6] = { 0 };
+	uint64_t now = sleep_now(), until;
 
 	for (int i = 0; i < PROC_MAX; i++) {
-		if (!(p = proc_by_slot(i)) || !p->sleep_token)
+		if (!(p = proc_by_slot(i)) || !(until = sleep_until_of(p)))
 			continue;
-		if (p->sleep_until <= now) {
-			native_ipc_reply(p->sleep_token, zero);
-			p->sleep_token = 0;
-		} else if (!first || p->sleep_until < first->sleep_until) {
-			first = p;
+		if (until > now) {
+			if (!first || until < sleep_until_of(first))
+				first = p;
+		} else if (p->sleep_token) {
+			proc_answer(&p->sleep_token, 0);
+		} else {
+			futex_cancel(p, -ETIMEDOUT);
 		}
 	}
 	sleep_arm(first);

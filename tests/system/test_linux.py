@@ -179,6 +179,17 @@ def test_signals(board, mode):
     run_checks(board, mode, "signals", SIGNAL_CHECKS)
 
 
+THREAD_CHECKS = [
+    "join returns each thread's value", "every thread has its own tid", "mutex: no increment lost",
+    "condition variable wakes a waiter", "timed wait times out", "pthread_kill runs the handler in that thread",
+    "pthread_exit ends only its thread", "exit in a thread ends the whole process",
+]
+
+
+def test_threads(board, mode):
+    run_checks(board, mode, "threads", THREAD_CHECKS)
+
+
 def test_kill_default_actions(board, mode):
     with run_init(board, mode, "kill-default") as k:
         expect_lines(k, "kill-default", [

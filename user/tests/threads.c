@@ -1,0 +1,163 @@
+/*
+ * glibc threads on kage: pthread_create and join, a mutex under
+ * contention, a condition variable with a timeout, pthread_kill to one
+ * thread, a thread's exit against exit_group, and tids.
+ * Each check prints "threads: NAME ok" or "threads: NAME FAILED".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define THREADS 4
+#define ROUNDS 2000
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static long counter;
+static pid_t tids[THREADS];
+static volatile pid_t handler_tid;
+static int ready;
+
+static void check(const char *name, int ok)
+{
+	printf("threads: %s %s\n", name, ok ? "ok" : "FAILED");
+	fflush(stdout);
+}
+
+static void *adder(void *arg)
+{
+	long i = (long)arg;
+
+	tids[i] = gettid();
+	for (int r = 0; r < ROUNDS; r++) {
+		pthread_mutex_lock(&lock);
+		long v = counter;
+		if (r % 64 == 0)
+			sched_yield();	/* hold the lock across a switch now and then */
+		counter = v + 1;
+		pthread_mutex_unlock(&lock);
+	}
+	return (void *)(i + 100);
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	while (!ready)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handler_tid = gettid();
+}
+
+static void *sleeper(void *arg)
+{
+	*(pid_t *)arg = gettid();
+	for (int i = 0; i < 200 && !handler_tid; i++)
+		usleep(5000);
+	return NULL;
+}
+
+static void *exiting(void *arg)
+{
+	(void)arg;
+	pthread_exit((void *)7);
+}
+
+static void *ender(void *arg)
+{
+	(void)arg;
+	usleep(20000);
+	exit(3);	/* exit_group: the whole process ends */
+}
+
+static void check_mutex_and_join(void)
+{
+	pthread_t t[THREADS];
+	int joined = 0, distinct = 1;
+
+	for (long i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, adder, (void *)i);
+	for (long i = 0; i < THREADS; i++) {
+		void *ret;
+
+		if (pthread_join(t[i], &ret) == 0 && ret == (void *)(i + 100))
+			joined++;
+	}
+	for (int i = 0; i < THREADS; i++)
+		distinct &= tids[i] != getpid() && tids[i] > 0 && (i == 0 || tids[i] != tids[i - 1]);
+	check("join returns each thread's value", joined == THREADS);
+	check("every thread has its own tid", distinct);
+	check("mutex: no increment lost", counter == (long)THREADS * ROUNDS);
+}
+
+static void check_condvar(void)
+{
+	pthread_t t;
+	struct timespec ts;
+	int r;
+
+	pthread_create(&t, NULL, waiter, NULL);
+	usleep(20000);
+	pthread_mutex_lock(&lock);
+	ready = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+	check("condition variable wakes a waiter", pthread_join(t, NULL) == 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 50000000;
+	if (ts.tv_nsec >= 1000000000)
+		ts.tv_sec++, ts.tv_nsec -= 1000000000;
+	pthread_mutex_lock(&lock);
+	r = pthread_cond_timedwait(&cond, &lock, &ts);
+	pthread_mutex_unlock(&lock);
+	check("timed wait times out", r == ETIMEDOUT);
+}
+
+static void check_signal_and_exit(void)
+{
+	pthread_t t;
+	pid_t tid = 0, pid;
+	void *ret;
+	int status;
+
+	signal(SIGUSR1, on_usr1);
+	pthread_create(&t, NULL, sleeper, &tid);
+	while (!tid)
+		usleep(1000);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	check("pthread_kill runs the handler in that thread", handler_tid == tid);
+	pthread_create(&t, NULL, exiting, NULL);
+	check("pthread_exit ends only its thread", pthread_join(t, &ret) == 0 && ret == (void *)7);
+	pid = fork();
+	if (pid == 0) {
+		pthread_create(&t, NULL, ender, NULL);
+		for (;;)
+			pause();
+	}
+	check("exit in a thread ends the whole process",
+	      waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 3);
+}
+
+int main(void)
+{
+	check_mutex_and_join();
+	check_condvar();
+	check_signal_and_exit();
+	printf("threads: done\n");
+	return 0;
+}
