@@ -215,9 +215,9 @@ def test_demos_all_pass(board, mode):
         expect_clean_end(k)
 
 
-def test_default_init_is_a_shell(board, mode):
-    """make run's /init: runs programs by name, reports failures, cd, exit N."""
-    with Kage(board, mode, kernel=system_image(board, mode)) as k:
+def test_init_mini_shell(board, mode):
+    """/init's own small shell (without /bin/sh, or with `mini`): programs by name, failures, cd, exit N."""
+    with Kage(board, mode, kernel=system_image(board, mode), append="mini") as k:
         k.expect(r"/init is a small shell \(type help\)")
         k.expect("kage# ")
         k.child.send("show-args one two\r")
