@@ -44,6 +44,9 @@ enum fs_op {
 				 * The node stays alive until FS_OP_EXEC_CLOSE */
 	FS_OP_EXEC_READ,	/* w1: node, w2: offset, w3: buffer (proc's memory), w4: length. -> w0: bytes */
 	FS_OP_EXEC_CLOSE,	/* w1: node */
+	FS_OP_FD_OPEN,		/* w1: badge, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
+				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file.
+				 * For mmap; the node stays alive until FS_OP_EXEC_CLOSE */
 };
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */

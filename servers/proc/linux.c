@@ -47,13 +47,15 @@ static long linux_brk(struct proc *p, uint64_t want)
 	return (long)want;
 }
 
-/* Anonymous private mappings only until files can be mapped. */
+/* Anonymous private mappings here; mappings of files in mmap.c. */
 static long linux_mmap(struct proc *p, const uint64_t *a)
 {
 	uint64_t len = (a[1] + PAGE - 1) & ~(PAGE - 1), va;
 	unsigned prot = linux_prot(a[2]);
 	long err;
 
+	if (!(a[3] & MAP_ANONYMOUS))
+		return mmap_file(p, a);
 	if (!len || (a[0] & (PAGE - 1)) || !(a[3] & MAP_ANONYMOUS) || !(a[3] & MAP_PRIVATE))
 		return -EINVAL;
 	if (a[3] & MAP_FIXED) {

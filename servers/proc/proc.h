@@ -68,6 +68,17 @@ struct files_exe {
 };
 int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe);
 void files_exec_close(const struct files_exe *fe);
+/*
+ * The regular file p's descriptor fd names, held open for mmap (close it
+ * with files_exec_close): data is its bytes in the initramfs, or NULL when
+ * they must be read with files_read; *flags its open flags. -EBADF, -ENODEV.
+ */
+int files_fd_open(const struct proc *p, int fd, struct files_exe *fe, uint32_t *flags);
+/* Reads up to len bytes at off of a held file into buf here: the count, 0 at its end. */
+long files_read(const struct files_exe *fe, uint64_t off, void *buf, uint64_t len);
+
+/* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
+long mmap_file(struct proc *p, const uint64_t *a);
 
 /* Another server started from the boot module `name` with handles of its own (start.c). */
 struct start_grant {
