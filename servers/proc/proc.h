@@ -98,8 +98,9 @@ struct elf_image;
 long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias);
 
 /*
- * Loads the static ELF file `path` of the initramfs into a new space with
- * a Linux stack holding argv, envp and the auxiliary vector, and points
+ * Loads the ELF file `path` (and its interpreter, if it names one; a #!
+ * script runs its interpreter) into a new space with a Linux stack
+ * holding argv, envp and the auxiliary vector, and points
  * p's task at it (creating the task if p has none). 0 or a negative errno.
  */
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[]);
