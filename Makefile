@@ -174,7 +174,7 @@ $(B)/user/tests/%: user/tests/%.c Makefile
 
 $(B)/user/dyn/%: user/dyn/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -static,$(UCFLAGS)) -o $@ $< -lm
+	$(CC) $(filter-out -static,$(UCFLAGS)) -o $@ $< -Wl,--as-needed -lm
 
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
