@@ -59,7 +59,10 @@ int files_fork(const struct proc *parent, const struct proc *child);
 void files_exec(const struct proc *p);
 void files_exit(const struct proc *p);
 
-/* An executable, found (relative to p's working directory) and held open for execve. */
+/*
+ * A file held open at the file server: an executable for execve (found
+ * relative to p's working directory), or a file being mapped.
+ */
 struct files_exe {
 	long node;			/* the file server's name for it */
 	uint64_t size;
