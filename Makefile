@@ -135,7 +135,7 @@ $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
-# User programs: Linux riscv64, static glibc, into the initramfs.
+# User programs: Linux riscv64, static glibc (dynamic in user/dyn), into the initramfs.
 
 UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -I.
 # A program per directory (user/NAME/main.c) and one per demo file (user/demo/NAME.c),
@@ -145,6 +145,20 @@ USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
 # Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
 ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts
 ROOTFS := $(B)/rootfs
+
+# Dynamically linked programs (user/dyn/NAME.c, installed as /bin/NAME) and what
+# they need: glibc's loader at their PT_INTERP path and its libraries in the first
+# directory the loader searches, all from the cross toolchain. DYNAMIC=0 leaves
+# them out of the initramfs.
+DYNAMIC ?= 1
+GLIBC_LIB ?= /usr/riscv64-linux-gnu/lib
+DYN_LOADER := ld-linux-riscv64-lp64d.so.1
+DYN_LIBS := libc.so.6 libm.so.6 libresolv.so.2 libgcc_s.so.1
+ifeq ($(DYNAMIC),1)
+USER_DIRS += $(patsubst user/%.c,%,$(wildcard user/dyn/*.c))
+ROOTFS_FILES := $(GLIBC_LIB)/$(DYN_LOADER):lib/$(DYN_LOADER) \
+	$(foreach l,$(DYN_LIBS),$(GLIBC_LIB)/$(l):lib/riscv64-linux-gnu/$(l))
+endif
 
 $(B)/user/%: user/%/main.c Makefile
 	@mkdir -p $(dir $@)
@@ -158,15 +172,20 @@ $(B)/user/tests/%: user/tests/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
+$(B)/user/dyn/%: user/dyn/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -static,$(UCFLAGS)) -o $@ $< -Wl,--as-needed -lm
+
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
 $(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp $(wildcard tests/data/elf/* tests/data/scripts/*) \
-		$(if $(EXTRA_ROOTFS),FORCE)
-	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+		$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f)))) $(if $(EXTRA_ROOTFS),FORCE)
+	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' \
+		tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(EXTRA_ROOTFS)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS)' > $@
+	@echo '$(EXTRA_ROOTFS) $(DYNAMIC)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS) $(DYNAMIC)' > $@
 
 # ---------------------------------------------------------------------------
 # Running.

@@ -46,6 +46,9 @@ enum fs_op {
 	FS_OP_EXEC_CLOSE,	/* w1: node */
 	FS_OP_TABLE_SHARE,	/* w1: owner's badge, w2: a thread's. The thread uses the owner's table;
 				 * FS_OP_TABLE_EXIT of the thread's badge ends only that */
+	FS_OP_FD_OPEN,		/* w1: badge, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
+				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file.
+				 * For mmap; the node stays alive until FS_OP_EXEC_CLOSE */
 };
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */

@@ -13,11 +13,14 @@ enum {
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
-	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_FACCESSAT = 48, NR_FACCESSAT2 = 439,
 };
 
 #define AT_FDCWD -100
 #define AT_EMPTY_PATH 0x1000
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS 0x200
+#define X_OK 1
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
@@ -250,6 +253,39 @@ static long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int sta
 	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, buf, statx) : -ENOENT;
 }
 
+/*
+ * faccessat (dirfd, path, mode) and faccessat2 (flags too). Every process
+ * is root, so reading and writing are always allowed and executing needs
+ * one execute bit (or a directory), as Linux decides for root.
+ */
+static long fs_access(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags)
+{
+	char path[256];
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at, *n;
+
+	if (a[2] & ~7ul || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (err < 0)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct fs_file *f = fs_fd(c, a[0]);
+
+		if (!f)
+			return -EBADF;
+		n = f->node;
+	} else if (!path[0]) {
+		return -ENOENT;
+	} else if (!(at = fs_at(c, (int64_t)a[0], &err))) {
+		return err;
+	} else if (!(n = fs_walk(at, path, 0))) {
+		return -ENOENT;
+	}
+	if ((a[2] & X_OK) && n && !fs_is(n, FS_S_IFDIR) && !(n->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
 /* struct linux_dirent64 records: ino, offset, reclen, type, name. */
 static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
@@ -428,6 +464,8 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
 	case NR_NEWFSTATAT: return fs_stat_path(&c, a, 0);
 	case NR_STATX: return fs_stat_path(&c, a, 1);
+	case NR_FACCESSAT: return fs_access(&c, a, 0);
+	case NR_FACCESSAT2: return fs_access(&c, a, a[3]);
 	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
 	case NR_GETCWD: return fs_getcwd(&c, a);
 	case NR_MKDIRAT: return fs_mkdirat(&c, a);

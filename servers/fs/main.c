@@ -74,6 +74,32 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 	return fs_node_index(n);
 }
 
+/*
+ * FS_OP_FD_OPEN: the node behind a process's descriptor, for mmap, held
+ * like an executable. Only regular files have bytes to copy: pipes, the
+ * console and directories are -ENODEV, as Linux answers for files
+ * without an mmap operation.
+ */
+static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
+{
+	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
+	struct fs_node *n = f ? f->node : NULL;
+
+	if (!t)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (!n || n == fs_console || (n->mode & FS_S_IFMT) != FS_S_IFREG)
+		return -ENODEV;
+	n->nopen++;
+	out[1] = n->size;
+	out[2] = n->mode;
+	out[3] = (uint64_t)fs_archive_offset(n);
+	out[4] = f->flags;
+	return fs_node_index(n);
+}
+
 static long fs_exec_read(uint64_t token, const struct kage_msg *m)
 {
 	const struct fs_call_ctx c = { NULL, token };
@@ -104,6 +130,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 		break;
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
 	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
+	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
 	case FS_OP_EXEC_CLOSE:
 		if ((n = fs_node_at(m->w[1])) && n->nopen) {
 			n->nopen--;

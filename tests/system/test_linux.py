@@ -101,7 +101,9 @@ BROKEN_ELF = {
     "segment-past-end": "Exec format error", "filesz-over-memsz": "Exec format error",
     "kernel-address": "Cannot allocate memory", "overlapping-segments": "Exec format error",
     "entry-outside": "Exec format error", "no-segments": "Exec format error",
-    "huge-memsz": "Cannot allocate memory",
+    "huge-memsz": "Cannot allocate memory", "interp-missing": "No such file or directory",
+    "interp-directory": "Permission denied", "interp-not-elf": "Accessing a corrupted shared library",
+    "interp-nested": "Accessing a corrupted shared library",
 }
 
 
