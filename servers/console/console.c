@@ -23,24 +23,10 @@ static struct {
 	uint64_t buf, len;
 } console_waiter;
 
-/* The helper: its handle 0 is the server's endpoint, 1 the notification. */
-static void console_helper(long arg)
-{
-	const uint64_t w[6] = { CONSOLE_OP_INPUT };
-
-	(void)arg;
-	for (;;) {
-		native_notif_wait(1);
-		native_ipc_call(0, w, 0);
-	}
-}
-
 int console_init(const struct kage_bootinfo *bi, long endpoint)
 {
 	const struct kage_bootitem *u = native_boot_item(bi, KAGE_BOOT_UART, NULL);
 	const volatile uint8_t *regs;
-	long t;
-
 	if (!u || u->aux[3] >= bi->nitems)
 		return -ENODEV;
 	if (!(regs = native_map_item(u, CONSOLE_VA, KAGE_PROT_READ | KAGE_PROT_WRITE)))
@@ -50,15 +36,10 @@ int console_init(const struct kage_bootinfo *bi, long endpoint)
 	console_irq = bi->item[u->aux[3]].handle;
 	if ((console_notif = native_notif_create()) < 0 || native_irq_bind(console_irq, console_notif, 1) < 0)
 		return -ENODEV;
-	t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)console_helper,
-			       (uint64_t)console_stack + CONSOLE_STACK);
-	if (t < 0 || native_handle_copy(endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
-	    native_handle_copy(console_notif, t, KAGE_RIGHT_READ, 0) != 1)
-		return -ENOMEM;
 	while (uart_getc(&console_uart) >= 0)
 		;	/* what was typed before the system was up */
 	uart_rx_irq(&console_uart, true);
-	return (int)native_task_resume(t);
+	return (int)native_helper_start(endpoint, console_notif, console_stack, CONSOLE_STACK);
 }
 
 /* Output: a newline goes out as CR LF, as a terminal expects. */

@@ -19,66 +19,18 @@
 static long sleep_notif = -1;
 static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
 
-static uint64_t sleep_now(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
-/* The helper: its handle 0 is the server's endpoint, 1 the notification. */
-static void sleep_helper(long arg)
-{
-	const uint64_t w[6] = { 0 };
-
-	(void)arg;
-	for (;;) {
-		native_notif_wait(1);
-		native_ipc_call(0, w, 0);
-	}
-}
-
 int sleep_init(void)
 {
-	long t;
-
 	if ((sleep_notif = native_notif_create()) < 0)
 		return (int)sleep_notif;
-	t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)sleep_helper, (uint64_t)sleep_stack + SLEEP_STACK);
-	if (t < 0)
-		return (int)t;
-	if (native_handle_copy(proc_endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
-	    native_handle_copy(sleep_notif, t, KAGE_RIGHT_READ, 0) != 1)
-		return -ENOMEM;
-	return (int)native_task_resume(t);
-}
-
-/* Timebase ticks to nanoseconds and back, without overflow for any sane time. */
-static uint64_t sleep_ticks(uint64_t sec, uint64_t nsec)
-{
-	uint64_t hz = proc_timebase_hz ? proc_timebase_hz : 1;
-
-	return sec * hz + nsec * hz / 1000000000ull;
-}
-
-/* Sets the timer for the earliest sleeper (the kernel's timer only ever fires late). */
-static void sleep_arm(struct proc *first)
-{
-	uint64_t now = sleep_now(), hz = proc_timebase_hz ? proc_timebase_hz : 1, d;
-
-	native_timer_notify(sleep_notif, 0, 0);
-	if (!first)
-		return;
-	d = first->sleep_until > now ? first->sleep_until - now : 0;
-	native_timer_notify(sleep_notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
+	return (int)native_helper_start(proc_endpoint, sleep_notif, sleep_stack, SLEEP_STACK);
 }
 
 /* Answers every sleeper whose deadline has passed; called on each helper call. */
 void sleep_expire(void)
 {
 	struct proc *p, *first = 0;
-	uint64_t now = sleep_now();
+	uint64_t now = native_time();
 	const uint64_t zero[6] = { 0 };
 
 	for (int i = 0; i < PROC_MAX; i++) {
@@ -91,14 +43,14 @@ void sleep_expire(void)
 			first = p;
 		}
 	}
-	sleep_arm(first);
+	native_timer_at(sleep_notif, proc_timebase_hz, first ? first->sleep_until : 0);
 }
 
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    long *result)
 {
 	int64_t t[2];
-	uint64_t now = sleep_now(), until;
+	uint64_t now = native_time(), until;
 
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return *result = -EINVAL, PROC_REPLY;
@@ -106,7 +58,7 @@ enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock,
 		return *result = -EFAULT, PROC_REPLY;
 	if (t[0] < 0 || t[1] < 0 || t[1] >= 1000000000)
 		return *result = -EINVAL, PROC_REPLY;
-	until = sleep_ticks((uint64_t)t[0], (uint64_t)t[1]);
+	until = native_ticks(proc_timebase_hz, (uint64_t)t[0], (uint64_t)t[1]);
 	until = (flags & TIMER_ABSTIME) ? until : now + until;
 	if (until <= now)
 		return *result = 0, PROC_REPLY;
