@@ -25,8 +25,6 @@ enum {
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
 #define CHUNK 256
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
@@ -56,12 +54,12 @@ long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from
  * to one of its operations) and it answers the process itself. Without
  * a console server, reads see end of file and writes vanish.
  */
-static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b)
+static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d)
 {
-	const uint64_t w[8] = { op, a, b };
+	const uint64_t w[8] = { op, a, b, d };
 
 	if (fs_console_ep < 0)
-		return op == CONSOLE_OP_READ ? 0 : (long)b;
+		return op == CONSOLE_OP_READ ? 0 : op == CONSOLE_OP_IOCTL ? -ENOTTY : (long)b;
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
@@ -88,7 +86,7 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 	if (fs_is(f->node, FS_S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_READ, buf, len);
+		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & FS_O_NONBLOCK) != 0);
 	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
 		f->offset += (uint64_t)r;
 	return r;
@@ -101,7 +99,7 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 	if (f->pipe)
 		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len);
+		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len, 0);
 	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
 		return -EINVAL;
 	return fs_file_write(c, f, buf, len);
@@ -117,7 +115,7 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	if (cnt > 1024)
 		return -EINVAL;
 	if (f->node == fs_console && write && (f->flags & FS_O_ACCMODE) != FS_O_RDONLY)
-		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt);
+		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt, 0);
 	/* A pipe or the console may block: the first non-empty iovec alone, whose reply can come later. */
 	for (uint64_t i = 0; stream && i < cnt; i++) {
 		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
@@ -340,19 +338,10 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	}
 }
 
+/* The console's ioctls are the console server's (termios). */
 static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
 {
-	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
-	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
-	const uint16_t winsize[4] = { 24, 80, 0, 0 };
-
-	if (f->node != fs_console)
-		return -ENOTTY;
-	if (req == TCGETS)
-		return native_caller_write(c->token, arg, termios, sizeof(termios)) < 0 ? -EFAULT : 0;
-	if (req == TIOCGWINSZ)
-		return native_caller_write(c->token, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
-	return -ENOTTY;
+	return f->node == fs_console ? fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0) : -ENOTTY;
 }
 
 static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)

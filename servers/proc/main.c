@@ -95,7 +95,7 @@ static int proc_server_message(const struct kage_msg *m)
 	if (m->badge == PROTO_BADGE_HELPER) {
 		sleep_expire();
 	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT) {
-		proc_interrupt();
+		proc_interrupt((int)m->w[1], (int)m->w[2]);
 	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE) {
 		/* A write to a pipe without readers: SIGPIPE's default action ends the writer. */
 		if (!(p = proc_by_badge(m->w[1])) || p->state != PROC_RUNNING)

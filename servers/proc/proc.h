@@ -136,7 +136,7 @@ enum proc_reply proc_wait4(struct proc *p, const struct kage_msg *m, long *resul
 enum proc_reply proc_waitid(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result);
-/* ^C on the console: SIGINT to the foreground. */
-void proc_interrupt(void);
+/* A signal key on the console (servers/protocol.h, PROC_OP_INTERRUPT): sig to the foreground group pgrp. */
+void proc_interrupt(int sig, int pgrp);
 
 #endif

@@ -386,10 +386,13 @@ enum proc_reply proc_kill(struct proc *p, int pid, int sig, long *result)
 }
 
 /* ^C: SIGINT (its default action ends the process) to every process but init, or to init alone. */
-void proc_interrupt(void)
+void proc_interrupt(int sig, int pgrp)
 {
 	int hit = 0;
 
+	/* Only ^C without a foreground group is handled here; job-control delivery is done by the signal code. */
+	if (sig != 2 || pgrp)
+		return;
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (procs[i].state == PROC_RUNNING && procs[i].pid != 1) {
 			proc_end(&procs[i], 2);
