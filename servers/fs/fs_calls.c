@@ -13,7 +13,7 @@ enum {
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
-	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_PSELECT6 = 72, NR_PPOLL = 73,
 };
 
 #define AT_FDCWD -100
@@ -25,6 +25,7 @@ enum {
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+#define FIONREAD 0x541B
 #define CHUNK 256
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
@@ -338,10 +339,20 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	}
 }
 
-/* The console's ioctls are the console server's (termios). */
+/* The console's ioctls are the console server's (termios); FIONREAD of pipes and files is answered here. */
 static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
 {
-	return f->node == fs_console ? fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0) : -ENOTTY;
+	int32_t n;
+
+	if (f->node == fs_console)
+		return fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0);
+	if (req != FIONREAD || (!f->pipe && !fs_is(f->node, FS_S_IFREG)))
+		return -ENOTTY;
+	if (f->pipe)
+		n = (int32_t)fs_pipe_unread(f);
+	else
+		n = f->offset < f->node->size ? (int32_t)(f->node->size - f->offset) : 0;
+	return native_caller_write(c->token, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
 }
 
 static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
@@ -363,9 +374,9 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
 	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
-	    nr != NR_DUP)
+	    nr != NR_DUP && nr != NR_IOCTL)
 		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
-		       : nr == NR_IOCTL ? -ENOTTY : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
+		       : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
 	switch (nr) {
 	case NR_READ: return fs_read(c, f, a[1], a[2]);
 	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
@@ -425,6 +436,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_CHDIR: return fs_chdir(&c, a, 0);
 	case NR_TRUNCATE: return fs_truncate_path(&c, a);
 	case NR_FCHDIR: return fs_chdir(&c, a, 1);
+	case NR_PPOLL: case NR_PSELECT6: return fs_poll(&c, nr, a);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;
