@@ -228,6 +228,8 @@ void fs_poll_wake(void)
 {
 	long r;
 
+	if (!fs_npollers)
+		return;	/* every pipe transfer comes here */
 	for (unsigned i = 0; i < PROTO_CLIENTS && fs_npollers; i++) {
 		struct fs_poller *w = &fs_pollers[i];
 
