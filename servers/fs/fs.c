@@ -248,6 +248,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 void fs_table_close_all(struct fs_fdtable *t)
 {
 	fs_pipe_forget(t);
+	fs_poll_forget(t);
 	fs_set_cwd(t, NULL);
 	for (int i = 0; i < FS_FDS; i++)
 		fs_fd_close(t, (uint64_t)i);

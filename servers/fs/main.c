@@ -4,7 +4,8 @@
  * handles to the process and console servers (struct kage_bootinfo).
  * Processes' file calls arrive forwarded by the process server with the
  * process's badge; the process server's own operations (protocol.h) with
- * PROTO_BADGE_PROC.
+ * PROTO_BADGE_PROC, the console server's readiness with
+ * PROTO_BADGE_CONSOLE, and its timer helper's expiries with badge 0.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -142,6 +143,20 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	out[0] = (uint64_t)r;
 }
 
+/* A call of another server or of the helper; out[0] is set from the result. */
+static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	if (m->badge == PROTO_BADGE_PROC) {
+		fs_operation(token, m, out);
+	} else if (m->badge == PROTO_BADGE_HELPER) {
+		fs_poll_expire();	/* the timer fired */
+	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == FS_OP_CONSOLE_READY) {
+		fs_console_ready(m->w[1] != 0);
+	} else {
+		out[0] = (uint64_t)-ENOSYS;
+	}
+}
+
 /* A process's forwarded call: the answer for it, or 0 when none goes now (*reply cleared). */
 static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *reply)
 {
@@ -180,8 +195,8 @@ static void fs_serve(void)
 		if (m.kind == KAGE_MSG_SYSCALL) {
 			out[0] = (uint64_t)fs_serve_process((uint64_t)tok, &m, &reply);
 			token = reply ? (uint64_t)tok : 0;
-		} else if (m.kind == KAGE_MSG_CALL && m.badge == PROTO_BADGE_PROC) {
-			fs_operation((uint64_t)tok, &m, out);
+		} else if (m.kind == KAGE_MSG_CALL) {
+			fs_server_call((uint64_t)tok, &m, out);
 			token = (uint64_t)tok;
 		}
 	}
@@ -206,6 +221,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
 		fs_init(0, 0);
 	}
+	if ((err = fs_poll_init(fs_endpoint, bi->timebase_hz)) < 0)
+		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);
 	fs_serve();
 	return 0;
 }

@@ -298,8 +298,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),
 	/* openat, close, pipe2, getdents64, lseek, read, write, readv, writev, pread64, pwrite64 */
 	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
-	/* newfstatat, fstat, renameat2, statx, faccessat, faccessat2 */
-	F(79), F(80), F(276), F(291), F(48), F(439),
+	/* pselect6, ppoll, newfstatat, fstat, renameat2, statx, faccessat, faccessat2 */
+	F(72), F(73), F(79), F(80), F(276), F(291), F(48), F(439),
 #undef F
 };
 

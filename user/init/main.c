@@ -62,8 +62,9 @@ static void run(char **words, char **envp)
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		perror("init: wait");
-	else if (WIFSIGNALED(status))
-		printf("init: %s killed by signal %d\n", words[0], WTERMSIG(status));
+	else if (WIFSIGNALED(status))	/* after ^C, whose echo ends no line, as shells do */
+		printf("%sinit: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", words[0],
+		       WTERMSIG(status));
 	else if (WEXITSTATUS(status))
 		printf("init: %s exited %d\n", words[0], WEXITSTATUS(status));
 }
