@@ -202,8 +202,8 @@ def test_kill_default_actions(board, mode):
 
 
 def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
-    with run_init(board, mode, "sleep") as k:
-        expect_lines(k, "sleep", [
+    with run_init(board, mode, "nanosleep") as k:
+        expect_lines(k, "nanosleep", [
             "nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok", "the 60 ms child wakes first",
             "the 200 ms child wakes second", "bad nanoseconds: EINVAL", "bad pointer: EFAULT"
         ])
