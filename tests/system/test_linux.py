@@ -3,11 +3,7 @@ its root task, which loads a static glibc executable from the initramfs as
 pid 1 and serves the system calls the kernel forwards to it."""
 import os
 
-from kage import FAILURE_STATUS, Kage, build_dir
-
-
-def system_image(board, mode):
-    return os.path.join(build_dir(board, mode), "system", "Image")
+from kage import FAILURE_STATUS, Kage, build_dir, system_image
 
 
 def run_init(board, mode, program):
