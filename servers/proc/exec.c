@@ -321,6 +321,7 @@ static int exec_file(struct proc *p, const struct cpio_entry *e, const char *pat
 	p->space = space;
 	files_exec(p);
 	strlcpy(p->exe, path, sizeof(p->exe));
+	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = img.hi + bias;
 	p->mmap_next = MMAP_TOP;
 	return 0;
@@ -328,5 +329,5 @@ static int exec_file(struct proc *p, const struct cpio_entry *e, const char *pat
 
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
 {
-	return exec_path(p, path, argv, envp, 0);
+	return exec_path(p, procfs_exec_path(p, path), argv, envp, 0);
 }
