@@ -17,6 +17,12 @@
  *   proc    -> fs    (descriptor tables, executables), synchronous call
  *   fs      -> console, fs -> proc: only ipc_forward of a process's call,
  *                    which never waits.
+ * /proc goes round this graph rather than against it: a process's path
+ * call under /proc reaches the file server, which forwards it (rewritten
+ * to PROC_OP_PROCFS) to the process server; that one sends the file server
+ * a snapshot of its table (FS_OP_PROC_SNAPSHOT, a synchronous call) and
+ * forwards the call back (FS_OP_PROC_REDO), and the file server answers
+ * the process from the fresh tree.
  * Neither fs nor proc ever calls the console server, and fs never calls
  * anyone, so the graph of waiting has no cycle.
  *
@@ -62,6 +68,9 @@ enum fs_op {
 	 * server can answer polls that include the console by itself.
 	 */
 	FS_OP_CONSOLE_READY,
+	FS_OP_PROC_SNAPSHOT,	/* w1: buffer (proc's memory), w2: length. /proc becomes what it lists */
+	FS_OP_PROC_REDO,	/* a process's call forwarded back, words as PROC_OP_PROCFS's: served
+				 * on the fresh /proc, answered to the process */
 };
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */
@@ -70,6 +79,34 @@ enum proc_op {
 	PROC_OP_SIGPIPE,	/* badge FS, a forwarded write: w1 the writer's badge; it gets SIGPIPE */
 	PROC_OP_INTERRUPT,	/* badge CONSOLE: a signal key was typed: w1 the signal (2 SIGINT, 3 SIGQUIT,
 				 * 20 SIGTSTP), w2 the terminal's foreground process group (0: none set) */
+	PROC_OP_PROCFS,		/* badge FS, a forwarded path call under /proc: w1 the process's badge,
+				 * w2 its system call number, w3-w7 its a0-a4 */
+};
+
+/*
+ * FS_OP_PROC_SNAPSHOT's buffer: a struct proto_procfs_head, then nrec
+ * records, each a struct proto_procfs_rec and its len bytes of text,
+ * padded to 8 bytes. Directories come before what they hold. Paths are
+ * relative to /proc ("meminfo", "12", "12/stat"). Files and links not
+ * listed are removed; process directories too, but only when flags has
+ * PROTO_PROCFS_PROCESSES (else the process server saw no change in its
+ * table and sends none of them).
+ */
+#define PROTO_PROCFS_MAX (128u << 10)	/* the whole buffer */
+#define PROTO_PROCFS_TEXT 512		/* one file's text, less than this */
+#define PROTO_PROCFS_PROCESSES 1
+
+struct proto_procfs_head {
+	uint32_t flags;
+	uint32_t nrec;
+	int32_t self[PROTO_CLIENTS];	/* by badge: the process /proc/self names (0: none) */
+};
+
+struct proto_procfs_rec {
+	char path[24];			/* NUL-terminated */
+	uint16_t len;			/* bytes of text (a link's: its target) */
+	uint16_t mode;			/* S_IFREG | 0444, S_IFDIR | 0555 or S_IFLNK | 0777 */
+	uint32_t reserved;
 };
 
 /* The console server's operations (a file server forward of a process's call, or its helper). */

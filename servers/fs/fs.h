@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define FS_FDS 64
-#define FS_NODES 512
+#define FS_NODES 1024
 #define FS_FILES 256
 #define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
 
@@ -34,6 +34,7 @@ struct fs_node {
 	uint32_t nopen;			/* open file descriptions naming it */
 	uint8_t owned;			/* data is in the node's window (writable) */
 	uint8_t unlinked;		/* out of the tree; freed at its last close */
+	uint8_t procfs;			/* under /proc (procfs.c): read-only, text from the process server */
 };
 
 struct fs_pipe;

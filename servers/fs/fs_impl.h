@@ -102,4 +102,14 @@ void fs_poll_wake(void);
 /* The process owning t is gone: its waiting poll is dropped. */
 void fs_poll_forget(const struct fs_fdtable *t);
 
+/* /proc (procfs.c): made at start, updated by the process server's snapshots. */
+int procfs_init(long proc_ep);
+long procfs_snapshot(uint64_t token, uint64_t va, uint64_t len);
+/* A process's call: 0 to serve it now, FS_BLOCKED if it went to the process server, or -errno. */
+long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, const uint64_t *a);
+/* FS_OP_PROC_REDO: the call served for the table t of the process it came from. */
+long procfs_redo(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m);
+/* A node met on a walk: itself, or where a /proc link points for the caller (NULL: nowhere). */
+struct fs_node *procfs_follow(struct fs_node *n);
+
 #endif

@@ -132,6 +132,8 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
 	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
 	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
+	case FS_OP_PROC_SNAPSHOT: r = procfs_snapshot(token, m->w[1], m->w[2]); break;
+	case FS_OP_PROC_REDO: r = procfs_redo(t, token, m); break;
 	case FS_OP_EXEC_CLOSE:
 		if ((n = fs_node_at(m->w[1])) && n->nopen) {
 			n->nopen--;
@@ -167,7 +169,8 @@ static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *repl
 	*reply = 1;
 	if (!t)
 		return -EBADF;	/* a process the process server never announced */
-	r = fs_call(t, token, m->w[0], &m->w[1]);
+	if ((r = procfs_divert(&(struct fs_call_ctx){ t, token }, m->badge, m->w[0], &m->w[1])) == 0)
+		r = fs_call(t, token, m->w[0], &m->w[1]);
 	if (r == FS_SIGPIPE) {
 		/* The process server delivers the signal; the writer's reply stays pending with it. */
 		if (native_ipc_forward(token, fs_proc_ep, sigpipe) == 0)
@@ -223,6 +226,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	}
 	if ((err = fs_poll_init(fs_endpoint, bi->timebase_hz)) < 0)
 		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);
+	if ((err = procfs_init(fs_proc_ep)) < 0)
+		native_say("kage: fs: no /proc: error %ld\n", err);
 	fs_serve();
 	return 0;
 }

@@ -346,8 +346,8 @@ static int exec_interp(struct proc *p, const char *path, const char *name, struc
 }
 
 /* Points p at the new space: the point of no return, and what the process keeps of its image. */
-static int exec_switch(struct proc *p, long space, uint64_t pc, uint64_t sp, const char *path, uint64_t brk,
-		       uint64_t mmap_top)
+static int exec_switch(struct proc *p, long space, uint64_t pc, uint64_t sp, const char *path,
+		       const char *const argv[], uint64_t brk, uint64_t mmap_top)
 {
 	long err = p->task < 0 ? exec_new_task(p, space, pc, sp) : native_task_exec(p->task, space, pc, sp);
 
@@ -361,6 +361,7 @@ static int exec_switch(struct proc *p, long space, uint64_t pc, uint64_t sp, con
 	p->space = space;
 	files_exec(p);
 	strlcpy(p->exe, path, sizeof(p->exe));
+	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = brk;
 	p->mmap_next = mmap_top;
 	return 0;
@@ -395,7 +396,7 @@ static int exec_elf(struct proc *p, const struct cpio_entry *e, const char *path
 	if ((space = exec_build(&prog, ip, path, argv, envp, &sp)) < 0)
 		err = (int)space;
 	else
-		err = exec_switch(p, space, pc, sp, path, prog.img.hi + prog.bias, mmap_top);
+		err = exec_switch(p, space, pc, sp, path, argv, prog.img.hi + prog.bias, mmap_top);
 	if (ip)
 		files_exec_close(&ife);
 	return err;
@@ -414,5 +415,5 @@ static int exec_file(struct proc *p, const struct cpio_entry *e, const char *pat
 
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
 {
-	return exec_path(p, path, argv, envp, 0);
+	return exec_path(p, procfs_exec_path(p, path), argv, envp, 0);
 }

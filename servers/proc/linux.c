@@ -139,22 +139,24 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	return (long)len;
 }
 
-/* readlinkat: only /proc/self/exe exists until the file server does. */
+/* readlinkat: links exist only under /proc, and this server knows where each points (procfs.c). */
 static long linux_readlinkat(struct proc *p, const uint64_t *a)
 {
 	char path[256];
-	size_t n = strlen(p->exe);
+	const char *target;
+	size_t n;
 	long len = proc_string(p, a[1], path, sizeof(path));
 
 	if (len < 0)
 		return len;
-	if (strcmp(path, "/proc/self/exe") != 0)
-		return -ENOENT;
+	if ((len = procfs_link(p, path, &target)) < 0)
+		return len;
 	if ((int64_t)a[3] <= 0)
 		return -EINVAL;
+	n = strlen(target);
 	if (n > a[3])
 		n = a[3];	/* truncated, without a NUL, as Linux does */
-	return native_space_write_user(p->space, a[2], p->exe, n) < 0 ? -EFAULT : (long)n;
+	return native_space_write_user(p->space, a[2], target, n) < 0 ? -EFAULT : (long)n;
 }
 
 /* Resource limits kage has (reported, never enforced beyond the real ones); setting is accepted. */

@@ -95,6 +95,8 @@ static int proc_server_message(const struct kage_msg *m, long *result)
 		sleep_expire();
 	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT) {
 		proc_interrupt(m->w[1] ? (int)m->w[1] : SIGINT, (int)m->w[2]);
+	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_PROCFS) {
+		return procfs_call(m, result);
 	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE) {
 		/* A write to a pipe without readers; the file server answers the write (EPIPE). */
 		const struct sig_info info = { .code = 0x80 };

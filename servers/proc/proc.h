@@ -19,6 +19,7 @@
 
 #define PROC_MAX 80
 #define PROC_ARGS_MAX 16
+#define PROC_CMDLINE_MAX 128	/* what /proc/N/cmdline keeps of argv */
 
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };
 
@@ -46,6 +47,8 @@ struct proc {
 	uint8_t wait_info;		/* waitid: a siginfo_t goes there, and the answer is 0 */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 	char exe[64];			/* the executable's path (/proc/self/exe) */
+	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
+	uint8_t cmdline_len;
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */
 	uint64_t sleep_until;		/* its deadline, in time CSR ticks */
 	uint64_t sleep_rem;		/* where the time left goes if a signal ends it (0: nowhere) */
@@ -219,5 +222,14 @@ void job_continue(struct proc *p);
 long job_setpgid(struct proc *p, int pid, int pgid);
 long job_getpgid(struct proc *p, int pid, int sid);
 long job_setsid(struct proc *p);
+
+/* /proc (procfs.c): argv kept at execve, the file server's round trip, and /proc's links. */
+void procfs_set_cmdline(struct proc *p, const char *const argv[]);
+/* PROC_OP_PROCFS: whether to answer it here (*result), or it went back to the file server. */
+int procfs_call(const struct kage_msg *m, long *result);
+/* Where /proc/self/exe, /proc/N/exe or /proc/self points for p: 0 and *target, or -ENOENT. */
+long procfs_link(const struct proc *p, const char *path, const char **target);
+/* execve of /proc/self/exe or /proc/N/exe runs that executable: its path, or path itself. */
+const char *procfs_exec_path(const struct proc *p, const char *path);
 
 #endif

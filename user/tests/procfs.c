@@ -1,0 +1,348 @@
+/*
+ * /proc as BusyBox's ps, pidof and killall read it: the directory lists
+ * processes, /proc/N/stat, status, comm and cmdline describe them (state
+ * R, S, T or Z), /proc/self is the caller, exe links to the executable,
+ * and the global files (meminfo, uptime, loadavg, mounts, version) read.
+ * Everything under /proc is read-only.
+ * Each check prints "procfs: NAME ok" or "procfs: NAME FAILED".
+ * Run with "--cmdline" or "--exe" it checks its own argv or executable
+ * and exits 0 if they are right.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void check(const char *name, int ok)
+{
+	printf("procfs: %s %s\n", name, ok ? "ok" : "FAILED");
+	fflush(stdout);
+}
+
+/* The whole of a file, NUL-terminated: its length, or -1 with errno. */
+static long slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n, total = 0;
+
+	if (fd < 0)
+		return -1;
+	while (total < (long)size - 1 && (n = read(fd, buf + total, size - 1 - (size_t)total)) > 0)
+		total += n;
+	buf[total] = 0;
+	close(fd);
+	return total;
+}
+
+/* /proc/PID/stat's fields: state, ppid and pgrp (after the name in parentheses). */
+static int stat_of(int pid, char *state, int *ppid, int *pgrp, char *comm, size_t comm_size)
+{
+	char path[64], buf[1024], *open_paren, *close_paren;
+	int got_pid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (slurp(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || sscanf(buf, "%d", &got_pid) != 1 || got_pid != pid)
+		return 0;
+	if (comm) {
+		snprintf(comm, comm_size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	}
+	return sscanf(close_paren + 1, " %c %d %d", state, ppid, pgrp) == 3;
+}
+
+static char state_of(int pid)
+{
+	char state = '?';
+	int ppid, pgrp;
+
+	return stat_of(pid, &state, &ppid, &pgrp, NULL, 0) ? state : '?';
+}
+
+static int has_entry(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && (e = readdir(d)))
+		found |= strcmp(e->d_name, name) == 0;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int sleeper(void)
+{
+	int pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			sleep(100);
+	}
+	return pid;
+}
+
+static void reap(int pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The way ps reads /proc: every numeric entry, then its stat. How many read well; *seen if pid was one. */
+static int scan_like_ps(int pid, int *seen)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int good = 0;
+
+	*seen = 0;
+	while (d && (e = readdir(d))) {
+		char state, comm[32];
+		int n, ppid, pgrp;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		n = atoi(e->d_name);
+		if (stat_of(n, &state, &ppid, &pgrp, comm, sizeof(comm)) && comm[0])
+			good++;
+		*seen |= n == pid;
+	}
+	if (d)
+		closedir(d);
+	return good;
+}
+
+static void check_listing(void)
+{
+	char name[16];
+	int child = sleeper(), seen, good;
+
+	snprintf(name, sizeof(name), "%d", child);
+	check("opendir /proc lists pid 1 and the child", has_entry("/proc", "1") && has_entry("/proc", name));
+	check("/proc lists self and meminfo", has_entry("/proc", "self") && has_entry("/proc", "meminfo"));
+	good = scan_like_ps(child, &seen);
+	check("every listed process has a readable stat", good >= 2 && seen);
+	snprintf(name, sizeof(name), "/proc/%d", child);
+	check("/proc/N lists its files", has_entry(name, "stat") && has_entry(name, "status") &&
+						  has_entry(name, "cmdline") && has_entry(name, "comm") &&
+						  has_entry(name, "exe"));
+	check("a sleeping child is S", state_of(child) == 'S');
+	reap(child);
+}
+
+/* As many processes as the process server keeps, less a few: every one listed and readable. */
+static void check_many(void)
+{
+	enum { MANY = 70 };
+	int pids[MANY], seen, good, all = 1;
+
+	for (int i = 0; i < MANY; i++)
+		pids[i] = sleeper();
+	good = scan_like_ps(pids[MANY - 1], &seen);
+	for (int i = 0; i < MANY; i++)
+		all &= pids[i] > 0 && state_of(pids[i]) == 'S';
+	check("70 children: every one listed, each stat readable", good == MANY + 1 && seen && all);
+	for (int i = 0; i < MANY; i++)
+		reap(pids[i]);
+	good = scan_like_ps(pids[0], &seen);
+	check("and once they are reaped, only init is left", good == 1 && !seen);
+}
+
+static void check_self(void)
+{
+	char state = 0, comm[32], buf[1024], expect[64];
+	int ppid = -1, pgrp = -1, pid = fork(), status;
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		snprintf(expect, sizeof(expect), "%d", getpid());
+		exit(!(stat_of(getpid(), &state, &ppid, &pgrp, comm, sizeof(comm)) && state == 'R' &&
+		       ppid == getppid() && pgrp == getpid() && strcmp(comm, "procfs") == 0 &&
+		       readlink("/proc/self", buf, sizeof(buf)) == (ssize_t)strlen(expect) &&
+		       memcmp(buf, expect, strlen(expect)) == 0));
+	}
+	waitpid(pid, &status, 0);
+	check("a child's /proc/self/stat: itself, R, its ppid and pgrp", WIFEXITED(status) && !WEXITSTATUS(status));
+	check("init's /proc/self/stat: pid 1, R, ppid 0, pgrp 1",
+	      stat_of(1, &state, &ppid, &pgrp, comm, sizeof(comm)) && state == 'R' && ppid == 0 && pgrp == 1);
+	check("status has Name, State, Pid and PPid",
+	      slurp("/proc/self/status", buf, sizeof(buf)) > 0 && strstr(buf, "Name:\tprocfs\n") &&
+		      strstr(buf, "State:\tR (running)\n") && strstr(buf, "\nPid:\t1\n") && strstr(buf, "\nPPid:\t0\n") &&
+		      strstr(buf, "\nThreads:\t1\n"));
+	check("comm", slurp("/proc/self/comm", buf, sizeof(buf)) == 7 && strcmp(buf, "procfs\n") == 0);
+}
+
+static void check_stop_and_zombie(void)
+{
+	int child = sleeper(), status = 0;
+	siginfo_t si;
+
+	kill(child, SIGSTOP);
+	waitpid(child, &status, WUNTRACED);
+	check("a stopped child is T", WIFSTOPPED(status) && state_of(child) == 'T');
+	kill(child, SIGCONT);
+	waitpid(child, &status, WCONTINUED);
+	check("continued, it is S again", state_of(child) == 'S');
+	reap(child);
+	if ((child = fork()) == 0)
+		exit(3);
+	memset(&si, 0, sizeof(si));
+	waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT);
+	check("a zombie is Z", si.si_pid == child && state_of(child) == 'Z');
+	waitpid(child, &status, 0);
+	check("a reaped child is gone: ENOENT", state_of(child) == '?' && errno == ENOENT);
+}
+
+static void check_cmdline(void)
+{
+	char *const args[] = { "/bin/procfs", "--cmdline", "two words", NULL };
+	char *const exe_args[] = { "procfs", "--exe", NULL };
+	char buf[256];
+	long n = slurp("/proc/self/cmdline", buf, sizeof(buf));
+	int pid, status;
+
+	check("init's cmdline", n == 12 && memcmp(buf, "/bin/procfs", 12) == 0);
+	if ((pid = fork()) == 0) {
+		execv("/bin/procfs", args);
+		_exit(100);
+	}
+	waitpid(pid, &status, 0);
+	check("cmdline has the argv of execve", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if ((pid = fork()) == 0) {
+		execv("/proc/self/exe", exe_args);
+		_exit(100);
+	}
+	waitpid(pid, &status, 0);
+	check("execve of /proc/self/exe runs the same program", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void check_exe(void)
+{
+	char buf[256];
+	struct stat a, b;
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf));
+	int child = sleeper();
+	char path[64];
+
+	check("/proc/self/exe links to the executable", n == 11 && memcmp(buf, "/bin/procfs", 11) == 0);
+	snprintf(path, sizeof(path), "/proc/%d/exe", child);
+	n = readlink(path, buf, sizeof(buf));
+	check("/proc/N/exe of another process", n == 11 && memcmp(buf, "/bin/procfs", 11) == 0);
+	check("stat of /proc/self/exe is the executable's",
+	      stat("/proc/self/exe", &a) == 0 && stat("/bin/procfs", &b) == 0 && a.st_ino == b.st_ino &&
+		      a.st_size == b.st_size && S_ISREG(a.st_mode));
+	reap(child);
+}
+
+static void check_global(void)
+{
+	char buf[1024];
+	unsigned long total = 0, free_kb = 0;
+	char *at;
+
+	slurp("/proc/meminfo", buf, sizeof(buf));
+	at = strstr(buf, "MemFree:");
+	check("meminfo has MemTotal and MemFree", sscanf(buf, "MemTotal: %lu kB", &total) == 1 && at &&
+							  sscanf(at, "MemFree: %lu kB", &free_kb) == 1 &&
+							  total > free_kb && free_kb > 0);
+	check("uptime", slurp("/proc/uptime", buf, sizeof(buf)) > 0 && strchr(buf, '.') && buf[strlen(buf) - 1] == '\n');
+	check("loadavg", slurp("/proc/loadavg", buf, sizeof(buf)) > 0 && strncmp(buf, "0.00 0.00 0.00 ", 15) == 0);
+	check("mounts names /", slurp("/proc/mounts", buf, sizeof(buf)) > 0 && strstr(buf, " / "));
+	check("version", slurp("/proc/version", buf, sizeof(buf)) > 0 && strncmp(buf, "Linux version ", 14) == 0);
+}
+
+static void check_missing_and_read_only(void)
+{
+	struct stat st;
+	int fd;
+
+	check("a missing pid is ENOENT", open("/proc/99999/stat", O_RDONLY) < 0 && errno == ENOENT &&
+						 stat("/proc/99999", &st) < 0 && errno == ENOENT);
+	fd = open("/proc/self/stat", O_WRONLY);
+	check("opening a /proc file for writing is EACCES", fd < 0 && errno == EACCES);
+	fd = open("/proc/new", O_WRONLY | O_CREAT, 0644);
+	check("creating in /proc is EACCES", fd < 0 && errno == EACCES);
+	check("mkdir, unlink and rename in /proc are EACCES",
+	      mkdir("/proc/d", 0755) < 0 && errno == EACCES && unlink("/proc/meminfo") < 0 && errno == EACCES &&
+		      rename("/proc/meminfo", "/tmp/m") < 0 && errno == EACCES);
+	fd = open("/proc/self/stat", O_RDONLY);
+	check("a read-only descriptor cannot write", fd >= 0 && write(fd, "x", 1) < 0 && errno == EBADF);
+	close(fd);
+}
+
+/* A file open while its process ends keeps what it said; the name is gone. */
+static void check_open_after_exit(void)
+{
+	char path[64], buf[512], pid_text[16];
+	int child = sleeper(), fd;
+	long n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", child);
+	snprintf(pid_text, sizeof(pid_text), "%d (", child);
+	fd = open(path, O_RDONLY);
+	reap(child);
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	check("an open stat still reads after its process is gone", n > 0 && strncmp(buf, pid_text, strlen(pid_text)) == 0);
+	close(fd);
+	check("and the name is gone", open(path, O_RDONLY) < 0 && errno == ENOENT);
+}
+
+static void check_chdir(void)
+{
+	char state = 0, cwd[64], buf[256];
+	int ppid, pgrp;
+	long n;
+
+	if (chdir("/proc") != 0) {
+		check("chdir into /proc and relative paths", 0);
+		return;
+	}
+	n = slurp("self/stat", buf, sizeof(buf));
+	check("chdir into /proc and relative paths", n > 0 && strncmp(buf, "1 (procfs) R", 12) == 0 &&
+							 getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/proc") == 0 &&
+							 stat_of(1, &state, &ppid, &pgrp, NULL, 0));
+	chdir("/");
+}
+
+static int own_checks(int argc, char **argv)
+{
+	static const char want[] = "/bin/procfs\0--cmdline\0two words", want_exe[] = "procfs\0--exe";
+	char buf[256], exe[64];
+	long n = slurp("/proc/self/cmdline", buf, sizeof(buf));
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe));
+
+	if (strcmp(argv[1], "--cmdline") == 0)
+		return !(argc == 3 && n == sizeof(want) && memcmp(buf, want, sizeof(want)) == 0);
+	return !(n == sizeof(want_exe) && memcmp(buf, want_exe, sizeof(want_exe)) == 0 && len == 11 &&
+		 memcmp(exe, "/bin/procfs", 11) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return own_checks(argc, argv);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	check_listing();
+	check_many();
+	check_self();
+	check_stop_and_zombie();
+	check_cmdline();
+	check_exe();
+	check_global();
+	check_missing_and_read_only();
+	check_open_after_exit();
+	check_chdir();
+	return 0;
+}
