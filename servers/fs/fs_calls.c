@@ -156,8 +156,8 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 		*err = -EBADF;
 		return NULL;
 	}
-	if (!fs_is(f->node, FS_S_IFDIR)) {
-		*err = -ENOTDIR;
+	if (!f->node || !fs_is(f->node, FS_S_IFDIR)) {
+		*err = -ENOTDIR;	/* a pipe, a file or a device */
 		return NULL;
 	}
 	return f->node;
