@@ -21,7 +21,8 @@ enum {
 	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
 	NR_SIGALTSTACK = 132, NR_RT_SIGSUSPEND = 133, NR_RT_SIGACTION = 134, NR_RT_SIGPROCMASK = 135,
 	NR_RT_SIGPENDING = 136, NR_RT_SIGRETURN = 139, NR_SETPGID = 154, NR_GETPGID = 155, NR_GETSID = 156,
-	NR_SETSID = 157, NR_FUTEX = 98, NR_SCHED_YIELD = 124, NR_MADVISE = 233,
+	NR_SETSID = 157, NR_FUTEX = 98, NR_SCHED_YIELD = 124, NR_MADVISE = 233, NR_UMASK = 166,
+	NR_GETGROUPS = 158, NR_SYNC = 81, NR_SCHED_GETAFFINITY = 123,
 };
 
 #define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
@@ -172,6 +173,26 @@ static long linux_prlimit64(struct proc *p, const uint64_t *a)
 	return 0;
 }
 
+static long linux_umask(struct proc *p, uint64_t mask)
+{
+	long old = p->group->umask;
+
+	p->group->umask = (uint16_t)(mask & 0777);
+	return old;
+}
+
+/* One hart: the mask has bit 0, and the answer is the bytes written (a whole long). */
+static long linux_affinity(struct proc *p, const uint64_t *a)
+{
+	const uint64_t one = 1;
+
+	if (a[1] < sizeof(one))
+		return -EINVAL;
+	if (a[0] && (int)a[0] != p->pid && !proc_by_pid((int)a[0]))
+		return -ESRCH;
+	return native_space_write_user(p->space, a[2], &one, sizeof(one)) < 0 ? -EFAULT : (long)sizeof(one);
+}
+
 /*
  * The system call table: one handler per Linux number, like Linux's own
  * sys_call_table, so a call costs one indexed load whatever its number.
@@ -192,7 +213,7 @@ LINUX_VALUE(linux_sys_getpid, p->tgid)
 LINUX_VALUE(linux_sys_gettid, p->pid)
 LINUX_VALUE(linux_sys_set_tid_address, (p->clear_tid = a[0], p->pid))
 LINUX_VALUE(linux_sys_getppid, p->group->ppid)
-LINUX_VALUE(linux_sys_zero, 0)	/* the uid family (root), set_robust_list, madvise (advice only) */
+LINUX_VALUE(linux_sys_zero, 0)	/* uids (root), getgroups (none), set_robust_list, madvise, sync (all in memory) */
 LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
 LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
 LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)))
@@ -213,6 +234,8 @@ LINUX_VALUE(linux_sys_setpgid, job_setpgid(p, (int)a[0], (int)a[1]))
 LINUX_VALUE(linux_sys_getpgid, job_getpgid(p, (int)a[0], 0))
 LINUX_VALUE(linux_sys_getsid, job_getpgid(p, (int)a[0], 1))
 LINUX_VALUE(linux_sys_setsid, job_setsid(p))
+LINUX_VALUE(linux_sys_umask, linux_umask(p, a[0]))
+LINUX_VALUE(linux_sys_sched_getaffinity, linux_affinity(p, a))
 
 static enum proc_reply linux_sys_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
 {
@@ -294,7 +317,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_RT_SIGACTION] = linux_sys_rt_sigaction, [NR_RT_SIGPROCMASK] = linux_sys_rt_sigprocmask,
 	[NR_RT_SIGPENDING] = linux_sys_rt_sigpending, [NR_RT_SIGRETURN] = linux_sys_rt_sigreturn,
 	[NR_SETPGID] = linux_sys_setpgid, [NR_GETPGID] = linux_sys_getpgid, [NR_GETSID] = linux_sys_getsid,
-	[NR_SETSID] = linux_sys_setsid,
+	[NR_SETSID] = linux_sys_setsid, [NR_UMASK] = linux_sys_umask, [NR_GETGROUPS] = linux_sys_zero,
+	[NR_SYNC] = linux_sys_zero, [NR_SCHED_GETAFFINITY] = linux_sys_sched_getaffinity,
 #define F(nr) [nr] = linux_sys_file
 	/* getcwd, dup, dup3, fcntl, ioctl, mkdirat, unlinkat, truncate, ftruncate, chdir, fchdir */
 	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),

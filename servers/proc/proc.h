@@ -57,6 +57,7 @@ struct proc {
 	uint8_t stopped, stop_sig;	/* stopped by stop_sig (job.c) */
 	uint8_t stop_report, cont_report;	/* not yet told to a waiting parent */
 	uint8_t did_exec;		/* has run execve since fork (setpgid's EACCES) */
+	uint16_t umask;			/* kept and reported; the file server does not apply it yet */
 	uint64_t stop_token;		/* its ALERT, held while stopped */
 	uint64_t stop_a0;		/* and that ALERT's word 0 */
 };

@@ -65,7 +65,8 @@ static struct proc *proc_alloc(int ppid)
 			continue;
 		procs[i] = (struct proc){ .state = PROC_RUNNING, .pid = proc_next_pid, .tgid = proc_next_pid,
 					  .ppid = ppid, .pgid = proc_next_pid, .sid = proc_next_pid,
-					  .task = -1, .space = -1, .group = &procs[i], .mm = ++proc_next_mm };
+					  .task = -1, .space = -1, .group = &procs[i], .mm = ++proc_next_mm,
+					  .umask = 022 };
 		proc_next_pid++;
 		return &procs[i];
 	}
@@ -194,7 +195,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 		return 0;
 	}
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
-	c->pgid = p->pgid, c->sid = p->sid;
+	c->pgid = p->pgid, c->sid = p->sid, c->umask = p->umask;
 	c->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_fork(p, c);
 	memcpy(c->exe, p->exe, sizeof(c->exe));

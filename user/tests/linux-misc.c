@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +64,18 @@ static void check_statx(void)
 	       statx(AT_FDCWD, "/no/such", 0, STATX_BASIC_STATS, &stx) < 0 && errno == ENOENT ? "ENOENT" : "wrong");
 }
 
+/* umask is kept per process; one hart in the affinity mask. */
+static void check_umask_affinity(void)
+{
+	cpu_set_t set;
+	mode_t first = umask(077), second = umask(022);
+
+	printf("linux-misc: umask 022 then 077 %s\n", first == 022 && second == 077 ? "ok" : "wrong");
+	CPU_ZERO(&set);
+	printf("linux-misc: affinity one hart %s\n",
+	       sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 ? "ok" : "wrong");
+}
+
 int main(void)
 {
 	char buf[128], cwd[64];
@@ -76,6 +89,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	buf[n > 0 ? n : 0] = 0;
 	printf("linux-misc: /proc/self/exe -> %s\n", buf);
+	check_umask_affinity();
 	printf("linux-misc: RLIMIT_STACK %s\n",
 	       getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == 8u << 20 ? "8 MiB" : "wrong");
 	printf("linux-misc: getcwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "failed");
