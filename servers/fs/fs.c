@@ -12,7 +12,20 @@
 static struct fs_node fs_nodes[FS_NODES];
 static uint32_t fs_next_ino = 1;
 struct fs_file fs_files[FS_FILES];
-struct fs_node *fs_root, *fs_console;
+struct fs_node *fs_root, *fs_console, *fs_null;
+
+/* A device node in /dev (the archive's, if it has one), never freed. */
+static struct fs_node *fs_device(struct fs_node *dev, const char *name, uint32_t mode)
+{
+	size_t len = strlen(name);
+	struct fs_node *n = fs_child(dev, name, len);
+
+	if (!n && !(n = fs_new(dev, name, len, mode)))
+		return NULL;
+	n->mode = mode;
+	n->nopen = 1;
+	return n;
+}
 static const uint8_t *fs_archive;	/* the initramfs, mapped read-only */
 static size_t fs_archive_size;
 
@@ -213,12 +226,9 @@ int fs_init(const void *cpio, size_t size)
 		return r;
 	if (!(dev = fs_walk(fs_root, "dev/.", 1)) && !(dev = fs_new(fs_root, "dev", 3, FS_S_IFDIR | 0755)))
 		return -ENOMEM;
-	fs_console = fs_child(dev, "console", 7);
-	if (!fs_console && !(fs_console = fs_new(dev, "console", 7, FS_S_IFCHR | 0620)))
-		return -ENOMEM;
-	fs_console->mode = FS_S_IFCHR | 0620;
-	fs_console->nopen = 1;	/* never freed */
-	return 0;
+	fs_console = fs_device(dev, "console", FS_S_IFCHR | 0620);
+	fs_null = fs_device(dev, "null", FS_S_IFCHR | 0666);	/* reads see the end, writes vanish */
+	return fs_console && fs_null ? 0 : -ENOMEM;
 }
 
 struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags)

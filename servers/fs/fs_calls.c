@@ -105,6 +105,8 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len, 0);
+	if (f->node == fs_null)
+		return (long)len;
 	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
 		return -EINVAL;
 	return fs_file_write(c, f, buf, len);
@@ -202,7 +204,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 	uint32_t w32[4] = { 0x7ff, 4096, 0, 1 };	/* stx_mask, stx_blksize, -, stx_nlink */
 	uint64_t w64[3] = { n->ino, n->size, (n->size + 511) / 512 };
 	uint16_t mode = (uint16_t)n->mode;
-	uint32_t rdev[2] = { n == fs_console ? 5 : 0, n == fs_console ? 1 : 0 };
+	uint32_t rdev[2] = { n == fs_console ? 5 : n == fs_null ? 1 : 0, n == fs_console ? 1 : n == fs_null ? 3 : 0 };
 
 	memset(stx, 0, sizeof(stx));
 	memcpy(stx, w32, 8);		/* stx_mask, stx_blksize */
@@ -224,7 +226,7 @@ static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, u
 	memset(st, 0, sizeof(st));
 	st[1] = n->ino;
 	st[2] = n->mode | (1ull << 32);		/* st_mode, st_nlink */
-	st[4] = n == fs_console ? (5 << 8) | 1 : 0;	/* st_rdev */
+	st[4] = n == fs_console ? (5 << 8) | 1 : n == fs_null ? (1 << 8) | 3 : 0;	/* st_rdev */
 	st[6] = n->size;
 	st[7] = 4096;				/* st_blksize */
 	st[8] = (n->size + 511) / 512;		/* st_blocks */

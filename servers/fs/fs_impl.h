@@ -45,7 +45,7 @@ struct fs_call_ctx {
 };
 
 extern struct fs_file fs_files[FS_FILES];
-extern struct fs_node *fs_root, *fs_console;
+extern struct fs_node *fs_root, *fs_console, *fs_null;
 extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 
 /* Nodes (fs.c): slot index, creation in dir, detaching from the tree, release when unused. */

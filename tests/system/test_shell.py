@@ -47,6 +47,7 @@ def test_ash_session(board, mode):
         sh.run("echo kage > /note; echo more >> /note")
         assert sh.run("cat /note").split() == ["kage", "more"]
         assert sh.run("false; echo status=$?").strip() == "status=1"
+        assert sh.run("echo gone > /dev/null; cat /dev/null; echo null=$?").strip() == "null=0"
         assert sh.run("sort -r /note | head -n 1").strip() == "more"
         out = sh.run("sleep 1 & echo started; wait; echo waited")
         assert "started" in out and "waited" in out
