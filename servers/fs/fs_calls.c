@@ -153,7 +153,7 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 		*err = -EBADF;
 		return NULL;
 	}
-	if (!fs_is(f->node, FS_S_IFDIR)) {
+	if (!f->node || !fs_is(f->node, FS_S_IFDIR)) {	/* a pipe has no node */
 		*err = -ENOTDIR;
 		return NULL;
 	}
