@@ -253,8 +253,8 @@ static int procfs_names(const struct fs_call_ctx *c, uint64_t dirfd, uint64_t va
 	struct fs_node *at;
 	long err;
 
-	if (!procfs_dir || fs_path(c, va, path, sizeof(path)) < 0)
-		return 0;
+	if (!procfs_dir || fs_path(c, va, path, sizeof(path)) < 0 || !path[0])
+		return 0;	/* "" with AT_EMPTY_PATH names dirfd itself, which is served as usual */
 	if (path[0] == '/')
 		at = fs_root;
 	else if (!(at = fs_at(c, (int64_t)dirfd, &err)))

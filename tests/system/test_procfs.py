@@ -15,7 +15,7 @@ PROCFS_CHECKS = [
     "a missing pid is ENOENT", "opening a /proc file for writing is EACCES", "creating in /proc is EACCES",
     "mkdir, unlink and rename in /proc are EACCES", "a read-only descriptor cannot write",
     "an open stat still reads after its process is gone", "and the name is gone",
-    "chdir into /proc and relative paths",
+    "chdir into /proc and relative paths", "fstat of a pipe, and a path relative to a pipe is ENOTDIR",
 ]
 
 

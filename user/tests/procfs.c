@@ -316,6 +316,20 @@ static void check_chdir(void)
 	chdir("/");
 }
 
+/* Path calls are looked at for /proc before they are served: those on other descriptors pass by. */
+static void check_other_descriptors(void)
+{
+	struct stat st;
+	int fd[2];
+
+	pipe(fd);
+	check("fstat of a pipe, and a path relative to a pipe is ENOTDIR",
+	      fstat(fd[0], &st) == 0 && S_ISFIFO(st.st_mode) && fstatat(fd[1], "", &st, AT_EMPTY_PATH) == 0 &&
+		      openat(fd[0], "x", O_RDONLY) < 0 && errno == ENOTDIR);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 static int own_checks(int argc, char **argv)
 {
 	static const char want[] = "/bin/procfs\0--cmdline\0two words", want_exe[] = "procfs\0--exe";
@@ -344,5 +358,6 @@ int main(int argc, char **argv)
 	check_missing_and_read_only();
 	check_open_after_exit();
 	check_chdir();
+	check_other_descriptors();
 	return 0;
 }
