@@ -135,7 +135,7 @@ $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
-# User programs: Linux riscv64, static glibc, into the initramfs.
+# User programs: Linux riscv64, static glibc (dynamic in user/dyn), into the initramfs.
 
 UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -I.
 # A program per directory (user/NAME/main.c) and one per demo file (user/demo/NAME.c),
@@ -143,8 +143,22 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -I.
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
 	$(patsubst user/%.c,%,$(wildcard user/demo/*.c user/tests/*.c))
 # Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
-ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts
+ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts tests/data/busybox:tests/busybox
 ROOTFS := $(B)/rootfs
+
+# Dynamically linked programs (user/dyn/NAME.c, installed as /bin/NAME) and what
+# they need: glibc's loader at their PT_INTERP path and its libraries in the first
+# directory the loader searches, all from the cross toolchain. DYNAMIC=0 leaves
+# them out of the initramfs.
+DYNAMIC ?= 1
+GLIBC_LIB ?= /usr/riscv64-linux-gnu/lib
+DYN_LOADER := ld-linux-riscv64-lp64d.so.1
+DYN_LIBS := libc.so.6 libm.so.6 libresolv.so.2 libgcc_s.so.1
+ifeq ($(DYNAMIC),1)
+USER_DIRS += $(patsubst user/%.c,%,$(wildcard user/dyn/*.c))
+ROOTFS_FILES := $(GLIBC_LIB)/$(DYN_LOADER):lib/$(DYN_LOADER) \
+	$(foreach l,$(DYN_LIBS),$(GLIBC_LIB)/$(l):lib/riscv64-linux-gnu/$(l))
+endif
 
 $(B)/user/%: user/%/main.c Makefile
 	@mkdir -p $(dir $@)
@@ -158,15 +172,40 @@ $(B)/user/tests/%: user/tests/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
+$(B)/user/dyn/%: user/dyn/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -static,$(UCFLAGS)) -o $@ $< -Wl,--as-needed -lm
+
+# BusyBox: Debian's source package (tools/busybox-source, fetched once into
+# build/busybox/src), kage's configuration (user/busybox/config), one static
+# binary for every board and mode, rebuilt when the configuration changes.
+# BUSYBOX=1 (the default) puts /bin/busybox and a link per applet into the
+# initramfs; BUSYBOX=0 leaves it out.
+BUSYBOX ?= 1
+BB := build/busybox
+BUSYBOX_BIN := $(if $(filter 1,$(BUSYBOX)),$(BB)/busybox)
+# With it, /etc/passwd and /etc/group (user/busybox/rootfs).
+ROOTFS_DIRS += $(if $(BUSYBOX_BIN),user/busybox/rootfs:.)
+
+$(BB)/src/.unpacked:
+	@tools/install-deps
+	@tools/busybox-source $(BB)/src
+
+$(BB)/busybox: $(BB)/src/.unpacked user/busybox/config tools/busybox-build
+	@echo "  BUSYBOX $@ (build log: $(BB)/obj/build.log)"
+	+@CROSS=$(CROSS) tools/busybox-build $(BB)/src $(BB)/obj user/busybox/config $@
+
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp $(wildcard tests/data/elf/* tests/data/scripts/*) \
-		$(if $(EXTRA_ROOTFS),FORCE)
-	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
+		$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* user/busybox/rootfs/*/*) \
+		$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f)))) $(if $(EXTRA_ROOTFS),FORCE)
+	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
+		tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(EXTRA_ROOTFS)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS)' > $@
+	@echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX)' > $@
 
 # ---------------------------------------------------------------------------
 # Running.
@@ -250,4 +289,5 @@ deps:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# (build/busybox holds BusyBox's own tree, whose *.d are no make rules.)
+-include $(shell find build -path build/busybox -prune -o -name '*.d' -type f -print 2>/dev/null)

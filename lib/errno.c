@@ -30,6 +30,7 @@ const char *errno_name(int err)
 	case ENAMETOOLONG: return "name too long";
 	case ENOSYS: return "function not implemented";
 	case EOVERFLOW: return "value too large";
+	case ELIBBAD: return "bad shared library";
 	default: return "error";
 	}
 }

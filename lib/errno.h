@@ -51,6 +51,7 @@
 #define ELOOP 40
 #define ENODATA 61
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define EILSEQ 84
 #define ENOTSOCK 88
 #define EOPNOTSUPP 95

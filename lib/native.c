@@ -51,6 +51,46 @@ const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigne
 	return (const void *)(va + off);
 }
 
+/* The helper's loop: its handle 0 is the server's endpoint, 1 the notification. */
+static void native_helper(long arg)
+{
+	const uint64_t w[6] = { 0 };
+
+	(void)arg;
+	for (;;) {
+		native_notif_wait(1);
+		native_ipc_call(0, w, 0);
+	}
+}
+
+long native_helper_start(long endpoint, long notif, void *stack, size_t size)
+{
+	long t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)native_helper, (uint64_t)stack + size);
+
+	if (t < 0)
+		return t;
+	if (native_handle_copy(endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
+	    native_handle_copy(notif, t, KAGE_RIGHT_READ, 0) != 1)
+		return -ENOMEM;
+	return native_task_resume(t);
+}
+
+uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns)
+{
+	hz = hz ? hz : 1;
+	return s * hz + ns * hz / 1000000000ull;
+}
+
+void native_timer_at(long notif, uint64_t hz, uint64_t deadline)
+{
+	uint64_t now = native_time(), d = deadline > now ? deadline - now : 0;
+
+	hz = hz ? hz : 1;
+	native_timer_notify(notif, 0, 0);	/* the kernel's timer only ever fires late: set exactly one */
+	if (deadline)
+		native_timer_notify(notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
+}
+
 static void native_out(void *ctx, char c)
 {
 	(void)ctx;

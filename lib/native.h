@@ -309,6 +309,28 @@ static inline uint64_t native_item_span(const struct kage_bootitem *it)
 }
 /* Maps a memory item into this task at va (page-aligned): the address of its first byte, or NULL. */
 const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot);
+/*
+ * A helper task in this space for a server that waits only on its
+ * endpoint: it waits on `notif` and turns each signal into a call on
+ * `endpoint` with badge 0 (PROTO_BADGE_HELPER) and w0 = 0. The stack is
+ * the caller's (size bytes). 0 or a negative errno.
+ */
+long native_helper_start(long endpoint, long notif, void *stack, size_t size);
+
+/* The time CSR: ticks of the timebase since reset. */
+static inline uint64_t native_time(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* sec s + ns nanoseconds in ticks of a timebase of hz, without overflow for any sane time. */
+uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns);
+/* Sets notif's one timer (bit 1) for the time CSR reaching `deadline`, replacing an earlier one; 0: none. */
+void native_timer_at(long notif, uint64_t hz, uint64_t deadline);
+
 /* printf to the kernel console (kage's messages: "kage: who: what"). */
 void native_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -11,7 +11,9 @@
  * (KAGE_COPY_CALLER), never by a handle to its space.
  *
  * Who calls whom, so that no two servers can wait on each other:
- *   console -> proc  (^C), synchronous call, answered at once
+ *   console -> proc  (^C, ^\, ^Z), synchronous call, answered at once
+ *   console -> fs    (the console's readiness, for poll), synchronous call,
+ *                    answered at once
  *   proc    -> fs    (descriptor tables, executables), synchronous call
  *   fs      -> console, fs -> proc: only ipc_forward of a process's call,
  *                    which never waits.
@@ -23,6 +25,11 @@
  * the process from the fresh tree.
  * Neither fs nor proc ever calls the console server, and fs never calls
  * anyone, so the graph of waiting has no cycle.
+ *
+ * A process's call that a server keeps to answer later (a read, a poll)
+ * may be aborted by the kernel meanwhile (a signal): its token goes stale
+ * and every copy or reply with it fails with -ESRCH. A server then drops
+ * that waiter without consuming what it was waiting for.
  */
 #ifndef KAGE_SERVERS_PROTOCOL_H
 #define KAGE_SERVERS_PROTOCOL_H
@@ -52,6 +59,15 @@ enum fs_op {
 	FS_OP_EXEC_CLOSE,	/* w1: node */
 	FS_OP_TABLE_SHARE,	/* w1: owner's badge, w2: a thread's. The thread uses the owner's table;
 				 * FS_OP_TABLE_EXIT of the thread's badge ends only that */
+	FS_OP_FD_OPEN,		/* w1: badge, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
+				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file.
+				 * For mmap; the node stays alive until FS_OP_EXEC_CLOSE */
+	/*
+	 * Badge CONSOLE: w1 is 1 when a read of the console would find input
+	 * (poll's POLLIN), 0 when not. Sent whenever that changes, so the file
+	 * server can answer polls that include the console by itself.
+	 */
+	FS_OP_CONSOLE_READY,
 	FS_OP_PROC_SNAPSHOT,	/* w1: buffer (proc's memory), w2: length. /proc becomes what it lists */
 	FS_OP_PROC_REDO,	/* a process's call forwarded back, words as PROC_OP_PROCFS's: served
 				 * on the fresh /proc, answered to the process */
@@ -61,7 +77,8 @@ enum fs_op {
 enum proc_op {
 	PROC_OP_TIMER = 0,	/* badge HELPER: a sleep may have ended */
 	PROC_OP_SIGPIPE,	/* badge FS, a forwarded write: w1 the writer's badge; it gets SIGPIPE */
-	PROC_OP_INTERRUPT,	/* badge CONSOLE: ^C was typed */
+	PROC_OP_INTERRUPT,	/* badge CONSOLE: a signal key was typed: w1 the signal (2 SIGINT, 3 SIGQUIT,
+				 * 20 SIGTSTP), w2 the terminal's foreground process group (0: none set) */
 	PROC_OP_PROCFS,		/* badge FS, a forwarded path call under /proc: w1 the process's badge,
 				 * w2 its system call number, w3-w7 its a0-a4 */
 };
@@ -95,9 +112,10 @@ struct proto_procfs_rec {
 /* The console server's operations (a file server forward of a process's call, or its helper). */
 enum console_op {
 	CONSOLE_OP_INPUT = 0,	/* badge HELPER: the UART has input */
-	CONSOLE_OP_READ,	/* w1: buffer, w2: length (the process's memory) */
+	CONSOLE_OP_READ,	/* w1: buffer, w2: length (the process's memory), w3: 1 for O_NONBLOCK */
 	CONSOLE_OP_WRITE,	/* w1: buffer, w2: length */
 	CONSOLE_OP_WRITEV,	/* w1: iovec array, w2: count */
+	CONSOLE_OP_IOCTL,	/* w1: request, w2: argument (termios, process groups, window size) */
 };
 
 #endif

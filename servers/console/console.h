@@ -1,11 +1,14 @@
 /*
- * The console server: the UART driven from user space. Its receive
- * interrupt arrives as a notification; a helper task turns it into a call
- * on the server's endpoint, and the loop runs the line discipline: echo,
- * backspace, ^C (SIGINT to the foreground, asked of the process server),
- * ^D (end of file), and lines handed to a waiting read. Reads and writes
- * of /dev/console reach it forwarded by the file server, so it answers
- * the process itself and copies with its memory by the call's token.
+ * The console server: the UART driven from user space, with Linux's
+ * terminal line discipline (termios). Its receive interrupt arrives as a
+ * notification; a helper task turns it into a call on the server's
+ * endpoint, and the loop runs the line discipline (tty.c): echo, line
+ * editing, the signal keys (asked of the process server), raw input, and
+ * input handed to a waiting read. Reads, writes and ioctls of
+ * /dev/console reach it forwarded by the file server, so it answers the
+ * process itself and copies with its memory by the call's token. After
+ * each message it tells the file server when the console's readiness for
+ * poll has changed (FS_OP_CONSOLE_READY).
  * Ownership: the server maps the UART registers and holds the irq and
  * notification handles. One read may wait at a time (others: -EAGAIN,
  * unless the waiting process has gone, which frees the place).
@@ -13,10 +16,11 @@
 #ifndef KAGE_SERVERS_CONSOLE_CONSOLE_H
 #define KAGE_SERVERS_CONSOLE_CONSOLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/kage_abi.h"
 
-/* A result that is not an answer: the call is answered later (a read waiting for a line). */
+/* A result that is not an answer: the call is answered later (a read waiting for input). */
 #define CONSOLE_LATER (-0x7fffffffffffffffl - 1)
 
 /* Sets up the UART named in bi, the helper calling `endpoint`; 0 or a negative errno (output still works). */
@@ -25,7 +29,26 @@ int console_init(const struct kage_bootinfo *bi, long endpoint);
 void console_input(void);
 /* The file server's forwards (servers/protocol.h): the answer, or CONSOLE_LATER. */
 long console_call(uint64_t token, const struct kage_msg *m);
-/* Provided by the loop: ^C was typed, interrupt the foreground. */
-void console_interrupt(void);
+/* After each message: a waiting read takes what it may, and the file server hears of a change of readiness. */
+void console_settle(void);
+/* One byte to the UART as it is. */
+void console_putc(char c);
+
+/* Provided by the loop (main.c): a signal key was typed; the readiness changed. */
+void console_interrupt(int sig, int pgrp);
+void console_tell_fs(int readable);
+
+/* The line discipline (tty.c). */
+void tty_key(int c);
+/* One byte of output, with the output flags. */
+void tty_out(char c);
+/* How much a read of len may take now, or -1 when it must wait; the bytes; taking them (0: the end of file). */
+long tty_available(uint64_t len);
+const char *tty_input(void);
+void tty_consume(size_t n);
+/* Whether poll reports input (Linux's rule for VMIN). */
+int tty_pollin(void);
+/* The terminal ioctls; the argument is in the caller's memory (token). The answer, or -ENOTTY. */
+long tty_ioctl(uint64_t token, uint64_t req, uint64_t arg);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The console server's start and receive loop. The process server starts
  * it from a boot module with the UART's registers and interrupt, its own
- * endpoint and a send handle to the process server (for ^C).
+ * endpoint and send handles to the process server (for the signal keys)
+ * and the file server (for the console's readiness).
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -9,13 +10,21 @@
 #include "servers/console/console.h"
 #include "servers/protocol.h"
 
-static long console_endpoint = -1, console_proc_ep = -1;
+static long console_endpoint = -1, console_proc_ep = -1, console_fs_ep = -1;
 
-void console_interrupt(void)
+void console_interrupt(int sig, int pgrp)
 {
-	const uint64_t w[6] = { PROC_OP_INTERRUPT };
+	const uint64_t w[6] = { PROC_OP_INTERRUPT, (uint64_t)sig, (uint64_t)pgrp };
 
 	native_ipc_call(console_proc_ep, w, 0);
+}
+
+void console_tell_fs(int readable)
+{
+	const uint64_t w[6] = { FS_OP_CONSOLE_READY, (uint64_t)readable };
+
+	if (console_fs_ep >= 0)
+		native_ipc_call(console_fs_ep, w, 0);
 }
 
 long native_main(const char *args, const struct kage_bootinfo *bi)
@@ -27,10 +36,12 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	(void)args;
 	console_endpoint = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "console");
 	console_proc_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "proc");
+	console_fs_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "fs");
 	if (console_endpoint < 0 || console_proc_ep < 0)
 		return 1;
 	if ((err = console_init(bi, console_endpoint)) < 0)
 		native_say("kage: console: no input (error %ld); reads of the console give end of file\n", err);
+	console_settle();
 	for (;;) {
 		tok = native_ipc_reply_recv(console_endpoint, token, out, &m);
 		token = 0;
@@ -39,9 +50,12 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		if (m.badge == PROTO_BADGE_HELPER) {
 			console_input();
 			r = 0;
-		} else if ((r = console_call((uint64_t)tok, &m)) == CONSOLE_LATER) {
-			continue;
+		} else {
+			r = console_call((uint64_t)tok, &m);
 		}
+		console_settle();
+		if (r == CONSOLE_LATER)
+			continue;
 		out[0] = (uint64_t)r;
 		token = (uint64_t)tok;
 	}

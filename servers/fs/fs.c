@@ -134,6 +134,37 @@ struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path)
 	return fs_walk(t->cwd, path, 0);
 }
 
+/*
+ * Hard links in the archive: newc gives every name of a file the same inode
+ * number and nlink > 1, and the data with one name only (the last, as cpio
+ * writes them). Every name becomes a node sharing that data in the archive;
+ * like any initramfs file, each gets its own copy when first written.
+ */
+static struct fs_link {
+	uint32_t ino;
+	struct fs_node *node;
+} fs_links[FS_NODES];
+static unsigned fs_nlinks;
+
+static void fs_add_link(struct fs_node *n, uint32_t ino)
+{
+	for (unsigned i = 0; i < fs_nlinks; i++) {
+		struct fs_node *o = fs_links[i].node;
+
+		if (fs_links[i].ino != ino)
+			continue;
+		if (n->size && !o->size) {
+			o->data = n->data;
+			o->size = n->size;
+		} else if (!n->size && o->size) {
+			n->data = o->data;
+			n->size = o->size;
+		}
+	}
+	if (fs_nlinks < FS_NODES)
+		fs_links[fs_nlinks++] = (struct fs_link){ ino, n };
+}
+
 /* Creates the node for one archive entry under its (implicitly created) directory. */
 static int fs_add(const struct cpio_entry *e)
 {
@@ -159,6 +190,8 @@ static int fs_add(const struct cpio_entry *e)
 		return -ENOMEM;
 	n->data = (uint8_t *)e->data;	/* read-only until fs_own copies it */
 	n->size = e->size;
+	if (e->nlink > 1 && (e->mode & FS_S_IFMT) == FS_S_IFREG)
+		fs_add_link(n, e->ino);
 	return 0;
 }
 
@@ -248,6 +281,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 void fs_table_close_all(struct fs_fdtable *t)
 {
 	fs_pipe_forget(t);
+	fs_poll_forget(t);
 	fs_set_cwd(t, NULL);
 	for (int i = 0; i < FS_FDS; i++)
 		fs_fd_close(t, (uint64_t)i);

@@ -86,4 +86,11 @@ int64_t fs_archive_offset(const struct fs_node *n);
  */
 long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a);
 
+/* Polls (poll.c): the timer's helper calling `endpoint`, with the timebase; 0 or a negative errno. */
+int fs_poll_init(long endpoint, uint64_t hz);
+/* The helper's call: polls whose deadline passed are answered. */
+void fs_poll_expire(void);
+/* The console server's FS_OP_CONSOLE_READY: whether a console read would find input. */
+void fs_console_ready(int readable);
+
 #endif

@@ -13,11 +13,15 @@ enum {
 	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
-	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_FACCESSAT = 48, NR_FACCESSAT2 = 439,
+	NR_PSELECT6 = 72, NR_PPOLL = 73,
 };
 
 #define AT_FDCWD -100
 #define AT_EMPTY_PATH 0x1000
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS 0x200
+#define X_OK 1
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
@@ -25,8 +29,7 @@ enum {
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
+#define FIONREAD 0x541B
 #define CHUNK 256
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
@@ -56,12 +59,12 @@ long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from
  * to one of its operations) and it answers the process itself. Without
  * a console server, reads see end of file and writes vanish.
  */
-static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b)
+static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d)
 {
-	const uint64_t w[8] = { op, a, b };
+	const uint64_t w[8] = { op, a, b, d };
 
 	if (fs_console_ep < 0)
-		return op == CONSOLE_OP_READ ? 0 : (long)b;
+		return op == CONSOLE_OP_READ ? 0 : op == CONSOLE_OP_IOCTL ? -ENOTTY : (long)b;
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
@@ -88,7 +91,7 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 	if (fs_is(f->node, FS_S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_READ, buf, len);
+		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & FS_O_NONBLOCK) != 0);
 	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
 		f->offset += (uint64_t)r;
 	return r;
@@ -101,7 +104,7 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 	if (f->pipe)
 		return fs_pipe_write(c, f, buf, len);
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len);
+		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len, 0);
 	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
 		return -EINVAL;
 	return fs_file_write(c, f, buf, len);
@@ -117,7 +120,7 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	if (cnt > 1024)
 		return -EINVAL;
 	if (f->node == fs_console && write && (f->flags & FS_O_ACCMODE) != FS_O_RDONLY)
-		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt);
+		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt, 0);
 	/* A pipe or the console may block: the first non-empty iovec alone, whose reply can come later. */
 	for (uint64_t i = 0; stream && i < cnt; i++) {
 		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
@@ -250,6 +253,39 @@ static long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int sta
 	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, buf, statx) : -ENOENT;
 }
 
+/*
+ * faccessat (dirfd, path, mode) and faccessat2 (flags too). Every process
+ * is root, so reading and writing are always allowed and executing needs
+ * one execute bit (or a directory), as Linux decides for root.
+ */
+static long fs_access(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags)
+{
+	char path[256];
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at, *n;
+
+	if (a[2] & ~7ul || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (err < 0)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct fs_file *f = fs_fd(c, a[0]);
+
+		if (!f)
+			return -EBADF;
+		n = f->node;
+	} else if (!path[0]) {
+		return -ENOENT;
+	} else if (!(at = fs_at(c, (int64_t)a[0], &err))) {
+		return err;
+	} else if (!(n = fs_walk(at, path, 0))) {
+		return -ENOENT;
+	}
+	if ((a[2] & X_OK) && n && !fs_is(n, FS_S_IFDIR) && !(n->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
 /* struct linux_dirent64 records: ino, offset, reclen, type, name. */
 static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
@@ -340,19 +376,20 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	}
 }
 
+/* The console's ioctls are the console server's (termios); FIONREAD of pipes and files is answered here. */
 static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
 {
-	/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD, c_lflag ISIG|ICANON|ECHO*|IEXTEN */
-	const uint32_t termios[9] = { 0x100, 0x5, 0x10b2, 0x803b, 0, 0, 0, 0, 0 };
-	const uint16_t winsize[4] = { 24, 80, 0, 0 };
+	int32_t n;
 
-	if (f->node != fs_console)
+	if (f->node == fs_console)
+		return fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0);
+	if (req != FIONREAD || (!f->pipe && !fs_is(f->node, FS_S_IFREG)))
 		return -ENOTTY;
-	if (req == TCGETS)
-		return native_caller_write(c->token, arg, termios, sizeof(termios)) < 0 ? -EFAULT : 0;
-	if (req == TIOCGWINSZ)
-		return native_caller_write(c->token, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
-	return -ENOTTY;
+	if (f->pipe)
+		n = (int32_t)fs_pipe_unread(f);
+	else
+		n = f->offset < f->node->size ? (int32_t)(f->node->size - f->offset) : 0;
+	return native_caller_write(c->token, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
 }
 
 static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
@@ -374,9 +411,9 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
 	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
-	    nr != NR_DUP)
+	    nr != NR_DUP && nr != NR_IOCTL)
 		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
-		       : nr == NR_IOCTL ? -ENOTTY : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
+		       : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
 	switch (nr) {
 	case NR_READ: return fs_read(c, f, a[1], a[2]);
 	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
@@ -428,6 +465,8 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
 	case NR_NEWFSTATAT: return fs_stat_path(&c, a, 0);
 	case NR_STATX: return fs_stat_path(&c, a, 1);
+	case NR_FACCESSAT: return fs_access(&c, a, 0);
+	case NR_FACCESSAT2: return fs_access(&c, a, a[3]);
 	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
 	case NR_GETCWD: return fs_getcwd(&c, a);
 	case NR_MKDIRAT: return fs_mkdirat(&c, a);
@@ -436,6 +475,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_CHDIR: return fs_chdir(&c, a, 0);
 	case NR_TRUNCATE: return fs_truncate_path(&c, a);
 	case NR_FCHDIR: return fs_chdir(&c, a, 1);
+	case NR_PPOLL: case NR_PSELECT6: return fs_poll(&c, nr, a);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;

@@ -26,6 +26,18 @@
 
 #define FS_S_IFIFO 0010000
 
+/* poll's events (asm-generic/poll.h). */
+#define FS_POLLIN 0x1
+#define FS_POLLPRI 0x2
+#define FS_POLLOUT 0x4
+#define FS_POLLERR 0x8
+#define FS_POLLHUP 0x10
+#define FS_POLLNVAL 0x20
+#define FS_POLLRDNORM 0x40
+#define FS_POLLRDBAND 0x80
+#define FS_POLLWRNORM 0x100
+#define FS_POLLWRBAND 0x200
+
 /* The call being served: the caller's table, and its token (the reply, and the right to its memory). */
 struct fs_call_ctx {
 	struct fs_fdtable *t;
@@ -79,6 +91,16 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 void fs_pipe_release(struct fs_file *f);
 /* The process owning t is gone: it waits on no pipe any more. */
 void fs_pipe_forget(const struct fs_fdtable *t);
+/* What poll sees on a pipe end; FIONREAD's count. */
+uint32_t fs_pipe_poll(const struct fs_file *f);
+uint64_t fs_pipe_unread(const struct fs_file *f);
+
+/* ppoll and pselect6 (poll.c): the answer, or FS_BLOCKED. */
+long fs_poll(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a);
+/* Something a poll may wait for changed: waiting polls look again. */
+void fs_poll_wake(void);
+/* The process owning t is gone: its waiting poll is dropped. */
+void fs_poll_forget(const struct fs_fdtable *t);
 
 /* /proc (procfs.c): made at start, updated by the process server's snapshots. */
 int procfs_init(long proc_ep);

@@ -4,7 +4,8 @@
  * handles to the process and console servers (struct kage_bootinfo).
  * Processes' file calls arrive forwarded by the process server with the
  * process's badge; the process server's own operations (protocol.h) with
- * PROTO_BADGE_PROC.
+ * PROTO_BADGE_PROC, the console server's readiness with
+ * PROTO_BADGE_CONSOLE, and its timer helper's expiries with badge 0.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -74,6 +75,32 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 	return fs_node_index(n);
 }
 
+/*
+ * FS_OP_FD_OPEN: the node behind a process's descriptor, for mmap, held
+ * like an executable. Only regular files have bytes to copy: pipes, the
+ * console and directories are -ENODEV, as Linux answers for files
+ * without an mmap operation.
+ */
+static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
+{
+	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
+	struct fs_node *n = f ? f->node : NULL;
+
+	if (!t)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (!n || n == fs_console || (n->mode & FS_S_IFMT) != FS_S_IFREG)
+		return -ENODEV;
+	n->nopen++;
+	out[1] = n->size;
+	out[2] = n->mode;
+	out[3] = (uint64_t)fs_archive_offset(n);
+	out[4] = f->flags;
+	return fs_node_index(n);
+}
+
 static long fs_exec_read(uint64_t token, const struct kage_msg *m)
 {
 	const struct fs_call_ctx c = { NULL, token };
@@ -104,6 +131,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 		break;
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
 	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
+	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
 	case FS_OP_PROC_SNAPSHOT: r = procfs_snapshot(token, m->w[1], m->w[2]); break;
 	case FS_OP_PROC_REDO: r = procfs_redo(t, token, m); break;
 	case FS_OP_EXEC_CLOSE:
@@ -115,6 +143,20 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	default: r = -ENOSYS;
 	}
 	out[0] = (uint64_t)r;
+}
+
+/* A call of another server or of the helper; out[0] is set from the result. */
+static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	if (m->badge == PROTO_BADGE_PROC) {
+		fs_operation(token, m, out);
+	} else if (m->badge == PROTO_BADGE_HELPER) {
+		fs_poll_expire();	/* the timer fired */
+	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == FS_OP_CONSOLE_READY) {
+		fs_console_ready(m->w[1] != 0);
+	} else {
+		out[0] = (uint64_t)-ENOSYS;
+	}
 }
 
 /* A process's forwarded call: the answer for it, or 0 when none goes now (*reply cleared). */
@@ -156,8 +198,8 @@ static void fs_serve(void)
 		if (m.kind == KAGE_MSG_SYSCALL) {
 			out[0] = (uint64_t)fs_serve_process((uint64_t)tok, &m, &reply);
 			token = reply ? (uint64_t)tok : 0;
-		} else if (m.kind == KAGE_MSG_CALL && m.badge == PROTO_BADGE_PROC) {
-			fs_operation((uint64_t)tok, &m, out);
+		} else if (m.kind == KAGE_MSG_CALL) {
+			fs_server_call((uint64_t)tok, &m, out);
 			token = (uint64_t)tok;
 		}
 	}
@@ -182,6 +224,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
 		fs_init(0, 0);
 	}
+	if ((err = fs_poll_init(fs_endpoint, bi->timebase_hz)) < 0)
+		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);
 	if ((err = procfs_init(fs_proc_ep)) < 0)
 		native_say("kage: fs: no /proc: error %ld\n", err);
 	fs_serve();

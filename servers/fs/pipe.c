@@ -1,8 +1,9 @@
 /*
  * Pipes: a 4 KiB ring per pipe. A read of an empty pipe with writers, or
  * a write to a full one with readers, is answered later (its reply token
- * is kept); each transfer then wakes the other side. One reader and one
- * writer may wait on a pipe at a time; another gets -EAGAIN.
+ * is kept); each transfer then wakes the other side, and waiting polls
+ * look again. One reader and one writer may wait on a pipe at a time;
+ * another gets -EAGAIN, unless the kernel has aborted the waiting call.
  * Invariants: readers and writers count the open file descriptions of
  * each end; a waiter's owner is the descriptor table of the process
  * waiting, cleared when that process goes (fs_pipe_forget).
@@ -30,71 +31,104 @@ struct fs_pipe {
 
 static struct fs_pipe fs_pipes[FS_PIPES];
 
-static void fs_answer(struct fs_wait *w, long value)
+/* Answers a waiting call (0, or -ESRCH when the kernel had aborted it) and frees the place. */
+static long fs_answer(struct fs_wait *w, long value)
 {
 	const uint64_t v[6] = { (uint64_t)value };
 
-	native_ipc_reply(w->token, v);
 	w->owner = NULL;
+	return native_ipc_reply(w->token, v);
 }
 
-/* Moves up to len bytes from the ring to user memory: the count, or -EFAULT. */
-static long fs_pipe_out(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
+/* Whether a call still waits in w: one the kernel aborted (stale token) frees the place. */
+static int fs_wait_busy(struct fs_wait *w)
+{
+	if (w->owner && native_caller_read(w->token, 0, 0, 0) == -ESRCH)
+		w->owner = NULL;
+	return w->owner != NULL;
+}
+
+/* Copies up to len bytes of the ring to user memory, leaving them there: the count, or the copy's error. */
+static long fs_pipe_peek(const struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
 {
 	uint64_t n = len < p->len ? len : p->len, first = FS_PIPE_SIZE - p->head;
+	long err;
 
 	if (first > n)
 		first = n;
-	if (native_caller_write(token, buf, p->data + p->head, first) < 0 ||
-	    (n > first && native_caller_write(token, buf + first, p->data, n - first) < 0))
-		return -EFAULT;
-	p->head = (p->head + n) % FS_PIPE_SIZE;
-	p->len -= n;
+	if ((err = native_caller_write(token, buf, p->data + p->head, first)) < 0 ||
+	    (n > first && (err = native_caller_write(token, buf + first, p->data, n - first)) < 0))
+		return err;
 	return (long)n;
 }
 
-/* Moves up to len bytes of user memory into the ring: the count, or -EFAULT. */
+static void fs_pipe_drop(struct fs_pipe *p, uint64_t n)
+{
+	p->head = (p->head + n) % FS_PIPE_SIZE;
+	p->len -= n;
+}
+
+/* Moves up to len bytes of user memory into the ring: the count, or the copy's error. */
 static long fs_pipe_in(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
 {
 	uint64_t room = FS_PIPE_SIZE - p->len, n = len < room ? len : room;
 	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
+	long err;
 
 	if (first > n)
 		first = n;
-	if (native_caller_read(token, buf, p->data + tail, first) < 0 ||
-	    (n > first && native_caller_read(token, buf + first, p->data, n - first) < 0))
-		return -EFAULT;
+	if ((err = native_caller_read(token, buf, p->data + tail, first)) < 0 ||
+	    (n > first && (err = native_caller_read(token, buf + first, p->data, n - first)) < 0))
+		return err;
 	p->len += n;
 	return (long)n;
 }
 
-/* Data arrived or room appeared: let a waiting reader, then a waiting writer, go on. */
-static void fs_pipe_wake(struct fs_pipe *p)
+/*
+ * A waiting reader takes what the ring has, or the end of file. The bytes
+ * leave the ring only once the reader has them: a reader whose call was
+ * aborted leaves them for the next.
+ */
+static void fs_pipe_feed(struct fs_pipe *p)
 {
-	long r;
+	struct fs_wait *w = &p->reader;
+	long n;
 
-	if (p->reader.owner && (p->len || !p->writers)) {
-		r = p->len ? fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len) : 0;
-		fs_answer(&p->reader, r);
-	}
-	if (p->writer.owner && !p->readers) {
-		fs_answer(&p->writer, -EPIPE);
+	if (!w->owner || (!p->len && p->writers))
+		return;
+	if ((n = p->len ? fs_pipe_peek(p, w->token, w->buf, w->len) : 0) == -ESRCH) {
+		w->owner = NULL;
 		return;
 	}
-	while (p->writer.owner && p->len < FS_PIPE_SIZE) {
-		struct fs_wait *w = &p->writer;
+	if (fs_answer(w, n < 0 ? -EFAULT : n) == 0 && n > 0)
+		fs_pipe_drop(p, (uint64_t)n);
+}
 
+/* Data arrived, room appeared or an end closed: waiting readers and writers go on, and polls look again. */
+static void fs_pipe_wake(struct fs_pipe *p)
+{
+	struct fs_wait *w = &p->writer;
+	long r;
+
+	fs_pipe_feed(p);
+	if (w->owner && !p->readers)
+		fs_answer(w, -EPIPE);
+	while (w->owner && p->len < FS_PIPE_SIZE) {
 		r = fs_pipe_in(p, w->token, w->buf + w->done, w->len - w->done);
+		if (r == -ESRCH) {
+			w->owner = NULL;	/* the writer's call was aborted: what it wrote so far stays */
+			break;
+		}
 		if (r < 0 || (w->done += (uint64_t)r) == w->len) {
 			fs_answer(w, r < 0 && !w->done ? r : (long)w->done);
 			break;
 		}
 		if (!p->reader.owner)
 			break;
-		fs_answer(&p->reader, fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len));
+		fs_pipe_feed(p);
 	}
-	if (p->reader.owner && p->len)
-		fs_answer(&p->reader, fs_pipe_out(p, p->reader.token, p->reader.buf, p->reader.len));
+	fs_pipe_feed(p);
+	fs_poll_wake();
 }
 
 static void fs_wait_set(struct fs_wait *w, const struct fs_call_ctx *c, uint64_t buf, uint64_t len, uint64_t done)
@@ -111,13 +145,15 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 	if (!len)
 		return 0;
 	if (p->len) {
-		r = fs_pipe_out(p, c->token, buf, len);
+		if ((r = fs_pipe_peek(p, c->token, buf, len)) < 0)
+			return -EFAULT;
+		fs_pipe_drop(p, (uint64_t)r);
 		fs_pipe_wake(p);	/* room for a waiting writer */
 		return r;
 	}
 	if (!p->writers)
 		return 0;	/* end of file */
-	if ((f->flags & FS_O_NONBLOCK) || p->reader.owner)
+	if ((f->flags & FS_O_NONBLOCK) || fs_wait_busy(&p->reader))
 		return -EAGAIN;
 	fs_wait_set(&p->reader, c, buf, len, 0);
 	return FS_BLOCKED;
@@ -128,14 +164,16 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 	struct fs_pipe *p = f->pipe;
 	long r;
 
+	if (!len)
+		return 0;	/* before the readers are checked, as on Linux */
 	if (!p->readers)
 		return FS_SIGPIPE;
 	if ((r = fs_pipe_in(p, c->token, buf, len)) < 0)
-		return r;
+		return -EFAULT;
 	fs_pipe_wake(p);	/* a waiting reader takes what came */
 	if ((uint64_t)r == len || (f->flags & FS_O_NONBLOCK))
 		return r ? r : -EAGAIN;
-	if (p->writer.owner)
+	if (fs_wait_busy(&p->writer))
 		return r ? r : -EAGAIN;
 	fs_wait_set(&p->writer, c, buf, len, (uint64_t)r);
 	return FS_BLOCKED;
@@ -189,6 +227,20 @@ void fs_pipe_release(struct fs_file *f)
 	else
 		p->writers--;
 	fs_pipe_wake(p);	/* end of file for a reader, EPIPE for a writer */
+}
+
+uint32_t fs_pipe_poll(const struct fs_file *f)
+{
+	const struct fs_pipe *p = f->pipe;
+
+	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
+		return (p->len ? FS_POLLIN | FS_POLLRDNORM : 0) | (!p->writers ? FS_POLLHUP : 0);
+	return (p->len < FS_PIPE_SIZE ? FS_POLLOUT | FS_POLLWRNORM : 0) | (!p->readers ? FS_POLLERR : 0);
+}
+
+uint64_t fs_pipe_unread(const struct fs_file *f)
+{
+	return f->pipe->len;
 }
 
 void fs_pipe_forget(const struct fs_fdtable *t)

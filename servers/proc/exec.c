@@ -1,8 +1,9 @@
 /*
- * execve's core: a static ELF file of the initramfs becomes a new space
- * with its segments and a Linux stack (argc, argv, envp, auxiliary vector)
- * laid out as Linux lays it out, and the process's task is pointed at it
- * in one step (task_exec), so a failure leaves the old image untouched.
+ * execve's core: an ELF file (with the interpreter it names, for a
+ * dynamically linked program) becomes a new space with its segments and a
+ * Linux stack (argc, argv, envp, auxiliary vector) laid out as Linux lays
+ * it out, and the process's task is pointed at it in one step
+ * (task_exec), so a failure leaves the old image untouched.
  */
 #include "lib/cpio.h"
 #include "lib/elf.h"
@@ -15,7 +16,8 @@
 #define STACK_TOP 0x3fff000000ul	/* a gap below the top of user space */
 #define STACK_SIZE (8ul << 20)
 #define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ul << 30))
-#define DYN_BIAS 0x400000ul		/* where a static-pie (ET_DYN) file goes */
+#define DYN_BIAS 0x400000ul		/* where an ET_DYN program (static-pie or PIE) goes */
+#define INTERP_ALIGN (2ul << 20)	/* an ET_DYN interpreter's base, at the top of the mmap area */
 #define STACK_IMAGE 8192		/* strings, pointers and auxv must fit here */
 #define STACK_VECTORS 1024		/* room kept below the strings for argv, envp and auxv */
 #define SEGMENT_TOP (1ul << 37)	/* ELF segments stay below the mmap area */
@@ -178,23 +180,37 @@ static long exec_new_task(struct proc *p, long space, uint64_t pc, uint64_t sp)
 	return 0;
 }
 
-/* Builds the whole new space; its handle, or a negative errno (nothing left behind). */
-static long exec_build(const struct cpio_entry *e, const struct elf_image *img, const char *path,
+/* One ELF file being loaded: its bytes, what elf_parse found in it, and the bias it loads at. */
+struct exec_elf {
+	const uint8_t *data;
+	struct elf_image img;
+	uint64_t bias;
+};
+
+/*
+ * Builds the whole new space: the program, its interpreter if it has one,
+ * the stack. Its handle, or a negative errno (nothing left behind).
+ */
+static long exec_build(const struct exec_elf *prog, const struct exec_elf *interp, const char *path,
 		       const char *const argv[], const char *const envp[], uint64_t *sp)
 {
 	static struct exec_stack st;	/* too big for the server's stack */
-	uint64_t bias = img->type == ET_DYN ? DYN_BIAS : 0;
+	const struct elf_image *img = &prog->img;
 	const uint64_t aux[][2] = {
-		{ AT_PHDR, img->phdr_vaddr ? img->phdr_vaddr + bias : 0 }, { AT_PHENT, img->phentsize },
-		{ AT_PHNUM, img->phnum }, { AT_PAGESZ, PAGE }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
-		{ AT_ENTRY, img->entry + bias }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
-		{ AT_HWCAP, 0 }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
+		{ AT_PHDR, img->phdr_vaddr ? img->phdr_vaddr + prog->bias : 0 }, { AT_PHENT, img->phentsize },
+		{ AT_PHNUM, img->phnum }, { AT_PAGESZ, PAGE }, { AT_BASE, interp ? interp->bias : 0 },
+		{ AT_FLAGS, 0 }, { AT_ENTRY, img->entry + prog->bias }, { AT_UID, 0 }, { AT_EUID, 0 },
+		{ AT_GID, 0 }, { AT_EGID, 0 }, { AT_HWCAP, 0 }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
 	};
 	long space = native_space_create(), err;
 
 	if (space < 0)
 		return space;
-	err = exec_load_segments(space, e->data, img, bias);
+	err = exec_load_segments(space, prog->data, img, prog->bias);
+	if (err == 0 && interp)
+		err = exec_load_segments(space, interp->data, &interp->img, interp->bias);
+	if (err == -EEXIST)
+		err = -ENOMEM;	/* an ET_EXEC interpreter where the program is: they do not fit together */
 	if (err == 0)
 		err = native_space_map(space, STACK_TOP - STACK_SIZE, STACK_SIZE, KAGE_PROT_READ | KAGE_PROT_WRITE);
 	if (err == 0 && !(*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]))))
@@ -288,43 +304,113 @@ static int exec_path(struct proc *p, const char *path, const char *const argv[],
 	return err;
 }
 
-/* execve of the bytes of one file: a script's interpreter, or an ELF image. */
-static int exec_file(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
-		     const char *const envp[], int depth)
+/* Refuses the interpreter of the program at path: a console line naming the problem, and err. */
+static int exec_interp_refuse(const char *path, const char *interp, const char *why, int err)
 {
-	struct elf_image img;
-	uint64_t sp = 0, bias;
-	long space, err;
+	native_say("kage: exec %s: interpreter %s: %s\n", path, interp, why);
+	return err;
+}
 
-	if ((e->mode & S_IFMT) != S_IFREG || !(e->mode & 0111))
-		return -EACCES;	/* directories and files without execute permission */
-	if (e->size >= 2 && ((const char *)e->data)[0] == '#' && ((const char *)e->data)[1] == '!')
-		return exec_script(p, e, path, argv, envp, depth);
-	if ((err = elf_parse(e->data, e->size, SEGMENT_TOP, &img)) < 0) {
-		native_say("kage: exec %s: %s\n", path, img.why);
-		return (int)err;
+/*
+ * Opens and checks the program's interpreter (PT_INTERP), held in fe until
+ * the caller closes it, and places it: an ET_DYN one at the top of the
+ * mmap area, which then grows down below it, as on Linux. A missing file
+ * is -ENOENT and one that cannot be executed -EACCES, as for a program;
+ * one that is no ELF file kage can load is -ELIBBAD, as Linux answers.
+ * Linux would also load an interpreter that names an interpreter itself,
+ * without loading that one; kage refuses it (-ELIBBAD) rather than start
+ * a program that cannot work.
+ */
+static int exec_interp(struct proc *p, const char *path, const char *name, struct files_exe *fe,
+		       struct exec_elf *interp)
+{
+	int err;
+
+	if ((err = files_exec_open(p, name, fe)) < 0)
+		return exec_interp_refuse(path, name, errno_name(err), err);
+	if ((fe->mode & S_IFMT) != S_IFREG || !(fe->mode & 0111))
+		err = exec_interp_refuse(path, name, "not an executable file", -EACCES);
+	else if (elf_parse(fe->data, fe->size, SEGMENT_TOP, &interp->img) < 0)
+		err = exec_interp_refuse(path, name, interp->img.why, -ELIBBAD);
+	else if (interp->img.interp)
+		err = exec_interp_refuse(path, name, "has an interpreter itself", -ELIBBAD);
+	if (err < 0) {
+		files_exec_close(fe);
+		return err;
 	}
-	if (img.interp)
-		return -ENOEXEC;	/* dynamic linking comes later */
-	if ((space = exec_build(e, &img, path, argv, envp, &sp)) < 0)
-		return (int)space;
-	bias = img.type == ET_DYN ? DYN_BIAS : 0;
-	/* The point of no return: the process runs the new image from here. */
-	err = p->task < 0 ? exec_new_task(p, space, img.entry + bias, sp)
-			  : native_task_exec(p->task, space, img.entry + bias, sp);
+	interp->data = fe->data;
+	interp->bias = 0;
+	if (interp->img.type == ET_DYN)
+		interp->bias = ((MMAP_TOP - (interp->img.hi - interp->img.lo)) & ~(INTERP_ALIGN - 1)) - interp->img.lo;
+	return 0;
+}
+
+/* Points p at the new space: the point of no return, and what the process keeps of its image. */
+static int exec_switch(struct proc *p, long space, uint64_t pc, uint64_t sp, const char *path,
+		       const char *const argv[], uint64_t brk, uint64_t mmap_top)
+{
+	long err = p->task < 0 ? exec_new_task(p, space, pc, sp) : native_task_exec(p->task, space, pc, sp);
+
 	if (err < 0) {
 		native_handle_close(space);
 		return (int)err;
 	}
+	/* The process runs the new image from here. */
 	if (p->space >= 0)
 		native_handle_close(p->space);
 	p->space = space;
 	files_exec(p);
 	strlcpy(p->exe, path, sizeof(p->exe));
 	procfs_set_cmdline(p, argv);
-	p->brk_start = p->brk = img.hi + bias;
-	p->mmap_next = MMAP_TOP;
+	p->brk_start = p->brk = brk;
+	p->mmap_next = mmap_top;
 	return 0;
+}
+
+/* execve of an ELF file, with its interpreter when it names one. */
+static int exec_elf(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
+		    const char *const envp[])
+{
+	static struct exec_elf prog, interp;	/* too big for the server's stack */
+	struct files_exe ife;
+	const struct exec_elf *ip = NULL;
+	uint64_t sp = 0, pc, mmap_top = MMAP_TOP;
+	long space;
+	int err;
+
+	if ((err = elf_parse(e->data, e->size, SEGMENT_TOP, &prog.img)) < 0) {
+		native_say("kage: exec %s: %s\n", path, prog.img.why);
+		return err;
+	}
+	prog.data = e->data;
+	prog.bias = prog.img.type == ET_DYN ? DYN_BIAS : 0;
+	pc = prog.img.entry + prog.bias;
+	if (prog.img.interp) {
+		if ((err = exec_interp(p, path, prog.img.interp, &ife, &interp)) < 0)
+			return err;
+		ip = &interp;
+		pc = interp.img.entry + interp.bias;
+		if (interp.img.type == ET_DYN)
+			mmap_top = interp.bias + interp.img.lo;
+	}
+	if ((space = exec_build(&prog, ip, path, argv, envp, &sp)) < 0)
+		err = (int)space;
+	else
+		err = exec_switch(p, space, pc, sp, path, argv, prog.img.hi + prog.bias, mmap_top);
+	if (ip)
+		files_exec_close(&ife);
+	return err;
+}
+
+/* execve of the bytes of one file: a script's interpreter, or an ELF image. */
+static int exec_file(struct proc *p, const struct cpio_entry *e, const char *path, const char *const argv[],
+		     const char *const envp[], int depth)
+{
+	if ((e->mode & S_IFMT) != S_IFREG || !(e->mode & 0111))
+		return -EACCES;	/* directories and files without execute permission */
+	if (e->size >= 2 && ((const char *)e->data)[0] == '#' && ((const char *)e->data)[1] == '!')
+		return exec_script(p, e, path, argv, envp, depth);
+	return exec_elf(p, e, path, argv, envp);
 }
 
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])

@@ -1,14 +1,14 @@
 /*
  * The process server's side of the file server: descriptor tables follow
- * the processes (new, fork, execve, exit), and execve gets an executable's
- * bytes. Each is one call on the file server (servers/protocol.h), which
+ * the processes (new, fork, execve, exit), execve gets an executable's
+ * bytes, and mmap a mapped file's. Each is one call on the file server (servers/protocol.h), which
  * never waits on anyone, so these calls always come back.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "servers/proc/proc.h"
 
-#define FILES_EXEC_BUF 0x3000000000ul	/* a copy of an executable the file server holds */
+#define FILES_EXEC_BUF 0x3000000000ul	/* copies of executables the file server holds */
 #define FILES_EXEC_MAX (16ul << 20)	/* the largest file the file server keeps */
 
 long proc_fs_ep = -1;
@@ -46,25 +46,59 @@ void files_exit(const struct proc *p)
 	files_op(FS_OP_TABLE_EXIT, proc_badge(p), 0, 0, 0, 0);
 }
 
-/* A file the server keeps a copy of: read into FILES_EXEC_BUF (mapped here, fresh). */
+/*
+ * Windows of this server's space for copies of files written at run time:
+ * two, since an execve holds a program and its interpreter at once.
+ */
+#define FILES_WINDOWS 2
+
+static uint8_t files_window_busy[FILES_WINDOWS];
+
+static uint64_t files_window(int i)
+{
+	return FILES_EXEC_BUF + (uint64_t)i * FILES_EXEC_MAX;
+}
+
+long files_read(const struct files_exe *fe, uint64_t off, void *buf, uint64_t len)
+{
+	uint64_t out[6];
+
+	return files_op(FS_OP_EXEC_READ, (uint64_t)fe->node, off, (uint64_t)buf, len, out);
+}
+
+/* A file the server keeps a copy of: read into a free window (mapped here, fresh). */
 static long files_exec_copy(struct files_exe *fe)
 {
-	uint64_t len = (fe->size + 4095) & ~4095ul, out[6];
+	uint64_t len = (fe->size + 4095) & ~4095ul;
+	int w = 0;
 	long r;
 
-	native_space_unmap(KAGE_HANDLE_SELF_SPACE, FILES_EXEC_BUF, FILES_EXEC_MAX);
+	while (w < FILES_WINDOWS && files_window_busy[w])
+		w++;
+	if (w == FILES_WINDOWS)
+		return -EBUSY;	/* cannot happen: one execve at a time, two files each */
 	if (len > FILES_EXEC_MAX)
 		return -ENOEXEC;
-	if (len && (r = native_space_map(KAGE_HANDLE_SELF_SPACE, FILES_EXEC_BUF, len,
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, files_window(w), FILES_EXEC_MAX);
+	if (len && (r = native_space_map(KAGE_HANDLE_SELF_SPACE, files_window(w), len,
 					 KAGE_PROT_READ | KAGE_PROT_WRITE)) < 0)
 		return r;
+	files_window_busy[w] = 1;
+	fe->data = (const uint8_t *)files_window(w);
 	for (uint64_t done = 0; done < fe->size; done += (uint64_t)r) {
-		r = files_op(FS_OP_EXEC_READ, (uint64_t)fe->node, done, FILES_EXEC_BUF + done, fe->size - done, out);
+		r = files_read(fe, done, (uint8_t *)files_window(w) + done, fe->size - done);
 		if (r <= 0)
 			return r < 0 ? r : -EIO;
 	}
-	fe->data = (const uint8_t *)FILES_EXEC_BUF;
 	return 0;
+}
+
+/* The answer of FS_OP_EXEC_OPEN or FS_OP_FD_OPEN: the file's bytes in the initramfs, or NULL. */
+static void files_held(struct files_exe *fe, long node, const uint64_t out[6])
+{
+	*fe = (struct files_exe){ .node = node, .size = out[1], .mode = (uint32_t)out[2] };
+	if ((int64_t)out[3] >= 0 && out[3] <= proc_files.size && fe->size <= proc_files.size - out[3])
+		fe->data = (const uint8_t *)proc_files.cpio + out[3];	/* in the initramfs: no copy */
 }
 
 int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe)
@@ -74,19 +108,33 @@ int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe
 
 	if (r < 0)
 		return (int)r;
-	*fe = (struct files_exe){ .node = r, .size = out[1], .mode = (uint32_t)out[2] };
-	if ((int64_t)out[3] >= 0 && out[3] <= proc_files.size && fe->size <= proc_files.size - out[3]) {
-		fe->data = (const uint8_t *)proc_files.cpio + out[3];	/* in the initramfs: no copy */
+	files_held(fe, r, out);
+	if (fe->data)
 		return 0;
-	}
 	if ((r = files_exec_copy(fe)) < 0)
 		files_exec_close(fe);
 	return (int)r;
 }
 
+int files_fd_open(const struct proc *p, int fd, struct files_exe *fe, uint32_t *flags)
+{
+	uint64_t out[6];
+	long r = fd < 0 ? -EBADF : files_op(FS_OP_FD_OPEN, proc_badge(p), (uint64_t)fd, 0, 0, out);
+
+	if (r < 0)
+		return (int)r;
+	files_held(fe, r, out);
+	*flags = (uint32_t)out[4];
+	return 0;
+}
+
 void files_exec_close(const struct files_exe *fe)
 {
 	files_op(FS_OP_EXEC_CLOSE, (uint64_t)fe->node, 0, 0, 0, 0);
-	if (fe->data == (const uint8_t *)FILES_EXEC_BUF)
-		native_space_unmap(KAGE_HANDLE_SELF_SPACE, FILES_EXEC_BUF, FILES_EXEC_MAX);
+	for (int w = 0; w < FILES_WINDOWS; w++) {
+		if (!files_window_busy[w] || fe->data != (const uint8_t *)files_window(w))
+			continue;
+		native_space_unmap(KAGE_HANDLE_SELF_SPACE, files_window(w), FILES_EXEC_MAX);
+		files_window_busy[w] = 0;
+	}
 }

@@ -50,13 +50,15 @@ static long linux_brk(struct proc *p, uint64_t want)
 	return (long)want;
 }
 
-/* Anonymous private mappings only until files can be mapped. */
+/* Anonymous private mappings here; mappings of files in mmap.c. */
 static long linux_mmap(struct proc *p, const uint64_t *a)
 {
 	uint64_t len = (a[1] + PAGE - 1) & ~(PAGE - 1), va;
 	unsigned prot = linux_prot(a[2]);
 	long err;
 
+	if (!(a[3] & MAP_ANONYMOUS))
+		return mmap_file(p, a);
 	if (!len || (a[0] & (PAGE - 1)) || !(a[3] & MAP_ANONYMOUS) || !(a[3] & MAP_PRIVATE))
 		return -EINVAL;
 	if (a[3] & MAP_FIXED) {
@@ -298,8 +300,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),
 	/* openat, close, pipe2, getdents64, lseek, read, write, readv, writev, pread64, pwrite64 */
 	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
-	/* newfstatat, fstat, renameat2, statx */
-	F(79), F(80), F(276), F(291),
+	/* pselect6, ppoll, newfstatat, fstat, renameat2, statx, faccessat, faccessat2 */
+	F(72), F(73), F(79), F(80), F(276), F(291), F(48), F(439),
 #undef F
 };
 

@@ -159,11 +159,12 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 	const struct start_grant con[] = {
 		{ con_ep, ep, 0, KAGE_BOOT_ENDPOINT, "console", 0 },
 		{ proc_endpoint, KAGE_RIGHT_SEND, PROTO_BADGE_CONSOLE, KAGE_BOOT_ENDPOINT, "proc", 0 },
+		{ fs_ep, KAGE_RIGHT_SEND, PROTO_BADGE_CONSOLE, KAGE_BOOT_ENDPOINT, "fs", 0 },
 		{ uart ? uart->handle : -1, rw | KAGE_RIGHT_GRANT, 0, KAGE_BOOT_UART, 0, uart },
 		{ irq ? irq->handle : -1, rw | KAGE_RIGHT_GRANT, 0, KAGE_BOOT_IRQ, 0, irq },
 	};
 	const struct start_grant fs[] = {
-		{ fs_ep, KAGE_RIGHT_RECV, 0, KAGE_BOOT_ENDPOINT, "fs", 0 },
+		{ fs_ep, ep, 0, KAGE_BOOT_ENDPOINT, "fs", 0 },
 		{ proc_endpoint, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "proc", 0 },
 		{ rd ? rd->handle : -1, KAGE_RIGHT_READ, 0, KAGE_BOOT_INITRD, 0, rd },
 		{ con_ep, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "console", 0 },
@@ -171,7 +172,7 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 
 	if (fs_ep < 0 || con_ep < 0)
 		return -ENOMEM;
-	if ((t = start_server(bi, "console", con, uart && irq ? 4 : 2)) < 0)
+	if ((t = start_server(bi, "console", con, uart && irq ? 5 : 3)) < 0)
 		native_say("kage: proc: no console server (error %ld); output goes through the kernel\n", t);
 	if ((t = start_server(bi, "fs", fs, t < 0 ? 3 : 4)) < 0)
 		return (int)t;

@@ -82,7 +82,10 @@ int files_share(const struct proc *owner, const struct proc *thread);
 void files_exec(const struct proc *p);
 void files_exit(const struct proc *p);
 
-/* An executable, found (relative to p's working directory) and held open for execve. */
+/*
+ * A file held open at the file server: an executable for execve (found
+ * relative to p's working directory), or a file being mapped.
+ */
 struct files_exe {
 	long node;			/* the file server's name for it */
 	uint64_t size;
@@ -91,6 +94,17 @@ struct files_exe {
 };
 int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe);
 void files_exec_close(const struct files_exe *fe);
+/*
+ * The regular file p's descriptor fd names, held open for mmap (close it
+ * with files_exec_close): data is its bytes in the initramfs, or NULL when
+ * they must be read with files_read; *flags its open flags. -EBADF, -ENODEV.
+ */
+int files_fd_open(const struct proc *p, int fd, struct files_exe *fe, uint32_t *flags);
+/* Reads up to len bytes at off of a held file into buf here: the count, 0 at its end. */
+long files_read(const struct files_exe *fe, uint64_t off, void *buf, uint64_t len);
+
+/* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
+long mmap_file(struct proc *p, const uint64_t *a);
 
 /* Another server started from the boot module `name` with handles of its own (start.c). */
 struct start_grant {
@@ -110,8 +124,9 @@ struct elf_image;
 long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias);
 
 /*
- * Loads the static ELF file `path` of the initramfs into a new space with
- * a Linux stack holding argv, envp and the auxiliary vector, and points
+ * Loads the ELF file `path` (and its interpreter, if it names one; a #!
+ * script runs its interpreter) into a new space with a Linux stack
+ * holding argv, envp and the auxiliary vector, and points
  * p's task at it (creating the task if p has none). 0 or a negative errno.
  */
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[]);

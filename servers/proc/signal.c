@@ -140,6 +140,8 @@ void sig_post(struct proc *p, int sig, const struct sig_info *info)
 
 	if (p->state != PROC_RUNNING || sig <= 0 || sig > SIG_MAX)
 		return;
+	if (p->tgid == 1 && p->group->sig.act[sig - 1].handler == SIG_DFL)
+		return;	/* as on Linux, init gets only the signals it handles */
 	if (sig == SIGKILL) {
 		proc_end(p, SIGKILL);
 		return;

@@ -1,11 +1,12 @@
 /*
- * Sleeping: nanosleep and clock_nanosleep answer later. The server waits
- * only on its endpoint, so a helper task in the server's own space waits
- * on a notification the kernel's timer signals and turns each expiry into
- * a call (badge 0, which no process has); the loop then answers every
- * sleeper whose time has come and sets the timer for the next one.
+ * Sleeping: nanosleep and clock_nanosleep answer later, and so do futex
+ * waits with a deadline. The server waits only on its endpoint, so a
+ * helper task in the server's own space waits on a notification the
+ * kernel's timer signals and turns each expiry into a call (badge 0,
+ * which no process has); the loop then answers every sleeper whose time
+ * has come and sets the timer for the next one.
  * Invariant: a process with sleep_token set is answered exactly once,
- * when its deadline passes or when it dies.
+ * when its deadline passes, when a signal interrupts it, or when it dies.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -19,47 +20,18 @@
 static long sleep_notif = -1;
 static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
 
-static uint64_t sleep_now(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
-/* The helper: its handle 0 is the server's endpoint, 1 the notification. */
-static void sleep_helper(long arg)
-{
-	const uint64_t w[6] = { 0 };
-
-	(void)arg;
-	for (;;) {
-		native_notif_wait(1);
-		native_ipc_call(0, w, 0);
-	}
-}
-
 int sleep_init(void)
 {
-	long t;
-
 	if ((sleep_notif = native_notif_create()) < 0)
 		return (int)sleep_notif;
-	t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)sleep_helper, (uint64_t)sleep_stack + SLEEP_STACK);
-	if (t < 0)
-		return (int)t;
-	if (native_handle_copy(proc_endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
-	    native_handle_copy(sleep_notif, t, KAGE_RIGHT_READ, 0) != 1)
-		return -ENOMEM;
-	return (int)native_task_resume(t);
+	return (int)native_helper_start(proc_endpoint, sleep_notif, sleep_stack, SLEEP_STACK);
 }
 
-/* Timebase ticks to nanoseconds and back, without overflow for any sane time. */
-static uint64_t sleep_ticks(uint64_t sec, uint64_t nsec)
+uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
 {
-	uint64_t hz = proc_timebase_hz ? proc_timebase_hz : 1;
+	uint64_t t = native_ticks(proc_timebase_hz, sec, nsec);
 
-	return sec * hz + nsec * hz / 1000000000ull;
+	return absolute ? (t ? t : 1) : native_time() + t;
 }
 
 /* p's deadline (a sleep or a futex wait), 0 if it has none. */
@@ -68,30 +40,11 @@ static uint64_t sleep_until_of(const struct proc *p)
 	return p->sleep_token ? p->sleep_until : p->futex_token ? p->futex_until : 0;
 }
 
-/* Sets the timer for the earliest sleeper (the kernel's timer only ever fires late). */
-static void sleep_arm(struct proc *first)
-{
-	uint64_t now = sleep_now(), hz = proc_timebase_hz ? proc_timebase_hz : 1, d;
-
-	native_timer_notify(sleep_notif, 0, 0);
-	if (!first)
-		return;
-	d = sleep_until_of(first) > now ? sleep_until_of(first) - now : 0;
-	native_timer_notify(sleep_notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
-}
-
-uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
-{
-	uint64_t t = sleep_ticks(sec, nsec);
-
-	return absolute ? (t ? t : 1) : sleep_now() + t;
-}
-
 /* Answers every sleeper whose deadline has passed; called on each helper call. */
 void sleep_expire(void)
 {
 	struct proc *p, *first = 0;
-	uint64_t now = sleep_now(), until;
+	uint64_t now = native_time(), until;
 
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (!(p = proc_by_slot(i)) || !(until = sleep_until_of(p)))
@@ -105,14 +58,14 @@ void sleep_expire(void)
 			futex_cancel(p, -ETIMEDOUT);
 		}
 	}
-	sleep_arm(first);
+	native_timer_at(sleep_notif, proc_timebase_hz, first ? sleep_until_of(first) : 0);
 }
 
 enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    uint64_t rem, long *result)
 {
 	int64_t t[2];
-	uint64_t now = sleep_now(), until;
+	uint64_t now = native_time(), until;
 
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return *result = -EINVAL, PROC_REPLY;
@@ -120,8 +73,7 @@ enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock,
 		return *result = -EFAULT, PROC_REPLY;
 	if (t[0] < 0 || t[1] < 0 || t[1] >= 1000000000)
 		return *result = -EINVAL, PROC_REPLY;
-	until = sleep_ticks((uint64_t)t[0], (uint64_t)t[1]);
-	until = (flags & TIMER_ABSTIME) ? until : now + until;
+	until = sleep_deadline((uint64_t)t[0], (uint64_t)t[1], flags & TIMER_ABSTIME);
 	if (until <= now)
 		return *result = 0, PROC_REPLY;
 	p->sleep_until = until;
@@ -133,7 +85,7 @@ enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock,
 
 void sleep_interrupt(struct proc *p)
 {
-	uint64_t now = sleep_now(), hz = proc_timebase_hz ? proc_timebase_hz : 1, left, ts[2];
+	uint64_t now = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1, left, ts[2];
 
 	left = p->sleep_until > now ? p->sleep_until - now : 0;
 	ts[0] = left / hz;

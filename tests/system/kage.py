@@ -30,6 +30,11 @@ def build_dir(board, mode):
     return os.path.join(ROOT, "build", board, mode)
 
 
+def system_image(board, mode):
+    """The Image whose root task is the process server (make run's)."""
+    return os.path.join(build_dir(board, mode), "system", "Image")
+
+
 class Kage:
     """One QEMU running kage; use as a context manager so QEMU always dies."""
 

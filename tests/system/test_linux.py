@@ -3,11 +3,7 @@ its root task, which loads a static glibc executable from the initramfs as
 pid 1 and serves the system calls the kernel forwards to it."""
 import os
 
-from kage import FAILURE_STATUS, Kage, build_dir
-
-
-def system_image(board, mode):
-    return os.path.join(build_dir(board, mode), "system", "Image")
+from kage import FAILURE_STATUS, Kage, build_dir, system_image
 
 
 def run_init(board, mode, program):
@@ -101,7 +97,9 @@ BROKEN_ELF = {
     "segment-past-end": "Exec format error", "filesz-over-memsz": "Exec format error",
     "kernel-address": "Cannot allocate memory", "overlapping-segments": "Exec format error",
     "entry-outside": "Exec format error", "no-segments": "Exec format error",
-    "huge-memsz": "Cannot allocate memory",
+    "huge-memsz": "Cannot allocate memory", "interp-missing": "No such file or directory",
+    "interp-directory": "Permission denied", "interp-not-elf": "Accessing a corrupted shared library",
+    "interp-nested": "Accessing a corrupted shared library",
 }
 
 
@@ -200,8 +198,8 @@ def test_kill_default_actions(board, mode):
 
 
 def test_nanosleep_waits_and_wakes_in_deadline_order(board, mode):
-    with run_init(board, mode, "sleep") as k:
-        expect_lines(k, "sleep", [
+    with run_init(board, mode, "nanosleep") as k:
+        expect_lines(k, "nanosleep", [
             "nanosleep 50 ms took at least 50 ms", "clock_nanosleep 30 ms ok", "the 60 ms child wakes first",
             "the 200 ms child wakes second", "bad nanoseconds: EINVAL", "bad pointer: EFAULT"
         ])
@@ -215,9 +213,9 @@ def test_demos_all_pass(board, mode):
         expect_clean_end(k)
 
 
-def test_default_init_is_a_shell(board, mode):
-    """make run's /init: runs programs by name, reports failures, cd, exit N."""
-    with Kage(board, mode, kernel=system_image(board, mode)) as k:
+def test_init_mini_shell(board, mode):
+    """/init's own small shell (without /bin/sh, or with `mini`): programs by name, failures, cd, exit N."""
+    with Kage(board, mode, kernel=system_image(board, mode), append="mini") as k:
         k.expect(r"/init is a small shell \(type help\)")
         k.expect("kage# ")
         k.child.send("show-args one two\r")

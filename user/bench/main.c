@@ -3,6 +3,7 @@
  * rdinstret, which counts guest instructions exactly under QEMU
  * -icount shift=0 (make bench). Prints "kage-bench: NAME N instructions".
  */
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,7 +55,22 @@ static void bench_fork(const char *name, size_t touched, int use_vfork)
 		munmap(mem, touched);
 }
 
-static void bench_exec(const char *name, int how)
+/* mmap (a private copy of the file's bytes) and munmap of a whole file. */
+static void bench_mmap_file(const char *name, const char *path)
+{
+	const unsigned n = 10;
+	int fd = open(path, O_RDONLY);
+	off_t size = lseek(fd, 0, SEEK_END);
+	uint64_t t0 = instret();
+
+	for (unsigned i = 0; i < n; i++)
+		munmap(mmap(0, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0), (size_t)size);
+	report(name, instret() - t0, n);
+	close(fd);
+}
+
+/* (v)fork or posix_spawn of path + exec + exit + wait; how: 0 fork, 1 vfork, 2 posix_spawn. */
+static void bench_exec(const char *name, int how, const char *path)
 {
 	char *const argv[] = { "exit0", NULL };
 	const unsigned n = 30;
@@ -65,9 +81,9 @@ static void bench_exec(const char *name, int how)
 		pid_t pid;
 
 		if (how == 2) {
-			posix_spawn(&pid, "/bin/exit0", 0, 0, argv, environ);
+			posix_spawn(&pid, path, 0, 0, argv, environ);
 		} else if ((pid = how ? vfork() : fork()) == 0) {
-			execve("/bin/exit0", argv, environ);
+			execve(path, argv, environ);
 			_exit(127);
 		}
 		waitpid(pid, &status, 0);
@@ -84,9 +100,11 @@ int main(void)
 	bench_fork("fork_exit_wait_4MiB", 4 << 20, 0);
 	bench_fork("fork_exit_wait_16MiB", 16 << 20, 0);
 	bench_fork("vfork_exit_wait", 0, 1);
-	bench_exec("fork_exec_wait", 0);
-	bench_exec("vfork_exec_wait", 1);
-	bench_exec("posix_spawn_wait", 2);
+	bench_exec("fork_exec_wait", 0, "/bin/exit0");
+	bench_exec("vfork_exec_wait", 1, "/bin/exit0");
+	bench_exec("posix_spawn_wait", 2, "/bin/exit0");
+	bench_mmap_file("mmap_munmap_libc_1MiB", "/lib/riscv64-linux-gnu/libc.so.6");
+	bench_exec("fork_exec_dynamic_wait", 0, "/bin/dyn-exit0");
 	printf("kage-bench: done\n");
 	return 0;
 }

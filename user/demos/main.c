@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static const char *const demos[] = {
-	"/bin/fork-basics", "/bin/vfork-exec", "/bin/printf-fork", "/bin/kill-default", "/bin/sleep",
+	"/bin/fork-basics", "/bin/vfork-exec", "/bin/printf-fork", "/bin/kill-default", "/bin/nanosleep",
 	"/bin/unlinked-exe", "/bin/clone-flags",
 };
 

@@ -1,18 +1,26 @@
 /*
- * /init of the system Image: a very small shell, until BusyBox's ash
- * takes its place. It reads a line from the console, runs the program it
- * names (a bare name is looked up in /bin) with the other words as
- * arguments, waits for it and says how it ended if that was not exit 0.
- * Built in: cd, exit [N], help. End of file (^D on an empty line) ends it,
- * and with it the system.
+ * /init of the system Image. It starts the login shell, /bin/sh (BusyBox
+ * ash), in a session of its own whose foreground group owns the console,
+ * so that the shell has job control; then it reaps every process that
+ * ends up its child (orphans come to pid 1) until the shell ends, and
+ * ends with the shell's status, which powers kage off.
+ *
+ * Without /bin/sh, or when the command line says `mini`, it is itself a
+ * very small shell: it reads a line, runs the program it names (a bare
+ * name is looked up in /bin) with the other words as arguments, waits
+ * and says how it ended if that was not exit 0. Built in: cd, exit [N],
+ * help. End of file (^D on an empty line) ends it.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define LINE_MAX_LEN 256
@@ -54,8 +62,9 @@ static void run(char **words, char **envp)
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		perror("init: wait");
-	else if (WIFSIGNALED(status))
-		printf("init: %s killed by signal %d\n", words[0], WTERMSIG(status));
+	else if (WIFSIGNALED(status))	/* after ^C, whose echo ends no line, as shells do */
+		printf("%sinit: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", words[0],
+		       WTERMSIG(status));
 	else if (WEXITSTATUS(status))
 		printf("init: %s exited %d\n", words[0], WEXITSTATUS(status));
 }
@@ -84,13 +93,43 @@ static int command(char *line, char **envp, int *code)
 	return 1;
 }
 
+/* The login shell in its own session on the console; init reaps until it ends. */
+static int login_shell(char **envp)
+{
+	char *argv[] = { "-sh", NULL };
+	int status = 0;
+	pid_t shell = fork(), pid;
+
+	if (shell < 0) {
+		perror("init: fork");
+		return 1;
+	}
+	if (shell == 0) {
+		setsid();
+		ioctl(0, TIOCSCTTY, 0);
+		tcsetpgrp(0, getpid());
+		execve("/bin/sh", argv, envp);
+		perror("init: /bin/sh");
+		_exit(127);
+	}
+	while ((pid = wait(&status)) != shell)
+		if (pid < 0 && errno != EINTR)
+			return 1;
+	if (WIFSIGNALED(status)) {
+		printf("init: the shell was killed by signal %d\n", WTERMSIG(status));
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	char line[LINE_MAX_LEN];
 	struct utsname u;
 	int code = 0;
 
-	(void)argc, (void)argv;
+	if (access("/bin/sh", X_OK) == 0 && !(argc > 1 && strcmp(argv[1], "mini") == 0))
+		return login_shell(envp);
 	uname(&u);
 	printf("kage %s %s: /init is a small shell (type help)\n", u.release, u.machine);
 	for (;;) {

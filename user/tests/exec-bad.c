@@ -1,8 +1,8 @@
 /*
  * execve of every file of the broken-ELF corpus (tests/data/elf, made by
  * tools/mkelfcorpus, in the initramfs at /tests/elf): each must fail with
- * an error while this process keeps running; ok.elf, the file they were
- * all made from, must run.
+ * an error while this process keeps running (the interp-* files for their
+ * interpreter); ok.elf, the file they were all made from, must run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,8 @@
 static const char *const broken[] = {
 	"bad-magic", "wrong-class", "big-endian", "wrong-machine", "not-executable", "truncated",
 	"phdrs-past-end", "absurd-phnum", "segment-past-end", "filesz-over-memsz", "kernel-address",
-	"overlapping-segments", "entry-outside", "no-segments", "huge-memsz",
+	"overlapping-segments", "entry-outside", "no-segments", "huge-memsz", "interp-missing",
+	"interp-directory", "interp-not-elf", "interp-nested",
 };
 
 int main(void)

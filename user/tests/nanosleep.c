@@ -27,28 +27,28 @@ int main(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	nanosleep(&req, 0);
 	ms = ms_since(&t0);
-	printf("sleep: nanosleep 50 ms took %s\n", ms >= 50 && ms < 500 ? "at least 50 ms" : "the wrong time");
+	printf("nanosleep: nanosleep 50 ms took %s\n", ms >= 50 && ms < 500 ? "at least 50 ms" : "the wrong time");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	req.tv_nsec = 30 * 1000000;
 	clock_nanosleep(CLOCK_MONOTONIC, 0, &req, 0);
-	printf("sleep: clock_nanosleep 30 ms %s\n", ms_since(&t0) >= 30 ? "ok" : "too short");
+	printf("nanosleep: clock_nanosleep 30 ms %s\n", ms_since(&t0) >= 30 ? "ok" : "too short");
 	if (fork() == 0) {
 		struct timespec r = { 0, 200 * 1000000 };
 
 		nanosleep(&r, 0);
-		printf("sleep: the 200 ms child wakes second\n");
+		printf("nanosleep: the 200 ms child wakes second\n");
 		_exit(0);
 	}
 	if (fork() == 0) {
 		struct timespec r = { 0, 60 * 1000000 };
 
 		nanosleep(&r, 0);
-		printf("sleep: the 60 ms child wakes first\n");
+		printf("nanosleep: the 60 ms child wakes first\n");
 		_exit(0);
 	}
 	while (wait(&status) > 0)
 		;
-	printf("sleep: bad nanoseconds: %s\n", nanosleep(&bad, 0) < 0 && errno == EINVAL ? "EINVAL" : "?");
-	printf("sleep: bad pointer: %s\n", nanosleep((void *)8, 0) < 0 && errno == EFAULT ? "EFAULT" : "?");
+	printf("nanosleep: bad nanoseconds: %s\n", nanosleep(&bad, 0) < 0 && errno == EINVAL ? "EINVAL" : "?");
+	printf("nanosleep: bad pointer: %s\n", nanosleep((void *)8, 0) < 0 && errno == EFAULT ? "EFAULT" : "?");
 	return 0;
 }
