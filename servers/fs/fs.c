@@ -137,7 +137,7 @@ struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
 
 		if (!c && create_dirs && *path)
 			c = fs_new(n, start, len, FS_S_IFDIR | 0755);
-		n = procfs_follow(c);
+		n = procfs_follow(c, !*path);
 	}
 	return n;
 }

@@ -158,8 +158,8 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 		*err = -EBADF;
 		return NULL;
 	}
-	if (!f->node || !fs_is(f->node, FS_S_IFDIR)) {
-		*err = -ENOTDIR;	/* a pipe, a file or a device */
+	if (!f->node || !fs_is(f->node, FS_S_IFDIR)) {	/* a pipe has no node */
+		*err = -ENOTDIR;
 		return NULL;
 	}
 	return f->node;

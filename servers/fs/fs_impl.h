@@ -109,7 +109,7 @@ long procfs_snapshot(uint64_t token, uint64_t va, uint64_t len);
 long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, const uint64_t *a);
 /* FS_OP_PROC_REDO: the call served for the table t of the process it came from. */
 long procfs_redo(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m);
-/* A node met on a walk: itself, or where a /proc link points for the caller (NULL: nowhere). */
-struct fs_node *procfs_follow(struct fs_node *n);
+/* A node met on a walk (last: its final one): itself, or where a /proc link points for the caller. */
+struct fs_node *procfs_follow(struct fs_node *n, int last);
 
 #endif

@@ -17,7 +17,8 @@
  * slot is taken while its node points at it, so it goes with the node.
  * /proc/self is a link whose target depends on who looks: the walk
  * (fs_walk) asks procfs_follow, which knows the badge of the call being
- * redone and the process that badge belongs to.
+ * redone and the process that badge belongs to. Links are followed
+ * everywhere but at the end of an lstat's path.
  */
 #include "lib/errno.h"
 #include "lib/fmt.h"
@@ -28,6 +29,7 @@
 #define PROCFS_NODES 512	/* files under /proc; a snapshot's excess is left out */
 #define PROCFS_LINK_DEPTH 4	/* links followed within one walk */
 #define AT_FDCWD -100
+#define AT_SYMLINK_NOFOLLOW 0x100
 enum {
 	NR_OPENAT = 56, NR_NEWFSTATAT = 79, NR_STATX = 291, NR_CHDIR = 49, NR_MKDIRAT = 34,
 	NR_UNLINKAT = 35, NR_RENAMEAT2 = 276, NR_TRUNCATE = 45,
@@ -39,6 +41,7 @@ static struct fs_node *procfs_owner[PROCFS_NODES];	/* slot i: the node showing p
 static char procfs_text[PROCFS_NODES][PROTO_PROCFS_TEXT];
 static int32_t procfs_self[PROTO_CLIENTS];	/* by badge, from the last snapshot */
 static uint64_t procfs_client;			/* the badge of the call being redone, 0 if none */
+static uint8_t procfs_nofollow;			/* and it is a stat of the link itself (lstat) */
 static uint8_t procfs_snap[PROTO_PROCFS_MAX] __attribute__((aligned(8)));
 static uint8_t procfs_seen[FS_NODES];		/* listed by the snapshot being applied */
 static int procfs_depth;
@@ -222,13 +225,13 @@ long procfs_snapshot(uint64_t token, uint64_t va, uint64_t len)
 	return err;
 }
 
-struct fs_node *procfs_follow(struct fs_node *n)
+struct fs_node *procfs_follow(struct fs_node *n, int last)
 {
 	char name[12];
 	struct fs_node *to;
 	int32_t pid;
 
-	if (!n || !n->procfs || !procfs_is(n, FS_S_IFLNK))
+	if (!n || !n->procfs || !procfs_is(n, FS_S_IFLNK) || (last && procfs_nofollow))
 		return n;
 	if (n == procfs_self_link) {
 		pid = procfs_client < PROTO_CLIENTS ? procfs_self[procfs_client] : 0;
@@ -253,8 +256,8 @@ static int procfs_names(const struct fs_call_ctx *c, uint64_t dirfd, uint64_t va
 	struct fs_node *at;
 	long err;
 
-	if (!procfs_dir || fs_path(c, va, path, sizeof(path)) < 0)
-		return 0;
+	if (!procfs_dir || fs_path(c, va, path, sizeof(path)) < 0 || !path[0])
+		return 0;	/* "" with AT_EMPTY_PATH names dirfd itself, which is served as usual */
 	if (path[0] == '/')
 		at = fs_root;
 	else if (!(at = fs_at(c, (int64_t)dirfd, &err)))
@@ -306,7 +309,10 @@ long procfs_redo(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m)
 	if (!t)
 		return -EBADF;
 	procfs_client = m->w[1];
+	procfs_nofollow = ((m->w[2] == NR_NEWFSTATAT && (a[3] & AT_SYMLINK_NOFOLLOW)) ||
+			   (m->w[2] == NR_STATX && (a[2] & AT_SYMLINK_NOFOLLOW)));
 	r = fs_call(t, token, m->w[2], a);
 	procfs_client = 0;
+	procfs_nofollow = 0;
 	return r;
 }

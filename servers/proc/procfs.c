@@ -31,8 +31,9 @@
 /* What a process's files are made from, so that the fingerprint covers exactly that. */
 struct procfs_facts {
 	int32_t pid, ppid, pgid, sid, threads, status;
+	uint64_t vsize;			/* bytes up to the end of the heap: kage keeps no finer figure */
 	char state;			/* R, S, T or Z as Linux prints it */
-	char pad[3];
+	char pad[7];
 };
 
 struct procfs_out {
@@ -86,6 +87,8 @@ static void procfs_facts_of(const struct proc *p, struct procfs_facts *f)
 		f->state = 'T';
 	if (p->state == PROC_ZOMBIE)
 		f->state = 'Z', f->status = p->status;
+	else
+		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
 	if (!f->threads)
 		f->threads = 1;
 }
@@ -169,13 +172,14 @@ static const char *procfs_state_name(char state)
 	}
 }
 
-/* /proc/N/stat: Linux's 52 fields; kage keeps no times, sizes or fault counts, so those are 0. */
+/* /proc/N/stat: Linux's 52 fields; kage keeps no times, fault counts or resident sizes, so those are 0. */
 static int procfs_stat(struct procfs_out *o, const char *path, const char *comm, const struct procfs_facts *f)
 {
 	return procfs_printf(o, path,
-			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 0 0 0 18446744073709551615 "
+			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 18446744073709551615 "
 			     "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
-			     f->pid, comm, f->state, f->ppid, f->pgid, f->sid, f->threads, f->status);
+			     f->pid, comm, f->state, f->ppid, f->pgid, f->sid, f->threads, (unsigned long)f->vsize,
+			     f->status);
 }
 
 static int procfs_status(struct procfs_out *o, const char *path, const char *comm, const struct procfs_facts *f)

@@ -7,15 +7,16 @@ PROCFS_CHECKS = [
     "every listed process has a readable stat", "/proc/N lists its files", "a sleeping child is S",
     "70 children: every one listed, each stat readable", "and once they are reaped, only init is left",
     "a child's /proc/self/stat: itself, R, its ppid and pgrp", "init's /proc/self/stat: pid 1, R, ppid 0, pgrp 1",
-    "status has Name, State, Pid and PPid", "comm", "a stopped child is T", "continued, it is S again",
+    "status has Name, State, Pid and PPid", "comm",
+    "stat has 52 fields, num_threads 1 and a vsize", "a stopped child is T", "continued, it is S again",
     "a zombie is Z", "a reaped child is gone: ENOENT", "init's cmdline", "cmdline has the argv of execve",
     "execve of /proc/self/exe runs the same program", "/proc/self/exe links to the executable",
-    "/proc/N/exe of another process", "stat of /proc/self/exe is the executable's",
+    "/proc/N/exe of another process", "lstat of /proc/self/exe is a link, of /proc/self too", "stat of /proc/self/exe is the executable's",
     "meminfo has MemTotal and MemFree", "uptime", "loadavg", "mounts names /", "version",
     "a missing pid is ENOENT", "opening a /proc file for writing is EACCES", "creating in /proc is EACCES",
     "mkdir, unlink and rename in /proc are EACCES", "a read-only descriptor cannot write",
     "an open stat still reads after its process is gone", "and the name is gone",
-    "chdir into /proc and relative paths",
+    "chdir into /proc and relative paths", "fstat of a pipe, and a path relative to a pipe is ENOTDIR",
 ]
 
 

@@ -61,6 +61,19 @@ static int stat_of(int pid, char *state, int *ppid, int *pgrp, char *comm, size_
 	return sscanf(close_paren + 1, " %c %d %d", state, ppid, pgrp) == 3;
 }
 
+/* Field n of /proc/PID/stat (1 is the pid, 3 the state), counted past the name: whether it is there. */
+static int stat_field(int pid, int n, unsigned long *v)
+{
+	char path[64], buf[1024], *at;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (slurp(path, buf, sizeof(buf)) <= 0 || !(at = strrchr(buf, ')')))
+		return 0;
+	for (int i = 2; i < n && at; i++)
+		at = strchr(at + 1, ' ');
+	return at && sscanf(at, " %lu", v) == 1;
+}
+
 static char state_of(int pid)
 {
 	char state = '?';
@@ -163,6 +176,7 @@ static void check_self(void)
 {
 	char state = 0, comm[32], buf[1024], expect[64];
 	int ppid = -1, pgrp = -1, pid = fork(), status;
+	unsigned long v = 0;
 
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -181,6 +195,9 @@ static void check_self(void)
 		      strstr(buf, "State:\tR (running)\n") && strstr(buf, "\nPid:\t1\n") && strstr(buf, "\nPPid:\t0\n") &&
 		      strstr(buf, "\nThreads:\t1\n"));
 	check("comm", slurp("/proc/self/comm", buf, sizeof(buf)) == 7 && strcmp(buf, "procfs\n") == 0);
+	check("stat has 52 fields, num_threads 1 and a vsize",
+	      stat_field(1, 52, &v) && v == 0 && !stat_field(1, 53, &v) && stat_field(1, 20, &v) && v == 1 &&
+		      stat_field(1, 23, &v) && v > 0);
 }
 
 static void check_stop_and_zombie(void)
@@ -239,6 +256,9 @@ static void check_exe(void)
 	snprintf(path, sizeof(path), "/proc/%d/exe", child);
 	n = readlink(path, buf, sizeof(buf));
 	check("/proc/N/exe of another process", n == 11 && memcmp(buf, "/bin/procfs", 11) == 0);
+	check("lstat of /proc/self/exe is a link, of /proc/self too",
+	      lstat("/proc/self/exe", &a) == 0 && S_ISLNK(a.st_mode) && lstat("/proc/self", &b) == 0 &&
+		      S_ISLNK(b.st_mode) && lstat("/proc/self/", &b) == 0 && S_ISDIR(b.st_mode));
 	check("stat of /proc/self/exe is the executable's",
 	      stat("/proc/self/exe", &a) == 0 && stat("/bin/procfs", &b) == 0 && a.st_ino == b.st_ino &&
 		      a.st_size == b.st_size && S_ISREG(a.st_mode));
@@ -316,6 +336,20 @@ static void check_chdir(void)
 	chdir("/");
 }
 
+/* Path calls are looked at for /proc before they are served: those on other descriptors pass by. */
+static void check_other_descriptors(void)
+{
+	struct stat st;
+	int fd[2];
+
+	pipe(fd);
+	check("fstat of a pipe, and a path relative to a pipe is ENOTDIR",
+	      fstat(fd[0], &st) == 0 && S_ISFIFO(st.st_mode) && fstatat(fd[1], "", &st, AT_EMPTY_PATH) == 0 &&
+		      openat(fd[0], "x", O_RDONLY) < 0 && errno == ENOTDIR);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 static int own_checks(int argc, char **argv)
 {
 	static const char want[] = "/bin/procfs\0--cmdline\0two words", want_exe[] = "procfs\0--exe";
@@ -344,5 +378,6 @@ int main(int argc, char **argv)
 	check_missing_and_read_only();
 	check_open_after_exit();
 	check_chdir();
+	check_other_descriptors();
 	return 0;
 }
