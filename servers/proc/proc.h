@@ -176,6 +176,8 @@ long proc_string(struct proc *p, uint64_t va, char *buf, size_t max);
 /* fork, vfork and clone; wait4; execve from a running process (process.c). */
 enum proc_reply proc_clone(struct proc *p, const struct kage_msg *m, long *result);
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result);
+/* p's task is gone: the kernel retired the calls the server kept for it (wait, sleep, futex...). */
+void proc_forget_calls(struct proc *p);
 /* Answers a kept call with one value (if token is set) and clears it. */
 void proc_answer(uint64_t *token, long value);
 

@@ -86,6 +86,12 @@ int proc_start_init(const char *path, const char *const argv[], const char *cons
 	return err;
 }
 
+void proc_forget_calls(struct proc *p)
+{
+	p->sleep_token = p->suspend_token = p->stop_token = p->wait_token = p->futex_token = 0;
+	p->futex_until = 0;
+}
+
 /* The parent hears of p's end: SIGCHLD, or no zombie at all if it ignores SIGCHLD. */
 static void proc_tell_parent(struct proc *p, struct proc *parent)
 {
@@ -111,8 +117,7 @@ void proc_end(struct proc *p, int wait_status)
 	native_handle_close(p->task);
 	native_handle_close(p->space);
 	p->task = p->space = -1;
-	p->sleep_token = p->suspend_token = p->stop_token = 0;	/* the kernel retired them with the task */
-	p->wait_token = 0;
+	proc_forget_calls(p);
 	p->stopped = 0;
 	p->status = wait_status;
 	p->state = PROC_ZOMBIE;

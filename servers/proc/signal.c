@@ -97,12 +97,8 @@ void sig_check(struct proc *p)
 /* Calls of p that the process server itself holds end now with -EINTR or a restart. */
 static void sig_interrupt_held(struct proc *p)
 {
-	const uint64_t restart[6] = { (uint64_t)-KAGE_ERESTART }, eintr[6] = { (uint64_t)-EINTR };
-
-	if (p->wait_token)
-		native_ipc_reply(p->wait_token, restart), p->wait_token = 0;
-	if (p->suspend_token)
-		native_ipc_reply(p->suspend_token, eintr), p->suspend_token = 0;
+	proc_answer(&p->wait_token, -KAGE_ERESTART);
+	proc_answer(&p->suspend_token, -EINTR);
 	if (p->sleep_token)
 		sleep_interrupt(p);
 	if (p->futex_token)

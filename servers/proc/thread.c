@@ -48,7 +48,7 @@ static void thread_release(struct proc *t, int status)
 	native_task_kill(t->task, status);
 	native_handle_close(t->task);
 	t->task = -1;
-	t->futex_token = t->sleep_token = t->wait_token = t->suspend_token = t->stop_token = 0;
+	proc_forget_calls(t);
 	if (t != t->group) {
 		files_exit(t);
 		native_handle_close(t->space);
