@@ -51,7 +51,12 @@ KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexecstack \
 	-z max-page-size=4096
 
-KERNEL_SRCS := $(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native.c,$(wildcard lib/*.c))
+# lib/native*.c are the servers' side of the native interface, not the kernel's.
+# kernel/kserver.c and srvmem.c (servers in the kernel) and boot/servers.c
+# (their table) exist only in MODE=mono.
+MONO_ONLY_SRCS := kernel/kserver.c kernel/srvmem.c boot/servers.c
+KERNEL_SRCS := $(filter-out $(if $(filter micro,$(MODE)),$(MONO_ONLY_SRCS)),\
+	$(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native%,$(wildcard lib/*.c)))
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 # The test Image differs only in its module table: the kernel test root task.
 TEST_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/test/modules.o
@@ -85,7 +90,8 @@ $(B)/Image $(B)/test/Image $(B)/system/Image: %/Image: %/kage.elf
 
 # Native programs (the kernel test root task, the servers) start at lib/native_start.S
 # and link with lib/native.ld and lib/'s fmt and string.
-NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o $(B)/obj/lib/native.o
+NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o $(B)/obj/lib/native.o \
+	$(B)/obj/lib/native_user.o
 
 $(B)/native/native_start.o: lib/native_start.S lib/kage_abi.h Makefile
 	@mkdir -p $(dir $@)
@@ -120,8 +126,12 @@ $(B)/servers/%.o: servers/%.c Makefile
 	$(CC) $(KCFLAGS) -c $< -o $@
 
 SERVERS := proc fs console
+# A server's sources, less the file that is the other mode's (servers/proc/start_*.c).
+server_srcs = $(filter-out servers/proc/start_$(if $(filter micro,$(MODE)),direct,module).c,$(wildcard servers/$(1)/*.c))
+
+ifeq ($(MODE),micro)
 $(foreach s,$(SERVERS),$(eval $(B)/servers/$(s).elf: \
-	$(patsubst servers/%.c,$(B)/servers/%.o,$(wildcard servers/$(s)/*.c)) $($(s)_OBJS) $(SERVER_LIB_OBJS) lib/native.ld))
+	$(patsubst servers/%.c,$(B)/servers/%.o,$(call server_srcs,$(s))) $($(s)_OBJS) $(SERVER_LIB_OBJS) lib/native.ld))
 $(SERVERS:%=$(B)/servers/%.elf):
 	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(filter %.o,$^)
 
@@ -130,6 +140,27 @@ $(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf $(B)/servers/fs.elf 
 	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' \
 		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' \
 		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' -c $< -o $@
+else
+# MODE=mono: the same server sources, compiled for direct calls (lib/native_direct.c)
+# with each native_main renamed, linked into the system Image with a table of them
+# (boot/servers.c); the Image has no modules.
+KSERVER_OBJS := $(foreach s,$(SERVERS),$(patsubst servers/%.c,$(B)/kservers/%.o,$(call server_srcs,$(s)))) \
+	$(B)/kservers/lib/native.o $(B)/kservers/lib/native_direct.o $(B)/kservers/boot/servers.o
+KSERVER_CFLAGS := -DKAGE_NATIVE_DIRECT=1
+
+$(foreach s,$(SERVERS),$(eval $(B)/kservers/$(s)/%.o: servers/$(s)/%.c Makefile ; \
+	@mkdir -p $$(dir $$@) && $(CC) $(KCFLAGS) $(KSERVER_CFLAGS) -Dnative_main=$(s)_main -c $$< -o $$@))
+
+$(B)/kservers/lib/%.o: lib/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KSERVER_CFLAGS) -c $< -o $@
+
+$(B)/kservers/boot/servers.o: boot/servers.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DKAGE_SERVERS_LINKED=1 -c $< -o $@
+
+SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/servers.o,$(KERNEL_OBJS)) $(KSERVER_OBJS)
+endif
 
 $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)

@@ -14,10 +14,13 @@
 #include "kernel/kobj.h"
 #include "kernel/task.h"
 
+struct kserver;
+
 struct endpoint {
 	struct kobj obj;
 	struct task_queue senders;	/* SENDING tasks, in arrival order */
 	struct task_queue receivers;	/* RECEIVING tasks, in arrival order */
+	struct kserver *kserver;	/* MODE=mono: the server in the kernel that serves it */
 };
 
 /* A new endpoint with one reference: 0 or -ENOMEM. */

@@ -1,4 +1,5 @@
 #include "kernel/ipc.h"
+#include "kernel/kserver.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "lib/errno.h"
@@ -53,12 +54,19 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	s->replier = r;
 }
 
+void ipc_receive(struct task *s, struct task *r)
+{
+	ipc_deliver(s, r);
+}
+
 void ipc_send(struct task *t, struct endpoint *ep, enum task_msg kind, uint64_t badge)
 {
-	struct task *r = endpoint_take(ep, &ep->receivers);
+	struct task *r = kserver_serves(ep) ? NULL : endpoint_take(ep, &ep->receivers);
 
 	t->msg = kind;
 	t->msg_badge = badge;
+	if (kserver_serves(ep))
+		kserver_send(t, ep);	/* MODE=mono: a function call */
 	if (!r) {
 		endpoint_wait(ep, t, TASK_SENDING);
 		sched_next();
@@ -92,9 +100,13 @@ struct task *ipc_caller(struct task *t, uint64_t token)
 /* Puts c's message on ep without switching: to a waiting receiver, or in the queue. */
 static void ipc_post(struct task *c, struct endpoint *ep)
 {
-	struct task *r = endpoint_take(ep, &ep->receivers);
+	struct task *r;
 
-	if (!r) {
+	if (kserver_serves(ep)) {
+		kserver_post(c, ep);
+		return;
+	}
+	if (!(r = endpoint_take(ep, &ep->receivers))) {
 		endpoint_wait(ep, c, TASK_SENDING);
 		return;
 	}
@@ -114,7 +126,9 @@ void ipc_alert(struct task *c)
 /* An answered caller runs again, unless an alert was waiting for the answer. */
 static inline void ipc_wake(struct task *c)
 {
-	if (__builtin_expect(c->alert_pending, 0))
+	if (kserver_task(c))
+		c->state = TASK_RUNNING;	/* a server in the kernel: its call returns (kserver.c) */
+	else if (__builtin_expect(c->alert_pending, 0))
 		ipc_alert(c);
 	else
 		sched_ready(c);

@@ -49,6 +49,8 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
  * original kind expects. 0, or -ESRCH for a token t does not hold.
  */
 int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge);
+/* Hands s's message to r's receive registers; s now waits for r's reply (kserver.c). */
+void ipc_receive(struct task *s, struct task *r);
 /* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */
 struct task *ipc_caller(struct task *t, uint64_t token);
 /* Sends c's ALERT to its personality endpoint (c waits for nothing else; see task_alert). */

@@ -4,6 +4,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/pagetable.h"
 #include "kernel/panic.h"
+#include "kernel/srvmem.h"
 
 extern char _kernel_start[], _text_end[], _rodata_end[], _kernel_end[];
 
@@ -68,6 +69,9 @@ void kmap_build(const struct bootmem *bm, uint64_t load_pa)
 	 */
 	if (pt_ensure_l1(kmap_root_table, VPN2(KERNEL_DEVICE_BASE)) < 0)
 		panic("kmap: no memory for the device window");
+#ifdef KAGE_MODE_MONO
+	srvmem_prepare(kmap_root_table);	/* likewise the servers' memory window */
+#endif
 }
 
 void *kmap_device(uint64_t pa, uint64_t size)

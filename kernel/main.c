@@ -10,6 +10,7 @@
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
+#include "kernel/kserver.h"
 #include "kernel/memlayout.h"
 #include "kernel/module.h"
 #include "kernel/plic.h"
@@ -143,9 +144,15 @@ static __attribute__((noreturn)) void kmain_root(void)
 	int err;
 
 	frame_get_stats(&kmain_before_root);
-	if ((err = module_start_root(&root)) < 0)
-		kmain_root_done(err);
-	sched_ready(root);
+	if (kserver_linked()) {
+		/* MODE=mono: the process server, in the kernel, is the root; /init is what runs. */
+		if ((err = kserver_start_root(&root)) < 0)
+			kmain_root_done(err);
+	} else {
+		if ((err = module_start_root(&root)) < 0)
+			kmain_root_done(err);
+		sched_ready(root);
+	}
 	sched_start(root, kmain_root_done);
 }
 
@@ -180,7 +187,7 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	plic_init(&boot.platform, (uint32_t)boot.hart);
 	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
 	csr_write(scounteren, 0x7);
-	if (kage_nmodules > 0)
+	if (kage_nmodules > 0 || kserver_linked())
 		kmain_root();
 	irq_enable();
 	monitor_run();

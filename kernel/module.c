@@ -112,7 +112,7 @@ static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
 	return err;
 }
 
-static int module_give_all(struct task *t, struct kage_bootinfo *bi)
+int module_give_boot(struct task *t, struct kage_bootinfo *bi)
 {
 	int err = 0;
 
@@ -170,7 +170,7 @@ int module_start_root(struct task **out)
 		err = -EINVAL;
 	memset(&bi, 0, sizeof(bi));
 	if (err == 0)
-		err = module_give_all(t, &bi) ?: module_start(t, &bi);
+		err = module_give_boot(t, &bi) ?: module_start(t, &bi);
 	if (err < 0) {
 		if (t)
 			task_die(t, err);

@@ -22,6 +22,13 @@ extern const uint32_t kage_nmodules;
  * Loads module 0 into a new space as a runnable root task holding the
  * boot handles: 0 and *out, or a negative errno (with a console message).
  */
+struct kage_bootinfo;
 int module_start_root(struct task **out);
+/*
+ * Gives t handles to the other modules, the initramfs and the UART (and
+ * its interrupt), listed in *bi: what a root task gets besides its own
+ * space and task. 0 or a negative errno.
+ */
+int module_give_boot(struct task *t, struct kage_bootinfo *bi);
 
 #endif

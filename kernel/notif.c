@@ -1,5 +1,6 @@
 #include "kernel/notif.h"
 #include "kernel/kalloc.h"
+#include "kernel/kserver.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "lib/errno.h"
@@ -28,6 +29,10 @@ void notif_signal(struct notif *n, uint64_t bits)
 	struct task *t;
 
 	n->bits |= bits;
+	if (kserver_bound(n)) {
+		kserver_notify(n);
+		return;
+	}
 	if (!n->bits || !(t = task_queue_pop(&n->waiters)))
 		return;
 	t->tf->a0 = n->bits;

@@ -13,10 +13,13 @@
 #include "kernel/kobj.h"
 #include "kernel/task.h"
 
+struct kserver;
+
 struct notif {
 	struct kobj obj;
 	uint64_t bits;			/* pending, not yet taken by a waiter */
 	struct task_queue waiters;	/* NOTIF_WAIT tasks, in arrival order */
+	struct kserver *kserver;	/* MODE=mono: the server whose helper it wakes */
 };
 
 int notif_create(struct notif **out);

@@ -1,5 +1,6 @@
 #include "kernel/sched.h"
 #include "kernel/kmap.h"
+#include "kernel/kserver.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
@@ -60,6 +61,7 @@ static void sched_shutdown(void)
 	task_kill_all(-1);
 	timer_cancel_all();	/* their notifications go with them */
 	sched_reap();
+	kserver_shutdown();
 	root_done(status);
 	panic("shutdown returned");
 }
@@ -75,9 +77,11 @@ static __attribute__((noreturn)) void sched_loop(void)
 
 	sched_running = NULL;
 	for (;;) {
-		sched_reap();
+		/* Before reaping: a buried root task is still there to be read. */
 		if (root_task && root_task->state == TASK_DEAD)
 			sched_shutdown();
+		sched_reap();
+		kserver_poll(NULL);
 		if ((t = task_queue_pop(&runq)))
 			sched_switch_to(t);
 		wfi();

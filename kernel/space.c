@@ -230,7 +230,8 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 	const struct region *r;
 	uint64_t pa;
 
-	if (pt_lookup(s->root, va, NULL) || !(r = region_find(&s->regions, va)) || (as_user && !(r->perm & PTE_W)))
+	if (!s || pt_lookup(s->root, va, NULL) || !(r = region_find(&s->regions, va)) ||
+	    (as_user && !(r->perm & PTE_W)))
 		return NULL;
 	if (frame_alloc(&pa) < 0)
 		return NULL;
@@ -246,6 +247,10 @@ static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 {
 	int err;
 
+	if (!src) {
+		memcpy(d, (const void *)sva, PAGE_SIZE);	/* kernel memory */
+		return 0;
+	}
 	for (size_t done = 0, chunk; done < PAGE_SIZE; done += chunk) {
 		uint8_t *p = space_byte(src, sva + done, PTE_R, false, &err);
 
@@ -275,8 +280,8 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 		size_t chunk = space_page_left(dva) < space_page_left(sva) ? space_page_left(dva)
 									     : space_page_left(sva);
 		/* The destination first: unsharing it can never change the source's page. */
-		uint8_t *d = space_byte(dst, dva, as_user ? PTE_W : 0, true, &err);
-		uint8_t *p = d ? space_byte(src, sva, PTE_R, false, &err) : NULL;
+		uint8_t *d = dst ? space_byte(dst, dva, as_user ? PTE_W : 0, true, &err) : (uint8_t *)dva;
+		uint8_t *p = !d ? NULL : src ? space_byte(src, sva, PTE_R, false, &err) : (uint8_t *)sva;
 
 		if (!p)
 			return err;

@@ -57,7 +57,8 @@ int space_write(struct space *s, uint64_t va, const void *src, size_t len);
  * Copies len bytes from src's readable pages at sva to dst's pages at dva
  * (only pages dst's own code may write if `as_user`), page by page
  * through the direct map: 0, -EFAULT or -ENOMEM as space_write (what was
- * copied before stays).
+ * copied before stays). A NULL space stands for kernel memory: dva or sva
+ * is then a kernel pointer (servers in the kernel, MODE=mono).
  */
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user);

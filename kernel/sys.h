@@ -8,6 +8,7 @@
 #ifndef KAGE_KERNEL_SYS_H
 #define KAGE_KERNEL_SYS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "kernel/handle.h"
 #include "kernel/task.h"
@@ -15,6 +16,13 @@
 
 /* The object behind handle h of t, of `type`, with `rights`: 0 or the handle_lookup error. */
 int64_t sys_object(struct task *t, uint64_t h, enum kobj_type type, uint32_t rights, void *out);
+/*
+ * Copies from / to t's own memory at va (the native calls' pointers to
+ * the caller's buffers): 0 or -EFAULT. A server in the kernel (MODE=mono)
+ * passes kernel pointers.
+ */
+int sys_copy_in(struct task *t, uint64_t va, void *buf, size_t len);
+int sys_copy_out(struct task *t, uint64_t va, const void *buf, size_t len);
 /* Installs obj in t's table with every right and drops the creator's reference: the handle. */
 int64_t sys_install_new(struct task *t, struct kobj *obj);
 

@@ -58,7 +58,7 @@ int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 
 	if (err < 0)
 		return err;
-	if (tf->a2 && space_read(t->space, tf->a2, words, sizeof(words)) < 0)
+	if (tf->a2 && sys_copy_in(t, tf->a2, words, sizeof(words)) < 0)
 		return -EFAULT;
 	return ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge);
 }

@@ -1,6 +1,7 @@
 /* Native calls on spaces (lib/kage_abi.h); handles are checked for type and rights first. */
 #include <stdbool.h>
 #include "kernel/ipc.h"
+#include "kernel/kserver.h"
 #include "kernel/memobj.h"
 #include "kernel/space.h"
 #include "kernel/sys.h"
@@ -38,7 +39,7 @@ static int64_t sys_copy_space(struct task *t, struct trapframe *tf, bool write, 
 		return sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, s);
 	if (!(caller = ipc_caller(t, tf->a0)))
 		return -ESRCH;
-	*s = caller->space;
+	*s = kserver_task(caller) ? NULL : caller->space;	/* a server in the kernel: kernel memory */
 	return 0;
 }
 
@@ -47,16 +48,18 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 {
 	uint64_t va = tf->a1, buf = tf->a2, len = tf->a3;
 	bool as_user = (tf->a4 & (KAGE_COPY_AS_USER | KAGE_COPY_CALLER)) != 0;
-	struct space *s;
+	struct space *s, *local;
 	int64_t err;
 
 	if (len > KAGE_COPY_MAX || (tf->a4 & ~(uint64_t)(KAGE_COPY_AS_USER | KAGE_COPY_CALLER)))
 		return -EINVAL;
 	if ((err = sys_copy_space(t, tf, write, &s)) < 0)
 		return err;
+	/* A server in the kernel (MODE=mono) copies from or to kernel memory: no space of its own. */
+	local = kserver_task(t) ? NULL : t->space;
 	if (write)
-		return space_transfer(s, va, t->space, buf, len, as_user);
-	return space_transfer(t->space, buf, s, va, len, true);
+		return space_transfer(s, va, local, buf, len, as_user);
+	return space_transfer(local, buf, s, va, len, true);
 }
 
 int64_t sys_space_read(struct task *t, struct trapframe *tf)

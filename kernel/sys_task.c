@@ -143,9 +143,9 @@ static int64_t sys_task_fpregs(struct task *t, struct task *target, uint64_t op,
 			fpu_sync(target);
 			r = target->fpu;
 		}
-		return space_copy_out(t->space, va, &r, sizeof(r));
+		return sys_copy_out(t, va, &r, sizeof(r));
 	}
-	if ((err = space_read(t->space, va, &r, sizeof(r))) < 0)
+	if ((err = sys_copy_in(t, va, &r, sizeof(r))) < 0)
 		return err;
 	fpu_set(target, &r);
 	return 0;
@@ -167,9 +167,9 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf)
 	if (tf->a1 == KAGE_REGS_GET) {
 		r.pc = target->tf->sepc;
 		memcpy(r.x, target->tf, sizeof(r.x));
-		return space_copy_out(t->space, tf->a2, &r, sizeof(r));
+		return sys_copy_out(t, tf->a2, &r, sizeof(r));
 	}
-	if ((err = space_read(t->space, tf->a2, &r, sizeof(r))) < 0)
+	if ((err = sys_copy_in(t, tf->a2, &r, sizeof(r))) < 0)
 		return err;
 	memcpy(target->tf, r.x, sizeof(r.x));	/* sstatus stays: always user mode */
 	target->tf->sepc = r.pc;
@@ -213,7 +213,7 @@ int64_t sys_task_status(struct task *t, struct trapframe *tf)
 		return KAGE_TASK_SUSPENDED;
 	if (target->state != TASK_DEAD)
 		return KAGE_TASK_ALIVE;
-	err = space_copy_out(t->space, tf->a1, &target->status, sizeof(target->status));
+	err = sys_copy_out(t, tf->a1, &target->status, sizeof(target->status));
 	return err < 0 ? err : KAGE_TASK_DEAD;
 }
 

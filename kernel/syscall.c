@@ -8,6 +8,8 @@
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
+#include "kernel/kserver.h"
+#include "lib/string.h"
 #include "kernel/sys.h"
 #include "lib/errno.h"
 #include "lib/kage_abi.h"
@@ -35,6 +37,24 @@ int64_t sys_install_new(struct task *t, struct kobj *obj)
 	return h;
 }
 
+int sys_copy_in(struct task *t, uint64_t va, void *buf, size_t len)
+{
+	if (kserver_task(t)) {
+		memcpy(buf, (const void *)va, len);	/* a server in the kernel: its own pointer */
+		return 0;
+	}
+	return space_read(t->space, va, buf, len);
+}
+
+int sys_copy_out(struct task *t, uint64_t va, const void *buf, size_t len)
+{
+	if (kserver_task(t)) {
+		memcpy((void *)va, buf, len);
+		return 0;
+	}
+	return space_copy_out(t->space, va, buf, len);
+}
+
 static int64_t sys_debug_putc(struct task *t, struct trapframe *tf)
 {
 	(void)t;
@@ -60,7 +80,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.spaces = space_count();
 	ks.endpoints = kobj_count(KOBJ_ENDPOINT);
 	ks.notifications = kobj_count(KOBJ_NOTIFICATION);
-	return space_copy_out(t->space, tf->a0, &ks, sizeof(ks));
+	return sys_copy_out(t, tf->a0, &ks, sizeof(ks));
 }
 
 static int64_t sys_handle_close(struct task *t, struct trapframe *tf)
@@ -93,7 +113,7 @@ typedef int64_t (*syscall_fn)(struct task *t, struct trapframe *tf);
 
 #define SYS(name, fn) [KAGE_SYS_##name - KAGE_SYS_BASE] = fn
 
-static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
+static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(DEBUG_PUTC, sys_debug_putc), SYS(TASK_EXIT, sys_task_exit),
 	SYS(STATS, sys_stats), SYS(HANDLE_CLOSE, sys_handle_close),
 	SYS(SPACE_CLONE, sys_space_clone), SYS(SPACE_READ, sys_space_read),
@@ -114,12 +134,26 @@ static const syscall_fn syscall_native[KAGE_SYS_COUNT] = {
 	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
 };
 
+static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)
+{
+	uint64_t i = tf->a7 - KAGE_SYS_BASE;
+	syscall_fn fn = i < KAGE_SYS_COUNT ? syscall_native_table[i] : NULL;
+
+	if (!fn)
+		return -ENOSYS;
+	if (t->handles.used == 0)
+		return -EPERM;	/* no handles, no native calls */
+	return fn(t, tf);
+}
+
+int64_t syscall_native(struct task *t, struct trapframe *tf)
+{
+	return syscall_call_native(t, tf);
+}
+
 void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
-	uint64_t nr = tf->a7;
-	syscall_fn fn;
-
-	if (nr - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
+	if (tf->a7 - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
 		/* A Linux call: the personality server answers it (in a0). */
 		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
 		if (t->personality)
@@ -127,11 +161,5 @@ void syscall_dispatch(struct task *t, struct trapframe *tf)
 		tf->a0 = (uint64_t)-ENOSYS;
 		return;
 	}
-	fn = syscall_native[nr - KAGE_SYS_BASE];
-	if (!fn)
-		tf->a0 = (uint64_t)-ENOSYS;
-	else if (t->handles.used == 0)
-		tf->a0 = (uint64_t)-EPERM;	/* no handles, no native calls */
-	else
-		tf->a0 = (uint64_t)fn(t, tf);
+	tf->a0 = (uint64_t)syscall_call_native(t, tf);
 }

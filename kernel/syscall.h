@@ -11,5 +11,7 @@
 
 /* Handles the ecall in tf (sepc already past it); the result goes to tf->a0. */
 void syscall_dispatch(struct task *t, struct trapframe *tf);
+/* The native call tf->a7 with tf's arguments, for t: its result (MODE=mono's direct calls). */
+int64_t syscall_native(struct task *t, struct trapframe *tf);
 
 #endif

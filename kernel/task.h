@@ -77,6 +77,7 @@ struct task {
 	uint64_t fwd_words[8];	/* those words, delivered as a CALL */
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
+	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */

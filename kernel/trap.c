@@ -10,6 +10,7 @@
 #include "kernel/console.h"
 #include "kernel/fpu.h"
 #include "kernel/ipc.h"
+#include "kernel/kserver.h"
 #include "kernel/irq.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
@@ -28,6 +29,17 @@ void trap_init(void)
 	csr_write(stvec, (uint64_t)trap_vector);
 }
 
+/* The access a page fault was for, 0 if the cause is no page fault. */
+static uint64_t trap_page_access(uint64_t cause)
+{
+	switch (cause) {
+	case EXC_LOAD_PAGE_FAULT: return PTE_R;
+	case EXC_STORE_PAGE_FAULT: return PTE_W;
+	case EXC_INST_PAGE_FAULT: return PTE_X;
+	default: return 0;
+	}
+}
+
 void trap_kernel(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
@@ -43,19 +55,10 @@ void trap_kernel(struct trapframe *tf)
 		default:
 			break;
 		}
+	} else if (trap_page_access(cause) && kserver_fault(tf->stval, trap_page_access(cause)) == 0) {
+		return;	/* MODE=mono: a server's own memory, filled on first touch */
 	}
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
-}
-
-/* The access a page fault was for, 0 if the cause is no page fault. */
-static uint64_t trap_page_access(uint64_t cause)
-{
-	switch (cause) {
-	case EXC_LOAD_PAGE_FAULT: return PTE_R;
-	case EXC_STORE_PAGE_FAULT: return PTE_W;
-	case EXC_INST_PAGE_FAULT: return PTE_X;
-	default: return 0;
-	}
 }
 
 /*
@@ -71,11 +74,13 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
+		kserver_poll(t);
 		sched_preempt();
 		return;
 	}
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_EXT)) {
 		irq_dispatch();
+		kserver_poll(t);
 		return;
 	}
 	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)

@@ -127,3 +127,24 @@ sched_on_stack:
 	mv	sp, a0
 	mv	s0, zero		/* backtraces end here */
 	jr	a1
+
+/*
+ * void kserver_on_stack(void (*fn)(void *), void *arg, uint64_t top):
+ * calls fn(arg) on the stack ending at top (MODE=mono's server stack)
+ * and returns on this one. s0 keeps the old sp across the call.
+ */
+	.globl kserver_on_stack
+kserver_on_stack:
+	addi	sp, sp, -16
+	sd	ra, 8(sp)
+	sd	s0, 0(sp)
+	mv	s0, sp
+	mv	sp, a2
+	mv	t0, a0
+	mv	a0, a1
+	jalr	t0
+	mv	sp, s0
+	ld	s0, 0(sp)
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	ret

@@ -42,39 +42,6 @@ long native_boot_handle(const struct kage_bootinfo *bi, uint32_t kind, const cha
 	return it ? it->handle : -1;
 }
 
-const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot)
-{
-	uint64_t off = it->base & 4095;
-
-	if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, va, it->handle, 0, native_item_span(it), prot) < 0)
-		return NULL;
-	return (const void *)(va + off);
-}
-
-/* The helper's loop: its handle 0 is the server's endpoint, 1 the notification. */
-static void native_helper(long arg)
-{
-	const uint64_t w[6] = { 0 };
-
-	(void)arg;
-	for (;;) {
-		native_notif_wait(1);
-		native_ipc_call(0, w, 0);
-	}
-}
-
-long native_helper_start(long endpoint, long notif, void *stack, size_t size)
-{
-	long t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)native_helper, (uint64_t)stack + size);
-
-	if (t < 0)
-		return t;
-	if (native_handle_copy(endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
-	    native_handle_copy(notif, t, KAGE_RIGHT_READ, 0) != 1)
-		return -ENOMEM;
-	return native_task_resume(t);
-}
-
 uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns)
 {
 	hz = hz ? hz : 1;

@@ -1,6 +1,14 @@
 /*
- * Native calls from user programs (the servers and kernel tests): thin
- * ecall wrappers over lib/kage_abi.h. Results are >= 0 or a negative errno.
+ * Native calls (lib/kage_abi.h) for the servers and the kernel tests: the
+ * one interface through which server code reaches the kernel. Results
+ * are >= 0 or a negative errno.
+ *
+ * Two implementations. In user programs (MODE=micro servers, the kernel
+ * test root task) each call is an ecall, and a server's receive loop is
+ * lib/native_user.c's. Compiled with KAGE_NATIVE_DIRECT (MODE=mono: the
+ * servers linked into the kernel) each call is a function call into the
+ * kernel (lib/native_direct.c, kernel/kserver.h), and the kernel calls
+ * the server's handler instead of a receive loop.
  */
 #ifndef KAGE_LIB_NATIVE_H
 #define KAGE_LIB_NATIVE_H
@@ -8,6 +16,27 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/kage_abi.h"
+
+#ifdef KAGE_NATIVE_DIRECT
+/* Seven arguments in a[0..6]; a[0..5] come back (lib/native_direct.c). */
+long native_direct(uint64_t nr, uint64_t a[7]);
+
+static inline long native_call7(uint64_t nr, uint64_t a[7])
+{
+	return native_direct(nr, a);
+}
+
+static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	uint64_t a[7] = { a0, a1, a2, a3, 0, 0, 0 };
+
+	return native_direct(nr, a);
+}
+
+/* Where a server keeps memory of its own (native_space_map of KAGE_HANDLE_SELF_SPACE). */
+#define NATIVE_SELF_BASE 0xffffffe800000000ul	/* the kernel's server window, kernel/srvmem.h */
+#else
+#define NATIVE_SELF_BASE 0x1000000000ul		/* in its own space */
 
 static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -44,6 +73,8 @@ static inline long native_call7(uint64_t nr, uint64_t a[7])
 	a[0] = r_a0, a[1] = r_a1, a[2] = r_a2, a[3] = r_a3, a[4] = r_a4, a[5] = r_a5;
 	return (long)r_a0;
 }
+#endif
+#define NATIVE_SELF_SIZE (32ul << 30)
 
 static inline long native_call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 				uint64_t a4, uint64_t a5)
@@ -221,9 +252,11 @@ static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[
 	return r;
 }
 
+#ifndef KAGE_NATIVE_DIRECT
 /*
  * Answers `token` (0: nothing to answer) with five words, then waits for
  * the next message on ep. Returns its token (> 0) or a negative errno.
+ * (User programs only: servers receive through native_serve.)
  */
 static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t w[5], struct kage_msg *m)
 {
@@ -255,6 +288,7 @@ static inline long native_ipc_recv(long ep, struct kage_msg *m)
 {
 	return native_ipc_reply_recv(ep, 0, 0, m);
 }
+#endif
 
 static inline long native_ipc_reply(uint64_t token, const uint64_t w[6])
 {
@@ -310,12 +344,33 @@ static inline uint64_t native_item_span(const struct kage_bootitem *it)
 /* Maps a memory item into this task at va (page-aligned): the address of its first byte, or NULL. */
 const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot);
 /*
- * A helper task in this space for a server that waits only on its
- * endpoint: it waits on `notif` and turns each signal into a call on
- * `endpoint` with badge 0 (PROTO_BADGE_HELPER) and w0 = 0. The stack is
- * the caller's (size bytes). 0 or a negative errno.
+ * A helper for a server that waits only on its endpoint: each signal of
+ * `notif` becomes a call on `endpoint` with badge 0 (PROTO_BADGE_HELPER)
+ * and w0 = 0. In user mode a task in this space on the caller's stack
+ * (size bytes) does it; in the kernel, the notification itself.
+ * 0 or a negative errno.
  */
 long native_helper_start(long endpoint, long notif, void *stack, size_t size);
+
+/*
+ * A server's handler for one message: 1 to answer it now with out[0..4],
+ * 0 to keep m->token and answer later (native_ipc_reply).
+ */
+typedef long (*native_handler)(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
+/*
+ * Serves endpoint ep with fn from now on. In user mode this is the
+ * receive loop and never returns; in the kernel it hands fn to the
+ * kernel and returns 0 (or a negative errno), and the server's start
+ * is over.
+ */
+long native_serve(long ep, native_handler fn);
+
+#ifdef KAGE_NATIVE_DIRECT
+/* Another server in the kernel, by name: a handle to its task (handles 0 and 1 are its own). */
+long native_server_create(const char *name);
+/* Runs its start with *bi until it serves its endpoint: 0 or a negative errno. */
+long native_server_run(long task, const struct kage_bootinfo *bi);
+#endif
 
 /* The time CSR: ticks of the timebase since reset. */
 static inline uint64_t native_time(void)

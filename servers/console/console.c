@@ -43,7 +43,7 @@ int console_init(const struct kage_bootinfo *bi, long endpoint)
 	return (int)native_helper_start(endpoint, console_notif, console_stack, CONSOLE_STACK);
 }
 
-void console_putc(char c)
+void console_uart_putc(char c)
 {
 	if (!console_uart.base)
 		native_putc(c);	/* no UART of its own: through the kernel's */

@@ -32,7 +32,7 @@ long console_call(uint64_t token, const struct kage_msg *m);
 /* After each message: a waiting read takes what it may, and the file server hears of a change of readiness. */
 void console_settle(void);
 /* One byte to the UART as it is. */
-void console_putc(char c);
+void console_uart_putc(char c);
 
 /* Provided by the loop (main.c): a signal key was typed; the readiness changed. */
 void console_interrupt(int sig, int pgrp);

@@ -1,5 +1,5 @@
 /*
- * The console server's start and receive loop. The process server starts
+ * The console server's start and message handler. The process server starts
  * it from a boot module with the UART's registers and interrupt, its own
  * endpoint and send handles to the process server (for the signal keys)
  * and the file server (for the console's readiness).
@@ -27,11 +27,29 @@ void console_tell_fs(int readable)
 		native_ipc_call(console_fs_ep, w, 0);
 }
 
+/* Every message the console server gets (native_serve): whether to answer now. */
+static long console_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	long r;
+
+	if (m->kind != KAGE_MSG_CALL)
+		return 0;
+	if (m->badge == PROTO_BADGE_HELPER) {
+		console_input();
+		r = 0;
+	} else {
+		r = console_call(token, m);
+	}
+	console_settle();
+	if (r == CONSOLE_LATER)
+		return 0;
+	out[0] = (uint64_t)r;
+	return 1;
+}
+
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
-	uint64_t out[5] = { 0 }, token = 0;
-	struct kage_msg m;
-	long tok, r, err;
+	long err;
 
 	(void)args;
 	console_endpoint = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "console");
@@ -42,21 +60,5 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	if ((err = console_init(bi, console_endpoint)) < 0)
 		native_say("kage: console: no input (error %ld); reads of the console give end of file\n", err);
 	console_settle();
-	for (;;) {
-		tok = native_ipc_reply_recv(console_endpoint, token, out, &m);
-		token = 0;
-		if (tok < 0 || m.kind != KAGE_MSG_CALL)
-			continue;
-		if (m.badge == PROTO_BADGE_HELPER) {
-			console_input();
-			r = 0;
-		} else {
-			r = console_call((uint64_t)tok, &m);
-		}
-		console_settle();
-		if (r == CONSOLE_LATER)
-			continue;
-		out[0] = (uint64_t)r;
-		token = (uint64_t)tok;
-	}
+	return native_serve(console_endpoint, console_handle);
 }

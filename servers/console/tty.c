@@ -85,8 +85,8 @@ static int tty_eof;				/* VEOF on an empty line: the next read gets 0 */
 void tty_out(char c)
 {
 	if (c == '\n' && (tty_mode.oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
-		console_putc('\r');
-	console_putc(c);
+		console_uart_putc('\r');
+	console_uart_putc(c);
 }
 
 /* Control characters other than tab and newline, which ECHOCTL shows as ^X. */

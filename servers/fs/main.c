@@ -1,5 +1,5 @@
 /*
- * The file server's start and receive loop. The process server starts it
+ * The file server's start and message handler. The process server starts it
  * from a boot module with the initramfs, its own endpoint, and send
  * handles to the process and console servers (struct kage_bootinfo).
  * Processes' file calls arrive forwarded by the process server with the
@@ -182,27 +182,18 @@ static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *repl
 	return r;
 }
 
-static void fs_serve(void)
+/* Every message the file server gets (native_serve): whether to answer now. */
+static long fs_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	uint64_t out[5] = { 0 }, token = 0;
-	struct kage_msg m;
-	long tok;
-	int reply;
+	int reply = 0;
 
-	for (;;) {
-		tok = native_ipc_reply_recv(fs_endpoint, token, out, &m);
-		token = 0;
-		memset(out, 0, sizeof(out));
-		if (tok < 0)
-			continue;
-		if (m.kind == KAGE_MSG_SYSCALL) {
-			out[0] = (uint64_t)fs_serve_process((uint64_t)tok, &m, &reply);
-			token = reply ? (uint64_t)tok : 0;
-		} else if (m.kind == KAGE_MSG_CALL) {
-			fs_server_call((uint64_t)tok, &m, out);
-			token = (uint64_t)tok;
-		}
+	if (m->kind == KAGE_MSG_SYSCALL) {
+		out[0] = (uint64_t)fs_serve_process(token, m, &reply);
+	} else if (m->kind == KAGE_MSG_CALL) {
+		fs_server_call(token, m, out);
+		reply = 1;
 	}
+	return reply;
 }
 
 long native_main(const char *args, const struct kage_bootinfo *bi)
@@ -228,6 +219,5 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);
 	if ((err = procfs_init(fs_proc_ep)) < 0)
 		native_say("kage: fs: no /proc: error %ld\n", err);
-	fs_serve();
-	return 0;
+	return native_serve(fs_endpoint, fs_handle);
 }

@@ -8,7 +8,8 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_DATA_BASE 0x1000000000ul	/* window i at FS_DATA_BASE + i * FS_FILE_MAX */
+#define FS_DATA_BASE NATIVE_SELF_BASE	/* window i at FS_DATA_BASE + i * FS_FILE_MAX */
+_Static_assert((uint64_t)FS_NODES * FS_FILE_MAX <= NATIVE_SELF_SIZE / 2, "the windows fit in the file server's half");
 
 static uint8_t *fs_window(const struct fs_node *n)
 {

@@ -8,7 +8,8 @@
 #include "lib/native.h"
 #include "servers/proc/proc.h"
 
-#define FILES_EXEC_BUF 0x3000000000ul	/* copies of executables the file server holds */
+/* Copies of executables the file server holds: above the file server's half (servers in the kernel share it). */
+#define FILES_EXEC_BUF (NATIVE_SELF_BASE + NATIVE_SELF_SIZE / 2)
 #define FILES_EXEC_MAX (16ul << 20)	/* the largest file the file server keeps */
 
 long proc_fs_ep = -1;

@@ -1,5 +1,5 @@
 /*
- * The process server's start and receive loop. It is the root task of
+ * The process server's start and message handler. It is the root task of
  * the system Image: it maps the initramfs the kernel handed it, starts
  * /init (or rdinit=) as pid 1 with the rest of the command line as its
  * arguments, and answers forwarded system calls and faults until pid 1
@@ -109,38 +109,42 @@ static int proc_server_message(const struct kage_msg *m, long *result)
 	return 1;
 }
 
-/* Serves until pid 1 has ended. */
-static void proc_serve(void)
+/* Pid 1 has ended: so does the process server, and the machine, with its status. */
+static __attribute__((noreturn)) void proc_finish(void)
 {
-	long token = 0, result = 0, tok;
-	uint64_t words[5] = { 0 };
-	struct kage_msg m;
+	int status = proc_init_status(), code;
+
+	if (status & 0x7f) {
+		native_say("kage: init killed by signal %d\n", status & 0x7f);
+		native_exit(128 + (status & 0x7f));
+	}
+	code = (status >> 8) & 0xff;
+	native_say("kage: init exited with status %d\n", code);
+	native_exit(code);
+}
+
+/* Every message the process server gets (native_serve): whether to answer now. */
+static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
+{
+	long result = 0, answer = 0;
 	struct proc *p;
 
-	while (proc_init_status() < 0) {
-		words[0] = (uint64_t)result;
-		tok = native_ipc_reply_recv(proc_endpoint, (uint64_t)token, words, &m);
-		token = 0;
-		if (tok < 0) {
-			native_say("kage: proc: receive failed: error %ld\n", tok);
-			continue;
-		}
-		if (m.badge >= PROTO_BADGE_PROC || m.badge == PROTO_BADGE_HELPER) {
-			result = 0;
-			token = proc_server_message(&m, &result) ? tok : 0;
-			continue;
-		}
-		if (!(p = proc_by_badge(m.badge)) || p->state != PROC_RUNNING)
-			continue;
-		if (m.kind == KAGE_MSG_SYSCALL) {
-			if (linux_syscall(p, &m, &result) == PROC_REPLY)
-				token = tok, sig_check(p);
-		} else if (m.kind == KAGE_MSG_ALERT) {
-			token = sig_alert(p, (uint64_t)tok, m.w[0]) == PROC_REPLY ? tok : 0, result = 0;
-		} else if (m.kind == KAGE_MSG_FAULT) {
-			token = sig_fault(p, &m) == PROC_REPLY ? tok : 0, result = 0;
+	if (m->badge >= PROTO_BADGE_PROC || m->badge == PROTO_BADGE_HELPER) {
+		answer = proc_server_message(m, &result);
+	} else if ((p = proc_by_badge(m->badge)) != NULL && p->state == PROC_RUNNING) {
+		if (m->kind == KAGE_MSG_SYSCALL) {
+			if ((answer = linux_syscall(p, m, &result) == PROC_REPLY))
+				sig_check(p);
+		} else if (m->kind == KAGE_MSG_ALERT) {
+			answer = sig_alert(p, token, m->w[0]) == PROC_REPLY;
+		} else if (m->kind == KAGE_MSG_FAULT) {
+			answer = sig_fault(p, m) == PROC_REPLY;
 		}
 	}
+	if (proc_init_status() >= 0)
+		proc_finish();	/* the last message goes unanswered, as every other does then */
+	out[0] = (uint64_t)result;
+	return answer;
 }
 
 /*
@@ -185,7 +189,7 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
-	int err, code, status;
+	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
 	if (proc_map_initramfs(bi) < 0) {
@@ -205,13 +209,5 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;
 	}
-	proc_serve();
-	status = proc_init_status();
-	if (status & 0x7f) {
-		native_say("kage: init killed by signal %d\n", status & 0x7f);
-		return 128 + (status & 0x7f);
-	}
-	code = (status >> 8) & 0xff;
-	native_say("kage: init exited with status %d\n", code);
-	return code;
+	return native_serve(proc_endpoint, proc_handle);
 }

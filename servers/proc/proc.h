@@ -118,6 +118,15 @@ struct start_grant {
 };
 /* Its task handle, or a negative errno. A UART grant must come right before its irq's. */
 long start_server(const struct kage_bootinfo *bi, const char *name, const struct start_grant *g, int n);
+/*
+ * The two steps that differ with the mode: the server's task, with its
+ * space and itself as handles 0 and 1 (and *space, a handle here to its
+ * space, or -1); then its start with *sbi. MODE=micro loads the module's
+ * ELF file into a new space (start_module.c); MODE=mono has the kernel
+ * run the linked-in server (start_direct.c).
+ */
+long start_task(const struct kage_bootinfo *bi, const char *name, long *space);
+long start_run(long task, long space, const struct kage_bootinfo *sbi);
 
 
 struct elf_image;

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,9 @@ static void check_stop_and_zombie(void)
 	check("a stopped child is T", WIFSTOPPED(status) && state_of(child) == 'T');
 	kill(child, SIGCONT);
 	waitpid(child, &status, WCONTINUED);
+	/* It is R until it has run and gone back to sleep: give it the CPU first. */
+	for (int i = 0; i < 100 && state_of(child) == 'R'; i++)
+		sched_yield();
 	check("continued, it is S again", state_of(child) == 'S');
 	reap(child);
 	if ((child = fork()) == 0)

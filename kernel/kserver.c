@@ -1,0 +1,531 @@
+/*
+ * Servers in the kernel (MODE=mono): see kernel/kserver.h for the rules.
+ * This file holds the dispatch (a message becomes a handler call on the
+ * server stack), the server objects' lifetime, and the direct-call side
+ * of the native interface that lib/native_direct.c forwards to.
+ *
+ * Ownership: a kserver holds a reference on the endpoint it serves,
+ * dropped at shutdown; its task holds its handles like any task's, and
+ * stays alive (never scheduled) until the shutdown kills every task.
+ */
+#include "kernel/kserver.h"
+#include "kernel/boot.h"
+#include "kernel/console.h"
+#include "kernel/frame.h"
+#include "kernel/ipc.h"
+#include "kernel/kmap.h"
+#include "kernel/memlayout.h"
+#include "kernel/memobj.h"
+#include "kernel/module.h"
+#include "kernel/sched.h"
+#include "kernel/srvmem.h"
+#include "kernel/sys.h"
+#include "kernel/syscall.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define KSERVER_MAX 4
+#define KSERVER_STACK (64u << 10)
+
+struct kserver {
+	struct task *task;		/* its identity: handles, and the replier of its calls */
+	struct endpoint *ep;		/* the endpoint it serves (a reference) */
+	kserver_handler handler;	/* NULL until its start reaches native_serve */
+	bool busy;			/* its code is on the server stack now: messages queue */
+	bool helper;			/* its helper's notification fired */
+};
+
+static struct kserver kservers[KSERVER_MAX];
+static unsigned kserver_depth;	/* server code frames on the server stack */
+/*
+ * The task whose kernel stack the servers' caller runs on, with a
+ * reference that keeps that stack while a handler may end the task.
+ * Dropped on leaving; at shutdown if the root's own end left it behind.
+ */
+static struct task *kserver_held;
+/*
+ * The held task's call was answered by its handler's return value: it
+ * runs again at once, as a user-mode server's reply_recv hands it the
+ * hart. An answer by an explicit ipc_reply (sched_yield) leaves it in
+ * the run queue, behind the others, as in MODE=micro.
+ */
+static bool kserver_quick;
+bool kserver_pending;		/* some helper notification fired */
+static uint8_t kserver_stack[KSERVER_STACK] __attribute__((aligned(16)));
+
+/* Calls fn(arg) on the stack ending at top and comes back to this one (kernel/trapvec.S). */
+void kserver_on_stack(void (*fn)(void *), void *arg, uint64_t top);
+
+/* Runs fn(arg) as server code: on the server stack, unless already there. */
+static void kserver_call_on_stack(void (*fn)(void *), void *arg)
+{
+	if (kserver_depth++)
+		fn(arg);
+	else
+		kserver_on_stack(fn, arg, (uint64_t)kserver_stack + sizeof(kserver_stack));
+	kserver_depth--;
+}
+
+static const struct kserver_main *kserver_main_of(const char *name)
+{
+	for (const struct kserver_main *m = kserver_mains; m->name; m++)
+		if (strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+bool kserver_linked(void)
+{
+	return kserver_main_of("proc") != NULL;
+}
+
+/* The kserver of ep, made on first use (a helper may be bound before its server serves). */
+static struct kserver *kserver_for(struct endpoint *ep)
+{
+	if (ep->kserver)
+		return ep->kserver;
+	for (int i = 0; i < KSERVER_MAX; i++) {
+		if (kservers[i].ep)
+			continue;
+		kservers[i].ep = ep;
+		kobj_get(&ep->obj);
+		ep->kserver = &kservers[i];
+		return &kservers[i];
+	}
+	return NULL;
+}
+
+static struct kserver *kserver_of_task(const struct task *t)
+{
+	for (int i = 0; i < KSERVER_MAX; i++)
+		if (kservers[i].task == t && kservers[i].handler)
+			return &kservers[i];
+	return NULL;
+}
+
+/* c's message, received by the server as its receive loop would, and answered if the handler says so. */
+static void kserver_take(struct kserver *ks, struct task *c)
+{
+	const struct trapframe *tf = ks->task->tf;
+	uint64_t out[IPC_REPLY_WORDS] = { 0 };
+	struct kage_msg m;
+
+	ipc_receive(c, ks->task);
+	m.token = tf->a0, m.badge = tf->a1, m.kind = tf->a2;
+	m.w[0] = tf->a3, m.w[1] = tf->a4, m.w[2] = tf->a5, m.w[3] = tf->a6;
+	m.w[4] = tf->a7, m.w[5] = tf->t0, m.w[6] = tf->t1, m.w[7] = tf->t2;
+	if (ks->handler(m.token, &m, out) && ipc_reply(ks->task, m.token, out) == 0 && c == kserver_held)
+		kserver_quick = true;
+}
+
+/* What the helper task sends in MODE=micro: a call with badge 0 and no words, whose answer nobody reads. */
+static void kserver_helper_message(struct kserver *ks)
+{
+	static const struct kage_msg m = { .kind = KAGE_MSG_CALL };
+	uint64_t out[IPC_REPLY_WORDS - 1];
+
+	ks->helper = false;
+	ks->handler(0, &m, out);
+}
+
+/* ks runs as the current task: `first` (if any), what queued for it meanwhile, its helper's wake-up. */
+static void kserver_serve_all(struct kserver *ks, struct task *first)
+{
+	struct task *prev = sched_running, *s;
+	enum task_state state = ks->task->state;
+
+	ks->busy = true;
+	sched_running = ks->task;
+	ks->task->state = TASK_RUNNING;
+	if (first)
+		kserver_take(ks, first);
+	for (;;) {
+		if ((s = endpoint_take(ks->ep, &ks->ep->senders)))
+			kserver_take(ks, s);
+		else if (ks->helper)
+			kserver_helper_message(ks);
+		else
+			break;
+	}
+	ks->task->state = state;
+	sched_running = prev;
+	ks->busy = false;
+}
+
+struct kserver_job {
+	struct kserver *ks;
+	struct task *first;
+};
+
+static void kserver_job(void *arg)
+{
+	struct kserver_job *j = arg;
+
+	kserver_serve_all(j->ks, j->first);
+}
+
+static void kserver_enter(struct kserver *ks, struct task *first)
+{
+	struct kserver_job j = { ks, first };
+
+	kserver_call_on_stack(kserver_job, &j);
+}
+
+/*
+ * A message posted while server code runs (a forward, an alert) waits on
+ * the endpoint until that code is done, as it would for a user-mode
+ * server that has not yet returned to its receive loop; so a handler
+ * never finds another server's handler half-way through under it.
+ */
+void kserver_post(struct task *c, struct endpoint *ep)
+{
+	struct kserver *ks = ep->kserver;
+
+	if (kserver_depth || !ks->handler) {
+		endpoint_wait(ep, c, TASK_SENDING);
+		kserver_pending = true;
+		return;
+	}
+	kserver_enter(ks, c);
+}
+
+static bool kserver_has_work(const struct kserver *ks)
+{
+	return ks->handler && !ks->busy && (ks->helper || ks->ep->senders.head);
+}
+
+/* Serves what waits, until nothing does (handlers may post more). */
+static void kserver_run_pending(void)
+{
+	while (kserver_pending) {
+		kserver_pending = false;
+		for (int i = 0; i < KSERVER_MAX; i++)
+			if (kserver_has_work(&kservers[i]))
+				kserver_enter(&kservers[i], NULL);
+	}
+}
+
+/*
+ * The servers ran for t, whose kernel stack this is and on which this
+ * code holds a reference: back to t if it may run, else to the next task.
+ */
+static void kserver_hold(struct task *t, bool quick)
+{
+	kobj_get(&t->obj);
+	kserver_held = t;
+	kserver_quick = quick;
+}
+
+static __attribute__((noreturn)) void kserver_leave(struct task *t)
+{
+	bool quick = kserver_quick;
+
+	kserver_held = NULL;
+	kserver_quick = false;
+	if (t->state == TASK_DEAD) {
+		sched_bury(t);	/* our reference goes on the idle stack, with the stack itself */
+		sched_next();
+	}
+	kobj_put(&t->obj);
+	if (t->state == TASK_RUNNABLE && quick) {
+		sched_unready(t);
+		sched_switch_to(t);
+	}
+	sched_next();
+}
+
+void kserver_send(struct task *t, struct endpoint *ep)
+{
+	kserver_hold(t, false);
+	kserver_post(t, ep);
+	kserver_poll(NULL);
+	kserver_leave(t);
+}
+
+void kserver_interrupted(struct task *t)
+{
+	if (!t) {
+		kserver_run_pending();
+		return;
+	}
+	/* Runnable while the handlers run, so that they may alert or end it like any other. */
+	kserver_hold(t, true);
+	sched_ready(t);
+	kserver_run_pending();
+	kserver_leave(t);
+}
+
+void kserver_notify(struct notif *n)
+{
+	n->bits = 0;
+	n->kserver->helper = true;
+	kserver_pending = true;
+}
+
+int kserver_fault(uint64_t va, uint64_t access)
+{
+	return srvmem_fault(va, access);
+}
+
+void kserver_shutdown(void)
+{
+	if (kserver_held)
+		kobj_put(&kserver_held->obj);	/* the process server ended in a handler for it */
+	kserver_held = NULL;
+	kserver_depth = 0;
+	for (int i = 0; i < KSERVER_MAX; i++) {
+		if (kservers[i].ep) {
+			kservers[i].ep->kserver = NULL;
+			kobj_put(&kservers[i].ep->obj);
+		}
+		kservers[i] = (struct kserver){ 0 };
+	}
+	kserver_pending = false;
+	srvmem_release();
+}
+
+/* ---- Starting servers ---------------------------------------------------- */
+
+struct kserver_start_job {
+	const struct kserver_main *sm;
+	struct task *task;
+	const char *args;
+	const struct kage_bootinfo *bi;
+	long result;
+};
+
+static void kserver_start_job(void *arg)
+{
+	struct kserver_start_job *j = arg;
+	struct task *prev = sched_running;
+
+	sched_running = j->task;
+	j->task->state = TASK_RUNNING;
+	j->result = j->sm->main(j->args, j->bi);
+	j->task->state = TASK_SUSPENDED;
+	sched_running = prev;
+}
+
+/*
+ * Runs a server's start (its native_main) to the point where it serves
+ * its endpoint, then what reached it meanwhile. A start that ends
+ * without serving is the server's exit: its task dies with the status.
+ * The root's task stays until the scheduler has seen it dead and shut
+ * the system down, as a root task that exits does.
+ */
+static long kserver_start(struct task *k, const char *args, const struct kage_bootinfo *bi, bool root)
+{
+	struct kserver_start_job j = { kserver_main_of(k->name), k, args, bi, 0 };
+	struct kserver *ks;
+
+	if (!j.sm)
+		return -ENOENT;
+	kserver_call_on_stack(kserver_start_job, &j);
+	if (!(ks = kserver_of_task(k))) {
+		kprintf("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
+		if (root) {
+			kobj_get(&k->obj);
+			task_die(k, j.result);
+			sched_bury(k);
+			return 0;
+		}
+		task_die(k, j.result);
+		return j.result < 0 ? j.result : -EINVAL;
+	}
+	if (kserver_has_work(ks))
+		kserver_pending = true;	/* served at the next safe point */
+	return 0;
+}
+
+/* A server's task: never scheduled, with its (empty) space and itself as handles 0 and 1. */
+static int kserver_task_new(const char *name, struct task **out)
+{
+	struct space *s;
+	struct task *k;
+	int err = space_create(&s);
+
+	if (err < 0)
+		return err;
+	err = task_create(s, name, 0, 0, &k);
+	kobj_put(&s->obj);
+	if (err < 0)
+		return err;
+	k->kmode = true;
+	if (handle_install(&k->handles, &k->space->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_SPACE ||
+	    handle_install(&k->handles, &k->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_TASK) {
+		task_die(k, -ENOMEM);
+		return -ENOMEM;
+	}
+	*out = k;
+	return 0;
+}
+
+int kserver_start_root(struct task **out)
+{
+	static struct kage_bootinfo bi;	/* too big for a kernel stack */
+	struct task *k;
+	int err = kserver_task_new("proc", &k);
+
+	if (err < 0)
+		return err;
+	memset(&bi, 0, sizeof(bi));
+	if ((err = module_give_boot(k, &bi)) < 0) {
+		task_die(k, err);
+		return err;
+	}
+	if ((err = (int)kserver_start(k, boot.platform.bootargs, &bi, true)) < 0)
+		return err;
+	*out = k;
+	return 0;
+}
+
+long kserver_create(const char *name)
+{
+	struct task *k;
+	int64_t h;
+	int err;
+
+	if (!kserver_main_of(name))
+		return -ENOENT;
+	if ((err = kserver_task_new(name, &k)) < 0)
+		return err;
+	if ((h = handle_install(&sched_current()->handles, &k->obj, HANDLE_RIGHTS_ALL, 0)) < 0)
+		task_die(k, h);
+	return h;
+}
+
+long kserver_run(long task, const struct kage_bootinfo *bi)
+{
+	struct task *k;
+	int64_t err = sys_object(sched_current(), (uint64_t)task, KOBJ_TASK, HANDLE_RIGHT_WRITE, &k);
+
+	if (err < 0)
+		return err;
+	if (!k->kmode || k->state == TASK_DEAD || kserver_of_task(k))
+		return -EINVAL;
+	return kserver_start(k, "", bi, false);
+}
+
+long kserver_serve(long ep, kserver_handler fn)
+{
+	struct task *t = sched_current();
+	struct endpoint *e;
+	struct kserver *ks;
+	int64_t err = sys_object(t, (uint64_t)ep, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &e);
+
+	if (err < 0)
+		return err;
+	if (!(ks = kserver_for(e)))
+		return -ENOMEM;
+	if (ks->handler)
+		return -EBUSY;
+	ks->task = t;
+	ks->handler = fn;
+	return 0;
+}
+
+long kserver_helper(long ep, long notif)
+{
+	struct task *t = sched_current();
+	struct endpoint *e;
+	struct notif *n;
+	struct kserver *ks;
+	int64_t err = sys_object(t, (uint64_t)ep, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &e);
+
+	if (err == 0)
+		err = sys_object(t, (uint64_t)notif, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &n);
+	if (err < 0)
+		return err;
+	if (!(ks = kserver_for(e)))
+		return -ENOMEM;
+	n->kserver = ks;
+	if (n->bits)
+		kserver_notify(n);
+	return 0;
+}
+
+/* ---- Native calls as function calls ---------------------------------------- */
+
+const void *kserver_map_item(long handle)
+{
+	struct memobj *m;
+
+	if (sys_object(sched_current(), (uint64_t)handle, KOBJ_MEMORY, HANDLE_RIGHT_READ, &m) < 0)
+		return NULL;
+	if (frame_is_ram(m->base))
+		return phys_to_virt(m->base);	/* the initramfs: already in the direct map */
+	return kmap_device(m->base, m->size);
+}
+
+static int64_t kserver_refuse(const struct task *t, const char *what)
+{
+	kprintf("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
+	return -EDEADLK;
+}
+
+/*
+ * ipc_call from a server: the other server's handler runs now and must
+ * answer now, since nothing can wait in the kernel. The words travel in
+ * t's own frame, as they would in its registers.
+ */
+static int64_t kserver_call(struct task *t, struct trapframe *tf)
+{
+	const struct handle *h;
+	struct endpoint *ep;
+	int err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
+
+	if (err < 0)
+		return err;
+	ep = (struct endpoint *)h->obj;
+	if (!kserver_serves(ep) || ep->kserver->busy || !ep->kserver->handler)
+		return kserver_refuse(t, "a call to a busy or absent server");
+	for (int i = 1; i <= 6; i++)
+		t->tf->a[i] = tf->a[i];
+	t->msg = TASK_MSG_CALL;
+	t->msg_badge = h->badge;
+	t->fwd_rewritten = false;
+	kserver_enter(ep->kserver, t);
+	if (t->state == TASK_REPLY_WAIT) {
+		t->call_seq++;	/* the kept token goes stale */
+		t->replier = NULL;
+		t->state = TASK_RUNNING;
+		return kserver_refuse(t, "a call answered later");
+	}
+	for (int i = 0; i < 6; i++)
+		tf->a[i] = t->tf->a[i];
+	return (int64_t)tf->a0;
+}
+
+long kserver_native(uint64_t nr, uint64_t a[7])
+{
+	struct task *t = sched_current();
+	struct trapframe tf;
+	int64_t r;
+
+	for (int i = 0; i < 7; i++)
+		tf.a[i] = a[i];
+	tf.a7 = nr;
+	switch (nr) {
+	case KAGE_SYS_IPC_CALL:
+		r = kserver_call(t, &tf);
+		break;
+	case KAGE_SYS_SPACE_MAP:
+		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_map(a[1], a[2], a[3]) : syscall_native(t, &tf);
+		break;
+	case KAGE_SYS_SPACE_UNMAP:
+		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_unmap(a[1], a[2]) : syscall_native(t, &tf);
+		break;
+	case KAGE_SYS_IPC_RECV:
+	case KAGE_SYS_IPC_REPLY_RECV:
+	case KAGE_SYS_NOTIF_WAIT:
+	case KAGE_SYS_TASK_YIELD:
+		r = kserver_refuse(t, "a receive, wait or yield");
+		break;
+	default:
+		r = syscall_native(t, &tf);
+	}
+	a[0] = (uint64_t)r;
+	for (int i = 1; i < 6; i++)
+		a[i] = tf.a[i];
+	return r;
+}

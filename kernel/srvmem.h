@@ -1,0 +1,36 @@
+/*
+ * Server memory (MODE=mono): the kernel-half window in which the servers
+ * linked into the kernel keep memory of their own, where a user-mode
+ * server maps pages in its own space (file data, copies of executables).
+ * The window takes the place of KAGE_HANDLE_SELF_SPACE for
+ * native_space_map/unmap (lib/native_direct.c).
+ *
+ * Pages arrive on first touch, as in a space's zero-fill regions: a
+ * kernel page fault inside a declared range is resolved here.
+ * Ownership: the window owns its level-0 tables and one reference on
+ * each page's frame; its level-1 tables are the kernel's, made at boot
+ * (kmap_build), so a page mapped later is seen from every space without
+ * touching any root table. Everything goes back at shutdown
+ * (srvmem_release), so the frame leak check holds in both modes.
+ */
+#ifndef KAGE_KERNEL_SRVMEM_H
+#define KAGE_KERNEL_SRVMEM_H
+
+#include <stdint.h>
+#include "kernel/riscv.h"
+
+#define SRVMEM_BASE 0xffffffe800000000ul
+#define SRVMEM_SIZE (32ul << 30)
+
+/* Makes the window's level-1 tables under the kernel root (boot, before any space copies it). */
+void srvmem_prepare(pte_t *root);
+/* Declares [va, va + size) zero-fill memory with PTE_R/W bits `perm`: 0, -EINVAL, -EEXIST, -ENOMEM. */
+int srvmem_map(uint64_t va, uint64_t size, uint64_t perm);
+/* Frees the pages of [va, va + size) and forgets the range: 0, -EINVAL, -ENOMEM. */
+int srvmem_unmap(uint64_t va, uint64_t size);
+/* A kernel fault at va needing `access`: 0 when a page now backs it, -EFAULT otherwise. */
+int srvmem_fault(uint64_t va, uint64_t access);
+/* Every page and table back to the frame allocator (shutdown). */
+void srvmem_release(void);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * The direct-call side of lib/native.h (MODE=mono): the servers are
+ * linked into the kernel, so each native call is a call of the kernel's
+ * own handler for it, made as the server's task (kernel/kserver.h).
+ */
+#include "kernel/kserver.h"
+#include "lib/native.h"
+
+long native_direct(uint64_t nr, uint64_t a[7])
+{
+	return kserver_native(nr, a);
+}
+
+const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot)
+{
+	(void)va, (void)prot;	/* kernel memory is mapped already: RAM directly, devices on demand */
+	return kserver_map_item(it->handle);
+}
+
+long native_helper_start(long endpoint, long notif, void *stack, size_t size)
+{
+	(void)stack, (void)size;	/* no task: the notification calls the server */
+	return kserver_helper(endpoint, notif);
+}
+
+long native_serve(long ep, native_handler fn)
+{
+	return kserver_serve(ep, fn);
+}
+
+long native_server_create(const char *name)
+{
+	return kserver_create(name);
+}
+
+long native_server_run(long task, const struct kage_bootinfo *bi)
+{
+	return kserver_run(task, bi);
+}

@@ -1,0 +1,60 @@
+/*
+ * The user-mode side of lib/native.h that is more than an ecall: mapping
+ * boot items, helper tasks and a server's receive loop (MODE=micro
+ * servers, the kernel test root task).
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+
+const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot)
+{
+	uint64_t off = it->base & 4095;
+
+	if (native_space_map_phys(KAGE_HANDLE_SELF_SPACE, va, it->handle, 0, native_item_span(it), prot) < 0)
+		return NULL;
+	return (const void *)(va + off);
+}
+
+/* The helper's loop: its handle 0 is the server's endpoint, 1 the notification. */
+static void native_helper(long arg)
+{
+	const uint64_t w[6] = { 0 };
+
+	(void)arg;
+	for (;;) {
+		native_notif_wait(1);
+		native_ipc_call(0, w, 0);
+	}
+}
+
+long native_helper_start(long endpoint, long notif, void *stack, size_t size)
+{
+	long t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)native_helper, (uint64_t)stack + size);
+
+	if (t < 0)
+		return t;
+	if (native_handle_copy(endpoint, t, KAGE_RIGHT_SEND, 0) != 0 ||
+	    native_handle_copy(notif, t, KAGE_RIGHT_READ, 0) != 1)
+		return -ENOMEM;
+	return native_task_resume(t);
+}
+
+long native_serve(long ep, native_handler fn)
+{
+	uint64_t out[5] = { 0 }, token = 0;
+	struct kage_msg m;
+	long tok;
+
+	for (;;) {
+		tok = native_ipc_reply_recv(ep, token, out, &m);
+		token = 0;
+		if (tok < 0) {
+			native_say("kage: receive on endpoint %ld failed: error %ld\n", ep, tok);
+			continue;
+		}
+		memset(out, 0, sizeof(out));
+		if (fn((uint64_t)tok, &m, out))
+			token = (uint64_t)tok;
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * MODE=micro's way to start a server (start.c): its native ELF file is a
+ * boot module, loaded into a new space, and its task starts in user mode
+ * with a0 = "" and a1 = its bootinfo, on a stack of its own.
+ */
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "servers/proc/proc.h"
+
+#define START_MODULE_VA 0x2800000000ul	/* where the module is read from, in this server */
+#define START_STACK_TOP 0x3000000000ul	/* the new server's stack */
+#define START_STACK_SIZE (64ul << 10)
+
+/* Builds the server's space from its ELF file and a suspended task in it. */
+static long start_load(const struct kage_bootitem *mod, long *space_out)
+{
+	const uint8_t *file = native_map_item(mod, START_MODULE_VA, KAGE_PROT_READ);
+	uint64_t len = native_item_span(mod);
+	struct elf_image img;
+	long space, task = -ENOEXEC, err = 0;
+
+	if (!file)
+		return -ENOMEM;
+	if ((space = native_space_create()) < 0) {
+		native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
+		return space;
+	}
+	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC &&
+	    !img.interp && (err = exec_load_segments(space, file, &img, 0)) == 0)
+		task = native_task_create(space, img.entry, START_STACK_TOP);
+	else if (err < 0)
+		task = err;
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
+	if (task < 0)
+		native_handle_close(space);
+	*space_out = space;
+	return task;
+}
+
+long start_task(const struct kage_bootinfo *bi, const char *name, long *space)
+{
+	const struct kage_bootitem *mod = native_boot_item(bi, KAGE_BOOT_MODULE, name);
+	long task, err;
+
+	if (!mod)
+		return -ENOENT;
+	if ((task = start_load(mod, space)) < 0) {
+		*space = -1;
+		return task;
+	}
+	err = native_handle_copy(*space, task, KAGE_RIGHTS_ALL, 0);
+	if (err == KAGE_HANDLE_SELF_SPACE)
+		err = native_handle_copy(task, task, KAGE_RIGHTS_ALL, 0);
+	if (err == KAGE_HANDLE_SELF_TASK)
+		return task;
+	native_task_kill(task, err);
+	native_handle_close(task);
+	native_handle_close(*space);
+	*space = -1;
+	return err < 0 ? err : -EINVAL;
+}
+
+/* The new task's registers at entry: a0 = "" (no command line), a1 = its bootinfo, sp below. */
+long start_run(long task, long space, const struct kage_bootinfo *sbi)
+{
+	uint64_t args = START_STACK_TOP - 16, info = (args - sizeof(*sbi)) & ~15ul;
+	struct kage_regs r;
+	long err = native_space_map(space, START_STACK_TOP - START_STACK_SIZE, START_STACK_SIZE,
+				    KAGE_PROT_READ | KAGE_PROT_WRITE);
+
+	if (err == 0)
+		err = native_space_write(space, info, sbi, sizeof(*sbi));
+	if (err == 0)
+		err = native_task_regs(task, KAGE_REGS_GET, &r);
+	if (err < 0)
+		return err;
+	r.x[1] = info;		/* sp */
+	r.x[9] = args;		/* a0: an empty string (the page is zero) */
+	r.x[10] = info;		/* a1 */
+	err = native_task_regs(task, KAGE_REGS_SET, &r);
+	return err < 0 ? err : native_task_resume(task);
+}
