@@ -310,7 +310,10 @@ test: deps
 	$(PYTHON) tools/run-tests
 
 # Instruction counts under QEMU -icount shift=0 (tools/bench); never part of make test.
-bench: deps
+# Boots everything twice, fails unless both runs agree, and writes docs/bench.md
+# and docs/bench-fork.png (tools/bench --check compares with them instead).
+bench:
+	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
 	$(PYTHON) tools/bench
 
