@@ -53,7 +53,8 @@ long native_serve(long ep, native_handler fn)
 			native_say("kage: receive on endpoint %ld failed: error %ld\n", ep, tok);
 			continue;
 		}
-		memset(out, 0, sizeof(out));
+		for (int i = 0; i < 5; i++)
+			out[i] = 0;	/* five stores: cheaper than a call on this hot path */
 		if (fn((uint64_t)tok, &m, out))
 			token = (uint64_t)tok;
 	}
