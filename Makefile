@@ -163,6 +163,7 @@ SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/servers.o,$(KERNEL_OBJS)) $(KSE
 endif
 
 $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
+	@mkdir -p $(dir $@)
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
@@ -228,11 +229,25 @@ $(BB)/busybox: $(BB)/src/.unpacked user/busybox/config tools/busybox-build
 
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-$(B)/initramfs.cpio: $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
-		$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* user/busybox/rootfs/*/*) \
-		$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f)))) $(if $(EXTRA_ROOTFS),FORCE)
-	EXTRA_ROOTFS='$(EXTRA_ROOTFS)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
-		tools/mkinitramfs $@ $(ROOTFS) $(USER_DIRS:%=$(B)/user/%)
+INITRAMFS_INPUTS := $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
+	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* user/busybox/rootfs/*/*) \
+	$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f))))
+# $(call mkinitramfs,STAGING_DIR,EXTRA_ROOTFS) builds $@.
+mkinitramfs = EXTRA_ROOTFS='$(2)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
+	tools/mkinitramfs $@ $(1) $(USER_DIRS:%=$(B)/user/%)
+
+$(B)/initramfs.cpio: $(INITRAMFS_INPUTS) $(if $(EXTRA_ROOTFS),FORCE)
+	$(call mkinitramfs,$(ROOTFS),$(EXTRA_ROOTFS))
+
+# BusyBox's own shell test suite (tests/ash-suite/run, docs/busybox-tests.md):
+# an initramfs of its own, the usual one plus /ash_test, which only the
+# system test boots (KAGE_INITRD).
+ASH_SUITE := build/ash-suite
+$(ASH_SUITE)/rootfs/ash_test/run: $(BB)/src/.unpacked $(BB)/busybox tests/ash-suite/run tools/ash-suite-stage
+	CROSS=$(CROSS) tools/ash-suite-stage $(BB)/src $(BB)/obj/.config tests/ash-suite/run $(ASH_SUITE)/rootfs
+
+$(B)/ash-suite.cpio: $(INITRAMFS_INPUTS) $(ASH_SUITE)/rootfs/ash_test/run
+	$(call mkinitramfs,$(B)/ash-suite-rootfs,$(ASH_SUITE)/rootfs)
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)
@@ -306,7 +321,7 @@ $(H)/dtb/%.dtb: tests/data/dtb/%.dts
 
 test: deps
 	$(MAKE) unit
-	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all &&)) true
+	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio &&)) true
 	$(PYTHON) tools/run-tests
 
 # Instruction counts under QEMU -icount shift=0 (tools/bench); never part of make test.

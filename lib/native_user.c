@@ -48,6 +48,10 @@ long native_serve(long ep, native_handler fn)
 
 	for (;;) {
 		tok = native_ipc_reply_recv(ep, token, out, &m);
+		if (tok == -ESRCH && token) {
+			token = 0;	/* the caller was killed while its call was served: nobody to answer */
+			continue;
+		}
 		token = 0;
 		if (tok < 0) {
 			native_say("kage: receive on endpoint %ld failed: error %ld\n", ep, tok);

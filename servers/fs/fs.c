@@ -5,6 +5,7 @@
  */
 #include "lib/cpio.h"
 #include "lib/errno.h"
+#include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs.h"
 #include "servers/fs/fs_impl.h"
@@ -187,7 +188,7 @@ static int fs_add(const struct cpio_entry *e)
 
 	if (base) {
 		if ((size_t)(base - e->name) >= sizeof(dir))
-			return -EINVAL;
+			return -ENAMETOOLONG;
 		memcpy(dir, e->name, (size_t)(base - e->name));
 		dir[base - e->name] = 0;
 		parent = fs_walk(fs_root, dir, 1);
@@ -197,6 +198,8 @@ static int fs_add(const struct cpio_entry *e)
 	}
 	if (!parent)
 		return -ENOMEM;
+	if (strlen(base) > FS_NAME_MAX)
+		return -ENAMETOOLONG;
 	if ((n = fs_child(parent, base, strlen(base))))
 		return 0;	/* a directory created on the way */
 	if (!(n = fs_new(parent, base, strlen(base), e->mode)))
@@ -219,9 +222,14 @@ int fs_init(const void *cpio, size_t size)
 	fs_archive_size = size;
 	fs_root = fs_new(NULL, "", 0, FS_S_IFDIR | 0755);
 	cpio_iter_init(&it, cpio, size);
-	while ((r = cpio_next(&it, &e)) > 0)
-		if ((r = fs_add(&e)) < 0)
+	while ((r = cpio_next(&it, &e)) > 0) {
+		if ((r = fs_add(&e)) == -ENAMETOOLONG) {
+			native_say("kage: fs: initramfs entry %s left out: its name is too long\n", e.name);
+			continue;
+		}
+		if (r < 0)
 			return r;
+	}
 	if (r < 0)
 		return r;
 	if (!(dev = fs_walk(fs_root, "dev/.", 1)) && !(dev = fs_new(fs_root, "dev", 3, FS_S_IFDIR | 0755)))
@@ -252,18 +260,43 @@ int fs_table_init(struct fs_fdtable *t)
 	if (!f)
 		return -ENFILE;
 	f->refs = 3;
-	t->fd[0] = t->fd[1] = t->fd[2] = f;
+	for (int fd = 0; fd < 3; fd++)
+		fs_fd_set(t, fd, f, 0);
 	return 0;
 }
 
+/* Copies only the used part of the table: a fork should not cost 8 KiB of copying. */
 void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
 {
-	*to = *from;
+	if (to->top > from->top)
+		memset(&to->fd[from->top], 0, (to->top - from->top) * sizeof(to->fd[0]));
+	memcpy(to->fd, from->fd, from->top * sizeof(to->fd[0]));
+	memcpy(to->cloexec, from->cloexec, sizeof(to->cloexec));
+	to->top = from->top;
+	to->cwd = from->cwd;
 	if (to->cwd)
 		to->cwd->nopen++;
-	for (int i = 0; i < FS_FDS; i++)
+	for (uint32_t i = 0; i < to->top; i++)
 		if (to->fd[i])
 			to->fd[i]->refs++;
+}
+
+void fs_fd_set(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloexec)
+{
+	t->fd[fd] = f;
+	fs_fd_set_cloexec(t, fd, cloexec);
+	if (f && fd >= t->top)
+		t->top = (uint32_t)fd + 1;
+}
+
+void fs_fd_set_cloexec(struct fs_fdtable *t, uint64_t fd, int cloexec)
+{
+	t->cloexec[fd / 64] = (t->cloexec[fd / 64] & ~(1ull << (fd % 64))) | ((uint64_t)!!cloexec << (fd % 64));
+}
+
+int fs_fd_cloexec(const struct fs_fdtable *t, uint64_t fd)
+{
+	return (t->cloexec[fd / 64] >> (fd % 64)) & 1;
 }
 
 void fs_file_put(struct fs_file *f)
@@ -283,8 +316,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 	if (fd >= FS_FDS || !t->fd[fd])
 		return -EBADF;
 	fs_file_put(t->fd[fd]);
-	t->fd[fd] = NULL;
-	t->cloexec &= ~(1ull << fd);
+	fs_fd_set(t, fd, NULL, 0);
 	return 0;
 }
 
@@ -293,13 +325,14 @@ void fs_table_close_all(struct fs_fdtable *t)
 	fs_pipe_forget(t);
 	fs_poll_forget(t);
 	fs_set_cwd(t, NULL);
-	for (int i = 0; i < FS_FDS; i++)
-		fs_fd_close(t, (uint64_t)i);
+	for (uint32_t i = 0; i < t->top; i++)
+		fs_fd_close(t, i);
+	t->top = 0;
 }
 
 void fs_table_exec(struct fs_fdtable *t)
 {
-	for (int i = 0; i < FS_FDS; i++)
-		if (t->cloexec & (1ull << i))
-			fs_fd_close(t, (uint64_t)i);
+	for (uint32_t i = 0; i < t->top; i++)
+		if (fs_fd_cloexec(t, i))
+			fs_fd_close(t, i);
 }

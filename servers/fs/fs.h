@@ -19,15 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FS_FDS 64
+#define FS_FDS 1024	/* descriptors per process: Linux's default RLIMIT_NOFILE */
 #define FS_NODES 1024
 #define FS_FILES 256
 #define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
+#define FS_NAME_MAX 255			/* longest file name, as Linux's NAME_MAX */
 
 struct fs_node {
 	uint32_t mode;			/* st_mode; 0: a free slot */
 	uint32_t ino;
-	char name[60];
+	char name[FS_NAME_MAX + 1];
 	struct fs_node *parent, *child, *next;	/* the directory tree */
 	uint8_t *data;			/* contents: in the initramfs, or its own window once written */
 	uint64_t size;
@@ -49,7 +50,8 @@ struct fs_file {
 
 struct fs_fdtable {
 	struct fs_file *fd[FS_FDS];
-	uint64_t cloexec;		/* bit n: close fd n on execve */
+	uint64_t cloexec[FS_FDS / 64];	/* bit n: close fd n on execve */
+	uint32_t top;			/* fds from here up are closed: loops over the table stop here */
 	struct fs_node *cwd;		/* the working directory (NULL: the root) */
 };
 

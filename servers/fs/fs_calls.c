@@ -8,14 +8,6 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-enum {
-	NR_DUP = 23, NR_DUP3 = 24, NR_FCNTL = 25, NR_IOCTL = 29, NR_OPENAT = 56, NR_CLOSE = 57,
-	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
-	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
-	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
-	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_FACCESSAT = 48, NR_FACCESSAT2 = 439,
-	NR_PSELECT6 = 72, NR_PPOLL = 73,
-};
 
 #define AT_FDCWD -100
 #define AT_EMPTY_PATH 0x1000
@@ -47,8 +39,7 @@ long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from
 	for (uint64_t fd = from; fd < FS_FDS; fd++) {
 		if (c->t->fd[fd])
 			continue;
-		c->t->fd[fd] = f;
-		c->t->cloexec = (c->t->cloexec & ~(1ull << fd)) | ((uint64_t)!!cloexec << fd);
+		fs_fd_set(c->t, fd, f, cloexec);
 		return (long)fd;
 	}
 	return -EMFILE;
@@ -366,9 +357,9 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 		if ((r = fs_install_fd(c, f, arg, cmd == F_DUPFD_CLOEXEC)) >= 0)
 			f->refs++;
 		return r;
-	case F_GETFD: return (c->t->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+	case F_GETFD: return fs_fd_cloexec(c->t, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		c->t->cloexec = (c->t->cloexec & ~(1ull << fd)) | ((uint64_t)(arg & FD_CLOEXEC) << fd);
+		fs_fd_set_cloexec(c->t, fd, (arg & FD_CLOEXEC) != 0);
 		return 0;
 	case F_GETFL: return (long)(f->flags & ~(uint32_t)FS_O_CLOEXEC);
 	case F_SETFL:	/* only O_APPEND and O_NONBLOCK may change */
@@ -409,11 +400,47 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 	return !fs_is(n, FS_S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
 }
 
+/*
+ * chmod and chown of a path (fchmodat, fchownat): the permission bits
+ * change; owners stay root, the only user, so chown only checks its path.
+ * /proc's files refuse both before they get here (procfs_divert).
+ */
+static long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
+{
+	char path[256];
+	uint64_t flags = nr == NR_FCHOWNAT ? a[4] : 0;
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at, *n;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (err < 0)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct fs_file *f = fs_fd(c, a[0]);
+
+		if (!f)
+			return -EBADF;
+		n = f->node;
+	} else if (!path[0]) {
+		return -ENOENT;
+	} else if (!(at = fs_at(c, (int64_t)a[0], &err))) {
+		return err;
+	} else if (!(n = fs_walk(at, path, 0))) {
+		return -ENOENT;
+	}
+	if (!n)
+		return -EPERM;	/* a pipe */
+	if (nr == NR_FCHMODAT)
+		n->mode = (n->mode & FS_S_IFMT) | ((uint32_t)a[2] & 07777);
+	return 0;
+}
+
 /* Calls taking a descriptor as their first argument. */
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
 	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
-	    nr != NR_DUP && nr != NR_IOCTL)
+	    nr != NR_DUP && nr != NR_IOCTL && nr != NR_FCHMOD && nr != NR_FCHOWN)
 		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
 		       : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
 	switch (nr) {
@@ -444,6 +471,13 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 			return -EINVAL;
 		return (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(f->node, a[1]);
 	case NR_IOCTL: return fs_ioctl(c, f, a[1], a[2]);
+	case NR_FCHMOD:
+	case NR_FCHOWN:
+		if (!f->node || f->node->procfs)
+			return f->node ? -EPERM : 0;	/* a pipe's mode is not kept */
+		if (nr == NR_FCHMOD)
+			f->node->mode = (f->node->mode & FS_S_IFMT) | ((uint32_t)a[1] & 07777);
+		return 0;
 	case NR_DUP: {
 		long r = fs_install_fd(c, f, 0, 0);
 
@@ -478,6 +512,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_TRUNCATE: return fs_truncate_path(&c, a);
 	case NR_FCHDIR: return fs_chdir(&c, a, 1);
 	case NR_PPOLL: case NR_PSELECT6: return fs_poll(&c, nr, a);
+	case NR_FCHMODAT: case NR_FCHOWNAT: return fs_chmod_path(&c, nr, a);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;

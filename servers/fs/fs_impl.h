@@ -6,6 +6,16 @@
 #include "servers/fs/fs.h"
 #include "servers/protocol.h"
 
+/* The Linux calls the file server answers (riscv64 numbers). */
+enum {
+	NR_DUP = 23, NR_DUP3 = 24, NR_FCNTL = 25, NR_IOCTL = 29, NR_OPENAT = 56, NR_CLOSE = 57,
+	NR_GETDENTS64 = 61, NR_LSEEK = 62, NR_READ = 63, NR_WRITE = 64, NR_READV = 65, NR_WRITEV = 66,
+	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
+	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
+	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_FACCESSAT = 48, NR_FACCESSAT2 = 439,
+	NR_PSELECT6 = 72, NR_PPOLL = 73, NR_FCHMOD = 52, NR_FCHMODAT = 53, NR_FCHOWNAT = 54, NR_FCHOWN = 55,
+};
+
 #define FS_S_IFMT 0170000
 #define FS_S_IFDIR 0040000
 #define FS_S_IFREG 0100000
@@ -79,6 +89,10 @@ long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max);
 struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs);
 struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags);
 int fs_fd_close(struct fs_fdtable *t, uint64_t fd);
+/* Puts f (or NULL) in slot fd with its close-on-exec flag; keeps t->top above every open fd. */
+void fs_fd_set(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloexec);
+void fs_fd_set_cloexec(struct fs_fdtable *t, uint64_t fd, int cloexec);
+int fs_fd_cloexec(const struct fs_fdtable *t, uint64_t fd);
 /* Drops one reference to an open file description; the last one closes it. */
 void fs_file_put(struct fs_file *f);
 /* The lowest free descriptor at or above `from`, now naming f: it, or -EMFILE. */

@@ -162,15 +162,23 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	struct fs_pipe *p = f->pipe;
-	long r;
+	long r = 0, n;
 
 	if (!len)
 		return 0;	/* before the readers are checked, as on Linux */
 	if (!p->readers)
 		return FS_SIGPIPE;
-	if ((r = fs_pipe_in(p, c->token, buf, len)) < 0)
-		return -EFAULT;
-	fs_pipe_wake(p);	/* a waiting reader takes what came */
+	/*
+	 * A waiting reader takes what came and makes room: fill it again
+	 * before waiting, or writer and reader would both wait on a pipe
+	 * that is neither full nor empty.
+	 */
+	do {
+		if ((n = fs_pipe_in(p, c->token, buf + (uint64_t)r, len - (uint64_t)r)) < 0)
+			return r ? r : -EFAULT;
+		r += n;
+		fs_pipe_wake(p);
+	} while (n && (uint64_t)r < len);
 	if ((uint64_t)r == len || (f->flags & FS_O_NONBLOCK))
 		return r ? r : -EAGAIN;
 	if (fs_wait_busy(&p->writer))

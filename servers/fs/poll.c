@@ -103,31 +103,34 @@ static long fs_ppoll_check(const struct fs_fdtable *t, uint64_t token, uint64_t 
 static long fs_select_check(const struct fs_fdtable *t, uint64_t token, const uint64_t *a, int final)
 {
 	static const uint32_t want[3] = { FS_SELECT_IN, FS_SELECT_OUT, FS_SELECT_EX };
-	uint64_t nfds = a[0] < FS_FDS ? a[0] : FS_FDS, in[3] = { 0 }, out[3] = { 0 };
-	uint64_t bits = nfds == 64 ? ~0ull : (1ull << nfds) - 1;
+	uint64_t nfds = a[0] < FS_FDS ? a[0] : FS_FDS, words = (nfds + 63) / 64;
+	uint64_t in[3][FS_FDS / 64] = { { 0 } }, out[3][FS_FDS / 64] = { { 0 } };
 	long ready = 0, err;
 
 	for (int k = 0; k < 3 && nfds; k++) {
-		if (a[1 + k] && (err = native_caller_read(token, a[1 + k], &in[k], sizeof(in[k]))) < 0)
+		/* As Linux: whole 64-bit words up to nfds are read; bits from nfds up are ignored. */
+		if (a[1 + k] && (err = native_caller_read(token, a[1 + k], in[k], words * 8)) < 0)
 			return err;
-		in[k] &= bits;
+		if (nfds % 64)
+			in[k][words - 1] &= (1ull << (nfds % 64)) - 1;
 	}
 	for (uint64_t fd = 0; fd < nfds; fd++) {
+		uint64_t w = fd / 64, bit = 1ull << (fd % 64);
 		uint32_t m;
 
-		if (!(((in[0] | in[1] | in[2]) >> fd) & 1))
+		if (!((in[0][w] | in[1][w] | in[2][w]) & bit))
 			continue;
 		if ((m = fs_poll_fd(t, (int64_t)fd)) & FS_POLLNVAL)
 			return -EBADF;
 		for (int k = 0; k < 3; k++) {
-			if (((in[k] >> fd) & 1) && (m & want[k])) {
-				out[k] |= 1ull << fd;
+			if ((in[k][w] & bit) && (m & want[k])) {
+				out[k][w] |= bit;
 				ready++;
 			}
 		}
 	}
 	for (int k = 0; k < 3 && nfds && (ready || final); k++)
-		if (a[1 + k] && (err = native_caller_write(token, a[1 + k], &out[k], sizeof(out[k]))) < 0)
+		if (a[1 + k] && (err = native_caller_write(token, a[1 + k], out[k], words * 8)) < 0)
 			return err;
 	return ready;
 }

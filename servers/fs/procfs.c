@@ -30,10 +30,6 @@
 #define PROCFS_LINK_DEPTH 4	/* links followed within one walk */
 #define AT_FDCWD -100
 #define AT_SYMLINK_NOFOLLOW 0x100
-enum {
-	NR_OPENAT = 56, NR_NEWFSTATAT = 79, NR_STATX = 291, NR_CHDIR = 49, NR_MKDIRAT = 34,
-	NR_UNLINKAT = 35, NR_RENAMEAT2 = 276, NR_TRUNCATE = 45,
-};
 
 static struct fs_node *procfs_dir, *procfs_self_link;
 static long procfs_proc_ep = -1;
@@ -291,6 +287,9 @@ long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, con
 		return procfs_names(c, a[0], a[1]) ? -EACCES : 0;
 	case NR_TRUNCATE:
 		return procfs_names(c, (uint64_t)AT_FDCWD, a[0]) ? -EACCES : 0;
+	case NR_FCHMODAT:
+	case NR_FCHOWNAT:
+		return procfs_names(c, a[0], a[1]) ? -EPERM : 0;
 	case NR_RENAMEAT2:
 		return procfs_names(c, a[0], a[1]) || procfs_names(c, a[2], a[3]) ? -EACCES : 0;
 	default:

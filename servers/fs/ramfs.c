@@ -119,7 +119,7 @@ static struct fs_node *fs_parent(struct fs_node *at, const char *path, char *nam
 long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
 	       struct fs_node **out)
 {
-	char name[64];
+	char name[FS_NAME_MAX + 1];
 	long err;
 	struct fs_node *dir = fs_parent(at, path, name, &err);
 
@@ -146,7 +146,7 @@ long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
 
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char path[256], name[64];
+	char path[256], name[FS_NAME_MAX + 1];
 	struct fs_node *at, *dir, *n;
 	long err = fs_path(c, a[1], path, sizeof(path));
 
@@ -183,7 +183,7 @@ static int fs_contains(const struct fs_node *a, const struct fs_node *d)
 
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char from[256], to[256], oname[64], nname[64];
+	char from[256], to[256], oname[FS_NAME_MAX + 1], nname[FS_NAME_MAX + 1];
 	struct fs_node *oat, *nat, *odir, *ndir, *n, *victim;
 	long err;
 

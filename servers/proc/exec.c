@@ -18,8 +18,8 @@
 #define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ul << 30))
 #define DYN_BIAS 0x400000ul		/* where an ET_DYN program (static-pie or PIE) goes */
 #define INTERP_ALIGN (2ul << 20)	/* an ET_DYN interpreter's base, at the top of the mmap area */
-#define STACK_IMAGE 8192		/* strings, pointers and auxv must fit here */
-#define STACK_VECTORS 1024		/* room kept below the strings for argv, envp and auxv */
+#define STACK_VECTORS (8 * (2 * PROC_ARGS_MAX + 64))	/* room kept below the strings for argv, envp, auxv */
+#define STACK_IMAGE (PROC_ARG_BYTES + 4096 + STACK_VECTORS)	/* + the path and AT_RANDOM's bytes */
 #define SEGMENT_TOP (1ul << 37)	/* ELF segments stay below the mmap area */
 
 enum {
@@ -115,7 +115,8 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 			   const char *const envp[], const uint64_t aux[][2], int naux)
 {
 	int argc = exec_count(argv), envc = exec_count(envp), i, n = 0;
-	uint64_t ptr[2 * PROC_ARGS_MAX + 2], rnd[2] = { exec_random(), exec_random() }, execfn, random, sp;
+	static uint64_t ptr[2 * PROC_ARGS_MAX + 2];	/* too big for the server's stack */
+	uint64_t rnd[2] = { exec_random(), exec_random() }, execfn, random, sp;
 	uint64_t *table;
 
 	if (argc > PROC_ARGS_MAX || envc > PROC_ARGS_MAX)

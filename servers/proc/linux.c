@@ -326,6 +326,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
 	/* pselect6, ppoll, newfstatat, fstat, renameat2, statx, faccessat, faccessat2 */
 	F(72), F(73), F(79), F(80), F(276), F(291), F(48), F(439),
+	/* fchmod, fchmodat, fchownat, fchown */
+	F(52), F(53), F(54), F(55),
 #undef F
 };
 

@@ -50,8 +50,8 @@ static int proc_map_initramfs(const struct kage_bootinfo *bi)
 struct proc_cmdline {
 	char buf[512];
 	const char *path;
-	const char *argv[PROC_ARGS_MAX + 1];
-	const char *envp[PROC_ARGS_MAX + 1];
+	const char *argv[PROC_CMDLINE_ARGS + 1];
+	const char *envp[PROC_CMDLINE_ARGS + 1];
 };
 
 static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
@@ -76,9 +76,9 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 			rest = 1;
 		else if (!rest && strncmp(word, "rdinit=", 7) == 0)
 			c->path = word + 7;
-		else if (!rest && strchr(word, '=') && envc < PROC_ARGS_MAX)
+		else if (!rest && strchr(word, '=') && envc < PROC_CMDLINE_ARGS)
 			c->envp[envc++] = word;
-		else if ((rest || !strchr(word, '.')) && argc < PROC_ARGS_MAX)
+		else if ((rest || !strchr(word, '.')) && argc < PROC_CMDLINE_ARGS)
 			c->argv[argc++] = word;	/* "kage.x" options are the kernel's */
 	}
 	c->argv[0] = c->path;

@@ -18,7 +18,14 @@
 #include "servers/proc/signal.h"
 
 #define PROC_MAX 80
-#define PROC_ARGS_MAX 16
+/*
+ * execve's limits: argument and environment strings each (E2BIG beyond),
+ * and their bytes together, 128 KiB as Linux had before it tied the limit
+ * to the stack size (BusyBox's test suite alone exports some 300 names).
+ */
+#define PROC_ARGS_MAX 1024
+#define PROC_ARG_BYTES (128ul << 10)
+#define PROC_CMDLINE_ARGS 16	/* words of the kernel command line for init */
 #define PROC_CMDLINE_MAX 128	/* what /proc/N/cmdline keeps of argv */
 
 enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ZOMBIE };

@@ -260,7 +260,7 @@ static long proc_vector(struct proc *p, uint64_t va, const char *v[], char **poo
 
 enum proc_reply proc_execve(struct proc *p, const struct kage_msg *m, long *result)
 {
-	static char path[256], pool[4096];
+	static char path[256], pool[PROC_ARG_BYTES];
 	static const char *argv[PROC_ARGS_MAX + 1], *envp[PROC_ARGS_MAX + 1];
 	const uint64_t *a = &m->w[1];
 	char *next = pool;

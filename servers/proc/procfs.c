@@ -32,6 +32,7 @@
 struct procfs_facts {
 	int32_t pid, ppid, pgid, sid, threads, status;
 	uint64_t vsize;			/* bytes up to the end of the heap: kage keeps no finer figure */
+	uint64_t sigpnd, sigblk, sigign, sigcgt;	/* status's signal sets, bit n - 1 for signal n */
 	char state;			/* R, S, T or Z as Linux prints it */
 	char pad[7];
 };
@@ -91,6 +92,15 @@ static void procfs_facts_of(const struct proc *p, struct procfs_facts *f)
 		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
 	if (!f->threads)
 		f->threads = 1;
+	f->sigpnd = p->sig.pending, f->sigblk = p->sig.blocked;
+	for (int s = 1; s <= SIG_MAX; s++) {
+		uint64_t h = p->group->sig.act[s - 1].handler;
+
+		if (h == 1)
+			f->sigign |= SIG_BIT(s);	/* SIG_IGN */
+		else if (h)
+			f->sigcgt |= SIG_BIT(s);
+	}
 }
 
 static uint64_t procfs_mix(uint64_t h, const void *data, size_t len)
@@ -186,9 +196,12 @@ static int procfs_status(struct procfs_out *o, const char *path, const char *com
 {
 	return procfs_printf(o, path,
 			     "Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-			     "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n"
-			     "Threads:\t%d\n",
-			     comm, procfs_state_name(f->state), f->pid, f->pid, f->ppid, f->threads);
+			     "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t1024\nGroups:\t\n"
+			     "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
+			     "SigCgt:\t%016lx\n",
+			     comm, procfs_state_name(f->state), f->pid, f->pid, f->ppid, f->threads,
+			     (unsigned long)f->sigpnd, (unsigned long)f->sigpnd, (unsigned long)f->sigblk,
+			     (unsigned long)f->sigign, (unsigned long)f->sigcgt);
 }
 
 /* /proc/N and its files. A zombie has no memory left, so no argv and no executable, as on Linux. */

@@ -264,6 +264,7 @@ def test_descriptors_and_initramfs_files(board, mode):
 
 PIPE_CHECKS = [
     "data then end of file", "a reader waits for a late writer", "64 KiB through a 4 KiB pipe",
+    "a big write to a reader that waits",
     "empty non-blocking read is EAGAIN", "writer without readers dies of SIGPIPE",
     "printf before fork into a pipe comes out twice",
 ]

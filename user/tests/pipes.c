@@ -1,6 +1,8 @@
 /*
  * Pipes: data and end of file between processes, a reader that waits for
  * a late writer, 64 KiB through the 4 KiB pipe (the writer waits too),
+ * a big write to a reader that already waits with a big buffer (it takes
+ * the whole ring at once; the writer must fill it again, not wait),
  * EAGAIN without blocking, SIGPIPE for a writer without readers, and the
  * printf-before-fork demo with stdout on a pipe (fully buffered: twice).
  */
@@ -101,6 +103,31 @@ static void check_big_transfer(void)
 	close(fd[0]);
 }
 
+static void check_big_write_to_waiting_reader(void)
+{
+	static char big[8000], got[65536];
+	struct timespec t = { 0, 100 * 1000000L };
+	int fd[2], status;
+
+	memset(big, 'x', sizeof(big));
+	pipe(fd);
+	if (fork() == 0) {
+		long total = 0, n;
+
+		close(fd[1]);
+		while ((n = read(fd[0], got, sizeof(got))) > 0)
+			total += n;
+		_exit(total == (long)sizeof(big) ? 0 : 1);
+	}
+	close(fd[0]);
+	nanosleep(&t, 0);	/* the reader is waiting now */
+	alarm(10);		/* a writer and a reader both waiting would hang here */
+	say("a big write to a reader that waits", write(fd[1], big, sizeof(big)) == (long)sizeof(big) &&
+						     close(fd[1]) == 0 && wait(&status) > 0 && WIFEXITED(status) &&
+						     WEXITSTATUS(status) == 0);
+	alarm(0);
+}
+
 static void check_nonblocking_and_sigpipe(void)
 {
 	char c;
@@ -149,6 +176,7 @@ int main(void)
 	check_data_and_eof();
 	check_late_writer();
 	check_big_transfer();
+	check_big_write_to_waiting_reader();
 	check_nonblocking_and_sigpipe();
 	check_printf_fork_into_a_pipe();
 	return 0;
