@@ -143,3 +143,20 @@ def test_hardware_board_image_layout(tmp_path, hw_board):
         assert re.search(r"^\s*fdtdir /dtbs$", conf, re.M)
     else:
         assert "fdtdir" not in conf
+
+
+def test_uboot_prompt_booti_by_hand():
+    """The commands docs/flashing.md gives for a U-Boot prompt (a disk here, TFTP or USB there)."""
+    with Kage("qemu-virt", "micro", sdcard=sdcard("micro")) as k:
+        k.expect("Hit any key to stop autoboot")
+        k.child.send(" ")
+        for line in ["virtio scan", "load virtio 0:3 ${kernel_addr_r} Image",
+                     "load virtio 0:3 ${ramdisk_addr_r} initramfs.cpio",
+                     "setenv bootargs rdinit=/bin/busybox -- echo by-hand"]:
+            k.expect("=> ", timeout=30)
+            k.child.sendline(line)
+        k.expect("=> ", timeout=30)
+        k.child.sendline("booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}")
+        k.expect(UBOOT_START)
+        assert k.boot_report()["mode"] == "micro"
+        k.expect(r"\nby-hand\r*\n")
