@@ -84,17 +84,19 @@ def partitions(img):
     return json.loads(out.stdout)["partitiontable"]
 
 
-def fat_files(img, offset):
+def mtools(*args):
+    """Runs an mtools command on an image; mtools cannot guess a partition's geometry, nor needs to."""
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    out = subprocess.run(["mdir", "-/", "-b", "-i", f"{img}@@{offset}", "::"], check=True,
-                         capture_output=True, text=True, timeout=60, env=env)
-    return {line.strip().removeprefix("::") for line in out.stdout.splitlines() if line.strip()}
+    return subprocess.run(args, check=True, capture_output=True, text=True, timeout=60, env=env).stdout
+
+
+def fat_files(img, offset):
+    out = mtools("mdir", "-/", "-b", "-i", f"{img}@@{offset}", "::")
+    return {line.strip().removeprefix("::") for line in out.splitlines() if line.strip()}
 
 
 def fat_read(img, offset, path):
-    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    return subprocess.run(["mtype", "-i", f"{img}@@{offset}", f"::{path}"], check=True,
-                          capture_output=True, text=True, timeout=60, env=env).stdout
+    return mtools("mtype", "-i", f"{img}@@{offset}", f"::{path}")
 
 
 @pytest.mark.parametrize("hw_board", ["visionfive2", "hifive-unmatched"])
