@@ -23,7 +23,7 @@ SHELL_PROMPT = r"~ # "
 UBOOT_FOUND = "Found /extlinux/extlinux.conf"
 UBOOT_KERNEL = "Retrieving file: /Image"
 # booti moves the Image from ${kernel_addr_r} to RAM base + the header's text_offset.
-UBOOT_MOVE = re.compile(r"Moving Image from 0x84000000 to (0x[0-9a-f]+)")
+UBOOT_MOVE = re.compile(r"Moving Image from 0x84000000 to (0x[0-9a-f]+),")
 UBOOT_START = "Starting kernel ..."
 
 
