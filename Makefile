@@ -3,14 +3,16 @@
 #   make [BOARD=qemu-virt|qemu-sifive-u|visionfive2|hifive-unmatched] [MODE=micro|mono]
 #   make run     boot in QEMU          make test    every test, one closing line
 #   make unit    host unit tests only  make bench   instruction counts
+#   make image   SD-card image         make run-uboot  boot that image in QEMU through U-Boot
 #   make clean   remove build/
 #
-# Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio.
+# Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio, sdcard.img.
 
 BOARD ?= qemu-virt
 MODE ?= micro
 BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
 QEMU_BOARDS := qemu-virt qemu-sifive-u
+HW_BOARDS := visionfive2 hifive-unmatched
 MODES := micro mono
 
 ifeq ($(filter $(BOARD),$(BOARDS)),)
@@ -34,7 +36,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run test unit bench deps clean FORCE
+.PHONY: all kernel run image run-uboot test unit bench deps clean FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -259,9 +261,26 @@ $(B)/rootfs.stamp: FORCE
 # IMAGE=system (the default) boots the servers and /init (or rdinit= in KAGE_APPEND);
 # IMAGE=test the kernel test root task; IMAGE=monitor the kernel alone, at its monitor.
 IMAGE ?= system
+RUN_KERNEL := $(if $(filter monitor,$(IMAGE)),$(B)/Image,$(B)/$(IMAGE)/Image)
 run: deps all
 	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_APPEND='$(KAGE_APPEND)' \
-	KAGE_KERNEL=$(if $(filter monitor,$(IMAGE)),$(B)/Image,$(B)/$(IMAGE)/Image) tools/run-qemu $(BOARD) $(B)
+	KAGE_KERNEL=$(RUN_KERNEL) tools/run-qemu $(BOARD) $(B)
+
+# The SD-card image (tools/mkimage-sd, docs/flashing.md): GPT with U-Boot SPL and
+# ITB partitions (filled from SPL=FILE and UBOOT_ITB=FILE, else left empty) and
+# FAT partition 3 holding extlinux/extlinux.conf, the Image `make run` boots
+# (IMAGE=), the initramfs and, as dtbs/$(BOARD_DTB), the device tree DTB=FILE
+# (default: the board's BOARD_DTB_FILE, if it has one). SDCARD=FILE writes it
+# elsewhere. Rewritten every time: SPL, DTB and KAGE_APPEND are not tracked.
+SDCARD ?= $(B)/sdcard.img
+DTB ?= $(BOARD_DTB_FILE)
+image: deps $(RUN_KERNEL) $(B)/initramfs.cpio
+	@DTB='$(DTB)' DTB_NAME='$(BOARD_DTB)' SPL='$(SPL)' UBOOT_ITB='$(UBOOT_ITB)' KAGE_APPEND='$(KAGE_APPEND)' \
+		tools/mkimage-sd $(SDCARD) $(RUN_KERNEL) $(B)/initramfs.cpio
+
+# That image booted the way a board boots it: OpenSBI, U-Boot, distro boot, booti.
+run-uboot: image
+	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_SDCARD=$(SDCARD) tools/run-qemu $(BOARD) $(B)
 
 # ---------------------------------------------------------------------------
 # Host unit tests: lib/ and the kernel's pure logic, compiled for the host
@@ -322,6 +341,8 @@ $(H)/dtb/%.dtb: tests/data/dtb/%.dts
 test: deps
 	$(MAKE) unit
 	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio &&)) true
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) image &&) true
+	$(foreach b,$(HW_BOARDS),$(MAKE) BOARD=$(b) all &&) true
 	$(PYTHON) tools/run-tests
 
 # Instruction counts under QEMU -icount shift=0 (tools/bench); never part of make test.

@@ -2,3 +2,6 @@
 BOARD_KIND := hardware
 BOARD_LOAD_ADDR := 0x40200000
 BOARD_DTB := starfive/jh7110-starfive-visionfive-2-v1.3b.dtb
+# No BOARD_DTB_FILE: no VisionFive 2 device tree is kept here (tests/data has a
+# reduced one for tests only). make image DTB=FILE adds the vendor's; without it
+# U-Boot passes its own (docs/flashing.md).
