@@ -168,6 +168,8 @@ static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 	if (!(at = fs_at(c, (int64_t)a[0], &err)))
 		return err;
 	n = fs_walk(at, path, 0);
+	if (!n && (err = procfs_fd_open(c, at, path, (a[2] & FS_O_CLOEXEC) != 0)) != -ENOENT)
+		return err;	/* /proc/N/fd/M of a pipe: that pipe end */
 	if (n && (a[2] & FS_O_CREAT) && (a[2] & FS_O_EXCL))
 		return -EEXIST;
 	if (!n && !(a[2] & FS_O_CREAT))
@@ -282,12 +284,16 @@ static long fs_access(const struct fs_call_ctx *c, const uint64_t *a, uint64_t f
 /* struct linux_dirent64 records: ino, offset, reclen, type, name. */
 static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
-	uint8_t rec[8 + 8 + 2 + 1 + 64];
+	uint8_t rec[(19 + FS_NAME_MAX + 1 + 7) & ~7ul];	/* ino, off, reclen, type, name */
 	struct fs_node *e = f->node->child;
 	uint64_t done = 0, i;
 
 	if (!fs_is(f->node, FS_S_IFDIR))
 		return -ENOTDIR;
+	if (!f->offset && procfs_fd_is_dir(f->node)) {
+		procfs_fd_refresh(f->node);	/* a listing shows the table as it is now */
+		e = f->node->child;
+	}
 	for (i = 0; e && i < f->offset; i++)
 		e = e->next;
 	for (; e; e = e->next, f->offset++) {
@@ -513,6 +519,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *
 	case NR_FCHDIR: return fs_chdir(&c, a, 1);
 	case NR_PPOLL: case NR_PSELECT6: return fs_poll(&c, nr, a);
 	case NR_FCHMODAT: case NR_FCHOWNAT: return fs_chmod_path(&c, nr, a);
+	case NR_READLINKAT: return procfs_readlink(&c, a);
 	default:
 		if (!(f = fs_fd(&c, a[0])))
 			return -EBADF;

@@ -13,7 +13,7 @@ enum {
 	NR_PREAD64 = 67, NR_PWRITE64 = 68, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_PIPE2 = 59,
 	NR_GETCWD = 17, NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_FTRUNCATE = 46, NR_CHDIR = 49, NR_FCHDIR = 50,
 	NR_RENAMEAT2 = 276, NR_TRUNCATE = 45, NR_STATX = 291, NR_FACCESSAT = 48, NR_FACCESSAT2 = 439,
-	NR_PSELECT6 = 72, NR_PPOLL = 73, NR_FCHMOD = 52, NR_FCHMODAT = 53, NR_FCHOWNAT = 54, NR_FCHOWN = 55,
+	NR_PSELECT6 = 72, NR_PPOLL = 73, NR_READLINKAT = 78, NR_FCHMOD = 52, NR_FCHMODAT = 53, NR_FCHOWNAT = 54, NR_FCHOWN = 55,
 };
 
 #define FS_S_IFMT 0170000
@@ -125,5 +125,31 @@ long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, con
 long procfs_redo(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m);
 /* A node met on a walk (last: its final one): itself, or where a /proc link points for the caller. */
 struct fs_node *procfs_follow(struct fs_node *n, int last);
+/* procfs.c's tree work, for procfs_fd.c: nodes made, kept or rewritten, removed. */
+struct fs_node *procfs_new(struct fs_node *dir, const char *name, uint32_t mode, const char *text, size_t len);
+struct fs_node *procfs_keep(struct fs_node *n, uint32_t mode, const char *text, size_t len);
+void procfs_remove(struct fs_node *n);
+struct fs_node *procfs_root(void);
+/* The badge of a process of the last snapshot whose table is here (0: none). */
+uint64_t procfs_badge_of(int32_t pid);
+/* The node path names, its last link not followed (lstat's walk). */
+struct fs_node *procfs_walk_nofollow(struct fs_node *at, const char *path);
+
+/* /proc/N/fd and /dev/fd (procfs_fd.c). */
+int procfs_fd_init(void);
+/* Brings the fd directory dir up to date with its process's table (NULL: every process's). */
+void procfs_fd_refresh(struct fs_node *dir);
+int procfs_fd_is_dir(const struct fs_node *n);
+/* readlinkat of the links the file server keeps. */
+long procfs_readlink(const struct fs_call_ctx *c, const uint64_t *a);
+/* openat of a pipe's link: a new descriptor for the same pipe end, or -ENOENT if path is none. */
+long procfs_fd_open(const struct fs_call_ctx *c, struct fs_node *at, const char *path, int cloexec);
+
+/* The descriptor table of a badge (main.c), or NULL. */
+struct fs_fdtable *fs_table_of(uint64_t badge);
+/* n's absolute path into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
+long fs_node_path(const struct fs_node *n, char *buf, size_t size);
+/* A number naming a pipe while it exists, for /proc/N/fd's "pipe:[N]". */
+unsigned fs_pipe_id(const struct fs_file *f);
 
 #endif

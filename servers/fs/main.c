@@ -21,7 +21,7 @@ static struct fs_fdtable fs_tables[PROTO_CLIENTS];
 static uint8_t fs_table_used[PROTO_CLIENTS];
 static uint8_t fs_table_alias[PROTO_CLIENTS];	/* a thread's badge: whose table it uses (0: its own) */
 
-static struct fs_fdtable *fs_table(uint64_t badge)
+struct fs_fdtable *fs_table_of(uint64_t badge)
 {
 	if (badge < PROTO_CLIENTS && fs_table_alias[badge])
 		badge = fs_table_alias[badge];
@@ -31,7 +31,7 @@ static struct fs_fdtable *fs_table(uint64_t badge)
 /* FS_OP_TABLE_SHARE: badge `thread` uses the table of `owner` from now on. */
 static long fs_table_share(uint64_t owner, uint64_t thread)
 {
-	if (!fs_table(owner) || thread == 0 || thread >= PROTO_CLIENTS || fs_table_used[thread] ||
+	if (!fs_table_of(owner) || thread == 0 || thread >= PROTO_CLIENTS || fs_table_used[thread] ||
 	    fs_table_alias[thread])
 		return -EINVAL;
 	fs_table_alias[thread] = (uint8_t)(fs_table_alias[owner] ? fs_table_alias[owner] : owner);
@@ -57,7 +57,7 @@ static long fs_table_new(uint64_t badge, const struct fs_fdtable *from)
 /* FS_OP_EXEC_OPEN: the node of an executable, held until FS_OP_EXEC_CLOSE. */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_fdtable *t = fs_table_of(m->w[1]);
 	struct fs_node *n;
 	char path[256];
 	long len = native_read_string(token, KAGE_COPY_CALLER, m->w[2], path, sizeof(path));
@@ -83,7 +83,7 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
  */
 static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_fdtable *t = fs_table_of(m->w[1]);
 	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
 	struct fs_node *n = f ? f->node : NULL;
 
@@ -112,7 +112,7 @@ static long fs_exec_read(uint64_t token, const struct kage_msg *m)
 /* The process server's operations; out[0] is set from the result. */
 static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table(m->w[1]);
+	struct fs_fdtable *t = fs_table_of(m->w[1]);
 	struct fs_node *n;
 	long r = 0;
 
@@ -162,7 +162,7 @@ static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t ou
 /* A process's forwarded call: the answer for it, or 0 when none goes now (*reply cleared). */
 static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *reply)
 {
-	struct fs_fdtable *t = fs_table(m->badge);
+	struct fs_fdtable *t = fs_table_of(m->badge);
 	const uint64_t sigpipe[8] = { PROC_OP_SIGPIPE, m->badge };
 	long r;
 

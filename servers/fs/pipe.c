@@ -246,6 +246,11 @@ uint32_t fs_pipe_poll(const struct fs_file *f)
 	return (p->len < FS_PIPE_SIZE ? FS_POLLOUT | FS_POLLWRNORM : 0) | (!p->readers ? FS_POLLERR : 0);
 }
 
+unsigned fs_pipe_id(const struct fs_file *f)
+{
+	return (unsigned)(f->pipe - fs_pipes) + 1;
+}
+
 uint64_t fs_pipe_unread(const struct fs_file *f)
 {
 	return f->pipe->len;

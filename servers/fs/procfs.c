@@ -62,11 +62,35 @@ int procfs_init(long proc_ep)
 		return -ENOMEM;
 	procfs_self_link->procfs = 1;
 	procfs_self_link->nopen++;
+	return procfs_fd_init();
+}
+
+uint64_t procfs_badge_of(int32_t pid)
+{
+	for (uint64_t b = 1; b < PROTO_CLIENTS; b++)
+		if (procfs_self[b] == pid && fs_table_of(b))
+			return b;
 	return 0;
 }
 
+struct fs_node *procfs_root(void)
+{
+	return procfs_dir;
+}
+
+struct fs_node *procfs_walk_nofollow(struct fs_node *at, const char *path)
+{
+	uint8_t was = procfs_nofollow;
+	struct fs_node *n;
+
+	procfs_nofollow = 1;
+	n = fs_walk(at, path, 0);
+	procfs_nofollow = was;
+	return n;
+}
+
 /* Out of the tree with everything under it (freed now, or at the last close). */
-static void procfs_remove(struct fs_node *n)
+void procfs_remove(struct fs_node *n)
 {
 	while (n->child)
 		procfs_remove(n->child);
@@ -92,7 +116,7 @@ static void procfs_fill(struct fs_node *n, const char *text, size_t len)
 }
 
 /* A new node under dir; files get a text slot. NULL when nodes or slots ran out. */
-static struct fs_node *procfs_new(struct fs_node *dir, const char *name, uint32_t mode, const char *text,
+struct fs_node *procfs_new(struct fs_node *dir, const char *name, uint32_t mode, const char *text,
 				  size_t len)
 {
 	int slot = (mode & FS_S_IFMT) == FS_S_IFDIR ? -1 : procfs_slot();
@@ -112,7 +136,7 @@ static struct fs_node *procfs_new(struct fs_node *dir, const char *name, uint32_
 }
 
 /* The node a record names now: n as it is, rewritten, or NULL where a new one must go. */
-static struct fs_node *procfs_keep(struct fs_node *n, uint32_t mode, const char *text, size_t len)
+struct fs_node *procfs_keep(struct fs_node *n, uint32_t mode, const char *text, size_t len)
 {
 	if (!n->procfs || ((n->mode ^ mode) & FS_S_IFMT)) {
 		procfs_remove(n);
@@ -168,7 +192,7 @@ static void procfs_sweep(int processes)
 		}
 		for (c = n->child; c; c = cnext) {
 			cnext = c->next;
-			if (!procfs_seen[fs_node_index(c)])
+			if (!procfs_seen[fs_node_index(c)] && !procfs_fd_is_dir(c))
 				procfs_remove(c);
 		}
 	}
@@ -262,6 +286,8 @@ static int procfs_names(const struct fs_call_ctx *c, uint64_t dirfd, uint64_t va
 		return 1;
 	while (*s == '/')
 		s++;
+	if (at == fs_root && strncmp(s, "dev/fd", 6) == 0 && (s[6] == '/' || !s[6]))
+		return 1;	/* a link into /proc/self */
 	return at == fs_root && strncmp(s, "proc", 4) == 0 && (s[4] == '/' || !s[4]);
 }
 
@@ -273,6 +299,7 @@ long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, con
 	case NR_OPENAT:
 	case NR_NEWFSTATAT:
 	case NR_STATX:
+	case NR_READLINKAT:
 		if (!procfs_names(c, a[0], a[1]))
 			return 0;
 		if (nr == NR_OPENAT && ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY || (a[2] & (FS_O_CREAT | FS_O_TRUNC))))
@@ -308,8 +335,9 @@ long procfs_redo(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m)
 	if (!t)
 		return -EBADF;
 	procfs_client = m->w[1];
-	procfs_nofollow = ((m->w[2] == NR_NEWFSTATAT && (a[3] & AT_SYMLINK_NOFOLLOW)) ||
+	procfs_nofollow = ((m->w[2] == NR_NEWFSTATAT && (a[3] & AT_SYMLINK_NOFOLLOW)) || m->w[2] == NR_READLINKAT ||
 			   (m->w[2] == NR_STATX && (a[2] & AT_SYMLINK_NOFOLLOW)));
+	procfs_fd_refresh(NULL);	/* descriptors change without the process table changing */
 	r = fs_call(t, token, m->w[2], a);
 	procfs_client = 0;
 	procfs_nofollow = 0;

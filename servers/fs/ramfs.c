@@ -250,30 +250,40 @@ long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
 	return 0;
 }
 
-/* The working directory's absolute path, built from its name upwards. */
-long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a)
+long fs_node_path(const struct fs_node *n, char *buf, size_t size)
 {
-	char buf[256];
-	size_t pos = sizeof(buf) - 1;
-	const struct fs_node *n = c->t->cwd ? c->t->cwd : fs_root;
+	size_t pos = size - 1, len;
 
-	if (n->unlinked)
-		return -ENOENT;
 	buf[pos] = 0;
-	for (; n != fs_root; n = n->parent) {
-		size_t len = strlen(n->name);
-
+	for (; n != fs_root && n->parent != n; n = n->parent) {
+		len = strlen(n->name);
 		if (len + 1 > pos)
 			return -ENAMETOOLONG;
 		pos -= len;
 		memcpy(buf + pos, n->name, len);
 		buf[--pos] = '/';
 	}
-	if (pos == sizeof(buf) - 1)
+	if (pos == size - 1)
 		buf[--pos] = '/';
-	if (a[1] < sizeof(buf) - pos)
+	len = size - 1 - pos;
+	memmove(buf, buf + pos, len + 1);	/* built from the end: move it to the start */
+	return (long)len;
+}
+
+/* The working directory's absolute path, built from its name upwards. */
+long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char buf[256];
+	const struct fs_node *n = c->t->cwd ? c->t->cwd : fs_root;
+	long len;
+
+	if (n->unlinked)
+		return -ENOENT;
+	if ((len = fs_node_path(n, buf, sizeof(buf))) < 0)
+		return len;
+	if (a[1] < (uint64_t)len + 1)
 		return -ERANGE;
-	if (native_caller_write(c->token, a[0], buf + pos, sizeof(buf) - pos) < 0)
+	if (native_caller_write(c->token, a[0], buf, (uint64_t)len + 1) < 0)
 		return -EFAULT;
-	return (long)(sizeof(buf) - pos);
+	return len + 1;
 }

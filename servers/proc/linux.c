@@ -140,7 +140,7 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	return (long)len;
 }
 
-/* readlinkat: links exist only under /proc, and this server knows where each points (procfs.c). */
+/* readlinkat of /proc/self and /proc/N/exe, which this server knows (procfs.c). */
 static long linux_readlinkat(struct proc *p, const uint64_t *a)
 {
 	char path[256];
@@ -220,7 +220,6 @@ LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], (a[1] + PAGE - 
 LINUX_VALUE(linux_sys_mprotect,
 	    native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1), linux_prot(a[2])))
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
-LINUX_VALUE(linux_sys_readlinkat, linux_readlinkat(p, a))
 LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(p, a))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
@@ -297,6 +296,13 @@ static enum proc_reply linux_sys_file(struct proc *p, const struct kage_msg *m, 
 	(void)p;
 	*result = native_ipc_forward(m->token, proc_fs_ep, 0);
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;
+}
+
+/* Links this server does not know are the file server's (/proc/N/fd/M, /dev/fd). */
+static enum proc_reply linux_sys_readlinkat(struct proc *p, const struct kage_msg *m, long *result)
+{
+	*result = linux_readlinkat(p, &m->w[1]);
+	return *result == -ENOENT ? linux_sys_file(p, m, result) : PROC_REPLY;
 }
 
 #define LINUX_NR_MAX 512

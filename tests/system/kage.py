@@ -38,10 +38,13 @@ def system_image(board, mode):
 class Kage:
     """One QEMU running kage; use as a context manager so QEMU always dies."""
 
-    def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=(), kernel=None, sdcard=None):
+    def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=(), kernel=None, sdcard=None,
+                 initrd=None):
         env = dict(os.environ)
         if kernel:
             env["KAGE_KERNEL"] = kernel
+        if initrd:
+            env["KAGE_INITRD"] = initrd
         if sdcard:
             # Through OpenSBI and U-Boot from a disk image, as make run-uboot does.
             env["KAGE_SDCARD"] = sdcard
