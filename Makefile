@@ -4,6 +4,7 @@
 #   make run     boot in QEMU          make test    every test, one closing line
 #   make unit    host unit tests only  make bench   instruction counts
 #   make image   SD-card image         make run-uboot  boot that image in QEMU through U-Boot
+#   make ash-suite  BusyBox's own shell tests on kage (docs/busybox-tests.md)
 #   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio, sdcard.img.
@@ -36,7 +37,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit bench deps clean FORCE
+.PHONY: all kernel run image run-uboot test unit bench deps clean ash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -250,6 +251,13 @@ $(ASH_SUITE)/rootfs/ash_test/run: $(BB)/src/.unpacked $(BB)/busybox tests/ash-su
 
 $(B)/ash-suite.cpio: $(INITRAMFS_INPUTS) $(ASH_SUITE)/rootfs/ash_test/run
 	$(call mkinitramfs,$(B)/ash-suite-rootfs,$(ASH_SUITE)/rootfs)
+
+# make ash-suite: the suite by hand (ASH_DIRS: some of its directories, e.g. ash-redir;
+# ASH_TIMEOUT: seconds each script may take, 30 by default).
+ash-suite: deps $(B)/system/Image $(B)/ash-suite.cpio
+	QEMU_MEM=512M KAGE_INITRD=$(B)/ash-suite.cpio KAGE_KERNEL=$(B)/system/Image \
+	KAGE_APPEND='rdinit=/ash_test/run $(if $(ASH_TIMEOUT),ASH_TIMEOUT=$(ASH_TIMEOUT)) $(ASH_DIRS)' \
+	tools/run-qemu $(BOARD) $(B)
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)

@@ -174,6 +174,8 @@ static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 		return -EEXIST;
 	if (!n && !(a[2] & FS_O_CREAT))
 		return -ENOENT;
+	if (n && n->procfs && ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY || (a[2] & (FS_O_CREAT | FS_O_TRUNC))))
+		return -EACCES;	/* /proc is read-only (fs_create refuses new files there) */
 	if (!n && (err = fs_create(c, at, path, FS_S_IFREG | ((uint32_t)a[3] & 07777), &n)) < 0)
 		return err;
 	if ((a[2] & FS_O_DIRECTORY) && !fs_is(n, FS_S_IFDIR))

@@ -302,9 +302,7 @@ long procfs_divert(const struct fs_call_ctx *c, uint64_t badge, uint64_t nr, con
 	case NR_READLINKAT:
 		if (!procfs_names(c, a[0], a[1]))
 			return 0;
-		if (nr == NR_OPENAT && ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY || (a[2] & (FS_O_CREAT | FS_O_TRUNC))))
-			return -EACCES;
-		break;
+		break;	/* writing opens are refused once links are followed (fs_openat) */
 	case NR_CHDIR:
 		if (!procfs_names(c, (uint64_t)AT_FDCWD, a[0]))
 			return 0;

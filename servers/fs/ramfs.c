@@ -126,6 +126,8 @@ long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path
 	(void)c;
 	if (!dir)
 		return err;
+	if (dir->procfs)
+		return -EACCES;	/* nothing is made in /proc */
 	if (fs_child(dir, name, strlen(name)))
 		return -EEXIST;
 	if (!(*out = fs_new(dir, name, strlen(name), mode)))

@@ -416,5 +416,10 @@ static int exec_file(struct proc *p, const struct cpio_entry *e, const char *pat
 
 int proc_exec(struct proc *p, const char *path, const char *const argv[], const char *const envp[])
 {
-	return exec_path(p, procfs_exec_path(p, path), argv, envp, 0);
+	const char *name = strrchr(path, '/');
+	int err = exec_path(p, procfs_exec_path(p, path), argv, envp, 0);
+
+	if (err == 0)
+		strlcpy(p->comm, name ? name + 1 : path, sizeof(p->comm));	/* Linux's comm, as execve names it */
+	return err;
 }

@@ -54,6 +54,7 @@ struct proc {
 	uint8_t wait_info;		/* waitid: a siginfo_t goes there, and the answer is 0 */
 	uint64_t vfork_token;		/* the vfork parent's call, answered at exec or exit */
 	char exe[64];			/* the executable's path (/proc/self/exe) */
+	char comm[16];			/* what execve was given, last component: a script's, not its interpreter's */
 	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
 	uint8_t cmdline_len;
 	uint64_t sleep_token;		/* a nanosleep answered later, 0 if none */

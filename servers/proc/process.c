@@ -204,6 +204,7 @@ static struct proc *proc_copy(struct proc *p, uint64_t flags, const uint64_t *a,
 	c->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_fork(p, c);
 	memcpy(c->exe, p->exe, sizeof(c->exe));
+	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = p->cmdline_len;
 	return c;

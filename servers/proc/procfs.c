@@ -126,6 +126,7 @@ static uint64_t procfs_fingerprint(void)
 		procfs_facts_of(p, &f);
 		h = procfs_mix(h, &f, sizeof(f));
 		h = procfs_mix(h, p->exe, strlen(p->exe) + 1);
+		h = procfs_mix(h, p->comm, strlen(p->comm) + 1);
 		h = procfs_mix(h, p->cmdline, p->cmdline_len);
 	}
 	return h ? h : 1;
@@ -164,12 +165,12 @@ static int procfs_printf(struct procfs_out *o, const char *path, const char *fmt
 	return procfs_put(o, path, PROCFS_FILE, text, (size_t)n);
 }
 
-/* The name Linux gives a process: its executable's last component, 15 characters at most. */
+/* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
 static void procfs_comm(const struct proc *p, char comm[16])
 {
 	const char *slash = strrchr(p->exe, '/');
 
-	strlcpy(comm, slash ? slash + 1 : p->exe, 16);
+	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : p->exe, 16);
 }
 
 static const char *procfs_state_name(char state)
