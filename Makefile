@@ -163,6 +163,7 @@ SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/servers.o,$(KERNEL_OBJS)) $(KSE
 endif
 
 $(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
+	@mkdir -p $(dir $@)
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
 # ---------------------------------------------------------------------------
