@@ -3,6 +3,7 @@
 #   make [BOARD=qemu-virt|qemu-sifive-u|visionfive2|hifive-unmatched] [MODE=micro|mono]
 #   make run     boot in QEMU          make test    every test, one closing line
 #   make unit    host unit tests only  make bench   instruction counts
+#   make compare micro against mono: docs/comparison.md
 #   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio.
@@ -34,7 +35,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run test unit bench deps clean FORCE
+.PHONY: all kernel run test unit bench compare deps clean FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -317,6 +318,14 @@ bench:
 	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
 	$(PYTHON) tools/bench
+
+# The monolithic/microkernel comparison (tools/compare): event counters per
+# operation, fault isolation, footprint and lines of code of both modes, into
+# the generated sections of docs/comparison.md and docs/comparison.png.
+compare:
+	@tools/install-deps bench
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(PYTHON) tools/compare
 
 deps:
 	@tools/install-deps
