@@ -58,6 +58,7 @@ void trap_kernel(struct trapframe *tf)
 			break;
 		}
 	} else if (trap_page_access(cause) && kserver_fault(tf->stval, trap_page_access(cause)) == 0) {
+		COUNT(page_faults);	/* as a user-mode server's would be */
 		return;	/* MODE=mono: a server's own memory, filled on first touch */
 	}
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));

@@ -195,7 +195,8 @@ struct kage_counters {
 	/* Traps into the kernel. */
 	uint64_t ecall_linux;		/* ecalls with a Linux number: forwarded */
 	uint64_t ecall_native;		/* ecalls with a native number */
-	uint64_t page_faults;		/* user page faults, resolved in the kernel or not */
+	uint64_t page_faults;		/* user page faults, resolved in the kernel or not, and (mono)
+					 * the kernel's first touches of the servers' window */
 	uint64_t interrupts;		/* timer and device interrupts, from user mode or idle */
 	uint64_t other_traps;		/* other user exceptions (first FP use, bad instructions) */
 	/* Native calls servers in the kernel make as function calls (MODE=mono): ecalls in micro. */
