@@ -5,6 +5,7 @@
 #   make unit    host unit tests only  make bench   instruction counts
 #   make image   SD-card image         make run-uboot  boot that image in QEMU through U-Boot
 #   make ash-suite  BusyBox's own shell tests on kage (docs/busybox-tests.md)
+#   make compare micro against mono: docs/comparison.md
 #   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio, sdcard.img.
@@ -37,7 +38,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit bench deps clean ash-suite FORCE
+.PHONY: all kernel run image run-uboot test unit bench compare deps clean ash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -360,6 +361,14 @@ bench:
 	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
 	$(PYTHON) tools/bench
+
+# The monolithic/microkernel comparison (tools/compare): event counters per
+# operation, fault isolation, footprint and lines of code of both modes, into
+# the generated sections of docs/comparison.md and docs/comparison.png.
+compare:
+	@tools/install-deps bench
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(PYTHON) tools/compare
 
 deps:
 	@tools/install-deps

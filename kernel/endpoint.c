@@ -1,4 +1,5 @@
 #include "kernel/endpoint.h"
+#include "kernel/ipc.h"
 #include "kernel/kalloc.h"
 #include "kernel/panic.h"
 #include "lib/errno.h"
@@ -18,6 +19,7 @@ int endpoint_create(struct endpoint **out)
 	if (!ep)
 		return -ENOMEM;
 	kobj_init(&ep->obj, KOBJ_ENDPOINT, endpoint_destroy);
+	ep->obj.unreceivable = ipc_unreceivable;	/* its callers learn that nobody will answer */
 	*out = ep;
 	return 0;
 }

@@ -3,6 +3,7 @@
  * indexing (it comes straight from a user register), then the type, then
  * the rights, so each failure has its own error.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include "kernel/handle.h"
 #include "lib/errno.h"
@@ -45,6 +46,7 @@ int handle_install(struct handle_table *t, struct kobj *obj, uint32_t rights, ui
 		if (s->obj)
 			continue;
 		kobj_get(obj);
+		obj->receivers += (rights & HANDLE_RIGHT_RECV) != 0;
 		s->obj = obj;
 		s->rights = rights;
 		s->badge = badge;
@@ -58,16 +60,20 @@ int handle_close(struct handle_table *t, int64_t h)
 {
 	struct handle *s;
 	struct kobj *obj;
+	bool recv;
 
 	if (h < 0 || h >= (int64_t)t->nslots || !t->slots[h].obj)
 		return -EBADF;
 	s = &t->slots[h];
 	obj = s->obj;
+	recv = (s->rights & HANDLE_RIGHT_RECV) != 0;
 	/* Empty the slot first: destroy may look at this table again. */
 	s->obj = NULL;
 	s->rights = 0;
 	s->badge = 0;
 	t->used--;
+	if (recv && --obj->receivers == 0 && obj->unreceivable)
+		obj->unreceivable(obj);	/* while this handle's reference still holds it */
 	kobj_put(obj);
 	return 0;
 }

@@ -1,4 +1,5 @@
 #include "kernel/ipc.h"
+#include "kernel/counters.h"
 #include "kernel/kserver.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
@@ -8,6 +9,20 @@
 _Static_assert(KAGE_MSG_CALL == TASK_MSG_CALL && KAGE_MSG_SYSCALL == TASK_MSG_SYSCALL &&
 		       KAGE_MSG_FAULT == TASK_MSG_FAULT && KAGE_MSG_ALERT == TASK_MSG_ALERT,
 	       "message kinds are the same numbers in the ABI");
+
+/* Messages sent, counted by kind: the counters are in the kinds' order. */
+_Static_assert(&((struct kage_counters *)0)->msg_syscalls - &((struct kage_counters *)0)->msg_calls ==
+		       TASK_MSG_SYSCALL &&
+		       &((struct kage_counters *)0)->msg_alerts - &((struct kage_counters *)0)->msg_calls ==
+		       TASK_MSG_ALERT,
+	       "msg_calls, msg_syscalls, msg_faults, msg_alerts follow enum task_msg");
+
+static inline void ipc_count_send(enum task_msg kind)
+{
+	(&counters.msg_calls)[kind]++;
+}
+
+static void ipc_refuse(struct task *c);
 
 #define IPC_ID_BITS 16
 _Static_assert(TASK_MAX <= 1u << IPC_ID_BITS, "task ids fit in a token");
@@ -52,6 +67,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	}
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
+	counters.received[r->server]++;
 }
 
 void ipc_receive(struct task *s, struct task *r)
@@ -63,11 +79,16 @@ void ipc_send(struct task *t, struct endpoint *ep, enum task_msg kind, uint64_t 
 {
 	struct task *r = kserver_serves(ep) ? NULL : endpoint_take(ep, &ep->receivers);
 
+	ipc_count_send(kind);
 	t->msg = kind;
 	t->msg_badge = badge;
 	if (kserver_serves(ep))
 		kserver_send(t, ep);	/* MODE=mono: a function call */
 	if (!r) {
+		if (__builtin_expect(!ep->obj.receivers, 0)) {
+			ipc_refuse(t);	/* its server is gone */
+			sched_next();
+		}
 		endpoint_wait(ep, t, TASK_SENDING);
 		sched_next();
 	}
@@ -107,6 +128,10 @@ static void ipc_post(struct task *c, struct endpoint *ep)
 		return;
 	}
 	if (!(r = endpoint_take(ep, &ep->receivers))) {
+		if (__builtin_expect(!ep->obj.receivers, 0)) {
+			ipc_refuse(c);	/* nobody could ever take it */
+			return;
+		}
 		endpoint_wait(ep, c, TASK_SENDING);
 		return;
 	}
@@ -120,6 +145,7 @@ void ipc_alert(struct task *c)
 	c->fwd_rewritten = false;
 	c->msg = TASK_MSG_ALERT;
 	c->msg_badge = c->personality_badge;
+	COUNT(msg_alerts);
 	ipc_post(c, c->personality);
 }
 
@@ -150,12 +176,32 @@ static inline void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 	c->fwd_rewritten = false;
 }
 
+/*
+ * c's call can never be answered by its server (gone, or never to be
+ * received): -EPIPE for a call or a Linux call, a resumed task for an
+ * alert; a fault nobody will handle kills c, as a fault without a
+ * handler does.
+ */
+static void ipc_refuse(struct task *c)
+{
+	static const uint64_t epipe[IPC_REPLY_WORDS] = { (uint64_t)-EPIPE };
+
+	COUNT(msg_epipe);
+	if (c->msg == TASK_MSG_FAULT) {
+		task_die(c, -(int64_t)c->tf->scause - 1);
+		return;
+	}
+	ipc_answer(c, epipe, IPC_REPLY_WORDS);
+	ipc_wake(c);
+}
+
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
 {
 	struct task *c = ipc_caller(t, token);
 
 	if (!c)
 		return -ESRCH;
+	COUNT(msg_replies);
 	ipc_answer(c, words, IPC_REPLY_WORDS);
 	ipc_wake(c);
 	return 0;
@@ -169,6 +215,7 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	if (token && !(c = ipc_caller(t, token)))
 		return -ESRCH;
 	if (c) {
+		COUNT(msg_replies);
 		ipc_answer(c, words, IPC_REPLY_WORDS - 1);
 		if (__builtin_expect(c->alert_pending, 0)) {
 			ipc_alert(c);	/* possibly to ep itself: received below */
@@ -194,6 +241,9 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 
 	if (!c)
 		return -ESRCH;
+	if (!ep->obj.receivers && !kserver_serves(ep))
+		return -EPIPE;	/* nobody can receive there: the call stays t's to answer */
+	COUNT(msg_forwards);
 	c->call_seq++;	/* t's token is spent; the next server gets a new one */
 	c->replier = NULL;
 	if (words) {
@@ -208,18 +258,21 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 
 void ipc_abandon(struct task *dead)
 {
-	static const uint64_t epipe[IPC_REPLY_WORDS] = { (uint64_t)-EPIPE };
-
 	for (uint64_t id = 0; id < TASK_MAX; id++) {
 		struct task *c = task_by_id(id);
 
-		if (!c || c->state != TASK_REPLY_WAIT || c->replier != dead)
-			continue;
-		if (c->msg == TASK_MSG_FAULT) {
-			task_die(c, -(int64_t)c->tf->scause - 1);
-			continue;
-		}
-		ipc_answer(c, epipe, IPC_REPLY_WORDS);
-		ipc_wake(c);
+		if (c && c->state == TASK_REPLY_WAIT && c->replier == dead)
+			ipc_refuse(c);
+	}
+}
+
+void ipc_unreceivable(struct kobj *obj)
+{
+	struct endpoint *ep = (struct endpoint *)obj;
+	struct task *c;
+
+	while ((c = endpoint_take(ep, &ep->senders))) {
+		c->state = TASK_SUSPENDED;	/* out of the queue, not yet answered */
+		ipc_refuse(c);
 	}
 }

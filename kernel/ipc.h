@@ -57,5 +57,11 @@ struct task *ipc_caller(struct task *t, uint64_t token);
 void ipc_alert(struct task *c);
 /* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */
 void ipc_abandon(struct task *dead);
+/*
+ * An endpoint's last receive handle went (its server died): every caller
+ * queued there is answered as by ipc_abandon, and later sends get -EPIPE
+ * at once (ipc_forward refuses to pass a call on there).
+ */
+void ipc_unreceivable(struct kobj *obj);
 
 #endif

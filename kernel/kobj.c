@@ -16,6 +16,8 @@ void kobj_init(struct kobj *obj, enum kobj_type type, void (*destroy)(struct kob
 	obj->type = type;
 	obj->refs = 1;
 	obj->destroy = destroy;
+	obj->receivers = 0;
+	obj->unreceivable = NULL;
 }
 
 void kobj_release(struct kobj *obj)

@@ -31,6 +31,13 @@ struct kobj {
 	enum kobj_type type;
 	uint32_t refs;
 	void (*destroy)(struct kobj *obj);
+	/*
+	 * Handles naming it with the receive right (kernel/handle.c), and
+	 * what to do when the last one goes (endpoints: answer the callers
+	 * that nobody can receive any more; NULL: nothing).
+	 */
+	uint32_t receivers;
+	void (*unreceivable)(struct kobj *obj);
 };
 
 /* Starts an object's life with one reference, held by its creator. */

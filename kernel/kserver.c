@@ -11,6 +11,7 @@
 #include "kernel/kserver.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
+#include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
 #include "kernel/kmap.h"
@@ -125,6 +126,7 @@ static void kserver_helper_message(struct kserver *ks)
 	uint64_t out[IPC_REPLY_WORDS - 1];
 
 	ks->helper = false;
+	counters.received[ks->task->server]++;
 	ks->handler(0, &m, out);
 }
 
@@ -484,6 +486,7 @@ static int64_t kserver_call(struct task *t, struct trapframe *tf)
 	t->msg = TASK_MSG_CALL;
 	t->msg_badge = h->badge;
 	t->fwd_rewritten = false;
+	COUNT(msg_calls);
 	kserver_enter(ep->kserver, t);
 	if (t->state == TASK_REPLY_WAIT) {
 		t->call_seq++;	/* the kept token goes stale */
@@ -502,6 +505,7 @@ long kserver_native(uint64_t nr, uint64_t a[7])
 	struct trapframe tf;
 	int64_t r;
 
+	COUNT(direct_native);
 	for (int i = 0; i < 7; i++)
 		tf.a[i] = a[i];
 	tf.a7 = nr;

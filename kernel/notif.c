@@ -1,3 +1,4 @@
+#include "kernel/counters.h"
 #include "kernel/notif.h"
 #include "kernel/kalloc.h"
 #include "kernel/kserver.h"
@@ -28,6 +29,7 @@ void notif_signal(struct notif *n, uint64_t bits)
 {
 	struct task *t;
 
+	COUNT(notif_signals);
 	n->bits |= bits;
 	if (kserver_bound(n)) {
 		kserver_notify(n);

@@ -11,6 +11,7 @@ __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
 extern char boot_stack_top[];
 
 struct task *sched_running;
+uint32_t sched_last_id = UINT32_MAX;
 static struct task_queue runq;
 static struct task_queue dead;
 static struct task *root_task;

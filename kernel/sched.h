@@ -13,10 +13,13 @@
 #ifndef KAGE_KERNEL_SCHED_H
 #define KAGE_KERNEL_SCHED_H
 
+#include "kernel/counters.h"
 #include "kernel/task.h"
 
 /* The task running now, NULL while idle or before the first task (read through sched_current). */
 extern struct task *sched_running;
+/* The id of the last task that ran in user mode: a switch to another is counted. */
+extern uint32_t sched_last_id;
 
 static inline struct task *sched_current(void)
 {
@@ -33,6 +36,10 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 {
 	t->state = TASK_RUNNING;
 	sched_running = t;
+	if (t->id != sched_last_id) {
+		COUNT(task_switches);
+		sched_last_id = t->id;
+	}
 	space_activate(t->space);
 	if (t->fpu_used)
 		fpu_switch_to(t);

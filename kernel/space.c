@@ -5,6 +5,7 @@
  */
 #include <stdbool.h>
 #include "kernel/space.h"
+#include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/kalloc.h"
 #include "kernel/kmap.h"
@@ -46,6 +47,30 @@ static void space_free_table(pte_t *table, int level)
 	}
 	if (level < 2)
 		frame_unref(virt_to_phys(table));
+}
+
+/* Frames a table holds below it: its leaves' frames (shared ones too) and its tables. */
+static uint64_t space_table_pages(const pte_t *table, int level)
+{
+	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
+	uint64_t pages = 0;
+
+	for (i = 0; i < n; i++) {
+		pte_t e = table[i];
+
+		if (!(e & PTE_V))
+			continue;
+		if (PTE_LEAF(e))
+			pages += !(e & PTE_PHYS);
+		else
+			pages += 1 + space_table_pages(phys_to_virt(PTE_TO_PA(e)), level - 1);
+	}
+	return pages;
+}
+
+uint64_t space_pages(const struct space *s)
+{
+	return 1 + space_table_pages(s->root, 2);
 }
 
 static void space_destroy(struct kobj *obj)
@@ -310,6 +335,7 @@ int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
 
 void space_switch(const struct space *s)
 {
+	COUNT(satp_writes);
 	space_active = s->root_pa;
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
 	sfence_vma_all();

@@ -105,5 +105,7 @@ static inline void space_activate(const struct space *s)
 		space_switch(s);
 }
 uint64_t space_count(void);
+/* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
+uint64_t space_pages(const struct space *s);
 
 #endif

@@ -109,6 +109,22 @@ int srvmem_fault(uint64_t va, uint64_t access)
 	return 0;
 }
 
+uint64_t srvmem_pages(uint64_t va, uint64_t end)
+{
+	uint64_t pages = 0;
+
+	for (va &= ~((2ul << 20) - 1); va < end; va += 2ul << 20) {
+		const pte_t *l0 = srvmem_l0(va);
+
+		if (!l0)
+			continue;
+		pages++;
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			pages += (l0[i] & PTE_V) != 0;
+	}
+	return pages;
+}
+
 void srvmem_release(void)
 {
 	srvmem_free(SRVMEM_BASE, SRVMEM_BASE + SRVMEM_SIZE);

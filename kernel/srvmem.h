@@ -32,5 +32,7 @@ int srvmem_unmap(uint64_t va, uint64_t size);
 int srvmem_fault(uint64_t va, uint64_t access);
 /* Every page and table back to the frame allocator (shutdown). */
 void srvmem_release(void);
+/* Frames the window holds in [va, end): pages and their level-0 tables (sys_stats). */
+uint64_t srvmem_pages(uint64_t va, uint64_t end);
 
 #endif

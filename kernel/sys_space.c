@@ -1,5 +1,6 @@
 /* Native calls on spaces (lib/kage_abi.h); handles are checked for type and rights first. */
 #include <stdbool.h>
+#include "kernel/counters.h"
 #include "kernel/ipc.h"
 #include "kernel/kserver.h"
 #include "kernel/memobj.h"
@@ -55,6 +56,8 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 		return -EINVAL;
 	if ((err = sys_copy_space(t, tf, write, &s)) < 0)
 		return err;
+	COUNT(copies);
+	counters.copy_bytes += len;
 	/* A server in the kernel (MODE=mono) copies from or to kernel memory: no space of its own. */
 	local = kserver_task(t) ? NULL : t->space;
 	if (write)

@@ -22,11 +22,15 @@ static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task
 
 int64_t sys_task_create(struct task *t, struct trapframe *tf)
 {
+	char name[sizeof(((struct task *)0)->name)] = "task";
 	struct space *s;
 	struct task *n;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
 
-	if (err < 0 || (err = task_create(s, "task", tf->a1, tf->a2, &n)) < 0)
+	/* A name (a3, optional) only labels the task in messages and counters. */
+	if (err == 0 && tf->a3 && (err = sys_copy_in(t, tf->a3, name, sizeof(name) - 1)) == 0)
+		name[sizeof(name) - 1] = 0;
+	if (err < 0 || (err = task_create(s, name, tf->a1, tf->a2, &n)) < 0)
 		return err;
 	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
 	if (err < 0)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include "kernel/syscall.h"
 #include "kernel/console.h"
+#include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
 #include "kernel/kserver.h"
@@ -39,6 +40,8 @@ int64_t sys_install_new(struct task *t, struct kobj *obj)
 
 int sys_copy_in(struct task *t, uint64_t va, void *buf, size_t len)
 {
+	COUNT(copies);
+	counters.copy_bytes += len;
 	if (kserver_task(t)) {
 		memcpy(buf, (const void *)va, len);	/* a server in the kernel: its own pointer */
 		return 0;
@@ -48,6 +51,8 @@ int sys_copy_in(struct task *t, uint64_t va, void *buf, size_t len)
 
 int sys_copy_out(struct task *t, uint64_t va, const void *buf, size_t len)
 {
+	COUNT(copies);
+	counters.copy_bytes += len;
 	if (kserver_task(t)) {
 		memcpy((void *)va, buf, len);
 		return 0;
@@ -68,11 +73,20 @@ static int64_t sys_task_exit(struct task *t, struct trapframe *tf)
 	return 0;	/* not reached: t is the current task */
 }
 
+/*
+ * Fills as much of struct kage_stats as the caller knows (a1: its size;
+ * 0 for the first version) and answers how much that was, so old
+ * callers and new kernels (or the reverse) agree.
+ */
 static int64_t sys_stats(struct task *t, struct trapframe *tf)
 {
+	uint64_t len = tf->a1 ? tf->a1 : KAGE_STATS_V1_SIZE;
 	struct frame_stats fs;
 	struct kage_stats ks;
+	int err;
 
+	if (len > sizeof(ks))
+		len = sizeof(ks);
 	frame_get_stats(&fs);
 	ks.frames_free = fs.free;
 	ks.frames_used = fs.used;
@@ -80,7 +94,10 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.spaces = space_count();
 	ks.endpoints = kobj_count(KOBJ_ENDPOINT);
 	ks.notifications = kobj_count(KOBJ_NOTIFICATION);
-	return sys_copy_out(t, tf->a0, &ks, sizeof(ks));
+	ks.count = counters;
+	counters_server_pages(ks.server_pages);
+	err = sys_copy_out(t, tf->a0, &ks, len);
+	return err < 0 ? err : (int64_t)len;
 }
 
 static int64_t sys_handle_close(struct task *t, struct trapframe *tf)
@@ -141,8 +158,9 @@ static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)
 
 	if (!fn)
 		return -ENOSYS;
-	if (t->handles.used == 0)
-		return -EPERM;	/* no handles, no native calls */
+	/* No handles, no native calls; but anyone may read the counts (Linux programs: tools/compare). */
+	if (t->handles.used == 0 && fn != sys_stats)
+		return -EPERM;
 	return fn(t, tf);
 }
 
@@ -155,11 +173,13 @@ void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
 	if (tf->a7 - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
 		/* A Linux call: the personality server answers it (in a0). */
+		COUNT(ecall_linux);
 		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
 		if (t->personality)
 			ipc_send(t, t->personality, TASK_MSG_SYSCALL, t->personality_badge);
 		tf->a0 = (uint64_t)-ENOSYS;
 		return;
 	}
+	COUNT(ecall_native);
 	tf->a0 = (uint64_t)syscall_call_native(t, tf);
 }

@@ -3,6 +3,7 @@
  * turns ids (in reply tokens) back into tasks.
  */
 #include "kernel/task.h"
+#include "kernel/counters.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
@@ -92,6 +93,7 @@ static int task_new(struct space *s, const char *name, struct task **out)
 	t->id = (uint32_t)slot;
 	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
+	t->server = counters_server_of(t->name);
 	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
 	t->handles.grow = task_handles_grow;
 	kobj_get(&s->obj);

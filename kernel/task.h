@@ -78,6 +78,7 @@ struct task {
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
 	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
+	uint8_t server;		/* KAGE_SERVER_*, from its name: whose counters its messages go to */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */

@@ -8,6 +8,7 @@
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/console.h"
+#include "kernel/counters.h"
 #include "kernel/fpu.h"
 #include "kernel/ipc.h"
 #include "kernel/kserver.h"
@@ -45,6 +46,7 @@ void trap_kernel(struct trapframe *tf)
 	uint64_t cause = tf->scause;
 
 	if (cause & SCAUSE_INTERRUPT) {
+		COUNT(interrupts);
 		switch (cause & ~SCAUSE_INTERRUPT) {
 		case IRQ_S_TIMER:
 			timer_tick();
@@ -56,6 +58,7 @@ void trap_kernel(struct trapframe *tf)
 			break;
 		}
 	} else if (trap_page_access(cause) && kserver_fault(tf->stval, trap_page_access(cause)) == 0) {
+		COUNT(page_faults);	/* as a user-mode server's would be */
 		return;	/* MODE=mono: a server's own memory, filled on first touch */
 	}
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
@@ -72,6 +75,12 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 	struct task *t = sched_current();
 	uint64_t cause = tf->scause;
 
+	if (cause & SCAUSE_INTERRUPT)
+		COUNT(interrupts);
+	else if (trap_page_access(cause))
+		COUNT(page_faults);
+	else
+		COUNT(other_traps);
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
 		kserver_poll(t);
@@ -87,7 +96,7 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 		return;	/* copy-on-write or zero fill done: retry the access */
 	if (cause == EXC_ILLEGAL_INST && fpu_first_use(t))
 		return;	/* its first FP instruction: FP is on now, retry it */
-	if (t->exception)
+	if (t->exception && t->exception->obj.receivers)
 		ipc_send(t, t->exception, TASK_MSG_FAULT, t->exception_badge);
 	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
 		tf->sepc, tf->stval);

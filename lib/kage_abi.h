@@ -21,7 +21,7 @@
 
 #define KAGE_SYS_DEBUG_PUTC KAGE_SYS(0)	/* a0: byte to the kernel console */
 #define KAGE_SYS_TASK_EXIT KAGE_SYS(1)	/* a0: status; ends the calling task */
-#define KAGE_SYS_STATS KAGE_SYS(2)	/* a0: struct kage_stats * to fill */
+#define KAGE_SYS_STATS KAGE_SYS(2)	/* a0: struct kage_stats * to fill, a1: its size (0: the first six words) */
 #define KAGE_SYS_HANDLE_CLOSE KAGE_SYS(3)	/* a0: handle */
 #define KAGE_SYS_SPACE_CLONE KAGE_SYS(4)	/* a0: space handle (read); result: handle of the copy */
 #define KAGE_SYS_SPACE_READ KAGE_SYS(5)	/* a0: space (read) or token, a1: its address, a2: my buffer, a3: length, a4: KAGE_COPY_* */
@@ -32,7 +32,7 @@
 #define KAGE_SYS_SPACE_CREATE KAGE_SYS(10)	/* result: handle of a new empty space */
 #define KAGE_SYS_SPACE_PROTECT KAGE_SYS(11)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* or 0 */
 #define KAGE_SYS_SPACE_MAP_PHYS KAGE_SYS(12)	/* a0: space (write), a1: address, a2: memory handle, a3: offset, a4: size, a5: prot */
-#define KAGE_SYS_TASK_CREATE KAGE_SYS(13)	/* a0: space (write), a1: pc, a2: sp; result: handle of a suspended task */
+#define KAGE_SYS_TASK_CREATE KAGE_SYS(13)	/* a0: space (write), a1: pc, a2: sp, a3: name or 0; result: handle of a suspended task */
 #define KAGE_SYS_TASK_CLONE KAGE_SYS(14)	/* a0: task (read), a1: space (write); result: handle of a suspended copy */
 #define KAGE_SYS_TASK_EXEC KAGE_SYS(15)	/* a0: task (write), a1: space (write), a2: pc, a3: sp */
 #define KAGE_SYS_TASK_KILL KAGE_SYS(16)	/* a0: task (write), a1: status */
@@ -178,6 +178,52 @@ struct kage_bootinfo {
 /* Longest space_read/space_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)
 
+/*
+ * Event counters since boot: plain 64-bit counts the kernel keeps on its
+ * paths (one hart, so no atomics), read with sys_stats. They say where a
+ * Linux call's work goes in each mode (tools/compare, docs/comparison.md).
+ */
+enum {
+	KAGE_SERVER_PROC,	/* the root task: the process server */
+	KAGE_SERVER_FS,
+	KAGE_SERVER_CONSOLE,
+	KAGE_SERVER_OTHER,	/* any other receiver (helpers, the kernel tests) */
+	KAGE_SERVERS
+};
+
+struct kage_counters {
+	/* Traps into the kernel. */
+	uint64_t ecall_linux;		/* ecalls with a Linux number: forwarded */
+	uint64_t ecall_native;		/* ecalls with a native number */
+	uint64_t page_faults;		/* user page faults, resolved in the kernel or not, and (mono)
+					 * the kernel's first touches of the servers' window */
+	uint64_t interrupts;		/* timer and device interrupts, from user mode or idle */
+	uint64_t other_traps;		/* other user exceptions (first FP use, bad instructions) */
+	/* Native calls servers in the kernel make as function calls (MODE=mono): ecalls in micro. */
+	uint64_t direct_native;
+	/* IPC messages sent. */
+	uint64_t msg_calls;		/* ipc_call, by a task or a server in the kernel */
+	uint64_t msg_syscalls;		/* Linux calls sent to a personality endpoint */
+	uint64_t msg_faults;		/* faults sent to an exception endpoint */
+	uint64_t msg_alerts;		/* alerts sent (task_alert: signals) */
+	uint64_t msg_forwards;		/* calls passed on to another endpoint (ipc_forward) */
+	uint64_t msg_replies;		/* answers: ipc_reply, reply_recv, a handler's return */
+	uint64_t msg_epipe;		/* calls answered -EPIPE: their server is gone */
+	uint64_t notif_signals;		/* notifications signalled: notif_signal, timers, interrupts */
+	/* Messages a server took: the handler calls, by KAGE_SERVER_*. */
+	uint64_t received[KAGE_SERVERS];
+	uint64_t satp_writes;		/* address-space switches (each with an sfence.vma) */
+	uint64_t task_switches;		/* returns to user mode in another task than the last */
+	uint64_t copies;		/* copies between spaces: space_read/write, call arguments */
+	uint64_t copy_bytes;		/* and their bytes */
+};
+
+/*
+ * sys_stats's answer. It grows at the end only: a caller passes the size
+ * it knows, the kernel fills that much (at most its own) and returns how
+ * many bytes it wrote. Size 0 means the first version, the six words up
+ * to notifications.
+ */
 struct kage_stats {
 	uint64_t frames_free;
 	uint64_t frames_used;
@@ -185,7 +231,13 @@ struct kage_stats {
 	uint64_t spaces;
 	uint64_t endpoints;
 	uint64_t notifications;
+	/* Second version. */
+	struct kage_counters count;
+	/* Pages held by each server (KAGE_SERVER_*): its space's pages and page tables (micro), its share of the server window (mono). */
+	uint64_t server_pages[KAGE_SERVERS];
 };
+
+#define KAGE_STATS_V1_SIZE (6 * 8)
 
 #endif /* __ASSEMBLY__ */
 

@@ -133,7 +133,7 @@ static inline void native_putc(char c)
 
 static inline long native_stats(struct kage_stats *st)
 {
-	return native_call(KAGE_SYS_STATS, (uint64_t)st, 0);
+	return native_call(KAGE_SYS_STATS, (uint64_t)st, sizeof(*st));
 }
 
 __attribute__((noreturn)) static inline void native_exit(long status)
@@ -172,6 +172,12 @@ static inline long native_space_map_phys(long space, uint64_t va, long mem, uint
 static inline long native_task_create(long space, uint64_t pc, uint64_t sp)
 {
 	return native_call4(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, 0);
+}
+
+/* The same, with a name for the kernel's messages and counters (15 characters kept). */
+static inline long native_task_create_named(long space, uint64_t pc, uint64_t sp, const char *name)
+{
+	return native_call4(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, (uint64_t)name);
 }
 
 static inline long native_task_clone(long task, long space)

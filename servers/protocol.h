@@ -71,7 +71,18 @@ enum fs_op {
 	FS_OP_PROC_SNAPSHOT,	/* w1: buffer (proc's memory), w2: length. /proc becomes what it lists */
 	FS_OP_PROC_REDO,	/* a process's call forwarded back, words as PROC_OP_PROCFS's: served
 				 * on the fresh /proc, answered to the process */
+	FS_OP_ARM_CRASH,	/* from now on PROTO_IOCTL_CRASH crashes the file server (below) */
 };
+
+/*
+ * Fault injection, for the isolation demonstration (docs/comparison.md):
+ * with "kage.crash=fs" on the kernel command line the process server
+ * arms the file server (FS_OP_ARM_CRASH), which then writes through a
+ * null pointer when a process makes this ioctl on a regular file it has
+ * open: a user-mode server dies of it (MODE=micro), the kernel panics
+ * (MODE=mono). Unarmed, it is an ioctl like any unknown one (-ENOTTY).
+ */
+#define PROTO_IOCTL_CRASH 0x4b47dead
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */
 enum proc_op {

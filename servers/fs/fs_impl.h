@@ -57,6 +57,7 @@ struct fs_call_ctx {
 extern struct fs_file fs_files[FS_FILES];
 extern struct fs_node *fs_root, *fs_console, *fs_null;
 extern long fs_console_ep;	/* the console server's endpoint, or -1 */
+extern int fs_crash_armed;	/* PROTO_IOCTL_CRASH crashes this server (FS_OP_ARM_CRASH) */
 
 /* Nodes (fs.c): slot index, creation in dir, detaching from the tree, release when unused. */
 unsigned fs_node_index(const struct fs_node *n);

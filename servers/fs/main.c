@@ -134,6 +134,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
 	case FS_OP_PROC_SNAPSHOT: r = procfs_snapshot(token, m->w[1], m->w[2]); break;
 	case FS_OP_PROC_REDO: r = procfs_redo(t, token, m); break;
+	case FS_OP_ARM_CRASH: fs_crash_armed = 1; break;
 	case FS_OP_EXEC_CLOSE:
 		if ((n = fs_node_at(m->w[1])) && n->nopen) {
 			n->nopen--;

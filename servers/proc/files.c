@@ -3,6 +3,12 @@
  * the processes (new, fork, execve, exit), execve gets an executable's
  * bytes, and mmap a mapped file's. Each is one call on the file server (servers/protocol.h), which
  * never waits on anyone, so these calls always come back.
+ *
+ * If the file server dies (MODE=micro: it is a task like any other), the
+ * kernel answers every call to it with -EPIPE. This server then goes on
+ * without files: its own calls and the processes' file calls fail with
+ * -EIO, and a process's writes to descriptors 1 and 2 go to the kernel
+ * console, so that what runs on can still say so.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -14,12 +20,50 @@
 
 long proc_fs_ep = -1;
 
+/* The file server is gone: said once. */
+static void files_note_gone(void)
+{
+	static int said;
+
+	if (!said++)
+		native_say("kage: proc: the file server is gone: file calls fail with EIO, "
+			   "writes to fds 1 and 2 go to the kernel console\n");
+}
+
 static long files_op(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t out[6])
 {
 	const uint64_t w[6] = { op, a, b, c, d };
 	uint64_t reply[6];
+	long r = native_ipc_call(proc_fs_ep, w, out ? out : reply);
 
-	return native_ipc_call(proc_fs_ep, w, out ? out : reply);
+	if (r != -EPIPE)
+		return r;
+	files_note_gone();
+	return -EIO;
+}
+
+void files_arm_crash(void)
+{
+	files_op(FS_OP_ARM_CRASH, 0, 0, 0, 0, 0);
+}
+
+long files_gone(const struct kage_msg *m)
+{
+	const uint64_t nr = m->w[0], fd = m->w[1], buf = m->w[2], len = m->w[3];
+	char chunk[128];
+
+	files_note_gone();
+	if (nr != 64 || (fd != 1 && fd != 2))	/* write */
+		return -EIO;
+	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+
+		if (native_caller_read(m->token, buf + done, chunk, n) < 0)
+			return done ? (long)done : -EFAULT;
+		for (uint64_t i = 0; i < n; i++)
+			native_putc(chunk[i]);
+	}
+	return (long)len;
 }
 
 int files_new(const struct proc *p)

@@ -295,6 +295,8 @@ static enum proc_reply linux_sys_file(struct proc *p, const struct kage_msg *m, 
 {
 	(void)p;
 	*result = native_ipc_forward(m->token, proc_fs_ep, 0);
+	if (*result == -EPIPE)
+		*result = files_gone(m);
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;
 }
 

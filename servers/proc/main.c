@@ -52,6 +52,7 @@ struct proc_cmdline {
 	const char *path;
 	const char *argv[PROC_CMDLINE_ARGS + 1];
 	const char *envp[PROC_CMDLINE_ARGS + 1];
+	int crash_fs;		/* "kage.crash=fs": arm the file server's injected bug (servers/protocol.h) */
 };
 
 static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
@@ -74,6 +75,8 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 			continue;
 		if (!rest && strcmp(word, "--") == 0)
 			rest = 1;
+		else if (!rest && strcmp(word, "kage.crash=fs") == 0)
+			c->crash_fs = 1;
 		else if (!rest && strncmp(word, "rdinit=", 7) == 0)
 			c->path = word + 7;
 		else if (!rest && strchr(word, '=') && envc < PROC_CMDLINE_ARGS)
@@ -205,6 +208,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		return 1;
 	}
 	proc_parse_cmdline(&cmd, args);
+	if (cmd.crash_fs)
+		files_arm_crash();
 	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;

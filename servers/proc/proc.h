@@ -90,6 +90,10 @@ int files_fork(const struct proc *parent, const struct proc *child);
 int files_share(const struct proc *owner, const struct proc *thread);
 void files_exec(const struct proc *p);
 void files_exit(const struct proc *p);
+/* The file server crashes on PROTO_IOCTL_CRASH from now on (kage.crash=fs). */
+void files_arm_crash(void);
+/* A file call the file server can no longer take (it died): -EIO, or fds 1 and 2 written to the kernel console. */
+long files_gone(const struct kage_msg *m);
 
 /*
  * A file held open at the file server: an executable for execve (found

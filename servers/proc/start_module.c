@@ -6,6 +6,7 @@
 #include "lib/elf.h"
 #include "lib/errno.h"
 #include "lib/native.h"
+#include "lib/string.h"
 #include "servers/proc/proc.h"
 
 #define START_MODULE_VA 0x2800000000ul	/* where the module is read from, in this server */
@@ -15,6 +16,7 @@
 /* Builds the server's space from its ELF file and a suspended task in it. */
 static long start_load(const struct kage_bootitem *mod, long *space_out)
 {
+	char name[16];	/* the kernel reads 16 bytes: its messages and counters name the server */
 	const uint8_t *file = native_map_item(mod, START_MODULE_VA, KAGE_PROT_READ);
 	uint64_t len = native_item_span(mod);
 	struct elf_image img;
@@ -22,13 +24,14 @@ static long start_load(const struct kage_bootitem *mod, long *space_out)
 
 	if (!file)
 		return -ENOMEM;
+	strlcpy(name, mod->name, sizeof(name));
 	if ((space = native_space_create()) < 0) {
 		native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
 		return space;
 	}
 	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC &&
 	    !img.interp && (err = exec_load_segments(space, file, &img, 0)) == 0)
-		task = native_task_create(space, img.entry, START_STACK_TOP);
+		task = native_task_create_named(space, img.entry, START_STACK_TOP, name);
 	else if (err < 0)
 		task = err;
 	native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);

@@ -45,7 +45,11 @@ static void check_stats(void)
 	struct kage_stats st;
 
 	memset(&st, 0xff, sizeof(st));
-	check(native_stats(&st) == 0, "sys_stats_answers", "non-zero result");
+	check(native_stats(&st) == (long)sizeof(st), "sys_stats_answers", "not the size asked for");
+	check(st.count.ecall_native > 0 && st.count.received[KAGE_SERVER_OTHER] == 0, "sys_stats_counts_events",
+	      "implausible counters");
+	check(native_call(KAGE_SYS_STATS, (uint64_t)&st, 0) == KAGE_STATS_V1_SIZE, "sys_stats_first_version",
+	      "size 0 is not the six words of the first version");
 	check(st.tasks == 1 && st.spaces == 1 && st.endpoints == 0 && st.notifications == 0,
 	      "one_task_one_space", "unexpected object counts");
 	check(st.frames_used > 0 && st.frames_free > 0, "frame_counts_plausible", "zero frames");

@@ -11,7 +11,7 @@
 static volatile long shared_word;
 static volatile long clone_result = -1;
 static volatile long exec_marker;
-static volatile long refused[2];
+static volatile long refused[3];
 
 static void child_exit_with(long arg)
 {
@@ -26,14 +26,15 @@ static void child_spin(long arg)
 		shared_word++;
 }
 
-/* Runs with no handles at all: every native call must be refused, then it faults. */
+/* Runs with no handles at all: every native call but sys_stats must be refused, then it faults. */
 static void child_no_handles(long arg)
 {
 	struct kage_stats st;
 
 	(void)arg;
-	refused[0] = native_stats(&st);
+	refused[0] = native_call(KAGE_SYS_NULL, 0, 0);
 	refused[1] = native_call(KAGE_SYS_DEBUG_PUTC, '!', 0);
+	refused[2] = native_stats(&st);
 	*(volatile long *)0 = 1;
 	for (;;)
 		;
@@ -103,6 +104,7 @@ static void check_no_handles(void)
 	native_task_resume(t);
 	check(child_wait(t, &status) == KAGE_TASK_DEAD, "task_without_handles_ends", "still alive");
 	check(refused[0] == -EPERM && refused[1] == -EPERM, "no_handles_no_native_calls", "a call was served");
+	check(refused[2] == (long)sizeof(struct kage_stats), "no_handles_still_read_stats", "sys_stats refused");
 	check(status == -16, "fault_without_exception_endpoint_kills", "wrong status");
 	native_handle_close(t);
 }

@@ -1,0 +1,23 @@
+/*
+ * Event counters (struct kage_counters, lib/kage_abi.h): where the work
+ * of a call goes, counted on the kernel's own paths and read with
+ * sys_stats. Always compiled in: each is a plain 64-bit increment, a
+ * few instructions on paths of hundreds. One hart runs the kernel with
+ * interrupts off, so no atomics are needed.
+ */
+#ifndef KAGE_KERNEL_COUNTERS_H
+#define KAGE_KERNEL_COUNTERS_H
+
+#include <stdint.h>
+#include "lib/kage_abi.h"
+
+extern struct kage_counters counters;
+
+#define COUNT(field) (counters.field++)
+
+/* KAGE_SERVER_* for a task named `name` (the servers' task names). */
+uint8_t counters_server_of(const char *name);
+/* The frames each server holds (struct kage_stats.server_pages). */
+void counters_server_pages(uint64_t pages[KAGE_SERVERS]);
+
+#endif

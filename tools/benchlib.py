@@ -1,0 +1,69 @@
+"""What tools/bench and tools/compare share: booting a kage Image on QEMU
+virt under -icount shift=0 (one instruction per virtual nanosecond, so
+every count is the same on every run), provenance for the documents they
+write, and matplotlib set up for files that do not change between runs."""
+import os
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODES = ["micro", "mono"]
+MEMORY = "256M"
+
+
+def qemu_command(mode, image, append, icount=True):
+    build = os.path.join("build", "qemu-virt", mode)
+    return ["qemu-system-riscv64", "-M", "virt", "-smp", "1", "-m", MEMORY, "-nographic",
+            "-bios", "default", "-no-reboot"] + (["-icount", "shift=0"] if icount else []) + [
+            "-kernel", os.path.join(build, image, "Image"),
+            "-initrd", os.path.join(build, "initramfs.cpio"), "-append", append]
+
+
+def run_qemu(tool, mode, image, append, timeout, done=None):
+    """One boot to its power-off: the console output. Fails unless `done` (if given) was printed."""
+    cmd = qemu_command(mode, image, append)
+    try:
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, errors="replace",
+                             timeout=timeout).stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        raise SystemExit(f"{tool}: the {mode} {image} run did not finish in {timeout} s:\n{out}")
+    if done and done not in out:
+        raise SystemExit(f"{tool}: the {mode} {image} run did not finish:\n{out}")
+    return out
+
+
+def git(*args):
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def kage_version():
+    """VERSION and the last commit outside docs/ (the generated files live there, so rerunning changes nothing)."""
+    with open(os.path.join(ROOT, "VERSION")) as f:
+        version = f.read().strip()
+    commit = git("log", "-1", "--format=%h", "--", ".", ":(exclude)docs")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs")
+    if not commit:
+        return version
+    return f"{version}, source at commit {commit} (the last one outside docs/)" + (
+        ", with uncommitted changes" if dirty else "")
+
+
+def tool_version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0].strip()
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def pyplot():
+    """matplotlib's pyplot, drawing to files only (Debian's python3-matplotlib: tools/install-deps bench)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save_figure(plt, fig, path):
+    # No software or date field: the same figures give the same bytes.
+    fig.savefig(path, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
