@@ -49,11 +49,15 @@ int64_t fs_archive_offset(const struct fs_node *n)
 
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
 {
+	static unsigned hint;	/* where the last free slot was: the search starts there */
 	struct fs_node *n = NULL, **tail;
 
-	for (unsigned i = 0; i < FS_NODES && !n; i++)
+	for (unsigned k = 0; k < FS_NODES && !n; k++) {
+		unsigned i = (hint + k) % FS_NODES;
+
 		if (!fs_nodes[i].mode)
-			n = &fs_nodes[i];
+			n = &fs_nodes[i], hint = i;
+	}
 	if (!n || len >= sizeof(n->name) || (!len && dir))
 		return NULL;
 	memset(n, 0, sizeof(*n));

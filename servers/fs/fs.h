@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 #define FS_FDS 1024	/* descriptors per process: Linux's default RLIMIT_NOFILE */
-#define FS_NODES 1024
+#define FS_NODES 2048		/* files, directories and links, the initramfs's and /proc's included */
+#define FS_WINDOWS 1024		/* files with data of their own (written since boot) */
 #define FS_FILES 256
 #define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
 #define FS_NAME_MAX 255			/* longest file name, as Linux's NAME_MAX */

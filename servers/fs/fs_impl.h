@@ -138,7 +138,7 @@ struct fs_node *procfs_walk_nofollow(struct fs_node *at, const char *path);
 
 /* /proc/N/fd and /dev/fd (procfs_fd.c). */
 int procfs_fd_init(void);
-/* Brings the fd directory dir up to date with its process's table (NULL: every process's). */
+/* Brings the fd directory dir up to date with its process's table (NULL: gives every process an empty one). */
 void procfs_fd_refresh(struct fs_node *dir);
 int procfs_fd_is_dir(const struct fs_node *n);
 /* readlinkat of the links the file server keeps. */

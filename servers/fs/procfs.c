@@ -251,6 +251,8 @@ struct fs_node *procfs_follow(struct fs_node *n, int last)
 	struct fs_node *to;
 	int32_t pid;
 
+	if (n && n->procfs && procfs_is(n, FS_S_IFDIR))
+		procfs_fd_refresh(n);	/* an fd directory is filled as a walk enters it */
 	if (!n || !n->procfs || !procfs_is(n, FS_S_IFLNK) || (last && procfs_nofollow))
 		return n;
 	if (n == procfs_self_link) {

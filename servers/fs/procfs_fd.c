@@ -2,9 +2,11 @@
  * /proc/N/fd and /dev/fd: a directory of links per process, one per open
  * descriptor, named by its number. The descriptor tables are this
  * server's, not the process server's, so these directories are made
- * here rather than from the snapshots: brought up to date whenever a
- * /proc path is looked up (procfs_redo) and whenever one is listed, so
- * `ls /proc/self/fd` sees the descriptor its own opendir took.
+ * here rather than from the snapshots. Every /proc/N gets its fd
+ * directory, empty, when a /proc path is looked up (procfs_redo); its
+ * links are made when a walk passes through it (procfs_follow) or it is
+ * listed, so `ls /proc/self/fd` sees the descriptor its own opendir took,
+ * and only the processes someone looks at cost nodes and text slots.
  *
  * A link's target reads as on Linux: the file's path, "/dev/console", or
  * "pipe:[N]". Opening a link to a file or a device follows the path;
@@ -124,8 +126,9 @@ void procfs_fd_refresh(struct fs_node *dir)
 		return;
 	}
 	for (p = root ? root->child : NULL; p; p = p->next)
-		if (p->procfs && (p->mode & FS_S_IFMT) == FS_S_IFDIR && procfs_fd_number(p->name) > 0)
-			procfs_fd_update(p);
+		if (p->procfs && (p->mode & FS_S_IFMT) == FS_S_IFDIR && procfs_fd_number(p->name) > 0 &&
+		    !fs_child(p, "fd", 2) && procfs_fd_table(p))
+			procfs_new(p, "fd", PROCFS_FD_DIR, 0, 0);	/* filled when looked into */
 }
 
 long procfs_readlink(const struct fs_call_ctx *c, const uint64_t *a)

@@ -9,22 +9,40 @@
 #include "servers/fs/fs_impl.h"
 
 #define FS_DATA_BASE NATIVE_SELF_BASE	/* window i at FS_DATA_BASE + i * FS_FILE_MAX */
-_Static_assert((uint64_t)FS_NODES * FS_FILE_MAX <= NATIVE_SELF_SIZE / 2, "the windows fit in the file server's half");
+_Static_assert((uint64_t)FS_WINDOWS * FS_FILE_MAX <= NATIVE_SELF_SIZE / 2, "the windows fit in the file server's half");
 
-static uint8_t *fs_window(const struct fs_node *n)
+static uint8_t fs_window_used[FS_WINDOWS];
+
+/* A free window, taken: its address, or NULL when every one is in use. */
+static uint8_t *fs_window_take(void)
 {
-	return (uint8_t *)(FS_DATA_BASE + (uint64_t)fs_node_index(n) * FS_FILE_MAX);
+	for (uint64_t i = 0; i < FS_WINDOWS; i++) {
+		if (fs_window_used[i])
+			continue;
+		fs_window_used[i] = 1;
+		return (uint8_t *)(FS_DATA_BASE + i * FS_FILE_MAX);
+	}
+	return NULL;
+}
+
+static void fs_window_give(const uint8_t *w)
+{
+	fs_window_used[((uint64_t)w - FS_DATA_BASE) / FS_FILE_MAX] = 0;
 }
 
 /* Gives n its own writable data (a copy of what the initramfs had): 0 or -ENOSPC. */
 static long fs_own(struct fs_node *n)
 {
-	uint8_t *w = fs_window(n);
+	uint8_t *w;
 
 	if (n->owned)
 		return 0;
-	if (native_space_map(KAGE_HANDLE_SELF_SPACE, (uint64_t)w, FS_FILE_MAX, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
+	if (!(w = fs_window_take()))
 		return -ENOSPC;
+	if (native_space_map(KAGE_HANDLE_SELF_SPACE, (uint64_t)w, FS_FILE_MAX, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0) {
+		fs_window_give(w);
+		return -ENOSPC;
+	}
 	if (n->size)
 		memcpy(w, n->data, n->size);
 	n->data = w;
@@ -57,8 +75,10 @@ long fs_truncate(struct fs_node *n, uint64_t size)
 
 void fs_data_free(struct fs_node *n)
 {
-	if (n->owned)
+	if (n->owned) {
 		native_space_unmap(KAGE_HANDLE_SELF_SPACE, (uint64_t)n->data, FS_FILE_MAX);
+		fs_window_give(n->data);
+	}
 	n->owned = 0;
 	n->data = NULL;
 	n->size = 0;

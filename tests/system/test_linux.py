@@ -152,7 +152,9 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
             "uname into a bad pointer: EFAULT", "waitid WNOWAIT sees exit 7 ok",
             "waitid reaps it after WNOWAIT ok", "waitid WNOHANG on a running child ok",
             "waitid sees SIGTERM ok", "waitid without WEXITED EINVAL", "statx of a file ok",
-            "statx of a missing file ENOENT"
+            "statx of a missing file ENOENT", "descriptors up to 1023, select on fd 1000 ok",
+            "chmod, fchmod, chown and fchown ok", "chmod in /proc, and of a missing file: EPERM ENOENT",
+            "execve with 1,024 environment strings ok", "execve with 1,025 of them: E2BIG",
         ])
         k.expect("kage: proc: system call 500 is not implemented \\(-ENOSYS\\)")
         k.expect("linux-misc: unknown system call, twice: ENOSYS")

@@ -17,6 +17,10 @@ PROCFS_CHECKS = [
     "mkdir, unlink and rename in /proc are EACCES", "a read-only descriptor cannot write",
     "an open stat still reads after its process is gone", "and the name is gone",
     "chdir into /proc and relative paths", "fstat of a pipe, and a path relative to a pipe is ENOTDIR",
+    "/proc/self/fd lists the open descriptors", "a descriptor's link names its file", "a pipe's link names the pipe",
+    "opening /dev/fd/N of a pipe gives that pipe", "fd 900 is listed while open",
+    "a closed descriptor's link is gone",
+    "status shows ignored and blocked signals", "a script's comm is the script's name",
 ]
 
 

@@ -1,7 +1,9 @@
 /*
  * Small Linux calls glibc programs lean on: readlink("/proc/self/exe"),
- * getrlimit, getcwd, uname, clock_gettime, getrandom, waitid, statx, and
- * -EFAULT for a bad pointer instead of a crash.
+ * getrlimit, getcwd, uname, clock_gettime, getrandom, waitid, statx,
+ * 1,024 descriptors, chmod and chown, execve's argument limits, and
+ * -EFAULT for a bad pointer instead of a crash. Run with "--count-env" it
+ * exits 100 if it has 1,024 environment strings.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/select.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -76,7 +79,68 @@ static void check_umask_affinity(void)
 	       sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 ? "ok" : "wrong");
 }
 
-int main(void)
+/* 1,024 descriptors, as RLIMIT_NOFILE says (ash keeps its own above 255), and select's sets that big. */
+static void check_descriptors(void)
+{
+	struct timeval tv = { 0, 0 };
+	struct rlimit rl;
+	fd_set rd;
+	int p[2], high, ok;
+
+	pipe(p);
+	high = fcntl(p[0], F_DUPFD, 256);
+	ok = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 1024 && high >= 256 && dup2(p[0], 1000) == 1000;
+	ok = ok && dup2(p[0], 1024) < 0 && errno == EBADF && write(p[1], "x", 1) == 1;
+	FD_ZERO(&rd);
+	FD_SET(1000, &rd);
+	ok = ok && select(1001, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(1000, &rd);
+	printf("linux-misc: descriptors up to 1023, select on fd 1000 %s\n", ok ? "ok" : "wrong");
+	close(high);
+	close(1000);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void check_chmod(void)
+{
+	struct stat st;
+	int fd = open("/tmp/mode", O_CREAT | O_WRONLY, 0644), ok;
+
+	ok = fd >= 0 && chmod("/tmp/mode", 0600) == 0 && stat("/tmp/mode", &st) == 0 && (st.st_mode & 07777) == 0600;
+	ok = ok && fchmod(fd, 04755) == 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 04755 && S_ISREG(st.st_mode);
+	ok = ok && chown("/tmp/mode", 0, 0) == 0 && fchown(fd, 0, 0) == 0;
+	printf("linux-misc: chmod, fchmod, chown and fchown %s\n", ok ? "ok" : "wrong");
+	errno = 0;
+	printf("linux-misc: chmod in /proc, and of a missing file: %s\n",
+	       chmod("/proc/self/status", 0666) < 0 && errno == EPERM && chmod("/no/such", 0600) < 0 &&
+			       errno == ENOENT ? "EPERM ENOENT" : "wrong");
+	close(fd);
+	unlink("/tmp/mode");
+}
+
+/* execve of this program with n environment strings: the child's exit status (200: E2BIG). */
+static int exec_with_env(int n)
+{
+	static char strings[1025][16];
+	static char *env[1026];
+	char *argv[] = { "/bin/linux-misc", "--count-env", NULL };
+	int status;
+	pid_t pid;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(strings[i], sizeof(strings[i]), "V%d=%d", i, i);
+		env[i] = strings[i];
+	}
+	env[n] = NULL;
+	if ((pid = fork()) == 0) {
+		execve(argv[0], argv, env);
+		_exit(errno == E2BIG ? 200 : 201);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(int argc, char **argv)
 {
 	char buf[128], cwd[64];
 	struct rlimit rl;
@@ -86,6 +150,13 @@ int main(void)
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 	int nonzero = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--count-env") == 0) {
+		int envc = 0;
+
+		while (environ[envc])
+			envc++;
+		return envc == 1024 ? 100 : 101;
+	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	buf[n > 0 ? n : 0] = 0;
 	printf("linux-misc: /proc/self/exe -> %s\n", buf);
@@ -111,6 +182,10 @@ int main(void)
 	       syscall(SYS_uname, (void *)0x10) < 0 && errno == EFAULT ? "EFAULT" : "wrong");
 	check_waitid();
 	check_statx();
+	check_descriptors();
+	check_chmod();
+	printf("linux-misc: execve with 1,024 environment strings %s\n", exec_with_env(1024) == 100 ? "ok" : "wrong");
+	printf("linux-misc: execve with 1,025 of them: %s\n", exec_with_env(1025) == 200 ? "E2BIG" : "wrong");
 	errno = 0;
 	printf("linux-misc: unknown system call, twice: %s\n",
 	       syscall(500) < 0 && errno == ENOSYS && syscall(500) < 0 && errno == ENOSYS ? "ENOSYS" : "wrong");

@@ -3,6 +3,8 @@
  * processes, /proc/N/stat, status, comm and cmdline describe them (state
  * R, S, T or Z), /proc/self is the caller, exe links to the executable,
  * and the global files (meminfo, uptime, loadavg, mounts, version) read.
+ * /proc/N/fd holds a link per open descriptor (/dev/fd is /proc/self/fd),
+ * status shows the signal sets, comm is what execve was given.
  * Everything under /proc is read-only.
  * Each check prints "procfs: NAME ok" or "procfs: NAME FAILED".
  * Run with "--cmdline" or "--exe" it checks its own argv or executable
@@ -354,6 +356,86 @@ static void check_other_descriptors(void)
 	close(fd[1]);
 }
 
+static void check_fd_links(void)
+{
+	char path[64], name[16], buf[256];
+	int p[2], fd, w;
+	ssize_t n;
+
+	pipe(p);
+	fd = open("/bin/procfs", O_RDONLY);
+	snprintf(name, sizeof(name), "%d", fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, sizeof(buf));
+	check("/proc/self/fd lists the open descriptors", has_entry("/proc/self/fd", "0") && has_entry("/proc/self/fd", name));
+	check("a descriptor's link names its file", n == 11 && memcmp(buf, "/bin/procfs", 11) == 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	check("a pipe's link names the pipe", n > 7 && strncmp(buf, "pipe:[", 6) == 0 && buf[n - 1] == ']');
+	snprintf(path, sizeof(path), "/dev/fd/%d", p[1]);
+	w = open(path, O_WRONLY);
+	check("opening /dev/fd/N of a pipe gives that pipe",
+	      w >= 0 && write(w, "hi", 2) == 2 && read(p[0], buf, sizeof(buf)) == 2 && memcmp(buf, "hi", 2) == 0);
+	close(w);
+	close(fd);
+	dup2(p[0], 900);	/* high: opendir's own descriptor will not take the number again */
+	check("fd 900 is listed while open", has_entry("/proc/self/fd", "900"));
+	close(900);
+	check("a closed descriptor's link is gone", !has_entry("/proc/self/fd", "900"));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* SigIgn and SigBlk, bit n - 1 for signal n, as Linux prints them. */
+static void check_status_signals(void)
+{
+	char buf[1024];
+	unsigned long ign = 0, blk = 0;
+	const char *at;
+	sigset_t set, old;
+
+	signal(SIGUSR1, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	slurp("/proc/self/status", buf, sizeof(buf));
+	if ((at = strstr(buf, "SigIgn:\t")))
+		ign = strtoul(at + 8, NULL, 16);
+	if ((at = strstr(buf, "SigBlk:\t")))
+		blk = strtoul(at + 8, NULL, 16);
+	check("status shows ignored and blocked signals",
+	      (ign & (1ul << (SIGUSR1 - 1))) && !(ign & (1ul << (SIGUSR2 - 1))) && (blk & (1ul << (SIGUSR2 - 1))) &&
+		      strstr(buf, "SigPnd:\t") && strstr(buf, "SigCgt:\t"));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+/* A script's comm is its own name, not its interpreter's: #!/bin/cat prints the script's comm. */
+static void check_script_comm(void)
+{
+	static const char script[] = "#!/bin/cat /proc/self/comm\n";
+	char buf[256] = { 0 };
+	int fd = open("/tmp/show-comm", O_CREAT | O_WRONLY | O_TRUNC, 0755), p[2], status;
+	pid_t pid;
+
+	write(fd, script, sizeof(script) - 1);
+	close(fd);
+	pipe(p);
+	if ((pid = fork()) == 0) {
+		dup2(p[1], 1);
+		execl("/tmp/show-comm", "show-comm", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	for (long n, total = 0; (n = read(p[0], buf + total, sizeof(buf) - 1 - (size_t)total)) > 0;)
+		total += n;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	unlink("/tmp/show-comm");
+	check("a script's comm is the script's name", strncmp(buf, "show-comm\n", 10) == 0);
+}
+
 static int own_checks(int argc, char **argv)
 {
 	static const char want[] = "/bin/procfs\0--cmdline\0two words", want_exe[] = "procfs\0--exe";
@@ -383,5 +465,8 @@ int main(int argc, char **argv)
 	check_open_after_exit();
 	check_chdir();
 	check_other_descriptors();
+	check_fd_links();
+	check_status_signals();
+	check_script_comm();
 	return 0;
 }
