@@ -46,27 +46,34 @@ static long exec_copy(long space, uint64_t va, const uint8_t *src, uint64_t len)
 	return err;
 }
 
-/* A page two segments share gets both permissions. */
+/* A page two segments share gets both permissions (and is copied, not shared). */
 long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias)
 {
-	uint64_t prev_hi = 0;
+	uint64_t prev_hi = 0, shared;
 	unsigned prev_prot = 0;
 	long err = 0;
 
 	for (unsigned i = 0; i < img->nload && err == 0; i++) {
 		const struct elf_segment *s = &img->load[i];
-		uint64_t lo = (s->vaddr + bias) & ~(PAGE - 1);
-		uint64_t hi = (s->vaddr + bias + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t va = s->vaddr + bias, lo = va & ~(PAGE - 1), hi = (va + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t limit = (va + s->filesz) & ~(PAGE - 1);	/* whole pages of file bytes */
 		unsigned prot = exec_prot(s->flags);
 
+		if (i + 1 < img->nload && ((img->load[i + 1].vaddr + bias) & ~(PAGE - 1)) < limit)
+			limit = (img->load[i + 1].vaddr + bias) & ~(PAGE - 1);	/* the next one's first page */
 		if (lo < prev_hi) {
 			err = native_space_protect(space, lo, PAGE, prot | prev_prot);
 			lo += PAGE;
 		}
-		if (err == 0 && hi > lo)
-			err = native_space_map(space, lo, hi - lo, prot);
-		if (err == 0)
-			err = exec_copy(space, s->vaddr + bias, file + s->offset, s->filesz);
+		shared = err == 0 && !(prot & KAGE_PROT_WRITE) && limit > lo ?
+			 files_map_shared(space, lo, file + s->offset + ((int64_t)lo - (int64_t)va), limit - lo, prot) : 0;
+		if (err == 0 && hi > lo + shared)
+			err = native_space_map(space, lo + shared, hi - lo - shared, prot);
+		if (err == 0 && va + s->filesz > lo + shared) {
+			uint64_t from = va > lo + shared ? va : lo + shared;
+
+			err = exec_copy(space, from, file + s->offset + (from - va), va + s->filesz - from);
+		}
 		prev_hi = hi;
 		prev_prot = prot;
 	}

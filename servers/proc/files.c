@@ -138,6 +138,26 @@ static long files_exec_copy(struct files_exe *fe)
 	return 0;
 }
 
+/*
+ * Every process running a program, or mapping a library, shares its
+ * read-only pages straight from the initramfs, as a page cache would give
+ * them; tools/mkcpio puts every file of a page or more page-aligned in
+ * the archive, so that this is the usual case. Writable pages are copied.
+ */
+uint64_t files_map_shared(long space, uint64_t va, const uint8_t *at, uint64_t len, unsigned prot)
+{
+	const uint8_t *base = proc_files.cpio;
+	uint64_t off;
+
+	if ((prot & KAGE_PROT_WRITE) || !base || !len || (len & 4095) || at < base || at >= base + proc_files.size ||
+	    (uint64_t)(at - base) + len > proc_files.size)
+		return 0;
+	off = (uint64_t)(at - base) + proc_files.page_off;
+	if (off & 4095)
+		return 0;
+	return native_space_map_phys(space, va, proc_files.handle, off, len, prot) == 0 ? len : 0;
+}
+
 /* The answer of FS_OP_EXEC_OPEN or FS_OP_FD_OPEN: the file's bytes in the initramfs, or NULL. */
 static void files_held(struct files_exe *fe, long node, const uint64_t out[6])
 {

@@ -39,6 +39,8 @@ static int proc_map_initramfs(const struct kage_bootinfo *bi)
 	if (!(proc_files.cpio = native_map_item(it, INITRAMFS_VA, KAGE_PROT_READ)))
 		return -ENOMEM;
 	proc_files.size = it->size;
+	proc_files.handle = it->handle;
+	proc_files.page_off = it->base & 4095;
 	return 0;
 }
 

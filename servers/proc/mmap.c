@@ -102,17 +102,28 @@ static long mmap_place(struct proc *p, uint64_t addr, uint64_t len, uint64_t fla
 	return 0;
 }
 
-/* Maps len bytes at va with the file's bytes from off; on failure nothing stays mapped there. */
+/*
+ * Maps len bytes at va with the file's bytes from off; on failure nothing
+ * stays mapped there. Read-only pages wholly inside a file of the
+ * initramfs are shared from it (a library's text); the rest is a copy.
+ */
 static long mmap_copy(struct proc *p, uint64_t va, uint64_t len, unsigned kprot, const struct files_exe *fe,
 		      uint64_t off)
 {
-	long err = native_space_map(p->space, va, len, kprot ? kprot : KAGE_PROT_READ);
+	uint64_t whole = fe->data && off < fe->size ? (fe->size - off) & ~(PAGE - 1) : 0, shared = 0;
+	long err = 0;
 
-	if (err < 0)
+	if (kprot && !(kprot & KAGE_PROT_WRITE) && whole)
+		shared = files_map_shared(p->space, va, fe->data + off, whole < len ? whole : len, kprot);
+	if (len > shared)
+		err = native_space_map(p->space, va + shared, len - shared, kprot ? kprot : KAGE_PROT_READ);
+	if (err < 0) {
+		native_space_unmap(p->space, va, len);
 		return err == -EEXIST ? -ENOMEM : err;
-	err = mmap_fill(p->space, va, fe, off, len);
-	if (err == 0 && !kprot)
-		err = native_space_protect(p->space, va, len, 0);	/* PROT_NONE, filled all the same */
+	}
+	err = mmap_fill(p->space, va + shared, fe, off + shared, len - shared);
+	if (err == 0 && !kprot && len > shared)
+		err = native_space_protect(p->space, va + shared, len - shared, 0);	/* PROT_NONE, filled all the same */
 	if (err < 0)
 		native_space_unmap(p->space, va, len);
 	return err;

@@ -77,6 +77,8 @@ enum proc_reply { PROC_REPLY, PROC_NO_REPLY };
 struct proc_files {
 	const void *cpio;
 	size_t size;
+	long handle;		/* its memory object, whose pages exec maps into programs */
+	uint64_t page_off;	/* where the archive starts in the object's first page */
 };
 
 extern struct proc_files proc_files;
@@ -106,6 +108,13 @@ struct files_exe {
 	const uint8_t *data;		/* its bytes: in the initramfs, or a copy in this server */
 };
 int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe);
+/*
+ * Maps len bytes (whole pages) of the initramfs, starting at `at`, into
+ * space at va, shared and read-only (prot without write): what was
+ * mapped, len or 0 (not in the archive, or not page-aligned there: the
+ * caller copies instead).
+ */
+uint64_t files_map_shared(long space, uint64_t va, const uint8_t *at, uint64_t len, unsigned prot);
 void files_exec_close(const struct files_exe *fe);
 /*
  * The regular file p's descriptor fd names, held open for mmap (close it
