@@ -50,6 +50,8 @@ MMAP_CHECKS = [
     "mprotect of one page to read-only", "MAP_FIXED puts the file page exactly there",
     "the pages around it are as they were", "PROT_NONE, then mprotect, shows the file's bytes",
     "a file of the initramfs maps", "MAP_SHARED read-only maps the same bytes",
+    "a 1 MB read-only mapping of an initramfs file costs no copy", "its last page is zero past the end of the file",
+    "a running program shares its text with the archive",
     "EBADF for fd -1 without MAP_ANONYMOUS", "EBADF for a closed descriptor", "ENODEV for a directory",
     "ENODEV for a pipe", "ENODEV for the console", "EINVAL for an offset off a page", "EINVAL for length 0",
     "EINVAL without MAP_PRIVATE or MAP_SHARED", "EACCES for a write-only descriptor",
