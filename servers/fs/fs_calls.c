@@ -251,33 +251,45 @@ static long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int sta
 }
 
 /*
+ * The node a (dirfd a[0], path a[1]) names, for the *at calls; with
+ * AT_EMPTY_PATH and an empty path, dirfd's own (NULL for a pipe).
+ */
+static long fs_node_at_path(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n)
+{
+	char path[256];
+	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *at;
+	struct fs_file *f;
+
+	if (err < 0)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		if (!(f = fs_fd(c, a[0])))
+			return -EBADF;
+		*n = f->node;
+		return 0;
+	}
+	if (!path[0])
+		return -ENOENT;
+	if (!(at = fs_at(c, (int64_t)a[0], &err)))
+		return err;
+	return (*n = fs_walk(at, path, 0)) ? 0 : -ENOENT;
+}
+
+/*
  * faccessat (dirfd, path, mode) and faccessat2 (flags too). Every process
  * is root, so reading and writing are always allowed and executing needs
  * one execute bit (or a directory), as Linux decides for root.
  */
 static long fs_access(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags)
 {
-	char path[256];
-	long err = fs_path(c, a[1], path, sizeof(path));
-	struct fs_node *at, *n;
+	struct fs_node *n;
+	long err;
 
 	if (a[2] & ~7ul || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (err < 0)
+	if ((err = fs_node_at_path(c, a, flags, &n)) < 0)
 		return err;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		struct fs_file *f = fs_fd(c, a[0]);
-
-		if (!f)
-			return -EBADF;
-		n = f->node;
-	} else if (!path[0]) {
-		return -ENOENT;
-	} else if (!(at = fs_at(c, (int64_t)a[0], &err))) {
-		return err;
-	} else if (!(n = fs_walk(at, path, 0))) {
-		return -ENOENT;
-	}
 	if ((a[2] & X_OK) && n && !fs_is(n, FS_S_IFDIR) && !(n->mode & 0111))
 		return -EACCES;
 	return 0;
@@ -421,28 +433,14 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
  */
 static long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
-	char path[256];
 	uint64_t flags = nr == NR_FCHOWNAT ? a[4] : 0;
-	long err = fs_path(c, a[1], path, sizeof(path));
-	struct fs_node *at, *n;
+	struct fs_node *n;
+	long err;
 
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (err < 0)
+	if ((err = fs_node_at_path(c, a, flags, &n)) < 0)
 		return err;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		struct fs_file *f = fs_fd(c, a[0]);
-
-		if (!f)
-			return -EBADF;
-		n = f->node;
-	} else if (!path[0]) {
-		return -ENOENT;
-	} else if (!(at = fs_at(c, (int64_t)a[0], &err))) {
-		return err;
-	} else if (!(n = fs_walk(at, path, 0))) {
-		return -ENOENT;
-	}
 	if (!n)
 		return -EPERM;	/* a pipe */
 	if (nr == NR_FCHMODAT)
