@@ -1,7 +1,7 @@
 /*
  * Out of memory: a child fills nearly all free memory (watching sysinfo's
- * freeram), then tries fork and execve, which must fail with ENOMEM and
- * leave it running. When it has exited, every frame it held is free again.
+ * freeram), then tries fork and execve (of a program with 1 MiB of data),
+ * which must fail with ENOMEM and leave it running. When it has exited, every frame it held is free again.
  * Three times: the last round must end exactly where the one before did.
  */
 #include <errno.h>
@@ -14,6 +14,7 @@
 
 #define LOW_WATER (256ul << 10)	/* stop filling with this much left */
 
+
 static unsigned long free_bytes(void)
 {
 	struct sysinfo si;
@@ -25,7 +26,8 @@ static int hog(void)
 {
 	size_t len = 1ul << 30, off;
 	char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *const args[] = { "/bin/hello", NULL };
+	/* execve shares a program's text with the initramfs; this one's 1 MiB of data must be copied. */
+	char *const args[] = { "/bin/big-data", NULL };
 	pid_t pid;
 
 	if (p == MAP_FAILED)
