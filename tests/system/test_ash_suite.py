@@ -18,7 +18,7 @@ from kage import ROOT, Kage, build_dir, system_image
 DOC = os.path.join(ROOT, "docs", "busybox-tests.md")
 # Listed failures: table rows whose first cell is a script, e.g. | `ash-x/y.tests` | why |
 LISTED = re.compile(r"^\| `(ash-[\w-]+/[\w.-]+\.tests)` \|", re.M)
-VERDICT = re.compile(r"^ash-suite: (ash-[\w-]+/[\w.-]+\.tests) (ok|fail|timeout)\r?$", re.M)
+VERDICT = re.compile(r"^ash-suite: (ash-[\w-]+/[\w.-]+\.tests) (ok|fail|timeout)\r*$", re.M)
 DONE = r"ash-suite: done (\d+) passed, (\d+) failed"
 SUITE_TIMEOUT = 900
 
