@@ -18,7 +18,7 @@ from kage import ROOT, Kage, build_dir
 
 SPL_TYPE = "5B193300-FC78-40CD-8002-E86C45580B47"
 ITB_TYPE = "2E54B353-1271-4842-806F-E436D6AF6985"
-SHELL_PROMPT = r"~ # "
+SHELL_PROMPT = r"~ # |/[^\r\n]* # "  # ash shows ~ only in root's home, /root
 # What U-Boot prints on its way to kage (U-Boot 2023.01, pxe_utils and booti).
 UBOOT_FOUND = "Found /extlinux/extlinux.conf"
 UBOOT_KERNEL = "Retrieving file: /Image"

@@ -201,18 +201,24 @@ static void check_altstack_and_fault(void)
 
 static void check_stop_continue(void)
 {
-	int status;
-	pid_t pid = fork();
+	int status, gate[2];
+	char c;
+	pid_t pid;
 
-	if (pid == 0) {
+	pipe(gate);
+	if ((pid = fork()) == 0) {
+		close(gate[1]);
 		raise(SIGSTOP);
+		read(gate[0], &c, 1);	/* continued, it waits: an exit now would be what wait reports */
 		_exit(9);
 	}
+	close(gate[0]);
 	check("waitpid WUNTRACED sees the stop",
 	      waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
 	kill(pid, SIGCONT);
 	check("waitpid WCONTINUED sees the continue",
 	      waitpid(pid, &status, WCONTINUED) == pid && WIFCONTINUED(status));
+	close(gate[1]);
 	check("the continued child finishes", waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 9);
 	pid = fork();
 	if (pid == 0) {
