@@ -65,7 +65,7 @@ long exec_load_segments(long space, const uint8_t *file, const struct elf_image 
 			err = native_space_protect(space, lo, PAGE, prot | prev_prot);
 			lo += PAGE;
 		}
-		shared = err == 0 && !(prot & KAGE_PROT_WRITE) && limit > lo ?
+		shared = err == 0 && limit > lo ?
 			 files_map_shared(space, lo, file + s->offset + ((int64_t)lo - (int64_t)va), limit - lo, prot) : 0;
 		if (err == 0 && hi > lo + shared)
 			err = native_space_map(space, lo + shared, hi - lo - shared, prot);

@@ -149,7 +149,7 @@ uint64_t files_map_shared(long space, uint64_t va, const uint8_t *at, uint64_t l
 	const uint8_t *base = proc_files.cpio;
 	uint64_t off;
 
-	if ((prot & KAGE_PROT_WRITE) || !base || !len || (len & 4095) || at < base || at >= base + proc_files.size ||
+	if (!prot || (prot & KAGE_PROT_WRITE) || !base || !len || (len & 4095) || at < base || at >= base + proc_files.size ||
 	    (uint64_t)(at - base) + len > proc_files.size)
 		return 0;
 	off = (uint64_t)(at - base) + proc_files.page_off;

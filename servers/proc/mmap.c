@@ -113,12 +113,13 @@ static long mmap_copy(struct proc *p, uint64_t va, uint64_t len, unsigned kprot,
 	uint64_t whole = fe->data && off < fe->size ? (fe->size - off) & ~(PAGE - 1) : 0, shared = 0;
 	long err = 0;
 
-	if (kprot && !(kprot & KAGE_PROT_WRITE) && whole)
+	if (whole)
 		shared = files_map_shared(p->space, va, fe->data + off, whole < len ? whole : len, kprot);
 	if (len > shared)
 		err = native_space_map(p->space, va + shared, len - shared, kprot ? kprot : KAGE_PROT_READ);
 	if (err < 0) {
-		native_space_unmap(p->space, va, len);
+		if (shared)
+			native_space_unmap(p->space, va, shared);	/* only ours: -EEXIST means another's is there */
 		return err == -EEXIST ? -ENOMEM : err;
 	}
 	err = mmap_fill(p->space, va + shared, fe, off + shared, len - shared);

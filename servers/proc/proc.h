@@ -110,7 +110,7 @@ struct files_exe {
 int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe);
 /*
  * Maps len bytes (whole pages) of the initramfs, starting at `at`, into
- * space at va, shared and read-only (prot without write): what was
+ * space at va, shared and read-only (prot readable, not writable): what was
  * mapped, len or 0 (not in the archive, or not page-aligned there: the
  * caller copies instead).
  */
