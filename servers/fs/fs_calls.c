@@ -426,6 +426,12 @@ static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 	return !fs_is(n, FS_S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
 }
 
+/* chmod's change: the permission bits, never the type. */
+static void fs_set_mode(struct fs_node *n, uint64_t mode)
+{
+	n->mode = (n->mode & FS_S_IFMT) | ((uint32_t)mode & 07777);
+}
+
 /*
  * chmod and chown of a path (fchmodat, fchownat): the permission bits
  * change; owners stay root, the only user, so chown only checks its path.
@@ -444,7 +450,7 @@ static long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64
 	if (!n)
 		return -EPERM;	/* a pipe */
 	if (nr == NR_FCHMODAT)
-		n->mode = (n->mode & FS_S_IFMT) | ((uint32_t)a[2] & 07777);
+		fs_set_mode(n, a[2]);
 	return 0;
 }
 
@@ -488,7 +494,7 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		if (!f->node || f->node->procfs)
 			return f->node ? -EPERM : 0;	/* a pipe's mode is not kept */
 		if (nr == NR_FCHMOD)
-			f->node->mode = (f->node->mode & FS_S_IFMT) | ((uint32_t)a[1] & 07777);
+			fs_set_mode(f->node, a[1]);
 		return 0;
 	case NR_DUP: {
 		long r = fs_install_fd(c, f, 0, 0);

@@ -131,6 +131,8 @@ struct fs_node *procfs_new(struct fs_node *dir, const char *name, uint32_t mode,
 struct fs_node *procfs_keep(struct fs_node *n, uint32_t mode, const char *text, size_t len);
 void procfs_remove(struct fs_node *n);
 struct fs_node *procfs_root(void);
+/* A call whose path names /proc or /dev/fd is being served (procfs_redo): only then can it name an fd link. */
+int procfs_redoing(void);
 /* The badge of a process of the last snapshot whose table is here (0: none). */
 uint64_t procfs_badge_of(int32_t pid);
 /* The node path names, its last link not followed (lstat's walk). */

@@ -78,6 +78,11 @@ struct fs_node *procfs_root(void)
 	return procfs_dir;
 }
 
+int procfs_redoing(void)
+{
+	return procfs_client != 0;
+}
+
 struct fs_node *procfs_walk_nofollow(struct fs_node *at, const char *path)
 {
 	uint8_t was = procfs_nofollow;

@@ -154,7 +154,7 @@ long procfs_readlink(const struct fs_call_ctx *c, const uint64_t *a)
 
 long procfs_fd_open(const struct fs_call_ctx *c, struct fs_node *at, const char *path, int cloexec)
 {
-	struct fs_node *n = procfs_walk_nofollow(at, path);
+	struct fs_node *n = procfs_redoing() ? procfs_walk_nofollow(at, path) : NULL;
 	struct fs_fdtable *t;
 	struct fs_file *f;
 	long fd, r;
