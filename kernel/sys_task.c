@@ -10,6 +10,7 @@
 #include "lib/string.h"
 
 _Static_assert(sizeof(struct kage_regs) == 32 * 8, "pc and x1-x31");
+_Static_assert(sizeof(((struct trapframe *)0)->ra) * TRAPFRAME_GPRS == 31 * 8, "x1-x31 lead the trap frame");
 _Static_assert(sizeof(struct kage_fpregs) == sizeof(struct fpu_state), "f0-f31 and fcsr");
 
 /* A live task behind handle h. */
@@ -169,14 +170,14 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf)
 	if (tf->a1 >= KAGE_REGS_FP_GET)
 		return sys_task_fpregs(t, target, tf->a1, tf->a2);
 	if (tf->a1 == KAGE_REGS_GET) {
-		r.pc = target->tf->sepc;
-		memcpy(r.x, target->tf, sizeof(r.x));
+		r.x[KAGE_REG_PC] = target->tf->sepc;
+		memcpy(&r.x[1], target->tf, TRAPFRAME_GPRS * sizeof(r.x[0]));
 		return sys_copy_out(t, tf->a2, &r, sizeof(r));
 	}
 	if ((err = sys_copy_in(t, tf->a2, &r, sizeof(r))) < 0)
 		return err;
-	memcpy(target->tf, r.x, sizeof(r.x));	/* sstatus stays: always user mode */
-	target->tf->sepc = r.pc;
+	memcpy(target->tf, &r.x[1], TRAPFRAME_GPRS * sizeof(r.x[0]));	/* sstatus stays: always user mode */
+	target->tf->sepc = r.x[KAGE_REG_PC];
 	return 0;
 }
 

@@ -128,11 +128,24 @@ struct kage_msg {
 	uint64_t w[8];
 };
 
-/* A task's user registers: pc, then x1-x31 in order (ra, sp, gp, tp, t0...). */
+/*
+ * A task's user registers, indexed by register number: x[n] is register
+ * xn (x[2] is sp, x[10] a0). x0 always reads as zero, so its slot carries
+ * pc: the layout of Linux's struct user_regs_struct and of a signal
+ * frame's uc_mcontext.
+ */
 struct kage_regs {
-	uint64_t pc;
-	uint64_t x[31];
+	uint64_t x[32];
 };
+
+#define KAGE_REG_PC 0	/* the slot of x0 */
+#define KAGE_REG_RA 1
+#define KAGE_REG_SP 2
+#define KAGE_REG_TP 4
+#define KAGE_REG_A0 10
+#define KAGE_REG_A1 11
+#define KAGE_REG_A2 12
+#define KAGE_REG_A7 17
 
 /* A task's FP registers: f0-f31 as 64-bit values, then fcsr. */
 struct kage_fpregs {

@@ -158,9 +158,9 @@ static long proc_clone_regs(long task, uint64_t flags, uint64_t sp, uint64_t tls
 	if ((err = native_task_regs(task, KAGE_REGS_GET, &r)) < 0)
 		return err;
 	if (sp)
-		r.x[1] = sp;	/* x2 */
+		r.x[KAGE_REG_SP] = sp;
 	if (flags & CLONE_SETTLS)
-		r.x[3] = tls;	/* x4, tp */
+		r.x[KAGE_REG_TP] = tls;
 	return native_task_regs(task, KAGE_REGS_SET, &r);
 }
 

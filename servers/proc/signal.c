@@ -219,7 +219,7 @@ static long sig_push_frame(struct proc *p, int sig, struct kage_regs *r, uint64_
 	static struct sig_frame f;
 	const struct sig_action *a = &p->group->sig.act[sig - 1];
 	struct kage_fpregs fp;
-	uint64_t sp = r->x[1];
+	uint64_t sp = r->x[KAGE_REG_SP];
 	long err;
 
 	if ((a->flags & SA_ONSTACK) && p->sig.ss_size && !sig_on_altstack(p, sp))
@@ -228,7 +228,7 @@ static long sig_push_frame(struct proc *p, int sig, struct kage_regs *r, uint64_
 	memset(&f, 0, sizeof(f));
 	sig_fill_info(f.info, sig, &p->sig.info[sig - 1]);
 	f.ss_sp = p->sig.ss_sp, f.ss_size = p->sig.ss_size;
-	f.ss_flags = !p->sig.ss_size ? SS_DISABLE : sig_on_altstack(p, r->x[1]) ? SS_ONSTACK : 0;
+	f.ss_flags = !p->sig.ss_size ? SS_DISABLE : sig_on_altstack(p, r->x[KAGE_REG_SP]) ? SS_ONSTACK : 0;
 	f.mask = old_mask;
 	f.regs = *r;
 	if ((err = native_task_fpregs(p->task, KAGE_REGS_FP_GET, &fp)) < 0)
@@ -237,12 +237,12 @@ static long sig_push_frame(struct proc *p, int sig, struct kage_regs *r, uint64_
 	f.fcsr = (uint32_t)fp.fcsr;
 	if ((err = sig_trampoline(p)) < 0 || (err = native_space_write_user(p->space, sp, &f, sizeof(f))) < 0)
 		return err;
-	r->pc = a->handler;
-	r->x[0] = SIG_TRAMP_VA;			/* ra */
-	r->x[1] = sp;
-	r->x[9] = (uint64_t)sig;		/* a0 */
-	r->x[10] = sp;				/* a1: &info */
-	r->x[11] = sp + offsetof(struct sig_frame, uc_flags);	/* a2: &uc */
+	r->x[KAGE_REG_PC] = a->handler;
+	r->x[KAGE_REG_RA] = SIG_TRAMP_VA;
+	r->x[KAGE_REG_SP] = sp;
+	r->x[KAGE_REG_A0] = (uint64_t)sig;
+	r->x[KAGE_REG_A1] = sp;					/* &info */
+	r->x[KAGE_REG_A2] = sp + offsetof(struct sig_frame, uc_flags);	/* &uc */
 	return 0;
 }
 
@@ -263,11 +263,11 @@ static void sig_run_handler(struct proc *p, int sig, struct kage_regs *r, uint64
 	struct sig_action *a = &p->group->sig.act[sig - 1];
 	uint64_t old_mask = p->sig.restore_saved ? p->sig.saved : p->sig.blocked;
 
-	if (r->x[9] == (uint64_t)-KAGE_ERESTART) {
-		if ((a->flags & SA_RESTART) && !sig_no_restart(r->x[16]))
-			r->pc -= 4, r->x[9] = orig_a0;
+	if (r->x[KAGE_REG_A0] == (uint64_t)-KAGE_ERESTART) {
+		if ((a->flags & SA_RESTART) && !sig_no_restart(r->x[KAGE_REG_A7]))
+			r->x[KAGE_REG_PC] -= 4, r->x[KAGE_REG_A0] = orig_a0;
 		else
-			r->x[9] = (uint64_t)-EINTR;
+			r->x[KAGE_REG_A0] = (uint64_t)-EINTR;
 	}
 	p->sig.pending &= ~SIG_BIT(sig);
 	p->sig.restore_saved = 0;
@@ -309,8 +309,8 @@ enum proc_reply sig_alert(struct proc *p, uint64_t token, uint64_t orig_a0)
 	}
 	if (p->sig.restore_saved)
 		p->sig.blocked = p->sig.saved, p->sig.restore_saved = 0;
-	if (r.x[9] == (uint64_t)-KAGE_ERESTART) {
-		r.pc -= 4, r.x[9] = orig_a0;	/* nothing to run: the call goes on */
+	if (r.x[KAGE_REG_A0] == (uint64_t)-KAGE_ERESTART) {
+		r.x[KAGE_REG_PC] -= 4, r.x[KAGE_REG_A0] = orig_a0;	/* nothing to run: the call goes on */
 		native_task_regs(p->task, KAGE_REGS_SET, &r);
 	}
 	return PROC_REPLY;
@@ -458,7 +458,7 @@ long sig_return_call(struct proc *p)
 
 	if (native_task_regs(p->task, KAGE_REGS_GET, &r) < 0)
 		return -EFAULT;
-	sp = r.x[1];
+	sp = r.x[KAGE_REG_SP];
 	if (native_space_read(p->space, sp, &f, sizeof(f)) < 0) {
 		native_say("kage: pid %d killed by SIGSEGV: rt_sigreturn without a frame at 0x%lx\n", p->pid,
 			   (unsigned long)sp);
@@ -470,7 +470,7 @@ long sig_return_call(struct proc *p)
 	native_task_regs(p->task, KAGE_REGS_SET, &f.regs);
 	native_task_fpregs(p->task, KAGE_REGS_FP_SET, &fp);
 	p->sig.blocked = f.mask & ~SIG_UNBLOCKABLE;
-	return (long)f.regs.x[9];
+	return (long)f.regs.x[KAGE_REG_A0];
 }
 
 long sig_altstack_call(struct proc *p, const uint64_t *a)
@@ -481,7 +481,7 @@ long sig_altstack_call(struct proc *p, const uint64_t *a)
 
 	if (native_task_regs(p->task, KAGE_REGS_GET, &r) < 0)
 		return -EFAULT;
-	on = sig_on_altstack(p, r.x[1]);
+	on = sig_on_altstack(p, r.x[KAGE_REG_SP]);
 	old.sp = p->sig.ss_sp, old.size = p->sig.ss_size, old.pad = 0;
 	old.flags = !p->sig.ss_size ? SS_DISABLE : on ? SS_ONSTACK : 0;
 	if (a[0]) {

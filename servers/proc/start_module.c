@@ -78,9 +78,9 @@ long start_run(long task, long space, const struct kage_bootinfo *sbi)
 		err = native_task_regs(task, KAGE_REGS_GET, &r);
 	if (err < 0)
 		return err;
-	r.x[1] = info;		/* sp */
-	r.x[9] = args;		/* a0: an empty string (the page is zero) */
-	r.x[10] = info;		/* a1 */
+	r.x[KAGE_REG_SP] = info;
+	r.x[KAGE_REG_A0] = args;	/* an empty string (the page is zero) */
+	r.x[KAGE_REG_A1] = info;
 	err = native_task_regs(task, KAGE_REGS_SET, &r);
 	return err < 0 ? err : native_task_resume(task);
 }

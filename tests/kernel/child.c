@@ -24,7 +24,7 @@ long child_create(long space, void (*fn)(long), long arg, int slot)
 		return t;
 	if (native_task_regs(t, KAGE_REGS_GET, &r) < 0)
 		return -1;
-	r.x[9] = (uint64_t)arg;	/* a0 is x10 */
+	r.x[KAGE_REG_A0] = (uint64_t)arg;
 	if (native_task_regs(t, KAGE_REGS_SET, &r) < 0)
 		return -1;
 	return t;

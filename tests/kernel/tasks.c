@@ -66,8 +66,8 @@ static void check_create_and_exit(void)
 	long status = 0, t = child_create(SELF, child_exit_with, 1234, 0);
 
 	check(t > 0, "task_create", "no handle");
-	check(native_task_regs(t, KAGE_REGS_GET, &r) == 0 && r.pc == (uint64_t)child_exit_with &&
-		      r.x[1] == child_stack_top(0) && r.x[9] == 1234,
+	check(native_task_regs(t, KAGE_REGS_GET, &r) == 0 && r.x[KAGE_REG_PC] == (uint64_t)child_exit_with &&
+		      r.x[KAGE_REG_SP] == child_stack_top(0) && r.x[KAGE_REG_A0] == 1234,
 	      "task_regs_get_set", "registers do not read back");
 	check(native_task_status(t, &status) == KAGE_TASK_SUSPENDED, "task_starts_suspended", "not suspended");
 	native_handle_copy(KAGE_HANDLE_SELF_SPACE, t, KAGE_RIGHT_READ, 0);	/* so it may call exit */
