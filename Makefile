@@ -310,7 +310,12 @@ UNIT_DTBS := $(patsubst tests/data/dtb/%.dts,$(H)/dtb/%.dtb,$(UNIT_DTS))
 # ET_DYN-without-interpreter case that static-pie would have been.
 UNIT_ELFS := $(H)/elf/static $(H)/elf/dynamic $(H)/elf/ld.so
 
-unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS) $(UNIT_ELFS)
+unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS) $(UNIT_ELFS) $(H)/linux-abi.ok
+
+# Every number and layout of lib/linux_abi.h against Linux's own headers (riscv64 cross toolchain).
+$(H)/linux-abi.ok: lib/linux_abi.h tools/check-linux-abi
+	@mkdir -p $(dir $@)
+	tools/check-linux-abi --cc $(CC) --hostcc $(HOSTCC) --stamp $@
 
 $(H)/elf/static: user/hello/main.c
 	@mkdir -p $(dir $@)

@@ -2,27 +2,28 @@
  * The messages between kage's servers, in one place.
  *
  * The kernel forwards every Linux system call of a process to the process
- * server (badge: the process's slot + 1). The process server answers the
- * calls of process life itself and passes the file calls (its table in
- * servers/proc/linux.c)
- * on to the file server with ipc_forward, unchanged, so the file server
- * sees the process's badge and answers the process directly. The file
- * server reaches a process's buffers by the call's token
- * (KAGE_COPY_CALLER), never by a handle to its space.
+ * server (badge: proto_badge of the thread's process and its own slot).
+ * The process server answers the calls of process life itself and passes
+ * the file calls (its table in servers/proc/linux.c) on to the file server
+ * with ipc_forward, unchanged, so the file server sees the thread's badge,
+ * finds the process's descriptor table from it, and answers the process
+ * directly. The file server reaches a process's buffers by the call's
+ * token (KAGE_COPY_CALLER), never by a handle to its space.
  *
  * Who calls whom, so that no two servers can wait on each other:
  *   console -> proc  (^C, ^\, ^Z), synchronous call, answered at once
  *   console -> fs    (the console's readiness, for poll), synchronous call,
  *                    answered at once
- *   proc    -> fs    (descriptor tables, executables), synchronous call
+ *   proc    -> fs    (descriptor tables, executables, /proc's files),
+ *                    synchronous call
  *   fs      -> console, fs -> proc: only ipc_forward of a process's call,
  *                    which never waits.
- * /proc goes round this graph rather than against it: a process's path
- * call under /proc reaches the file server, which forwards it (rewritten
- * to PROC_OP_PROCFS) to the process server; that one sends the file server
- * a snapshot of its table (FS_OP_PROC_SNAPSHOT, a synchronous call) and
- * forwards the call back (FS_OP_PROC_REDO), and the file server answers
- * the process from the fresh tree.
+ * /proc is the process server's: the file server's tree has a gateway
+ * where /proc is (and /dev/fd, a link into it), and a process's call whose
+ * path walks through one is forwarded, rewritten to PROC_OP_PROCFS, to the
+ * process server, which answers it itself, asking the file server
+ * synchronously for what only it has (a descriptor for the text it made,
+ * a process's descriptors). That is the graph's own direction.
  * Neither fs nor proc ever calls the console server, and fs never calls
  * anyone, so the graph of waiting has no cycle.
  *
@@ -36,30 +37,50 @@
 
 #include <stdint.h>
 
-/* Badges. Processes use 1 .. PROTO_CLIENTS - 1. */
-#define PROTO_CLIENTS 128
+/*
+ * Badges. A thread's: its process's number (1 .. PROTO_CLIENTS - 1) in
+ * bits 16-31 and its own (1 .. PROTO_THREADS - 1) in bits 0-15. The file
+ * server keys descriptor tables by the process's number alone, so every
+ * thread of a process shares its table without being announced.
+ */
+#define PROTO_CLIENTS 128		/* process numbers: the file server's tables */
+#define PROTO_THREADS 0x10000
 #define PROTO_BADGE_HELPER 0		/* a server's own helper task (timer, UART interrupt) */
-#define PROTO_BADGE_PROC 0x10000	/* the process server's calls */
-#define PROTO_BADGE_FS 0x10001		/* the file server's forwards */
-#define PROTO_BADGE_CONSOLE 0x10002	/* the console server's calls */
+#define PROTO_BADGE_PROC (1ull << 32)	/* the process server's calls */
+#define PROTO_BADGE_FS ((1ull << 32) + 1)	/* the file server's forwards */
+#define PROTO_BADGE_CONSOLE ((1ull << 32) + 2)	/* the console server's calls */
+
+static inline uint64_t proto_badge(uint32_t process, uint32_t thread)
+{
+	return (uint64_t)process << 16 | thread;
+}
+
+static inline uint32_t proto_badge_process(uint64_t badge)
+{
+	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge >> 16) : 0;
+}
+
+static inline uint32_t proto_badge_thread(uint64_t badge)
+{
+	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge & (PROTO_THREADS - 1)) : 0;
+}
 
 /*
  * The file server's operations for the process server (KAGE_MSG_CALL,
  * w0 = op, badge PROTO_BADGE_PROC); the answer's w0 is >= 0 or -errno.
+ * A "key" is a process's number, as in its badges.
  */
 enum fs_op {
-	FS_OP_TABLE_NEW = 1,	/* w1: badge. A table with 0, 1, 2 on the console */
-	FS_OP_TABLE_FORK,	/* w1: parent's badge, w2: child's. The child shares every description */
-	FS_OP_TABLE_EXEC,	/* w1: badge. Closes the close-on-exec descriptors */
-	FS_OP_TABLE_EXIT,	/* w1: badge. Closes everything; pending calls are dropped */
-	FS_OP_EXEC_OPEN,	/* w1: badge, w2: path (proc's memory). -> w0: node, w1: size, w2: mode,
+	FS_OP_TABLE_NEW = 1,	/* w1: key. A table with 0, 1, 2 on the console, umask 022 */
+	FS_OP_TABLE_FORK,	/* w1: parent's key, w2: child's. The child shares every description */
+	FS_OP_TABLE_EXEC,	/* w1: key. Closes the close-on-exec descriptors */
+	FS_OP_TABLE_EXIT,	/* w1: key. Closes everything; pending calls are dropped */
+	FS_OP_EXEC_OPEN,	/* w1: key, w2: path (proc's memory). -> w0: node, w1: size, w2: mode,
 				 * w3: offset of the bytes in the initramfs, or -1 (use FS_OP_EXEC_READ).
 				 * The node stays alive until FS_OP_EXEC_CLOSE */
 	FS_OP_EXEC_READ,	/* w1: node, w2: offset, w3: buffer (proc's memory), w4: length. -> w0: bytes */
 	FS_OP_EXEC_CLOSE,	/* w1: node */
-	FS_OP_TABLE_SHARE,	/* w1: owner's badge, w2: a thread's. The thread uses the owner's table;
-				 * FS_OP_TABLE_EXIT of the thread's badge ends only that */
-	FS_OP_FD_OPEN,		/* w1: badge, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
+	FS_OP_FD_OPEN,		/* w1: key, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
 				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file.
 				 * For mmap; the node stays alive until FS_OP_EXEC_CLOSE */
 	/*
@@ -68,10 +89,18 @@ enum fs_op {
 	 * server can answer polls that include the console by itself.
 	 */
 	FS_OP_CONSOLE_READY,
-	FS_OP_PROC_SNAPSHOT,	/* w1: buffer (proc's memory), w2: length. /proc becomes what it lists */
-	FS_OP_PROC_REDO,	/* a process's call forwarded back, words as PROC_OP_PROCFS's: served
-				 * on the fresh /proc, answered to the process */
 	FS_OP_ARM_CRASH,	/* from now on PROTO_IOCTL_CRASH crashes the file server (below) */
+	/*
+	 * /proc. PROC_OPEN: w1: key, w2: open flags or PROTO_PROCFS_CHDIR,
+	 * w3: a struct proto_procfs_file and its text (proc's memory), w4: its
+	 * length. A descriptor (-> w0) for a file holding that text, or, with
+	 * CHDIR, the process's working directory becomes that /proc directory.
+	 */
+	FS_OP_PROC_OPEN,
+	FS_OP_PROC_LINK,	/* w1: key, w2: enum proto_procfs_act, w3: target (below), w4: its key and fd,
+				 * or a path (proc's memory), w5: open flags, or a buffer (proc's memory) */
+	FS_OP_PROC_FDS,		/* w1: key, w2: a bitmap of PROTO_FDS bits (proc's memory): its open
+				 * descriptors. -> w0: 0, w1: its umask; -ESRCH for no such table */
 };
 
 /*
@@ -88,36 +117,87 @@ enum fs_op {
 enum proc_op {
 	PROC_OP_TIMER = 0,	/* badge HELPER: a sleep may have ended */
 	PROC_OP_SIGPIPE,	/* badge FS, a forwarded write: w1 the writer's badge; it gets SIGPIPE */
-	PROC_OP_INTERRUPT,	/* badge CONSOLE: a signal key was typed: w1 the signal (2 SIGINT, 3 SIGQUIT,
-				 * 20 SIGTSTP), w2 the terminal's foreground process group (0: none set) */
-	PROC_OP_PROCFS,		/* badge FS, a forwarded path call under /proc: w1 the process's badge,
-				 * w2 its system call number, w3-w7 its a0-a4 */
+	PROC_OP_INTERRUPT,	/* badge CONSOLE: a signal key was typed: w1 the signal (SIGINT, SIGQUIT,
+				 * SIGTSTP), w2 the terminal's foreground process group (0: none set) */
+	/*
+	 * Badge FS, a forwarded call of a process whose path walked into
+	 * /proc: w1 the thread's badge, w2 the system call's number, w3
+	 * proto_procfs_where(the /proc directory the rest of the path starts
+	 * from, where that rest starts in the path string), w4 the path, w5-w7
+	 * the call's arguments after its path (openat: flags, mode; newfstatat:
+	 * buffer, flags; statx: flags, mask, buffer; readlinkat: buffer, size;
+	 * faccessat2: mode, flags; chdir: none). The process server answers
+	 * the process.
+	 */
+	PROC_OP_PROCFS,
 };
 
 /*
- * FS_OP_PROC_SNAPSHOT's buffer: a struct proto_procfs_head, then nrec
- * records, each a struct proto_procfs_rec and its len bytes of text,
- * padded to 8 bytes. Directories come before what they hold. Paths are
- * relative to /proc ("meminfo", "12", "12/stat"). Files and links not
- * listed are removed; process directories too, but only when flags has
- * PROTO_PROCFS_PROCESSES (else the process server saw no change in its
- * table and sends none of them).
+ * The directories of /proc, as the two servers name them: kind and pid
+ * (0: "self", the caller's). The root has depth 0, a process's directory
+ * 1, its fd directory 2: the file server counts ".." against that to see
+ * when a path climbs out of /proc again.
  */
-#define PROTO_PROCFS_MAX (128u << 10)	/* the whole buffer */
-#define PROTO_PROCFS_TEXT 512		/* one file's text, less than this */
-#define PROTO_PROCFS_PROCESSES 1
+enum proto_procfs_kind { PROTO_PROCFS_ROOT = 1, PROTO_PROCFS_PID, PROTO_PROCFS_FD };
 
-struct proto_procfs_head {
-	uint32_t flags;
-	uint32_t nrec;
-	int32_t self[PROTO_CLIENTS];	/* by badge: the process /proc/self names (0: none) */
+static inline uint64_t proto_procfs_dir(enum proto_procfs_kind kind, uint32_t pid)
+{
+	return (uint64_t)pid << 8 | kind;
+}
+
+static inline enum proto_procfs_kind proto_procfs_kind_of(uint64_t dir)
+{
+	return (enum proto_procfs_kind)(dir & 0xff);
+}
+
+static inline uint32_t proto_procfs_pid_of(uint64_t dir)
+{
+	return (uint32_t)(dir >> 8);
+}
+
+static inline int proto_procfs_depth(uint64_t dir)
+{
+	return (int)proto_procfs_kind_of(dir) - PROTO_PROCFS_ROOT;
+}
+
+/* PROC_OP_PROCFS's w3: a directory and an offset into the path (< 65536). */
+static inline uint64_t proto_procfs_where(uint64_t dir, uint32_t skip)
+{
+	return dir << 16 | skip;
+}
+
+/* What FS_OP_PROC_OPEN's buffer starts with; the text follows (a directory's: its entries). */
+struct proto_procfs_file {
+	uint64_t ino;
+	uint32_t mode;			/* S_IFREG | 0444 or S_IFDIR | 0555 */
+	uint32_t reserved;
+	uint64_t dir;			/* a directory's proto_procfs_dir, else 0 */
+	char path[48];			/* its absolute path, for getcwd and /proc/N/fd's links */
 };
 
-struct proto_procfs_rec {
-	char path[24];			/* NUL-terminated */
-	uint16_t len;			/* bytes of text (a link's: its target) */
-	uint16_t mode;			/* S_IFREG | 0444, S_IFDIR | 0555 or S_IFLNK | 0777 */
-	uint32_t reserved;
+/* A directory's text: one record per entry. */
+struct proto_procfs_dirent {
+	uint64_t ino;
+	uint8_t type;			/* DT_*: S_IF* >> 12 */
+	char name[23];			/* NUL-terminated */
+};
+
+#define PROTO_PROCFS_CHDIR (~0ull)	/* FS_OP_PROC_OPEN's w2: become the working directory */
+#define PROTO_FDS 1024			/* descriptors per table (FS_OP_PROC_FDS's bitmap) */
+#define PROTO_PATH_MAX 256		/* a path, and a link's target, with its NUL */
+
+/* FS_OP_PROC_LINK: what to do with a /proc link's target, and what the target is. */
+enum proto_procfs_act {
+	PROTO_PROCFS_OPEN,		/* w5: open flags -> w0: a descriptor in the caller's table */
+	PROTO_PROCFS_STAT,		/* w5: a struct stat (proc's memory) */
+	PROTO_PROCFS_STATX,		/* w5: a struct statx (proc's memory) */
+	PROTO_PROCFS_CHDIR_TO,		/* the caller's working directory becomes the target */
+	PROTO_PROCFS_READLINK,		/* w5: PROTO_PATH_MAX bytes (proc's memory) -> w0: the length */
+};
+
+enum proto_procfs_target {
+	PROTO_PROCFS_PATH,		/* w4: an absolute path (proc's memory) */
+	PROTO_PROCFS_FDLINK,		/* w4: key << 32 | fd: what that descriptor names */
 };
 
 /* The console server's operations (a file server forward of a process's call, or its helper). */

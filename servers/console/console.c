@@ -7,11 +7,13 @@
 #include "lib/native.h"
 #include "lib/string.h"
 #include "lib/uart.h"
+#include "lib/linux_abi.h"
 #include "servers/console/console.h"
 #include "servers/protocol.h"
 
 #define CONSOLE_VA 0x2400000000ul
 #define CONSOLE_STACK 4096
+#define CONSOLE_IOV_MAX 1024	/* writev's iovecs, Linux's UIO_MAXIOV */
 
 static struct uart console_uart;	/* base NULL until the registers are mapped */
 static long console_irq = -1, console_notif = -1;
@@ -30,12 +32,14 @@ int console_init(const struct kage_bootinfo *bi, long endpoint)
 
 	if (!u || u->aux[3] >= bi->nitems)
 		return -ENODEV;
-	if (!(regs = native_map_item(u, CONSOLE_VA, KAGE_PROT_READ | KAGE_PROT_WRITE)))
+	regs = native_map_item(u, CONSOLE_VA, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	if (!regs)
 		return -ENOMEM;
 	console_uart = (struct uart){ .kind = (enum uart_kind)u->aux[0], .base = (volatile uint8_t *)regs,
 				      .reg_shift = u->aux[1], .reg_io_width = u->aux[2] };
 	console_irq = bi->item[u->aux[3]].handle;
-	if ((console_notif = native_notif_create()) < 0 || native_irq_bind(console_irq, console_notif, 1) < 0)
+	console_notif = native_notif_create();
+	if (console_notif < 0 || native_irq_bind(console_irq, console_notif, 1) < 0)
 		return -ENODEV;
 	while (uart_getc(&console_uart) >= 0)
 		;	/* what was typed before the system was up */
@@ -55,7 +59,7 @@ void console_input(void)
 {
 	int c;
 
-	while ((c = uart_getc(&console_uart)) >= 0)
+	for (c = uart_getc(&console_uart); c >= 0; c = uart_getc(&console_uart))
 		tty_key(c);
 	native_irq_ack(console_irq);
 }
@@ -129,15 +133,16 @@ static long console_write(uint64_t token, uint64_t buf, uint64_t len)
 
 static long console_writev(uint64_t token, uint64_t iov, uint64_t cnt)
 {
-	uint64_t v[2];
+	struct linux_iovec v;
 	long total = 0, r;
 
-	if (cnt > 1024)
+	if (cnt > CONSOLE_IOV_MAX)
 		return -EINVAL;
 	for (uint64_t i = 0; i < cnt; i++) {
-		if (native_caller_read(token, iov + 16 * i, v, sizeof(v)) < 0)
+		if (native_caller_read(token, iov + i * sizeof(v), &v, sizeof(v)) < 0)
 			return total ? total : -EFAULT;
-		if ((r = console_write(token, v[0], v[1])) < 0)
+		r = console_write(token, v.iov_base, v.iov_len);
+		if (r < 0)
 			return total ? total : r;
 		total += r;
 	}

@@ -57,7 +57,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	console_fs_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "fs");
 	if (console_endpoint < 0 || console_proc_ep < 0)
 		return 1;
-	if ((err = console_init(bi, console_endpoint)) < 0)
+	err = console_init(bi, console_endpoint);
+	if (err < 0)
 		native_say("kage: console: no input (error %ld); reads of the console give end of file\n", err);
 	console_settle();
 	return native_serve(console_endpoint, console_handle);

@@ -11,70 +11,23 @@
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "lib/linux_abi.h"
 #include "servers/console/console.h"
 
 #define TTY_LINE 256
 #define TTY_QUEUE 1024
 
-/* c_iflag, c_oflag, c_cflag, c_lflag bits and c_cc indexes (asm-generic/termbits.h). */
-#define ISTRIP 0x20
-#define INLCR 0x40
-#define IGNCR 0x80
-#define ICRNL 0x100
-#define OPOST 0x1
-#define ONLCR 0x4
-#define B115200 0x1002
-#define CS8 0x30
-#define CREAD 0x80
-#define CLOCAL 0x800
-#define ISIG 0x1
-#define ICANON 0x2
-#define ECHO 0x8
-#define ECHOE 0x10
-#define ECHOK 0x20
-#define ECHONL 0x40
-#define NOFLSH 0x80
-#define ECHOCTL 0x200
-#define ECHOKE 0x800
-#define IEXTEN 0x8000
-enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL, VREPRINT,
-       VDISCARD, VWERASE, VLNEXT, VEOL2, NCCS };
-
-/* ioctl requests (asm-generic/ioctls.h). */
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TCSBRK 0x5409
-#define TCFLSH 0x540B
-#define TIOCSCTTY 0x540E
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541B
-#define TIOCNOTTY 0x5422
-#define TIOCGSID 0x5429
-
-/* The kernel's struct termios, as its ioctls pass it (glibc converts its own, larger one). */
-struct tty_termios {
-	uint32_t iflag, oflag, cflag, lflag;
-	uint8_t line;
-	uint8_t cc[NCCS];
-};
-_Static_assert(sizeof(struct tty_termios) == 36, "Linux's struct termios for TCGETS is 36 bytes");
-
 /* What Linux gives a serial console at 115200 baud. */
-static struct tty_termios tty_mode = {
-	.iflag = ICRNL,
-	.oflag = OPOST | ONLCR,
-	.cflag = B115200 | CS8 | CREAD | CLOCAL,
-	.lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-	.cc = { [VINTR] = 3, [VQUIT] = 28, [VERASE] = 127, [VKILL] = 21, [VEOF] = 4, [VMIN] = 1,
+static struct linux_termios tty_mode = {
+	.c_iflag = ICRNL,
+	.c_oflag = OPOST | ONLCR,
+	.c_cflag = B115200 | CS8 | CREAD | CLOCAL,
+	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+	.c_cc = { [VINTR] = 3, [VQUIT] = 28, [VERASE] = 127, [VKILL] = 21, [VEOF] = 4, [VMIN] = 1,
 		[VSTART] = 17, [VSTOP] = 19, [VSUSP] = 26, [VREPRINT] = 18, [VDISCARD] = 15,
 		[VWERASE] = 23, [VLNEXT] = 22 },
 };
-static uint16_t tty_winsize[4] = { 24, 80, 0, 0 };	/* rows, columns, pixels */
+static struct linux_winsize tty_winsize = { .ws_row = 24, .ws_col = 80 };
 static int32_t tty_pgrp;			/* the foreground process group; 0: none set */
 static char tty_line[TTY_LINE];			/* canonical mode: the line being edited */
 static size_t tty_len;
@@ -84,7 +37,7 @@ static int tty_eof;				/* VEOF on an empty line: the next read gets 0 */
 
 void tty_out(char c)
 {
-	if (c == '\n' && (tty_mode.oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
+	if (c == '\n' && (tty_mode.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
 		console_uart_putc('\r');
 	console_uart_putc(c);
 }
@@ -97,9 +50,9 @@ static int tty_is_ctl(unsigned char c)
 
 static void tty_echo(unsigned char c)
 {
-	if (!(tty_mode.lflag & ECHO))
+	if (!(tty_mode.c_lflag & ECHO))
 		return;
-	if ((tty_mode.lflag & ECHOCTL) && tty_is_ctl(c)) {
+	if ((tty_mode.c_lflag & ECHOCTL) && tty_is_ctl(c)) {
 		tty_out('^');
 		tty_out((char)(c ^ 0x40));
 		return;
@@ -110,7 +63,7 @@ static void tty_echo(unsigned char c)
 /* c is the character c_cc[which] names (0 there is _POSIX_VDISABLE: nothing). */
 static int tty_special(unsigned char c, int which)
 {
-	return tty_mode.cc[which] && c == tty_mode.cc[which];
+	return tty_mode.c_cc[which] && c == tty_mode.c_cc[which];
 }
 
 /* The edited line becomes input. A full queue drops what does not fit, as Linux's does. */
@@ -137,13 +90,13 @@ static void tty_rubout(void)
 	if (!tty_len)
 		return;
 	c = (unsigned char)tty_line[--tty_len];
-	if (!(tty_mode.lflag & ECHO))
+	if (!(tty_mode.c_lflag & ECHO))
 		return;
-	if (!(tty_mode.lflag & ECHOE)) {
-		tty_echo(tty_mode.cc[VERASE]);
+	if (!(tty_mode.c_lflag & ECHOE)) {
+		tty_echo(tty_mode.c_cc[VERASE]);
 		return;
 	}
-	for (int cols = (tty_mode.lflag & ECHOCTL) && tty_is_ctl(c) ? 2 : 1; cols; cols--) {
+	for (int cols = (tty_mode.c_lflag & ECHOCTL) && tty_is_ctl(c) ? 2 : 1; cols; cols--) {
 		tty_out('\b');
 		tty_out(' ');
 		tty_out('\b');
@@ -152,14 +105,14 @@ static void tty_rubout(void)
 
 static void tty_kill(unsigned char c)
 {
-	if ((tty_mode.lflag & (ECHOKE | ECHOE)) == (ECHOKE | ECHOE)) {
+	if ((tty_mode.c_lflag & (ECHOKE | ECHOE)) == (ECHOKE | ECHOE)) {
 		while (tty_len)
 			tty_rubout();
 		return;
 	}
 	tty_len = 0;
 	tty_echo(c);
-	if ((tty_mode.lflag & (ECHO | ECHOK)) == (ECHO | ECHOK))
+	if ((tty_mode.c_lflag & (ECHO | ECHOK)) == (ECHO | ECHOK))
 		tty_out('\n');
 }
 
@@ -178,7 +131,7 @@ static void tty_canonical(unsigned char c)
 		tty_rubout();
 	} else if (tty_special(c, VKILL)) {
 		tty_kill(c);
-	} else if ((tty_mode.lflag & IEXTEN) && tty_special(c, VWERASE)) {
+	} else if ((tty_mode.c_lflag & IEXTEN) && tty_special(c, VWERASE)) {
 		tty_word_erase();
 	} else if (tty_special(c, VEOF)) {
 		if (tty_len)
@@ -186,7 +139,7 @@ static void tty_canonical(unsigned char c)
 		else
 			tty_eof = 1;
 	} else if (c == '\n' || tty_special(c, VEOL) || tty_special(c, VEOL2)) {
-		if (c == '\n' && (tty_mode.lflag & (ECHO | ECHONL)) == ECHONL)
+		if (c == '\n' && (tty_mode.c_lflag & (ECHO | ECHONL)) == ECHONL)
 			tty_out('\n');
 		tty_echo(c);
 		tty_line[tty_len++] = (char)c;	/* room: ordinary characters leave the last place free */
@@ -200,11 +153,17 @@ static void tty_canonical(unsigned char c)
 /* ISIG: VINTR, VQUIT and VSUSP signal the foreground; whether c was one. */
 static int tty_signal_key(unsigned char c)
 {
-	int sig = tty_special(c, VINTR) ? 2 : tty_special(c, VQUIT) ? 3 : tty_special(c, VSUSP) ? 20 : 0;
+	int sig = 0;
 
+	if (tty_special(c, VINTR))
+		sig = SIGINT;
+	else if (tty_special(c, VQUIT))
+		sig = SIGQUIT;
+	else if (tty_special(c, VSUSP))
+		sig = SIGTSTP;
 	if (!sig)
 		return 0;
-	if (!(tty_mode.lflag & NOFLSH))
+	if (!(tty_mode.c_lflag & NOFLSH))
 		tty_flush();
 	tty_echo(c);
 	console_interrupt(sig, tty_pgrp);
@@ -215,17 +174,17 @@ void tty_key(int key)
 {
 	unsigned char c = (unsigned char)key;
 
-	if (tty_mode.iflag & ISTRIP)
+	if (tty_mode.c_iflag & ISTRIP)
 		c &= 0x7f;
-	if (c == '\r' && (tty_mode.iflag & IGNCR))
+	if (c == '\r' && (tty_mode.c_iflag & IGNCR))
 		return;
-	if (c == '\r' && (tty_mode.iflag & ICRNL))
+	if (c == '\r' && (tty_mode.c_iflag & ICRNL))
 		c = '\n';
-	else if (c == '\n' && (tty_mode.iflag & INLCR))
+	else if (c == '\n' && (tty_mode.c_iflag & INLCR))
 		c = '\r';
-	if ((tty_mode.lflag & ISIG) && tty_signal_key(c))
+	if ((tty_mode.c_lflag & ISIG) && tty_signal_key(c))
 		return;
-	if (tty_mode.lflag & ICANON) {
+	if (tty_mode.c_lflag & ICANON) {
 		tty_canonical(c);
 		return;
 	}
@@ -244,7 +203,7 @@ long tty_available(uint64_t len)
 {
 	size_t n = tty_nqueue, want;
 
-	if (tty_mode.lflag & ICANON) {
+	if (tty_mode.c_lflag & ICANON) {
 		if (!n)
 			return tty_eof ? 0 : -1;
 		for (size_t i = 0; i < tty_nqueue; i++) {
@@ -255,12 +214,12 @@ long tty_available(uint64_t len)
 		}
 		return (long)(n < len ? n : len);
 	}
-	if (!tty_mode.cc[VMIN] && !tty_mode.cc[VTIME])
+	if (!tty_mode.c_cc[VMIN] && !tty_mode.c_cc[VTIME])
 		want = 0;
-	else if (tty_mode.cc[VTIME] || !tty_mode.cc[VMIN])
+	else if (tty_mode.c_cc[VTIME] || !tty_mode.c_cc[VMIN])
 		want = 1;
 	else
-		want = tty_mode.cc[VMIN];
+		want = tty_mode.c_cc[VMIN];
 	if (n < (want < len ? want : len))
 		return -1;
 	return (long)(n < len ? n : len);
@@ -284,9 +243,9 @@ void tty_consume(size_t n)
 /* Linux's answer to poll: a line, or VMIN bytes when VTIME is 0 (else one). */
 int tty_pollin(void)
 {
-	size_t min = tty_mode.cc[VMIN] && !tty_mode.cc[VTIME] ? tty_mode.cc[VMIN] : 1;
+	size_t min = tty_mode.c_cc[VMIN] && !tty_mode.c_cc[VTIME] ? tty_mode.c_cc[VMIN] : 1;
 
-	if (tty_mode.lflag & ICANON)
+	if (tty_mode.c_lflag & ICANON)
 		return tty_nqueue || tty_eof;
 	return tty_nqueue >= min;
 }
@@ -299,13 +258,13 @@ static long tty_put(uint64_t token, uint64_t arg, const void *v, size_t n)
 /* TCSETS, TCSETSW (output is never queued: the same), TCSETSF (input flushed first). */
 static long tty_set(uint64_t token, uint64_t arg, int flush)
 {
-	struct tty_termios t;
+	struct linux_termios t;
 
 	if (native_caller_read(token, arg, &t, sizeof(t)) < 0)
 		return -EFAULT;
 	if (flush)
 		tty_flush();
-	if ((tty_mode.lflag & ICANON) && !(t.lflag & ICANON))
+	if ((tty_mode.c_lflag & ICANON) && !(t.c_lflag & ICANON))
 		tty_submit();	/* leaving canonical mode: the line so far is input, as on Linux */
 	tty_mode = t;
 	return 0;
@@ -326,17 +285,17 @@ static long tty_set_pgrp(uint64_t token, uint64_t arg)
 
 long tty_ioctl(uint64_t token, uint64_t req, uint64_t arg)
 {
-	uint16_t ws[4];
+	struct linux_winsize ws;
 	int32_t n = (int32_t)tty_nqueue;
 
 	switch (req) {
 	case TCGETS: return tty_put(token, arg, &tty_mode, sizeof(tty_mode));
 	case TCSETS: case TCSETSW: case TCSETSF: return tty_set(token, arg, req == TCSETSF);
-	case TIOCGWINSZ: return tty_put(token, arg, tty_winsize, sizeof(tty_winsize));
+	case TIOCGWINSZ: return tty_put(token, arg, &tty_winsize, sizeof(tty_winsize));
 	case TIOCSWINSZ:
-		if (native_caller_read(token, arg, ws, sizeof(ws)) < 0)
+		if (native_caller_read(token, arg, &ws, sizeof(ws)) < 0)
 			return -EFAULT;
-		memcpy(tty_winsize, ws, sizeof(ws));
+		tty_winsize = ws;
 		return 0;
 	/*
 	 * Without a foreground group the console is nobody's controlling

@@ -1,7 +1,10 @@
 /*
- * The node tree and the descriptor tables. Paths are resolved from the
- * root (there is no chdir yet); "." and ".." work, symbolic links do not
- * exist in the tree yet.
+ * The node tree, path walks, open file descriptions and descriptor
+ * tables. A path is resolved from the root or from a working or dirfd
+ * directory, component by component; "." and ".." work; the tree holds no
+ * symbolic links (an archive's are plain files), only the gateways into
+ * /proc (mount.c), where a walk stops and hands the rest of its path to
+ * the process server.
  */
 #include "lib/cpio.h"
 #include "lib/errno.h"
@@ -24,7 +27,7 @@ static struct fs_node *fs_device(struct fs_node *dev, const char *name, uint32_t
 	if (!n && !(n = fs_new(dev, name, len, mode)))
 		return NULL;
 	n->mode = mode;
-	n->nopen = 1;
+	n->pinned = 1;
 	return n;
 }
 static const uint8_t *fs_archive;	/* the initramfs, mapped read-only */
@@ -59,7 +62,7 @@ struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32
 			n = &fs_nodes[i], hint = i;
 	}
 	if (!n || len >= sizeof(n->name) || (!len && dir))
-		return NULL;
+		return NULL;	/* only the root and nodes outside the tree (dir NULL) go without a name */
 	memset(n, 0, sizeof(*n));
 	n->ino = fs_next_ino++;
 	memcpy(n->name, name, len);
@@ -102,7 +105,7 @@ void fs_attach(struct fs_node *dir, struct fs_node *n)
 
 void fs_node_release(struct fs_node *n)
 {
-	if (n->unlinked && !n->nopen) {
+	if (n->unlinked && !n->nopen && !n->pinned) {
 		fs_data_free(n);
 		n->mode = 0;	/* the slot is free */
 	}
@@ -122,11 +125,17 @@ struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len)
 	return NULL;
 }
 
-struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
+/*
+ * The rest of a path at gateway n, read lexically: NULL if it stays in
+ * /proc, else where it goes on once ".." has climbed out of /proc again.
+ * Lexical ".." is exact here: nothing in /proc leads elsewhere in it but
+ * "self", which names a process's directory at the same depth.
+ */
+static const char *fs_gate_leave(const struct fs_node *n, const char *path)
 {
-	struct fs_node *n = *path == '/' || !at ? fs_root : at;
+	int depth = fs_gate_depth(n);
 
-	while (n && *path) {
+	while (*path) {
 		const char *start;
 		size_t len;
 
@@ -134,22 +143,53 @@ struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs)
 			path++;
 		for (start = path; *path && *path != '/'; path++)
 			;
-		if (!(len = (size_t)(path - start)))
-			break;
-		if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
-			return NULL;
-		struct fs_node *c = fs_child(n, start, len);
-
-		if (!c && create_dirs && *path)
-			c = fs_new(n, start, len, FS_S_IFDIR | 0755);
-		n = procfs_follow(c, !*path);
+		len = (size_t)(path - start);
+		if (len == 2 && start[0] == '.' && start[1] == '.')
+			depth--;
+		else if (len && !(len == 1 && start[0] == '.'))
+			depth++;
+		if (depth < 0)
+			return path;
 	}
+	return NULL;
+}
+
+struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs, const char **rest)
+{
+	struct fs_node *n = *path == '/' || !at ? fs_root : at, *c;
+	const char *start, *out;
+	size_t len;
+
+	while (n) {
+		if (n->gate) {
+			out = fs_gate_leave(n, path);
+			if (!out)
+				break;	/* the process server's from here */
+			n = fs_gate_exit();
+			path = out;
+		}
+		while (*path == '/')
+			path++;
+		if (!*path)
+			break;
+		for (start = path; *path && *path != '/'; path++)
+			;
+		len = (size_t)(path - start);
+		if ((n->mode & S_IFMT) != S_IFDIR)
+			return NULL;
+		c = fs_child(n, start, len);
+		if (!c && create_dirs && *path)
+			c = fs_new(n, start, len, S_IFDIR | 0755);
+		n = c;
+	}
+	if (rest)
+		*rest = path;
 	return n;
 }
 
 struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path)
 {
-	return fs_walk(t->cwd, path, 0);
+	return fs_walk(t->cwd, path, 0, NULL);
 }
 
 /*
@@ -195,7 +235,7 @@ static int fs_add(const struct cpio_entry *e)
 			return -ENAMETOOLONG;
 		memcpy(dir, e->name, (size_t)(base - e->name));
 		dir[base - e->name] = 0;
-		parent = fs_walk(fs_root, dir, 1);
+		parent = fs_walk(fs_root, dir, 1, NULL);
 		base++;
 	} else {
 		base = e->name;
@@ -204,13 +244,14 @@ static int fs_add(const struct cpio_entry *e)
 		return -ENOMEM;
 	if (strlen(base) > FS_NAME_MAX)
 		return -ENAMETOOLONG;
-	if ((n = fs_child(parent, base, strlen(base))))
+	if (fs_child(parent, base, strlen(base)))
 		return 0;	/* a directory created on the way */
-	if (!(n = fs_new(parent, base, strlen(base), e->mode)))
+	n = fs_new(parent, base, strlen(base), e->mode);
+	if (!n)
 		return -ENOMEM;
 	n->data = (uint8_t *)e->data;	/* read-only until fs_own copies it */
 	n->size = e->size;
-	if (e->nlink > 1 && (e->mode & FS_S_IFMT) == FS_S_IFREG)
+	if (e->nlink > 1 && (e->mode & S_IFMT) == S_IFREG)
 		fs_add_link(n, e->ino);
 	return 0;
 }
@@ -224,10 +265,11 @@ int fs_init(const void *cpio, size_t size)
 
 	fs_archive = cpio;
 	fs_archive_size = size;
-	fs_root = fs_new(NULL, "", 0, FS_S_IFDIR | 0755);
+	fs_root = fs_new(NULL, "", 0, S_IFDIR | 0755);
 	cpio_iter_init(&it, cpio, size);
-	while ((r = cpio_next(&it, &e)) > 0) {
-		if ((r = fs_add(&e)) == -ENAMETOOLONG) {
+	for (r = cpio_next(&it, &e); r > 0; r = cpio_next(&it, &e)) {
+		r = fs_add(&e);
+		if (r == -ENAMETOOLONG) {
 			native_say("kage: fs: initramfs entry %s left out: its name is too long\n", e.name);
 			continue;
 		}
@@ -236,10 +278,13 @@ int fs_init(const void *cpio, size_t size)
 	}
 	if (r < 0)
 		return r;
-	if (!(dev = fs_walk(fs_root, "dev/.", 1)) && !(dev = fs_new(fs_root, "dev", 3, FS_S_IFDIR | 0755)))
+	dev = fs_walk(fs_root, "dev/.", 1, NULL);
+	if (!dev)
+		dev = fs_new(fs_root, "dev", 3, S_IFDIR | 0755);
+	if (!dev)
 		return -ENOMEM;
-	fs_console = fs_device(dev, "console", FS_S_IFCHR | 0620);
-	fs_null = fs_device(dev, "null", FS_S_IFCHR | 0666);	/* reads see the end, writes vanish */
+	fs_console = fs_device(dev, "console", S_IFCHR | 0620);
+	fs_null = fs_device(dev, "null", S_IFCHR | 0666);	/* reads see the end, writes vanish */
 	return fs_console && fs_null ? 0 : -ENOMEM;
 }
 
@@ -258,9 +303,10 @@ struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags)
 
 int fs_table_init(struct fs_fdtable *t)
 {
-	struct fs_file *f = fs_file_new(fs_console, FS_O_RDWR);
+	struct fs_file *f = fs_file_new(fs_console, O_RDWR);
 
 	memset(t, 0, sizeof(*t));
+	t->umask = 022;
 	if (!f)
 		return -ENFILE;
 	f->refs = 3;
@@ -277,6 +323,7 @@ void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from)
 	memcpy(to->fd, from->fd, from->top * sizeof(to->fd[0]));
 	memcpy(to->cloexec, from->cloexec, sizeof(to->cloexec));
 	to->top = from->top;
+	to->umask = from->umask;
 	to->cwd = from->cwd;
 	if (to->cwd)
 		to->cwd->nopen++;
@@ -295,7 +342,12 @@ void fs_fd_set(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloexec
 
 void fs_fd_set_cloexec(struct fs_fdtable *t, uint64_t fd, int cloexec)
 {
-	t->cloexec[fd / 64] = (t->cloexec[fd / 64] & ~(1ull << (fd % 64))) | ((uint64_t)!!cloexec << (fd % 64));
+	uint64_t bit = 1ull << (fd % 64);
+
+	if (cloexec)
+		t->cloexec[fd / 64] |= bit;
+	else
+		t->cloexec[fd / 64] &= ~bit;
 }
 
 int fs_fd_cloexec(const struct fs_fdtable *t, uint64_t fd)

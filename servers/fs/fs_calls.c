@@ -1,28 +1,16 @@
 /*
- * Linux calls on descriptors. A process's memory is reached only through
- * its call's token (KAGE_COPY_CALLER), so bad pointers are -EFAULT. Reads
- * and writes of the console go on to servers/console.
+ * Linux calls on descriptors, and fs_call, which dispatches every call
+ * the file server answers (the path calls are in paths.c and ramfs.c). A
+ * process's memory is reached only through its call's token
+ * (KAGE_COPY_CALLER), so bad pointers are -EFAULT. Reads and writes of
+ * the console go on to servers/console.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-
-#define AT_FDCWD -100
-#define AT_EMPTY_PATH 0x1000
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_EACCESS 0x200
-#define X_OK 1
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
-#define FIONREAD 0x541B
-#define CHUNK 256
+#define FS_IOV_MAX 1024		/* readv/writev's iovecs, Linux's UIO_MAXIOV */
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
 {
@@ -31,7 +19,7 @@ static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
 
 static int fs_is(const struct fs_node *n, uint32_t type)
 {
-	return (n->mode & FS_S_IFMT) == type;
+	return (n->mode & S_IFMT) == type;
 }
 
 long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int cloexec)
@@ -75,22 +63,23 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 {
 	long r;
 
-	if ((f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (f->pipe)
 		return fs_pipe_read(c, f, buf, len);
-	if (fs_is(f->node, FS_S_IFDIR))
+	if (fs_is(f->node, S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & FS_O_NONBLOCK) != 0);
-	if ((r = fs_file_read(c, f->node, f->offset, buf, len)) > 0)
+		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & O_NONBLOCK) != 0);
+	r = fs_file_read(c, f->node, f->offset, buf, len);
+	if (r > 0)
 		f->offset += (uint64_t)r;
 	return r;
 }
 
 static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
-	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (f->pipe)
 		return fs_pipe_write(c, f, buf, len);
@@ -98,7 +87,7 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t bu
 		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len, 0);
 	if (f->node == fs_null)
 		return (long)len;
-	if ((f->node->mode & FS_S_IFMT) != FS_S_IFREG)
+	if ((f->node->mode & S_IFMT) != S_IFREG)
 		return -EINVAL;
 	return fs_file_write(c, f, buf, len);
 }
@@ -110,9 +99,9 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	uint64_t v[2];
 	long total = 0, r;
 
-	if (cnt > 1024)
+	if (cnt > FS_IOV_MAX)
 		return -EINVAL;
-	if (f->node == fs_console && write && (f->flags & FS_O_ACCMODE) != FS_O_RDONLY)
+	if (f->node == fs_console && write && (f->flags & O_ACCMODE) != O_RDONLY)
 		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt, 0);
 	/* A pipe or the console may block: the first non-empty iovec alone, whose reply can come later. */
 	for (uint64_t i = 0; stream && i < cnt; i++) {
@@ -134,199 +123,79 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	return total;
 }
 
-long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
-{
-	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, max);
-}
-
-struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
-{
-	struct fs_file *f;
-
-	if (dirfd == AT_FDCWD)
-		return c->t->cwd ? c->t->cwd : fs_root;
-	if (!(f = fs_fd(c, (uint64_t)dirfd))) {
-		*err = -EBADF;
-		return NULL;
-	}
-	if (!f->node || !fs_is(f->node, FS_S_IFDIR)) {	/* a pipe has no node */
-		*err = -ENOTDIR;
-		return NULL;
-	}
-	return f->node;
-}
-
-static long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
-{
-	char path[256];
-	long err = fs_path(c, a[1], path, sizeof(path));
-	struct fs_node *at, *n;
-	struct fs_file *f;
-
-	if (err < 0)
-		return err;
-	if (!(at = fs_at(c, (int64_t)a[0], &err)))
-		return err;
-	n = fs_walk(at, path, 0);
-	if (!n && (err = procfs_fd_open(c, at, path, (a[2] & FS_O_CLOEXEC) != 0)) != -ENOENT)
-		return err;	/* /proc/N/fd/M of a pipe: that pipe end */
-	if (n && (a[2] & FS_O_CREAT) && (a[2] & FS_O_EXCL))
-		return -EEXIST;
-	if (!n && !(a[2] & FS_O_CREAT))
-		return -ENOENT;
-	if (n && n->procfs && ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY || (a[2] & (FS_O_CREAT | FS_O_TRUNC))))
-		return -EACCES;	/* /proc is read-only (fs_create refuses new files there) */
-	if (!n && (err = fs_create(c, at, path, FS_S_IFREG | ((uint32_t)a[3] & 07777), &n)) < 0)
-		return err;
-	if ((a[2] & FS_O_DIRECTORY) && !fs_is(n, FS_S_IFDIR))
-		return -ENOTDIR;
-	if ((a[2] & FS_O_ACCMODE) != FS_O_RDONLY && fs_is(n, FS_S_IFDIR))
-		return -EISDIR;
-	if ((a[2] & FS_O_TRUNC) && (a[2] & FS_O_ACCMODE) != FS_O_RDONLY && fs_is(n, FS_S_IFREG) &&
-	    (err = fs_truncate(n, 0)) < 0)
-		return err;
-	if (!(f = fs_file_new(n, (uint32_t)a[2])))
-		return -ENFILE;
-	if ((err = fs_install_fd(c, f, 0, (a[2] & FS_O_CLOEXEC) != 0)) < 0)
-		f->refs = 0;
-	return err;
-}
-
-/* struct statx: 256 bytes; the fields a ramfs has, with STATX_BASIC_STATS' mask. */
-static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
-{
-	uint8_t stx[256];
-	uint32_t w32[4] = { 0x7ff, 4096, 0, 1 };	/* stx_mask, stx_blksize, -, stx_nlink */
-	uint64_t w64[3] = { n->ino, n->size, (n->size + 511) / 512 };
-	uint16_t mode = (uint16_t)n->mode;
-	uint32_t rdev[2] = { n == fs_console ? 5 : n == fs_null ? 1 : 0, n == fs_console ? 1 : n == fs_null ? 3 : 0 };
-
-	memset(stx, 0, sizeof(stx));
-	memcpy(stx, w32, 8);		/* stx_mask, stx_blksize */
-	memcpy(stx + 16, &w32[3], 4);	/* stx_nlink; uid and gid 0 */
-	memcpy(stx + 28, &mode, 2);
-	memcpy(stx + 32, w64, sizeof(w64));	/* stx_ino, stx_size, stx_blocks */
-	memcpy(stx + 128, rdev, sizeof(rdev));	/* stx_rdev_major, stx_rdev_minor */
-	return native_caller_write(c->token, buf, stx, sizeof(stx)) < 0 ? -EFAULT : 0;
-}
-
-static long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx)
-{
-	static const struct fs_node pipe_node = { .mode = FS_S_IFIFO | 0600 };
-	uint64_t st[16];	/* struct stat of the generic Linux ABI: 128 bytes */
-
-	n = n ? n : &pipe_node;
-	if (statx)
-		return fs_statx_node(c, n, buf);
-	memset(st, 0, sizeof(st));
-	st[1] = n->ino;
-	st[2] = n->mode | (1ull << 32);		/* st_mode, st_nlink */
-	st[4] = n == fs_console ? (5 << 8) | 1 : n == fs_null ? (1 << 8) | 3 : 0;	/* st_rdev */
-	st[6] = n->size;
-	st[7] = 4096;				/* st_blksize */
-	st[8] = (n->size + 511) / 512;		/* st_blocks */
-	return native_caller_write(c->token, buf, st, sizeof(st)) < 0 ? -EFAULT : 0;
-}
-
-/* newfstatat (dirfd, path, buf, flags) and statx (dirfd, path, flags, mask, buf). */
-static long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int statx)
-{
-	uint64_t flags = statx ? a[2] : a[3], buf = statx ? a[4] : a[2];
-	char path[256];
-	long err = fs_path(c, a[1], path, sizeof(path));
-	struct fs_node *at, *n;
-
-	if (err < 0)
-		return err;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		struct fs_file *f = fs_fd(c, a[0]);
-
-		return f ? fs_stat_node(c, f->node, buf, statx) : -EBADF;
-	}
-	if (!path[0])
-		return -ENOENT;
-	if (!(at = fs_at(c, (int64_t)a[0], &err)))
-		return err;
-	return (n = fs_walk(at, path, 0)) ? fs_stat_node(c, n, buf, statx) : -ENOENT;
-}
+/* One entry of a directory, as getdents64 reports it. */
+struct fs_dirent {
+	uint64_t ino;
+	uint8_t type;			/* DT_*: S_IF* >> 12 */
+	char name[FS_NAME_MAX + 1];
+};
 
 /*
- * The node a (dirfd a[0], path a[1]) names, for the *at calls; with
- * AT_EMPTY_PATH and an empty path, dirfd's own (NULL for a pipe).
+ * Entry i of directory n (*cursor: entry i of the tree's list, advanced
+ * as i grows): 1 and *e, or 0 past the last. A /proc directory's node
+ * holds its entries as data, the process server's records.
  */
-static long fs_node_at_path(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n)
+static int fs_dir_entry(const struct fs_node *n, uint64_t i, const struct fs_node **cursor, struct fs_dirent *e)
 {
-	char path[256];
-	long err = fs_path(c, a[1], path, sizeof(path));
-	struct fs_node *at;
-	struct fs_file *f;
+	const struct proto_procfs_dirent *d = (const struct proto_procfs_dirent *)n->data;
 
-	if (err < 0)
-		return err;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		if (!(f = fs_fd(c, a[0])))
-			return -EBADF;
-		*n = f->node;
+	if (n->procfs) {
+		if (i >= n->size / sizeof(*d))
+			return 0;
+		e->ino = d[i].ino;
+		e->type = d[i].type;
+		memcpy(e->name, d[i].name, sizeof(d[i].name));
+		e->name[sizeof(d[i].name) - 1] = 0;
+		return 1;
+	}
+	if (!*cursor)
 		return 0;
-	}
-	if (!path[0])
-		return -ENOENT;
-	if (!(at = fs_at(c, (int64_t)a[0], &err)))
-		return err;
-	return (*n = fs_walk(at, path, 0)) ? 0 : -ENOENT;
+	e->ino = (*cursor)->ino;
+	e->type = (uint8_t)(((*cursor)->mode & S_IFMT) >> 12);
+	strlcpy(e->name, (*cursor)->name, sizeof(e->name));
+	*cursor = (*cursor)->next;
+	return 1;
 }
 
-/*
- * faccessat (dirfd, path, mode) and faccessat2 (flags too). Every process
- * is root, so reading and writing are always allowed and executing needs
- * one execute bit (or a directory), as Linux decides for root.
- */
-static long fs_access(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags)
+/* Puts e as a struct linux_dirent64 at buf: its length, 0 if it does not fit in room, or -EFAULT. */
+static long fs_dirent_put(const struct fs_call_ctx *c, uint64_t buf, uint64_t room, const struct fs_dirent *e,
+			  uint64_t next)
 {
-	struct fs_node *n;
-	long err;
+	uint8_t rec[(sizeof(struct linux_dirent64) + FS_NAME_MAX + 1 + 7) & ~7ul];
+	size_t nl = strlen(e->name), reclen = (sizeof(struct linux_dirent64) + nl + 1 + 7) & ~7ul;
+	struct linux_dirent64 d = { .d_ino = e->ino, .d_off = (int64_t)next, .d_reclen = (uint16_t)reclen,
+				    .d_type = e->type };
 
-	if (a[2] & ~7ul || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	if ((err = fs_node_at_path(c, a, flags, &n)) < 0)
-		return err;
-	if ((a[2] & X_OK) && n && !fs_is(n, FS_S_IFDIR) && !(n->mode & 0111))
-		return -EACCES;
-	return 0;
+	if (reclen > room)
+		return 0;
+	memset(rec, 0, reclen);
+	memcpy(rec, &d, sizeof(d));
+	memcpy(rec + sizeof(d), e->name, nl);
+	return native_caller_write(c->token, buf, rec, reclen) < 0 ? -EFAULT : (long)reclen;
 }
 
-/* struct linux_dirent64 records: ino, offset, reclen, type, name. */
 static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
-	uint8_t rec[(19 + FS_NAME_MAX + 1 + 7) & ~7ul];	/* ino, off, reclen, type, name */
-	struct fs_node *e = f->node->child;
-	uint64_t done = 0, i;
+	static struct fs_dirent e;
+	const struct fs_node *cursor = f->node->child;
+	uint64_t done = 0;
+	long r = 0;
+	int more;
 
-	if (!fs_is(f->node, FS_S_IFDIR))
+	if (!fs_is(f->node, S_IFDIR))
 		return -ENOTDIR;
-	if (!f->offset && procfs_fd_is_dir(f->node)) {
-		procfs_fd_refresh(f->node);	/* a listing shows the table as it is now */
-		e = f->node->child;
-	}
-	for (i = 0; e && i < f->offset; i++)
-		e = e->next;
-	for (; e; e = e->next, f->offset++) {
-		size_t nl = strlen(e->name), reclen = (19 + nl + 1 + 7) & ~7ul;
-		uint64_t ino = e->ino, next = f->offset + 1;
-
-		if (done + reclen > len)
+	for (uint64_t i = 0; i < f->offset && cursor && !f->node->procfs; i++)
+		cursor = cursor->next;
+	for (more = fs_dir_entry(f->node, f->offset, &cursor, &e); more; more = fs_dir_entry(f->node, f->offset, &cursor, &e)) {
+		r = fs_dirent_put(c, buf + done, len - done, &e, f->offset + 1);
+		if (r <= 0)
 			break;
-		memset(rec, 0, sizeof(rec));
-		memcpy(rec, &ino, 8);
-		memcpy(rec + 8, &next, 8);
-		rec[16] = (uint8_t)reclen, rec[17] = (uint8_t)(reclen >> 8);
-		rec[18] = (uint8_t)((e->mode & FS_S_IFMT) >> 12);	/* DT_* = S_IFMT >> 12 */
-		memcpy(rec + 19, e->name, nl);
-		if (native_caller_write(c->token, buf + done, rec, reclen) < 0)
-			return done ? (long)done : -EFAULT;
-		done += reclen;
+		done += (uint64_t)r;
+		f->offset++;
 	}
-	return done || !e ? (long)done : -EINVAL;	/* buffer too small for one record */
+	if (r < 0 && !done)
+		return r;
+	return done || !more ? (long)done : -EINVAL;	/* buffer too small for one record */
 }
 
 static long fs_lseek(struct fs_file *f, int64_t off, uint64_t whence)
@@ -355,11 +224,11 @@ static long fs_dup3(const struct fs_call_ctx *c, uint64_t old, uint64_t new, uin
 
 	if (!f || new >= FS_FDS)
 		return -EBADF;
-	if (old == new || (flags & ~(uint64_t)FS_O_CLOEXEC))
+	if (old == new || (flags & ~(uint64_t)O_CLOEXEC))
 		return -EINVAL;
 	fs_fd_close(c->t, new);
 	f->refs++;
-	return fs_install_fd(c, f, new, (flags & FS_O_CLOEXEC) != 0);
+	return fs_install_fd(c, f, new, (flags & O_CLOEXEC) != 0);
 }
 
 static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uint64_t arg)
@@ -374,16 +243,17 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	case F_DUPFD_CLOEXEC:
 		if (arg >= FS_FDS)
 			return -EINVAL;
-		if ((r = fs_install_fd(c, f, arg, cmd == F_DUPFD_CLOEXEC)) >= 0)
+		r = fs_install_fd(c, f, arg, cmd == F_DUPFD_CLOEXEC);
+		if (r >= 0)
 			f->refs++;
 		return r;
 	case F_GETFD: return fs_fd_cloexec(c->t, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
 		fs_fd_set_cloexec(c->t, fd, (arg & FD_CLOEXEC) != 0);
 		return 0;
-	case F_GETFL: return (long)(f->flags & ~(uint32_t)FS_O_CLOEXEC);
+	case F_GETFL: return (long)(f->flags & ~(uint32_t)O_CLOEXEC);
 	case F_SETFL:	/* only O_APPEND and O_NONBLOCK may change */
-		f->flags = (f->flags & ~(FS_O_APPEND | 04000u)) | ((uint32_t)arg & (FS_O_APPEND | 04000u));
+		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
 	default: return -EINVAL;
 	}
@@ -398,11 +268,11 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 {
 	int32_t n;
 
-	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && fs_is(f->node, FS_S_IFREG))
+	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && fs_is(f->node, S_IFREG))
 		*fs_crash_pointer = req;	/* the injected bug (servers/protocol.h) */
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0);
-	if (req != FIONREAD || (!f->pipe && !fs_is(f->node, FS_S_IFREG)))
+	if (req != FIONREAD || (!f->pipe && !fs_is(f->node, S_IFREG)))
 		return -ENOTTY;
 	if (f->pipe)
 		n = (int32_t)fs_pipe_unread(f);
@@ -411,66 +281,23 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 	return native_caller_write(c->token, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
 }
 
-static long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
-{
-	char path[256];
-	struct fs_node *n;
-	long err = fs_path(c, a[0], path, sizeof(path));
-
-	if (err < 0)
-		return err;
-	if (!(n = fs_walk(c->t->cwd, path, 0)))
-		return -ENOENT;
-	if (fs_is(n, FS_S_IFDIR))
-		return -EISDIR;
-	return !fs_is(n, FS_S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
-}
-
-/* chmod's change: the permission bits, never the type. */
-static void fs_set_mode(struct fs_node *n, uint64_t mode)
-{
-	n->mode = (n->mode & FS_S_IFMT) | ((uint32_t)mode & 07777);
-}
-
-/*
- * chmod and chown of a path (fchmodat, fchownat): the permission bits
- * change; owners stay root, the only user, so chown only checks its path.
- * /proc's files refuse both before they get here (procfs_divert).
- */
-static long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
-{
-	uint64_t flags = nr == NR_FCHOWNAT ? a[4] : 0;
-	struct fs_node *n;
-	long err;
-
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	if ((err = fs_node_at_path(c, a, flags, &n)) < 0)
-		return err;
-	if (!n)
-		return -EPERM;	/* a pipe */
-	if (nr == NR_FCHMODAT)
-		fs_set_mode(n, a[2]);
-	return 0;
-}
-
 /* Calls taking a descriptor as their first argument. */
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
-	if (f->pipe && nr != NR_READ && nr != NR_WRITE && nr != NR_READV && nr != NR_WRITEV && nr != NR_FSTAT &&
-	    nr != NR_DUP && nr != NR_IOCTL && nr != NR_FCHMOD && nr != NR_FCHOWN)
-		return nr == NR_LSEEK || nr == NR_PREAD64 || nr == NR_PWRITE64 ? -ESPIPE
-		       : nr == NR_FTRUNCATE ? -EINVAL : -ENOTDIR;
+	if (f->pipe && nr != NR_read && nr != NR_write && nr != NR_readv && nr != NR_writev && nr != NR_fstat &&
+	    nr != NR_dup && nr != NR_ioctl && nr != NR_fchmod && nr != NR_fchown)
+		return nr == NR_lseek || nr == NR_pread64 || nr == NR_pwrite64 ? -ESPIPE
+		       : nr == NR_ftruncate ? -EINVAL : -ENOTDIR;
 	switch (nr) {
-	case NR_READ: return fs_read(c, f, a[1], a[2]);
-	case NR_WRITE: return fs_write(c, f, a[1], a[2]);
-	case NR_READV: return fs_vector(c, f, a[1], a[2], 0);
-	case NR_WRITEV: return fs_vector(c, f, a[1], a[2], 1);
-	case NR_PREAD64:
-		if (f->node == fs_console || (f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
+	case NR_read: return fs_read(c, f, a[1], a[2]);
+	case NR_write: return fs_write(c, f, a[1], a[2]);
+	case NR_readv: return fs_vector(c, f, a[1], a[2], 0);
+	case NR_writev: return fs_vector(c, f, a[1], a[2], 1);
+	case NR_pread64:
+		if (f->node == fs_console || (f->flags & O_ACCMODE) == O_WRONLY)
 			return f->node == fs_console ? -ESPIPE : -EBADF;
-		return fs_is(f->node, FS_S_IFDIR) ? -EISDIR : fs_file_read(c, f->node, a[3], a[1], a[2]);
-	case NR_PWRITE64: {
+		return fs_is(f->node, S_IFDIR) ? -EISDIR : fs_file_read(c, f->node, a[3], a[1], a[2]);
+	case NR_pwrite64: {
 		uint64_t keep = f->offset;
 		long r;
 
@@ -481,22 +308,22 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		f->offset = keep;
 		return r;
 	}
-	case NR_LSEEK: return fs_lseek(f, (int64_t)a[1], a[2]);
-	case NR_GETDENTS64: return fs_getdents64(c, f, a[1], a[2]);
-	case NR_FSTAT: return fs_stat_node(c, f->node, a[1], 0);
-	case NR_FTRUNCATE:
-		if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY || !fs_is(f->node, FS_S_IFREG))
+	case NR_lseek: return fs_lseek(f, (int64_t)a[1], a[2]);
+	case NR_getdents64: return fs_getdents64(c, f, a[1], a[2]);
+	case NR_fstat: return fs_stat_node(c, f->node, a[1], 0);
+	case NR_ftruncate:
+		if ((f->flags & O_ACCMODE) == O_RDONLY || !fs_is(f->node, S_IFREG))
 			return -EINVAL;
 		return (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(f->node, a[1]);
-	case NR_IOCTL: return fs_ioctl(c, f, a[1], a[2]);
-	case NR_FCHMOD:
-	case NR_FCHOWN:
+	case NR_ioctl: return fs_ioctl(c, f, a[1], a[2]);
+	case NR_fchmod:
+	case NR_fchown:
 		if (!f->node || f->node->procfs)
 			return f->node ? -EPERM : 0;	/* a pipe's mode is not kept */
-		if (nr == NR_FCHMOD)
+		if (nr == NR_fchmod)
 			fs_set_mode(f->node, a[1]);
 		return 0;
-	case NR_DUP: {
+	case NR_dup: {
 		long r = fs_install_fd(c, f, 0, 0);
 
 		if (r >= 0)
@@ -507,34 +334,42 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	}
 }
 
-long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a)
+/* umask: the process's, kept in its table; every file and directory it makes loses these bits. */
+static long fs_umask(struct fs_fdtable *t, uint64_t mask)
 {
-	const struct fs_call_ctx c = { t, token };
+	long old = t->umask;
+
+	t->umask = (uint32_t)mask & 0777;
+	return old;
+}
+
+long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, const uint64_t *a)
+{
+	const struct fs_call_ctx c = { t, token, badge };
 	struct fs_file *f;
 
 	switch (nr) {
-	case NR_OPENAT: return fs_openat(&c, a);
-	case NR_CLOSE: return fs_fd_close(t, a[0]);
-	case NR_DUP3: return fs_dup3(&c, a[0], a[1], a[2]);
-	case NR_FCNTL: return fs_fcntl(&c, a[0], a[1], a[2]);
-	case NR_NEWFSTATAT: return fs_stat_path(&c, a, 0);
-	case NR_STATX: return fs_stat_path(&c, a, 1);
-	case NR_FACCESSAT: return fs_access(&c, a, 0);
-	case NR_FACCESSAT2: return fs_access(&c, a, a[3]);
-	case NR_PIPE2: return fs_pipe_create(&c, a[0], a[1]);
-	case NR_GETCWD: return fs_getcwd(&c, a);
-	case NR_MKDIRAT: return fs_mkdirat(&c, a);
-	case NR_UNLINKAT: return fs_unlinkat(&c, a);
-	case NR_RENAMEAT2: return fs_renameat2(&c, a);
-	case NR_CHDIR: return fs_chdir(&c, a, 0);
-	case NR_TRUNCATE: return fs_truncate_path(&c, a);
-	case NR_FCHDIR: return fs_chdir(&c, a, 1);
-	case NR_PPOLL: case NR_PSELECT6: return fs_poll(&c, nr, a);
-	case NR_FCHMODAT: case NR_FCHOWNAT: return fs_chmod_path(&c, nr, a);
-	case NR_READLINKAT: return procfs_readlink(&c, a);
+	case NR_openat: return fs_openat(&c, a);
+	case NR_close: return fs_fd_close(t, a[0]);
+	case NR_dup3: return fs_dup3(&c, a[0], a[1], a[2]);
+	case NR_fcntl: return fs_fcntl(&c, a[0], a[1], a[2]);
+	case NR_newfstatat: return fs_stat_path(&c, a, 0);
+	case NR_statx: return fs_stat_path(&c, a, 1);
+	case NR_faccessat: case NR_faccessat2: return fs_access(&c, nr, a);
+	case NR_readlinkat: return fs_readlink(&c, a);
+	case NR_pipe2: return fs_pipe_create(&c, a[0], a[1]);
+	case NR_getcwd: return fs_getcwd(&c, a);
+	case NR_mkdirat: return fs_mkdirat(&c, a);
+	case NR_unlinkat: return fs_unlinkat(&c, a);
+	case NR_renameat2: return fs_renameat2(&c, a);
+	case NR_chdir: return fs_chdir(&c, a, 0);
+	case NR_fchdir: return fs_chdir(&c, a, 1);
+	case NR_truncate: return fs_truncate_path(&c, a);
+	case NR_ppoll: case NR_pselect6: return fs_poll(&c, nr, a);
+	case NR_fchmodat: case NR_fchownat: return fs_chmod_path(&c, nr, a);
+	case NR_umask: return fs_umask(t, a[0]);
 	default:
-		if (!(f = fs_fd(&c, a[0])))
-			return -EBADF;
-		return fs_fd_call(&c, f, nr, a);
+		f = fs_fd(&c, a[0]);
+		return f ? fs_fd_call(&c, f, nr, a) : -EBADF;
 	}
 }

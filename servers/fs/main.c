@@ -3,7 +3,8 @@
  * from a boot module with the initramfs, its own endpoint, and send
  * handles to the process and console servers (struct kage_bootinfo).
  * Processes' file calls arrive forwarded by the process server with the
- * process's badge; the process server's own operations (protocol.h) with
+ * calling thread's badge, whose process part names the descriptor table;
+ * the process server's own operations (protocol.h) with
  * PROTO_BADGE_PROC, the console server's readiness with
  * PROTO_BADGE_CONSOLE, and its timer helper's expiries with badge 0.
  */
@@ -15,58 +16,56 @@
 
 #define INITRAMFS_VA 0x2000000000ul
 
-long fs_console_ep = -1;
-static long fs_endpoint = -1, fs_proc_ep = -1;
+long fs_console_ep = -1, fs_proc_ep = -1;
+static long fs_endpoint = -1;
 static struct fs_fdtable fs_tables[PROTO_CLIENTS];
 static uint8_t fs_table_used[PROTO_CLIENTS];
-static uint8_t fs_table_alias[PROTO_CLIENTS];	/* a thread's badge: whose table it uses (0: its own) */
 
-struct fs_fdtable *fs_table_of(uint64_t badge)
+struct fs_fdtable *fs_table_of_key(uint64_t key)
 {
-	if (badge < PROTO_CLIENTS && fs_table_alias[badge])
-		badge = fs_table_alias[badge];
-	return badge < PROTO_CLIENTS && fs_table_used[badge] ? &fs_tables[badge] : NULL;
+	return key < PROTO_CLIENTS && fs_table_used[key] ? &fs_tables[key] : NULL;
 }
 
-/* FS_OP_TABLE_SHARE: badge `thread` uses the table of `owner` from now on. */
-static long fs_table_share(uint64_t owner, uint64_t thread)
+/* FS_OP_TABLE_NEW and _FORK: a table for key, fresh or a copy. */
+static long fs_table_new(uint64_t key, const struct fs_fdtable *from)
 {
-	if (!fs_table_of(owner) || thread == 0 || thread >= PROTO_CLIENTS || fs_table_used[thread] ||
-	    fs_table_alias[thread])
+	int err = 0;
+
+	if (key == 0 || key >= PROTO_CLIENTS || fs_table_used[key])
 		return -EINVAL;
-	fs_table_alias[thread] = (uint8_t)(fs_table_alias[owner] ? fs_table_alias[owner] : owner);
-	return 0;
+	if (from)
+		fs_table_copy(&fs_tables[key], from);
+	else
+		err = fs_table_init(&fs_tables[key]);
+	if (err == 0)
+		fs_table_used[key] = 1;
+	return err;
 }
 
-static long fs_table_new(uint64_t badge, const struct fs_fdtable *from)
+static void fs_table_end(uint64_t key)
 {
-	if (badge == 0 || badge >= PROTO_CLIENTS || fs_table_used[badge])
-		return -EINVAL;
-	if (from) {
-		fs_table_copy(&fs_tables[badge], from);
-	} else {
-		int err = fs_table_init(&fs_tables[badge]);
+	struct fs_fdtable *t = fs_table_of_key(key);
 
-		if (err < 0)
-			return err;
-	}
-	fs_table_used[badge] = 1;
-	return 0;
+	if (!t)
+		return;
+	fs_table_close_all(t);
+	fs_table_used[key] = 0;
 }
 
 /* FS_OP_EXEC_OPEN: the node of an executable, held until FS_OP_EXEC_CLOSE. */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table_of(m->w[1]);
+	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
 	struct fs_node *n;
-	char path[256];
+	char path[PROTO_PATH_MAX];
 	long len = native_read_string(token, KAGE_COPY_CALLER, m->w[2], path, sizeof(path));
 
 	if (!t)
 		return -EINVAL;
 	if (len < 0)
 		return len;
-	if (!(n = fs_lookup(t, path)))
+	n = fs_lookup(t, path);
+	if (!n)
 		return -ENOENT;
 	n->nopen++;
 	out[1] = n->size;
@@ -83,7 +82,7 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
  */
 static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table_of(m->w[1]);
+	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
 	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
 	struct fs_node *n = f ? f->node : NULL;
 
@@ -91,7 +90,7 @@ static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	if (!n || n == fs_console || (n->mode & FS_S_IFMT) != FS_S_IFREG)
+	if (!n || n == fs_console || (n->mode & S_IFMT) != S_IFREG)
 		return -ENODEV;
 	n->nopen++;
 	out[1] = n->size;
@@ -103,44 +102,42 @@ static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
 
 static long fs_exec_read(uint64_t token, const struct kage_msg *m)
 {
-	const struct fs_call_ctx c = { NULL, token };
+	const struct fs_call_ctx c = { NULL, token, 0 };
 	struct fs_node *n = fs_node_at(m->w[1]);
 
 	return n ? fs_file_read(&c, n, m->w[2], m->w[3], m->w[4]) : -ENOENT;
 }
 
+/* FS_OP_EXEC_CLOSE: the hold of FS_OP_EXEC_OPEN or FS_OP_FD_OPEN ends. */
+static void fs_exec_close(uint64_t index)
+{
+	struct fs_node *n = fs_node_at(index);
+
+	if (!n || !n->nopen)
+		return;
+	n->nopen--;
+	fs_node_release(n);
+}
+
 /* The process server's operations; out[0] is set from the result. */
 static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table_of(m->w[1]);
-	struct fs_node *n;
+	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
 	long r = 0;
 
 	switch (m->w[0]) {
 	case FS_OP_TABLE_NEW: r = fs_table_new(m->w[1], NULL); break;
 	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], t) : -EINVAL; break;
 	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
-	case FS_OP_TABLE_SHARE: r = fs_table_share(m->w[1], m->w[2]); break;
-	case FS_OP_TABLE_EXIT:
-		if (m->w[1] < PROTO_CLIENTS && fs_table_alias[m->w[1]])
-			fs_table_alias[m->w[1]] = 0;	/* a thread: the table stays with its owner */
-		else if (t) {
-			fs_table_close_all(t);
-			fs_table_used[m->w[1]] = 0;
-		}
-		break;
+	case FS_OP_TABLE_EXIT: fs_table_end(m->w[1]); break;
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
 	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
 	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
-	case FS_OP_PROC_SNAPSHOT: r = procfs_snapshot(token, m->w[1], m->w[2]); break;
-	case FS_OP_PROC_REDO: r = procfs_redo(t, token, m); break;
+	case FS_OP_EXEC_CLOSE: fs_exec_close(m->w[1]); break;
+	case FS_OP_PROC_OPEN: r = fs_proc_open(token, m); break;
+	case FS_OP_PROC_LINK: r = fs_proc_link(token, m); break;
+	case FS_OP_PROC_FDS: r = fs_proc_fds(token, m, out); break;
 	case FS_OP_ARM_CRASH: fs_crash_armed = 1; break;
-	case FS_OP_EXEC_CLOSE:
-		if ((n = fs_node_at(m->w[1])) && n->nopen) {
-			n->nopen--;
-			fs_node_release(n);
-		}
-		break;
 	default: r = -ENOSYS;
 	}
 	out[0] = (uint64_t)r;
@@ -163,15 +160,14 @@ static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t ou
 /* A process's forwarded call: the answer for it, or 0 when none goes now (*reply cleared). */
 static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *reply)
 {
-	struct fs_fdtable *t = fs_table_of(m->badge);
+	struct fs_fdtable *t = fs_table_of_key(proto_badge_process(m->badge));
 	const uint64_t sigpipe[8] = { PROC_OP_SIGPIPE, m->badge };
 	long r;
 
 	*reply = 1;
 	if (!t)
 		return -EBADF;	/* a process the process server never announced */
-	if ((r = procfs_divert(&(struct fs_call_ctx){ t, token }, m->badge, m->w[0], &m->w[1])) == 0)
-		r = fs_call(t, token, m->w[0], &m->w[1]);
+	r = fs_call(t, token, m->badge, m->w[0], &m->w[1]);
 	if (r == FS_SIGPIPE) {
 		/* The process server delivers the signal; the writer's reply stays pending with it. */
 		if (native_ipc_forward(token, fs_proc_ep, sigpipe) == 0)
@@ -216,9 +212,11 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
 		fs_init(0, 0);
 	}
-	if ((err = fs_poll_init(fs_endpoint, bi->timebase_hz)) < 0)
+	err = fs_poll_init(fs_endpoint, bi->timebase_hz);
+	if (err < 0)
 		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);
-	if ((err = procfs_init(fs_proc_ep)) < 0)
+	err = fs_mount_init();
+	if (err < 0)
 		native_say("kage: fs: no /proc: error %ld\n", err);
 	return native_serve(fs_endpoint, fs_handle);
 }

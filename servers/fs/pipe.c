@@ -56,10 +56,10 @@ static long fs_pipe_peek(const struct fs_pipe *p, uint64_t token, uint64_t buf, 
 
 	if (first > n)
 		first = n;
-	if ((err = native_caller_write(token, buf, p->data + p->head, first)) < 0 ||
-	    (n > first && (err = native_caller_write(token, buf + first, p->data, n - first)) < 0))
-		return err;
-	return (long)n;
+	err = native_caller_write(token, buf, p->data + p->head, first);
+	if (err == 0 && n > first)
+		err = native_caller_write(token, buf + first, p->data, n - first);
+	return err < 0 ? err : (long)n;
 }
 
 static void fs_pipe_drop(struct fs_pipe *p, uint64_t n)
@@ -77,8 +77,10 @@ static long fs_pipe_in(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t
 
 	if (first > n)
 		first = n;
-	if ((err = native_caller_read(token, buf, p->data + tail, first)) < 0 ||
-	    (n > first && (err = native_caller_read(token, buf + first, p->data, n - first)) < 0))
+	err = native_caller_read(token, buf, p->data + tail, first);
+	if (err == 0 && n > first)
+		err = native_caller_read(token, buf + first, p->data, n - first);
+	if (err < 0)
 		return err;
 	p->len += n;
 	return (long)n;
@@ -96,7 +98,8 @@ static void fs_pipe_feed(struct fs_pipe *p)
 
 	if (!w->owner || (!p->len && p->writers))
 		return;
-	if ((n = p->len ? fs_pipe_peek(p, w->token, w->buf, w->len) : 0) == -ESRCH) {
+	n = p->len ? fs_pipe_peek(p, w->token, w->buf, w->len) : 0;
+	if (n == -ESRCH) {
 		w->owner = NULL;
 		return;
 	}
@@ -119,7 +122,9 @@ static void fs_pipe_wake(struct fs_pipe *p)
 			w->owner = NULL;	/* the writer's call was aborted: what it wrote so far stays */
 			break;
 		}
-		if (r < 0 || (w->done += (uint64_t)r) == w->len) {
+		if (r > 0)
+			w->done += (uint64_t)r;
+		if (r < 0 || w->done == w->len) {
 			fs_answer(w, r < 0 && !w->done ? r : (long)w->done);
 			break;
 		}
@@ -145,7 +150,8 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 	if (!len)
 		return 0;
 	if (p->len) {
-		if ((r = fs_pipe_peek(p, c->token, buf, len)) < 0)
+		r = fs_pipe_peek(p, c->token, buf, len);
+		if (r < 0)
 			return -EFAULT;
 		fs_pipe_drop(p, (uint64_t)r);
 		fs_pipe_wake(p);	/* room for a waiting writer */
@@ -153,7 +159,7 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 	}
 	if (!p->writers)
 		return 0;	/* end of file */
-	if ((f->flags & FS_O_NONBLOCK) || fs_wait_busy(&p->reader))
+	if ((f->flags & O_NONBLOCK) || fs_wait_busy(&p->reader))
 		return -EAGAIN;
 	fs_wait_set(&p->reader, c, buf, len, 0);
 	return FS_BLOCKED;
@@ -174,12 +180,13 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 	 * that is neither full nor empty.
 	 */
 	do {
-		if ((n = fs_pipe_in(p, c->token, buf + (uint64_t)r, len - (uint64_t)r)) < 0)
+		n = fs_pipe_in(p, c->token, buf + (uint64_t)r, len - (uint64_t)r);
+		if (n < 0)
 			return r ? r : -EFAULT;
 		r += n;
 		fs_pipe_wake(p);
 	} while (n && (uint64_t)r < len);
-	if ((uint64_t)r == len || (f->flags & FS_O_NONBLOCK))
+	if ((uint64_t)r == len || (f->flags & O_NONBLOCK))
 		return r ? r : -EAGAIN;
 	if (fs_wait_busy(&p->writer))
 		return r ? r : -EAGAIN;
@@ -194,7 +201,7 @@ long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 	int32_t n[2];
 	long r0, r1;
 
-	if (flags & ~(uint64_t)(FS_O_CLOEXEC | FS_O_NONBLOCK))
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	for (int i = 0; i < FS_PIPES && !p; i++)
 		if (!fs_pipes[i].readers && !fs_pipes[i].writers)
@@ -202,8 +209,8 @@ long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 	if (!p)
 		return -ENFILE;
 	memset(p, 0, sizeof(*p));
-	rd = fs_file_new(NULL, FS_O_RDONLY | (uint32_t)(flags & FS_O_NONBLOCK));
-	wr = rd ? fs_file_new(NULL, FS_O_WRONLY | (uint32_t)(flags & FS_O_NONBLOCK)) : NULL;
+	rd = fs_file_new(NULL, O_RDONLY | (uint32_t)(flags & O_NONBLOCK));
+	wr = rd ? fs_file_new(NULL, O_WRONLY | (uint32_t)(flags & O_NONBLOCK)) : NULL;
 	if (!wr) {
 		if (rd)
 			rd->refs = 0;
@@ -211,26 +218,28 @@ long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 	}
 	rd->pipe = wr->pipe = p;
 	p->readers = p->writers = 1;
-	r0 = fs_install_fd(c, rd, 0, (flags & FS_O_CLOEXEC) != 0);
-	r1 = r0 < 0 ? r0 : fs_install_fd(c, wr, 0, (flags & FS_O_CLOEXEC) != 0);
+	r0 = fs_install_fd(c, rd, 0, (flags & O_CLOEXEC) != 0);
+	r1 = r0 < 0 ? r0 : fs_install_fd(c, wr, 0, (flags & O_CLOEXEC) != 0);
 	n[0] = (int32_t)r0, n[1] = (int32_t)r1;
-	if (r1 < 0 || native_caller_write(c->token, fds, n, sizeof(n)) < 0) {
-		if (r0 >= 0)
-			fs_fd_close(c->t, (uint64_t)r0);
-		if (r1 >= 0)
-			fs_fd_close(c->t, (uint64_t)r1);
-		else
-			fs_file_put(wr);
-		return r1 < 0 ? r1 : -EFAULT;
-	}
-	return 0;
+	if (r1 >= 0 && native_caller_write(c->token, fds, n, sizeof(n)) == 0)
+		return 0;
+	/* Both ends go again, installed or not: the pipe's slot is free once more. */
+	if (r0 >= 0)
+		fs_fd_close(c->t, (uint64_t)r0);
+	else
+		fs_file_put(rd);
+	if (r1 >= 0)
+		fs_fd_close(c->t, (uint64_t)r1);
+	else
+		fs_file_put(wr);
+	return r1 < 0 ? r1 : -EFAULT;
 }
 
 void fs_pipe_release(struct fs_file *f)
 {
 	struct fs_pipe *p = f->pipe;
 
-	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		p->readers--;
 	else
 		p->writers--;
@@ -241,9 +250,9 @@ uint32_t fs_pipe_poll(const struct fs_file *f)
 {
 	const struct fs_pipe *p = f->pipe;
 
-	if ((f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
-		return (p->len ? FS_POLLIN | FS_POLLRDNORM : 0) | (!p->writers ? FS_POLLHUP : 0);
-	return (p->len < FS_PIPE_SIZE ? FS_POLLOUT | FS_POLLWRNORM : 0) | (!p->readers ? FS_POLLERR : 0);
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers ? POLLHUP : 0);
+	return (p->len < FS_PIPE_SIZE ? POLLOUT | POLLWRNORM : 0) | (!p->readers ? POLLERR : 0);
 }
 
 unsigned fs_pipe_id(const struct fs_file *f)

@@ -6,41 +6,37 @@
  * console changes and at its deadline. The deadline comes from a helper
  * task that turns the kernel's timer into a call (lib/native.c), as for
  * the process server's sleeps. Signal masks are not applied.
- * Invariant: a descriptor table has at most one waiting poll (a process
- * makes one call at a time); it is answered once, or dropped when the
- * kernel aborted its call (a stale token) or its process exits.
+ * Invariant: a thread has at most one waiting poll (it makes one call at
+ * a time; a process's threads may each have one); it is answered once,
+ * or dropped when the kernel aborted its call (a stale token) or its
+ * process exits.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define NR_PSELECT6 72
-#define NR_PPOLL 73
 #define FS_POLL_MAX 1024		/* RLIMIT_NOFILE: more pollfds is EINVAL, as on Linux */
 #define FS_POLL_CHUNK 64
 #define FS_FOREVER (~0ull)
 #define FS_POLL_STACK 4096
 
 /* select's sets in poll's terms (Linux's POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
-#define FS_SELECT_IN (FS_POLLIN | FS_POLLRDNORM | FS_POLLRDBAND | FS_POLLHUP | FS_POLLERR)
-#define FS_SELECT_OUT (FS_POLLOUT | FS_POLLWRNORM | FS_POLLWRBAND | FS_POLLERR)
-#define FS_SELECT_EX FS_POLLPRI
+#define FS_SELECT_IN (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
+#define FS_SELECT_OUT (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
+#define FS_SELECT_EX POLLPRI
 
 struct fs_poller {
 	const struct fs_fdtable *owner;	/* NULL: a free place */
+	uint64_t badge;			/* the thread waiting */
 	uint64_t token;
-	uint64_t nr;			/* NR_PPOLL or NR_PSELECT6 */
+	uint64_t nr;			/* NR_ppoll or NR_pselect6 */
 	uint64_t a[5];			/* the call's arguments */
 	uint64_t deadline;		/* time CSR ticks, or FS_FOREVER */
 };
 
-struct fs_pollfd {
-	int32_t fd;
-	int16_t events, revents;
-};
-
-static struct fs_poller fs_pollers[PROTO_CLIENTS];
+#define FS_POLLERS 128		/* threads waiting in poll at once */
+static struct fs_poller fs_pollers[FS_POLLERS];
 static unsigned fs_npollers;
 static long fs_poll_notif = -1;
 static uint64_t fs_hz, fs_armed;	/* the timebase; the deadline the timer is set for (0: none) */
@@ -50,7 +46,8 @@ static unsigned char fs_poll_stack[FS_POLL_STACK] __attribute__((aligned(16)));
 int fs_poll_init(long endpoint, uint64_t hz)
 {
 	fs_hz = hz;
-	if ((fs_poll_notif = native_notif_create()) < 0)
+	fs_poll_notif = native_notif_create();
+	if (fs_poll_notif < 0)
 		return (int)fs_poll_notif;
 	return (int)native_helper_start(endpoint, fs_poll_notif, fs_poll_stack, FS_POLL_STACK);
 }
@@ -62,33 +59,35 @@ static uint32_t fs_poll_fd(const struct fs_fdtable *t, int64_t fd)
 	const int console_in = fs_console_readable || fs_console_ep < 0;	/* no console server: end of file */
 
 	if (!f)
-		return FS_POLLNVAL;
+		return POLLNVAL;
 	if (f->pipe)
 		return fs_pipe_poll(f);
 	if (f->node == fs_console)
-		return FS_POLLOUT | FS_POLLWRNORM | (console_in ? FS_POLLIN | FS_POLLRDNORM : 0);
-	return FS_POLLIN | FS_POLLRDNORM | FS_POLLOUT | FS_POLLWRNORM;	/* files and devices never wait */
+		return POLLOUT | POLLWRNORM | (console_in ? POLLIN | POLLRDNORM : 0);
+	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;	/* files and devices never wait */
 }
 
 /* Every pollfd checked, its revents written back: how many are ready, or the copy's error. */
 static long fs_ppoll_check(const struct fs_fdtable *t, uint64_t token, uint64_t fds, uint64_t nfds)
 {
-	struct fs_pollfd pf[FS_POLL_CHUNK];
+	struct linux_pollfd pf[FS_POLL_CHUNK];
 	long ready = 0, err;
 	uint64_t n;
 
 	for (uint64_t i = 0; i < nfds; i += n) {
 		n = nfds - i < FS_POLL_CHUNK ? nfds - i : FS_POLL_CHUNK;
-		if ((err = native_caller_read(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf))) < 0)
+		err = native_caller_read(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf));
+		if (err < 0)
 			return err;
 		for (uint64_t j = 0; j < n; j++) {
 			uint32_t m = pf[j].fd < 0 ? 0 : fs_poll_fd(t, pf[j].fd);
-			uint32_t want = (uint16_t)pf[j].events | FS_POLLERR | FS_POLLHUP | FS_POLLNVAL;
+			uint32_t want = (uint16_t)pf[j].events | POLLERR | POLLHUP | POLLNVAL;
 
 			pf[j].revents = (int16_t)(m & want);
 			ready += pf[j].revents != 0;
 		}
-		if ((err = native_caller_write(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf))) < 0)
+		err = native_caller_write(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf));
+		if (err < 0)
 			return err;
 	}
 	return ready;
@@ -109,7 +108,8 @@ static long fs_select_check(const struct fs_fdtable *t, uint64_t token, const ui
 
 	for (int k = 0; k < 3 && nfds; k++) {
 		/* As Linux: whole 64-bit words up to nfds are read; bits from nfds up are ignored. */
-		if (a[1 + k] && (err = native_caller_read(token, a[1 + k], in[k], words * 8)) < 0)
+		err = a[1 + k] ? native_caller_read(token, a[1 + k], in[k], words * 8) : 0;
+		if (err < 0)
 			return err;
 		if (nfds % 64)
 			in[k][words - 1] &= (1ull << (nfds % 64)) - 1;
@@ -120,7 +120,8 @@ static long fs_select_check(const struct fs_fdtable *t, uint64_t token, const ui
 
 		if (!((in[0][w] | in[1][w] | in[2][w]) & bit))
 			continue;
-		if ((m = fs_poll_fd(t, (int64_t)fd)) & FS_POLLNVAL)
+		m = fs_poll_fd(t, (int64_t)fd);
+		if (m & POLLNVAL)
 			return -EBADF;
 		for (int k = 0; k < 3; k++) {
 			if ((in[k][w] & bit) && (m & want[k])) {
@@ -129,15 +130,17 @@ static long fs_select_check(const struct fs_fdtable *t, uint64_t token, const ui
 			}
 		}
 	}
-	for (int k = 0; k < 3 && nfds && (ready || final); k++)
-		if (a[1 + k] && (err = native_caller_write(token, a[1 + k], out[k], words * 8)) < 0)
+	for (int k = 0; k < 3 && nfds && (ready || final); k++) {
+		err = a[1 + k] ? native_caller_write(token, a[1 + k], out[k], words * 8) : 0;
+		if (err < 0)
 			return err;
+	}
 	return ready;
 }
 
 static long fs_poll_check(const struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a, int final)
 {
-	return nr == NR_PPOLL ? fs_ppoll_check(t, token, a[0], a[1]) : fs_select_check(t, token, a, final);
+	return nr == NR_ppoll ? fs_ppoll_check(t, token, a[0], a[1]) : fs_select_check(t, token, a, final);
 }
 
 /* The timespec at ts as a deadline from now (FS_FOREVER without one), or -EFAULT / -EINVAL. */
@@ -160,7 +163,7 @@ static long fs_poll_deadline(uint64_t token, uint64_t ts, uint64_t now, uint64_t
 /* Linux writes the time left back into the timespec (glibc's select reports it); failures do not matter. */
 static void fs_poll_left(uint64_t token, uint64_t nr, const uint64_t *a, uint64_t deadline)
 {
-	uint64_t ts = nr == NR_PPOLL ? a[2] : a[4], now = native_time(), hz = fs_hz ? fs_hz : 1;
+	uint64_t ts = nr == NR_ppoll ? a[2] : a[4], now = native_time(), hz = fs_hz ? fs_hz : 1;
 	uint64_t left = deadline > now ? deadline - now : 0, v[2] = { left / hz, left % hz * 1000000000ull / hz };
 
 	if (ts && deadline != FS_FOREVER)
@@ -172,7 +175,7 @@ static void fs_poll_arm(void)
 {
 	uint64_t first = FS_FOREVER;
 
-	for (unsigned i = 0; i < PROTO_CLIENTS && fs_npollers; i++)
+	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++)
 		if (fs_pollers[i].owner && fs_pollers[i].deadline < first)
 			first = fs_pollers[i].deadline;
 	first = first == FS_FOREVER ? 0 : first;
@@ -198,13 +201,19 @@ static long fs_poll_wait(const struct fs_call_ctx *c, uint64_t nr, const uint64_
 {
 	struct fs_poller *w = NULL;
 
-	fs_poll_forget(c->t);	/* an earlier poll of this process was aborted */
-	for (unsigned i = 0; i < PROTO_CLIENTS && !w; i++)
+	for (unsigned i = 0; i < FS_POLLERS; i++) {
+		if (fs_pollers[i].owner && fs_pollers[i].badge == c->badge) {
+			fs_pollers[i].owner = NULL;	/* this thread's earlier poll: its call was aborted */
+			fs_npollers--;
+		}
+	}
+	for (unsigned i = 0; i < FS_POLLERS && !w; i++)
 		if (!fs_pollers[i].owner)
 			w = &fs_pollers[i];
 	if (!w)
 		return -ENOMEM;
-	*w = (struct fs_poller){ .owner = c->t, .token = c->token, .nr = nr, .deadline = deadline };
+	*w = (struct fs_poller){ .owner = c->t, .badge = c->badge, .token = c->token, .nr = nr,
+				 .deadline = deadline };
 	memcpy(w->a, a, sizeof(w->a));
 	fs_npollers++;
 	fs_poll_arm();
@@ -216,9 +225,10 @@ long fs_poll(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 	uint64_t now = native_time(), deadline;
 	long r;
 
-	if (nr == NR_PPOLL ? a[1] > FS_POLL_MAX : (int32_t)a[0] < 0)
+	if (nr == NR_ppoll ? a[1] > FS_POLL_MAX : (int32_t)a[0] < 0)
 		return -EINVAL;
-	if ((r = fs_poll_deadline(c->token, nr == NR_PPOLL ? a[2] : a[4], now, &deadline)) < 0)
+	r = fs_poll_deadline(c->token, nr == NR_ppoll ? a[2] : a[4], now, &deadline);
+	if (r < 0)
 		return r;
 	r = fs_poll_check(c->t, c->token, nr, a, deadline <= now);
 	if (r == 0 && deadline > now)
@@ -233,10 +243,13 @@ void fs_poll_wake(void)
 
 	if (!fs_npollers)
 		return;	/* every pipe transfer comes here */
-	for (unsigned i = 0; i < PROTO_CLIENTS && fs_npollers; i++) {
+	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++) {
 		struct fs_poller *w = &fs_pollers[i];
 
-		if (w->owner && (r = fs_poll_check(w->owner, w->token, w->nr, w->a, 0)) != 0)
+		if (!w->owner)
+			continue;
+		r = fs_poll_check(w->owner, w->token, w->nr, w->a, 0);
+		if (r != 0)
 			fs_poll_answer(w, r);
 	}
 	fs_poll_arm();
@@ -247,7 +260,7 @@ void fs_poll_expire(void)
 	uint64_t now = native_time();
 
 	fs_armed = 0;	/* the timer has fired */
-	for (unsigned i = 0; i < PROTO_CLIENTS && fs_npollers; i++) {
+	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++) {
 		struct fs_poller *w = &fs_pollers[i];
 
 		if (w->owner && w->deadline <= now)
@@ -258,7 +271,7 @@ void fs_poll_expire(void)
 
 void fs_poll_forget(const struct fs_fdtable *t)
 {
-	for (unsigned i = 0; i < PROTO_CLIENTS; i++) {
+	for (unsigned i = 0; i < FS_POLLERS; i++) {
 		if (fs_pollers[i].owner == t) {
 			fs_pollers[i].owner = NULL;
 			fs_npollers--;

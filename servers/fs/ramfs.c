@@ -1,7 +1,8 @@
 /*
  * The writable part of the tree: file data in per-node windows of the
  * server's address space, and the calls that change the namespace
- * (create, mkdir, unlink, rename, chdir).
+ * (create, mkdir, unlink, rename) or move in it (chdir, getcwd). Nothing
+ * is made, removed or renamed in /proc or over a gateway into it.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -37,7 +38,8 @@ static long fs_own(struct fs_node *n)
 
 	if (n->owned)
 		return 0;
-	if (!(w = fs_window_take()))
+	w = fs_window_take();
+	if (!w)
 		return -ENOSPC;
 	if (native_space_map(KAGE_HANDLE_SELF_SPACE, (uint64_t)w, FS_FILE_MAX, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0) {
 		fs_window_give(w);
@@ -87,7 +89,7 @@ void fs_data_free(struct fs_node *n)
 long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	struct fs_node *n = f->node;
-	uint64_t off = (f->flags & FS_O_APPEND) ? n->size : f->offset;
+	uint64_t off = (f->flags & O_APPEND) ? n->size : f->offset;
 	long err = fs_own(n);
 
 	if (err < 0)
@@ -106,32 +108,60 @@ long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 	return (long)len;
 }
 
-/* The directory holding path's last component, and that component in name. */
+long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len)
+{
+	long err = fs_own(n);
+
+	if (err < 0)
+		return err;
+	if (len > FS_FILE_MAX)
+		return -EFBIG;
+	for (uint64_t done = 0; done < len; done += KAGE_COPY_MAX) {
+		uint64_t chunk = len - done < KAGE_COPY_MAX ? len - done : KAGE_COPY_MAX;
+
+		if (native_caller_read(token, va + done, n->data + done, chunk) < 0)
+			return -EFAULT;
+	}
+	n->size = len;
+	return 0;
+}
+
+/*
+ * The directory holding path's last component, and that component in
+ * name: the directory, or NULL and *err. A directory in /proc (or a
+ * gateway into it) is -EACCES: nothing there is the file server's to
+ * change. A directory already removed is -ENOENT, as Linux answers for a
+ * deleted working directory: an entry made there could never be reached.
+ */
 static struct fs_node *fs_parent(struct fs_node *at, const char *path, char *name, long *err)
 {
-	char dir[256];
+	char dir[PROTO_PATH_MAX];
 	size_t len = strlen(path);
 	const char *slash;
 
 	while (len > 1 && path[len - 1] == '/')
 		len--;	/* "dir/" names dir */
-	if (!len || len >= sizeof(dir)) {
-		*err = len ? -ENAMETOOLONG : -ENOENT;
+	*err = !len ? -ENOENT : len >= sizeof(dir) ? -ENAMETOOLONG : 0;
+	if (*err)
 		return NULL;
-	}
 	memcpy(dir, path, len);
 	dir[len] = 0;
 	slash = strrchr(dir, '/');
-	if (strlen(slash ? slash + 1 : dir) >= sizeof(((struct fs_node *)0)->name)) {
+	if (strlen(slash ? slash + 1 : dir) > FS_NAME_MAX) {
 		*err = -ENAMETOOLONG;
 		return NULL;
 	}
-	strlcpy(name, slash ? slash + 1 : dir, sizeof(((struct fs_node *)0)->name));
+	strlcpy(name, slash ? slash + 1 : dir, FS_NAME_MAX + 1);
 	if (slash)
 		dir[slash - dir + (slash == dir)] = 0;	/* "/x" keeps "/" */
-	at = slash ? fs_walk(at, dir, 0) : (at ? at : fs_root);
-	*err = !at ? -ENOENT : (at->mode & FS_S_IFMT) != FS_S_IFDIR ? -ENOTDIR : 0;
-	if (!*err && (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")))
+	at = slash ? fs_walk(at, dir, 0, NULL) : (at ? at : fs_root);
+	if (!at || at->unlinked)
+		*err = -ENOENT;
+	else if ((at->mode & S_IFMT) != S_IFDIR)
+		*err = -ENOTDIR;
+	else if (at->gate)
+		*err = -EACCES;
+	else if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
 		*err = -EEXIST;
 	return *err ? NULL : at;
 }
@@ -143,53 +173,64 @@ long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path
 	long err;
 	struct fs_node *dir = fs_parent(at, path, name, &err);
 
-	(void)c;
 	if (!dir)
 		return err;
-	if (dir->procfs)
-		return -EACCES;	/* nothing is made in /proc */
 	if (fs_child(dir, name, strlen(name)))
 		return -EEXIST;
-	if (!(*out = fs_new(dir, name, strlen(name), mode)))
-		return -ENOSPC;
-	return 0;
+	*out = fs_new(dir, name, strlen(name), mode & ~c->t->umask);
+	return *out ? 0 : -ENOSPC;
 }
 
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char path[256];
+	char path[PROTO_PATH_MAX];
 	struct fs_node *at, *n;
 	long err = fs_path(c, a[1], path, sizeof(path));
 
-	if (err < 0 || !(at = fs_at(c, (int64_t)a[0], &err)))
+	if (err < 0)
 		return err;
-	return fs_create(c, at, path, FS_S_IFDIR | ((uint32_t)a[2] & 07777), &n);
+	at = fs_at(c, (int64_t)a[0], &err);
+	if (!at)
+		return err;
+	return fs_create(c, at, path, S_IFDIR | ((uint32_t)a[2] & S_IALLUGO), &n);
+}
+
+/* Whether unlinkat (rmdir with AT_REMOVEDIR) may remove n: 0, or why not. */
+static long fs_removable(const struct fs_node *n, uint64_t flags)
+{
+	int dir = (n->mode & S_IFMT) == S_IFDIR;
+
+	if (flags & AT_REMOVEDIR) {
+		if (!dir)
+			return -ENOTDIR;
+		if (n->child)
+			return -ENOTEMPTY;
+	} else if (dir) {
+		return -EISDIR;
+	}
+	return n == fs_root || n->pinned ? -EBUSY : 0;
 }
 
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char path[256], name[FS_NAME_MAX + 1];
+	char path[PROTO_PATH_MAX], name[FS_NAME_MAX + 1];
 	struct fs_node *at, *dir, *n;
 	long err = fs_path(c, a[1], path, sizeof(path));
 
-	if (err < 0 || !(at = fs_at(c, (int64_t)a[0], &err)))
+	if (err < 0)
 		return err;
-	if (!(dir = fs_parent(at, path, name, &err)))
+	at = fs_at(c, (int64_t)a[0], &err);
+	if (!at)
+		return err;
+	dir = fs_parent(at, path, name, &err);
+	if (!dir)
 		return err == -EEXIST ? -EINVAL : err;
-	if (!(n = fs_child(dir, name, strlen(name))))
+	n = fs_child(dir, name, strlen(name));
+	if (!n)
 		return -ENOENT;
-	if (a[2] & 0x200) {	/* AT_REMOVEDIR */
-		if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
-			return -ENOTDIR;
-		if (n->child)
-			return -ENOTEMPTY;
-		if (n == fs_root)
-			return -EBUSY;
-	} else if ((n->mode & FS_S_IFMT) == FS_S_IFDIR) {
-		return -EISDIR;
-	}
-	if (n == fs_console)
-		return -EBUSY;
+	err = fs_removable(n, a[2]);
+	if (err < 0)
+		return err;
 	fs_detach(n);	/* freed now, or at its last close */
 	return 0;
 }
@@ -203,33 +244,68 @@ static int fs_contains(const struct fs_node *a, const struct fs_node *d)
 	return a == fs_root;
 }
 
+/* Whether n may replace victim (the name it moves to): 0, or Linux's refusal. */
+static long fs_replaceable(const struct fs_node *n, const struct fs_node *victim)
+{
+	int ndir = (n->mode & S_IFMT) == S_IFDIR, vdir = (victim->mode & S_IFMT) == S_IFDIR;
+
+	if (victim->pinned)
+		return -EBUSY;
+	if (vdir && !ndir)
+		return -EISDIR;
+	if (vdir && victim->child)
+		return -ENOTEMPTY;
+	return !vdir && ndir ? -ENOTDIR : 0;
+}
+
+/* The two directories and names of a rename: 0, or -errno. */
+static long fs_rename_ends(const struct fs_call_ctx *c, const uint64_t *a, struct fs_node **odir, char *oname,
+			   struct fs_node **ndir, char *nname)
+{
+	char from[PROTO_PATH_MAX], to[PROTO_PATH_MAX];
+	struct fs_node *oat, *nat;
+	long err = fs_path(c, a[1], from, sizeof(from));
+
+	if (err >= 0)
+		err = fs_path(c, a[3], to, sizeof(to));
+	if (err < 0)
+		return err;
+	oat = fs_at(c, (int64_t)a[0], &err);
+	nat = oat ? fs_at(c, (int64_t)a[2], &err) : NULL;
+	if (!nat)
+		return err;
+	*odir = fs_parent(oat, from, oname, &err);
+	if (*odir)
+		*ndir = fs_parent(nat, to, nname, &err);
+	return err == -EEXIST ? -EBUSY : err;
+}
+
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char from[256], to[256], oname[FS_NAME_MAX + 1], nname[FS_NAME_MAX + 1];
-	struct fs_node *oat, *nat, *odir, *ndir, *n, *victim;
+	char oname[FS_NAME_MAX + 1], nname[FS_NAME_MAX + 1];
+	struct fs_node *odir = NULL, *ndir = NULL, *n, *victim;
 	long err;
 
 	if (a[4])
 		return -EINVAL;	/* RENAME_NOREPLACE and friends: not yet */
-	if ((err = fs_path(c, a[1], from, sizeof(from))) < 0 || (err = fs_path(c, a[3], to, sizeof(to))) < 0)
+	err = fs_rename_ends(c, a, &odir, oname, &ndir, nname);
+	if (err < 0)
 		return err;
-	if (!(oat = fs_at(c, (int64_t)a[0], &err)) || !(nat = fs_at(c, (int64_t)a[2], &err)))
-		return err;
-	if (!(odir = fs_parent(oat, from, oname, &err)) || !(ndir = fs_parent(nat, to, nname, &err)))
-		return err == -EEXIST ? -EBUSY : err;
-	if (!(n = fs_child(odir, oname, strlen(oname))))
+	n = fs_child(odir, oname, strlen(oname));
+	if (!n)
 		return -ENOENT;
-	if ((n->mode & FS_S_IFMT) == FS_S_IFDIR && fs_contains(n, ndir))
+	if (n->pinned)
+		return -EBUSY;
+	if ((n->mode & S_IFMT) == S_IFDIR && fs_contains(n, ndir))
 		return -EINVAL;
-	if ((victim = fs_child(ndir, nname, strlen(nname)))) {
-		if (victim == n)
-			return 0;
-		if ((victim->mode & FS_S_IFMT) == FS_S_IFDIR && ((n->mode & FS_S_IFMT) != FS_S_IFDIR || victim->child))
-			return (n->mode & FS_S_IFMT) != FS_S_IFDIR ? -EISDIR : -ENOTEMPTY;
-		if ((victim->mode & FS_S_IFMT) != FS_S_IFDIR && (n->mode & FS_S_IFMT) == FS_S_IFDIR)
-			return -ENOTDIR;
+	victim = fs_child(ndir, nname, strlen(nname));
+	if (victim == n)
+		return 0;
+	err = victim ? fs_replaceable(n, victim) : 0;
+	if (err < 0)
+		return err;
+	if (victim)
 		fs_detach(victim);
-	}
 	n->nopen++;	/* keep it while it moves */
 	fs_detach(n);
 	strlcpy(n->name, nname, sizeof(n->name));
@@ -251,22 +327,29 @@ void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir)
 	}
 }
 
+/* chdir(path) and fchdir(fd); a path into /proc goes to the process server. */
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
 {
-	char path[256];
+	char path[PROTO_PATH_MAX];
+	const char *rest;
 	struct fs_node *n;
-	long err = 0;
+	long err;
 
 	if (by_fd) {
-		if (a[0] >= FS_FDS || !c->t->fd[a[0]] || !(n = c->t->fd[a[0]]->node))
+		n = a[0] < FS_FDS && c->t->fd[a[0]] ? c->t->fd[a[0]]->node : NULL;
+		if (!n)
 			return -EBADF;
 	} else {
-		if ((err = fs_path(c, a[0], path, sizeof(path))) < 0)
+		err = fs_path(c, a[0], path, sizeof(path));
+		if (err < 0)
 			return err;
-		if (!(n = fs_walk(c->t->cwd, path, 0)))
+		n = fs_walk(c->t->cwd, path, 0, &rest);
+		if (n && n->gate)
+			return fs_gate_forward(c, NR_chdir, a, n, (uint32_t)(rest - path));
+		if (!n)
 			return -ENOENT;
 	}
-	if ((n->mode & FS_S_IFMT) != FS_S_IFDIR)
+	if ((n->mode & S_IFMT) != S_IFDIR)
 		return -ENOTDIR;
 	fs_set_cwd(c->t, n);
 	return 0;
@@ -276,6 +359,8 @@ long fs_node_path(const struct fs_node *n, char *buf, size_t size)
 {
 	size_t pos = size - 1, len;
 
+	if (n->procfs)
+		return (long)strlcpy(buf, n->name, size);	/* a /proc node knows its whole path */
 	buf[pos] = 0;
 	for (; n != fs_root && n->parent != n; n = n->parent) {
 		len = strlen(n->name);
@@ -295,13 +380,14 @@ long fs_node_path(const struct fs_node *n, char *buf, size_t size)
 /* The working directory's absolute path, built from its name upwards. */
 long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char buf[256];
+	char buf[PROTO_PATH_MAX];
 	const struct fs_node *n = c->t->cwd ? c->t->cwd : fs_root;
 	long len;
 
-	if (n->unlinked)
+	if (n->unlinked && !n->procfs)
 		return -ENOENT;
-	if ((len = fs_node_path(n, buf, sizeof(buf))) < 0)
+	len = fs_node_path(n, buf, sizeof(buf));
+	if (len < 0)
 		return len;
 	if (a[1] < (uint64_t)len + 1)
 		return -ERANGE;

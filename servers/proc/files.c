@@ -30,9 +30,8 @@ static void files_note_gone(void)
 			   "writes to fds 1 and 2 go to the kernel console\n");
 }
 
-static long files_op(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t out[6])
+long files_op(const uint64_t w[6], uint64_t out[6])
 {
-	const uint64_t w[6] = { op, a, b, c, d };
 	uint64_t reply[6];
 	long r = native_ipc_call(proc_fs_ep, w, out ? out : reply);
 
@@ -42,9 +41,17 @@ static long files_op(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d
 	return -EIO;
 }
 
+/* An operation of up to four arguments. */
+static long files_op4(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t out[6])
+{
+	const uint64_t w[6] = { op, a, b, c, d };
+
+	return files_op(w, out);
+}
+
 void files_arm_crash(void)
 {
-	files_op(FS_OP_ARM_CRASH, 0, 0, 0, 0, 0);
+	files_op4(FS_OP_ARM_CRASH, 0, 0, 0, 0, 0);
 }
 
 long files_gone(const struct kage_msg *m)
@@ -53,7 +60,7 @@ long files_gone(const struct kage_msg *m)
 	char chunk[128];
 
 	files_note_gone();
-	if (nr != 64 || (fd != 1 && fd != 2))	/* write */
+	if (nr != NR_write || (fd != 1 && fd != 2))
 		return -EIO;
 	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
@@ -66,29 +73,24 @@ long files_gone(const struct kage_msg *m)
 	return (long)len;
 }
 
-int files_new(const struct proc *p)
+int files_new(const struct process *p)
 {
-	return (int)files_op(FS_OP_TABLE_NEW, proc_badge(p), 0, 0, 0, 0);
+	return (int)files_op4(FS_OP_TABLE_NEW, proc_key(p), 0, 0, 0, 0);
 }
 
-int files_fork(const struct proc *parent, const struct proc *child)
+int files_fork(const struct process *parent, const struct process *child)
 {
-	return (int)files_op(FS_OP_TABLE_FORK, proc_badge(parent), proc_badge(child), 0, 0, 0);
+	return (int)files_op4(FS_OP_TABLE_FORK, proc_key(parent), proc_key(child), 0, 0, 0);
 }
 
-int files_share(const struct proc *owner, const struct proc *thread)
+void files_exec(const struct process *p)
 {
-	return (int)files_op(FS_OP_TABLE_SHARE, proc_badge(owner), proc_badge(thread), 0, 0, 0);
+	files_op4(FS_OP_TABLE_EXEC, proc_key(p), 0, 0, 0, 0);
 }
 
-void files_exec(const struct proc *p)
+void files_exit(const struct process *p)
 {
-	files_op(FS_OP_TABLE_EXEC, proc_badge(p), 0, 0, 0, 0);
-}
-
-void files_exit(const struct proc *p)
-{
-	files_op(FS_OP_TABLE_EXIT, proc_badge(p), 0, 0, 0, 0);
+	files_op4(FS_OP_TABLE_EXIT, proc_key(p), 0, 0, 0, 0);
 }
 
 /*
@@ -108,7 +110,7 @@ long files_read(const struct files_exe *fe, uint64_t off, void *buf, uint64_t le
 {
 	uint64_t out[6];
 
-	return files_op(FS_OP_EXEC_READ, (uint64_t)fe->node, off, (uint64_t)buf, len, out);
+	return files_op4(FS_OP_EXEC_READ, (uint64_t)fe->node, off, (uint64_t)buf, len, out);
 }
 
 /* A file the server keeps a copy of: read into a free window (mapped here, fresh). */
@@ -125,8 +127,8 @@ static long files_exec_copy(struct files_exe *fe)
 	if (len > FILES_EXEC_MAX)
 		return -ENOEXEC;
 	native_space_unmap(KAGE_HANDLE_SELF_SPACE, files_window(w), FILES_EXEC_MAX);
-	if (len && (r = native_space_map(KAGE_HANDLE_SELF_SPACE, files_window(w), len,
-					 KAGE_PROT_READ | KAGE_PROT_WRITE)) < 0)
+	r = len ? native_space_map(KAGE_HANDLE_SELF_SPACE, files_window(w), len, KAGE_PROT_READ | KAGE_PROT_WRITE) : 0;
+	if (r < 0)
 		return r;
 	files_window_busy[w] = 1;
 	fe->data = (const uint8_t *)files_window(w);
@@ -166,25 +168,26 @@ static void files_held(struct files_exe *fe, long node, const uint64_t out[6])
 		fe->data = (const uint8_t *)proc_files.cpio + out[3];	/* in the initramfs: no copy */
 }
 
-int files_exec_open(const struct proc *p, const char *path, struct files_exe *fe)
+int files_exec_open(const struct process *p, const char *path, struct files_exe *fe)
 {
 	uint64_t out[6];
-	long r = files_op(FS_OP_EXEC_OPEN, proc_badge(p), (uint64_t)path, 0, 0, out);
+	long r = files_op4(FS_OP_EXEC_OPEN, proc_key(p), (uint64_t)path, 0, 0, out);
 
 	if (r < 0)
 		return (int)r;
 	files_held(fe, r, out);
 	if (fe->data)
 		return 0;
-	if ((r = files_exec_copy(fe)) < 0)
+	r = files_exec_copy(fe);
+	if (r < 0)
 		files_exec_close(fe);
 	return (int)r;
 }
 
-int files_fd_open(const struct proc *p, int fd, struct files_exe *fe, uint32_t *flags)
+int files_fd_open(const struct process *p, int fd, struct files_exe *fe, uint32_t *flags)
 {
 	uint64_t out[6];
-	long r = fd < 0 ? -EBADF : files_op(FS_OP_FD_OPEN, proc_badge(p), (uint64_t)fd, 0, 0, out);
+	long r = fd < 0 ? -EBADF : files_op4(FS_OP_FD_OPEN, proc_key(p), (uint64_t)fd, 0, 0, out);
 
 	if (r < 0)
 		return (int)r;
@@ -195,7 +198,7 @@ int files_fd_open(const struct proc *p, int fd, struct files_exe *fe, uint32_t *
 
 void files_exec_close(const struct files_exe *fe)
 {
-	files_op(FS_OP_EXEC_CLOSE, (uint64_t)fe->node, 0, 0, 0, 0);
+	files_op4(FS_OP_EXEC_CLOSE, (uint64_t)fe->node, 0, 0, 0, 0);
 	for (int w = 0; w < FILES_WINDOWS; w++) {
 		if (!files_window_busy[w] || fe->data != (const uint8_t *)files_window(w))
 			continue;

@@ -1,47 +1,52 @@
 /*
- * Linux system calls, served for the process that made them. Each handler
- * reads the six arguments of the forwarded call and returns what lands in
- * a0 (a negative errno on failure); user memory is reached only through
- * space_read/space_write, so a bad pointer is -EFAULT, never a fault here.
+ * The Linux system call table, and the small calls answered right here.
+ * Each handler reads the six arguments of the forwarded call and returns
+ * what lands in a0 (a negative errno on failure); user memory is reached
+ * only through space_read/space_write, so a bad pointer is -EFAULT, never
+ * a fault here. Calls on descriptors and paths are the file server's.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
-#include "servers/proc/proc.h"
+#include "servers/proc/exec.h"
 
-#define PAGE 4096ul
+#define BRK_MAX (1ul << 30)	/* how far the heap may grow */
 
-enum {
-	NR_EXIT = 93, NR_EXIT_GROUP = 94,
-	NR_SET_TID_ADDRESS = 96, NR_SET_ROBUST_LIST = 99, NR_CLOCK_GETTIME = 113, NR_UNAME = 160,
-	NR_GETPID = 172, NR_GETPPID = 173, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
-	NR_GETEGID = 177, NR_GETTID = 178, NR_BRK = 214, NR_MUNMAP = 215, NR_MMAP = 222,
-	NR_MPROTECT = 226, NR_GETRANDOM = 278, NR_CLONE = 220, NR_EXECVE = 221, NR_WAIT4 = 260,
-	NR_NANOSLEEP = 101, NR_WAITID = 95, NR_SYSINFO = 179, NR_CLOCK_NANOSLEEP = 115,
-	NR_KILL = 129, NR_TKILL = 130, NR_TGKILL = 131, NR_READLINKAT = 78, NR_PRLIMIT64 = 261,
-	NR_SIGALTSTACK = 132, NR_RT_SIGSUSPEND = 133, NR_RT_SIGACTION = 134, NR_RT_SIGPROCMASK = 135,
-	NR_RT_SIGPENDING = 136, NR_RT_SIGRETURN = 139, NR_SETPGID = 154, NR_GETPGID = 155, NR_GETSID = 156,
-	NR_SETSID = 157, NR_FUTEX = 98, NR_SCHED_YIELD = 124, NR_MADVISE = 233, NR_UMASK = 166,
-	NR_GETGROUPS = 158, NR_SYNC = 81, NR_SCHED_GETAFFINITY = 123,
-};
-
-#define PROT_MASK 7		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-
-/* Linux PROT_* bits to kage's. */
-static unsigned linux_prot(uint64_t prot)
+void linux_unknown(uint64_t nr)
 {
-	return (prot & 1 ? KAGE_PROT_READ : 0) | (prot & 2 ? KAGE_PROT_WRITE | KAGE_PROT_READ : 0) |
-	       (prot & 4 ? KAGE_PROT_EXEC : 0);
+	static uint8_t seen[LINUX_NR_MAX / 8];
+
+	if (nr < LINUX_NR_MAX && (seen[nr / 8] & (1u << (nr % 8))))
+		return;
+	if (nr < LINUX_NR_MAX)
+		seen[nr / 8] |= (uint8_t)(1u << (nr % 8));
+	native_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
 }
 
-static long linux_brk(struct proc *p, uint64_t want)
+/* Linux PROT_* bits to kage's: write implies read, as on RISC-V's page tables. */
+static unsigned linux_prot(uint64_t prot)
 {
-	uint64_t old = (p->brk + PAGE - 1) & ~(PAGE - 1), new = (want + PAGE - 1) & ~(PAGE - 1);
+	unsigned k = 0;
 
-	if (want < p->brk_start || want > p->brk_start + (1ul << 30))
+	if (prot & PROT_READ)
+		k |= KAGE_PROT_READ;
+	if (prot & PROT_WRITE)
+		k |= KAGE_PROT_WRITE | KAGE_PROT_READ;
+	if (prot & PROT_EXEC)
+		k |= KAGE_PROT_EXEC;
+	return k;
+}
+
+static uint64_t linux_page_up(uint64_t v)
+{
+	return (v + PAGE - 1) & ~(PAGE - 1);
+}
+
+static long linux_brk(struct process *p, uint64_t want)
+{
+	uint64_t old = linux_page_up(p->brk), new = linux_page_up(want);
+
+	if (want < p->brk_start || want > p->brk_start + BRK_MAX)
 		return (long)p->brk;
 	if (new > old && native_space_map(p->space, old, new - old, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
 		return (long)p->brk;
@@ -52,15 +57,15 @@ static long linux_brk(struct proc *p, uint64_t want)
 }
 
 /* Anonymous private mappings here; mappings of files in mmap.c. */
-static long linux_mmap(struct proc *p, const uint64_t *a)
+static long linux_mmap(struct process *p, const uint64_t *a)
 {
-	uint64_t len = (a[1] + PAGE - 1) & ~(PAGE - 1), va;
+	uint64_t len = linux_page_up(a[1]), va;
 	unsigned prot = linux_prot(a[2]);
 	long err;
 
 	if (!(a[3] & MAP_ANONYMOUS))
 		return mmap_file(p, a);
-	if (!len || (a[0] & (PAGE - 1)) || !(a[3] & MAP_ANONYMOUS) || !(a[3] & MAP_PRIVATE))
+	if (!len || (a[0] & (PAGE - 1)) || !(a[3] & MAP_PRIVATE))
 		return -EINVAL;
 	if (a[3] & MAP_FIXED) {
 		va = a[0];
@@ -80,46 +85,46 @@ static long linux_mmap(struct proc *p, const uint64_t *a)
 	return (long)va;
 }
 
-static long linux_uname(struct proc *p, uint64_t buf)
+static long linux_uname(const struct process *p, uint64_t buf)
 {
-	static const char *const fields[6] = { "Linux", "kage", "6.1.0-kage", "kage 0.1", "riscv64", "" };
-	char u[6 * 65];
+	struct linux_utsname u;
 
-	memset(u, 0, sizeof(u));
-	for (int i = 0; i < 6; i++)
-		strlcpy(u + 65 * i, fields[i], 65);
-	return native_space_write_user(p->space, buf, u, sizeof(u));
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
+	strlcpy(u.nodename, "kage", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-kage", sizeof(u.release));
+	strlcpy(u.version, "kage 0.1", sizeof(u.version));
+	strlcpy(u.machine, "riscv64", sizeof(u.machine));
+	return native_space_write_user(p->space, buf, &u, sizeof(u));
 }
 
-static long linux_clock_gettime(struct proc *p, uint64_t ts)
+static long linux_clock_gettime(const struct process *p, uint64_t ts)
 {
-	uint64_t t, hz = proc_timebase_hz ? proc_timebase_hz : 1, v[2];
+	uint64_t t = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1;
+	struct linux_timespec v = { (int64_t)(t / hz), (int64_t)(t % hz * 1000000000ull / hz) };
 
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	v[0] = t / hz;
-	v[1] = t % hz * 1000000000ull / hz;
-	return native_space_write_user(p->space, ts, v, sizeof(v));
+	return native_space_write_user(p->space, ts, &v, sizeof(v));
 }
 
 /* struct sysinfo: uptime, memory from the kernel's frame counts (mem_unit 1), the number of processes. */
-static long linux_sysinfo(struct proc *p, uint64_t buf)
+static long linux_sysinfo(const struct process *p, uint64_t buf)
 {
-	uint64_t info[14] = { 0 }, t, hz = proc_timebase_hz ? proc_timebase_hz : 1;
+	uint64_t hz = proc_timebase_hz ? proc_timebase_hz : 1;
+	struct linux_sysinfo info = { 0 };
 	struct kage_stats st;
 	long err = native_stats(&st);
 
 	if (err < 0)
 		return err;
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	info[0] = t / hz;						/* uptime */
-	info[4] = (st.frames_free + st.frames_used) * 4096;		/* totalram */
-	info[5] = st.frames_free * 4096;				/* freeram */
-	info[10] = (uint64_t)proc_count();				/* procs (a u16) */
-	info[13] = 1;							/* mem_unit (a u32) */
-	return native_space_write_user(p->space, buf, info, 112);
+	info.uptime = (int64_t)(native_time() / hz);
+	info.totalram = (st.frames_free + st.frames_used) * PAGE;
+	info.freeram = st.frames_free * PAGE;
+	info.procs = (uint16_t)proc_count();
+	info.mem_unit = 1;
+	return native_space_write_user(p->space, buf, &info, sizeof(info));
 }
 
-static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
+static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len)
 {
 	static uint64_t x = 0x2545f4914f6cdd1dull;
 	uint8_t chunk[64];
@@ -127,9 +132,8 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	if (len > 1 << 20)
 		len = 1 << 20;
 	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
-		uint64_t t, n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		uint64_t t = native_time(), n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		__asm__ volatile("rdtime %0" : "=r"(t));
 		for (uint64_t i = 0; i < n; i++) {
 			x ^= t + i, x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			chunk[i] = (uint8_t)x;
@@ -140,212 +144,196 @@ static long linux_getrandom(struct proc *p, uint64_t buf, uint64_t len)
 	return (long)len;
 }
 
-/* readlinkat of /proc/self and /proc/N/exe, which this server knows (procfs.c). */
-static long linux_readlinkat(struct proc *p, const uint64_t *a)
+/*
+ * prlimit64(pid, resource, new, old): the limits are the process's, kept
+ * and reported; the descriptors' ceiling is the file server's table.
+ */
+static long linux_prlimit64(struct thread *t, const uint64_t *a)
 {
-	char path[256];
-	const char *target;
-	size_t n;
-	long len = proc_string(p, a[1], path, sizeof(path));
+	struct process *p = a[0] ? proc_by_pid((int)a[0]) : t->proc;
+	struct linux_rlimit want;
 
-	if (len < 0)
-		return len;
-	if ((len = procfs_link(p, path, &target)) < 0)
-		return len;
-	if ((int64_t)a[3] <= 0)
+	if (a[1] >= RLIM_NLIMITS)
 		return -EINVAL;
-	n = strlen(target);
-	if (n > a[3])
-		n = a[3];	/* truncated, without a NUL, as Linux does */
-	return native_space_write_user(p->space, a[2], target, n) < 0 ? -EFAULT : (long)n;
-}
-
-/* Resource limits kage has (reported, never enforced beyond the real ones); setting is accepted. */
-static long linux_prlimit64(struct proc *p, const uint64_t *a)
-{
-	const uint64_t inf = ~0ull, stack[2] = { 8ul << 20, inf }, files[2] = { 1024, 1024 }, none[2] = { inf, inf };
-	const uint64_t *lim = a[1] == 3 ? stack : a[1] == 7 ? files : none;	/* RLIMIT_STACK, RLIMIT_NOFILE */
-
-	if ((a[0] && (int)a[0] != p->pid) || a[1] > 15)
-		return a[1] > 15 ? -EINVAL : -ESRCH;
-	if (a[3] && native_space_write_user(p->space, a[3], lim, 16) < 0)
+	if (!p || p->state != PROCESS_LIVE)
+		return -ESRCH;
+	if (a[2] && native_space_read(t->proc->space, a[2], &want, sizeof(want)) < 0)
 		return -EFAULT;
+	if (a[2] && want.rlim_cur > want.rlim_max)
+		return -EINVAL;
+	if (a[2] && a[1] == RLIMIT_NOFILE && want.rlim_max > PROC_FILES_FDS)
+		return -EPERM;	/* above what the table holds, as Linux refuses above nr_open */
+	if (a[3] && native_space_write_user(t->proc->space, a[3], &p->rlim[a[1]], sizeof(want)) < 0)
+		return -EFAULT;
+	if (a[2])
+		p->rlim[a[1]] = want;
 	return 0;
 }
 
-static long linux_umask(struct proc *p, uint64_t mask)
-{
-	long old = p->group->umask;
-
-	p->group->umask = (uint16_t)(mask & 0777);
-	return old;
-}
-
 /* One hart: the mask has bit 0, and the answer is the bytes written (a whole long). */
-static long linux_affinity(struct proc *p, const uint64_t *a)
+static long linux_affinity(struct thread *t, const uint64_t *a)
 {
 	const uint64_t one = 1;
 
 	if (a[1] < sizeof(one))
 		return -EINVAL;
-	if (a[0] && (int)a[0] != p->pid && !proc_by_pid((int)a[0]))
+	if (a[0] && !thread_by_tid((int)a[0]))
 		return -ESRCH;
-	return native_space_write_user(p->space, a[2], &one, sizeof(one)) < 0 ? -EFAULT : (long)sizeof(one);
+	if (native_space_write_user(t->proc->space, a[2], &one, sizeof(one)) < 0)
+		return -EFAULT;
+	return (long)sizeof(one);
 }
 
 /*
  * The system call table: one handler per Linux number, like Linux's own
  * sys_call_table, so a call costs one indexed load whatever its number.
- * LINUX_VALUE makes a handler of an expression of p and the arguments a[].
+ * LINUX_VALUE makes a handler of an expression of t, its process p and
+ * the arguments a[].
  */
-typedef enum proc_reply (*linux_handler)(struct proc *p, const struct kage_msg *m, long *result);
+typedef enum proc_reply (*linux_handler)(struct thread *t, const struct kage_msg *m, long *result);
 
-#define LINUX_VALUE(name, expr)                                                        \
-	static enum proc_reply name(struct proc *p, const struct kage_msg *m, long *result) \
-	{                                                                              \
-		const uint64_t *a = &m->w[1];                                          \
-		(void)a, (void)p;                                                      \
-		*result = (expr);                                                      \
-		return PROC_REPLY;                                                     \
+#define LINUX_VALUE(name, expr)                                                          \
+	static enum proc_reply name(struct thread *t, const struct kage_msg *m, long *result) \
+	{                                                                                \
+		const uint64_t *a = &m->w[1];                                            \
+		struct process *p = t->proc;                                             \
+		(void)a, (void)p;                                                        \
+		*result = (expr);                                                        \
+		return PROC_REPLY;                                                       \
 	}
 
-LINUX_VALUE(linux_sys_getpid, p->tgid)
-LINUX_VALUE(linux_sys_gettid, p->pid)
-LINUX_VALUE(linux_sys_set_tid_address, (p->clear_tid = a[0], p->pid))
-LINUX_VALUE(linux_sys_getppid, p->group->ppid)
-LINUX_VALUE(linux_sys_zero, 0)	/* uids (root), getgroups (none), set_robust_list, madvise, sync (all in memory) */
+LINUX_VALUE(linux_sys_getpid, p->pid)
+LINUX_VALUE(linux_sys_gettid, t->tid)
+LINUX_VALUE(linux_sys_set_tid_address, (t->clear_tid = a[0], t->tid))
+LINUX_VALUE(linux_sys_set_robust_list, (t->robust_list = a[0], 0))
+LINUX_VALUE(linux_sys_getppid, p->parent ? p->parent->pid : 0)
+LINUX_VALUE(linux_sys_zero, 0)	/* uids (root), getgroups (none), madvise, sync (all in memory) */
 LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
 LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
-LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1)))
-LINUX_VALUE(linux_sys_mprotect,
-	    native_space_protect(p->space, a[0], (a[1] + PAGE - 1) & ~(PAGE - 1), linux_prot(a[2])))
+LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], linux_page_up(a[1])))
+LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_up(a[1]), linux_prot(a[2])))
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
-LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(p, a))
+LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(t, a))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
-LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(p, a))
-LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(p, a))
-LINUX_VALUE(linux_sys_rt_sigpending, sig_pending_call(p, a))
-LINUX_VALUE(linux_sys_rt_sigreturn, sig_return_call(p))
-LINUX_VALUE(linux_sys_sigaltstack, sig_altstack_call(p, a))
-LINUX_VALUE(linux_sys_setpgid, job_setpgid(p, (int)a[0], (int)a[1]))
-LINUX_VALUE(linux_sys_getpgid, job_getpgid(p, (int)a[0], 0))
-LINUX_VALUE(linux_sys_getsid, job_getpgid(p, (int)a[0], 1))
-LINUX_VALUE(linux_sys_setsid, job_setsid(p))
-LINUX_VALUE(linux_sys_umask, linux_umask(p, a[0]))
-LINUX_VALUE(linux_sys_sched_getaffinity, linux_affinity(p, a))
+LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
+LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(t, a))
+LINUX_VALUE(linux_sys_rt_sigpending, sig_pending_call(t, a))
+LINUX_VALUE(linux_sys_rt_sigreturn, sig_return_call(t))
+LINUX_VALUE(linux_sys_sigaltstack, sig_altstack_call(t, a))
+LINUX_VALUE(linux_sys_setpgid, job_setpgid(t, (int)a[0], (int)a[1]))
+LINUX_VALUE(linux_sys_getpgid, job_getpgid(t, (int)a[0], 0))
+LINUX_VALUE(linux_sys_getsid, job_getpgid(t, (int)a[0], 1))
+LINUX_VALUE(linux_sys_setsid, job_setsid(t))
+LINUX_VALUE(linux_sys_sched_getaffinity, linux_affinity(t, a))
 
-static enum proc_reply linux_sys_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_nanosleep(struct thread *t, const struct kage_msg *m, long *result)
 {
-	return sleep_start(p, m, 1, 0, m->w[1], m->w[2], result);
+	return sleep_start(t, m, CLOCK_MONOTONIC, 0, m->w[1], m->w[2], result);
 }
 
-static enum proc_reply linux_sys_clock_nanosleep(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_clock_nanosleep(struct thread *t, const struct kage_msg *m, long *result)
 {
-	return sleep_start(p, m, (int)m->w[1], (int)m->w[2], m->w[3], m->w[4], result);
+	return sleep_start(t, m, (int)m->w[1], (int)m->w[2], m->w[3], m->w[4], result);
 }
 
-static enum proc_reply linux_sys_kill(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_kill(struct thread *t, const struct kage_msg *m, long *result)
 {
-	return proc_kill(p, (int)m->w[1], (int)m->w[2], result);
+	return job_kill(t, (int)m->w[1], (int)m->w[2], result);
 }
 
 /* sched_yield: the answer puts the caller at the back of the run queue instead of running it at once. */
-static enum proc_reply linux_sys_sched_yield(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_sched_yield(struct thread *t, const struct kage_msg *m, long *result)
 {
 	const uint64_t zero[6] = { 0 };
 
 	(void)result;
-	sig_check(p);
+	sig_check(t);
 	native_ipc_reply(m->token, zero);
 	return PROC_NO_REPLY;
 }
 
-static enum proc_reply linux_sys_tkill(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_tkill(struct thread *t, const struct kage_msg *m, long *result)
 {
-	return job_tgkill(p, -1, (int)m->w[1], (int)m->w[2], result);
+	return job_tgkill(t, -1, (int)m->w[1], (int)m->w[2], result);
 }
 
-static enum proc_reply linux_sys_tgkill(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_tgkill(struct thread *t, const struct kage_msg *m, long *result)
 {
-	return job_tgkill(p, (int)m->w[1], (int)m->w[2], (int)m->w[3], result);
+	return job_tgkill(t, (int)m->w[1], (int)m->w[2], (int)m->w[3], result);
 }
 
-static enum proc_reply linux_sys_rt_sigsuspend(struct proc *p, const struct kage_msg *m, long *result)
-{
-	return sig_suspend_call(p, m, result);
-}
-
-static enum proc_reply linux_sys_exit(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_exit(struct thread *t, const struct kage_msg *m, long *result)
 {
 	(void)result;
-	return thread_exit(p, (int)(m->w[1] & 0xff) << 8);
+	return thread_exit(t, linux_w_exited((int)m->w[1]));
 }
 
-static enum proc_reply linux_sys_exit_group(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_exit_group(struct thread *t, const struct kage_msg *m, long *result)
 {
 	(void)result;
-	proc_end(p, (int)(m->w[1] & 0xff) << 8);
+	proc_end(t->proc, linux_w_exited((int)m->w[1]));
 	return PROC_NO_REPLY;
 }
 
 /* A file call: the file server answers the process itself. */
-static enum proc_reply linux_sys_file(struct proc *p, const struct kage_msg *m, long *result)
+static enum proc_reply linux_sys_file(struct thread *t, const struct kage_msg *m, long *result)
 {
-	(void)p;
+	(void)t;
 	*result = native_ipc_forward(m->token, proc_fs_ep, 0);
 	if (*result == -EPIPE)
 		*result = files_gone(m);
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;
 }
 
-/* Links this server does not know are the file server's (/proc/N/fd/M, /dev/fd). */
-static enum proc_reply linux_sys_readlinkat(struct proc *p, const struct kage_msg *m, long *result)
-{
-	*result = linux_readlinkat(p, &m->w[1]);
-	return *result == -ENOENT ? linux_sys_file(p, m, result) : PROC_REPLY;
-}
-
-#define LINUX_NR_MAX 512
-
 static const linux_handler linux_calls[LINUX_NR_MAX] = {
-	[NR_GETPID] = linux_sys_getpid, [NR_GETTID] = linux_sys_gettid, [NR_SET_TID_ADDRESS] = linux_sys_set_tid_address,
-	[NR_FUTEX] = futex_call, [NR_SCHED_YIELD] = linux_sys_sched_yield, [NR_MADVISE] = linux_sys_zero,
-	[NR_GETPPID] = linux_sys_getppid, [NR_GETUID] = linux_sys_zero, [NR_GETEUID] = linux_sys_zero,
-	[NR_GETGID] = linux_sys_zero, [NR_GETEGID] = linux_sys_zero, [NR_SET_ROBUST_LIST] = linux_sys_zero,
-	[NR_BRK] = linux_sys_brk, [NR_MMAP] = linux_sys_mmap, [NR_MUNMAP] = linux_sys_munmap,
-	[NR_MPROTECT] = linux_sys_mprotect, [NR_UNAME] = linux_sys_uname, [NR_READLINKAT] = linux_sys_readlinkat,
-	[NR_PRLIMIT64] = linux_sys_prlimit64, [NR_CLOCK_GETTIME] = linux_sys_clock_gettime,
-	[NR_GETRANDOM] = linux_sys_getrandom, [NR_SYSINFO] = linux_sys_sysinfo, [NR_CLONE] = proc_clone, [NR_EXECVE] = proc_execve,
-	[NR_WAIT4] = proc_wait4, [NR_WAITID] = proc_waitid, [NR_NANOSLEEP] = linux_sys_nanosleep,
-	[NR_CLOCK_NANOSLEEP] = linux_sys_clock_nanosleep, [NR_KILL] = linux_sys_kill, [NR_TKILL] = linux_sys_tkill,
-	[NR_TGKILL] = linux_sys_tgkill, [NR_EXIT] = linux_sys_exit, [NR_EXIT_GROUP] = linux_sys_exit_group,
-	[NR_SIGALTSTACK] = linux_sys_sigaltstack, [NR_RT_SIGSUSPEND] = linux_sys_rt_sigsuspend,
-	[NR_RT_SIGACTION] = linux_sys_rt_sigaction, [NR_RT_SIGPROCMASK] = linux_sys_rt_sigprocmask,
-	[NR_RT_SIGPENDING] = linux_sys_rt_sigpending, [NR_RT_SIGRETURN] = linux_sys_rt_sigreturn,
-	[NR_SETPGID] = linux_sys_setpgid, [NR_GETPGID] = linux_sys_getpgid, [NR_GETSID] = linux_sys_getsid,
-	[NR_SETSID] = linux_sys_setsid, [NR_UMASK] = linux_sys_umask, [NR_GETGROUPS] = linux_sys_zero,
-	[NR_SYNC] = linux_sys_zero, [NR_SCHED_GETAFFINITY] = linux_sys_sched_getaffinity,
-#define F(nr) [nr] = linux_sys_file
-	/* getcwd, dup, dup3, fcntl, ioctl, mkdirat, unlinkat, truncate, ftruncate, chdir, fchdir */
-	F(17), F(23), F(24), F(25), F(29), F(34), F(35), F(45), F(46), F(49), F(50),
-	/* openat, close, pipe2, getdents64, lseek, read, write, readv, writev, pread64, pwrite64 */
-	F(56), F(57), F(59), F(61), F(62), F(63), F(64), F(65), F(66), F(67), F(68),
-	/* pselect6, ppoll, newfstatat, fstat, renameat2, statx, faccessat, faccessat2 */
-	F(72), F(73), F(79), F(80), F(276), F(291), F(48), F(439),
-	/* fchmod, fchmodat, fchownat, fchown */
-	F(52), F(53), F(54), F(55),
-#undef F
+	/* Processes and threads. */
+	[NR_clone] = proc_clone, [NR_execve] = proc_execve, [NR_exit] = linux_sys_exit,
+	[NR_exit_group] = linux_sys_exit_group, [NR_wait4] = proc_wait4, [NR_waitid] = proc_waitid,
+	[NR_getpid] = linux_sys_getpid, [NR_gettid] = linux_sys_gettid, [NR_getppid] = linux_sys_getppid,
+	[NR_set_tid_address] = linux_sys_set_tid_address, [NR_set_robust_list] = linux_sys_set_robust_list,
+	[NR_futex] = futex_call, [NR_sched_yield] = linux_sys_sched_yield,
+	[NR_sched_getaffinity] = linux_sys_sched_getaffinity, [NR_prlimit64] = linux_sys_prlimit64,
+	/* Credentials: every process is root. */
+	[NR_getuid] = linux_sys_zero, [NR_geteuid] = linux_sys_zero, [NR_getgid] = linux_sys_zero,
+	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,
+	/* Memory. */
+	[NR_brk] = linux_sys_brk, [NR_mmap] = linux_sys_mmap, [NR_munmap] = linux_sys_munmap,
+	[NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
+	/* Time and the system. */
+	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
+	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
+	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
+	/* Signals and job control. */
+	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,
+	[NR_rt_sigaction] = linux_sys_rt_sigaction, [NR_rt_sigprocmask] = linux_sys_rt_sigprocmask,
+	[NR_rt_sigpending] = linux_sys_rt_sigpending, [NR_rt_sigreturn] = linux_sys_rt_sigreturn,
+	[NR_rt_sigsuspend] = sig_suspend_call, [NR_sigaltstack] = linux_sys_sigaltstack,
+	[NR_setpgid] = linux_sys_setpgid, [NR_getpgid] = linux_sys_getpgid, [NR_getsid] = linux_sys_getsid,
+	[NR_setsid] = linux_sys_setsid,
+	/* Descriptors, paths and the umask: the file server's. */
+	[NR_openat] = linux_sys_file, [NR_close] = linux_sys_file, [NR_read] = linux_sys_file,
+	[NR_write] = linux_sys_file, [NR_readv] = linux_sys_file, [NR_writev] = linux_sys_file,
+	[NR_pread64] = linux_sys_file, [NR_pwrite64] = linux_sys_file, [NR_lseek] = linux_sys_file,
+	[NR_dup] = linux_sys_file, [NR_dup3] = linux_sys_file, [NR_fcntl] = linux_sys_file,
+	[NR_ioctl] = linux_sys_file, [NR_pipe2] = linux_sys_file, [NR_getdents64] = linux_sys_file,
+	[NR_fstat] = linux_sys_file, [NR_newfstatat] = linux_sys_file, [NR_statx] = linux_sys_file,
+	[NR_faccessat] = linux_sys_file, [NR_faccessat2] = linux_sys_file, [NR_readlinkat] = linux_sys_file,
+	[NR_mkdirat] = linux_sys_file, [NR_unlinkat] = linux_sys_file, [NR_renameat2] = linux_sys_file,
+	[NR_truncate] = linux_sys_file, [NR_ftruncate] = linux_sys_file, [NR_getcwd] = linux_sys_file,
+	[NR_chdir] = linux_sys_file, [NR_fchdir] = linux_sys_file, [NR_fchmod] = linux_sys_file,
+	[NR_fchmodat] = linux_sys_file, [NR_fchownat] = linux_sys_file, [NR_fchown] = linux_sys_file,
+	[NR_pselect6] = linux_sys_file, [NR_ppoll] = linux_sys_file, [NR_umask] = linux_sys_file,
 };
 
-enum proc_reply linux_syscall(struct proc *p, const struct kage_msg *m, long *result)
+enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)
 {
 	const uint64_t nr = m->w[0];
-	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : 0;
+	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : NULL;
 
 	if (h)
-		return h(p, m, result);
+		return h(t, m, result);
 	linux_unknown(nr);
 	*result = -ENOSYS;
 	return PROC_REPLY;

@@ -18,25 +18,14 @@ struct proc_files proc_files;
 uint32_t proc_timebase_hz;
 long proc_endpoint;
 
-
-void linux_unknown(uint64_t nr)
-{
-	static uint8_t seen[64];
-
-	if (nr < 512 && (seen[nr / 8] & (1u << (nr % 8))))
-		return;
-	if (nr < 512)
-		seen[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	native_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
-}
-
 static int proc_map_initramfs(const struct kage_bootinfo *bi)
 {
 	const struct kage_bootitem *it = native_boot_item(bi, KAGE_BOOT_INITRD, NULL);
 
 	if (!it)
 		return -ENOENT;
-	if (!(proc_files.cpio = native_map_item(it, INITRAMFS_VA, KAGE_PROT_READ)))
+	proc_files.cpio = native_map_item(it, INITRAMFS_VA, KAGE_PROT_READ);
+	if (!proc_files.cpio)
 		return -ENOMEM;
 	proc_files.size = it->size;
 	proc_files.handle = it->handle;
@@ -91,60 +80,75 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 	c->envp[envc] = 0;
 }
 
+/* A write to a pipe without readers (the file server forwarded it): the writer gets SIGPIPE and -EPIPE. */
+static int proc_sigpipe(const struct kage_msg *m, long *result)
+{
+	const struct sig_info info = { .code = SI_KERNEL };
+	struct thread *t = thread_by_badge(m->w[1]);
+
+	*result = -EPIPE;	/* the answer goes to the writer */
+	if (!t)
+		return 1;
+	sig_post_thread(t, SIGPIPE, &info);
+	return t->proc && t->proc->state == PROCESS_LIVE;
+}
+
 /* A message from a helper or another server; whether to answer it now, and with what. */
 static int proc_server_message(const struct kage_msg *m, long *result)
 {
-	struct proc *p;
-
-	if (m->badge == PROTO_BADGE_HELPER) {
+	if (m->badge == PROTO_BADGE_HELPER)
 		sleep_expire();
-	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT) {
-		proc_interrupt(m->w[1] ? (int)m->w[1] : SIGINT, (int)m->w[2]);
-	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_PROCFS) {
+	else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == PROC_OP_INTERRUPT)
+		job_interrupt(m->w[1] ? (int)m->w[1] : SIGINT, (int)m->w[2]);
+	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_PROCFS)
 		return procfs_call(m, result);
-	} else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE) {
-		/* A write to a pipe without readers; the file server answers the write (EPIPE). */
-		const struct sig_info info = { .code = 0x80 };
-
-		*result = -EPIPE;	/* the answer goes to the writer */
-		if ((p = proc_by_badge(m->w[1])) != NULL)
-			sig_post(p, SIGPIPE, &info);
-		return p && p->state == PROC_RUNNING;
-	}
+	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE)
+		return proc_sigpipe(m, result);
 	return 1;
 }
 
 /* Pid 1 has ended: so does the process server, and the machine, with its status. */
 static __attribute__((noreturn)) void proc_finish(void)
 {
-	int status = proc_init_status(), code;
+	int status = proc_init_status(), sig = linux_w_termsig(status), code = linux_w_exitcode(status);
 
-	if (status & 0x7f) {
-		native_say("kage: init killed by signal %d\n", status & 0x7f);
-		native_exit(128 + (status & 0x7f));
+	if (sig) {
+		native_say("kage: init killed by signal %d\n", sig);
+		native_exit(128 + sig);
 	}
-	code = (status >> 8) & 0xff;
 	native_say("kage: init exited with status %d\n", code);
 	native_exit(code);
+}
+
+/* A message of one of the processes' threads: whether to answer it now. */
+static int proc_thread_message(struct thread *t, uint64_t token, const struct kage_msg *m, long *result)
+{
+	enum proc_reply r = PROC_NO_REPLY;
+
+	if (m->kind == KAGE_MSG_SYSCALL) {
+		r = linux_syscall(t, m, result);
+		if (r == PROC_REPLY)
+			sig_check(t);
+	} else if (m->kind == KAGE_MSG_ALERT) {
+		r = sig_alert(t, token, m->w[0]);
+	} else if (m->kind == KAGE_MSG_FAULT) {
+		r = sig_fault(t, m);
+	}
+	return r == PROC_REPLY;
 }
 
 /* Every message the process server gets (native_serve): whether to answer now. */
 static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
 	long result = 0, answer = 0;
-	struct proc *p;
+	struct thread *t;
 
 	if (m->badge >= PROTO_BADGE_PROC || m->badge == PROTO_BADGE_HELPER) {
 		answer = proc_server_message(m, &result);
-	} else if ((p = proc_by_badge(m->badge)) != NULL && p->state == PROC_RUNNING) {
-		if (m->kind == KAGE_MSG_SYSCALL) {
-			if ((answer = linux_syscall(p, m, &result) == PROC_REPLY))
-				sig_check(p);
-		} else if (m->kind == KAGE_MSG_ALERT) {
-			answer = sig_alert(p, token, m->w[0]) == PROC_REPLY;
-		} else if (m->kind == KAGE_MSG_FAULT) {
-			answer = sig_fault(p, m) == PROC_REPLY;
-		}
+	} else {
+		t = thread_by_badge(m->badge);
+		if (t && t->proc->state == PROCESS_LIVE)
+			answer = proc_thread_message(t, token, m, &result);
 	}
 	if (proc_init_status() >= 0)
 		proc_finish();	/* the last message goes unanswered, as every other does then */
@@ -181,9 +185,11 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 
 	if (fs_ep < 0 || con_ep < 0)
 		return -ENOMEM;
-	if ((t = start_server(bi, "console", con, uart && irq ? 5 : 3)) < 0)
+	t = start_server(bi, "console", con, uart && irq ? 5 : 3);
+	if (t < 0)
 		native_say("kage: proc: no console server (error %ld); output goes through the kernel\n", t);
-	if ((t = start_server(bi, "fs", fs, t < 0 ? 3 : 4)) < 0)
+	t = start_server(bi, "fs", fs, t < 0 ? 3 : 4);
+	if (t < 0)
 		return (int)t;
 	proc_fs_ep = native_handle_copy(fs_ep, -1, KAGE_RIGHT_SEND, PROTO_BADGE_PROC);
 	native_handle_close(fs_ep);
@@ -201,18 +207,21 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: proc: no initramfs to start init from\n");
 		return 1;
 	}
-	if ((proc_endpoint = native_ep_create()) < 0 || sleep_init() < 0) {
+	proc_endpoint = native_ep_create();
+	if (proc_endpoint < 0 || sleep_init() < 0) {
 		native_say("kage: proc: cannot set up its endpoint and timer\n");
 		return 1;
 	}
-	if ((err = proc_start_servers(bi)) < 0) {
+	err = proc_start_servers(bi);
+	if (err < 0) {
 		native_say("kage: proc: cannot start the file server: error %d\n", err);
 		return 1;
 	}
 	proc_parse_cmdline(&cmd, args);
 	if (cmd.crash_fs)
 		files_arm_crash();
-	if ((err = proc_start_init(cmd.path, cmd.argv, cmd.envp)) < 0) {
+	err = proc_start_init(cmd.path, cmd.argv, cmd.envp);
+	if (err < 0) {
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;
 	}

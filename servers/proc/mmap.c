@@ -16,29 +16,25 @@
  */
 #include "lib/errno.h"
 #include "lib/native.h"
-#include "servers/proc/proc.h"
+#include "servers/proc/exec.h"
 
-#define PAGE 4096ul
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-#define O_ACCMODE 3
-#define O_WRONLY 1
-#define O_RDWR 2
 #define MMAP_CHUNK 65536ul
 
 /* A file written at run time comes through here on its way to the process. */
 static uint8_t mmap_buf[MMAP_CHUNK];
 
+/* Linux PROT_* bits to kage's: write implies read, as on RISC-V's page tables. */
 static unsigned mmap_prot(uint64_t prot)
 {
-	return (prot & PROT_READ ? KAGE_PROT_READ : 0) |
-	       (prot & PROT_WRITE ? KAGE_PROT_WRITE | KAGE_PROT_READ : 0) | (prot & PROT_EXEC ? KAGE_PROT_EXEC : 0);
+	unsigned k = 0;
+
+	if (prot & PROT_READ)
+		k |= KAGE_PROT_READ;
+	if (prot & PROT_WRITE)
+		k |= KAGE_PROT_WRITE | KAGE_PROT_READ;
+	if (prot & PROT_EXEC)
+		k |= KAGE_PROT_EXEC;
+	return k;
 }
 
 /* One piece of the copy: bytes moved (> 0), 0 when the file ended early, or a negative errno. */
@@ -88,7 +84,7 @@ static long mmap_access(uint64_t flags, uint64_t prot, uint32_t open_flags)
 }
 
 /* Where the mapping goes: addr with MAP_FIXED (what was there is gone), else below the last one. */
-static long mmap_place(struct proc *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va)
+static long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va)
 {
 	if (flags & MAP_FIXED) {
 		if (addr & (PAGE - 1))
@@ -107,7 +103,7 @@ static long mmap_place(struct proc *p, uint64_t addr, uint64_t len, uint64_t fla
  * stays mapped there. Read-only pages wholly inside a file of the
  * initramfs are shared from it (a library's text); the rest is a copy.
  */
-static long mmap_copy(struct proc *p, uint64_t va, uint64_t len, unsigned kprot, const struct files_exe *fe,
+static long mmap_copy(struct process *p, uint64_t va, uint64_t len, unsigned kprot, const struct files_exe *fe,
 		      uint64_t off)
 {
 	uint64_t whole = fe->data && off < fe->size ? (fe->size - off) & ~(PAGE - 1) : 0, shared = 0;
@@ -131,7 +127,7 @@ static long mmap_copy(struct proc *p, uint64_t va, uint64_t len, unsigned kprot,
 }
 
 /* mmap(addr, length, prot, flags, fd, offset) without MAP_ANONYMOUS. */
-long mmap_file(struct proc *p, const uint64_t *a)
+long mmap_file(struct process *p, const uint64_t *a)
 {
 	uint64_t len = (a[1] + PAGE - 1) & ~(PAGE - 1), prot = a[2], flags = a[3], off = a[5], va = 0;
 	uint64_t type = flags & MAP_TYPE;
@@ -141,14 +137,18 @@ long mmap_file(struct proc *p, const uint64_t *a)
 
 	if (off & (PAGE - 1))
 		return -EINVAL;
-	if ((err = files_fd_open(p, (int)a[4], &fe, &open_flags)) < 0)
+	err = files_fd_open(p, (int)a[4], &fe, &open_flags);
+	if (err < 0)
 		return err;
 	if (!a[1] || len < a[1] || (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
 		err = -EINVAL;
 	else if (off + len < off)
 		err = -EOVERFLOW;
-	else if ((err = mmap_access(flags, prot, open_flags)) == 0 &&
-		 (err = mmap_place(p, a[0], len, flags, &va)) == 0)
+	else
+		err = mmap_access(flags, prot, open_flags);
+	if (err == 0)
+		err = mmap_place(p, a[0], len, flags, &va);
+	if (err == 0)
 		err = mmap_copy(p, va, len, mmap_prot(prot), &fe, off);
 	files_exec_close(&fe);
 	if (err < 0)

@@ -1,51 +1,37 @@
 /*
- * /proc, the process server's side. The file server keeps /proc as a
- * read-only subtree of its tree, but only this server knows what is in
- * it. A process's path call under /proc therefore comes here first,
- * forwarded by the file server (PROC_OP_PROCFS); this server sends the
- * file server a snapshot of its table (FS_OP_PROC_SNAPSHOT), then
- * forwards the call back (FS_OP_PROC_REDO) and the file server answers
- * it from the fresh tree. So a process reads what the table held at its
- * call, and the file server never has to ask anyone.
+ * /proc's names and calls (procfs.h tells the design). A path is resolved
+ * here from the /proc directory the file server reached, one component at
+ * a time, as the file server resolves its own: "." and ".." lexically (the
+ * file server already sent anything that climbs out of /proc back into its
+ * tree), "self" as a link to the caller's process, "exe" and "fd/N" as
+ * links out of /proc that only the file server can follow.
  *
- * The process part of a snapshot is sent only when it would say
- * something new: a fingerprint of what it is made from (ids, states,
- * thread counts, executables, argv) is compared with the last one sent,
- * so fork, exit, execve, stop and setpgid need no hook of their own. The
- * few global files (meminfo, uptime, ...) are sent every time.
+ * Every call is answered to the process here, with one call on the file
+ * server when the answer is its to give; nothing is kept between calls.
  */
-#include <stdarg.h>
 #include "lib/errno.h"
 #include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
-#include "servers/proc/proc.h"
+#include "servers/proc/exec.h"
+#include "servers/proc/procfs.h"
 
-#define S_IFREG 0100000
-#define S_IFDIR 0040000
-#define S_IFLNK 0120000
-#define PROCFS_FILE (S_IFREG | 0444)
-/* The most one process adds: a directory and five files of at most PROTO_PROCFS_TEXT bytes. */
-#define PROCFS_PER_PROCESS (6 * (sizeof(struct proto_procfs_rec) + PROTO_PROCFS_TEXT))
+#define PROCFS_LINK_DEPTH 8	/* links followed in one path (only "self" leads anywhere inside) */
 
-/* What a process's files are made from, so that the fingerprint covers exactly that. */
-struct procfs_facts {
-	int32_t pid, ppid, pgid, sid, threads, status;
-	uint64_t vsize;			/* bytes up to the end of the heap: kage keeps no finer figure */
-	uint64_t sigpnd, sigblk, sigign, sigcgt;	/* status's signal sets, bit n - 1 for signal n */
-	char state;			/* R, S, T or Z as Linux prints it */
-	char pad[7];
+/* The call being served: who made it, its token, and what it asked. */
+struct procfs_call {
+	struct thread *t;
+	uint64_t token;			/* the process's call: copies and the answer */
+	uint64_t nr;
+	uint64_t at;			/* the /proc directory the path starts from */
+	const char *path;		/* the rest of the path */
+	uint64_t arg[3];		/* the call's arguments after its path */
+	int follow;			/* the last component, if a link, is followed */
 };
 
-struct procfs_out {
-	uint8_t *at, *end;		/* where the next record goes, and the end of the buffer */
-	struct proto_procfs_head *head;
-};
+static uint8_t procfs_buf[sizeof(struct proto_procfs_file) + PROCFS_TEXT_MAX] __attribute__((aligned(8)));
 
-static uint8_t procfs_buf[PROTO_PROCFS_MAX] __attribute__((aligned(8)));
-static uint64_t procfs_sent;	/* fingerprint of the processes the file server shows; 0: none */
-
-void procfs_set_cmdline(struct proc *p, const char *const argv[])
+void procfs_set_cmdline(struct process *p, const char *const argv[])
 {
 	size_t n = 0;
 
@@ -57,310 +43,445 @@ void procfs_set_cmdline(struct proc *p, const char *const argv[])
 	p->cmdline_len = (uint8_t)n;
 }
 
-/* A thread waits in this server: for a child, a timer, a signal, a futex, or its vfork child. */
-static int procfs_waiting(const struct proc *t)
+/* The process a directory id names: its pid, or the caller's for "self" (0). */
+static struct process *procfs_proc_of(const struct procfs_call *c, uint64_t dir)
 {
-	if (t->wait_token || t->sleep_token || t->suspend_token || t->futex_token)
-		return 1;
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == PROC_RUNNING && procs[i].vfork_token && procs[i].ppid == t->tgid)
-			return 1;
+	uint32_t pid = proto_procfs_pid_of(dir);
+
+	return pid ? proc_by_pid((int)pid) : c->t->proc;
+}
+
+/* The directory node of id dir (self made real), or -ENOENT if its process is gone. */
+static long procfs_dir_node(const struct procfs_call *c, uint64_t dir, struct procfs_node *n)
+{
+	enum proto_procfs_kind kind = proto_procfs_kind_of(dir);
+	struct process *p = kind == PROTO_PROCFS_ROOT ? NULL : procfs_proc_of(c, dir);
+
+	if (kind != PROTO_PROCFS_ROOT && (!p || (kind == PROTO_PROCFS_FD && p->state != PROCESS_LIVE)))
+		return -ENOENT;
+	*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF, .proc = p,
+				   .dir = proto_procfs_dir(kind, p ? (uint32_t)p->pid : 0) };
 	return 0;
 }
 
-/* p is a process's first thread; Linux's state letter, and how many threads it has. */
-static void procfs_facts_of(const struct proc *p, struct procfs_facts *f)
+/* A decimal number and nothing else (at most len characters), or -1. */
+static long procfs_number(const char *s, size_t len)
 {
-	int waiting = 0;
+	long v = 0;
 
-	memset(f, 0, sizeof(*f));
-	f->pid = p->pid, f->ppid = p->ppid, f->pgid = p->pgid, f->sid = p->sid;
-	for (int i = 0; i < PROC_MAX; i++) {
-		const struct proc *t = &procs[i];
-
-		if (t->state == PROC_RUNNING && t->group == p && !t->thread_exited) {
-			f->threads++;
-			waiting += procfs_waiting(t);
-		}
+	if (!len || len > 9)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
 	}
-	f->state = f->threads && waiting == f->threads ? 'S' : 'R';
-	if (p->stopped)
-		f->state = 'T';
-	if (p->state == PROC_ZOMBIE)
-		f->state = 'Z', f->status = p->status;
-	else
-		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
-	if (!f->threads)
-		f->threads = 1;
-	f->sigpnd = p->sig.pending, f->sigblk = p->sig.blocked;
-	for (int s = 1; s <= SIG_MAX; s++) {
-		uint64_t h = p->group->sig.act[s - 1].handler;
-
-		if (h == 1)
-			f->sigign |= SIG_BIT(s);	/* SIG_IGN */
-		else if (h)
-			f->sigcgt |= SIG_BIT(s);
-	}
+	return v;
 }
 
-static uint64_t procfs_mix(uint64_t h, const void *data, size_t len)
-{
-	const uint8_t *b = data;
+static const char *const procfs_names[PROCFS_PID_END] = {
+	[PROCFS_SELF] = "self", [PROCFS_MEMINFO] = "meminfo", [PROCFS_UPTIME] = "uptime",
+	[PROCFS_LOADAVG] = "loadavg", [PROCFS_MOUNTS] = "mounts", [PROCFS_VERSION] = "version",
+	[PROCFS_STAT] = "stat", [PROCFS_STATUS] = "status", [PROCFS_COMM] = "comm",
+	[PROCFS_CMDLINE] = "cmdline", [PROCFS_EXE] = "exe", [PROCFS_FDDIR] = "fd",
+};
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;	/* FNV-1a */
-	return h;
+const char *procfs_name(enum procfs_file f)
+{
+	return f < PROCFS_PID_END ? procfs_names[f] : "";
 }
 
-/* The fingerprint of every process's facts, executable and argv. */
-static uint64_t procfs_fingerprint(void)
+long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	struct procfs_facts f;
-
-	for (int i = 0; i < PROC_MAX; i++) {
-		const struct proc *p = &procs[i];
-
-		if (p->state == PROC_FREE || p->group != p)
-			continue;
-		procfs_facts_of(p, &f);
-		h = procfs_mix(h, &f, sizeof(f));
-		h = procfs_mix(h, p->exe, strlen(p->exe) + 1);
-		h = procfs_mix(h, p->comm, strlen(p->comm) + 1);
-		h = procfs_mix(h, p->cmdline, p->cmdline_len);
-	}
-	return h ? h : 1;
-}
-
-static int procfs_put(struct procfs_out *o, const char *path, uint16_t mode, const void *text, size_t len)
-{
-	struct proto_procfs_rec r = { .mode = mode };
-	size_t size = (sizeof(r) + len + 7) & ~7ul;
-
-	if (len >= PROTO_PROCFS_TEXT || strlen(path) >= sizeof(r.path) || size > (size_t)(o->end - o->at))
-		return -ENOSPC;
-	strlcpy(r.path, path, sizeof(r.path));
-	r.len = (uint16_t)len;
-	memcpy(o->at, &r, sizeof(r));
-	memcpy(o->at + sizeof(r), text, len);
-	o->at += size;
-	o->head->nrec++;
+	if (p && p->state != PROCESS_LIVE && (f == PROCFS_EXE || f == PROCFS_FDDIR))
+		return -ENOENT;	/* a zombie has no memory and no descriptors left */
+	*n = (struct procfs_node){ .type = PROCFS_FILE, .file = f, .proc = p };
+	if (f == PROCFS_SELF || f == PROCFS_EXE)
+		n->type = PROCFS_LINK;
+	if (f == PROCFS_FDDIR)
+		*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF, .proc = p,
+					   .dir = proto_procfs_dir(PROTO_PROCFS_FD, (uint32_t)p->pid) };
 	return 0;
 }
 
-/* A file whose text is formatted, cut to fit PROTO_PROCFS_TEXT. */
-static int procfs_printf(struct procfs_out *o, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int procfs_printf(struct procfs_out *o, const char *path, const char *fmt, ...)
+/* The file `name` among f from first to end of p's directory: 0 and *n, or -ENOENT. */
+static long procfs_named(struct process *p, int first, int end, const char *name, size_t len,
+			 struct procfs_node *n)
 {
-	char text[PROTO_PROCFS_TEXT];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(text))
-		n = (int)sizeof(text) - 1;
-	return procfs_put(o, path, PROCFS_FILE, text, (size_t)n);
+	for (int f = first; f < end; f++)
+		if (strlen(procfs_names[f]) == len && strncmp(procfs_names[f], name, len) == 0)
+			return procfs_node_of(p, (enum procfs_file)f, n);
+	return -ENOENT;
 }
 
-/* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
-static void procfs_comm(const struct proc *p, char comm[16])
+/* The entry `name` of /proc: a process's directory, "self", or a file about the system. */
+static long procfs_root_child(const char *name, size_t len, struct procfs_node *n)
 {
-	const char *slash = strrchr(p->exe, '/');
+	long pid = procfs_number(name, len);
+	struct process *p = pid > 0 ? proc_by_pid((int)pid) : NULL;
 
-	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : p->exe, 16);
+	if (!p)
+		return procfs_named(NULL, PROCFS_SELF, PROCFS_ROOT_END, name, len, n);
+	*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF, .proc = p,
+				   .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)p->pid) };
+	return 0;
 }
 
-static const char *procfs_state_name(char state)
+/* The entry `name` of /proc/N/fd: a link per open descriptor. */
+static long procfs_fd_child(struct process *p, const char *name, size_t len, struct procfs_node *n)
 {
-	switch (state) {
-	case 'S': return "S (sleeping)";
-	case 'T': return "T (stopped)";
-	case 'Z': return "Z (zombie)";
-	default: return "R (running)";
+	uint64_t map[PROTO_FDS / 64];
+	uint32_t umask;
+	long fd = procfs_number(name, len);
+
+	if (fd < 0 || fd >= PROTO_FDS || procfs_fds(p, map, &umask) < 0 || !(map[fd / 64] & (1ull << (fd % 64))))
+		return -ENOENT;
+	*n = (struct procfs_node){ .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = (int)fd };
+	return 0;
+}
+
+static long procfs_child(const struct procfs_node *dir, const char *name, size_t len, struct procfs_node *n)
+{
+	switch (proto_procfs_kind_of(dir->dir)) {
+	case PROTO_PROCFS_ROOT: return procfs_root_child(name, len, n);
+	case PROTO_PROCFS_PID: return procfs_named(dir->proc, PROCFS_STAT, PROCFS_PID_END, name, len, n);
+	case PROTO_PROCFS_FD: return procfs_fd_child(dir->proc, name, len, n);
 	}
+	return -ENOENT;
 }
 
-/* /proc/N/stat: Linux's 52 fields; kage keeps no times, fault counts or resident sizes, so those are 0. */
-static int procfs_stat(struct procfs_out *o, const char *path, const char *comm, const struct procfs_facts *f)
+/* ".." of a /proc directory (the file server saw to it that nothing climbs above /proc). */
+static long procfs_parent(const struct procfs_call *c, struct procfs_node *n)
 {
-	return procfs_printf(o, path,
-			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 18446744073709551615 "
-			     "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
-			     f->pid, comm, f->state, f->ppid, f->pgid, f->sid, f->threads, (unsigned long)f->vsize,
-			     f->status);
+	enum proto_procfs_kind kind = proto_procfs_kind_of(n->dir);
+	uint32_t pid = proto_procfs_pid_of(n->dir);
+
+	if (kind == PROTO_PROCFS_ROOT)
+		return -ENOENT;
+	return procfs_dir_node(c, kind == PROTO_PROCFS_FD ? proto_procfs_dir(PROTO_PROCFS_PID, pid)
+							  : proto_procfs_dir(PROTO_PROCFS_ROOT, 0), n);
 }
 
-static int procfs_status(struct procfs_out *o, const char *path, const char *comm, const struct procfs_facts *f)
+/* One component from directory n: n becomes what it names (self followed into /proc/N). */
+static long procfs_step(const struct procfs_call *c, struct procfs_node *n, const char *name, size_t len,
+			int follow)
 {
-	return procfs_printf(o, path,
-			     "Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-			     "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t1024\nGroups:\t\n"
-			     "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
-			     "SigCgt:\t%016lx\n",
-			     comm, procfs_state_name(f->state), f->pid, f->pid, f->ppid, f->threads,
-			     (unsigned long)f->sigpnd, (unsigned long)f->sigpnd, (unsigned long)f->sigblk,
-			     (unsigned long)f->sigign, (unsigned long)f->sigcgt);
+	long err;
+
+	if (n->type != PROCFS_DIR)
+		return -ENOTDIR;
+	if (len == 1 && name[0] == '.')
+		return 0;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return procfs_parent(c, n);
+	err = procfs_child(n, name, len, n);
+	if (err == 0 && follow && n->type == PROCFS_LINK && n->file == PROCFS_SELF)
+		err = procfs_dir_node(c, proto_procfs_dir(PROTO_PROCFS_PID, 0), n);
+	return err;
 }
 
-/* /proc/N and its files. A zombie has no memory left, so no argv and no executable, as on Linux. */
-static void procfs_process(struct procfs_out *o, const struct proc *p)
+/* What c's path names, its last link followed or not as the call asks. */
+static long procfs_resolve(const struct procfs_call *c, struct procfs_node *n)
 {
-	struct procfs_facts f;
-	char dir[12], path[24], comm[16];
+	const char *s = c->path;
+	long err = procfs_dir_node(c, c->at, n);
 
-	procfs_facts_of(p, &f);
-	procfs_comm(p, comm);
-	fmt_snprintf(dir, sizeof(dir), "%d", p->pid);
-	if (procfs_put(o, dir, S_IFDIR | 0555, "", 0) < 0)
-		return;
-	fmt_snprintf(path, sizeof(path), "%s/stat", dir);
-	procfs_stat(o, path, comm, &f);
-	fmt_snprintf(path, sizeof(path), "%s/status", dir);
-	procfs_status(o, path, comm, &f);
-	fmt_snprintf(path, sizeof(path), "%s/comm", dir);
-	procfs_printf(o, path, "%s\n", comm);
-	fmt_snprintf(path, sizeof(path), "%s/cmdline", dir);
-	procfs_put(o, path, PROCFS_FILE, p->cmdline, f.state == 'Z' ? 0 : p->cmdline_len);
-	fmt_snprintf(path, sizeof(path), "%s/exe", dir);
-	if (f.state != 'Z' && p->exe[0])
-		procfs_put(o, path, S_IFLNK | 0777, p->exe, strlen(p->exe));
-}
+	while (err == 0 && *s) {
+		const char *start;
+		size_t len;
+		int slash;
 
-/* The files about the whole system; their figures change at every look. */
-static void procfs_global(struct procfs_out *o)
-{
-	uint64_t t, hz = proc_timebase_hz ? proc_timebase_hz : 1, total, avail;
-	struct kage_stats st = { 0 };
-	int running = 0, threads = 0, last = 0;
-
-	native_stats(&st);
-	total = (st.frames_free + st.frames_used) * 4, avail = st.frames_free * 4;
-	procfs_printf(o, "meminfo",
-		      "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-		      "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
-		      "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n",
-		      (unsigned long)total, (unsigned long)avail, (unsigned long)avail);
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	procfs_printf(o, "uptime", "%lu.%02lu 0.00\n", (unsigned long)(t / hz),
-		      (unsigned long)(t % hz * 100 / hz));
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].state != PROC_RUNNING || procs[i].thread_exited)
-			continue;
-		threads++;
-		running += !procs[i].stopped && !procfs_waiting(&procs[i]);
-		last = procs[i].pid > last ? procs[i].pid : last;
+		while (*s == '/')
+			s++;
+		for (start = s; *s && *s != '/'; s++)
+			;
+		len = (size_t)(s - start);
+		slash = *s == '/';
+		while (*s == '/')
+			s++;
+		/* A link is followed inside a path, at its end if the call asks, and before a trailing "/". */
+		if (len)
+			err = procfs_step(c, n, start, len, *s || c->follow || slash);
+		if (err == 0 && (*s || slash) && n->type != PROCFS_DIR)
+			err = -ENOTDIR;	/* "file/", and exe and fd/N, which lead out of /proc */
 	}
-	procfs_printf(o, "loadavg", "0.00 0.00 0.00 %d/%d %d\n", running, threads, last);
-	procfs_printf(o, "mounts", "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
-	procfs_printf(o, "version", "Linux version 6.1.0-kage (root@kage) (kage) kage 0.1\n");
+	return err;
 }
 
-/* Builds the snapshot in procfs_buf: its length. */
-static size_t procfs_build(uint64_t print)
+uint64_t procfs_ino(const struct procfs_node *n)
 {
-	struct procfs_out o = { procfs_buf + sizeof(struct proto_procfs_head), procfs_buf + sizeof(procfs_buf),
-				(struct proto_procfs_head *)procfs_buf };
+	uint64_t pid = n->proc ? (uint64_t)n->proc->pid : 0;
+	uint64_t idx = n->file == PROCFS_FDLINK ? (uint64_t)PROCFS_DIRSELF + 1 + (uint64_t)n->fd : n->file;
 
-	memset(o.head, 0, sizeof(*o.head));
-	for (int i = 0; i < PROC_MAX && i + 1 < PROTO_CLIENTS; i++)
-		if (procs[i].state == PROC_RUNNING)
-			o.head->self[i + 1] = procs[i].tgid;	/* badge i + 1 */
-	procfs_global(&o);
-	if (print == procfs_sent)
-		return (size_t)(o.at - procfs_buf);
-	o.head->flags = PROTO_PROCFS_PROCESSES;
-	for (int i = 0; i < PROC_MAX; i++) {
-		const struct proc *p = &procs[i];
-
-		if (p->state == PROC_FREE || p->group != p)
-			continue;
-		if ((size_t)(o.end - o.at) < PROCFS_PER_PROCESS)
-			break;	/* bounded: the rest are not shown */
-		procfs_process(&o, p);
-	}
-	return (size_t)(o.at - procfs_buf);
+	if (n->type == PROCFS_DIR)
+		idx = proto_procfs_kind_of(n->dir) == PROTO_PROCFS_FD ? PROCFS_FDDIR : PROCFS_DIRSELF;
+	return (0xfull << 60) | pid << 16 | idx;	/* apart from the file server's small numbers */
 }
 
-/* Brings the file server's /proc up to date; what it could not take, it keeps as it was. */
-static void procfs_send(void)
+long procfs_fds(const struct process *p, uint64_t map[PROTO_FDS / 64], uint32_t *umask)
 {
-	uint64_t print = procfs_fingerprint(), reply[6];
-	size_t len = procfs_build(print);
-	const uint64_t w[6] = { FS_OP_PROC_SNAPSHOT, (uint64_t)procfs_buf, len };
-	long r = native_ipc_call(proc_fs_ep, w, reply);
+	const uint64_t w[6] = { FS_OP_PROC_FDS, proc_key(p), (uint64_t)map };
+	uint64_t out[6];
+	long err = files_op(w, out);
 
-	if (r == 0 && (int64_t)reply[0] == 0)
-		procfs_sent = print;
+	*umask = err == 0 ? (uint32_t)out[1] : 0;
+	return err;
+}
+
+uint32_t procfs_mode(const struct procfs_node *n)
+{
+	if (n->type == PROCFS_DIR)
+		return proto_procfs_kind_of(n->dir) == PROTO_PROCFS_FD ? S_IFDIR | 0500 : S_IFDIR | 0555;
+	if (n->type == PROCFS_LINK)
+		return n->file == PROCFS_FDLINK ? S_IFLNK | 0700 : S_IFLNK | 0777;
+	return S_IFREG | 0444;
+}
+
+/* n's absolute path: "/proc", "/proc/12", "/proc/12/fd", "/proc/12/stat", "/proc/meminfo". */
+static void procfs_path(const struct procfs_node *n, char *buf, size_t size)
+{
+	enum proto_procfs_kind kind = proto_procfs_kind_of(n->dir);
+	int pid = n->proc ? n->proc->pid : 0;
+
+	if (n->type == PROCFS_DIR && kind == PROTO_PROCFS_ROOT)
+		fmt_snprintf(buf, size, "/proc");
+	else if (n->type == PROCFS_DIR)
+		fmt_snprintf(buf, size, kind == PROTO_PROCFS_FD ? "/proc/%d/fd" : "/proc/%d", pid);
+	else if (n->file == PROCFS_FDLINK)
+		fmt_snprintf(buf, size, "/proc/%d/fd/%d", pid, n->fd);
+	else if (n->proc)
+		fmt_snprintf(buf, size, "/proc/%d/%s", pid, procfs_name(n->file));
 	else
-		procfs_sent = 0;	/* send every process again next time */
+		fmt_snprintf(buf, size, "/proc/%s", procfs_name(n->file));
+}
+
+/* The file server's answer for a link out of /proc: what `act` gives for n's target. */
+static long procfs_link(const struct procfs_call *c, const struct procfs_node *n, enum proto_procfs_act act,
+			uint64_t arg)
+{
+	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->exe, arg };
+
+	if (n->file == PROCFS_FDLINK) {
+		w[3] = PROTO_PROCFS_FDLINK;
+		w[4] = (uint64_t)proc_key(n->proc) << 32 | (uint32_t)n->fd;
+	}
+	return files_op(w, NULL);
+}
+
+/* A link's target into buf (PROTO_PATH_MAX bytes): its length. */
+static long procfs_target(const struct procfs_call *c, const struct procfs_node *n, char *buf)
+{
+	if (n->file == PROCFS_SELF)
+		return fmt_snprintf(buf, PROTO_PATH_MAX, "%d", c->t->proc->pid);
+	if (n->file == PROCFS_EXE)
+		return (long)strlcpy(buf, n->proc->exe, PROTO_PATH_MAX);
+	return procfs_link(c, n, PROTO_PROCFS_READLINK, (uint64_t)buf);
+}
+
+/* n's header and, if asked, its text (or entries) in procfs_buf: the bytes to hand the file server. */
+static size_t procfs_fill(const struct procfs_call *c, const struct procfs_node *n, int text_too)
+{
+	struct proto_procfs_file *h = (struct proto_procfs_file *)procfs_buf;
+	char *text = (char *)(h + 1);
+
+	memset(h, 0, sizeof(*h));
+	h->ino = procfs_ino(n);
+	h->mode = procfs_mode(n);
+	h->dir = n->type == PROCFS_DIR ? n->dir : 0;
+	procfs_path(n, h->path, sizeof(h->path));
+	if (!text_too)
+		return sizeof(*h);
+	if (n->type == PROCFS_DIR)
+		return sizeof(*h) + procfs_list(n, c->t->proc, text, PROCFS_TEXT_MAX);
+	return sizeof(*h) + procfs_text(n, text, PROCFS_TEXT_MAX);
+}
+
+/* openat: a descriptor for the text of a file or the entries of a directory, or the link's target. */
+static long procfs_open(const struct procfs_call *c, const struct procfs_node *n)
+{
+	const uint64_t flags = c->arg[0];
+	uint64_t w[6] = { FS_OP_PROC_OPEN, proc_key(c->t->proc), flags, (uint64_t)procfs_buf };
+
+	if (n->type == PROCFS_LINK)
+		return c->follow ? procfs_link(c, n, PROTO_PROCFS_OPEN, flags) : -ELOOP;
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		return -EEXIST;
+	if (n->type == PROCFS_DIR && (flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	if (n->type != PROCFS_DIR && (flags & O_DIRECTORY))
+		return -ENOTDIR;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		return -EACCES;	/* /proc is read-only */
+	w[4] = procfs_fill(c, n, 1);
+	return files_op(w, NULL);
+}
+
+/* The size stat reports: a file's text, a link's target, 0 for a directory. */
+static uint64_t procfs_size(const struct procfs_call *c, const struct procfs_node *n)
+{
+	char target[PROTO_PATH_MAX];
+	long len;
+
+	if (n->type == PROCFS_DIR)
+		return 0;
+	if (n->type == PROCFS_LINK) {
+		len = procfs_target(c, n, target);
+		return len > 0 ? (uint64_t)len : 0;
+	}
+	return procfs_fill(c, n, 1) - sizeof(struct proto_procfs_file);
+}
+
+/* newfstatat and statx of a name of /proc itself. */
+static long procfs_stat_node(const struct procfs_call *c, const struct procfs_node *n, int statx)
+{
+	struct linux_statx stx = { 0 };
+	struct linux_stat st = { 0 };
+	uint64_t size = procfs_size(c, n), buf = statx ? c->arg[2] : c->arg[0];
+
+	if (statx) {
+		stx.stx_mask = STATX_BASIC_STATS;
+		stx.stx_blksize = PAGE;
+		stx.stx_nlink = n->type == PROCFS_DIR ? 2 : 1;
+		stx.stx_mode = (uint16_t)procfs_mode(n);
+		stx.stx_ino = procfs_ino(n);
+		stx.stx_size = size;
+		return native_caller_write(c->token, buf, &stx, sizeof(stx)) < 0 ? -EFAULT : 0;
+	}
+	st.st_ino = procfs_ino(n);
+	st.st_mode = procfs_mode(n);
+	st.st_nlink = n->type == PROCFS_DIR ? 2 : 1;
+	st.st_size = (int64_t)size;
+	st.st_blksize = PAGE;
+	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+}
+
+/* newfstatat and statx: a followed link out of /proc is the file server's to stat. */
+static long procfs_stat(const struct procfs_call *c, const struct procfs_node *n, int statx)
+{
+	static struct linux_statx out;	/* the larger of the two */
+	uint64_t buf = statx ? c->arg[2] : c->arg[0];
+	size_t size = statx ? sizeof(struct linux_statx) : sizeof(struct linux_stat);
+	long err;
+
+	if (n->type != PROCFS_LINK || !c->follow)
+		return procfs_stat_node(c, n, statx);
+	err = procfs_link(c, n, statx ? PROTO_PROCFS_STATX : PROTO_PROCFS_STAT, (uint64_t)&out);
+	if (err < 0)
+		return err;
+	return native_caller_write(c->token, buf, &out, size) < 0 ? -EFAULT : 0;
+}
+
+static long procfs_readlink(const struct procfs_call *c, const struct procfs_node *n)
+{
+	char target[PROTO_PATH_MAX];
+	long len;
+
+	if (n->type != PROCFS_LINK || (int64_t)c->arg[1] <= 0)
+		return -EINVAL;
+	len = procfs_target(c, n, target);
+	if (len < 0)
+		return len;
+	if ((uint64_t)len > c->arg[1])
+		len = (long)c->arg[1];	/* cut, without a NUL, as Linux does */
+	return native_caller_write(c->token, c->arg[0], target, (uint64_t)len) < 0 ? -EFAULT : len;
+}
+
+/* faccessat: every process is root, so only execute needs a bit (or a directory). */
+static long procfs_access(const struct procfs_call *c, const struct procfs_node *n)
+{
+	if (c->arg[0] & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if ((c->arg[0] & X_OK) && n->type == PROCFS_FILE)
+		return -EACCES;
+	return 0;
+}
+
+static long procfs_chdir(const struct procfs_call *c, const struct procfs_node *n)
+{
+	uint64_t w[6] = { FS_OP_PROC_OPEN, proc_key(c->t->proc), PROTO_PROCFS_CHDIR, (uint64_t)procfs_buf };
+
+	if (n->type == PROCFS_LINK)
+		return procfs_link(c, n, PROTO_PROCFS_CHDIR_TO, 0);
+	if (n->type != PROCFS_DIR)
+		return -ENOTDIR;
+	w[4] = procfs_fill(c, n, 0);	/* a working directory is never read: its entries come with an open */
+	return files_op(w, NULL);
+}
+
+/* Whether the call follows a link at the end of its path. */
+static int procfs_follows(uint64_t nr, const uint64_t *arg)
+{
+	switch (nr) {
+	case NR_openat: return !(arg[0] & O_NOFOLLOW);
+	case NR_newfstatat: return !(arg[1] & AT_SYMLINK_NOFOLLOW);
+	case NR_statx: return !(arg[0] & AT_SYMLINK_NOFOLLOW);
+	case NR_faccessat2: return !(arg[1] & AT_SYMLINK_NOFOLLOW);
+	case NR_readlinkat: return 0;
+	default: return 1;
+	}
+}
+
+static long procfs_serve(const struct procfs_call *c)
+{
+	struct procfs_node n;
+	long err = procfs_resolve(c, &n);
+
+	if (err == -ENOENT && c->nr == NR_openat && (c->arg[0] & O_CREAT))
+		return -EACCES;	/* nothing is made in /proc */
+	if (err < 0)
+		return err;
+	switch (c->nr) {
+	case NR_openat: return procfs_open(c, &n);
+	case NR_newfstatat: return procfs_stat(c, &n, 0);
+	case NR_statx: return procfs_stat(c, &n, 1);
+	case NR_readlinkat: return procfs_readlink(c, &n);
+	case NR_faccessat: case NR_faccessat2: return procfs_access(c, &n);
+	case NR_chdir: return procfs_chdir(c, &n);
+	default: return -ENOSYS;
+	}
 }
 
 int procfs_call(const struct kage_msg *m, long *result)
 {
-	const uint64_t redo[8] = { FS_OP_PROC_REDO, m->w[1], m->w[2], m->w[3], m->w[4], m->w[5], m->w[6], m->w[7] };
-	const struct proc *p = proc_by_badge(m->w[1]);
+	static char path[PROTO_PATH_MAX];
+	struct procfs_call c = { .t = thread_by_badge(m->w[1]), .token = m->token, .nr = m->w[2],
+				 .at = m->w[3] >> 16, .arg = { m->w[5], m->w[6], m->w[7] } };
+	uint64_t skip = m->w[3] & 0xffff;
+	long len;
 
-	if (!p || p->state != PROC_RUNNING) {
-		*result = -ESRCH;
+	*result = -ESRCH;
+	if (!c.t || c.t->proc->state != PROCESS_LIVE)
+		return 1;	/* the caller is gone: nobody to answer */
+	len = native_read_string(c.token, KAGE_COPY_CALLER, m->w[4], path, sizeof(path));
+	*result = len < 0 ? len : -ENOENT;
+	if (len < 0 || skip > (uint64_t)len)
 		return 1;
-	}
-	procfs_send();
-	if (native_ipc_forward(m->token, proc_fs_ep, redo) == 0)
-		return 0;	/* the file server answers the process */
-	*result = -EIO;
+	c.path = path + skip;
+	c.follow = procfs_follows(c.nr, c.arg);
+	*result = procfs_serve(&c);
 	return 1;
 }
 
-/* The process a /proc path names by its second component ("self" or digits), and the rest. */
-static const struct proc *procfs_named(const struct proc *p, const char *path, const char **rest)
+/* execve of /proc/self/exe or /proc/N/exe runs that executable (read before execve changes it). */
+const char *procfs_exec_path(const struct thread *t, const char *path)
 {
-	const struct proc *t;
-	int pid = 0;
+	static char exe[PROC_EXE_MAX];
+	const struct process *p = t->proc;
+	const char *rest = path + 6;
+	long pid = 0;
 
 	if (strncmp(path, "/proc/", 6) != 0)
-		return NULL;
-	path += 6;
-	if (strncmp(path, "self", 4) == 0) {
-		*rest = path + 4;
-		return p->group;
-	}
-	for (; *path >= '0' && *path <= '9' && pid < 100000000; path++)
-		pid = pid * 10 + (*path - '0');
-	*rest = path;
-	t = pid ? proc_by_pid(pid) : NULL;
-	return t && t->group == t && t->state == PROC_RUNNING ? t : NULL;
-}
-
-long procfs_link(const struct proc *p, const char *path, const char **target)
-{
-	static char self[12];
-	const char *rest;
-	const struct proc *t = procfs_named(p, path, &rest);
-
-	if (!t)
-		return -ENOENT;
-	if (strcmp(path, "/proc/self") == 0) {
-		fmt_snprintf(self, sizeof(self), "%d", p->tgid);
-		*target = self;
-		return 0;
-	}
-	if (strcmp(rest, "/exe") != 0 || !t->exe[0])
-		return -ENOENT;
-	*target = t->exe;
-	return 0;
-}
-
-const char *procfs_exec_path(const struct proc *p, const char *path)
-{
-	static char exe[sizeof(p->exe)];
-	const char *target;
-	size_t n = strlen(path);
-
-	if (n < 4 || strcmp(path + n - 4, "/exe") != 0 || procfs_link(p, path, &target) < 0)
 		return path;
-	strlcpy(exe, target, sizeof(exe));	/* a copy: execve is about to change p->exe */
+	if (strncmp(rest, "self/", 5) == 0) {
+		rest += 5;
+	} else {
+		for (; *rest >= '0' && *rest <= '9' && pid < 100000000; rest++)
+			pid = pid * 10 + (*rest - '0');
+		p = *rest == '/' ? proc_by_pid((int)pid) : NULL;
+		rest++;
+	}
+	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->exe[0])
+		return path;
+	strlcpy(exe, p->exe, sizeof(exe));
 	return exe;
 }

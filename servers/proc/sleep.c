@@ -5,7 +5,7 @@
  * kernel's timer signals and turns each expiry into a call (badge 0,
  * which no process has); the loop then answers every sleeper whose time
  * has come and sets the timer for the next one.
- * Invariant: a process with sleep_token set is answered exactly once,
+ * Invariant: a thread with sleep.token set is answered exactly once,
  * when its deadline passes, when a signal interrupts it, or when it dies.
  */
 #include "lib/errno.h"
@@ -13,9 +13,6 @@
 #include "servers/proc/proc.h"
 
 #define SLEEP_STACK 4096
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define TIMER_ABSTIME 1
 
 static long sleep_notif = -1;
 static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
@@ -34,63 +31,77 @@ uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
 	return absolute ? (t ? t : 1) : native_time() + t;
 }
 
-/* p's deadline (a sleep or a futex wait), 0 if it has none. */
-static uint64_t sleep_until_of(const struct proc *p)
+/* t's deadline (a sleep or a futex wait), 0 if it has none. */
+static uint64_t sleep_until_of(const struct thread *t)
 {
-	return p->sleep_token ? p->sleep_until : p->futex_token ? p->futex_until : 0;
+	if (t->sleep.token)
+		return t->sleep.until;
+	return t->futex.token ? t->futex.until : 0;
 }
 
 /* Answers every sleeper whose deadline has passed; called on each helper call. */
 void sleep_expire(void)
 {
-	struct proc *p, *first = 0;
+	const struct thread *first = NULL;
 	uint64_t now = native_time(), until;
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (!(p = proc_by_slot(i)) || !(until = sleep_until_of(p)))
+	for (int i = 0; i < THREAD_MAX; i++) {
+		struct thread *t = &threads[i];
+
+		until = t->proc ? sleep_until_of(t) : 0;
+		if (!until)
 			continue;
 		if (until > now) {
 			if (!first || until < sleep_until_of(first))
-				first = p;
-		} else if (p->sleep_token) {
-			proc_answer(&p->sleep_token, 0);
+				first = t;
+		} else if (t->sleep.token) {
+			proc_answer(&t->sleep.token, 0);
 		} else {
-			futex_cancel(p, -ETIMEDOUT);
+			futex_cancel(t, -ETIMEDOUT);
 		}
 	}
 	native_timer_at(sleep_notif, proc_timebase_hz, first ? sleep_until_of(first) : 0);
 }
 
-enum proc_reply sleep_start(struct proc *p, const struct kage_msg *m, int clock, int flags, uint64_t ts,
+/* A timespec's deadline for a sleep: 0, or -EFAULT / -EINVAL. */
+static long sleep_read(const struct thread *t, uint64_t ts, int absolute, uint64_t *until)
+{
+	struct linux_timespec v;
+
+	if (native_space_read(t->proc->space, ts, &v, sizeof(v)) < 0)
+		return -EFAULT;
+	if (v.tv_sec < 0 || v.tv_nsec < 0 || v.tv_nsec >= 1000000000)
+		return -EINVAL;
+	*until = sleep_deadline((uint64_t)v.tv_sec, (uint64_t)v.tv_nsec, absolute);
+	return 0;
+}
+
+enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    uint64_t rem, long *result)
 {
-	int64_t t[2];
-	uint64_t now = native_time(), until;
+	uint64_t until;
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-		return *result = -EINVAL, PROC_REPLY;
-	if (native_space_read(p->space, ts, t, sizeof(t)) < 0)
-		return *result = -EFAULT, PROC_REPLY;
-	if (t[0] < 0 || t[1] < 0 || t[1] >= 1000000000)
-		return *result = -EINVAL, PROC_REPLY;
-	until = sleep_deadline((uint64_t)t[0], (uint64_t)t[1], flags & TIMER_ABSTIME);
-	if (until <= now)
-		return *result = 0, PROC_REPLY;
-	p->sleep_until = until;
-	p->sleep_token = m->token;
-	p->sleep_rem = flags & TIMER_ABSTIME ? 0 : rem;
+	*result = clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ? 0 : -EINVAL;
+	if (*result == 0)
+		*result = sleep_read(t, ts, flags & TIMER_ABSTIME, &until);
+	if (*result < 0 || until <= native_time())
+		return PROC_REPLY;	/* an error, or a deadline that has passed: 0 at once */
+	t->sleep.until = until;
+	t->sleep.token = m->token;
+	t->sleep.rem = flags & TIMER_ABSTIME ? 0 : rem;
 	sleep_expire();
 	return PROC_NO_REPLY;
 }
 
-void sleep_interrupt(struct proc *p)
+void sleep_interrupt(struct thread *t)
 {
-	uint64_t now = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1, left, ts[2];
+	uint64_t now = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1, left;
+	struct linux_timespec v;
 
-	left = p->sleep_until > now ? p->sleep_until - now : 0;
-	ts[0] = left / hz;
-	ts[1] = left % hz * 1000000000ull / hz;
-	if (p->sleep_rem)
-		native_space_write_user(p->space, p->sleep_rem, ts, sizeof(ts));
-	proc_answer(&p->sleep_token, -EINTR);
+	left = t->sleep.until > now ? t->sleep.until - now : 0;
+	v.tv_sec = (int64_t)(left / hz);
+	v.tv_nsec = (int64_t)(left % hz * 1000000000ull / hz);
+	if (t->sleep.rem)
+		native_space_write_user(t->proc->space, t->sleep.rem, &v, sizeof(v));
+	proc_answer(&t->sleep.token, -EINTR);
 }

@@ -183,6 +183,8 @@ THREAD_CHECKS = [
     "join returns each thread's value", "every thread has its own tid", "mutex: no increment lost",
     "condition variable wakes a waiter", "timed wait times out", "pthread_kill runs the handler in that thread",
     "pthread_exit ends only its thread", "exit in a thread ends the whole process",
+    "a thread sees the umask another thread set", "umask applies to new files and directories",
+    "a thread reaps a child another thread forked", "setsid in a second thread: the session is the pid",
 ]
 
 

@@ -1,15 +1,19 @@
 /*
  * glibc threads on kage: pthread_create and join, a mutex under
  * contention, a condition variable with a timeout, pthread_kill to one
- * thread, a thread's exit against exit_group, and tids.
+ * thread, a thread's exit against exit_group, and tids; and what belongs
+ * to the process rather than to one thread: the umask, the children any
+ * thread may reap, the session a thread's setsid makes.
  * Each check prints "threads: NAME ok" or "threads: NAME FAILED".
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -153,11 +157,74 @@ static void check_signal_and_exit(void)
 	      waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 3);
 }
 
+static void *set_umask(void *arg)
+{
+	umask((mode_t)(long)arg);
+	return NULL;
+}
+
+static void *reap(void *arg)
+{
+	int status;
+	pid_t pid = waitpid((pid_t)(long)arg, &status, 0);
+
+	return (void *)(long)(pid == (pid_t)(long)arg && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static void *new_session(void *arg)
+{
+	*(pid_t *)arg = setsid();
+	return NULL;
+}
+
+/* The mode a new file and directory get under the umask another thread set. */
+static int umask_applies(void)
+{
+	struct stat f, d;
+	int ok;
+
+	close(open("/tmp-umask-file", O_CREAT | O_WRONLY, 0666));
+	mkdir("/tmp-umask-dir", 0777);
+	ok = stat("/tmp-umask-file", &f) == 0 && (f.st_mode & 07777) == 0640 && stat("/tmp-umask-dir", &d) == 0 &&
+	     (d.st_mode & 07777) == 0750;
+	unlink("/tmp-umask-file");
+	rmdir("/tmp-umask-dir");
+	return ok;
+}
+
+static void check_process_state(void)
+{
+	pthread_t t;
+	pid_t pid, sid = 0;
+	void *ret;
+	int status;
+
+	pthread_create(&t, NULL, set_umask, (void *)027l);
+	pthread_join(t, NULL);
+	check("a thread sees the umask another thread set", umask(027) == 027);
+	check("umask applies to new files and directories", umask_applies());
+	umask(022);
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	pthread_create(&t, NULL, reap, (void *)(long)pid);
+	check("a thread reaps a child another thread forked", pthread_join(t, &ret) == 0 && ret == (void *)5l);
+	pid = fork();
+	if (pid == 0) {
+		pthread_create(&t, NULL, new_session, &sid);
+		pthread_join(t, NULL);
+		_exit(sid == getpid() && getsid(0) == getpid() && getpgid(0) == getpid() ? 0 : 1);
+	}
+	check("setsid in a second thread: the session is the pid",
+	      waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
 	check_mutex_and_join();
 	check_condvar();
 	check_signal_and_exit();
+	check_process_state();
 	printf("threads: done\n");
 	return 0;
 }

@@ -1,0 +1,535 @@
+/*
+ * The Linux riscv64 ABI that kage's servers answer: system call numbers,
+ * flags, signal numbers and the layouts of the structures that cross the
+ * boundary, every one named here once, with Linux's own name (system
+ * calls as NR_name for Linux's __NR_name). Servers index their call
+ * tables and test flags by these names only. Errors are lib/errno.h's.
+ *
+ * riscv64 uses the generic ABI (asm-generic/unistd.h and friends). Every
+ * value and every structure size below is checked against the kernel
+ * headers of Debian's riscv64 cross toolchain by tools/check-linux-abi,
+ * which `make unit` runs: a wrong number fails the build.
+ */
+#ifndef KAGE_LIB_LINUX_ABI_H
+#define KAGE_LIB_LINUX_ABI_H
+
+#include <stdint.h>
+
+/* ---- System call numbers (asm-generic/unistd.h) ---- */
+#define NR_getcwd 17
+#define NR_dup 23
+#define NR_dup3 24
+#define NR_fcntl 25
+#define NR_ioctl 29
+#define NR_mkdirat 34
+#define NR_unlinkat 35
+#define NR_truncate 45
+#define NR_ftruncate 46
+#define NR_faccessat 48
+#define NR_chdir 49
+#define NR_fchdir 50
+#define NR_fchmod 52
+#define NR_fchmodat 53
+#define NR_fchownat 54
+#define NR_fchown 55
+#define NR_openat 56
+#define NR_close 57
+#define NR_pipe2 59
+#define NR_getdents64 61
+#define NR_lseek 62
+#define NR_read 63
+#define NR_write 64
+#define NR_readv 65
+#define NR_writev 66
+#define NR_pread64 67
+#define NR_pwrite64 68
+#define NR_pselect6 72
+#define NR_ppoll 73
+#define NR_readlinkat 78
+#define NR_newfstatat 79
+#define NR_fstat 80
+#define NR_sync 81
+#define NR_exit 93
+#define NR_exit_group 94
+#define NR_waitid 95
+#define NR_set_tid_address 96
+#define NR_futex 98
+#define NR_set_robust_list 99
+#define NR_nanosleep 101
+#define NR_clock_gettime 113
+#define NR_clock_nanosleep 115
+#define NR_sched_getaffinity 123
+#define NR_sched_yield 124
+#define NR_kill 129
+#define NR_tkill 130
+#define NR_tgkill 131
+#define NR_sigaltstack 132
+#define NR_rt_sigsuspend 133
+#define NR_rt_sigaction 134
+#define NR_rt_sigprocmask 135
+#define NR_rt_sigpending 136
+#define NR_rt_sigreturn 139
+#define NR_setpgid 154
+#define NR_getpgid 155
+#define NR_getsid 156
+#define NR_setsid 157
+#define NR_getgroups 158
+#define NR_uname 160
+#define NR_umask 166
+#define NR_getpid 172
+#define NR_getppid 173
+#define NR_getuid 174
+#define NR_geteuid 175
+#define NR_getgid 176
+#define NR_getegid 177
+#define NR_gettid 178
+#define NR_sysinfo 179
+#define NR_brk 214
+#define NR_munmap 215
+#define NR_clone 220
+#define NR_execve 221
+#define NR_mmap 222
+#define NR_mprotect 226
+#define NR_madvise 233
+#define NR_wait4 260
+#define NR_prlimit64 261
+#define NR_renameat2 276
+#define NR_getrandom 278
+#define NR_statx 291
+#define NR_faccessat2 439
+/* Every number is below this (the call tables' size). */
+#define LINUX_NR_MAX 512
+
+/* ---- Files: types and permission bits (linux/stat.h) ---- */
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_IALLUGO 07777		/* the permission bits with set-id and sticky */
+#define S_IXUGO 0111		/* any execute bit */
+
+/* openat's flags (asm-generic/fcntl.h). */
+#define O_ACCMODE 00000003
+#define O_RDONLY 00000000
+#define O_WRONLY 00000001
+#define O_RDWR 00000002
+#define O_CREAT 00000100
+#define O_EXCL 00000200
+#define O_TRUNC 00001000
+#define O_APPEND 00002000
+#define O_NONBLOCK 00004000
+#define O_DIRECTORY 00200000
+#define O_NOFOLLOW 00400000
+#define O_CLOEXEC 02000000
+
+/* The *at calls (linux/fcntl.h). */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EACCESS 0x200
+#define AT_EMPTY_PATH 0x1000
+#define X_OK 1			/* faccessat's modes: F_OK 0, X_OK 1, W_OK 2, R_OK 4 */
+#define F_OK 0
+#define W_OK 2
+#define R_OK 4
+
+/* fcntl (asm-generic/fcntl.h, linux/fcntl.h). */
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+
+/* lseek (linux/fs.h). */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* poll's events (asm-generic/poll.h). */
+#define POLLIN 0x0001
+#define POLLPRI 0x0002
+#define POLLOUT 0x0004
+#define POLLERR 0x0008
+#define POLLHUP 0x0010
+#define POLLNVAL 0x0020
+#define POLLRDNORM 0x0040
+#define POLLRDBAND 0x0080
+#define POLLWRNORM 0x0100
+#define POLLWRBAND 0x0200
+
+/* statx's mask: what kage fills (linux/stat.h). */
+#define STATX_BASIC_STATS 0x000007ff
+
+/* ---- Terminals (asm-generic/termbits.h, asm-generic/ioctls.h) ---- */
+#define ISTRIP 0000040
+#define INLCR 0000100
+#define IGNCR 0000200
+#define ICRNL 0000400
+#define OPOST 0000001
+#define ONLCR 0000004
+#define B115200 0010002
+#define CS8 0000060
+#define CREAD 0000200
+#define CLOCAL 0004000
+#define ISIG 0000001
+#define ICANON 0000002
+#define ECHO 0000010
+#define ECHOE 0000020
+#define ECHOK 0000040
+#define ECHONL 0000100
+#define NOFLSH 0000200
+#define ECHOCTL 0001000
+#define ECHOKE 0004000
+#define IEXTEN 0100000
+/* c_cc indexes. */
+#define VINTR 0
+#define VQUIT 1
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+#define VTIME 5
+#define VMIN 6
+#define VSWTC 7
+#define VSTART 8
+#define VSTOP 9
+#define VSUSP 10
+#define VEOL 11
+#define VREPRINT 12
+#define VDISCARD 13
+#define VWERASE 14
+#define VLNEXT 15
+#define VEOL2 16
+#define NCCS 19
+/* ioctl requests. */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TCSBRK 0x5409
+#define TCFLSH 0x540B
+#define TIOCSCTTY 0x540E
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define FIONREAD 0x541B
+#define TIOCNOTTY 0x5422
+#define TIOCGSID 0x5429
+
+/* ---- Signals (asm-generic/signal.h, signal-defs.h, siginfo.h) ---- */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+#define _NSIG 64		/* signals are 1 .. _NSIG */
+
+#define SIG_DFL 0		/* a handler that is no address: the default action */
+#define SIG_IGN 1		/* ignore */
+#define SIG_BLOCK 0		/* rt_sigprocmask's how */
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SS_ONSTACK 1		/* sigaltstack's flags */
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+
+/* si_code values. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define ILL_ILLOPC 1
+#define SEGV_MAPERR 1
+#define BUS_ADRALN 1
+#define TRAP_BRKPT 1
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* ---- Processes ---- */
+/* clone's flags (linux/sched.h); the low byte is the exit signal. */
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+
+/* wait4 and waitid (linux/wait.h). */
+#define WNOHANG 0x00000001
+#define WUNTRACED 0x00000002
+#define WSTOPPED WUNTRACED
+#define WEXITED 0x00000004
+#define WCONTINUED 0x00000008
+#define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+/* futex (linux/futex.h). */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffff
+
+/* Resource limits (asm-generic/resource.h). */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ul)
+
+/* ---- Memory (asm-generic/mman-common.h, mman.h) ---- */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+
+/* ---- Time (linux/time.h) ---- */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define TIMER_ABSTIME 0x01
+
+/* ---- The auxiliary vector on a new program's stack (linux/auxvec.h) ---- */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+/* ---- Structures, as the generic 64-bit ABI lays them out ---- */
+
+struct linux_timespec {
+	int64_t tv_sec, tv_nsec;
+};
+
+struct linux_iovec {
+	uint64_t iov_base, iov_len;
+};
+
+/* struct stat of asm-generic/stat.h (newfstatat, fstat). */
+struct linux_stat {
+	uint64_t st_dev, st_ino;
+	uint32_t st_mode, st_nlink, st_uid, st_gid;
+	uint64_t st_rdev, __pad1;
+	int64_t st_size;
+	int32_t st_blksize, __pad2;
+	int64_t st_blocks;
+	int64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	uint32_t __unused4, __unused5;
+};
+_Static_assert(sizeof(struct linux_stat) == 128, "struct stat");
+
+struct linux_statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+struct linux_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, __spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct linux_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t __spare2[14];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "struct statx");
+
+/* A getdents64 record's fixed part; the name follows, NUL-terminated, the record padded to 8. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_dirent64) == 19, "struct linux_dirent64 without its name");
+
+struct linux_pollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+_Static_assert(sizeof(struct linux_pollfd) == 8, "struct pollfd");
+
+/* The kernel's struct termios, as TCGETS passes it (glibc converts its own, larger one). */
+struct linux_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[NCCS];
+};
+_Static_assert(sizeof(struct linux_termios) == 36, "struct termios of TCGETS");
+
+struct linux_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+/* rt_sigaction's struct sigaction: riscv64 has no sa_restorer. */
+struct linux_sigaction {
+	uint64_t sa_handler;	/* SIG_DFL, SIG_IGN, or an address */
+	uint64_t sa_flags;	/* SA_* */
+	uint64_t sa_mask;	/* blocked while the handler runs */
+};
+_Static_assert(sizeof(struct linux_sigaction) == 24, "struct sigaction");
+
+/* sigaltstack's stack_t. */
+struct linux_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags, __pad;
+	uint64_t ss_size;
+};
+_Static_assert(sizeof(struct linux_stack) == 24, "stack_t");
+
+/* siginfo_t: 128 bytes; the fields kage fills. The union starts at 16. */
+struct linux_siginfo {
+	int32_t si_signo, si_errno, si_code, __pad;
+	union {
+		struct {
+			int32_t si_pid;		/* kill, SIGCHLD */
+			uint32_t si_uid;
+			int32_t si_status;	/* SIGCHLD: the exit code or signal */
+		};
+		uint64_t si_addr;		/* faults */
+		uint8_t __rest[112];
+	};
+};
+_Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t");
+
+/*
+ * The signal frame a handler runs on (struct rt_sigframe of riscv64): the
+ * siginfo_t, then a struct ucontext whose uc_mcontext holds pc, x1-x31
+ * and the D extension's registers.
+ */
+struct linux_rt_sigframe {
+	struct linux_siginfo info;
+	uint64_t uc_flags, uc_link;
+	struct linux_stack uc_stack;
+	uint64_t uc_sigmask;
+	uint8_t __sigmask_rest[120];	/* glibc's sigset_t is 1024 bits */
+	uint64_t __align;		/* uc_mcontext is 16-byte aligned */
+	uint64_t gregs[32];		/* pc, then x1-x31: struct kage_regs */
+	uint64_t fpregs[32];
+	uint32_t fcsr;
+	uint8_t __fp_rest[268];		/* the union's Q-sized rest */
+};
+_Static_assert(sizeof(struct linux_rt_sigframe) == 128 + 960, "siginfo_t and ucontext_t");
+
+struct linux_rlimit {
+	uint64_t rlim_cur, rlim_max;
+};
+
+struct linux_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+_Static_assert(sizeof(struct linux_utsname) == 390, "struct new_utsname");
+
+struct linux_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t __pad1;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	uint8_t _f[4];
+};
+_Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo");
+
+/* wait4's status word. */
+static inline int linux_w_exited(int code)
+{
+	return (code & 0xff) << 8;
+}
+
+static inline int linux_w_stopped(int sig)
+{
+	return (sig << 8) | 0x7f;
+}
+
+#define LINUX_W_CONTINUED 0xffff
+/* A status: the terminating signal (0 if it exited), and the exit code. */
+static inline int linux_w_termsig(int status)
+{
+	return status & 0x7f;
+}
+
+static inline int linux_w_exitcode(int status)
+{
+	return (status >> 8) & 0xff;
+}
+
+#endif

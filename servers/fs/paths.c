@@ -1,0 +1,277 @@
+/*
+ * The calls that name a file by path: openat, newfstatat and statx,
+ * faccessat, readlinkat, truncate, fchmodat and fchownat. Each resolves
+ * its path from the root, the working directory or a dirfd; a path that
+ * walks into /proc goes on to the process server (mount.c) for the calls
+ * that read, and is refused for those that would change it (/proc is
+ * read-only). The namespace calls that change the tree are in ramfs.c.
+ */
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/fs/fs_impl.h"
+
+static int fs_is(const struct fs_node *n, uint32_t type)
+{
+	return (n->mode & S_IFMT) == type;
+}
+
+long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
+{
+	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, max);
+}
+
+struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
+{
+	struct fs_file *f;
+
+	if (dirfd == AT_FDCWD)
+		return c->t->cwd ? c->t->cwd : fs_root;
+	f = dirfd >= 0 && dirfd < FS_FDS ? c->t->fd[dirfd] : NULL;
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (!f->node || !fs_is(f->node, S_IFDIR)) {	/* a pipe has no node */
+		*err = -ENOTDIR;
+		return NULL;
+	}
+	return f->node;
+}
+
+/*
+ * The node (dirfd a[0], path a[1]) names, for the *at calls: 0 and *n
+ * (NULL for a pipe, with AT_EMPTY_PATH and an empty path), 1 and the
+ * gateway in *n with *skip when the path goes into /proc, or -errno.
+ */
+static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n,
+			 uint32_t *skip)
+{
+	char path[PROTO_PATH_MAX];
+	const char *rest;
+	struct fs_node *at;
+	long err = fs_path(c, a[1], path, sizeof(path));
+
+	if (err < 0)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct fs_file *f = a[0] < FS_FDS ? c->t->fd[a[0]] : NULL;
+
+		*n = f ? f->node : NULL;
+		return f ? 0 : -EBADF;
+	}
+	if (!path[0])
+		return -ENOENT;
+	at = fs_at(c, (int64_t)a[0], &err);
+	if (!at)
+		return err;
+	*n = fs_walk(at, path, 0, &rest);
+	*skip = (uint32_t)(rest - path);
+	if (!*n)
+		return -ENOENT;
+	return (*n)->gate ? 1 : 0;
+}
+
+long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags)
+{
+	int writing = (flags & O_ACCMODE) != O_RDONLY;
+	struct fs_file *f;
+	long err;
+
+	if ((flags & O_DIRECTORY) && !fs_is(n, S_IFDIR))
+		return -ENOTDIR;
+	if (writing && fs_is(n, S_IFDIR))
+		return -EISDIR;
+	if (n->procfs && (writing || (flags & O_TRUNC)))
+		return -EACCES;	/* /proc's files are read-only */
+	if ((flags & O_TRUNC) && writing && fs_is(n, S_IFREG)) {
+		err = fs_truncate(n, 0);
+		if (err < 0)
+			return err;
+	}
+	f = fs_file_new(n, (uint32_t)flags);
+	if (!f)
+		return -ENFILE;
+	err = fs_install_fd(c, f, 0, (flags & O_CLOEXEC) != 0);
+	if (err < 0)
+		fs_file_put(f);	/* the description goes, and with it its hold on n */
+	return err;
+}
+
+/* openat(dirfd, path, flags, mode). */
+long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	char path[PROTO_PATH_MAX];
+	const char *rest;
+	struct fs_node *at, *n;
+	long err = fs_path(c, a[1], path, sizeof(path));
+
+	if (err < 0)
+		return err;
+	at = fs_at(c, (int64_t)a[0], &err);
+	if (!at)
+		return err;
+	n = fs_walk(at, path, 0, &rest);
+	if (n && n->gate)
+		return fs_gate_forward(c, NR_openat, a, n, (uint32_t)(rest - path));
+	if (n && (a[2] & O_CREAT) && (a[2] & O_EXCL))
+		return -EEXIST;
+	if (!n && !(a[2] & O_CREAT))
+		return -ENOENT;
+	if (!n) {
+		err = fs_create(c, at, path, S_IFREG | ((uint32_t)a[3] & S_IALLUGO), &n);
+		if (err < 0)
+			return err;
+	}
+	return fs_open_node(c, n, a[2]);
+}
+
+/* The inode number stat reports: the process server's for /proc's files. */
+static uint64_t fs_ino(const struct fs_node *n)
+{
+	return n->procfs ? n->procfs_ino : n->ino;
+}
+
+/* A device's numbers: the console is (5, 1), /dev/null (1, 3). */
+static void fs_rdev(const struct fs_node *n, uint32_t *major, uint32_t *minor)
+{
+	*major = n == fs_console ? 5 : n == fs_null ? 1 : 0;
+	*minor = n == fs_console ? 1 : n == fs_null ? 3 : 0;
+}
+
+/* A directory's size is 0 (a /proc directory's node holds its entries as data). */
+static uint64_t fs_stat_size(const struct fs_node *n)
+{
+	return fs_is(n, S_IFDIR) ? 0 : n->size;
+}
+
+static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
+{
+	struct linux_statx stx = { 0 };
+
+	stx.stx_mask = STATX_BASIC_STATS;
+	stx.stx_blksize = 4096;
+	stx.stx_nlink = 1;
+	stx.stx_mode = (uint16_t)n->mode;
+	stx.stx_ino = fs_ino(n);
+	stx.stx_size = fs_stat_size(n);
+	stx.stx_blocks = (fs_stat_size(n) + 511) / 512;
+	fs_rdev(n, &stx.stx_rdev_major, &stx.stx_rdev_minor);
+	return native_caller_write(c->token, buf, &stx, sizeof(stx)) < 0 ? -EFAULT : 0;
+}
+
+long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx)
+{
+	static const struct fs_node pipe_node = { .mode = S_IFIFO | 0600 };
+	struct linux_stat st = { 0 };
+	uint32_t major, minor;
+
+	n = n ? n : &pipe_node;
+	if (statx)
+		return fs_statx_node(c, n, buf);
+	fs_rdev(n, &major, &minor);
+	st.st_ino = fs_ino(n);
+	st.st_mode = n->mode;
+	st.st_nlink = 1;
+	st.st_rdev = major << 8 | minor;
+	st.st_size = (int64_t)fs_stat_size(n);
+	st.st_blksize = 4096;
+	st.st_blocks = (int64_t)(fs_stat_size(n) + 511) / 512;
+	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+}
+
+/* newfstatat (dirfd, path, buf, flags) and statx (dirfd, path, flags, mask, buf). */
+long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int statx)
+{
+	uint64_t flags = statx ? a[2] : a[3], buf = statx ? a[4] : a[2];
+	struct fs_node *n;
+	uint32_t skip;
+	long r = fs_lookup_at(c, a, flags, &n, &skip);
+
+	if (r == 1)
+		return fs_gate_forward(c, statx ? NR_statx : NR_newfstatat, a, n, skip);
+	return r < 0 ? r : fs_stat_node(c, n, buf, statx);
+}
+
+/*
+ * faccessat (dirfd, path, mode) and faccessat2 (flags too). Every process
+ * is root, so reading and writing are always allowed and executing needs
+ * one execute bit (or a directory), as Linux decides for root.
+ */
+long fs_access(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
+{
+	uint64_t flags = nr == NR_faccessat2 ? a[3] : 0;
+	struct fs_node *n;
+	uint32_t skip;
+	long r;
+
+	if (a[2] & ~(uint64_t)(R_OK | W_OK | X_OK) || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	r = fs_lookup_at(c, a, flags, &n, &skip);
+	if (r == 1)
+		return fs_gate_forward(c, nr, a, n, skip);
+	if (r < 0)
+		return r;
+	if ((a[2] & X_OK) && n && !fs_is(n, S_IFDIR) && !(n->mode & S_IXUGO))
+		return -EACCES;
+	return 0;
+}
+
+/* readlinkat: the tree has no links of its own; /proc's are the process server's. */
+long fs_readlink(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	struct fs_node *n;
+	uint32_t skip;
+	long r = fs_lookup_at(c, a, 0, &n, &skip);
+
+	if (r == 1)
+		return fs_gate_forward(c, NR_readlinkat, a, n, skip);
+	return r < 0 ? r : -EINVAL;
+}
+
+long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	const uint64_t at[2] = { (uint64_t)AT_FDCWD, a[0] };
+	struct fs_node *n;
+	uint32_t skip;
+	long r = fs_lookup_at(c, at, 0, &n, &skip);
+
+	if (r == 1)
+		return -EACCES;	/* /proc is read-only */
+	if (r < 0)
+		return r;
+	if (fs_is(n, S_IFDIR))
+		return -EISDIR;
+	return !fs_is(n, S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
+}
+
+void fs_set_mode(struct fs_node *n, uint64_t mode)
+{
+	n->mode = (n->mode & S_IFMT) | ((uint32_t)mode & S_IALLUGO);
+}
+
+/*
+ * chmod and chown of a path (fchmodat, fchownat): the permission bits
+ * change; owners stay root, the only user, so chown only checks its path.
+ * /proc refuses both.
+ */
+long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
+{
+	uint64_t flags = nr == NR_fchownat ? a[4] : 0;
+	struct fs_node *n;
+	uint32_t skip;
+	long r;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	r = fs_lookup_at(c, a, flags, &n, &skip);
+	if (r < 0)
+		return r;
+	if (r == 1 || (n && n->procfs))
+		return -EPERM;
+	if (!n)
+		return -EPERM;	/* a pipe */
+	if (nr == NR_fchmodat)
+		fs_set_mode(n, a[2]);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * /proc, the process server's own file system (procfs.c: names and
+ * calls; procfs_text.c: what each file says).
+ *
+ * The file server's tree has a gateway where /proc is (and /dev/fd,
+ * which names /proc/self/fd): a process's path call that walks into one
+ * reaches this server as PROC_OP_PROCFS (servers/protocol.h) with the
+ * /proc directory the rest of its path starts from. This server resolves
+ * the rest, makes the text of what it names from its own tables at that
+ * moment, and answers the process: a descriptor for that text from the
+ * file server (FS_OP_PROC_OPEN, which then serves read, lseek, fstat and
+ * getdents of it alone), a stat, a link's target, or a working directory.
+ * A link out of /proc (exe, fd/N) is followed by the file server on its
+ * side (FS_OP_PROC_LINK). So /proc costs one forward and one call per
+ * open, has no table of its own to keep in step, and shows every process.
+ */
+#ifndef KAGE_SERVERS_PROC_PROCFS_H
+#define KAGE_SERVERS_PROC_PROCFS_H
+
+#include "servers/proc/proc.h"
+
+#define PROCFS_TEXT_MAX (64u << 10)	/* the longest text: a directory of 1,024 descriptors fits */
+
+/* What a name under /proc is. */
+enum procfs_type { PROCFS_DIR, PROCFS_FILE, PROCFS_LINK };
+
+/* The files, in the order a listing shows them. */
+enum procfs_file {
+	/* /proc itself */
+	PROCFS_SELF, PROCFS_MEMINFO, PROCFS_UPTIME, PROCFS_LOADAVG, PROCFS_MOUNTS, PROCFS_VERSION,
+	PROCFS_ROOT_END,
+	/* /proc/N */
+	PROCFS_STAT = PROCFS_ROOT_END, PROCFS_STATUS, PROCFS_COMM, PROCFS_CMDLINE, PROCFS_EXE, PROCFS_FDDIR,
+	PROCFS_PID_END,
+	PROCFS_FDLINK = PROCFS_PID_END,	/* /proc/N/fd/M */
+	PROCFS_DIRSELF,			/* a directory itself */
+};
+
+struct procfs_node {
+	enum procfs_type type;
+	enum procfs_file file;
+	struct process *proc;		/* whose (NULL: the system's) */
+	int fd;				/* an fd link's descriptor */
+	uint64_t dir;			/* a directory's proto_procfs_dir, with its real pid */
+};
+
+/* File f of p's directory (p NULL: of /proc itself) as a node: 0, or -ENOENT (a zombie has no exe or fd). */
+long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n);
+/* A file's name in its directory; what stat says of n's type and permissions. */
+const char *procfs_name(enum procfs_file f);
+uint32_t procfs_mode(const struct procfs_node *n);
+/* The text of a file into buf (at most size bytes): its length. */
+size_t procfs_text(const struct procfs_node *n, char *buf, size_t size);
+/* The entries of a directory that `opener` opens into buf as struct proto_procfs_dirent records: their bytes. */
+size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size);
+/* The inode number /proc gives n. */
+uint64_t procfs_ino(const struct procfs_node *n);
+/* p's open descriptors (a PROTO_FDS-bit map) and its umask, from the file server: 0 or -errno. */
+long procfs_fds(const struct process *p, uint64_t map[PROTO_FDS / 64], uint32_t *umask);
+
+#endif

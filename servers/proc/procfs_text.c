@@ -1,0 +1,296 @@
+/*
+ * What /proc's files say, made from the tables at the moment a file is
+ * opened (or stat'ed), and what its directories list. Each process (not
+ * each thread) has /proc/N with Linux's stat (52 fields), status, comm,
+ * cmdline, exe and fd; the system has meminfo, uptime, loadavg, mounts
+ * and version.
+ */
+#include <stdarg.h>
+#include "lib/fmt.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "servers/proc/procfs.h"
+
+/* What a process's files say about it. */
+struct procfs_facts {
+	int threads;
+	char state;			/* R, S, T or Z as Linux prints it */
+	uint64_t vsize;			/* bytes up to the end of the heap: kage keeps no finer figure */
+	uint64_t sigpnd, shdpnd, sigblk, sigign, sigcgt;	/* status's signal sets */
+};
+
+/* A thread waits in this server: for a child, a timer, a signal, a futex, or its vfork child. */
+static int procfs_waiting(const struct thread *t)
+{
+	if (t->wait.token || t->sleep.token || t->suspend_token || t->futex.token)
+		return 1;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROCESS_LIVE && procs[i].vfork_waiter == t)
+			return 1;
+	return 0;
+}
+
+/* Linux's state letter for p: S when every thread waits here, T stopped, Z a zombie, else R. */
+static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
+{
+	const struct thread *first = NULL;
+	int waiting = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < THREAD_MAX; i++) {
+		if (threads[i].proc != p)
+			continue;
+		first = first ? first : &threads[i];
+		f->threads++;
+		waiting += procfs_waiting(&threads[i]);
+	}
+	f->state = f->threads && waiting == f->threads ? 'S' : 'R';
+	if (p->stopped)
+		f->state = 'T';
+	if (p->state == PROCESS_ZOMBIE)
+		f->state = 'Z';
+	else
+		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
+	f->threads = f->threads ? f->threads : 1;
+	f->shdpnd = p->sig.shared.set;
+	if (first) {
+		f->sigpnd = first->sig.own.set;
+		f->sigblk = first->sig.blocked;
+	}
+	for (int s = 1; s <= _NSIG; s++) {
+		uint64_t h = p->sig.act[s - 1].sa_handler;
+
+		if (h == SIG_IGN)
+			f->sigign |= SIG_BIT(s);
+		else if (h != SIG_DFL)
+			f->sigcgt |= SIG_BIT(s);
+	}
+}
+
+/* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
+static void procfs_comm(const struct process *p, char comm[16])
+{
+	const char *slash = strrchr(p->exe, '/');
+
+	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : p->exe, 16);
+}
+
+static const char *procfs_state_name(char state)
+{
+	switch (state) {
+	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
+	case 'Z': return "Z (zombie)";
+	default: return "R (running)";
+	}
+}
+
+/* printf into buf, cut to size: the length kept. */
+static size_t procfs_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t procfs_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/* /proc/N/stat: Linux's 52 fields; kage keeps no times, fault counts or resident sizes, so those are 0. */
+static size_t procfs_stat(const struct process *p, char *buf, size_t size)
+{
+	struct procfs_facts f;
+	char comm[16];
+
+	procfs_facts_of(p, &f);
+	procfs_comm(p, comm);
+	return procfs_printf(buf, size,
+			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 18446744073709551615 "
+			     "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
+			     p->pid, comm, f.state, p->parent ? p->parent->pid : 0, p->pgid, p->sid, f.threads,
+			     (unsigned long)f.vsize, f.state == 'Z' ? p->status : 0);
+}
+
+static size_t procfs_status(const struct process *p, char *buf, size_t size)
+{
+	uint64_t map[PROTO_FDS / 64];
+	uint32_t umask = 022;
+	struct procfs_facts f;
+	char comm[16];
+
+	procfs_facts_of(p, &f);
+	procfs_comm(p, comm);
+	if (p->state == PROCESS_LIVE)
+		procfs_fds(p, map, &umask);
+	return procfs_printf(buf, size,
+			     "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+			     "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n"
+			     "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
+			     "SigCgt:\t%016lx\n",
+			     comm, umask, procfs_state_name(f.state), p->pid, p->pid, p->parent ? p->parent->pid : 0,
+			     PROTO_FDS, f.threads, (unsigned long)f.sigpnd, (unsigned long)f.shdpnd,
+			     (unsigned long)f.sigblk, (unsigned long)f.sigign, (unsigned long)f.sigcgt);
+}
+
+static size_t procfs_meminfo(char *buf, size_t size)
+{
+	struct kage_stats st = { 0 };
+	unsigned long total, avail;
+
+	native_stats(&st);
+	total = (unsigned long)(st.frames_free + st.frames_used) * 4;
+	avail = (unsigned long)st.frames_free * 4;
+	return procfs_printf(buf, size,
+			     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+			     "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+			     "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n",
+			     total, avail, avail);
+}
+
+/* loadavg's running/total threads and the last pid given out. */
+static size_t procfs_loadavg(char *buf, size_t size)
+{
+	int running = 0, total = 0, last = 0;
+
+	for (int i = 0; i < THREAD_MAX; i++) {
+		if (!threads[i].proc)
+			continue;
+		total++;
+		running += !threads[i].proc->stopped && !procfs_waiting(&threads[i]);
+		last = threads[i].tid > last ? threads[i].tid : last;
+	}
+	return procfs_printf(buf, size, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
+}
+
+static size_t procfs_uptime(char *buf, size_t size)
+{
+	uint64_t t = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1;
+
+	return procfs_printf(buf, size, "%lu.%02lu 0.00\n", (unsigned long)(t / hz),
+			     (unsigned long)(t % hz * 100 / hz));
+}
+
+size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
+{
+	const struct process *p = n->proc;
+	size_t len;
+
+	switch (n->file) {
+	case PROCFS_MEMINFO: return procfs_meminfo(buf, size);
+	case PROCFS_UPTIME: return procfs_uptime(buf, size);
+	case PROCFS_LOADAVG: return procfs_loadavg(buf, size);
+	case PROCFS_MOUNTS:
+		return procfs_printf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+	case PROCFS_VERSION: return procfs_printf(buf, size, "Linux version 6.1.0-kage (root@kage) (kage) kage 0.1\n");
+	case PROCFS_STAT: return procfs_stat(p, buf, size);
+	case PROCFS_STATUS: return procfs_status(p, buf, size);
+	case PROCFS_COMM: {
+		char comm[16];
+
+		procfs_comm(p, comm);
+		return procfs_printf(buf, size, "%s\n", comm);
+	}
+	case PROCFS_CMDLINE:
+		len = p->state == PROCESS_ZOMBIE ? 0 : p->cmdline_len;	/* a zombie has no memory left, as on Linux */
+		len = len < size ? len : size;
+		memcpy(buf, p->cmdline, len);
+		return len;
+	default: return 0;
+	}
+}
+
+/* One entry of a listing, if it fits: the bytes used. */
+static size_t procfs_entry(char *buf, size_t size, uint64_t ino, uint32_t mode, const char *name)
+{
+	struct proto_procfs_dirent d = { .ino = ino, .type = (uint8_t)((mode & S_IFMT) >> 12) };
+
+	if (size < sizeof(d))
+		return 0;
+	strlcpy(d.name, name, sizeof(d.name));
+	memcpy(buf, &d, sizeof(d));
+	return sizeof(d);
+}
+
+/* The files of /proc (f from `first` to `end`) as entries of the directory of p. */
+static size_t procfs_list_files(struct process *p, int first, int end, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (int f = first; f < end; f++) {
+		struct procfs_node n;
+
+		if (procfs_node_of(p, (enum procfs_file)f, &n) < 0)
+			continue;
+		used += procfs_entry(buf + used, size - used, procfs_ino(&n), procfs_mode(&n), procfs_name(f));
+	}
+	return used;
+}
+
+/* /proc: its files, then a directory per process, zombies included. */
+static size_t procfs_list_root(char *buf, size_t size)
+{
+	size_t used = procfs_list_files(NULL, PROCFS_SELF, PROCFS_ROOT_END, buf, size);
+	char name[12];
+
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct procfs_node d = { .type = PROCFS_DIR, .proc = &procs[i],
+					 .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)procs[i].pid) };
+
+		if (procs[i].state == PROCESS_FREE)
+			continue;
+		fmt_snprintf(name, sizeof(name), "%d", procs[i].pid);
+		used += procfs_entry(buf + used, size - used, procfs_ino(&d), procfs_mode(&d), name);
+	}
+	return used;
+}
+
+/* The lowest descriptor not in map: the one an open in that table is about to get. */
+static void procfs_add_next_fd(uint64_t map[PROTO_FDS / 64])
+{
+	for (int fd = 0; fd < PROTO_FDS; fd++) {
+		if (!(map[fd / 64] & (1ull << (fd % 64)))) {
+			map[fd / 64] |= 1ull << (fd % 64);
+			return;
+		}
+	}
+}
+
+/*
+ * /proc/N/fd: a link per open descriptor. Linux lists the table as it is
+ * at the first getdents, when the descriptor opendir took exists; so when
+ * a process opens its own fd directory, the descriptor this open is about
+ * to get (the lowest free one) is listed too (ls /proc/self/fd shows 3).
+ */
+static size_t procfs_list_fds(struct process *p, const struct process *opener, char *buf, size_t size)
+{
+	uint64_t map[PROTO_FDS / 64];
+	uint32_t umask;
+	size_t used = 0;
+	char name[12];
+
+	if (procfs_fds(p, map, &umask) < 0)
+		return 0;
+	if (p == opener)
+		procfs_add_next_fd(map);
+	for (int fd = 0; fd < PROTO_FDS; fd++) {
+		struct procfs_node n = { .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = fd };
+
+		if (!(map[fd / 64] & (1ull << (fd % 64))))
+			continue;
+		fmt_snprintf(name, sizeof(name), "%d", fd);
+		used += procfs_entry(buf + used, size - used, procfs_ino(&n), procfs_mode(&n), name);
+	}
+	return used;
+}
+
+size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size)
+{
+	switch (proto_procfs_kind_of(n->dir)) {
+	case PROTO_PROCFS_ROOT: return procfs_list_root(buf, size);
+	case PROTO_PROCFS_PID: return procfs_list_files(n->proc, PROCFS_STAT, PROCFS_PID_END, buf, size);
+	case PROTO_PROCFS_FD: return procfs_list_fds(n->proc, opener, buf, size);
+	}
+	return 0;
+}
