@@ -149,6 +149,8 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(TIMER_NOTIFY, sys_timer_notify), SYS(HANDLE_COPY, sys_handle_copy),
 	SYS(TASK_STATUS, sys_task_status), SYS(TASK_YIELD, sys_task_yield),
 	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
+	SYS(MEM_CREATE, sys_mem_create), SYS(MEM_WRITE, sys_mem_write),
+	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

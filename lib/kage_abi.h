@@ -55,6 +55,10 @@
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
 #define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged) */
 #define KAGE_SYS_TASK_ALERT KAGE_SYS(35)	/* a0: task (write), a1: KAGE_ALERT_* */
+#define KAGE_SYS_MEM_CREATE KAGE_SYS(36)	/* a0: size; result: handle of a memory object of zeroed frames */
+#define KAGE_SYS_MEM_WRITE KAGE_SYS(37)	/* a0: memory (write), a1: offset, a2: my buffer, a3: length */
+#define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
+#define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
@@ -72,6 +76,7 @@
 /* Handles a root task starts with; the rest are listed in its struct kage_bootinfo. */
 #define KAGE_HANDLE_SELF_SPACE 0
 #define KAGE_HANDLE_SELF_TASK 1
+
 
 /* task_regs operations and task_bind slots. */
 #define KAGE_REGS_GET 0
