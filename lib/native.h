@@ -230,9 +230,21 @@ static inline long native_task_yield(void)
 	return native_call(KAGE_SYS_TASK_YIELD, 0, 0);
 }
 
+/* a4 (flags) must be 0 here: native_call4 would leave that register as it was. */
 static inline long native_handle_copy(long h, long task, unsigned rights, uint64_t badge)
 {
-	return native_call4(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge);
+	return native_call6(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge, 0, 0);
+}
+
+/*
+ * Copies handle h into the table of the task whose call `token` names (a
+ * native ipc_call received and not yet answered): the handle number there,
+ * for the reply to carry. -ESRCH for a token not held, -EPERM if that
+ * call is not a native ipc_call.
+ */
+static inline long native_handle_copy_to_caller(long h, uint64_t token, unsigned rights, uint64_t badge)
+{
+	return native_call6(KAGE_SYS_HANDLE_COPY, (uint64_t)h, token, rights, badge, KAGE_HANDLE_TO_CALLER, 0);
 }
 
 /* A memory object of `size` bytes of zeroed frames (whole pages): its handle. */
