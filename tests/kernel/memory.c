@@ -18,6 +18,12 @@
 
 static unsigned char pattern[3 * PAGE], back[3 * PAGE];
 
+/* mem_read into this task's own memory. */
+static long read_at(long h, uint64_t off, void *buf, uint64_t len)
+{
+	return native_mem_read(h, off, SELF, (uint64_t)buf, len, 0);
+}
+
 static struct kage_stats stats_now(void)
 {
 	struct kage_stats st;
@@ -45,7 +51,7 @@ static void check_create(void)
 	check(before.frames_free - after.frames_free >= 3 && before.frames_free - after.frames_free <= 4,
 	      "mem_create_takes_its_frames", "wrong frame count");
 	memset(back, 0xee, sizeof(back));
-	check(native_mem_read(h, 0, SELF, (uint64_t)back, OBJ_SIZE, 0) == 0 && all_zero(back, OBJ_SIZE),
+	check(read_at(h, 0, back, OBJ_SIZE) == 0 && all_zero(back, OBJ_SIZE),
 	      "mem_create_zeroed", "a non-zero byte");
 	check(native_mem_create(0) == -EINVAL, "mem_create_size_zero_is_einval", "not -EINVAL");
 	native_handle_close(h);
@@ -61,8 +67,8 @@ static void check_create_big(void)
 	const unsigned char v = 0xb1;
 	unsigned char b = 0;
 
-	check(h > 0 && native_mem_write(h, size - 1, &v, 1) == 0 && native_mem_read(h, size - 1, SELF, (uint64_t)&b, 1, 0) == 0 &&
-		      b == v && native_mem_read(h, size / 2, SELF, (uint64_t)&b, 1, 0) == 0 && b == 0,
+	check(h > 0 && native_mem_write(h, size - 1, &v, 1) == 0 && read_at(h, size - 1, &b, 1) == 0 &&
+		      b == v && read_at(h, size / 2, &b, 1) == 0 && b == 0,
 	      "mem_create_100MiB", "refused or wrong bytes");
 	check(before.frames_free - stats_now().frames_free >= size / PAGE, "mem_create_100MiB_takes_its_frames",
 	      "fewer frames than pages");
@@ -90,12 +96,12 @@ static void check_write_read(long h)
 
 	check(native_mem_write(h, 100, pattern, OBJ_SIZE - 100) == 0, "mem_write", "refused");
 	memset(back, 0, sizeof(back));
-	check(native_mem_read(h, 100, SELF, (uint64_t)back + 5, OBJ_SIZE - 100, 0) == 0 &&
+	check(read_at(h, 100, back + 5, OBJ_SIZE - 100) == 0 &&
 		      memcmp(back + 5, pattern, OBJ_SIZE - 100) == 0,
 	      "mem_read_reads_back_write", "wrong bytes");
 	check(native_mem_write(h, OBJ_SIZE - 10, pattern, 11) == -EINVAL &&
 		      native_mem_write(h, OBJ_SIZE + 1, pattern, 0) == -EINVAL &&
-		      native_mem_read(h, OBJ_SIZE - 10, SELF, (uint64_t)back, 11, 0) == -EINVAL,
+		      read_at(h, OBJ_SIZE - 10, back, 11) == -EINVAL,
 	      "mem_copy_past_end_is_einval", "accepted");
 	check(native_mem_write(h, 0, pattern, KAGE_COPY_MAX + 1) == -EINVAL &&
 		      native_mem_read(h, 0, SELF, (uint64_t)back, 1, 0x80) == -EINVAL,
@@ -103,14 +109,16 @@ static void check_write_read(long h)
 	check(native_mem_write(h, 0, (void *)8, 16) == -EFAULT &&
 		      native_mem_read(h, 0, SELF, 0x10000 - 8, 16, 0) == -EFAULT,
 	      "mem_copy_bad_buffer_is_efault", "not -EFAULT");
-	check(native_mem_write(77, 0, pattern, 1) == -EBADF && native_mem_read(77, 0, SELF, (uint64_t)back, 1, 0) == -EBADF &&
+	check(native_mem_write(77, 0, pattern, 1) == -EBADF && read_at(77, 0, back, 1) == -EBADF &&
 		      native_mem_slice(77, 0, 1) == -EBADF,
 	      "mem_bad_handle_is_ebadf", "not -EBADF");
 	check(native_mem_write(SELF, 0, pattern, 1) == -EINVAL &&
-		      native_mem_read(h, 0, h, (uint64_t)back, 1, 0) == -EINVAL && native_mem_slice(SELF, 0, 1) == -EINVAL,
+		      native_mem_read(h, 0, h, (uint64_t)back, 1, 0) == -EINVAL &&
+		      native_mem_slice(SELF, 0, 1) == -EINVAL,
 	      "mem_wrong_object_is_einval", "not -EINVAL");
-	check(native_mem_write(ro, 0, pattern, 1) == -EPERM && native_mem_read(wo, 0, SELF, (uint64_t)back, 1, 0) == -EPERM &&
-		      native_mem_read(h, 0, space_ro, (uint64_t)back, 1, 0) == -EPERM && native_mem_slice(wo, 0, 1) == -EPERM,
+	check(native_mem_write(ro, 0, pattern, 1) == -EPERM && read_at(wo, 0, back, 1) == -EPERM &&
+		      native_mem_read(h, 0, space_ro, (uint64_t)back, 1, 0) == -EPERM &&
+		      native_mem_slice(wo, 0, 1) == -EPERM,
 	      "mem_missing_right_is_eperm", "not -EPERM");
 	native_handle_close(ro), native_handle_close(wo), native_handle_close(space_ro);
 }
@@ -124,7 +132,8 @@ static void check_read_into_space(long h)
 	native_space_map(other, OTHER_VA, 2 * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
 	native_space_map(other, OTHER_VA + 2 * PAGE, PAGE, KAGE_PROT_READ);
 	check(native_mem_read(h, 100, other, OTHER_VA + 8, 2 * PAGE, 0) == 0 &&
-		      native_space_read(other, OTHER_VA + 8, back, 2 * PAGE) == 0 && memcmp(back, pattern, 2 * PAGE) == 0,
+		      native_space_read(other, OTHER_VA + 8, back, 2 * PAGE) == 0 &&
+		      memcmp(back, pattern, 2 * PAGE) == 0,
 	      "mem_read_into_other_space", "wrong bytes");
 	check(native_mem_read(h, 100, other, OTHER_VA + 2 * PAGE, 8, KAGE_COPY_AS_USER) == -EFAULT &&
 		      native_mem_read(h, 100, other, OTHER_VA + 2 * PAGE, 8, 0) == 0 &&
@@ -148,10 +157,10 @@ static void check_writable_mapping(long h)
 	/* Only page tables: the pages are the object's. */
 	check(before.frames_free - stats_now().frames_free <= 2, "mem_map_takes_no_pages", "pages copied");
 	p[5] = 0x5a;
-	check(native_mem_read(h, 5, SELF, (uint64_t)&b, 1, 0) == 0 && b == 0x5a, "store_through_mapping_reaches_object",
+	check(read_at(h, 5, &b, 1) == 0 && b == 0x5a, "store_through_mapping_reaches_object",
 	      "object unchanged");
 	b = 0xa5;
-	check(native_space_write(SELF, MEM_VA + PAGE + 7, &b, 1) == 0 && native_mem_read(h, PAGE + 7, SELF, (uint64_t)&b, 1, 0) == 0 &&
+	check(native_space_write(SELF, MEM_VA + PAGE + 7, &b, 1) == 0 && read_at(h, PAGE + 7, &b, 1) == 0 &&
 		      b == 0xa5 && p[PAGE + 7] == 0xa5,
 	      "kernel_copy_into_writable_mapping_reaches_object", "the page was copied");
 	b = 0x33;
@@ -168,7 +177,7 @@ static unsigned char object_byte(long h, uint64_t off)
 {
 	unsigned char b = 0;
 
-	native_mem_read(h, off, SELF, (uint64_t)&b, 1, 0);
+	read_at(h, off, &b, 1);
 	return b;
 }
 
@@ -236,19 +245,20 @@ static void check_slices(long h)
 	static unsigned char expect[2 * PAGE];
 	unsigned char b = 0x1f;
 
-	check(s > 0 && native_mem_read(s, 0, SELF, (uint64_t)back, OBJ_SIZE - PAGE, 0) == 0 &&
-		      native_mem_read(h, PAGE, SELF, (uint64_t)expect, OBJ_SIZE - PAGE, 0) == 0 &&
+	check(s > 0 && read_at(s, 0, back, OBJ_SIZE - PAGE) == 0 &&
+		      read_at(h, PAGE, expect, OBJ_SIZE - PAGE) == 0 &&
 		      memcmp(back, expect, OBJ_SIZE - PAGE) == 0,
 	      "mem_slice_shares_bytes", "other bytes");
 	check(native_mem_write(s, 3, &b, 1) == 0 && object_byte(h, PAGE + 3) == 0x1f, "mem_slice_write_reaches_object",
 	      "object unchanged");
 	check(native_mem_slice(h, 100, PAGE) == -EINVAL && native_mem_slice(h, PAGE, OBJ_SIZE) == -EINVAL &&
 		      native_mem_slice(h, 0, 0) == -EINVAL &&
-		      native_mem_read(s, OBJ_SIZE - PAGE, SELF, (uint64_t)&b, 1, 0) == -EINVAL,
+		      read_at(s, OBJ_SIZE - PAGE, &b, 1) == -EINVAL,
 	      "mem_slice_bounds", "accepted");
 	rs = native_mem_slice(ro, 0, PAGE);
 	wide = native_handle_copy(rs, -1, KAGE_RIGHTS_ALL, 0);
-	check(rs > 0 && wide > 0 && native_mem_write(rs, 0, &b, 1) == -EPERM && native_mem_write(wide, 0, &b, 1) == -EPERM,
+	check(rs > 0 && wide > 0 && native_mem_write(rs, 0, &b, 1) == -EPERM &&
+		      native_mem_write(wide, 0, &b, 1) == -EPERM,
 	      "mem_slice_keeps_rights", "a slice gained the write right");
 	native_handle_close(rs), native_handle_close(wide), native_handle_close(ro);
 	/* The slice alone keeps the frames: map it after the object's handle is gone. */
@@ -273,16 +283,17 @@ static void check_physical(const struct kage_bootinfo *bi)
 		check(0, "mem_read_physical", "no initramfs or UART item");
 		return;
 	}
-	check(native_mem_read(rd->handle, 0, SELF, (uint64_t)magic, 6, 0) == 0 && memcmp(magic, "070701", 6) == 0,
+	check(read_at(rd->handle, 0, magic, 6) == 0 && memcmp(magic, "070701", 6) == 0,
 	      "mem_read_initramfs", "no cpio magic");
 	s = native_mem_slice(rd->handle, 1, 5);
 	memset(magic, 0, sizeof(magic));
-	check(s > 0 && native_mem_read(s, 0, SELF, (uint64_t)magic, 5, 0) == 0 && memcmp(magic, "70701", 6) == 0 &&
-		      native_mem_read(s, 0, SELF, (uint64_t)magic, 6, 0) == -EINVAL,
+	check(s > 0 && read_at(s, 0, magic, 5) == 0 && memcmp(magic, "70701", 6) == 0 &&
+		      read_at(s, 0, magic, 6) == -EINVAL,
 	      "mem_slice_physical_at_any_byte", "wrong bytes");
-	check(native_mem_write(rd->handle, 0, magic, 1) == -EPERM && native_mem_write(uart->handle, 0, magic, 1) == -EINVAL,
+	check(native_mem_write(rd->handle, 0, magic, 1) == -EPERM &&
+		      native_mem_write(uart->handle, 0, magic, 1) == -EINVAL,
 	      "mem_write_physical_is_refused", "accepted");
-	check(native_mem_read(uart->handle, 0, SELF, (uint64_t)magic, 1, 0) == -EINVAL, "mem_read_device_is_einval",
+	check(read_at(uart->handle, 0, magic, 1) == -EINVAL, "mem_read_device_is_einval",
 	      "read device registers");
 	native_handle_close(s);
 }
