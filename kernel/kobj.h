@@ -22,7 +22,7 @@ enum kobj_type {
 	KOBJ_TASK,
 	KOBJ_ENDPOINT,
 	KOBJ_NOTIFICATION,
-	KOBJ_MEMORY,		/* a physical range a driver may map */
+	KOBJ_MEMORY,		/* a physical range or frames to map or copy (kernel/memobj.h) */
 	KOBJ_IRQ,
 	KOBJ_TYPES
 };

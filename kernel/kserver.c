@@ -454,6 +454,8 @@ const void *kserver_map_item(long handle)
 
 	if (sys_object(sched_current(), (uint64_t)handle, KOBJ_MEMORY, HANDLE_RIGHT_READ, &m) < 0)
 		return NULL;
+	if (memobj_has_frames(m))
+		return NULL;	/* boot items are physical ranges; frames have no one address */
 	if (frame_is_ram(m->base))
 		return phys_to_virt(m->base);	/* the initramfs: already in the direct map */
 	return kmap_device(m->base, m->size);

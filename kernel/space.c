@@ -10,6 +10,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
+#include "kernel/memobj.h"
 #include "kernel/pagetable.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -206,10 +207,17 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 			return NULL;
 		return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
 	}
-	/* The kernel writes only into frames no other mapping sees. */
-	if (to_user && (r = (*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va)) < 0) {
-		*err = r == -ENOMEM ? r : -EFAULT;
-		return NULL;
+	/*
+	 * The kernel writes only into frames no other mapping sees, unless the
+	 * space may store into the page itself: a writable leaf that shares its
+	 * frame is a writable mapping of a memory object, shared on purpose.
+	 */
+	if (to_user && !(*e & PTE_W)) {
+		r = (*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va);
+		if (r < 0) {
+			*err = r == -ENOMEM ? r : -EFAULT;
+			return NULL;
+		}
 	}
 	if ((*e & (need | PTE_U)) != (need | PTE_U))
 		return NULL;
@@ -463,14 +471,20 @@ static bool space_range_free(struct space *s, uint64_t va, uint64_t size)
 	return true;
 }
 
+/* The checks every mapping of a memory object passes: a user range, some access, writable only if allowed. */
+static bool space_object_map_ok(uint64_t va, uint64_t size, uint64_t perm, bool may_write)
+{
+	return space_range_ok(va, size) && (perm & (PTE_R | PTE_X)) && !(perm & ~(PTE_R | PTE_W | PTE_X)) &&
+	       (!(perm & PTE_W) || may_write);
+}
+
 int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
 		   bool may_write)
 {
 	uint64_t off;
 	int err;
 
-	if (!space_range_ok(va, size) || (pa & (PAGE_SIZE - 1)) || !(perm & (PTE_R | PTE_X)) ||
-	    (perm & ~(PTE_R | PTE_W | PTE_X)) || ((perm & PTE_W) && !may_write))
+	if (!space_object_map_ok(va, size, perm, may_write) || (pa & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	if (!space_range_free(s, va, size))
 		return -EEXIST;
@@ -481,6 +495,29 @@ int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uin
 			space_unmap(s, va, off ? off : PAGE_SIZE);
 			return err;
 		}
+	}
+	return 0;
+}
+
+int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
+		     uint64_t perm, bool may_write)
+{
+	int err;
+
+	if (!space_object_map_ok(va, size, perm, may_write))
+		return -EINVAL;
+	if (!space_range_free(s, va, size))
+		return -EEXIST;
+	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
+		uint64_t pa = memobj_frame(m, off + done);
+
+		err = pt_map(s->root, va + done, pa, PAGE_SIZE, perm | PTE_U, false);
+		if (err < 0) {
+			if (done)
+				space_unmap(s, va, done);	/* drops the references taken so far */
+			return err;
+		}
+		frame_ref(pa);
 	}
 	return 0;
 }

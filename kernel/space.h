@@ -9,10 +9,14 @@
  * table.
  * Invariant: user leaves are 4 KiB pages with PTE_U (a leaf without
  * PTE_U is a page protected to no access); no kernel address is ever
- * mapped with PTE_U. Memory-object pages carry PTE_PHYS and no frame
- * reference. A page shared copy-on-write is mapped
+ * mapped with PTE_U. Pages of a physical-range memory object carry
+ * PTE_PHYS and no frame reference. A page shared copy-on-write is mapped
  * without PTE_W and with PTE_COW in every space that shares it, and its
- * frame's reference count counts those mappings.
+ * frame's reference count counts those mappings. A frame-backed memory
+ * object's pages are ordinary leaves (the object holds one more
+ * reference on each frame), so the only writable leaves whose frame has
+ * other references are writable mappings of such an object: stores there,
+ * the kernel's copies included, reach the object.
  */
 #ifndef KAGE_KERNEL_SPACE_H
 #define KAGE_KERNEL_SPACE_H
@@ -88,6 +92,18 @@ int space_fault(struct space *s, uint64_t va, uint64_t access);
  */
 int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
 		   bool may_write);
+struct memobj;
+/*
+ * Maps the frames of memory object m from its byte `off` (page-aligned)
+ * at va, `size` bytes, with permissions `perm` (writable only if
+ * `may_write`). Each page is an ordinary leaf holding a frame reference,
+ * so space_clone, space_protect and space_fault treat it as any page: a
+ * read-only mapping made writable, or a writable one after space_clone,
+ * becomes copy-on-write and its first store copies the page, leaving the
+ * object as it was. -EINVAL, -EEXIST (a page or region is there), -ENOMEM.
+ */
+int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
+		     uint64_t perm, bool may_write);
 /*
  * Changes the permissions of regions and pages in [va, va + size) to
  * `perm` (0: no access, the contents kept). A page shared with another

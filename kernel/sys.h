@@ -1,6 +1,6 @@
 /*
  * Native call handlers, grouped by the objects they act on
- * (sys_space.c, sys_task.c, sys_ipc.c); kernel/syscall.c dispatches.
+ * (sys_space.c, sys_mem.c, sys_task.c, sys_ipc.c); kernel/syscall.c dispatches.
  * Each takes the calling task and its trap frame and returns the value
  * for a0: >= 0, or a negative errno. A handler that blocks the caller
  * does not return; whoever wakes the caller writes its registers.
@@ -34,6 +34,11 @@ int64_t sys_space_map(struct task *t, struct trapframe *tf);
 int64_t sys_space_map_phys(struct task *t, struct trapframe *tf);
 int64_t sys_space_unmap(struct task *t, struct trapframe *tf);
 int64_t sys_space_protect(struct task *t, struct trapframe *tf);
+
+int64_t sys_mem_create(struct task *t, struct trapframe *tf);
+int64_t sys_mem_write(struct task *t, struct trapframe *tf);
+int64_t sys_mem_read(struct task *t, struct trapframe *tf);
+int64_t sys_mem_slice(struct task *t, struct trapframe *tf);
 
 int64_t sys_task_create(struct task *t, struct trapframe *tf);
 int64_t sys_task_clone(struct task *t, struct trapframe *tf);

@@ -99,21 +99,32 @@ int64_t sys_space_protect(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : space_protect(s, tf->a1, tf->a2, tf->a3);
 }
 
-/* Pages [offset, offset + size) of a memory object, counted from the page holding its base. */
+/*
+ * Pages [offset, offset + size) of a memory object, counted from the page
+ * holding its base: a physical range's own pages (PTE_PHYS), or the
+ * frames of a frame-backed object (ordinary pages, frame references).
+ */
 int64_t sys_space_map_phys(struct task *t, struct trapframe *tf)
 {
 	uint64_t off = tf->a3, size = tf->a4, first, span;
 	const struct handle *mh;
 	struct memobj *m;
 	struct space *s;
+	bool may_write;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
 
-	if (err < 0 || (err = handle_lookup(&t->handles, (int64_t)tf->a2, KOBJ_MEMORY, HANDLE_RIGHT_READ, &mh)) < 0)
+	if (err < 0)
+		return err;
+	err = handle_lookup(&t->handles, (int64_t)tf->a2, KOBJ_MEMORY, HANDLE_RIGHT_READ, &mh);
+	if (err < 0)
 		return err;
 	m = (struct memobj *)mh->obj;
+	may_write = (mh->rights & HANDLE_RIGHT_WRITE) != 0;
 	first = m->base & ~(PAGE_SIZE - 1);
 	span = ((m->base + m->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - first;
 	if ((off | size) & (PAGE_SIZE - 1) || off >= span || size > span - off)
 		return -EINVAL;
-	return space_map_phys(s, tf->a1, first + off, size, tf->a5, (mh->rights & HANDLE_RIGHT_WRITE) != 0);
+	if (memobj_has_frames(m))
+		return space_map_frames(s, tf->a1, m, off, size, tf->a5, may_write);
+	return space_map_phys(s, tf->a1, first + off, size, tf->a5, may_write);
 }

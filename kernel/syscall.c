@@ -105,17 +105,39 @@ static int64_t sys_handle_close(struct task *t, struct trapframe *tf)
 	return handle_close(&t->handles, (int64_t)tf->a0);
 }
 
+/*
+ * The task a handle_copy goes to. With KAGE_HANDLE_TO_CALLER, the caller
+ * waiting for t's answer under token a1, if that call is a native
+ * ipc_call: a handle is never given to a Linux program (a Linux call,
+ * even one a server forwarded as a CALL with new words, keeps its kind),
+ * nor to a task stopped by a fault or an alert.
+ */
+static int64_t sys_handle_copy_target(struct task *t, struct trapframe *tf, struct task **to)
+{
+	if (tf->a4 & KAGE_HANDLE_TO_CALLER) {
+		*to = ipc_caller(t, tf->a1);
+		if (!*to)
+			return -ESRCH;
+		return (*to)->msg == TASK_MSG_CALL ? 0 : -EPERM;
+	}
+	*to = t;
+	if ((int64_t)tf->a1 != -1)
+		return sys_object(t, tf->a1, KOBJ_TASK, HANDLE_RIGHT_WRITE, to);
+	return 0;
+}
+
 static int64_t sys_handle_copy(struct task *t, struct trapframe *tf)
 {
-	struct task *to = t;
+	struct task *to;
 	int64_t err;
 
-	if ((int64_t)tf->a1 != -1 && (err = sys_object(t, tf->a1, KOBJ_TASK, HANDLE_RIGHT_WRITE, &to)) < 0)
+	if (tf->a2 > UINT32_MAX || (tf->a4 & ~(uint64_t)KAGE_HANDLE_TO_CALLER))
+		return -EINVAL;
+	err = sys_handle_copy_target(t, tf, &to);
+	if (err < 0)
 		return err;
 	if (to->state == TASK_DEAD)
 		return -ESRCH;
-	if (tf->a2 > UINT32_MAX)
-		return -EINVAL;
 	return handle_copy(&t->handles, (int64_t)tf->a0, &to->handles, (uint32_t)tf->a2, tf->a3);
 }
 
@@ -149,6 +171,8 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(TIMER_NOTIFY, sys_timer_notify), SYS(HANDLE_COPY, sys_handle_copy),
 	SYS(TASK_STATUS, sys_task_status), SYS(TASK_YIELD, sys_task_yield),
 	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
+	SYS(MEM_CREATE, sys_mem_create), SYS(MEM_WRITE, sys_mem_write),
+	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

@@ -50,11 +50,15 @@
 #define KAGE_SYS_IRQ_BIND KAGE_SYS(28)	/* a0: irq (write), a1: notification (write) or -1 to unbind, a2: bits */
 #define KAGE_SYS_IRQ_ACK KAGE_SYS(29)	/* a0: irq (write) */
 #define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timers) */
-#define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write) or -1: self, a2: rights mask, a3: badge */
+#define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write), -1: self, or token (a4 KAGE_HANDLE_TO_CALLER), a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
 #define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged) */
 #define KAGE_SYS_TASK_ALERT KAGE_SYS(35)	/* a0: task (write), a1: KAGE_ALERT_* */
+#define KAGE_SYS_MEM_CREATE KAGE_SYS(36)	/* a0: size; result: handle of a memory object of zeroed frames */
+#define KAGE_SYS_MEM_WRITE KAGE_SYS(37)	/* a0: memory (write), a1: offset, a2: my buffer, a3: length */
+#define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
+#define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
@@ -72,6 +76,15 @@
 /* Handles a root task starts with; the rest are listed in its struct kage_bootinfo. */
 #define KAGE_HANDLE_SELF_SPACE 0
 #define KAGE_HANDLE_SELF_TASK 1
+
+/*
+ * handle_copy flag (a4): a1 is the reply token of a call the copying task
+ * received and has not answered, and the copy goes into the calling
+ * task's table (its number is the result, for the reply to carry). Only a
+ * task that made a native ipc_call can be given a handle this way: a
+ * Linux call (forwarded or rewritten), a fault or an alert is -EPERM.
+ */
+#define KAGE_HANDLE_TO_CALLER 0x1
 
 /* task_regs operations and task_bind slots. */
 #define KAGE_REGS_GET 0

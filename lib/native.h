@@ -230,9 +230,51 @@ static inline long native_task_yield(void)
 	return native_call(KAGE_SYS_TASK_YIELD, 0, 0);
 }
 
+/* a4 (flags) must be 0 here: native_call4 would leave that register as it was. */
 static inline long native_handle_copy(long h, long task, unsigned rights, uint64_t badge)
 {
-	return native_call4(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge);
+	return native_call6(KAGE_SYS_HANDLE_COPY, (uint64_t)h, (uint64_t)task, rights, badge, 0, 0);
+}
+
+/*
+ * Copies handle h into the table of the task whose call `token` names (a
+ * native ipc_call received and not yet answered): the handle number there,
+ * for the reply to carry. -ESRCH for a token not held, -EPERM if that
+ * call is not a native ipc_call.
+ */
+static inline long native_handle_copy_to_caller(long h, uint64_t token, unsigned rights, uint64_t badge)
+{
+	return native_call6(KAGE_SYS_HANDLE_COPY, (uint64_t)h, token, rights, badge, KAGE_HANDLE_TO_CALLER, 0);
+}
+
+/* A memory object of `size` bytes of zeroed frames (whole pages): its handle. */
+static inline long native_mem_create(uint64_t size)
+{
+	return native_call(KAGE_SYS_MEM_CREATE, size, 0);
+}
+
+/* Copies len bytes (at most KAGE_COPY_MAX) from buf into a frame-backed object at offset. */
+static inline long native_mem_write(long mem, uint64_t offset, const void *buf, uint64_t len)
+{
+	return native_call4(KAGE_SYS_MEM_WRITE, (uint64_t)mem, offset, (uint64_t)buf, len);
+}
+
+/*
+ * Copies len bytes of an object from offset into `space` at va, as
+ * space_write does (flags 0: wherever mapped; KAGE_COPY_AS_USER: only
+ * where that space's code may write). KAGE_HANDLE_SELF_SPACE with a
+ * pointer of this program copies into its own memory, in either mode.
+ */
+static inline long native_mem_read(long mem, uint64_t offset, long space, uint64_t va, uint64_t len,
+				   unsigned flags)
+{
+	return native_call6(KAGE_SYS_MEM_READ, (uint64_t)mem, offset, (uint64_t)space, va, len, flags);
+}
+
+/* A handle, with this one's rights, to bytes [offset, offset + size) of an object. */
+static inline long native_mem_slice(long mem, uint64_t offset, uint64_t size)
+{
+	return native_call4(KAGE_SYS_MEM_SLICE, (uint64_t)mem, offset, size, 0);
 }
 
 /* Passes the call `token` names on to ep: unchanged (words NULL), or as a CALL with eight new words. */

@@ -119,6 +119,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	task_checks();
 	ipc_checks();
 	notif_checks();
+	memory_checks(bi);
+	handoff_checks();
 	if (args && !contains(args, "kage.bench"))
 		uart_irq_check(bi);
 	check_baseline(&start);

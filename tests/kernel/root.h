@@ -13,6 +13,8 @@ void bench_run(void);
 void task_checks(void);
 void ipc_checks(void);
 void notif_checks(void);
+void memory_checks(const struct kage_bootinfo *bi);
+void handoff_checks(void);
 void uart_irq_check(const struct kage_bootinfo *bi);
 void bootinfo_checks(const struct kage_bootinfo *bi);
 

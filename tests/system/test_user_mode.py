@@ -7,7 +7,7 @@ import re
 from kage import FAILURE_STATUS, Kage, build_dir
 
 RESULT = re.compile(r"kage-test: (ok|FAIL) (\w+)([^\r\n]*)\r*\n")
-MIN_CHECKS = 130
+MIN_CHECKS = 188
 KEY_PROMPT = "kage-test: press a key for the UART interrupt check"
 
 
