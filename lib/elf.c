@@ -1,9 +1,10 @@
 /*
  * ELF64 validation. The file is untrusted (any program can execve any
  * file), so every field is read byte-wise (the file may sit at any
- * alignment in the initramfs), every offset and size is checked against
- * the file with arithmetic that cannot wrap, and checking finishes before
- * the caller acts on anything.
+ * alignment in memory), every offset and size is checked against the
+ * file with arithmetic that cannot wrap, and checking finishes before
+ * the caller acts on anything. A caller may hold only the file's first
+ * bytes (its head): the headers must then lie there.
  */
 #include "lib/elf.h"
 #include "lib/errno.h"
@@ -31,9 +32,22 @@ static int elf_refuse(struct elf_image *img, int err, const char *why)
 	return err;
 }
 
-static int elf_header(const uint8_t *f, size_t size, struct elf_image *img)
+/* Bytes [off, off + len) of the file must be in the head: else how many would have been needed. */
+static int elf_in_head(uint64_t off, uint64_t len, size_t avail, struct elf_image *img)
 {
-	if (size < EHDR_SIZE || memcmp(f, "\177ELF", 4) != 0)
+	if (off + len <= avail)
+		return 0;
+	img->head_needed = off + len;
+	return elf_refuse(img, -ENOEXEC, "headers beyond the part of the file read");
+}
+
+static int elf_header(const uint8_t *f, size_t avail, uint64_t size, struct elf_image *img)
+{
+	if (size < EHDR_SIZE)
+		return elf_refuse(img, -ENOEXEC, "not an ELF file");
+	if (elf_in_head(0, EHDR_SIZE, avail, img) < 0)
+		return -ENOEXEC;
+	if (memcmp(f, "\177ELF", 4) != 0)
 		return elf_refuse(img, -ENOEXEC, "not an ELF file");
 	if (f[4] != ELFCLASS64)
 		return elf_refuse(img, -ENOEXEC, "not a 64-bit ELF file");
@@ -54,7 +68,7 @@ static int elf_header(const uint8_t *f, size_t size, struct elf_image *img)
 		return elf_refuse(img, -ENOEXEC, "absurd number of program headers");
 	if (img->phoff > size || (uint64_t)img->phnum * PHDR_SIZE > size - img->phoff)
 		return elf_refuse(img, -ENOEXEC, "program headers outside the file");
-	return 0;
+	return elf_in_head(img->phoff, (uint64_t)img->phnum * PHDR_SIZE, avail, img);
 }
 
 static int elf_load_segment(const uint8_t *ph, size_t size, uint64_t user_top, struct elf_image *img)
@@ -86,7 +100,7 @@ static int elf_load_segment(const uint8_t *ph, size_t size, uint64_t user_top, s
 	return 0;
 }
 
-static int elf_interp(const uint8_t *f, size_t size, const uint8_t *ph, struct elf_image *img)
+static int elf_interp(const uint8_t *f, size_t avail, uint64_t size, const uint8_t *ph, struct elf_image *img)
 {
 	uint64_t off = elf_le(ph + 8, 8), len = elf_le(ph + 32, 8);
 
@@ -94,6 +108,8 @@ static int elf_interp(const uint8_t *f, size_t size, const uint8_t *ph, struct e
 		return elf_refuse(img, -ENOEXEC, "more than one PT_INTERP");
 	if (off > size || len > size - off || len < 2 || len > PATH_MAX)
 		return elf_refuse(img, -ENOEXEC, "PT_INTERP outside the file or of absurd length");
+	if (elf_in_head(off, len, avail, img) < 0)
+		return -ENOEXEC;
 	if (f[off + len - 1] != '\0' || memchr(f + off, '\0', len - 1))
 		return elf_refuse(img, -ENOEXEC, "PT_INTERP is not one NUL-terminated path");
 	img->interp = (const char *)f + off;
@@ -138,13 +154,19 @@ static int elf_check_span(struct elf_image *img, uint64_t user_top)
 
 int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image *img)
 {
-	const uint8_t *f = file;
+	return elf_parse_head(file, size, size, user_top, img);
+}
+
+int elf_parse_head(const void *head, size_t avail, uint64_t size, uint64_t user_top, struct elf_image *img)
+{
+	const uint8_t *f = head;
 	uint64_t pt_phdr = 0;
 	unsigned i;
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if ((err = elf_header(f, size, img)) < 0)
+	err = elf_header(f, avail, size, img);
+	if (err < 0)
 		return err;
 	for (i = 0; i < img->phnum; i++) {
 		const uint8_t *ph = f + img->phoff + (uint64_t)i * PHDR_SIZE;
@@ -153,7 +175,7 @@ int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image
 		if (type == PT_LOAD && elf_le(ph + 40, 8) != 0)
 			err = elf_load_segment(ph, size, user_top, img);
 		else if (type == PT_INTERP)
-			err = elf_interp(f, size, ph, img);
+			err = elf_interp(f, avail, size, ph, img);
 		else if (type == PT_PHDR)
 			pt_phdr = elf_le(ph + 16, 8);
 		else if (type == PT_GNU_STACK)

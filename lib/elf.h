@@ -57,6 +57,7 @@ struct elf_image {
 	const char *interp;	/* PT_INTERP path inside the file, NULL if static */
 	bool exec_stack;	/* PT_GNU_STACK asked for PF_X */
 	const char *why;	/* after a refusal: what was wrong */
+	uint64_t head_needed;	/* after a refusal for a short head: the bytes of head that would do */
 };
 
 /*
@@ -64,5 +65,13 @@ struct elf_image {
  * (for ET_DYN: the span, which the loader places later). 0, -ENOEXEC or -ENOMEM.
  */
 int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image *img);
+/*
+ * The same for a file of `size` bytes of which only the first `avail` are
+ * at `head`: the ELF header, the program headers and PT_INTERP must lie
+ * there (else -ENOEXEC with img->head_needed past avail, so the caller
+ * may read more and try again); segments are checked against size.
+ * img->interp points into head.
+ */
+int elf_parse_head(const void *head, size_t avail, uint64_t size, uint64_t user_top, struct elf_image *img);
 
 #endif

@@ -253,6 +253,51 @@ static void test_truncated_files_are_refused(void **state)
 	free(f);
 }
 
+/*
+ * A head too short for the headers is refused with how much would do, and
+ * that much is accepted; the head is read only up to its length (each
+ * head is a malloc of exactly that size, so ASan sees any read past it).
+ */
+static void test_a_head_is_enough_and_never_read_past(void **state)
+{
+	static const char *const files[] = { "static", "dynamic", "ld.so" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		size_t size, avail;
+		uint8_t *f = load(files[i], &size), *head;
+		struct elf_image img, whole;
+
+		assert_int_equal(elf_parse(f, size, USER_TOP, &whole), 0);
+		for (avail = 0; avail < 1024; avail++) {
+			head = malloc(avail ? avail : 1);
+			memcpy(head, f, avail);
+			if (elf_parse_head(head, avail, size, USER_TOP, &img) != 0) {
+				assert_true(img.head_needed > avail);
+				assert_true(img.head_needed <= size);
+			} else {
+				assert_int_equal(img.nload, whole.nload);
+				assert_int_equal(img.entry, whole.entry);
+				assert_int_equal(!img.interp, !whole.interp);
+			}
+			free(head);
+		}
+		head = malloc(whole.head_needed ? whole.head_needed : 1);
+		avail = 64;	/* from the ELF header alone to what the parser asks for */
+		for (int tries = 0; tries < 3; tries++) {
+			head = realloc(head, avail);
+			memcpy(head, f, avail);
+			if (elf_parse_head(head, avail, size, USER_TOP, &img) == 0)
+				break;
+			avail = img.head_needed;
+		}
+		assert_int_equal(elf_parse_head(head, avail, size, USER_TOP, &img), 0);
+		assert_true(avail < 1024);	/* the headers of real programs lie at the start */
+		free(head);
+		free(f);
+	}
+}
+
 static void test_random_damage_never_reads_outside(void **state)
 {
 	static const char *const files[] = { "static", "dynamic", "ld.so" };
@@ -290,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_every_damage_is_refused_with_a_reason),
 		cmocka_unit_test(test_bad_interpreter_paths_are_refused),
 		cmocka_unit_test(test_truncated_files_are_refused),
+		cmocka_unit_test(test_a_head_is_enough_and_never_read_past),
 		cmocka_unit_test(test_random_damage_never_reads_outside),
 	};
 
