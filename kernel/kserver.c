@@ -2,7 +2,8 @@
  * Servers in the kernel (MODE=mono): see kernel/kserver.h for the rules.
  * This file holds the dispatch (a message becomes a handler call on the
  * server stack), the server objects' lifetime, and the direct-call side
- * of the native interface that lib/native_direct.c forwards to.
+ * of the native interface that kernel/kserver_native.c forwards
+ * lib/native.h's calls to.
  *
  * Ownership: a kserver holds a reference on the endpoint it serves,
  * dropped at shutdown; its task holds its handles like any task's, and

@@ -84,7 +84,7 @@ void kserver_shutdown(void);
 /* A kernel page fault: 0 if server memory resolved it. */
 int kserver_fault(uint64_t va, uint64_t access);
 
-/* The direct-call side of lib/native.h (lib/native_direct.c); `current` is the server calling. */
+/* The direct-call side of lib/native.h (kernel/kserver_native.c); `current` is the server calling. */
 long kserver_native(uint64_t nr, uint64_t a[7]);
 const void *kserver_map_item(long handle);
 long kserver_serve(long ep, kserver_handler fn);

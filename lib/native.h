@@ -7,8 +7,8 @@
  * test root task) each call is an ecall, and a server's receive loop is
  * lib/native_user.c's. Compiled with KAGE_NATIVE_DIRECT (MODE=mono: the
  * servers linked into the kernel) each call is a function call into the
- * kernel (lib/native_direct.c, kernel/kserver.h), and the kernel calls
- * the server's handler instead of a receive loop.
+ * kernel (kernel/kserver_native.c), and the kernel calls the server's
+ * handler instead of a receive loop.
  */
 #ifndef KAGE_LIB_NATIVE_H
 #define KAGE_LIB_NATIVE_H
@@ -18,7 +18,7 @@
 #include "lib/kage_abi.h"
 
 #ifdef KAGE_NATIVE_DIRECT
-/* Seven arguments in a[0..6]; a[0..5] come back (lib/native_direct.c). */
+/* Seven arguments in a[0..6]; a[0..5] come back (kernel/kserver_native.c). */
 long native_direct(uint64_t nr, uint64_t a[7]);
 
 static inline long native_call7(uint64_t nr, uint64_t a[7])
