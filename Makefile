@@ -113,8 +113,11 @@ $(B)/test/%.o: tests/kernel/%.c Makefile
 $(B)/test/root.elf: $(ROOT_TEST_OBJS) lib/native.ld
 	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(ROOT_TEST_OBJS)
 
+# Each boot module says what its task is (KAGE_SERVER_*, lib/kage_abi.h): whose
+# event counters its messages go to. The kernel test program stands where the
+# process server stands in the system Image.
 $(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
-	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -DKAGE_MODULE0_ROLE=KAGE_SERVER_PROC -c $< -o $@
 
 $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
@@ -142,9 +145,10 @@ $(SERVERS:%=$(B)/servers/%.elf):
 
 $(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf $(B)/servers/fs.elf $(B)/servers/console.elf Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' \
-		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' \
-		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' -DKAGE_MODULE0_ROLE=KAGE_SERVER_PROC \
+		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' -DKAGE_MODULE1_ROLE=KAGE_SERVER_FS \
+		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' \
+		-DKAGE_MODULE2_ROLE=KAGE_SERVER_CONSOLE -c $< -o $@
 else
 # MODE=mono: the same server sources, compiled for direct calls (kernel/kserver_native.c)
 # with each native_main renamed, linked into the system Image with a table of them

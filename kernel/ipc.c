@@ -67,7 +67,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	}
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
-	counters.received[r->server]++;
+	counters.received[r->role]++;
 }
 
 void ipc_receive(struct task *s, struct task *r)

@@ -34,9 +34,15 @@
 /* A server's message handler: 1 to answer now with out[0..4], 0 to answer later. */
 typedef long (*kserver_handler)(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
 
-/* The servers linked into this Image (boot/servers.c), by name; NULL name ends the table. */
+/*
+ * The servers linked into this Image (boot/servers.c); a NULL name ends
+ * the table. The first is the root task, as boot module 0 is in
+ * MODE=micro; the process server starts the others by name. Each entry
+ * says what its task is (KAGE_SERVER_*), for the event counters.
+ */
 struct kserver_main {
 	const char *name;
+	uint8_t role;
 	long (*main)(const char *args, const struct kage_bootinfo *bi);
 };
 extern const struct kserver_main kserver_mains[];

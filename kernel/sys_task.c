@@ -21,6 +21,11 @@ static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task
 	return err < 0 ? err : (*out)->state == TASK_DEAD ? -ESRCH : 0;
 }
 
+/*
+ * The name (a3, optional) labels the task in the kernel's messages; the
+ * role (a4, KAGE_SERVER_*, 0 for none) says whose event counters the
+ * messages it receives go to. Neither gives it any right.
+ */
 int64_t sys_task_create(struct task *t, struct trapframe *tf)
 {
 	char name[sizeof(((struct task *)0)->name)] = "task";
@@ -28,10 +33,17 @@ int64_t sys_task_create(struct task *t, struct trapframe *tf)
 	struct task *n;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
 
-	/* A name (a3, optional) only labels the task in messages and counters. */
-	if (err == 0 && tf->a3 && (err = sys_copy_in(t, tf->a3, name, sizeof(name) - 1)) == 0)
-		name[sizeof(name) - 1] = 0;
-	if (err < 0 || (err = task_create(s, name, tf->a1, tf->a2, &n)) < 0)
+	if (err < 0)
+		return err;
+	if (tf->a4 >= KAGE_SERVERS)
+		return -EINVAL;
+	if (tf->a3) {
+		err = sys_copy_in(t, tf->a3, name, sizeof(name) - 1);
+		if (err < 0)
+			return err;
+	}
+	err = task_create(s, name, (uint8_t)tf->a4, tf->a1, tf->a2, &n);
+	if (err < 0)
 		return err;
 	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
 	if (err < 0)
