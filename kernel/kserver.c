@@ -144,7 +144,8 @@ static void kserver_serve_all(struct kserver *ks, struct task *first)
 	if (first)
 		kserver_take(ks, first);
 	for (;;) {
-		if ((s = endpoint_take(ks->ep, &ks->ep->senders)))
+		s = endpoint_take(ks->ep, &ks->ep->senders);
+		if (s)
 			kserver_take(ks, s);
 		else if (ks->helper)
 			kserver_helper_message(ks);
@@ -432,7 +433,8 @@ long kserver_serve(long ep, kserver_handler fn)
 
 	if (err < 0)
 		return err;
-	if (!(ks = kserver_for(e)))
+	ks = kserver_for(e);
+	if (!ks)
 		return -ENOMEM;
 	if (ks->handler)
 		return -EBUSY;
@@ -453,7 +455,8 @@ long kserver_helper(long ep, long notif)
 		err = sys_object(t, (uint64_t)notif, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &n);
 	if (err < 0)
 		return err;
-	if (!(ks = kserver_for(e)))
+	ks = kserver_for(e);
+	if (!ks)
 		return -ENOMEM;
 	n->kserver = ks;
 	if (n->bits)

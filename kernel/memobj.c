@@ -14,7 +14,8 @@ int memobj_create(uint64_t base, uint64_t size, struct memobj **out)
 
 	if (size == 0 || base + size < base)
 		return -EINVAL;
-	if (!(m = kzalloc(sizeof(*m))))
+	m = kzalloc(sizeof(*m));
+	if (!m)
 		return -ENOMEM;
 	kobj_init(&m->obj, KOBJ_MEMORY, memobj_destroy);
 	m->base = base;

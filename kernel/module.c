@@ -57,7 +57,8 @@ static int module_give(struct task *t, struct kage_bootinfo *bi, struct kobj *ob
 
 	if (bi->nitems == KAGE_BOOT_MAX)
 		return -ENOMEM;
-	if ((h = handle_install(&t->handles, obj, rights, 0)) < 0)
+	h = handle_install(&t->handles, obj, rights, 0);
+	if (h < 0)
 		return h;
 	it = &bi->item[bi->nitems++];
 	it->kind = kind;
@@ -102,7 +103,8 @@ static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
 	it->aux[1] = u->reg_shift;
 	it->aux[2] = u->reg_io_width;
 	it->aux[3] = UINT32_MAX;
-	if (!(irq = irq_get(u->irq)))
+	irq = irq_get(u->irq);
+	if (!irq)
 		return 0;
 	err = module_give(t, bi, &irq->obj, HANDLE_RIGHT_WRITE | HANDLE_RIGHT_GRANT, KAGE_BOOT_IRQ, "uart-irq");
 	kobj_put(&irq->obj);

@@ -110,8 +110,11 @@ static int64_t sys_handle_copy(struct task *t, struct trapframe *tf)
 	struct task *to = t;
 	int64_t err;
 
-	if ((int64_t)tf->a1 != -1 && (err = sys_object(t, tf->a1, KOBJ_TASK, HANDLE_RIGHT_WRITE, &to)) < 0)
-		return err;
+	if ((int64_t)tf->a1 != -1) {
+		err = sys_object(t, tf->a1, KOBJ_TASK, HANDLE_RIGHT_WRITE, &to);
+		if (err < 0)
+			return err;
+	}
 	if (to->state == TASK_DEAD)
 		return -ESRCH;
 	if (tf->a2 > UINT32_MAX)

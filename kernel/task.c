@@ -42,7 +42,10 @@ static int task_handles_grow(struct handle_table *h)
 	uint32_t n = h->nslots * 2 > TASK_HANDLES_MAX ? TASK_HANDLES_MAX : h->nslots * 2;
 	struct handle *slots;
 
-	if (n <= h->nslots || !(slots = kzalloc(n * sizeof(*slots))))
+	if (n <= h->nslots)
+		return -ENOMEM;
+	slots = kzalloc(n * sizeof(*slots));
+	if (!slots)
 		return -ENOMEM;
 	memcpy(slots, h->slots, h->nslots * sizeof(*slots));
 	if (h->slots != t->handle_slots)

@@ -144,7 +144,8 @@ int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	if ((err = elf_header(f, size, img)) < 0)
+	err = elf_header(f, size, img);
+	if (err < 0)
 		return err;
 	for (i = 0; i < img->phnum; i++) {
 		const uint8_t *ph = f + img->phoff + (uint64_t)i * PHDR_SIZE;

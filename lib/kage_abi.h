@@ -3,8 +3,8 @@
  *
  * A native call is an ecall with a7 = KAGE_SYS(n). The numbers start far
  * above every Linux system call number (Linux riscv64 stays below 1024),
- * so any other a7 is a Linux call to forward. Arguments in a0-a5; the
- * result comes back in a0: >= 0 on success, a negative errno
+ * so any other a7 is a Linux call to forward. Arguments in a0-a5 (a6 too
+ * for IPC words); the result comes back in a0: >= 0 on success, a negative errno
  * (lib/errno.h) on failure. Pointers are user addresses of the caller's
  * own space; a bad one gives -EFAULT.
  */

@@ -50,7 +50,8 @@ long start_task(const struct kage_bootinfo *bi, const char *name, long *space)
 
 	if (!mod)
 		return -ENOENT;
-	if ((task = start_load(mod, space)) < 0) {
+	task = start_load(mod, space);
+	if (task < 0) {
 		*space = -1;
 		return task;
 	}
