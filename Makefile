@@ -38,7 +38,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit bench compare deps clean ash-suite FORCE
+.PHONY: all kernel run image run-uboot test unit lib-check bench compare deps clean ash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -57,9 +57,10 @@ KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexe
 
 # lib/native*.c are the servers' side of the native interface, not the kernel's.
 # kernel/kserver.c and srvmem.c (servers in the kernel) and boot/servers.c
-# (their table) exist only in MODE=mono.
+# (their table) exist only in MODE=mono; kernel/kserver_native.c (the kernel's
+# side of the servers' native calls) only in its system Image, with the servers.
 MONO_ONLY_SRCS := kernel/kserver.c kernel/srvmem.c boot/servers.c
-KERNEL_SRCS := $(filter-out $(if $(filter micro,$(MODE)),$(MONO_ONLY_SRCS)),\
+KERNEL_SRCS := $(filter-out $(if $(filter micro,$(MODE)),$(MONO_ONLY_SRCS)) kernel/kserver_native.c,\
 	$(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native%,$(wildcard lib/*.c)))
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 # The test Image differs only in its module table: the kernel test root task.
@@ -112,8 +113,11 @@ $(B)/test/%.o: tests/kernel/%.c Makefile
 $(B)/test/root.elf: $(ROOT_TEST_OBJS) lib/native.ld
 	$(LD) -nostdlib -static -no-pie -T lib/native.ld --build-id=none -o $@ $(ROOT_TEST_OBJS)
 
+# Each boot module says what its task is (KAGE_SERVER_*, lib/kage_abi.h): whose
+# event counters its messages go to. The kernel test program stands where the
+# process server stands in the system Image.
 $(B)/test/modules.o: boot/modules.S $(B)/test/root.elf Makefile
-	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/test/root.elf"' -DKAGE_MODULE0_ROLE=KAGE_SERVER_PROC -c $< -o $@
 
 $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(TEST_KERNEL_OBJS)
@@ -141,21 +145,26 @@ $(SERVERS:%=$(B)/servers/%.elf):
 
 $(B)/system/modules.o: boot/modules.S $(B)/servers/proc.elf $(B)/servers/fs.elf $(B)/servers/console.elf Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' \
-		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' \
-		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DKAGE_MODULE0='"$(B)/servers/proc.elf"' -DKAGE_MODULE0_ROLE=KAGE_SERVER_PROC \
+		-DKAGE_MODULE1='"$(B)/servers/fs.elf"' -DKAGE_MODULE1_NAME='"fs"' -DKAGE_MODULE1_ROLE=KAGE_SERVER_FS \
+		-DKAGE_MODULE2='"$(B)/servers/console.elf"' -DKAGE_MODULE2_NAME='"console"' \
+		-DKAGE_MODULE2_ROLE=KAGE_SERVER_CONSOLE -c $< -o $@
 else
-# MODE=mono: the same server sources, compiled for direct calls (lib/native_direct.c)
+# MODE=mono: the same server sources, compiled for direct calls (kernel/kserver_native.c)
 # with each native_main renamed, linked into the system Image with a table of them
 # (boot/servers.c); the Image has no modules.
 KSERVER_OBJS := $(foreach s,$(SERVERS),$(patsubst servers/%.c,$(B)/kservers/%.o,$(call server_srcs,$(s)))) \
-	$(B)/kservers/lib/native.o $(B)/kservers/lib/native_direct.o $(B)/kservers/boot/servers.o
+	$(B)/kservers/lib/native.o $(B)/kservers/kernel/kserver_native.o $(B)/kservers/boot/servers.o
 KSERVER_CFLAGS := -DKAGE_NATIVE_DIRECT=1
 
 $(foreach s,$(SERVERS),$(eval $(B)/kservers/$(s)/%.o: servers/$(s)/%.c Makefile ; \
 	@mkdir -p $$(dir $$@) && $(CC) $(KCFLAGS) $(KSERVER_CFLAGS) -Dnative_main=$(s)_main -c $$< -o $$@))
 
 $(B)/kservers/lib/%.o: lib/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KSERVER_CFLAGS) -c $< -o $@
+
+$(B)/kservers/kernel/kserver_native.o: kernel/kserver_native.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(KSERVER_CFLAGS) -c $< -o $@
 
@@ -310,7 +319,14 @@ UNIT_DTBS := $(patsubst tests/data/dtb/%.dts,$(H)/dtb/%.dtb,$(UNIT_DTS))
 # ET_DYN-without-interpreter case that static-pie would have been.
 UNIT_ELFS := $(H)/elf/static $(H)/elf/dynamic $(H)/elf/ld.so
 
-unit: $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS) $(UNIT_ELFS) $(H)/linux-abi.ok
+unit: lib-check $(UNIT_TESTS:%=$(H)/plain/%) $(UNIT_TESTS:%=$(H)/san/%) $(UNIT_DTBS) $(UNIT_ELFS) $(H)/linux-abi.ok
+
+# lib/ is shared by the kernel, the servers and the host tests, so it builds
+# without any kernel header: the kernel's side of a shared interface lives in
+# kernel/ (kernel/kserver_native.c). Fails on any lib/ file including kernel/.
+lib-check:
+	@if grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]kernel/' lib/*; then \
+		echo "lib/ includes kernel/ headers (above): lib/ must build without the kernel"; exit 1; fi
 
 # Every number and layout of lib/linux_abi.h against Linux's own headers (riscv64 cross toolchain).
 $(H)/linux-abi.ok: lib/linux_abi.h tools/check-linux-abi

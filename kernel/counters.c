@@ -10,19 +10,9 @@
 
 struct kage_counters counters;
 
-uint8_t counters_server_of(const char *name)
-{
-	if (strcmp(name, "root") == 0 || strcmp(name, "proc") == 0)
-		return KAGE_SERVER_PROC;	/* the root task is the process server in a system Image */
-	if (strcmp(name, "fs") == 0)
-		return KAGE_SERVER_FS;
-	if (strcmp(name, "console") == 0)
-		return KAGE_SERVER_CONSOLE;
-	return KAGE_SERVER_OTHER;
-}
-
 /*
- * Each server's space (its first task's: helpers share it), and in
+ * Each server's space (that of the first task of its role; its helpers
+ * share it but are of no role), and in
  * MODE=mono its half of the server window: the file server's files in
  * the first, the process server's copies of executables in the second
  * (servers/proc/files.c). The servers' code and static data are the
@@ -37,10 +27,10 @@ void counters_server_pages(uint64_t pages[KAGE_SERVERS])
 	for (int i = 0; i < TASK_MAX; i++) {
 		const struct task *t = task_table[i];
 
-		if (!t || t->server == KAGE_SERVER_OTHER || seen[t->server] || !t->space)
+		if (!t || t->role == KAGE_SERVER_OTHER || seen[t->role] || !t->space)
 			continue;
-		seen[t->server] = true;
-		pages[t->server] = space_pages(t->space);
+		seen[t->role] = true;
+		pages[t->role] = space_pages(t->space);
 	}
 #ifdef KAGE_MODE_MONO
 	pages[KAGE_SERVER_FS] += srvmem_pages(SRVMEM_BASE, SRVMEM_BASE + SRVMEM_SIZE / 2);

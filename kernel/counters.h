@@ -3,7 +3,8 @@
  * of a call goes, counted on the kernel's own paths and read with
  * sys_stats. Always compiled in: each is a plain 64-bit increment, a
  * few instructions on paths of hundreds. One hart runs the kernel with
- * interrupts off, so no atomics are needed.
+ * interrupts off, so no atomics are needed. What a task's messages count
+ * as is its role (task.role), which its creator gave it.
  */
 #ifndef KAGE_KERNEL_COUNTERS_H
 #define KAGE_KERNEL_COUNTERS_H
@@ -15,9 +16,7 @@ extern struct kage_counters counters;
 
 #define COUNT(field) (counters.field++)
 
-/* KAGE_SERVER_* for a task named `name` (the servers' task names). */
-uint8_t counters_server_of(const char *name);
-/* The frames each server holds (struct kage_stats.server_pages). */
+/* The frames each server holds (struct kage_stats.server_pages), by task role. */
 void counters_server_pages(uint64_t pages[KAGE_SERVERS]);
 
 #endif

@@ -6,7 +6,7 @@
  * handle grants, and a badge the holder cannot read or change — the
  * kernel hands it to the other side of an IPC, which is how a server
  * knows which client calls. Only servers hold handles; a task with an
- * empty table can do nothing with native calls.
+ * empty table can make no native call but sys_stats (global counts).
  * Ownership: the table belongs to one task and is emptied (every
  * reference dropped) when the task dies. The slot array is storage the
  * caller provides and frees; a table with a grow function may get a

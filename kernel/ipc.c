@@ -67,7 +67,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	}
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
-	counters.received[r->server]++;
+	counters.received[r->role]++;
 }
 
 void ipc_receive(struct task *s, struct task *r)
@@ -127,7 +127,8 @@ static void ipc_post(struct task *c, struct endpoint *ep)
 		kserver_post(c, ep);
 		return;
 	}
-	if (!(r = endpoint_take(ep, &ep->receivers))) {
+	r = endpoint_take(ep, &ep->receivers);
+	if (!r) {
 		if (__builtin_expect(!ep->obj.receivers, 0)) {
 			ipc_refuse(c);	/* nobody could ever take it */
 			return;
@@ -212,9 +213,10 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 {
 	struct task *c = NULL, *s;
 
-	if (token && !(c = ipc_caller(t, token)))
-		return -ESRCH;
-	if (c) {
+	if (token) {
+		c = ipc_caller(t, token);
+		if (!c)
+			return -ESRCH;
 		COUNT(msg_replies);
 		ipc_answer(c, words, IPC_REPLY_WORDS - 1);
 		if (__builtin_expect(c->alert_pending, 0)) {

@@ -1,5 +1,7 @@
 /*
- * Synchronous IPC over endpoints: call, receive, reply, reply-and-receive.
+ * Synchronous IPC over endpoints: call, receive, reply, reply-and-receive,
+ * forward (a received call passed on) and alert (a task stopped for its
+ * personality server).
  *
  * A message is the sender's registers, read when a receiver takes it, so
  * nothing is buffered in the kernel. A receiver gets, in registers:
@@ -7,7 +9,8 @@
  *               answer later: deferred replies)
  *   a1 badge    of the handle the caller used (or of its personality or
  *               exception endpoint): who is calling
- *   a2 kind     KAGE_MSG_CALL, KAGE_MSG_SYSCALL or KAGE_MSG_FAULT
+ *   a2 kind     KAGE_MSG_CALL, KAGE_MSG_SYSCALL, KAGE_MSG_FAULT or
+ *               KAGE_MSG_ALERT
  *   a3-a7, t0-t2  eight message words (lib/kage_abi.h says what each
  *               kind puts there)
  * Tokens: (call sequence number << 16) | caller id. A caller's sequence

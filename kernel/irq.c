@@ -27,7 +27,8 @@ struct irq *irq_get(uint32_t source)
 		kobj_get(&irq_table[source]->obj);
 		return irq_table[source];
 	}
-	if (!(irq = kzalloc(sizeof(*irq))))
+	irq = kzalloc(sizeof(*irq));
+	if (!irq)
 		return NULL;
 	kobj_init(&irq->obj, KOBJ_IRQ, irq_destroy);
 	irq->source = source;

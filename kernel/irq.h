@@ -4,8 +4,8 @@
  * claims it, signals the notification and leaves the source claimed (so
  * a level-triggered device cannot storm) until the driver has served the
  * device and calls irq_ack.
- * Ownership: the kernel creates one object per interrupt source it found
- * in the device tree and hands it to the root task. Reference count
+ * Ownership: the kernel makes a source's object when it first hands it
+ * out (the console UART's, to the root task). Reference count
  * (kobj): handles naming it; the kernel's table entry is a weak pointer
  * cleared on destroy. A bound object holds a reference on its
  * notification.

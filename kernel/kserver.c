@@ -2,7 +2,8 @@
  * Servers in the kernel (MODE=mono): see kernel/kserver.h for the rules.
  * This file holds the dispatch (a message becomes a handler call on the
  * server stack), the server objects' lifetime, and the direct-call side
- * of the native interface that lib/native_direct.c forwards to.
+ * of the native interface that kernel/kserver_native.c forwards
+ * lib/native.h's calls to.
  *
  * Ownership: a kserver holds a reference on the endpoint it serves,
  * dropped at shutdown; its task holds its handles like any task's, and
@@ -75,9 +76,10 @@ static const struct kserver_main *kserver_main_of(const char *name)
 	return NULL;
 }
 
+/* The first server in the table is the root, as boot module 0 is in MODE=micro. */
 bool kserver_linked(void)
 {
-	return kserver_main_of("proc") != NULL;
+	return kserver_mains[0].name != NULL;
 }
 
 /* The kserver of ep, made on first use (a helper may be bound before its server serves). */
@@ -126,7 +128,7 @@ static void kserver_helper_message(struct kserver *ks)
 	uint64_t out[IPC_REPLY_WORDS - 1];
 
 	ks->helper = false;
-	counters.received[ks->task->server]++;
+	counters.received[ks->task->role]++;
 	ks->handler(0, &m, out);
 }
 
@@ -142,7 +144,8 @@ static void kserver_serve_all(struct kserver *ks, struct task *first)
 	if (first)
 		kserver_take(ks, first);
 	for (;;) {
-		if ((s = endpoint_take(ks->ep, &ks->ep->senders)))
+		s = endpoint_take(ks->ep, &ks->ep->senders);
+		if (s)
 			kserver_take(ks, s);
 		else if (ks->helper)
 			kserver_helper_message(ks);
@@ -315,15 +318,15 @@ static void kserver_start_job(void *arg)
  * The root's task stays until the scheduler has seen it dead and shut
  * the system down, as a root task that exits does.
  */
-static long kserver_start(struct task *k, const char *args, const struct kage_bootinfo *bi, bool root)
+static long kserver_start(const struct kserver_main *sm, struct task *k, const char *args,
+			  const struct kage_bootinfo *bi, bool root)
 {
-	struct kserver_start_job j = { kserver_main_of(k->name), k, args, bi, 0 };
+	struct kserver_start_job j = { sm, k, args, bi, 0 };
 	struct kserver *ks;
 
-	if (!j.sm)
-		return -ENOENT;
 	kserver_call_on_stack(kserver_start_job, &j);
-	if (!(ks = kserver_of_task(k))) {
+	ks = kserver_of_task(k);
+	if (!ks) {
 		kprintf("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
 		if (root) {
 			kobj_get(&k->obj);
@@ -339,8 +342,11 @@ static long kserver_start(struct task *k, const char *args, const struct kage_bo
 	return 0;
 }
 
-/* A server's task: never scheduled, with its (empty) space and itself as handles 0 and 1. */
-static int kserver_task_new(const char *name, struct task **out)
+/*
+ * Server sm's task, of the role its table entry gives: never scheduled,
+ * with its (empty) space and itself as handles 0 and 1.
+ */
+static int kserver_task_new(const struct kserver_main *sm, struct task **out)
 {
 	struct space *s;
 	struct task *k;
@@ -348,7 +354,7 @@ static int kserver_task_new(const char *name, struct task **out)
 
 	if (err < 0)
 		return err;
-	err = task_create(s, name, 0, 0, &k);
+	err = task_create(s, sm->name, sm->role, 0, 0, &k);
 	kobj_put(&s->obj);
 	if (err < 0)
 		return err;
@@ -365,17 +371,20 @@ static int kserver_task_new(const char *name, struct task **out)
 int kserver_start_root(struct task **out)
 {
 	static struct kage_bootinfo bi;	/* too big for a kernel stack */
+	const struct kserver_main *sm = &kserver_mains[0];
 	struct task *k;
-	int err = kserver_task_new("proc", &k);
+	int err = kserver_task_new(sm, &k);
 
 	if (err < 0)
 		return err;
 	memset(&bi, 0, sizeof(bi));
-	if ((err = module_give_boot(k, &bi)) < 0) {
+	err = module_give_boot(k, &bi);
+	if (err < 0) {
 		task_die(k, err);
 		return err;
 	}
-	if ((err = (int)kserver_start(k, boot.platform.bootargs, &bi, true)) < 0)
+	err = (int)kserver_start(sm, k, boot.platform.bootargs, &bi, true);
+	if (err < 0)
 		return err;
 	*out = k;
 	return 0;
@@ -383,21 +392,25 @@ int kserver_start_root(struct task **out)
 
 long kserver_create(const char *name)
 {
+	const struct kserver_main *sm = kserver_main_of(name);
 	struct task *k;
 	int64_t h;
 	int err;
 
-	if (!kserver_main_of(name))
+	if (!sm)
 		return -ENOENT;
-	if ((err = kserver_task_new(name, &k)) < 0)
+	err = kserver_task_new(sm, &k);
+	if (err < 0)
 		return err;
-	if ((h = handle_install(&sched_current()->handles, &k->obj, HANDLE_RIGHTS_ALL, 0)) < 0)
+	h = handle_install(&sched_current()->handles, &k->obj, HANDLE_RIGHTS_ALL, 0);
+	if (h < 0)
 		task_die(k, h);
 	return h;
 }
 
 long kserver_run(long task, const struct kage_bootinfo *bi)
 {
+	const struct kserver_main *sm;
 	struct task *k;
 	int64_t err = sys_object(sched_current(), (uint64_t)task, KOBJ_TASK, HANDLE_RIGHT_WRITE, &k);
 
@@ -405,7 +418,10 @@ long kserver_run(long task, const struct kage_bootinfo *bi)
 		return err;
 	if (!k->kmode || k->state == TASK_DEAD || kserver_of_task(k))
 		return -EINVAL;
-	return kserver_start(k, "", bi, false);
+	sm = kserver_main_of(k->name);	/* kserver_create named the task after its entry */
+	if (!sm)
+		return -ENOENT;
+	return kserver_start(sm, k, "", bi, false);
 }
 
 long kserver_serve(long ep, kserver_handler fn)
@@ -417,7 +433,8 @@ long kserver_serve(long ep, kserver_handler fn)
 
 	if (err < 0)
 		return err;
-	if (!(ks = kserver_for(e)))
+	ks = kserver_for(e);
+	if (!ks)
 		return -ENOMEM;
 	if (ks->handler)
 		return -EBUSY;
@@ -438,7 +455,8 @@ long kserver_helper(long ep, long notif)
 		err = sys_object(t, (uint64_t)notif, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &n);
 	if (err < 0)
 		return err;
-	if (!(ks = kserver_for(e)))
+	ks = kserver_for(e);
+	if (!ks)
 		return -ENOMEM;
 	n->kserver = ks;
 	if (n->bits)

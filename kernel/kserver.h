@@ -34,9 +34,15 @@
 /* A server's message handler: 1 to answer now with out[0..4], 0 to answer later. */
 typedef long (*kserver_handler)(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
 
-/* The servers linked into this Image (boot/servers.c), by name; NULL name ends the table. */
+/*
+ * The servers linked into this Image (boot/servers.c); a NULL name ends
+ * the table. The first is the root task, as boot module 0 is in
+ * MODE=micro; the process server starts the others by name. Each entry
+ * says what its task is (KAGE_SERVER_*), for the event counters.
+ */
 struct kserver_main {
 	const char *name;
+	uint8_t role;
 	long (*main)(const char *args, const struct kage_bootinfo *bi);
 };
 extern const struct kserver_main kserver_mains[];
@@ -84,7 +90,7 @@ void kserver_shutdown(void);
 /* A kernel page fault: 0 if server memory resolved it. */
 int kserver_fault(uint64_t va, uint64_t access);
 
-/* The direct-call side of lib/native.h (lib/native_direct.c); `current` is the server calling. */
+/* The direct-call side of lib/native.h (kernel/kserver_native.c); `current` is the server calling. */
 long kserver_native(uint64_t nr, uint64_t a[7]);
 const void *kserver_map_item(long handle);
 long kserver_serve(long ep, kserver_handler fn);

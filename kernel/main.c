@@ -3,8 +3,10 @@
  *
  * Order matters: traps first (so a mistake panics instead of looping in
  * firmware), then the device tree (everything else depends on it), the
- * console, the frame allocator, the final page tables, and only then
- * interrupts.
+ * console, the frame allocator, the final page tables, the timer and the
+ * interrupt controller; last the root task (a boot module, or in MODE=mono
+ * the process server in the kernel), or without one interrupts and the
+ * monitor.
  */
 #include "kernel/boot.h"
 #include "kernel/console.h"
@@ -146,10 +148,12 @@ static __attribute__((noreturn)) void kmain_root(void)
 	frame_get_stats(&kmain_before_root);
 	if (kserver_linked()) {
 		/* MODE=mono: the process server, in the kernel, is the root; /init is what runs. */
-		if ((err = kserver_start_root(&root)) < 0)
+		err = kserver_start_root(&root);
+		if (err < 0)
 			kmain_root_done(err);
 	} else {
-		if ((err = module_start_root(&root)) < 0)
+		err = module_start_root(&root);
+		if (err < 0)
 			kmain_root_done(err);
 		sched_ready(root);
 	}

@@ -5,6 +5,8 @@
  *   0xffffffc000000000 - 0xffffffdfffffffff  direct map of physical memory:
  *                                            va = pa + KERNEL_DIRECT_BASE
  *   0xffffffe000000000 - 0xffffffe03fffffff  device windows (kmap_device)
+ *   0xffffffe800000000 - 0xffffffefffffffff  the servers' memory (MODE=mono,
+ *                                            kernel/srvmem.h)
  *   0xffffffff80000000 - ...                 the kernel image, wherever loaded
  *
  * The direct map covers physical addresses below 128 GiB: every board kage
@@ -21,7 +23,7 @@
 #define KERNEL_IMAGE_BASE 0xffffffff80000000ul
 #define USER_TOP 0x0000004000000000ul
 
-/* Boot stack of the first hart; per-task kernel stacks come later. */
+/* Boot stack of the first hart, and the idle loop's; each task has a kernel stack of its own. */
 #define KERNEL_STACK_SIZE (16 * 1024)
 
 #ifndef __ASSEMBLY__

@@ -67,14 +67,15 @@ int memmap_free(const struct memrange *ram, unsigned nram,
 	for (i = 0; i < nram; i++) {
 		uint64_t base = memmap_up(ram[i].base);
 		uint64_t end = memmap_down(memmap_end(&ram[i]));
-		int r;
 
 		/* Walk the RAM range left to right, skipping each reservation. */
 		while (base < end) {
 			int k = memmap_first_overlap(rsv, nrsv, base, end);
 			uint64_t cut = k < 0 ? end : memmap_down(rsv[k].base);
+			/* An empty piece (a reservation at base) emits nothing. */
+			int r = memmap_emit(out, &n, max, base, cut < end ? cut : end);
 
-			if (cut > base && (r = memmap_emit(out, &n, max, base, cut < end ? cut : end)) < 0)
+			if (r < 0)
 				return r;
 			if (k < 0)
 				break;

@@ -2,8 +2,9 @@
  * Starting the root task: the kernel's only ELF loader. The file is
  * embedded in the Image, but is checked like any other by lib/elf.c.
  * The root task gets handles to its own space and task, the other boot
- * modules, the initramfs and the devices the kernel found, listed in a
- * struct kage_bootinfo on its stack; nothing else is started.
+ * modules (each with the role the build gave it, for whoever starts it),
+ * the initramfs and the devices the kernel found, listed in a struct
+ * kage_bootinfo on its stack; nothing else is started.
  */
 #include "kernel/module.h"
 #include "kernel/boot.h"
@@ -56,7 +57,8 @@ static int module_give(struct task *t, struct kage_bootinfo *bi, struct kobj *ob
 
 	if (bi->nitems == KAGE_BOOT_MAX)
 		return -ENOMEM;
-	if ((h = handle_install(&t->handles, obj, rights, 0)) < 0)
+	h = handle_install(&t->handles, obj, rights, 0);
+	if (h < 0)
 		return h;
 	it = &bi->item[bi->nitems++];
 	it->kind = kind;
@@ -101,7 +103,8 @@ static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
 	it->aux[1] = u->reg_shift;
 	it->aux[2] = u->reg_io_width;
 	it->aux[3] = UINT32_MAX;
-	if (!(irq = irq_get(u->irq)))
+	irq = irq_get(u->irq);
+	if (!irq)
 		return 0;
 	err = module_give(t, bi, &irq->obj, HANDLE_RIGHT_WRITE | HANDLE_RIGHT_GRANT, KAGE_BOOT_IRQ, "uart-irq");
 	kobj_put(&irq->obj);
@@ -112,14 +115,24 @@ static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
 	return err;
 }
 
+/* Module m, with its role, so that whoever starts it can say what its task is. */
+static int module_give_module(struct task *t, struct kage_bootinfo *bi, const struct module *m)
+{
+	int err = module_give_range(t, bi, kmap_image_to_phys(m->data), m->size, HANDLE_RIGHT_READ,
+				    KAGE_BOOT_MODULE, m->name);
+
+	if (err == 0)
+		bi->item[bi->nitems - 1].aux[0] = (uint32_t)m->role;
+	return err;
+}
+
 int module_give_boot(struct task *t, struct kage_bootinfo *bi)
 {
 	int err = 0;
 
 	bi->timebase_hz = (uint32_t)boot.platform.timebase_hz;
 	for (uint32_t i = 1; i < kage_nmodules && err == 0; i++)
-		err = module_give_range(t, bi, kmap_image_to_phys(kage_modules[i].data), kage_modules[i].size,
-					HANDLE_RIGHT_READ, KAGE_BOOT_MODULE, kage_modules[i].name);
+		err = module_give_module(t, bi, &kage_modules[i]);
 	if (err == 0 && boot.initrd)
 		err = module_give_range(t, bi, boot.platform.initrd_start, boot.initrd_size, HANDLE_RIGHT_READ,
 					KAGE_BOOT_INITRD, "initramfs");
@@ -145,13 +158,50 @@ static int module_start(struct task *t, struct kage_bootinfo *bi)
 	return err;
 }
 
+/* Module m's task, of the role the build gave it, in a new space holding its segments: handles 0 and 1. */
+static int module_task(const struct module *m, const struct elf_image *img, struct task **out)
+{
+	struct space *s;
+	struct task *t;
+	int err = space_create(&s);
+
+	if (err < 0)
+		return err;
+	err = module_load(s, m->data, img);
+	if (err == 0)
+		err = task_create(s, "root", (uint8_t)m->role, img->entry, ROOT_STACK_TOP, &t);
+	kobj_put(&s->obj);	/* the task holds the space now, or nobody does */
+	if (err < 0)
+		return err;
+	if (handle_install(&t->handles, &t->space->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_SPACE ||
+	    handle_install(&t->handles, &t->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_TASK) {
+		task_die(t, -EINVAL);
+		return -EINVAL;
+	}
+	*out = t;
+	return 0;
+}
+
+/* Gives t the boot handles and its stack at entry; a failure ends t. */
+static int module_boot(struct task *t)
+{
+	static struct kage_bootinfo bi;	/* too big for a kernel stack */
+	int err;
+
+	memset(&bi, 0, sizeof(bi));
+	err = module_give_boot(t, &bi);
+	if (err == 0)
+		err = module_start(t, &bi);
+	if (err < 0)
+		task_die(t, err);
+	return err;
+}
+
 int module_start_root(struct task **out)
 {
 	const struct module *m = &kage_modules[0];
-	static struct kage_bootinfo bi;	/* too big for a kernel stack */
 	struct elf_image img;
-	struct task *t = NULL;
-	struct space *s;
+	struct task *t;
 	int err;
 
 	err = elf_parse(m->data, m->size, USER_TOP, &img);
@@ -159,21 +209,10 @@ int module_start_root(struct task **out)
 		kprintf("kage: root task: %s\n", err < 0 ? img.why : "not a static ET_EXEC file");
 		return err < 0 ? err : -ENOEXEC;
 	}
-	if ((err = space_create(&s)) < 0)
-		return err;
-	err = module_load(s, m->data, &img);
+	err = module_task(m, &img, &t);
 	if (err == 0)
-		err = task_create(s, "root", img.entry, ROOT_STACK_TOP, &t);
-	kobj_put(&s->obj);	/* the task holds the space now, or nobody does */
-	if (err == 0 && (handle_install(&t->handles, &t->space->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_SPACE ||
-			 handle_install(&t->handles, &t->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_TASK))
-		err = -EINVAL;
-	memset(&bi, 0, sizeof(bi));
-	if (err == 0)
-		err = module_give_boot(t, &bi) ?: module_start(t, &bi);
+		err = module_boot(t);
 	if (err < 0) {
-		if (t)
-			task_die(t, err);
 		kprintf("kage: root task: cannot start: error %d\n", err);
 		return err;
 	}

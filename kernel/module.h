@@ -12,15 +12,17 @@
 struct module {
 	const void *data;	/* page-aligned, so it can be mapped */
 	uint64_t size;
-	const char *name;
+	const char *name;	/* the root's is "root" */
+	uint64_t role;		/* KAGE_SERVER_*: what its task is, as the build says */
 };
 
 extern const struct module kage_modules[];
 extern const uint32_t kage_nmodules;
 
 /*
- * Loads module 0 into a new space as a runnable root task holding the
- * boot handles: 0 and *out, or a negative errno (with a console message).
+ * Loads module 0 into a new space as the root task, suspended, of the
+ * role its table entry gives, holding the boot handles: 0 and *out, or a
+ * negative errno (with a console message).
  */
 struct kage_bootinfo;
 int module_start_root(struct task **out);

@@ -35,7 +35,10 @@ void notif_signal(struct notif *n, uint64_t bits)
 		kserver_notify(n);
 		return;
 	}
-	if (!n->bits || !(t = task_queue_pop(&n->waiters)))
+	if (!n->bits)
+		return;
+	t = task_queue_pop(&n->waiters);
+	if (!t)
 		return;
 	t->tf->a0 = n->bits;
 	n->bits = 0;

@@ -1,6 +1,6 @@
 /*
  * Sv39 page-table walking and editing, shared by the kernel's own map and
- * (next) by user address spaces. Page-table pages are frames from the
+ * by user address spaces (kernel/space.c). Page-table pages are frames from the
  * frame allocator, reached through the direct map; a table page is owned
  * by the table above it.
  */

@@ -103,7 +103,10 @@ int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t
 
 	if (start >= end)
 		return -EINVAL;
-	if ((err = region_split(rs, start)) < 0 || (err = region_split(rs, end)) < 0)
+	err = region_split(rs, start);
+	if (err == 0)
+		err = region_split(rs, end);
+	if (err < 0)
 		return err;
 	for (unsigned i = 0; i < rs->n; i++)
 		if (rs->r[i].start >= start && rs->r[i].end <= end)

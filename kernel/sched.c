@@ -83,7 +83,8 @@ static __attribute__((noreturn)) void sched_loop(void)
 			sched_shutdown();
 		sched_reap();
 		kserver_poll(NULL);
-		if ((t = task_queue_pop(&runq)))
+		t = task_queue_pop(&runq);
+		if (t)
 			sched_switch_to(t);
 		wfi();
 		irq_enable();

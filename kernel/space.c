@@ -195,10 +195,13 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 	if (va >= USER_TOP)
 		return NULL;
 	e = pt_lookup(s->root, va, NULL);
-	if (!e && (r = space_populate(s, va)) == 0)
-		e = pt_lookup(s->root, va, NULL);
-	else if (!e && r == -ENOMEM)
-		*err = -ENOMEM;	/* mapped, but no frame to give it */
+	if (!e) {
+		r = space_populate(s, va);
+		if (r == 0)
+			e = pt_lookup(s->root, va, NULL);
+		else if (r == -ENOMEM)
+			*err = -ENOMEM;	/* mapped, but no frame to give it */
+	}
 	if (!e || !(*e & PTE_U))
 		return NULL;
 	if (*e & PTE_PHYS) {
@@ -263,8 +266,10 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 	const struct region *r;
 	uint64_t pa;
 
-	if (!s || pt_lookup(s->root, va, NULL) || !(r = region_find(&s->regions, va)) ||
-	    (as_user && !(r->perm & PTE_W)))
+	if (!s || pt_lookup(s->root, va, NULL))
+		return NULL;
+	r = region_find(&s->regions, va);
+	if (!r || (as_user && !(r->perm & PTE_W)))
 		return NULL;
 	if (frame_alloc(&pa) < 0)
 		return NULL;
@@ -300,12 +305,16 @@ static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user)
 {
-	uint8_t *fresh;
 	int err;
 
 	while (len) {
-		if (!(dva & (PAGE_SIZE - 1)) && len >= PAGE_SIZE && (fresh = space_fresh_page(dst, dva, as_user))) {
-			if ((err = space_fill(fresh, src, sva)) < 0)
+		uint8_t *fresh = NULL;
+
+		if (!(dva & (PAGE_SIZE - 1)) && len >= PAGE_SIZE)
+			fresh = space_fresh_page(dst, dva, as_user);
+		if (fresh) {
+			err = space_fill(fresh, src, sva);
+			if (err < 0)
 				return err;
 			dva += PAGE_SIZE, sva += PAGE_SIZE, len -= PAGE_SIZE;
 			continue;
@@ -374,7 +383,8 @@ static int space_clone_table(pte_t *from, pte_t *to, int level)
 			frame_ref(PTE_TO_PA(e));
 			continue;
 		}
-		if ((err = pt_alloc_table(&pa)) < 0)
+		err = pt_alloc_table(&pa);
+		if (err < 0)
 			return err;
 		to[i] = PTE_FROM_PA(pa) | PTE_V;
 		err = space_clone_table(phys_to_virt(PTE_TO_PA(e)), phys_to_virt(pa), level - 1);
@@ -446,7 +456,8 @@ int space_unmap(struct space *s, uint64_t va, uint64_t size)
 
 	if (!space_range_ok(va, size))
 		return -EINVAL;
-	if ((err = region_remove(&s->regions, va, va + size)) < 0)
+	err = region_remove(&s->regions, va, va + size);
+	if (err < 0)
 		return err;
 	for (p = va; p < va + size; p += PAGE_SIZE) {
 		pte_t *e = pt_lookup(s->root, p, NULL);
@@ -526,9 +537,11 @@ int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint6
 static pte_t space_leaf_protect(pte_t e, uint64_t perm)
 {
 	pte_t base = e & ~(PTE_R | PTE_W | PTE_X | PTE_U);
+	/* No access ends a COW mark; on a memory object's page that bit is PTE_MAYWRITE, which stays. */
+	pte_t unmark = (e & PTE_PHYS) ? 0 : PTE_COW;
 
 	if (!perm)
-		return (base & ~(e & PTE_PHYS ? 0 : PTE_COW)) | PTE_R;	/* not PTE_U: no user access */
+		return (base & ~unmark) | PTE_R;	/* not PTE_U: no user access */
 	if (e & PTE_PHYS)
 		return base | PTE_U | (perm & ~PTE_W) | ((e & PTE_MAYWRITE) ? (perm & PTE_W) : 0);
 	base &= ~PTE_COW;
@@ -548,7 +561,8 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 		return -EINVAL;
 	if (perm == PTE_W)
 		perm |= PTE_R;	/* Sv39 has no write-only pages */
-	if ((err = region_protect(&s->regions, va, va + size, perm)) < 0)
+	err = region_protect(&s->regions, va, va + size, perm);
+	if (err < 0)
 		return err;
 	for (uint64_t p = va; p < va + size; p += PAGE_SIZE) {
 		pte_t *e = pt_lookup(s->root, p, NULL);

@@ -88,7 +88,8 @@ int srvmem_unmap(uint64_t va, uint64_t size)
 
 	if (!srvmem_range(va, size))
 		return -EINVAL;
-	if ((err = region_remove(&srvmem_regions, va, va + size)) < 0)
+	err = region_remove(&srvmem_regions, va, va + size);
+	if (err < 0)
 		return err;
 	srvmem_free(va, va + size);
 	return 0;

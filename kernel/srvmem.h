@@ -3,7 +3,7 @@
  * linked into the kernel keep memory of their own, where a user-mode
  * server maps pages in its own space (file data, copies of executables).
  * The window takes the place of KAGE_HANDLE_SELF_SPACE for
- * native_space_map/unmap (lib/native_direct.c).
+ * native_space_map/unmap (kernel/kserver_native.c).
  *
  * Pages arrive on first touch, as in a space's zero-fill regions: a
  * kernel page fault inside a declared range is resolved here.

@@ -102,7 +102,8 @@ int64_t sys_irq_bind(struct task *t, struct trapframe *tf)
 	if (err < 0)
 		return err;
 	if ((int64_t)tf->a1 != -1) {
-		if ((err = sys_object(t, tf->a1, KOBJ_NOTIFICATION, HANDLE_RIGHT_WRITE, &n)) < 0)
+		err = sys_object(t, tf->a1, KOBJ_NOTIFICATION, HANDLE_RIGHT_WRITE, &n);
+		if (err < 0)
 			return err;
 		if (!tf->a2 || (tf->a2 & ~SYS_NOTIF_BITS))
 			return -EINVAL;

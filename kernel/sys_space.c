@@ -26,7 +26,10 @@ int64_t sys_space_clone(struct task *t, struct trapframe *tf)
 	struct space *s, *copy;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
 
-	if (err < 0 || (err = space_clone(s, &copy)) < 0)
+	if (err < 0)
+		return err;
+	err = space_clone(s, &copy);
+	if (err < 0)
 		return err;
 	return sys_install_new(t, &copy->obj);
 }
@@ -38,7 +41,8 @@ static int64_t sys_copy_space(struct task *t, struct trapframe *tf, bool write, 
 
 	if (!(tf->a4 & KAGE_COPY_CALLER))
 		return sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, s);
-	if (!(caller = ipc_caller(t, tf->a0)))
+	caller = ipc_caller(t, tf->a0);
+	if (!caller)
 		return -ESRCH;
 	*s = kserver_task(caller) ? NULL : caller->space;	/* a server in the kernel: kernel memory */
 	return 0;
@@ -54,7 +58,8 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 
 	if (len > KAGE_COPY_MAX || (tf->a4 & ~(uint64_t)(KAGE_COPY_AS_USER | KAGE_COPY_CALLER)))
 		return -EINVAL;
-	if ((err = sys_copy_space(t, tf, write, &s)) < 0)
+	err = sys_copy_space(t, tf, write, &s);
+	if (err < 0)
 		return err;
 	COUNT(copies);
 	counters.copy_bytes += len;

@@ -21,6 +21,11 @@ static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task
 	return err < 0 ? err : (*out)->state == TASK_DEAD ? -ESRCH : 0;
 }
 
+/*
+ * The name (a3, optional) labels the task in the kernel's messages; the
+ * role (a4, KAGE_SERVER_*, 0 for none) says whose event counters the
+ * messages it receives go to. Neither gives it any right.
+ */
 int64_t sys_task_create(struct task *t, struct trapframe *tf)
 {
 	char name[sizeof(((struct task *)0)->name)] = "task";
@@ -28,10 +33,17 @@ int64_t sys_task_create(struct task *t, struct trapframe *tf)
 	struct task *n;
 	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
 
-	/* A name (a3, optional) only labels the task in messages and counters. */
-	if (err == 0 && tf->a3 && (err = sys_copy_in(t, tf->a3, name, sizeof(name) - 1)) == 0)
-		name[sizeof(name) - 1] = 0;
-	if (err < 0 || (err = task_create(s, name, tf->a1, tf->a2, &n)) < 0)
+	if (err < 0)
+		return err;
+	if (tf->a4 >= KAGE_SERVERS)
+		return -EINVAL;
+	if (tf->a3) {
+		err = sys_copy_in(t, tf->a3, name, sizeof(name) - 1);
+		if (err < 0)
+			return err;
+	}
+	err = task_create(s, name, (uint8_t)tf->a4, tf->a1, tf->a2, &n);
+	if (err < 0)
 		return err;
 	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
 	if (err < 0)
@@ -45,9 +57,13 @@ int64_t sys_task_clone(struct task *t, struct trapframe *tf)
 	struct task *src, *n;
 	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_READ, &src);
 
-	if (err < 0 || (err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s)) < 0)
+	if (err < 0)
 		return err;
-	if ((err = task_clone(src, s, &n)) < 0)
+	err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+	if (err < 0)
+		return err;
+	err = task_clone(src, s, &n);
+	if (err < 0)
 		return err;
 	err = handle_install(&t->handles, &n->obj, HANDLE_RIGHTS_ALL, 0);
 	if (err < 0)
@@ -61,7 +77,10 @@ int64_t sys_task_exec(struct task *t, struct trapframe *tf)
 	struct task *target;
 	int64_t err = sys_task(t, tf->a0, HANDLE_RIGHT_WRITE, &target);
 
-	if (err < 0 || (err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s)) < 0)
+	if (err < 0)
+		return err;
+	err = sys_object(t, tf->a1, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+	if (err < 0)
 		return err;
 	if (tf->a2 >= USER_TOP || tf->a3 > USER_TOP)
 		return -EINVAL;
@@ -150,7 +169,8 @@ static int64_t sys_task_fpregs(struct task *t, struct task *target, uint64_t op,
 		}
 		return sys_copy_out(t, va, &r, sizeof(r));
 	}
-	if ((err = sys_copy_in(t, va, &r, sizeof(r))) < 0)
+	err = sys_copy_in(t, va, &r, sizeof(r));
+	if (err < 0)
 		return err;
 	fpu_set(target, &r);
 	return 0;
@@ -174,7 +194,8 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf)
 		memcpy(&r.x[1], target->tf, TRAPFRAME_GPRS * sizeof(r.x[0]));
 		return sys_copy_out(t, tf->a2, &r, sizeof(r));
 	}
-	if ((err = sys_copy_in(t, tf->a2, &r, sizeof(r))) < 0)
+	err = sys_copy_in(t, tf->a2, &r, sizeof(r));
+	if (err < 0)
 		return err;
 	memcpy(target->tf, &r.x[1], TRAPFRAME_GPRS * sizeof(r.x[0]));	/* sstatus stays: always user mode */
 	target->tf->sepc = r.x[KAGE_REG_PC];

@@ -1,7 +1,7 @@
 /*
  * System calls from user mode. Native calls (lib/kage_abi.h) are served
- * here; every other number will be forwarded to the task's personality
- * endpoint and until then answers -ENOSYS.
+ * here; every other number is a Linux call, forwarded as a message to the
+ * task's personality endpoint, or answered -ENOSYS if it has none.
  */
 #ifndef KAGE_KERNEL_SYSCALL_H
 #define KAGE_KERNEL_SYSCALL_H

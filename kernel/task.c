@@ -3,7 +3,6 @@
  * turns ids (in reply tokens) back into tasks.
  */
 #include "kernel/task.h"
-#include "kernel/counters.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
@@ -43,7 +42,10 @@ static int task_handles_grow(struct handle_table *h)
 	uint32_t n = h->nslots * 2 > TASK_HANDLES_MAX ? TASK_HANDLES_MAX : h->nslots * 2;
 	struct handle *slots;
 
-	if (n <= h->nslots || !(slots = kzalloc(n * sizeof(*slots))))
+	if (n <= h->nslots)
+		return -ENOMEM;
+	slots = kzalloc(n * sizeof(*slots));
+	if (!slots)
 		return -ENOMEM;
 	memcpy(slots, h->slots, h->nslots * sizeof(*slots));
 	if (h->slots != t->handle_slots)
@@ -73,7 +75,7 @@ static int task_slot(void)
 	return -1;
 }
 
-static int task_new(struct space *s, const char *name, struct task **out)
+static int task_new(struct space *s, const char *name, uint8_t role, struct task **out)
 {
 	uint64_t pa, kstack;
 	int slot = task_slot();
@@ -93,7 +95,7 @@ static int task_new(struct space *s, const char *name, struct task **out)
 	t->id = (uint32_t)slot;
 	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
-	t->server = counters_server_of(t->name);
+	t->role = role;
 	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
 	t->handles.grow = task_handles_grow;
 	kobj_get(&s->obj);
@@ -107,9 +109,9 @@ static int task_new(struct space *s, const char *name, struct task **out)
 	return 0;
 }
 
-int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, struct task **out)
+int task_create(struct space *s, const char *name, uint8_t role, uint64_t pc, uint64_t sp, struct task **out)
 {
-	int err = task_new(s, name, out);
+	int err = task_new(s, name, role, out);
 
 	if (err == 0)
 		task_exec(*out, s, pc, sp);
@@ -118,7 +120,7 @@ int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, str
 
 int task_clone(struct task *src, struct space *s, struct task **out)
 {
-	int err = task_new(s, src->name, out);
+	int err = task_new(s, src->name, src->role, out);	/* a copy of a server counts as it does */
 
 	if (err < 0)
 		return err;

@@ -78,7 +78,7 @@ struct task {
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
 	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
-	uint8_t server;		/* KAGE_SERVER_*, from its name: whose counters its messages go to */
+	uint8_t role;		/* KAGE_SERVER_*, as its creator said: whose counters its messages go to */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
@@ -121,11 +121,13 @@ void task_queue_remove(struct task_queue *q, struct task *t);
 /*
  * A suspended task that will start in user mode at pc with stack pointer
  * sp in space s (taking a reference): 0, -ENOMEM, or -EAGAIN when the task
- * table is full. The caller owns the alive reference until it resumes or
+ * table is full. `name` labels it in messages; `role` (KAGE_SERVER_*,
+ * below KAGE_SERVERS) files the messages it receives in the event
+ * counters. The caller owns the alive reference until it resumes or
  * kills the task.
  */
-int task_create(struct space *s, const char *name, uint64_t pc, uint64_t sp, struct task **out);
-/* A suspended copy of src's user registers (a0 = 0) in space s. */
+int task_create(struct space *s, const char *name, uint8_t role, uint64_t pc, uint64_t sp, struct task **out);
+/* A suspended copy of src's user registers (a0 = 0) in space s, with its name and role. */
 int task_clone(struct task *src, struct space *s, struct task **out);
 /*
  * Replaces t's space, pc and sp at once; the other registers start at

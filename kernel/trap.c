@@ -1,7 +1,9 @@
 /*
  * Trap dispatch. Interrupts go to their handlers; an exception taken in the
  * kernel is a kernel bug (user input never reaches a kernel fault: user
- * pointers are checked before use), so it panics with the full frame.
+ * pointers are checked before use), so it panics with the full frame. The
+ * one exception: in MODE=mono, the first touch of a page of the servers'
+ * memory window (kernel/srvmem.h) is a fault the window resolves.
  */
 #include "kernel/trap.h"
 #include "kernel/panic.h"

@@ -3,8 +3,8 @@
  *
  * A native call is an ecall with a7 = KAGE_SYS(n). The numbers start far
  * above every Linux system call number (Linux riscv64 stays below 1024),
- * so any other a7 is a Linux call to forward. Arguments in a0-a5; the
- * result comes back in a0: >= 0 on success, a negative errno
+ * so any other a7 is a Linux call to forward. Arguments in a0-a5 (a6 too
+ * for IPC words); the result comes back in a0: >= 0 on success, a negative errno
  * (lib/errno.h) on failure. Pointers are user addresses of the caller's
  * own space; a bad one gives -EFAULT.
  */
@@ -32,7 +32,7 @@
 #define KAGE_SYS_SPACE_CREATE KAGE_SYS(10)	/* result: handle of a new empty space */
 #define KAGE_SYS_SPACE_PROTECT KAGE_SYS(11)	/* a0: space (write), a1: address, a2: size, a3: KAGE_PROT_* or 0 */
 #define KAGE_SYS_SPACE_MAP_PHYS KAGE_SYS(12)	/* a0: space (write), a1: address, a2: memory handle, a3: offset, a4: size, a5: prot */
-#define KAGE_SYS_TASK_CREATE KAGE_SYS(13)	/* a0: space (write), a1: pc, a2: sp, a3: name or 0; result: handle of a suspended task */
+#define KAGE_SYS_TASK_CREATE KAGE_SYS(13)	/* a0: space (write), a1: pc, a2: sp, a3: name or 0, a4: KAGE_SERVER_*; result: handle of a suspended task */
 #define KAGE_SYS_TASK_CLONE KAGE_SYS(14)	/* a0: task (read), a1: space (write); result: handle of a suspended copy */
 #define KAGE_SYS_TASK_EXEC KAGE_SYS(15)	/* a0: task (write), a1: space (write), a2: pc, a3: sp */
 #define KAGE_SYS_TASK_KILL KAGE_SYS(16)	/* a0: task (write), a1: status */
@@ -133,6 +133,19 @@
 #define KAGE_ALERT_INTERRUPT 0x1
 #define KAGE_ERESTART 512
 
+/*
+ * What a task is, for the event counters (struct kage_counters.received,
+ * struct kage_stats.server_pages): whoever creates a task says it
+ * (task_create's a4; the build for the root task, boot/modules.S), a
+ * clone is what its original is. It gives no right. 0 is a task like any
+ * other: helpers, programs, the kernel tests' children.
+ */
+#define KAGE_SERVER_OTHER 0
+#define KAGE_SERVER_PROC 1	/* the process server (and the root task of the kernel test Image) */
+#define KAGE_SERVER_FS 2
+#define KAGE_SERVER_CONSOLE 3
+#define KAGE_SERVERS 4
+
 #ifndef __ASSEMBLY__
 struct kage_msg {
 	uint64_t token;		/* for ipc_reply; > 0 */
@@ -167,7 +180,7 @@ struct kage_fpregs {
 };
 
 /* What the kernel gives the root task (pointer in a1 at entry). */
-#define KAGE_BOOT_MODULE 1	/* an ELF file from the Image: memory handle, read-only */
+#define KAGE_BOOT_MODULE 1	/* an ELF file from the Image: memory handle, read-only; aux[0] its KAGE_SERVER_* */
 #define KAGE_BOOT_INITRD 2	/* the initramfs: memory handle, read-only */
 #define KAGE_BOOT_UART 3	/* the console UART's registers: memory handle, read-write */
 #define KAGE_BOOT_IRQ 4		/* an interrupt source: irq handle; aux[0] is its number */
@@ -178,7 +191,7 @@ struct kage_bootitem {
 	uint32_t kind;
 	int32_t handle;
 	uint64_t base, size;	/* physical range (memory handles) */
-	uint32_t aux[4];	/* UART: kind (lib/uart.h), reg-shift, reg-io-width, irq item index */
+	uint32_t aux[4];	/* UART: kind (lib/uart.h), reg-shift, reg-io-width, irq item index; module: role */
 	char name[32];
 };
 
@@ -209,14 +222,6 @@ struct kage_bootinfo {
  * paths (one hart, so no atomics), read with sys_stats. They say where a
  * Linux call's work goes in each mode (tools/compare, docs/comparison.md).
  */
-enum {
-	KAGE_SERVER_PROC,	/* the root task: the process server */
-	KAGE_SERVER_FS,
-	KAGE_SERVER_CONSOLE,
-	KAGE_SERVER_OTHER,	/* any other receiver (helpers, the kernel tests) */
-	KAGE_SERVERS
-};
-
 struct kage_counters {
 	/* Traps into the kernel. */
 	uint64_t ecall_linux;		/* ecalls with a Linux number: forwarded */

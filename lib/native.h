@@ -7,8 +7,8 @@
  * test root task) each call is an ecall, and a server's receive loop is
  * lib/native_user.c's. Compiled with KAGE_NATIVE_DIRECT (MODE=mono: the
  * servers linked into the kernel) each call is a function call into the
- * kernel (lib/native_direct.c, kernel/kserver.h), and the kernel calls
- * the server's handler instead of a receive loop.
+ * kernel (kernel/kserver_native.c), and the kernel calls the server's
+ * handler instead of a receive loop.
  */
 #ifndef KAGE_LIB_NATIVE_H
 #define KAGE_LIB_NATIVE_H
@@ -18,7 +18,7 @@
 #include "lib/kage_abi.h"
 
 #ifdef KAGE_NATIVE_DIRECT
-/* Seven arguments in a[0..6]; a[0..5] come back (lib/native_direct.c). */
+/* Seven arguments in a[0..6]; a[0..5] come back (kernel/kserver_native.c). */
 long native_direct(uint64_t nr, uint64_t a[7]);
 
 static inline long native_call7(uint64_t nr, uint64_t a[7])
@@ -169,15 +169,21 @@ static inline long native_space_map_phys(long space, uint64_t va, long mem, uint
 	return native_call6(KAGE_SYS_SPACE_MAP_PHYS, (uint64_t)space, va, (uint64_t)mem, offset, size, prot);
 }
 
+/* A task of no role (KAGE_SERVER_OTHER), "task" in the kernel's messages: a program, a helper. */
 static inline long native_task_create(long space, uint64_t pc, uint64_t sp)
 {
-	return native_call4(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, 0);
+	return native_call6(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, 0, KAGE_SERVER_OTHER, 0);
 }
 
-/* The same, with a name for the kernel's messages and counters (15 characters kept). */
-static inline long native_task_create_named(long space, uint64_t pc, uint64_t sp, const char *name)
+/*
+ * The same, with a name for the kernel's messages (15 characters kept)
+ * and what the task is (KAGE_SERVER_*), whose counters the messages it
+ * receives go to: how a server is started.
+ */
+static inline long native_task_create_named(long space, uint64_t pc, uint64_t sp, const char *name,
+					    unsigned role)
 {
-	return native_call4(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, (uint64_t)name);
+	return native_call6(KAGE_SYS_TASK_CREATE, (uint64_t)space, pc, sp, (uint64_t)name, role, 0);
 }
 
 static inline long native_task_clone(long task, long space)

@@ -28,6 +28,10 @@ static void native_helper(long arg)
 	}
 }
 
+/*
+ * The helper is of no role (KAGE_SERVER_OTHER): it receives nothing, and
+ * its calls count where the server receives them.
+ */
 long native_helper_start(long endpoint, long notif, void *stack, size_t size)
 {
 	long t = native_task_create(KAGE_HANDLE_SELF_SPACE, (uint64_t)native_helper, (uint64_t)stack + size);

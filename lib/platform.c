@@ -148,8 +148,10 @@ static int platform_harts(struct platform *p, const struct fdt *fdt, int cpus)
 	return 0;
 }
 
-static int platform_cpus(struct platform *p, const struct fdt *fdt, uint32_t boot_hart)
+/* The harts, of which p->boot_hart must be a usable one, and the timebase. */
+static int platform_cpus(struct platform *p, const struct fdt *fdt)
 {
+	uint32_t boot_hart = p->boot_hart;
 	int cpus = fdt_find_path(fdt, "/cpus"), err;
 	const struct platform_hart *h;
 
@@ -344,8 +346,10 @@ static int platform_uart(struct platform *p, const struct fdt *fdt)
 
 int platform_parse(struct platform *p, const struct fdt *fdt, uint32_t boot_hart)
 {
+	static int (*const steps[])(struct platform *, const struct fdt *) = {
+		platform_memory, platform_reserved, platform_chosen, platform_cpus, platform_plic, platform_uart,
+	};
 	const char *model;
-	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->boot_hart = boot_hart;
@@ -354,10 +358,12 @@ int platform_parse(struct platform *p, const struct fdt *fdt, uint32_t boot_hart
 	model = fdt_prop_string(fdt, fdt_root(fdt), "model");
 	if (model)
 		strlcpy(p->model, model, sizeof(p->model));
-	if ((err = platform_memory(p, fdt)) < 0 || (err = platform_reserved(p, fdt)) < 0 ||
-	    (err = platform_chosen(p, fdt)) < 0 || (err = platform_cpus(p, fdt, boot_hart)) < 0 ||
-	    (err = platform_plic(p, fdt)) < 0 || (err = platform_uart(p, fdt)) < 0)
-		return err;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int err = steps[i](p, fdt);
+
+		if (err < 0)
+			return err;
+	}
 	return 0;
 }
 

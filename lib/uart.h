@@ -1,6 +1,6 @@
 /*
- * Register-level UART access shared by the kernel's early console and the
- * user-space console server.
+ * Register-level UART access shared by the kernel's console and the
+ * console server.
  *
  * Three families: the 16550 (ns16550a, registers one byte apart), the
  * Synopsys DesignWare APB UART (a 16550 whose registers are spaced by

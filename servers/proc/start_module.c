@@ -1,7 +1,8 @@
 /*
  * MODE=micro's way to start a server (start.c): its native ELF file is a
  * boot module, loaded into a new space, and its task starts in user mode
- * with a0 = "" and a1 = its bootinfo, on a stack of its own.
+ * with a0 = "" and a1 = its bootinfo, on a stack of its own. The task is
+ * what the module's boot item says the file is (aux[0], KAGE_SERVER_*).
  */
 #include "lib/elf.h"
 #include "lib/errno.h"
@@ -16,24 +17,25 @@
 /* Builds the server's space from its ELF file and a suspended task in it. */
 static long start_load(const struct kage_bootitem *mod, long *space_out)
 {
-	char name[16];	/* the kernel reads 16 bytes: its messages and counters name the server */
+	char name[16];	/* the kernel reads 16 bytes: its messages name the server */
 	const uint8_t *file = native_map_item(mod, START_MODULE_VA, KAGE_PROT_READ);
 	uint64_t len = native_item_span(mod);
 	struct elf_image img;
-	long space, task = -ENOEXEC, err = 0;
+	long space, task = -ENOEXEC;
 
 	if (!file)
 		return -ENOMEM;
 	strlcpy(name, mod->name, sizeof(name));
-	if ((space = native_space_create()) < 0) {
+	space = native_space_create();
+	if (space < 0) {
 		native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
 		return space;
 	}
 	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC &&
-	    !img.interp && (err = exec_load_segments(space, file, &img, 0)) == 0)
-		task = native_task_create_named(space, img.entry, START_STACK_TOP, name);
-	else if (err < 0)
-		task = err;
+	    !img.interp)
+		task = exec_load_segments(space, file, &img, 0);
+	if (task == 0)
+		task = native_task_create_named(space, img.entry, START_STACK_TOP, name, mod->aux[0]);
 	native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
 	if (task < 0)
 		native_handle_close(space);
@@ -48,7 +50,8 @@ long start_task(const struct kage_bootinfo *bi, const char *name, long *space)
 
 	if (!mod)
 		return -ENOENT;
-	if ((task = start_load(mod, space)) < 0) {
+	task = start_load(mod, space);
+	if (task < 0) {
 		*space = -1;
 		return task;
 	}

@@ -32,13 +32,12 @@ long child_create(long space, void (*fn)(long), long arg, int slot)
 
 long child_wait(long task, long *status)
 {
-	long st;
+	long st = native_task_status(task, status);
 
 	/* Each yield lets the child run until it blocks, ends or is preempted. */
-	for (int i = 0; i < 1000; i++) {
-		if ((st = native_task_status(task, status)) != KAGE_TASK_ALIVE)
-			return st;
+	for (int i = 0; i < 1000 && st == KAGE_TASK_ALIVE; i++) {
 		native_task_yield();
+		st = native_task_status(task, status);
 	}
 	return st;
 }

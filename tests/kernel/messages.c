@@ -2,7 +2,8 @@
  * IPC checks: call/reply, deferred replies, reply_recv, stale tokens,
  * Linux ecall forwarding to a personality endpoint, fault forwarding to
  * an exception endpoint, a server forwarding a call to another and
- * copying to and from its caller by token, and invalid handles.
+ * copying to and from its caller by token, invalid handles, and the
+ * event counters filing a message under its receiver's role.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -251,6 +252,28 @@ static void check_server_death(long ep)
 	native_handle_close(t);
 }
 
+/* A message counts for what its receiver's creator said it is: task_create's role. */
+static void check_role_counts(long ep)
+{
+	long t = native_task_create_named(SELF, (uint64_t)child_receive_and_die, child_stack_top(0), "fs-like",
+					  KAGE_SERVER_FS);
+	const uint64_t w[6] = { 0 };
+	struct kage_stats before, after;
+
+	check(native_task_create_named(SELF, 0x10000, 0, 0, KAGE_SERVERS) == -EINVAL, "task_create_checks_role",
+	      "accepted a role that is none");
+	native_handle_copy(ep, t, KAGE_RIGHT_RECV, 0);
+	native_stats(&before);
+	native_task_resume(t);
+	native_ipc_call(ep, w, 0);	/* received, never answered: -EPIPE */
+	native_stats(&after);
+	check(t > 0 && after.count.received[KAGE_SERVER_FS] == before.count.received[KAGE_SERVER_FS] + 1 &&
+		      after.count.received[KAGE_SERVER_OTHER] == before.count.received[KAGE_SERVER_OTHER],
+	      "received_counted_by_role", "not counted as the file server's");
+	child_wait(t, 0);
+	native_handle_close(t);
+}
+
 void ipc_checks(void)
 {
 	long ep = native_ep_create();
@@ -263,5 +286,6 @@ void ipc_checks(void)
 	check_forward(ep);
 	check_ipc_bad_input(ep);
 	check_server_death(ep);
+	check_role_counts(ep);
 	native_handle_close(ep);
 }

@@ -166,9 +166,12 @@ static void bench_exec(const char *name, const char *suffix, enum how how, const
 			errno = posix_spawn(&pid, path, 0, 0, argv, environ);
 			if (errno)
 				fail(name);
-		} else if ((pid = how == VFORK ? vfork() : fork()) == 0) {
-			execve(path, argv, environ);
-			_exit(127);
+		} else {
+			pid = how == VFORK ? vfork() : fork();
+			if (pid == 0) {
+				execve(path, argv, environ);
+				_exit(127);
+			}
 		}
 		reap(pid, name);
 	}

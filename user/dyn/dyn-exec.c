@@ -41,7 +41,10 @@ static int copy_file(const char *from, const char *to)
 	while (fd >= 0 && len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
 		len += (size_t)n;
 	close(fd);
-	if (fd < 0 || len == sizeof(buf) || (fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755)) < 0)
+	if (fd < 0 || len == sizeof(buf))
+		return -1;
+	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (fd < 0)
 		return -1;
 	n = write(fd, buf, len);
 	close(fd);

@@ -73,7 +73,8 @@ int main(void)
 	char detail[80];
 
 	say("isolation: pid %d; /init open as fd %d; starting a worker that touches no file\n", pid, fd);
-	if (fd < 0 || (child = fork()) < 0) {
+	child = fd < 0 ? -1 : fork();
+	if (child < 0) {
 		say("isolation: cannot set up: %s\n", strerror(errno));
 		return 1;
 	}

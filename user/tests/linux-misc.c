@@ -132,7 +132,8 @@ static int exec_with_env(int n)
 		env[i] = strings[i];
 	}
 	env[n] = NULL;
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		execve(argv[0], argv, env);
 		_exit(errno == E2BIG ? 200 : 201);
 	}

@@ -150,7 +150,8 @@ static void shared_from_the_initramfs(void)
 	munmap(m, (size_t)st.st_size);
 	close(fd);
 	before = mem_free_kb();
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		execl("/bin/busybox", "sleep", "5", (char *)NULL);
 		_exit(127);
 	}
@@ -194,7 +195,8 @@ int main(void)
 	int fd;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if ((fd = make_file()) < 0) {
+	fd = make_file();
+	if (fd < 0) {
 		printf("mmap-file: cannot write %s: %s\n", DATA, strerror(errno));
 		return 1;
 	}

@@ -156,7 +156,8 @@ static void check_killed_waiter(int by_poll)
 
 	pipe(fd);
 	p = (struct pollfd){ .fd = fd[0], .events = POLLIN };
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		if (by_poll)
 			poll(&p, 1, -1);
 		else

@@ -70,7 +70,10 @@ static int stat_field(int pid, int n, unsigned long *v)
 	char path[64], buf[1024], *at;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (slurp(path, buf, sizeof(buf)) <= 0 || !(at = strrchr(buf, ')')))
+	if (slurp(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	at = strrchr(buf, ')');
+	if (!at)
 		return 0;
 	for (int i = 2; i < n && at; i++)
 		at = strchr(at + 1, ' ');
@@ -218,7 +221,8 @@ static void check_stop_and_zombie(void)
 		sched_yield();
 	check("continued, it is S again", state_of(child) == 'S');
 	reap(child);
-	if ((child = fork()) == 0)
+	child = fork();
+	if (child == 0)
 		exit(3);
 	memset(&si, 0, sizeof(si));
 	waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT);
@@ -236,13 +240,15 @@ static void check_cmdline(void)
 	int pid, status;
 
 	check("init's cmdline", n == 12 && memcmp(buf, "/bin/procfs", 12) == 0);
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		execv("/bin/procfs", args);
 		_exit(100);
 	}
 	waitpid(pid, &status, 0);
 	check("cmdline has the argv of execve", WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		execv("/proc/self/exe", exe_args);
 		_exit(100);
 	}
@@ -400,9 +406,11 @@ static void check_status_signals(void)
 	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	slurp("/proc/self/status", buf, sizeof(buf));
-	if ((at = strstr(buf, "SigIgn:\t")))
+	at = strstr(buf, "SigIgn:\t");
+	if (at)
 		ign = strtoul(at + 8, NULL, 16);
-	if ((at = strstr(buf, "SigBlk:\t")))
+	at = strstr(buf, "SigBlk:\t");
+	if (at)
 		blk = strtoul(at + 8, NULL, 16);
 	check("status shows ignored and blocked signals",
 	      (ign & (1ul << (SIGUSR1 - 1))) && !(ign & (1ul << (SIGUSR2 - 1))) && (blk & (1ul << (SIGUSR2 - 1))) &&
@@ -422,7 +430,8 @@ static void check_script_comm(void)
 	write(fd, script, sizeof(script) - 1);
 	close(fd);
 	pipe(p);
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		dup2(p[1], 1);
 		execl("/tmp/show-comm", "show-comm", (char *)NULL);
 		_exit(127);

@@ -206,7 +206,8 @@ static void check_stop_continue(void)
 	pid_t pid;
 
 	pipe(gate);
-	if ((pid = fork()) == 0) {
+	pid = fork();
+	if (pid == 0) {
 		close(gate[1]);
 		raise(SIGSTOP);
 		read(gate[0], &c, 1);	/* continued, it waits: an exit now would be what wait reports */

@@ -17,7 +17,8 @@ static void *dtb_read(const char *path, size_t extra, size_t *size)
 
 	if (!f)
 		return NULL;
-	if (fstat(fileno(f), &st) < 0 || !(buf = calloc(1, (size_t)st.st_size + extra))) {
+	buf = fstat(fileno(f), &st) < 0 ? NULL : calloc(1, (size_t)st.st_size + extra);
+	if (!buf) {
 		fclose(f);
 		return NULL;
 	}

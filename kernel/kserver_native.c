@@ -2,6 +2,8 @@
  * The direct-call side of lib/native.h (MODE=mono): the servers are
  * linked into the kernel, so each native call is a call of the kernel's
  * own handler for it, made as the server's task (kernel/kserver.h).
+ * Compiled only into MODE=mono system Images, with the servers and
+ * KAGE_NATIVE_DIRECT, which makes lib/native.h declare this side.
  */
 #include "kernel/kserver.h"
 #include "lib/native.h"
