@@ -14,8 +14,9 @@ struct kage_counters counters;
  * Each server's space (that of the first task of its role; its helpers
  * share it but are of no role), and in
  * MODE=mono its half of the server window: the file server's files in
- * the first, the process server's copies of executables in the second
- * (servers/proc/files.c). The servers' code and static data are the
+ * the first; the second is the process server's, which keeps no file
+ * bytes of its own (they reach it as memory objects, whose frames are
+ * nobody's pages here). The servers' code and static data are the
  * kernel image's there, and their own ELF files' in micro (tools/compare
  * reports both).
  */

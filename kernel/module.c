@@ -23,10 +23,6 @@
 #define ROOT_STACK_PAGES 8
 #define ROOT_STACK_TOP (USER_TOP - PAGE_SIZE)	/* a guard page above */
 
-static uint64_t module_perm(uint32_t flags)
-{
-	return (flags & PF_R ? PTE_R : 0) | (flags & PF_W ? PTE_W : 0) | (flags & PF_X ? PTE_X : 0);
-}
 
 static int module_load(struct space *s, const uint8_t *file, const struct elf_image *img)
 {
@@ -38,7 +34,7 @@ static int module_load(struct space *s, const uint8_t *file, const struct elf_im
 		uint64_t lo = seg->vaddr & ~(PAGE_SIZE - 1);
 		uint64_t hi = (seg->vaddr + seg->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
-		err = space_map_anon(s, lo, hi - lo, module_perm(seg->flags));
+		err = space_map_anon(s, lo, hi - lo, elf_prot(seg->flags));
 		if (err == 0)
 			err = space_write(s, seg->vaddr, file + seg->offset, seg->filesz);
 		if (err < 0)

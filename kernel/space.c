@@ -499,9 +499,10 @@ int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uin
 		return -EINVAL;
 	if (!space_range_free(s, va, size))
 		return -EEXIST;
+	if (may_write)
+		perm |= PTE_MAYWRITE;
 	for (off = 0; off < size; off += PAGE_SIZE) {
-		err = pt_map(s->root, va + off, pa + off, PAGE_SIZE,
-			     perm | PTE_U | PTE_PHYS | (may_write ? PTE_MAYWRITE : 0), false);
+		err = pt_map(s->root, va + off, pa + off, PAGE_SIZE, perm | PTE_U | PTE_PHYS, false);
 		if (err < 0) {
 			space_unmap(s, va, off ? off : PAGE_SIZE);
 			return err;
@@ -542,8 +543,10 @@ static pte_t space_leaf_protect(pte_t e, uint64_t perm)
 
 	if (!perm)
 		return (base & ~unmark) | PTE_R;	/* not PTE_U: no user access */
+	if ((e & PTE_PHYS) && !(e & PTE_MAYWRITE))
+		perm &= ~PTE_W;	/* a read-only handle's mapping never becomes writable */
 	if (e & PTE_PHYS)
-		return base | PTE_U | (perm & ~PTE_W) | ((e & PTE_MAYWRITE) ? (perm & PTE_W) : 0);
+		return base | PTE_U | perm;
 	base &= ~PTE_COW;
 	if (!(perm & PTE_W))
 		return base | PTE_U | perm;

@@ -1,7 +1,7 @@
 /*
  * Server memory (MODE=mono): the kernel-half window in which the servers
  * linked into the kernel keep memory of their own, where a user-mode
- * server maps pages in its own space (file data, copies of executables).
+ * server maps pages in its own space (the file server's file data).
  * The window takes the place of KAGE_HANDLE_SELF_SPACE for
  * native_space_map/unmap (kernel/kserver_native.c).
  *

@@ -8,6 +8,7 @@
  */
 #include "lib/elf.h"
 #include "lib/errno.h"
+#include "lib/kage_abi.h"
 #include "lib/string.h"
 
 #define EHDR_SIZE 64
@@ -150,6 +151,19 @@ static int elf_check_span(struct elf_image *img, uint64_t user_top)
 			return 0;
 	}
 	return elf_refuse(img, -ENOEXEC, "entry point outside every executable segment");
+}
+
+unsigned elf_prot(uint32_t p_flags)
+{
+	unsigned prot = 0;
+
+	if (p_flags & PF_R)
+		prot |= KAGE_PROT_READ;
+	if (p_flags & PF_W)
+		prot |= KAGE_PROT_WRITE;
+	if (p_flags & PF_X)
+		prot |= KAGE_PROT_EXEC;
+	return prot;
 }
 
 int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image *img)

@@ -65,6 +65,8 @@ struct elf_image {
  * (for ET_DYN: the span, which the loader places later). 0, -ENOEXEC or -ENOMEM.
  */
 int elf_parse(const void *file, size_t size, uint64_t user_top, struct elf_image *img);
+/* A segment's p_flags as KAGE_PROT_* bits (lib/kage_abi.h), which are the page-table bits too. */
+unsigned elf_prot(uint32_t p_flags);
 /*
  * The same for a file of `size` bytes of which only the first `avail` are
  * at `head`: the ELF header, the program headers and PT_INTERP must lie

@@ -75,14 +75,18 @@ enum fs_op {
 	FS_OP_TABLE_FORK,	/* w1: parent's key, w2: child's. The child shares every description */
 	FS_OP_TABLE_EXEC,	/* w1: key. Closes the close-on-exec descriptors */
 	FS_OP_TABLE_EXIT,	/* w1: key. Closes everything; pending calls are dropped */
-	FS_OP_EXEC_OPEN,	/* w1: key, w2: path (proc's memory). -> w0: node, w1: size, w2: mode,
-				 * w3: offset of the bytes in the initramfs, or -1 (use FS_OP_EXEC_READ).
-				 * The node stays alive until FS_OP_EXEC_CLOSE */
-	FS_OP_EXEC_READ,	/* w1: node, w2: offset, w3: buffer (proc's memory), w4: length. -> w0: bytes */
-	FS_OP_EXEC_CLOSE,	/* w1: node */
+	/*
+	 * EXEC_OPEN: w1: key, w2: path (proc's memory), found from that
+	 * process's working directory. -> w1: a memory object with the file's
+	 * bytes, given to the caller's handle table (read-only; -1 for an
+	 * empty file), w2: the size, w3: the mode, and in its high half where
+	 * the file starts in the object's first page (0: page-aligned, so
+	 * whole pages can be mapped as they are). A snapshot: later writes to
+	 * the file do not reach it. -EACCES unless a regular file.
+	 */
+	FS_OP_EXEC_OPEN,
 	FS_OP_FD_OPEN,		/* w1: key, w2: fd. -> as FS_OP_EXEC_OPEN, and w4: the description's open flags.
-				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file.
-				 * For mmap; the node stays alive until FS_OP_EXEC_CLOSE */
+				 * -EBADF for no such descriptor, -ENODEV unless it names a regular file (mmap) */
 	/*
 	 * Badge CONSOLE: w1 is 1 when a read of the console would find input
 	 * (poll's POLLIN), 0 when not. Sent whenever that changes, so the file

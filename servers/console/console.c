@@ -74,7 +74,10 @@ static void console_deliver(void)
 	uint64_t v[6] = { 0 };
 	long n, err;
 
-	if (!console_waiter.token || (n = tty_available(console_waiter.len)) < 0)
+	if (!console_waiter.token)
+		return;
+	n = tty_available(console_waiter.len);
+	if (n < 0)
 		return;
 	err = n ? native_caller_write(console_waiter.token, console_waiter.buf, tty_input(), (uint64_t)n) : 0;
 	if (err == -ESRCH) {

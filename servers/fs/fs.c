@@ -24,7 +24,9 @@ static struct fs_node *fs_device(struct fs_node *dev, const char *name, uint32_t
 	size_t len = strlen(name);
 	struct fs_node *n = fs_child(dev, name, len);
 
-	if (!n && !(n = fs_new(dev, name, len, mode)))
+	if (!n)
+		n = fs_new(dev, name, len, mode);
+	if (!n)
 		return NULL;
 	n->mode = mode;
 	n->pinned = 1;
@@ -32,22 +34,36 @@ static struct fs_node *fs_device(struct fs_node *dev, const char *name, uint32_t
 }
 static const uint8_t *fs_archive;	/* the initramfs, mapped read-only */
 static size_t fs_archive_size;
+static long fs_archive_mem = -1;	/* its memory object, whose slices are its files' pages */
+static uint64_t fs_archive_base;	/* its physical address, for whether a file starts on a page */
 
-unsigned fs_node_index(const struct fs_node *n)
+/*
+ * n's bytes as a memory object, a new handle here: a slice of the
+ * initramfs while they are still there, else a copy into fresh frames
+ * (the file's own window is this server's, and changes). *page_off: where
+ * the file starts in the object's first page.
+ */
+long fs_node_pages(const struct fs_node *n, uint64_t *page_off)
 {
-	return (unsigned)(n - fs_nodes);
-}
+	uint64_t off = (uint64_t)(n->data - fs_archive);
+	long mem;
 
-struct fs_node *fs_node_at(uint64_t index)
-{
-	return index < FS_NODES && fs_nodes[index].mode ? &fs_nodes[index] : NULL;
-}
+	*page_off = 0;
+	if (!n->owned && n->data >= fs_archive && off < fs_archive_size && n->size <= fs_archive_size - off) {
+		*page_off = (fs_archive_base + off) & 4095;
+		return native_mem_slice(fs_archive_mem, off, n->size);
+	}
+	mem = native_mem_create(n->size);
+	for (uint64_t done = 0; mem >= 0 && done < n->size; done += KAGE_COPY_MAX) {
+		uint64_t chunk = n->size - done < KAGE_COPY_MAX ? n->size - done : KAGE_COPY_MAX;
+		long err = native_mem_write(mem, done, n->data + done, chunk);
 
-int64_t fs_archive_offset(const struct fs_node *n)
-{
-	if (n->owned || !n->data)
-		return n->owned ? -1 : 0;
-	return n->data >= fs_archive && n->data <= fs_archive + fs_archive_size ? n->data - fs_archive : -1;
+		if (err < 0) {
+			native_handle_close(mem);
+			mem = err;
+		}
+	}
+	return mem;
 }
 
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
@@ -256,7 +272,7 @@ static int fs_add(const struct cpio_entry *e)
 	return 0;
 }
 
-int fs_init(const void *cpio, size_t size)
+int fs_init(const void *cpio, size_t size, long mem, uint64_t base)
 {
 	struct cpio_iter it;
 	struct cpio_entry e;
@@ -265,6 +281,8 @@ int fs_init(const void *cpio, size_t size)
 
 	fs_archive = cpio;
 	fs_archive_size = size;
+	fs_archive_mem = mem;
+	fs_archive_base = base;
 	fs_root = fs_new(NULL, "", 0, S_IFDIR | 0755);
 	cpio_iter_init(&it, cpio, size);
 	for (r = cpio_next(&it, &e); r > 0; r = cpio_next(&it, &e)) {

@@ -64,8 +64,11 @@ struct fs_fdtable {
 	struct fs_node *cwd;		/* the working directory (NULL: the root) */
 };
 
-/* Builds the tree from a cpio archive already mapped in the server: 0 or -ENOMEM/-EINVAL. */
-int fs_init(const void *cpio, size_t size);
+/*
+ * Builds the tree from a cpio archive already mapped in the server (mem:
+ * its memory object, whose physical address is base): 0 or -ENOMEM/-EINVAL.
+ */
+int fs_init(const void *cpio, size_t size, long mem, uint64_t base);
 /* A new process's table: fds 0, 1 and 2 on the console. */
 int fs_table_init(struct fs_fdtable *t);
 /* fork: the child shares every open file description. */
@@ -75,11 +78,9 @@ void fs_table_close_all(struct fs_fdtable *t);
 void fs_table_exec(struct fs_fdtable *t);
 /* The node at path, relative to t's working directory (for execve), or NULL (also for /proc's). */
 struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path);
-/* The node in slot index, or NULL if that slot is free. */
-struct fs_node *fs_node_at(uint64_t index);
 void fs_node_release(struct fs_node *n);
-/* Where n's bytes sit in the initramfs (0 for no bytes), or -1 once the file has its own copy. */
-int64_t fs_archive_offset(const struct fs_node *n);
+/* n's bytes (at least one) as a memory object: a new handle, or -errno; *page_off as FS_OP_EXEC_OPEN says. */
+long fs_node_pages(const struct fs_node *n, uint64_t *page_off);
 
 /*
  * fs_call results that are not answers: no reply now (the token is kept

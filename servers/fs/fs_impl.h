@@ -23,8 +23,7 @@ extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 extern long fs_proc_ep;		/* the process server's, badged PROTO_BADGE_FS */
 extern int fs_crash_armed;	/* PROTO_IOCTL_CRASH crashes this server (FS_OP_ARM_CRASH) */
 
-/* Nodes (fs.c): slot index, creation in dir (NULL: a node outside the tree), detaching from the tree. */
-unsigned fs_node_index(const struct fs_node *n);
+/* Nodes (fs.c): creation in dir (NULL: a node outside the tree), detaching from the tree. */
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode);
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
 void fs_detach(struct fs_node *n);
@@ -55,9 +54,11 @@ long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
 long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a);
-/* The directory a *at call starts from (fs_calls.c), or NULL with *err. */
+/* The directory a *at call starts from (paths.c), or NULL with *err; the caller's path at va into buf. */
 struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);
 long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max);
+/* Both: the path at va into path (PROTO_PATH_MAX bytes), and the directory it starts from, or NULL with *err. */
+struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va, char *path, long *err);
 /* n's absolute path into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
 long fs_node_path(const struct fs_node *n, char *buf, size_t size);
 

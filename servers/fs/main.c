@@ -52,7 +52,34 @@ static void fs_table_end(uint64_t key)
 	fs_table_used[key] = 0;
 }
 
-/* FS_OP_EXEC_OPEN: the node of an executable, held until FS_OP_EXEC_CLOSE. */
+/*
+ * A regular file's pages for the process server (whose call token is):
+ * a memory object in its table, and what it needs to use it (out[1-4] as
+ * FS_OP_EXEC_OPEN says). An empty file has no object (-1).
+ */
+static long fs_give_pages(uint64_t token, const struct fs_node *n, uint64_t out[5])
+{
+	uint64_t page_off = 0;
+	long mem, given = -1;
+
+	if ((n->mode & S_IFMT) != S_IFREG)
+		return -EACCES;
+	if (n->size) {
+		mem = fs_node_pages(n, &page_off);
+		if (mem < 0)
+			return mem;
+		given = native_handle_copy_to_caller(mem, token, KAGE_RIGHT_READ, 0);
+		native_handle_close(mem);
+		if (given < 0)
+			return given;
+	}
+	out[1] = (uint64_t)given;
+	out[2] = n->size;
+	out[3] = n->mode | page_off << 32;
+	return 0;
+}
+
+/* FS_OP_EXEC_OPEN: an executable's pages, found from the process's working directory. */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
 	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
@@ -67,24 +94,21 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 	n = fs_lookup(t, path);
 	if (!n)
 		return -ENOENT;
-	n->nopen++;
-	out[1] = n->size;
-	out[2] = n->mode;
-	out[3] = (uint64_t)fs_archive_offset(n);
-	return fs_node_index(n);
+	return fs_give_pages(token, n, out);
 }
 
 /*
- * FS_OP_FD_OPEN: the node behind a process's descriptor, for mmap, held
- * like an executable. Only regular files have bytes to copy: pipes, the
- * console and directories are -ENODEV, as Linux answers for files
- * without an mmap operation.
+ * FS_OP_FD_OPEN: the pages of the file behind a process's descriptor, for
+ * mmap, and its open flags (out[4]). Only regular files have pages:
+ * pipes, the console and directories are -ENODEV, as Linux answers for
+ * files without an mmap operation.
  */
-static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
+static long fs_fd_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
 	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
 	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
 	struct fs_node *n = f ? f->node : NULL;
+	long err;
 
 	if (!t)
 		return -EINVAL;
@@ -92,31 +116,9 @@ static long fs_fd_open(const struct kage_msg *m, uint64_t out[5])
 		return -EBADF;
 	if (!n || n == fs_console || (n->mode & S_IFMT) != S_IFREG)
 		return -ENODEV;
-	n->nopen++;
-	out[1] = n->size;
-	out[2] = n->mode;
-	out[3] = (uint64_t)fs_archive_offset(n);
+	err = fs_give_pages(token, n, out);
 	out[4] = f->flags;
-	return fs_node_index(n);
-}
-
-static long fs_exec_read(uint64_t token, const struct kage_msg *m)
-{
-	const struct fs_call_ctx c = { NULL, token, 0 };
-	struct fs_node *n = fs_node_at(m->w[1]);
-
-	return n ? fs_file_read(&c, n, m->w[2], m->w[3], m->w[4]) : -ENOENT;
-}
-
-/* FS_OP_EXEC_CLOSE: the hold of FS_OP_EXEC_OPEN or FS_OP_FD_OPEN ends. */
-static void fs_exec_close(uint64_t index)
-{
-	struct fs_node *n = fs_node_at(index);
-
-	if (!n || !n->nopen)
-		return;
-	n->nopen--;
-	fs_node_release(n);
+	return err;
 }
 
 /* The process server's operations; out[0] is set from the result. */
@@ -131,9 +133,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
 	case FS_OP_TABLE_EXIT: fs_table_end(m->w[1]); break;
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
-	case FS_OP_EXEC_READ: r = fs_exec_read(token, m); break;
-	case FS_OP_FD_OPEN: r = fs_fd_open(m, out); break;
-	case FS_OP_EXEC_CLOSE: fs_exec_close(m->w[1]); break;
+	case FS_OP_FD_OPEN: r = fs_fd_open(token, m, out); break;
 	case FS_OP_PROC_OPEN: r = fs_proc_open(token, m); break;
 	case FS_OP_PROC_LINK: r = fs_proc_link(token, m); break;
 	case FS_OP_PROC_FDS: r = fs_proc_fds(token, m, out); break;
@@ -206,11 +206,11 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	if (fs_endpoint < 0 || fs_proc_ep < 0)
 		return 1;	/* started wrongly: nobody could call it anyway */
 	if (err == 0)
-		err = fs_init(cpio, rd->size);
+		err = fs_init(cpio, rd->size, rd->handle, rd->base);
 	if (err < 0) {
 		/* Serve anyway, with what could be built: the process server reports what then fails. */
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
-		fs_init(0, 0);
+		fs_init(0, 0, -1, 0);
 	}
 	err = fs_poll_init(fs_endpoint, bi->timebase_hz);
 	if (err < 0)

@@ -39,6 +39,12 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 	return f->node;
 }
 
+struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va, char *path, long *err)
+{
+	*err = fs_path(c, va, path, PROTO_PATH_MAX);
+	return *err < 0 ? NULL : fs_at(c, dirfd, err);
+}
+
 /*
  * The node (dirfd a[0], path a[1]) names, for the *at calls: 0 and *n
  * (NULL for a pipe, with AT_EMPTY_PATH and an empty path), 1 and the
@@ -103,12 +109,10 @@ long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	char path[PROTO_PATH_MAX];
 	const char *rest;
-	struct fs_node *at, *n;
-	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *n;
+	long err;
+	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], path, &err);
 
-	if (err < 0)
-		return err;
-	at = fs_at(c, (int64_t)a[0], &err);
 	if (!at)
 		return err;
 	n = fs_walk(at, path, 0, &rest);
@@ -242,7 +246,9 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 		return r;
 	if (fs_is(n, S_IFDIR))
 		return -EISDIR;
-	return !fs_is(n, S_IFREG) || (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(n, a[1]);
+	if (!fs_is(n, S_IFREG) || (int64_t)a[1] < 0)
+		return -EINVAL;
+	return fs_truncate(n, a[1]);
 }
 
 void fs_set_mode(struct fs_node *n, uint64_t mode)

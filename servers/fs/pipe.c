@@ -246,13 +246,25 @@ void fs_pipe_release(struct fs_file *f)
 	fs_pipe_wake(p);	/* end of file for a reader, EPIPE for a writer */
 }
 
+/* ready_bits when ready, and gone_bits when the other end is gone. */
+static uint32_t fs_pipe_events(int ready, uint32_t ready_bits, int gone, uint32_t gone_bits)
+{
+	uint32_t ev = 0;
+
+	if (ready)
+		ev |= ready_bits;
+	if (gone)
+		ev |= gone_bits;
+	return ev;
+}
+
 uint32_t fs_pipe_poll(const struct fs_file *f)
 {
 	const struct fs_pipe *p = f->pipe;
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers ? POLLHUP : 0);
-	return (p->len < FS_PIPE_SIZE ? POLLOUT | POLLWRNORM : 0) | (!p->readers ? POLLERR : 0);
+		return fs_pipe_events(p->len > 0, POLLIN | POLLRDNORM, !p->writers, POLLHUP);
+	return fs_pipe_events(p->len < FS_PIPE_SIZE, POLLOUT | POLLWRNORM, !p->readers, POLLERR);
 }
 
 unsigned fs_pipe_id(const struct fs_file *f)

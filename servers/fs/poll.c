@@ -62,8 +62,10 @@ static uint32_t fs_poll_fd(const struct fs_fdtable *t, int64_t fd)
 		return POLLNVAL;
 	if (f->pipe)
 		return fs_pipe_poll(f);
+	if (f->node == fs_console && !console_in)
+		return POLLOUT | POLLWRNORM;
 	if (f->node == fs_console)
-		return POLLOUT | POLLWRNORM | (console_in ? POLLIN | POLLRDNORM : 0);
+		return POLLOUT | POLLWRNORM | POLLIN | POLLRDNORM;
 	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;	/* files and devices never wait */
 }
 

@@ -184,12 +184,10 @@ long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	char path[PROTO_PATH_MAX];
-	struct fs_node *at, *n;
-	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *n;
+	long err;
+	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], path, &err);
 
-	if (err < 0)
-		return err;
-	at = fs_at(c, (int64_t)a[0], &err);
 	if (!at)
 		return err;
 	return fs_create(c, at, path, S_IFDIR | ((uint32_t)a[2] & S_IALLUGO), &n);
@@ -214,12 +212,10 @@ static long fs_removable(const struct fs_node *n, uint64_t flags)
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	char path[PROTO_PATH_MAX], name[FS_NAME_MAX + 1];
-	struct fs_node *at, *dir, *n;
-	long err = fs_path(c, a[1], path, sizeof(path));
+	struct fs_node *dir, *n;
+	long err;
+	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], path, &err);
 
-	if (err < 0)
-		return err;
-	at = fs_at(c, (int64_t)a[0], &err);
 	if (!at)
 		return err;
 	dir = fs_parent(at, path, name, &err);
@@ -263,15 +259,10 @@ static long fs_rename_ends(const struct fs_call_ctx *c, const uint64_t *a, struc
 			   struct fs_node **ndir, char *nname)
 {
 	char from[PROTO_PATH_MAX], to[PROTO_PATH_MAX];
-	struct fs_node *oat, *nat;
-	long err = fs_path(c, a[1], from, sizeof(from));
+	long err;
+	struct fs_node *oat = fs_start(c, (int64_t)a[0], a[1], from, &err);
+	struct fs_node *nat = oat ? fs_start(c, (int64_t)a[2], a[3], to, &err) : NULL;
 
-	if (err >= 0)
-		err = fs_path(c, a[3], to, sizeof(to));
-	if (err < 0)
-		return err;
-	oat = fs_at(c, (int64_t)a[0], &err);
-	nat = oat ? fs_at(c, (int64_t)a[2], &err) : NULL;
 	if (!nat)
 		return err;
 	*odir = fs_parent(oat, from, oname, &err);

@@ -12,20 +12,29 @@
 
 #define EXEC_NEST_MAX 4		/* scripts whose interpreter is a script, as Linux allows */
 #define EXEC_LINE_MAX 256	/* what Linux reads of a #! line */
+#define EXEC_HEAD 1024		/* read first: a #! line, the ELF and program headers of real programs */
+#define EXEC_HEAD_MAX (16u << 10)	/* how far into a file its headers may lie (kage's limit) */
+
+/* A file to run: its pages, and its first bytes. */
+struct exec_file {
+	struct files_pages pages;
+	uint8_t *head;
+	size_t avail;			/* bytes in head */
+};
 
 static int exec_path(struct thread *t, const char *path, const char *const argv[], const char *const envp[],
 		     int depth);
 
 /* Splits "#!interp arg" (one optional argument, as Linux): the interpreter, and *arg or NULL. */
-static char *exec_shebang(const struct files_exe *fe, char *line, const char **arg)
+static char *exec_shebang(const struct exec_file *f, char *line, const char **arg)
 {
-	const char *d = (const char *)fe->data;
+	const char *d = (const char *)f->head;
 	size_t n = 2, len = 0;
 	char *interp, *end;
 
-	while (n < fe->size && d[n] != '\n' && len < EXEC_LINE_MAX - 1)
+	while (n < f->avail && d[n] != '\n' && len < EXEC_LINE_MAX - 1)
 		line[len++] = d[n++];
-	if (len == EXEC_LINE_MAX - 1 && n < fe->size && d[n] != '\n')
+	if (len == EXEC_LINE_MAX - 1 && n < f->avail && d[n] != '\n')
 		return NULL;	/* longer than Linux reads */
 	line[len] = 0;
 	for (interp = line; *interp == ' ' || *interp == '\t'; interp++)
@@ -46,7 +55,7 @@ static char *exec_shebang(const struct files_exe *fe, char *line, const char **a
 }
 
 /* A "#!" script: its interpreter runs with [interp, arg, path, argv[1]...]. */
-static int exec_script(struct thread *t, const struct files_exe *fe, const char *path, const char *const argv[],
+static int exec_script(struct thread *t, const struct exec_file *f, const char *path, const char *const argv[],
 		       const char *const envp[], int depth)
 {
 	static char lines[EXEC_NEST_MAX][EXEC_LINE_MAX];
@@ -57,7 +66,7 @@ static int exec_script(struct thread *t, const struct files_exe *fe, const char 
 
 	if (depth >= EXEC_NEST_MAX - 1)
 		return -ELOOP;
-	interp = exec_shebang(fe, lines[depth], &arg);
+	interp = exec_shebang(f, lines[depth], &arg);
 	if (!interp)
 		return -ENOEXEC;
 	v[n++] = interp;
@@ -85,8 +94,31 @@ static int exec_is_executable(uint32_t mode)
 	return (mode & S_IFMT) == S_IFREG && (mode & S_IXUGO);
 }
 
+/* A file's first bytes (at most want) into head: 0, or -errno. */
+static int exec_read_head(struct exec_file *f, uint8_t *head, size_t want)
+{
+	long n = files_read(&f->pages, 0, head, want);
+
+	f->head = head;
+	f->avail = n > 0 ? (size_t)n : 0;
+	return n < 0 ? (int)n : 0;
+}
+
+/* elf_parse of a file of which f->head holds the first bytes, reading further once if its headers need. */
+static int exec_parse(struct exec_file *f, struct elf_image *img)
+{
+	int err = elf_parse_head(f->head, f->avail, f->pages.size, EXEC_SEGMENT_TOP, img);
+
+	if (err == 0 || img->head_needed <= f->avail || img->head_needed > EXEC_HEAD_MAX)
+		return err;
+	err = exec_read_head(f, f->head, img->head_needed);
+	if (err < 0)
+		return err;
+	return elf_parse_head(f->head, f->avail, f->pages.size, EXEC_SEGMENT_TOP, img);
+}
+
 /*
- * Opens and checks the program's interpreter (PT_INTERP), held in fe until
+ * Opens and checks the program's interpreter (PT_INTERP), held in f until
  * the caller closes it, and places it: an ET_DYN one at the top of the
  * mmap area, which then grows down below it, as on Linux. A missing file
  * is -ENOENT and one that cannot be executed -EACCES, as for a program;
@@ -95,24 +127,27 @@ static int exec_is_executable(uint32_t mode)
  * without loading that one; kage refuses it (-ELIBBAD) rather than start
  * a program that cannot work.
  */
-static int exec_interp(const struct process *p, const char *path, const char *name, struct files_exe *fe,
+static int exec_interp(const struct process *p, const char *path, const char *name, struct exec_file *f,
 		       struct exec_elf *interp)
 {
-	int err = files_exec_open(p, name, fe);
+	static uint8_t head[EXEC_HEAD_MAX];
+	int err = files_exec_open(p, name, &f->pages);
 
 	if (err < 0)
 		return exec_interp_refuse(path, name, errno_name(err), err);
-	if (!exec_is_executable(fe->mode))
+	if (!exec_is_executable(f->pages.mode))
 		err = exec_interp_refuse(path, name, "not an executable file", -EACCES);
-	else if (elf_parse(fe->data, fe->size, EXEC_SEGMENT_TOP, &interp->img) < 0)
+	else if (exec_read_head(f, head, EXEC_HEAD) < 0)
+		err = exec_interp_refuse(path, name, "cannot be read", -EIO);
+	else if (exec_parse(f, &interp->img) < 0)
 		err = exec_interp_refuse(path, name, interp->img.why, -ELIBBAD);
 	else if (interp->img.interp)
 		err = exec_interp_refuse(path, name, "has an interpreter itself", -ELIBBAD);
 	if (err < 0) {
-		files_exec_close(fe);
+		files_close(&f->pages);
 		return err;
 	}
-	interp->data = fe->data;
+	interp->file = &f->pages;
 	interp->bias = 0;
 	if (interp->img.type == ET_DYN)
 		interp->bias = ((EXEC_MMAP_TOP - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
@@ -181,25 +216,25 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 }
 
 /* execve of an ELF file, with its interpreter when it names one. */
-static int exec_elf(struct thread *t, const struct files_exe *fe, const char *path, const char *const argv[],
+static int exec_elf(struct thread *t, struct exec_file *f, const char *path, const char *const argv[],
 		    const char *const envp[])
 {
 	static struct exec_elf prog, interp;	/* too big for the server's stack */
-	struct files_exe ife;
+	struct exec_file ifile;
 	const struct exec_elf *ip = NULL;
 	uint64_t sp = 0, pc, mmap_top = EXEC_MMAP_TOP;
 	long space;
-	int err = elf_parse(fe->data, fe->size, EXEC_SEGMENT_TOP, &prog.img);
+	int err = exec_parse(f, &prog.img);
 
 	if (err < 0) {
-		native_say("kage: exec %s: %s\n", path, prog.img.why);
+		native_say("kage: exec %s: %s\n", path, prog.img.why ? prog.img.why : errno_name(err));
 		return err;
 	}
-	prog.data = fe->data;
+	prog.file = &f->pages;
 	prog.bias = prog.img.type == ET_DYN ? EXEC_DYN_BIAS : 0;
 	pc = prog.img.entry + prog.bias;
 	if (prog.img.interp) {
-		err = exec_interp(t->proc, path, prog.img.interp, &ife, &interp);
+		err = exec_interp(t->proc, path, prog.img.interp, &ifile, &interp);
 		if (err < 0)
 			return err;
 		ip = &interp;
@@ -213,33 +248,35 @@ static int exec_elf(struct thread *t, const struct files_exe *fe, const char *pa
 	else
 		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias, mmap_top);
 	if (ip)
-		files_exec_close(&ife);
+		files_close(&ifile.pages);
 	return err;
 }
 
-/* execve of the bytes of one file: a script's interpreter, or an ELF image. */
-static int exec_file(struct thread *t, const struct files_exe *fe, const char *path, const char *const argv[],
+/* execve of one file: a script's interpreter, or an ELF image. */
+static int exec_file(struct thread *t, struct exec_file *f, const char *path, const char *const argv[],
 		     const char *const envp[], int depth)
 {
-	const char *d = (const char *)fe->data;
-
-	if (!exec_is_executable(fe->mode))
-		return -EACCES;	/* directories and files without execute permission */
-	if (fe->size >= 2 && d[0] == '#' && d[1] == '!')
-		return exec_script(t, fe, path, argv, envp, depth);
-	return exec_elf(t, fe, path, argv, envp);
+	if (!exec_is_executable(f->pages.mode))
+		return -EACCES;	/* files without execute permission */
+	if (f->avail >= 2 && f->head[0] == '#' && f->head[1] == '!')
+		return exec_script(t, f, path, argv, envp, depth);
+	return exec_elf(t, f, path, argv, envp);
 }
 
+/* The file at path, run; a script's level reads its head into the same buffer as the next level. */
 static int exec_path(struct thread *t, const char *path, const char *const argv[], const char *const envp[],
 		     int depth)
 {
-	struct files_exe fe;
-	int err = files_exec_open(t->proc, path, &fe);
+	static uint8_t head[EXEC_HEAD_MAX];
+	struct exec_file f;
+	int err = files_exec_open(t->proc, path, &f.pages);
 
 	if (err < 0)
 		return err;
-	err = exec_file(t, &fe, path, argv, envp, depth);
-	files_exec_close(&fe);
+	err = exec_read_head(&f, head, EXEC_HEAD);
+	if (err == 0)
+		err = exec_file(t, &f, path, argv, envp, depth);
+	files_close(&f.pages);
 	return err;
 }
 

@@ -20,9 +20,9 @@
 #define EXEC_DYN_BIAS 0x400000ul	/* where an ET_DYN program (static-pie or PIE) goes */
 #define EXEC_INTERP_ALIGN (2ul << 20)	/* an ET_DYN interpreter's base, at the top of the mmap area */
 
-/* One ELF file being loaded: its bytes, what elf_parse found in it, and the bias it loads at. */
+/* One ELF file being loaded: its pages, what elf_parse found in it, and the bias it loads at. */
 struct exec_elf {
-	const uint8_t *data;
+	const struct files_pages *file;
 	struct elf_image img;
 	uint64_t bias;
 };

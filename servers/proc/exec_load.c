@@ -14,59 +14,34 @@
 #define STACK_VECTORS (8 * (2 * PROC_ARGS_MAX + 64))	/* room kept below the strings for argv, envp, auxv */
 #define STACK_IMAGE (PROC_ARG_BYTES + PROTO_PATH_MAX + 64 + STACK_VECTORS)	/* + the path, AT_RANDOM's bytes */
 
-static unsigned exec_prot(uint32_t flags)
-{
-	unsigned prot = 0;
-
-	if (flags & PF_R)
-		prot |= KAGE_PROT_READ;
-	if (flags & PF_W)
-		prot |= KAGE_PROT_WRITE;
-	if (flags & PF_X)
-		prot |= KAGE_PROT_EXEC;
-	return prot;
-}
-
-static long exec_copy(long space, uint64_t va, const uint8_t *src, uint64_t len)
-{
-	long err = 0;
-
-	for (uint64_t done = 0; done < len && err == 0; done += KAGE_COPY_MAX) {
-		uint64_t n = len - done < KAGE_COPY_MAX ? len - done : KAGE_COPY_MAX;
-
-		err = native_space_write(space, va + done, src + done, n);
-	}
-	return err;
-}
-
 /*
- * One segment: its whole pages of file bytes shared from the initramfs
- * where they can be (files_map_shared), the rest a fresh region filled
- * with its file bytes. `from` is where its own pages start: its first
+ * One segment: its whole pages of file bytes shared from the file's
+ * pages where they can be (files_share), the rest a fresh region the
+ * kernel fills from them. `from` is where its own pages start: its first
  * page, or the next one when the previous segment ends in that page
  * (which then gets both segments' permissions and bytes).
  */
-static long exec_segment(long space, const uint8_t *file, const struct elf_segment *s, uint64_t bias,
+static long exec_segment(long space, const struct files_pages *file, const struct elf_segment *s, uint64_t bias,
 			 uint64_t from, uint64_t limit)
 {
 	uint64_t va = s->vaddr + bias, hi = (va + s->memsz + PAGE - 1) & ~(PAGE - 1), shared = 0, rest;
-	const uint8_t *bytes = file + s->offset;	/* the byte that goes at va */
-	unsigned prot = exec_prot(s->flags);
+	unsigned prot = elf_prot(s->flags);
 	long err = 0;
 
+	/* p_vaddr and p_offset are page-congruent (lib/elf.c), so the file offset of `from` is s->offset less va's in-page part. */
 	if (limit > from)
-		shared = files_map_shared(space, from, bytes + ((int64_t)from - (int64_t)va), limit - from, prot);
+		shared = files_share(space, from, file, s->offset - (va - from), limit - from, prot);
 	if (hi > from + shared)
 		err = native_space_map(space, from + shared, hi - from - shared, prot);
 	if (err == 0 && va < from)
-		err = exec_copy(space, va, bytes, (from < va + s->filesz ? from : va + s->filesz) - va);
+		err = files_copy(file, s->offset, space, va, (from < va + s->filesz ? from : va + s->filesz) - va);
 	rest = from + shared > va ? from + shared : va;
 	if (err == 0 && va + s->filesz > rest)
-		err = exec_copy(space, rest, bytes + (rest - va), va + s->filesz - rest);
+		err = files_copy(file, s->offset + (rest - va), space, rest, va + s->filesz - rest);
 	return err;
 }
 
-long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias)
+long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias)
 {
 	uint64_t prev_hi = 0;
 	unsigned prev_prot = 0;
@@ -80,13 +55,13 @@ long exec_load_segments(long space, const uint8_t *file, const struct elf_image 
 		if (i + 1 < img->nload && ((img->load[i + 1].vaddr + bias) & ~(PAGE - 1)) < limit)
 			limit = (img->load[i + 1].vaddr + bias) & ~(PAGE - 1);	/* the next one's first page */
 		if (lo < prev_hi) {
-			err = native_space_protect(space, lo, PAGE, exec_prot(s->flags) | prev_prot);
+			err = native_space_protect(space, lo, PAGE, elf_prot(s->flags) | prev_prot);
 			lo += PAGE;
 		}
 		if (err == 0)
 			err = exec_segment(space, file, s, bias, lo, limit);
 		prev_hi = (va + s->memsz + PAGE - 1) & ~(PAGE - 1);
-		prev_prot = exec_prot(s->flags);
+		prev_prot = elf_prot(s->flags);
 	}
 	return err;
 }
@@ -175,10 +150,10 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 /* The program's segments, then its interpreter's: 0, or -ENOMEM when they do not fit together. */
 static long exec_load_all(long space, const struct exec_elf *prog, const struct exec_elf *interp)
 {
-	long err = exec_load_segments(space, prog->data, &prog->img, prog->bias);
+	long err = exec_load_segments(space, prog->file, &prog->img, prog->bias);
 
 	if (err == 0 && interp)
-		err = exec_load_segments(space, interp->data, &interp->img, interp->bias);
+		err = exec_load_segments(space, interp->file, &interp->img, interp->bias);
 	return err == -EEXIST ? -ENOMEM : err;	/* an ET_EXEC interpreter where the program is */
 }
 

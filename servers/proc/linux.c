@@ -23,8 +23,7 @@ void linux_unknown(uint64_t nr)
 	native_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
 }
 
-/* Linux PROT_* bits to kage's: write implies read, as on RISC-V's page tables. */
-static unsigned linux_prot(uint64_t prot)
+unsigned linux_prot(uint64_t prot)
 {
 	unsigned k = 0;
 

@@ -1,9 +1,10 @@
 /*
  * The process server's start and message handler. It is the root task of
- * the system Image: it maps the initramfs the kernel handed it, starts
- * /init (or rdinit=) as pid 1 with the rest of the command line as its
- * arguments, and answers forwarded system calls and faults until pid 1
- * ends; its exit status becomes the machine's.
+ * the system Image: it starts the file server (which gets the initramfs
+ * the kernel handed it) and the console server, then /init (or rdinit=)
+ * as pid 1 with the rest of the command line as its arguments, and
+ * answers forwarded system calls and faults until pid 1 ends; its exit
+ * status becomes the machine's.
  */
 #include <stdarg.h>
 #include "lib/errno.h"
@@ -12,26 +13,8 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-#define INITRAMFS_VA 0x2000000000ul
-
-struct proc_files proc_files;
 uint32_t proc_timebase_hz;
 long proc_endpoint;
-
-static int proc_map_initramfs(const struct kage_bootinfo *bi)
-{
-	const struct kage_bootitem *it = native_boot_item(bi, KAGE_BOOT_INITRD, NULL);
-
-	if (!it)
-		return -ENOENT;
-	proc_files.cpio = native_map_item(it, INITRAMFS_VA, KAGE_PROT_READ);
-	if (!proc_files.cpio)
-		return -ENOMEM;
-	proc_files.size = it->size;
-	proc_files.handle = it->handle;
-	proc_files.page_off = it->base & 4095;
-	return 0;
-}
 
 /*
  * The kernel command line, as Linux reads it for init: rdinit=PATH picks
@@ -179,7 +162,7 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 	const struct start_grant fs[] = {
 		{ fs_ep, ep, 0, KAGE_BOOT_ENDPOINT, "fs", 0 },
 		{ proc_endpoint, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "proc", 0 },
-		{ rd ? rd->handle : -1, KAGE_RIGHT_READ, 0, KAGE_BOOT_INITRD, 0, rd },
+		{ rd ? rd->handle : -1, KAGE_RIGHT_READ | KAGE_RIGHT_GRANT, 0, KAGE_BOOT_INITRD, 0, rd },
 		{ con_ep, KAGE_RIGHT_SEND, PROTO_BADGE_FS, KAGE_BOOT_ENDPOINT, "console", 0 },
 	};
 
@@ -203,10 +186,6 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
-	if (proc_map_initramfs(bi) < 0) {
-		native_say("kage: proc: no initramfs to start init from\n");
-		return 1;
-	}
 	proc_endpoint = native_ep_create();
 	if (proc_endpoint < 0 || sleep_init() < 0) {
 		native_say("kage: proc: cannot set up its endpoint and timer\n");

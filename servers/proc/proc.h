@@ -179,8 +179,9 @@ enum proc_reply proc_execve(struct thread *t, const struct kage_msg *m, long *re
  */
 int exec_run(struct thread *t, const char *path, const char *const argv[], const char *const envp[]);
 struct elf_image;
+struct files_pages;
 /* Maps and fills every PT_LOAD segment of an ELF file, at its addresses plus bias. */
-long exec_load_segments(long space, const uint8_t *file, const struct elf_image *img, uint64_t bias);
+long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias);
 /* Copies a NUL-terminated string out of p: its length, or -EFAULT/-ENAMETOOLONG. */
 long proc_string(const struct process *p, uint64_t va, char *buf, size_t max);
 
@@ -250,6 +251,8 @@ void sleep_interrupt(struct thread *t);
 void linux_unknown(uint64_t nr);
 /* Serves one forwarded Linux system call; *result is what lands in a0. */
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result);
+/* Linux PROT_* bits as kage's: write implies read, as on RISC-V's page tables. */
+unsigned linux_prot(uint64_t prot);
 
 /* ---- The file server's side (files.c) ---- */
 /* Descriptor tables follow the processes. */
@@ -265,41 +268,32 @@ long files_gone(const struct kage_msg *m);
 long files_op(const uint64_t w[6], uint64_t out[6]);
 
 /*
- * A file held open at the file server: an executable for execve (found
- * relative to the process's working directory), or a file being mapped.
+ * A file's pages, as the file server hands them for execve and mmap: a
+ * memory object held here (a snapshot of the file's bytes) until
+ * files_close.
  */
-struct files_exe {
-	long node;			/* the file server's name for it */
+struct files_pages {
+	long mem;			/* the handle, or -1 for an empty file */
 	uint64_t size;
 	uint32_t mode;
-	const uint8_t *data;		/* its bytes: in the initramfs, or a copy in this server */
+	uint32_t page_off;		/* where the file starts in the object's first page */
 };
-int files_exec_open(const struct process *p, const char *path, struct files_exe *fe);
+/* An executable, found from p's working directory; the regular file p's descriptor fd names (and its open flags). */
+int files_exec_open(const struct process *p, const char *path, struct files_pages *fp);
+int files_fd_open(const struct process *p, int fd, struct files_pages *fp, uint32_t *flags);
+void files_close(struct files_pages *fp);
+/* Up to len bytes at off into buf here (at most KAGE_COPY_MAX): the count, 0 past the end, or -errno. */
+long files_read(const struct files_pages *fp, uint64_t off, void *buf, uint64_t len);
+/* Bytes [off, off + len) of the file into space at va (what lies past its end is left alone): 0 or -errno. */
+long files_copy(const struct files_pages *fp, uint64_t off, long space, uint64_t va, uint64_t len);
 /*
- * Maps len bytes (whole pages) of the initramfs, starting at `at`, into
- * space at va, shared and read-only (prot readable, not writable): what was
- * mapped, len or 0 (not in the archive, or not page-aligned there: the
- * caller copies instead).
+ * Maps the whole pages [off, off + len) of the file into space at va,
+ * read-only and shared with every other mapping of them: len, or 0 when
+ * they cannot be (not page-aligned in the object, writable, past the
+ * file's last whole page), and the caller copies instead.
  */
-uint64_t files_map_shared(long space, uint64_t va, const uint8_t *at, uint64_t len, unsigned prot);
-void files_exec_close(const struct files_exe *fe);
-/*
- * The regular file p's descriptor fd names, held open for mmap (close it
- * with files_exec_close): data is its bytes in the initramfs, or NULL when
- * they must be read with files_read; *flags its open flags. -EBADF, -ENODEV.
- */
-int files_fd_open(const struct process *p, int fd, struct files_exe *fe, uint32_t *flags);
-/* Reads up to len bytes at off of a held file into buf here: the count, 0 at its end. */
-long files_read(const struct files_exe *fe, uint64_t off, void *buf, uint64_t len);
-
-/* The initramfs, mapped read-only into the server. */
-struct proc_files {
-	const void *cpio;
-	size_t size;
-	long handle;		/* its memory object, whose pages exec maps into programs */
-	uint64_t page_off;	/* where the archive starts in the object's first page */
-};
-extern struct proc_files proc_files;
+uint64_t files_share(long space, uint64_t va, const struct files_pages *fp, uint64_t off, uint64_t len,
+		     unsigned prot);
 
 /* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
 long mmap_file(struct process *p, const uint64_t *a);

@@ -19,7 +19,8 @@ static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
 
 int sleep_init(void)
 {
-	if ((sleep_notif = native_notif_create()) < 0)
+	sleep_notif = native_notif_create();
+	if (sleep_notif < 0)
 		return (int)sleep_notif;
 	return (int)native_helper_start(proc_endpoint, sleep_notif, sleep_stack, SLEEP_STACK);
 }

@@ -10,33 +10,30 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-#define START_MODULE_VA 0x2800000000ul	/* where the module is read from, in this server */
 #define START_STACK_TOP 0x3000000000ul	/* the new server's stack */
 #define START_STACK_SIZE (64ul << 10)
+#define START_HEAD 4096			/* where a module's ELF headers must lie */
 
-/* Builds the server's space from its ELF file and a suspended task in it. */
+/* Builds the server's space from its ELF file (the module's memory object) and a suspended task in it. */
 static long start_load(const struct kage_bootitem *mod, long *space_out)
 {
+	static uint8_t head[START_HEAD];
+	const struct files_pages file = { .mem = mod->handle, .size = mod->size, .page_off = mod->base & 4095 };
 	char name[16];	/* the kernel reads 16 bytes: its messages name the server */
-	const uint8_t *file = native_map_item(mod, START_MODULE_VA, KAGE_PROT_READ);
-	uint64_t len = native_item_span(mod);
 	struct elf_image img;
-	long space, task = -ENOEXEC;
+	long space, task = -ENOEXEC, avail = files_read(&file, 0, head, sizeof(head));
 
-	if (!file)
-		return -ENOMEM;
+	if (avail < 0)
+		return avail;
 	strlcpy(name, mod->name, sizeof(name));
 	space = native_space_create();
-	if (space < 0) {
-		native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
+	if (space < 0)
 		return space;
-	}
-	if (elf_parse(file, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 && img.type == ET_EXEC &&
-	    !img.interp)
-		task = exec_load_segments(space, file, &img, 0);
+	if (elf_parse_head(head, (size_t)avail, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 &&
+	    img.type == ET_EXEC && !img.interp)
+		task = exec_load_segments(space, &file, &img, 0);
 	if (task == 0)
 		task = native_task_create_named(space, img.entry, START_STACK_TOP, name, mod->aux[0]);
-	native_space_unmap(KAGE_HANDLE_SELF_SPACE, START_MODULE_VA, len);
 	if (task < 0)
 		native_handle_close(space);
 	*space_out = space;
