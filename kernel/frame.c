@@ -155,6 +155,13 @@ bool frame_is_ram(uint64_t pa)
 	return frame_zone_of(pa) != 0;
 }
 
+bool frame_range_is_ram(uint64_t pa, uint64_t len)
+{
+	const struct frame_zone *z = frame_zone_of(pa);
+
+	return z && len <= z->base + z->nframes * FRAME_SIZE - pa;
+}
+
 void frame_get_stats(struct frame_stats *s)
 {
 	s->total = frame_total;

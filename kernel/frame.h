@@ -88,8 +88,9 @@ static inline uint32_t frame_unref(uint64_t pa)
 	return frame_unref_slow(pa);
 }
 uint32_t frame_refcount(uint64_t pa);
-/* True if pa lies in a managed zone. */
+/* True if pa lies in a managed zone; if all of [pa, pa + len) lies in one. */
 bool frame_is_ram(uint64_t pa);
+bool frame_range_is_ram(uint64_t pa, uint64_t len);
 void frame_get_stats(struct frame_stats *s);
 /* Forgets every zone (host tests start each case from nothing). */
 void frame_reset(void);

@@ -171,27 +171,20 @@ uint64_t memobj_frame(const struct memobj *m, uint64_t off)
 
 bool memobj_is_ram(const struct memobj *m, uint64_t off, uint64_t len)
 {
-	uint64_t first, last;
-
 	if (memobj_has_frames(m) || len == 0)
 		return true;
-	first = (m->base + off) & ~(FRAME_SIZE - 1);
-	last = (m->base + off + len - 1) & ~(FRAME_SIZE - 1);
-	/* Stops at `last` rather than past it: a range may end in the last page of the address space. */
-	for (uint64_t pa = first;; pa += FRAME_SIZE) {
-		if (!frame_is_ram(pa))
-			return false;
-		if (pa == last)
-			return true;
-	}
+	return frame_range_is_ram(m->base + off, len);
 }
 
 uint8_t *memobj_bytes(const struct memobj *m, uint64_t off, size_t *avail)
 {
 	uint64_t pa = m->base + off;
 
-	if (memobj_has_frames(m))
-		pa = memobj_frame(m, off) + (pa & (FRAME_SIZE - 1));
+	if (!memobj_has_frames(m)) {
+		*avail = m->size - off;	/* a physical range is contiguous in the direct map */
+		return phys_to_virt(pa);
+	}
+	pa = memobj_frame(m, off) + (pa & (FRAME_SIZE - 1));
 	*avail = FRAME_SIZE - (pa & (FRAME_SIZE - 1));
 	return phys_to_virt(pa);
 }

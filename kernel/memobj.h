@@ -69,7 +69,8 @@ uint64_t memobj_frame(const struct memobj *m, uint64_t off);
 bool memobj_is_ram(const struct memobj *m, uint64_t off, uint64_t len);
 /*
  * The kernel address of byte `off` of m, which must be RAM, and in *avail
- * how many bytes follow it up to the end of its page.
+ * how many bytes lie there in a row: up to the end of a physical range's
+ * object, of a frame-backed object's page.
  */
 uint8_t *memobj_bytes(const struct memobj *m, uint64_t off, size_t *avail);
 

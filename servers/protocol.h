@@ -164,10 +164,22 @@ static inline int proto_procfs_depth(uint64_t dir)
 	return (int)proto_procfs_kind_of(dir) - PROTO_PROCFS_ROOT;
 }
 
-/* PROC_OP_PROCFS's w3: a directory and an offset into the path (< 65536). */
+/* PROC_OP_PROCFS's w3: a directory and an offset into the path (< 65536), and back. */
+#define PROTO_PROCFS_SKIP_BITS 16
+
 static inline uint64_t proto_procfs_where(uint64_t dir, uint32_t skip)
 {
-	return dir << 16 | skip;
+	return dir << PROTO_PROCFS_SKIP_BITS | skip;
+}
+
+static inline uint64_t proto_procfs_where_dir(uint64_t where)
+{
+	return where >> PROTO_PROCFS_SKIP_BITS;
+}
+
+static inline uint32_t proto_procfs_where_skip(uint64_t where)
+{
+	return (uint32_t)(where & ((1u << PROTO_PROCFS_SKIP_BITS) - 1));
 }
 
 /* What FS_OP_PROC_OPEN's buffer starts with; the text follows (a directory's: its entries). */

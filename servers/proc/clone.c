@@ -85,18 +85,24 @@ static struct thread *clone_thread(struct thread *t, uint64_t flags, const uint6
 		return NULL;
 	}
 	*err = clone_task(t, c, p->space, flags, a);
-	if (*err == 0)
-		*err = clone_settid(p, p, flags, a, c->tid);
-	if (*err < 0) {
-		thread_end(c, 0);
-		return NULL;
-	}
+	if (*err < 0)
+		goto free;
+	*err = clone_settid(p, p, flags, a, c->tid);
+	if (*err < 0)
+		goto free;
 	c->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_new_thread(t, c);
 	return c;
+free:
+	thread_end(c, 0);
+	return NULL;
 }
 
-/* What a child process starts with of its parent's (the space and table are made already). */
+/*
+ * What a child process starts with of its parent's besides what proc_new
+ * copied (actions, limits, /proc's names): the space's layout, its group
+ * and session.
+ */
 static void clone_inherit(const struct process *p, struct process *c, uint64_t flags)
 {
 	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
@@ -104,11 +110,6 @@ static void clone_inherit(const struct process *p, struct process *c, uint64_t f
 		c->mm = p->mm;	/* one address space: one futex namespace */
 	c->pgid = p->pgid, c->sid = p->sid;
 	c->exit_signal = (int)(flags & CSIGNAL);
-	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
-	memcpy(c->exe, p->exe, sizeof(c->exe));
-	memcpy(c->comm, p->comm, sizeof(c->comm));
-	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
-	c->cmdline_len = p->cmdline_len;
 }
 
 /* A new process, a copy of t's: its first thread, or NULL and *err. */
@@ -122,21 +123,23 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 		*err = -EINVAL;	/* init has no parent to share */
 		return NULL;
 	}
-	c = proc_new(flags & CLONE_PARENT ? p->parent : p, &ct);
+	c = proc_new(flags & CLONE_PARENT ? p->parent : p, p, &ct);
 	if (!c) {
 		*err = -EAGAIN;
 		return NULL;
 	}
 	space = flags & CLONE_VM ? native_handle_copy(p->space, -1, KAGE_RIGHTS_ALL, 0) : native_space_clone(p->space);
-	*err = space < 0 ? space : 0;
-	if (*err < 0)
+	*err = space;
+	if (space < 0)
 		goto free;
 	c->space = space;
 	*err = clone_task(t, ct, space, flags, a);
-	if (*err == 0)
-		*err = clone_settid(p, c, flags, a, c->pid);
-	if (*err == 0)
-		*err = files_fork(p, c);
+	if (*err < 0)
+		goto free;
+	*err = clone_settid(p, c, flags, a, c->pid);
+	if (*err < 0)
+		goto free;
+	*err = files_fork(p, c);
 	if (*err < 0)
 		goto free;
 	clone_inherit(p, c, flags);
@@ -147,7 +150,7 @@ free:
 	thread_end_others(c, NULL);
 	if (c->space >= 0)
 		native_handle_close(c->space);
-	c->state = PROCESS_FREE;
+	proc_free(c);
 	return NULL;
 }
 
@@ -167,6 +170,7 @@ enum proc_reply proc_clone(struct thread *t, const struct kage_msg *m, long *res
 	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {
 		c->proc->vfork_token = m->token;	/* the parent waits for exec or exit */
 		c->proc->vfork_waiter = t;
+		t->vfork_child = c->proc;
 		return PROC_NO_REPLY;
 	}
 	*result = c->tid;

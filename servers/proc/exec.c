@@ -333,8 +333,7 @@ enum proc_reply proc_execve(struct thread *t, const struct kage_msg *m, long *re
 		*result = err;
 		return PROC_REPLY;
 	}
-	proc_answer(&p->vfork_token, p->pid);	/* the vfork parent runs again */
-	p->vfork_waiter = NULL;
+	proc_vfork_done(p);
 	p->did_exec = 1;
 	sig_exec(t);
 	sig_check(t);	/* what is pending and not blocked is delivered in the new image */

@@ -173,19 +173,20 @@ long exec_build(const struct exec_elf *prog, const struct exec_elf *interp, cons
 	if (space < 0)
 		return space;
 	err = exec_load_all(space, prog, interp);
+	if (err < 0)
+		goto fail;
+	err = native_space_map(space, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+			       KAGE_PROT_READ | KAGE_PROT_WRITE);
+	if (err < 0)
+		goto fail;
+	*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]));
+	err = *sp ? 0 : -E2BIG;
+	if (err < 0)
+		goto fail;
+	err = native_space_write(space, *sp, st.image + (*sp - (EXEC_STACK_TOP - STACK_IMAGE)), EXEC_STACK_TOP - *sp);
 	if (err == 0)
-		err = native_space_map(space, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
-				       KAGE_PROT_READ | KAGE_PROT_WRITE);
-	if (err == 0) {
-		*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]));
-		err = *sp ? 0 : -E2BIG;
-	}
-	if (err == 0)
-		err = native_space_write(space, *sp, st.image + (*sp - (EXEC_STACK_TOP - STACK_IMAGE)),
-					 EXEC_STACK_TOP - *sp);
-	if (err < 0) {
-		native_handle_close(space);
-		return err;
-	}
-	return space;
+		return space;
+fail:
+	native_handle_close(space);
+	return err;
 }

@@ -5,29 +5,45 @@
  * by a wake, by its deadline (sleep.c) or by a signal. There is no memory
  * shared between address spaces, so private and shared futexes are the
  * same thing here.
+ * Invariant: the waiters list holds exactly the threads with futex.token
+ * set, so a wake looks at waiters only, not at every thread.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "servers/proc/proc.h"
 
+static struct thread *futex_waiters;	/* in the order they began to wait */
+
+void futex_forget(struct thread *t)
+{
+	struct thread **link = &futex_waiters;
+
+	while (*link && *link != t)
+		link = &(*link)->futex.next;
+	if (*link)
+		*link = t->futex.next;
+	t->futex.token = 0;
+	t->futex.until = 0;
+}
+
 void futex_cancel(struct thread *t, long value)
 {
 	proc_answer(&t->futex.token, value);
-	t->futex.until = 0;
+	futex_forget(t);
 }
 
 static int futex_waits_on(const struct thread *t, uint32_t mm, uint64_t addr)
 {
-	return t->proc && t->futex.token && t->proc->mm == mm && t->futex.addr == addr;
+	return t->proc->mm == mm && t->futex.addr == addr;
 }
 
 int futex_wake(uint32_t mm, uint64_t addr, int n, uint32_t bits)
 {
+	struct thread *t = futex_waiters, *next;
 	int woken = 0;
 
-	for (int i = 0; i < THREAD_MAX && woken < n; i++) {
-		struct thread *t = &threads[i];
-
+	for (; t && woken < n; t = next) {
+		next = t->futex.next;
 		if (!futex_waits_on(t, mm, addr) || !(t->futex.bitset & bits))
 			continue;
 		futex_cancel(t, 0);
@@ -42,13 +58,24 @@ static long futex_requeue(const struct thread *t, uint64_t addr, int n, int move
 	uint32_t mm = t->proc->mm;
 	int woken = futex_wake(mm, addr, n, FUTEX_BITSET_MATCH_ANY), moved = 0;
 
-	for (int i = 0; i < THREAD_MAX && moved < move; i++) {
-		if (!futex_waits_on(&threads[i], mm, addr))
+	for (struct thread *w = futex_waiters; w && moved < move; w = w->futex.next) {
+		if (!futex_waits_on(w, mm, addr))
 			continue;
-		threads[i].futex.addr = addr2;
+		w->futex.addr = addr2;
 		moved++;
 	}
 	return woken + moved;
+}
+
+/* t waits from now on, last in line. */
+static void futex_enqueue(struct thread *t)
+{
+	struct thread **link = &futex_waiters;
+
+	while (*link)
+		link = &(*link)->futex.next;
+	t->futex.next = NULL;
+	*link = t;
 }
 
 /* The 32-bit word at addr, for a comparison: 0 or -EFAULT. */
@@ -95,6 +122,7 @@ static long futex_wait(struct thread *t, const struct kage_msg *m, int absolute,
 	t->futex.bitset = bits;
 	t->futex.until = until;
 	t->futex.token = m->token;
+	futex_enqueue(t);
 	if (until)
 		sleep_expire();	/* a deadline already passed is answered at once */
 	return 0;

@@ -24,7 +24,7 @@ static void job_tell_parent(struct process *p, int code, int status)
 	if (!parent || parent->state != PROCESS_LIVE)
 		return;
 	wait_wake(parent);
-	if (!(parent->sig.act[SIGCHLD - 1].sa_flags & SA_NOCLDSTOP))
+	if (!(parent->act[SIGCHLD - 1].sa_flags & SA_NOCLDSTOP))
 		sig_post_process(parent, SIGCHLD, &info);
 }
 
@@ -37,9 +37,8 @@ void job_stop(struct process *p, int sig)
 	p->stop_sig = (uint8_t)sig;
 	p->stop_report = 1;
 	p->cont_report = 0;
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p)
-			native_task_alert(threads[i].task, KAGE_ALERT_INTERRUPT);
+	for (struct thread *t = p->threads; t; t = t->next)
+		native_task_alert(t->task, KAGE_ALERT_INTERRUPT);
 	job_tell_parent(p, CLD_STOPPED, sig);
 }
 
@@ -61,9 +60,11 @@ void job_continue(struct process *p)
 	p->stopped = 0;
 	p->stop_report = 0;
 	p->cont_report = 1;
-	for (int i = 0; i < THREAD_MAX && p->state == PROCESS_LIVE; i++)
-		if (threads[i].proc == p && threads[i].stop_token)
-			job_release(&threads[i]);
+	for (struct thread *t = p->threads, *next; t && p->state == PROCESS_LIVE; t = next) {
+		next = t->next;	/* t may end on its way out (a signal taken at the release) */
+		if (t->stop_token)
+			job_release(t);
+	}
 	if (p->state == PROCESS_LIVE)
 		job_tell_parent(p, CLD_CONTINUED, SIGCONT);
 }

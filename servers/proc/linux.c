@@ -286,6 +286,14 @@ static enum proc_reply linux_sys_file(struct thread *t, const struct kage_msg *m
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;
 }
 
+/* readlinkat: /proc's links straight away when the path is plainly one; anything else the file server's. */
+static enum proc_reply linux_sys_readlinkat(struct thread *t, const struct kage_msg *m, long *result)
+{
+	if (procfs_readlinkat(t, m, result))
+		return PROC_REPLY;
+	return linux_sys_file(t, m, result);
+}
+
 static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	/* Processes and threads. */
 	[NR_clone] = proc_clone, [NR_execve] = proc_execve, [NR_exit] = linux_sys_exit,
@@ -318,7 +326,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_dup] = linux_sys_file, [NR_dup3] = linux_sys_file, [NR_fcntl] = linux_sys_file,
 	[NR_ioctl] = linux_sys_file, [NR_pipe2] = linux_sys_file, [NR_getdents64] = linux_sys_file,
 	[NR_fstat] = linux_sys_file, [NR_newfstatat] = linux_sys_file, [NR_statx] = linux_sys_file,
-	[NR_faccessat] = linux_sys_file, [NR_faccessat2] = linux_sys_file, [NR_readlinkat] = linux_sys_file,
+	[NR_faccessat] = linux_sys_file, [NR_faccessat2] = linux_sys_file, [NR_readlinkat] = linux_sys_readlinkat,
 	[NR_mkdirat] = linux_sys_file, [NR_unlinkat] = linux_sys_file, [NR_renameat2] = linux_sys_file,
 	[NR_truncate] = linux_sys_file, [NR_ftruncate] = linux_sys_file, [NR_getcwd] = linux_sys_file,
 	[NR_chdir] = linux_sys_file, [NR_fchdir] = linux_sys_file, [NR_fchmod] = linux_sys_file,

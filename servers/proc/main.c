@@ -130,7 +130,7 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
 		answer = proc_server_message(m, &result);
 	} else {
 		t = thread_by_badge(m->badge);
-		if (t && t->proc->state == PROCESS_LIVE)
+		if (t)
 			answer = proc_thread_message(t, token, m, &result);
 	}
 	if (proc_init_status() >= 0)

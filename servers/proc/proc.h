@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "lib/kage_abi.h"
 #include "lib/linux_abi.h"
+#include "lib/native.h"
 #include "servers/protocol.h"
 #include "servers/proc/signal.h"
 
@@ -56,18 +57,22 @@ enum process_state { PROCESS_FREE, PROCESS_LIVE, PROCESS_ZOMBIE };
 struct thread;
 
 struct process {
+	/* Cleared when the slot is taken (proc_new). */
 	enum process_state state;
 	int pid;
 	struct process *parent;		/* whose child it is (NULL for init) */
+	struct process *children;	/* its children, zombies included, linked by `sibling` */
+	struct process *sibling;
+	struct thread *threads;		/* its threads, linked by their `next` */
+	int nthreads;
 	int pgid, sid;			/* process group and session */
 	int exit_signal;		/* what the parent gets at its end (clone's CSIGNAL; 0: nothing) */
-	int nthreads;			/* threads alive */
 	/* The address space: shared with CLONE_VM processes (a vfork child), new at execve. */
 	long space;			/* handle */
 	uint32_t mm;			/* its name for futex keys */
 	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
 	uint64_t mmap_next;		/* mappings without an address grow down from here */
-	struct sig_process sig;		/* actions and process-directed signals */
+	struct sig_process sig;		/* process-directed signals */
 	/* Job control (job.c). */
 	uint8_t stopped, stop_sig;	/* stopped by stop_sig */
 	uint8_t stop_report, cont_report;	/* not yet told to a waiting parent */
@@ -77,20 +82,26 @@ struct process {
 	/* vfork: the parent's thread waits for this child's execve or end. */
 	uint64_t vfork_token;
 	struct thread *vfork_waiter;
+	/* Copied from the process it is a copy of (proc_new's model), or set for init. */
+	struct linux_sigaction act[_NSIG];	/* what each signal does */
 	struct linux_rlimit rlim[RLIM_NLIMITS];
-	/* What /proc shows. */
-	char exe[PROC_EXE_MAX];		/* the executable's path */
+	char exe[PROC_EXE_MAX];		/* the executable's path (/proc/N/exe) */
 	char comm[16];			/* what execve was given, last component: a script's, not its interpreter's */
 	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
 	uint8_t cmdline_len;
+	/* Never cleared: read only while the signal is pending in sig.shared. */
+	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
 
 struct thread {
+	/* Cleared when the slot is taken (thread_new). */
 	struct process *proc;		/* NULL: a free slot */
+	struct thread *next;		/* the next thread of the same process */
 	int tid;
 	long task;			/* handle */
 	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID: zeroed and woken at its exit */
 	uint64_t robust_list;		/* set_robust_list's head (kept, not walked) */
+	struct process *vfork_child;	/* the vfork child it waits for (its token is the child's) */
 	struct sig_thread sig;		/* mask, thread-directed signals, alternate stack */
 	/* The calls it waits in, answered later: each a reply token, 0 when none. */
 	struct {
@@ -110,10 +121,13 @@ struct thread {
 		uint64_t token;
 		uint64_t addr, until;	/* the futex; the deadline in ticks (0: none) */
 		uint32_t bitset;
+		struct thread *next;	/* the other waiters (futex.c) */
 	} futex;
 	uint64_t suspend_token;		/* rt_sigsuspend, until a handler runs */
 	uint64_t stop_token;		/* its ALERT, held while the process is stopped */
 	uint64_t stop_a0;		/* and that ALERT's word 0 */
+	/* Never cleared: read only while the signal is pending in sig.own. */
+	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
 
 /* What a handler tells the receive loop. */
@@ -133,28 +147,46 @@ int proc_count(void);
 /* The key of p's table at the file server, and the badge t's calls carry. */
 uint32_t proc_key(const struct process *p);
 uint64_t thread_badge(const struct thread *t);
+/*
+ * The thread a process badge names (a server's badge names none), found
+ * at once: every call of every program comes through here. A thread is
+ * only ever in use while its process is LIVE (a process's threads end
+ * before it becomes a zombie), so a thread found is one to serve.
+ */
 static inline struct thread *thread_by_badge(uint64_t badge)
 {
-	uint64_t slot = proto_badge_thread(badge) - 1;
+	uint64_t slot = (badge & (PROTO_THREADS - 1)) - 1;
 
-	return slot < THREAD_MAX && threads[slot].proc ? &threads[slot] : NULL;
+	if (badge >= PROTO_BADGE_PROC || slot >= THREAD_MAX || !threads[slot].proc)
+		return NULL;
+	return &threads[slot];
 }
 struct thread *thread_by_tid(int tid);
-/* The first thread of p that is alive, or NULL. */
-struct thread *proc_first_thread(const struct process *p);
-/* Status of pid 1 once it has ended, -1 before. */
-int proc_init_status(void);
+/* Status of pid 1 once it has ended, -1 before (read after every message). */
+extern int proc_init_ended;
+static inline int proc_init_status(void)
+{
+	return proc_init_ended;
+}
 /* pid 1, started from the command line. */
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[]);
 
 /* ---- Life and death (process.c, clone.c, thread.c) ---- */
-/* A new process with one thread (no task, no space yet): NULL when a table is full. */
-struct process *proc_new(struct process *parent, struct thread **first);
+/*
+ * A new process, child of parent, copying model's actions, limits and
+ * /proc names (model NULL: the defaults, for init), with one thread (no
+ * task, no space yet): NULL when a table is full.
+ */
+struct process *proc_new(struct process *parent, const struct process *model, struct thread **first);
+/* A slot given back: out of its parent's children (the zombie reaped, or never a zombie). */
+void proc_free(struct process *p);
 /* A new name for an address space, for futex keys (fork, execve); a new pid or tid. */
 uint32_t proc_new_mm(void);
 int proc_new_id(void);
 /* The process ends with a wait status: every thread goes, a zombie for its parent, its children to init. */
 void proc_end(struct process *p, int wait_status);
+/* p's vfork parent runs again (p's execve or end), with p's pid. */
+void proc_vfork_done(struct process *p);
 enum proc_reply proc_clone(struct thread *t, const struct kage_msg *m, long *result);
 /* A new thread of p (no task yet): NULL when the table is full. */
 struct thread *thread_new(struct process *p, int tid);
@@ -199,11 +231,15 @@ int sig_is_stop(int sig);
 /* Whether the action for sig in p is to do nothing; whether sp is on t's alternate stack. */
 int sig_ignored(const struct process *p, int sig);
 int sig_on_altstack(const struct thread *t, uint64_t sp);
-/* After a call of t's: alert its task if a signal can be delivered to it. */
-void sig_check(struct thread *t);
+/* After a call of t's (answered on every one): alert its task if a signal can be delivered to it. */
+static inline void sig_check(struct thread *t)
+{
+	if ((t->sig.own | t->proc->sig.shared) & ~t->sig.blocked)
+		native_task_alert(t->task, 0);
+}
 enum proc_reply sig_alert(struct thread *t, uint64_t token, uint64_t orig_a0);
 enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m);
-/* The signal state of a child (fork) or of a new thread. */
+/* The signal state of a child (fork: its actions came with proc_new) or of a new thread. */
 void sig_fork(const struct thread *parent, struct process *child, struct thread *child_thread);
 void sig_new_thread(const struct thread *creator, struct thread *t);
 void sig_exec(struct thread *t);
@@ -235,6 +271,8 @@ enum proc_reply futex_call(struct thread *t, const struct kage_msg *m, long *res
 int futex_wake(uint32_t mm, uint64_t addr, int n, uint32_t bits);
 /* A futex wait whose deadline passed, or a signal: answered now. */
 void futex_cancel(struct thread *t, long value);
+/* t waits on no futex any more (its task is gone: nobody to answer). */
+void futex_forget(struct thread *t);
 
 /* ---- nanosleep and clock_nanosleep (sleep.c) ---- */
 int sleep_init(void);
@@ -301,6 +339,12 @@ long mmap_file(struct process *p, const uint64_t *a);
 /* ---- /proc (procfs.c, procfs_text.c) ---- */
 /* PROC_OP_PROCFS: a process's call on a path or descriptor under /proc; whether to answer it now. */
 int procfs_call(const struct kage_msg *m, long *result);
+/*
+ * readlinkat of an absolute path plainly under /proc (glibc's start-up
+ * reads /proc/self/exe), served here without the file server's detour:
+ * whether it was (*result then holds the answer).
+ */
+int procfs_readlinkat(struct thread *t, const struct kage_msg *m, long *result);
 /* argv kept at execve for /proc/N/cmdline. */
 void procfs_set_cmdline(struct process *p, const char *const argv[]);
 /* execve of /proc/self/exe or /proc/N/exe runs that executable: its path, or path itself. */

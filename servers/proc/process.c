@@ -2,11 +2,13 @@
  * The process table, and a process's end.
  *
  * Invariants: a LIVE process has a space handle and at least one thread
- * (nthreads > 0); a ZOMBIE has neither and waits for its parent's wait
- * (init reaps the orphans it inherits like any parent). Pids only grow,
- * so a pid never names two processes in one boot. A parent pointer always
- * names a process in the table: a process's children go to init when it
- * ends, before its slot can be reused.
+ * (nthreads > 0, its threads list); a ZOMBIE has neither and waits for
+ * its parent's wait (init reaps the orphans it inherits like any parent).
+ * Pids only grow, so a pid never names two processes in one boot. A
+ * process is on its parent's children list exactly while its parent
+ * pointer names that parent and its slot is taken: a process's children
+ * go to init when it ends, before its slot can be reused, and a slot is
+ * given back only through proc_free.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -16,7 +18,7 @@
 struct process procs[PROC_MAX];
 static int proc_next_pid = 1;
 static uint32_t proc_next_mm;	/* names address spaces for futex keys */
-static int proc_init_ended = -1;
+int proc_init_ended = -1;
 
 struct process *proc_by_pid(int pid)
 {
@@ -47,19 +49,17 @@ uint32_t proc_key(const struct process *p)
 	return (uint32_t)(p - procs) + 1;
 }
 
-int proc_init_status(void)
+/* What init starts with: no handler, Linux's limits (an 8 MiB stack, 1,024 descriptors, no core files). */
+static void proc_defaults(struct process *p)
 {
-	return proc_init_ended;
-}
-
-/* Linux's defaults: an 8 MiB stack, 1,024 descriptors, everything else unlimited. */
-static void proc_default_limits(struct process *p)
-{
+	memset(p->act, 0, sizeof(p->act));
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i] = (struct linux_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
 	p->rlim[RLIMIT_STACK].rlim_cur = 8ul << 20;
 	p->rlim[RLIMIT_NOFILE] = (struct linux_rlimit){ PROC_FILES_FDS, PROC_FILES_FDS };
 	p->rlim[RLIMIT_CORE].rlim_cur = 0;
+	p->exe[0] = p->comm[0] = 0;
+	p->cmdline_len = 0;
 }
 
 int proc_new_id(void)
@@ -67,7 +67,19 @@ int proc_new_id(void)
 	return proc_next_pid++;
 }
 
-struct process *proc_new(struct process *parent, struct thread **first)
+uint32_t proc_new_mm(void)
+{
+	return ++proc_next_mm;
+}
+
+/*
+ * The process's fields from `act` to `sig_info` are what a child copies:
+ * one copy for them all. sig_info is never cleared (it is read only for a
+ * pending signal), and neither is what gets copied over anyway.
+ */
+_Static_assert(offsetof(struct process, act) < offsetof(struct process, sig_info), "the copied part");
+
+struct process *proc_new(struct process *parent, const struct process *model, struct thread **first)
 {
 	struct process *p = NULL;
 
@@ -76,27 +88,42 @@ struct process *proc_new(struct process *parent, struct thread **first)
 			p = &procs[i];
 	if (!p)
 		return NULL;
-	*p = (struct process){ .state = PROCESS_LIVE, .parent = parent, .exit_signal = SIGCHLD, .space = -1,
-			       .mm = proc_new_mm() };
-	proc_default_limits(p);
+	memset(p, 0, offsetof(struct process, act));
 	*first = thread_new(p, proc_next_pid);
-	if (!*first) {
-		p->state = PROCESS_FREE;
-		return NULL;
-	}
+	if (!*first)
+		return NULL;	/* the slot stays free */
+	p->state = PROCESS_LIVE;
 	p->pid = p->pgid = p->sid = proc_new_id();
+	p->exit_signal = SIGCHLD;
+	p->space = -1;
+	p->mm = proc_new_mm();
+	if (model)
+		memcpy(p->act, model->act, offsetof(struct process, sig_info) - offsetof(struct process, act));
+	else
+		proc_defaults(p);
+	p->parent = parent;
+	if (parent) {
+		p->sibling = parent->children;
+		parent->children = p;
+	}
 	return p;
 }
 
-uint32_t proc_new_mm(void)
+void proc_free(struct process *p)
 {
-	return ++proc_next_mm;
+	struct process **link = p->parent ? &p->parent->children : NULL;
+
+	while (link && *link && *link != p)
+		link = &(*link)->sibling;
+	if (link && *link)
+		*link = p->sibling;
+	p->state = PROCESS_FREE;
 }
 
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[])
 {
 	struct thread *t;
-	struct process *init = proc_new(NULL, &t);
+	struct process *init = proc_new(NULL, NULL, &t);
 	int err;
 
 	if (!init)
@@ -110,7 +137,7 @@ int proc_start_init(const char *path, const char *const argv[], const char *cons
 	files_exit(init);
 out:
 	thread_end_others(init, NULL);
-	init->state = PROCESS_FREE;
+	proc_free(init);
 	return err;
 }
 
@@ -120,10 +147,10 @@ static void proc_tell_parent(struct process *p, struct process *parent)
 	int sig = linux_w_termsig(p->status);
 	const struct sig_info info = { .code = sig ? CLD_KILLED : CLD_EXITED, .pid = p->pid,
 				       .status = sig ? sig : linux_w_exitcode(p->status) };
-	const struct linux_sigaction *a = &parent->sig.act[SIGCHLD - 1];
+	const struct linux_sigaction *a = &parent->act[SIGCHLD - 1];
 
 	if (a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT))
-		p->state = PROCESS_FREE;	/* POSIX: nobody will wait for it */
+		proc_free(p);	/* POSIX: nobody will wait for it */
 	wait_wake(parent);
 	if (p->exit_signal)
 		sig_post_process(parent, p->exit_signal, &info);
@@ -132,17 +159,28 @@ static void proc_tell_parent(struct process *p, struct process *parent)
 /* p's children become init's; init hears of those that are zombies already. */
 static void proc_orphan_children(struct process *p)
 {
-	struct process *init = proc_init();
+	struct process *init = proc_init(), *c = p->children, *next;
 	int zombies = 0;
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].state == PROCESS_FREE || procs[i].parent != p)
-			continue;
-		procs[i].parent = init;
-		zombies += procs[i].state == PROCESS_ZOMBIE;
+	p->children = NULL;
+	for (; c; c = next) {
+		next = c->sibling;
+		c->parent = init;
+		c->sibling = init ? init->children : NULL;
+		if (init)
+			init->children = c;
+		zombies += c->state == PROCESS_ZOMBIE;
 	}
 	if (init && zombies)
 		wait_wake(init);
+}
+
+void proc_vfork_done(struct process *p)
+{
+	proc_answer(&p->vfork_token, p->pid);	/* the vfork parent runs again */
+	if (p->vfork_waiter)
+		p->vfork_waiter->vfork_child = NULL;
+	p->vfork_waiter = NULL;
 }
 
 void proc_end(struct process *p, int wait_status)
@@ -158,15 +196,14 @@ void proc_end(struct process *p, int wait_status)
 	p->stopped = 0;
 	p->status = wait_status;
 	p->state = PROCESS_ZOMBIE;
-	proc_answer(&p->vfork_token, p->pid);	/* a vfork parent runs again */
-	p->vfork_waiter = NULL;
+	proc_vfork_done(p);
 	proc_orphan_children(p);
 	if (p->pid == 1)
 		proc_init_ended = wait_status;
 	if (parent && parent->state == PROCESS_LIVE)
 		proc_tell_parent(p, parent);
 	else if (!parent)
-		p->state = PROCESS_FREE;	/* init: nobody reaps it */
+		proc_free(p);	/* init: nobody reaps it */
 }
 
 void proc_answer(uint64_t *token, long value)

@@ -16,8 +16,6 @@
 #include "servers/proc/exec.h"
 #include "servers/proc/procfs.h"
 
-#define PROCFS_LINK_DEPTH 8	/* links followed in one path (only "self" leads anywhere inside) */
-
 /* The call being served: who made it, its token, and what it asked. */
 struct procfs_call {
 	struct thread *t;
@@ -445,8 +443,8 @@ int procfs_call(const struct kage_msg *m, long *result)
 {
 	static char path[PROTO_PATH_MAX];
 	struct procfs_call c = { .t = thread_by_badge(m->w[1]), .token = m->token, .nr = m->w[2],
-				 .at = m->w[3] >> 16, .arg = { m->w[5], m->w[6], m->w[7] } };
-	uint64_t skip = m->w[3] & 0xffff;
+				 .at = proto_procfs_where_dir(m->w[3]), .arg = { m->w[5], m->w[6], m->w[7] } };
+	uint64_t skip = proto_procfs_where_skip(m->w[3]);
 	long len;
 
 	*result = -ESRCH;
@@ -458,6 +456,31 @@ int procfs_call(const struct kage_msg *m, long *result)
 		return 1;
 	c.path = path + skip;
 	c.follow = procfs_follows(c.nr, c.arg);
+	*result = procfs_serve(&c);
+	return 1;
+}
+
+/* Whether path is /proc or under it, read as it is written: absolute, and no ".." anywhere. */
+static int procfs_plainly_under(const char *path)
+{
+	if (strncmp(path, "/proc", 5) != 0 || (path[5] && path[5] != '/'))
+		return 0;
+	for (const char *s = path; *s; s++)
+		if (s[0] == '.' && s[1] == '.' && (s == path || s[-1] == '/') && (!s[2] || s[2] == '/'))
+			return 0;
+	return 1;
+}
+
+int procfs_readlinkat(struct thread *t, const struct kage_msg *m, long *result)
+{
+	static char path[PROTO_PATH_MAX];
+	struct procfs_call c = { .t = t, .token = m->token, .nr = NR_readlinkat,
+				 .at = proto_procfs_dir(PROTO_PROCFS_ROOT, 0), .arg = { m->w[3], m->w[4] } };
+	long len = native_read_string(c.token, KAGE_COPY_CALLER, m->w[2], path, sizeof(path));
+
+	if (len < 0 || !procfs_plainly_under(path))
+		return 0;	/* the file server resolves it, and sends it back here if it is /proc's after all */
+	c.path = path + 5;
 	*result = procfs_serve(&c);
 	return 1;
 }

@@ -22,12 +22,7 @@ struct procfs_facts {
 /* A thread waits in this server: for a child, a timer, a signal, a futex, or its vfork child. */
 static int procfs_waiting(const struct thread *t)
 {
-	if (t->wait.token || t->sleep.token || t->suspend_token || t->futex.token)
-		return 1;
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == PROCESS_LIVE && procs[i].vfork_waiter == t)
-			return 1;
-	return 0;
+	return t->wait.token || t->sleep.token || t->suspend_token || t->futex.token || t->vfork_child;
 }
 
 /* Linux's state letter for p: S when every thread waits here, T stopped, Z a zombie, else R. */
@@ -37,12 +32,10 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 	int waiting = 0;
 
 	memset(f, 0, sizeof(*f));
-	for (int i = 0; i < THREAD_MAX; i++) {
-		if (threads[i].proc != p)
-			continue;
-		first = first ? first : &threads[i];
+	for (const struct thread *t = p->threads; t; t = t->next) {
+		first = t;	/* the list's last: the first made */
 		f->threads++;
-		waiting += procfs_waiting(&threads[i]);
+		waiting += procfs_waiting(t);
 	}
 	f->state = f->threads && waiting == f->threads ? 'S' : 'R';
 	if (p->stopped)
@@ -52,13 +45,13 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 	else
 		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
 	f->threads = f->threads ? f->threads : 1;
-	f->shdpnd = p->sig.shared.set;
+	f->shdpnd = p->sig.shared;
 	if (first) {
-		f->sigpnd = first->sig.own.set;
+		f->sigpnd = first->sig.own;
 		f->sigblk = first->sig.blocked;
 	}
 	for (int s = 1; s <= _NSIG; s++) {
-		uint64_t h = p->sig.act[s - 1].sa_handler;
+		uint64_t h = p->act[s - 1].sa_handler;
 
 		if (h == SIG_IGN)
 			f->sigign |= SIG_BIT(s);

@@ -26,7 +26,7 @@ _Static_assert(NR_rt_sigreturn == 139, "the return page's li a7");
 
 int sig_ignored(const struct process *p, int sig)
 {
-	uint64_t h = p->sig.act[sig - 1].sa_handler;
+	uint64_t h = p->act[sig - 1].sa_handler;
 
 	return h == SIG_IGN || (h == SIG_DFL && (SIG_DEFAULT_IGNORE & SIG_BIT(sig)));
 }
@@ -38,7 +38,7 @@ int sig_is_stop(int sig)
 
 uint64_t sig_pending_of(const struct thread *t)
 {
-	return t->sig.own.set | t->proc->sig.shared.set;
+	return t->sig.own | t->proc->sig.shared;
 }
 
 /* The next signal t acts on: SIGKILL and SIGSTOP first, then the lowest number. 0 if none. */
@@ -58,26 +58,22 @@ static int sig_next(const struct thread *t)
 /* Takes sig off t's sets (its own first, as Linux dequeues): where it came from. */
 static struct sig_info sig_take(struct thread *t, int sig)
 {
-	struct sig_pending *from = &t->sig.own;
+	struct process *p = t->proc;
 
-	if (!(from->set & SIG_BIT(sig)))
-		from = &t->proc->sig.shared;
-	from->set &= ~SIG_BIT(sig);
-	return from->info[sig - 1];
-}
-
-void sig_check(struct thread *t)
-{
-	if (t->proc->state == PROCESS_LIVE && (sig_pending_of(t) & ~t->sig.blocked))
-		native_task_alert(t->task, 0);
+	if (t->sig.own & SIG_BIT(sig)) {
+		t->sig.own &= ~SIG_BIT(sig);
+		return t->sig_info[sig - 1];
+	}
+	p->sig.shared &= ~SIG_BIT(sig);
+	return p->sig_info[sig - 1];
 }
 
 /* A thread of p to take a process-directed sig: one not blocking it, else NULL. */
 static struct thread *sig_thread_for(const struct process *p, int sig)
 {
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p && !(threads[i].sig.blocked & SIG_BIT(sig)))
-			return &threads[i];
+	for (struct thread *t = p->threads; t; t = t->next)
+		if (!(t->sig.blocked & SIG_BIT(sig)))
+			return t;
 	return NULL;
 }
 
@@ -100,10 +96,9 @@ static void sig_job(struct process *p, int sig)
 		job_continue(p);
 	else if (!sig_is_stop(sig))
 		return;
-	p->sig.shared.set &= ~drop;
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p)
-			threads[i].sig.own.set &= ~drop;
+	p->sig.shared &= ~drop;
+	for (struct thread *t = p->threads; t; t = t->next)
+		t->sig.own &= ~drop;
 }
 
 /*
@@ -113,11 +108,9 @@ static void sig_job(struct process *p, int sig)
  */
 static void sig_generate(struct process *p, struct thread *t, int sig, const struct sig_info *info)
 {
-	struct sig_pending *set = t ? &t->sig.own : &p->sig.shared;
-
 	if (p->state != PROCESS_LIVE || sig <= 0 || sig > _NSIG)
 		return;
-	if (p->pid == 1 && p->sig.act[sig - 1].sa_handler == SIG_DFL)
+	if (p->pid == 1 && p->act[sig - 1].sa_handler == SIG_DFL)
 		return;	/* as on Linux, init gets only the signals it handles */
 	if (sig == SIGKILL) {
 		proc_end(p, SIGKILL);
@@ -126,13 +119,17 @@ static void sig_generate(struct process *p, struct thread *t, int sig, const str
 	sig_job(p, sig);
 	if (sig_ignored(p, sig))
 		return;
-	set->set |= SIG_BIT(sig);
-	set->info[sig - 1] = *info;
-	if (!t)
+	if (t) {
+		t->sig.own |= SIG_BIT(sig);
+		t->sig_info[sig - 1] = *info;
+	} else {
+		p->sig.shared |= SIG_BIT(sig);
+		p->sig_info[sig - 1] = *info;
 		t = sig_thread_for(p, sig);
+	}
 	if (!t || (t->sig.blocked & SIG_BIT(sig)) || p->stopped)
 		return;	/* it waits: for an unblocking thread, or for the continue */
-	if (p->sig.act[sig - 1].sa_handler == SIG_DFL) {
+	if (p->act[sig - 1].sa_handler == SIG_DFL) {
 		sig_default(t, sig);
 		return;
 	}
@@ -209,7 +206,7 @@ static long sig_push_frame(struct thread *t, int sig, const struct sig_info *in,
 			   uint64_t old_mask)
 {
 	static struct linux_rt_sigframe f;	/* too big for the server's stack */
-	const struct linux_sigaction *a = &t->proc->sig.act[sig - 1];
+	const struct linux_sigaction *a = &t->proc->act[sig - 1];
 	struct kage_fpregs fp;
 	uint64_t sp = sig_frame_at(t, a, r->x[KAGE_REG_SP]);
 	long err = native_task_fpregs(t->task, KAGE_REGS_FP_GET, &fp);
@@ -265,7 +262,7 @@ static void sig_restart_or_eintr(struct kage_regs *r, const struct linux_sigacti
  */
 static void sig_run_handler(struct thread *t, int sig, struct kage_regs *r, uint64_t orig_a0)
 {
-	struct linux_sigaction *a = &t->proc->sig.act[sig - 1];
+	struct linux_sigaction *a = &t->proc->act[sig - 1];
 	uint64_t old_mask = t->sig.restore_saved ? t->sig.saved : t->sig.blocked;
 	struct sig_info info = sig_take(t, sig);
 
@@ -313,7 +310,7 @@ enum proc_reply sig_alert(struct thread *t, uint64_t token, uint64_t orig_a0)
 	struct kage_regs r;
 	int sig;
 
-	for (sig = sig_next(t); sig && p->sig.act[sig - 1].sa_handler == SIG_DFL; sig = sig_next(t)) {
+	for (sig = sig_next(t); sig && p->act[sig - 1].sa_handler == SIG_DFL; sig = sig_next(t)) {
 		sig_default(t, sig);
 		if (p->state != PROCESS_LIVE)
 			return PROC_NO_REPLY;
@@ -374,7 +371,7 @@ enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m)
 	struct sig_info info = { .addr = m->w[1] };
 	struct kage_regs r;
 	int sig = sig_of_fault(m->w[0], &info.code);
-	uint64_t h = p->sig.act[sig - 1].sa_handler;
+	uint64_t h = p->act[sig - 1].sa_handler;
 
 	if (h == SIG_DFL || h == SIG_IGN || (t->sig.blocked & SIG_BIT(sig)) ||
 	    native_task_regs(t->task, KAGE_REGS_GET, &r) < 0) {
@@ -383,19 +380,18 @@ enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m)
 		proc_end(p, sig);
 		return PROC_NO_REPLY;
 	}
-	t->sig.own.set |= SIG_BIT(sig);
-	t->sig.own.info[sig - 1] = info;
+	t->sig.own |= SIG_BIT(sig);
+	t->sig_info[sig - 1] = info;
 	sig_run_handler(t, sig, &r, 0);
 	return p->state == PROCESS_LIVE ? PROC_REPLY : PROC_NO_REPLY;
 }
 
 void sig_fork(const struct thread *parent, struct process *child, struct thread *child_thread)
 {
-	memcpy(child->sig.act, parent->proc->sig.act, sizeof(child->sig.act));
-	child->sig.shared.set = 0;
+	child->sig.shared = 0;
 	child->sig.tramp = parent->proc->sig.tramp;	/* the copied space has the page */
 	child_thread->sig = parent->sig;
-	child_thread->sig.own.set = 0;
+	child_thread->sig.own = 0;
 	child_thread->sig.restore_saved = 0;
 }
 
@@ -409,8 +405,8 @@ void sig_exec(struct thread *t)
 	struct process *p = t->proc;
 
 	for (int i = 0; i < _NSIG; i++)
-		if (p->sig.act[i].sa_handler != SIG_IGN)
-			p->sig.act[i] = (struct linux_sigaction){ 0 };
+		if (p->act[i].sa_handler != SIG_IGN)
+			p->act[i] = (struct linux_sigaction){ 0 };
 	t->sig.ss_sp = t->sig.ss_size = 0;
 	p->sig.tramp = 0;
 }

@@ -3,7 +3,8 @@
  * job.c).
  *
  * A signal is generated (sig_post_thread, sig_post_process) into a
- * thread's own pending set or its process's shared one. One that nothing
+ * thread's own pending set or its process's shared one, with where it
+ * came from (struct sig_info; a second instance merges with the first). One that nothing
  * blocks is acted on at once when its action is to end or stop the
  * process; one with a handler makes a thread that does not block it stop
  * before it next runs user code (kernel task_alert, which also ends a
@@ -36,23 +37,21 @@ struct sig_info {
 	uint64_t addr;		/* faults: the address */
 };
 
-/* A set of pending signals, each with where it came from (a second instance merges with the first). */
-struct sig_pending {
-	uint64_t set;
-	struct sig_info info[_NSIG];
-};
-
-/* What a process's threads share. */
+/*
+ * What a process's threads share: the signals sent to the process (taken
+ * by a thread that does not block them), and whether the handlers' return
+ * page is mapped in the current image. The actions are struct process's
+ * `act`; where each pending signal came from is its `sig_info`.
+ */
 struct sig_process {
-	struct linux_sigaction act[_NSIG];
-	struct sig_pending shared;	/* sent to the process: taken by a thread that does not block them */
-	uint8_t tramp;			/* the return page is mapped in the current image */
+	uint64_t shared;
+	uint8_t tramp;
 };
 
-/* One thread's own. */
+/* One thread's own: its mask, the signals sent to it alone (their sig_info is the thread's). */
 struct sig_thread {
 	uint64_t blocked;
-	struct sig_pending own;		/* sent to this thread */
+	uint64_t own;
 	uint64_t saved;			/* rt_sigsuspend: the mask to restore after the handler */
 	uint8_t restore_saved;		/* saved is valid */
 	uint64_t ss_sp, ss_size;	/* sigaltstack */

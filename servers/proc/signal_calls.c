@@ -28,10 +28,9 @@ static void sig_discard_if_ignored(struct process *p, int sig)
 {
 	if (!sig_ignored(p, sig))
 		return;
-	p->sig.shared.set &= ~SIG_BIT(sig);
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p)
-			threads[i].sig.own.set &= ~SIG_BIT(sig);
+	p->sig.shared &= ~SIG_BIT(sig);
+	for (struct thread *t = p->threads; t; t = t->next)
+		t->sig.own &= ~SIG_BIT(sig);
 }
 
 long sig_action_call(struct thread *t, const uint64_t *a)
@@ -44,12 +43,12 @@ long sig_action_call(struct thread *t, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] && native_space_read(p->space, a[1], &act, sizeof(act)) < 0)
 		return -EFAULT;
-	if (a[2] && native_space_write_user(p->space, a[2], &p->sig.act[sig - 1], sizeof(act)) < 0)
+	if (a[2] && native_space_write_user(p->space, a[2], &p->act[sig - 1], sizeof(act)) < 0)
 		return -EFAULT;
 	if (!a[1])
 		return 0;
 	act.sa_mask &= ~SIG_UNBLOCKABLE;
-	p->sig.act[sig - 1] = act;
+	p->act[sig - 1] = act;
 	sig_discard_if_ignored(p, sig);
 	return 0;
 }

@@ -7,13 +7,16 @@
  * status is kept in the process (leader_exited): Linux reports what the
  * group leader passed to exit when the last thread goes.
  *
- * Invariants: an entry is in use exactly while proc is set; p->nthreads
- * counts p's entries; a thread holds its task handle from the moment it
- * runs until it is released (task -1 before: init's first thread, whose
- * task execve makes).
+ * Invariants: an entry is in use exactly while proc is set, and then it
+ * is on its process's threads list, which nthreads counts; a thread holds
+ * its task handle from the moment it runs until it ends (task -1 before:
+ * init's first thread, whose task execve makes). A thread waiting for a
+ * vfork child names it (vfork_child) and the child names the thread
+ * (vfork_waiter), so either end can let go of the other.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
+#include "lib/string.h"
 #include "servers/proc/proc.h"
 
 struct thread threads[THREAD_MAX];
@@ -31,24 +34,26 @@ struct thread *thread_by_tid(int tid)
 	return NULL;
 }
 
-struct thread *proc_first_thread(const struct process *p)
-{
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p)
-			return &threads[i];
-	return NULL;
-}
+_Static_assert(offsetof(struct thread, sig_info) + sizeof(((struct thread *)0)->sig_info) == sizeof(struct thread),
+	       "sig_info closes the thread: thread_new clears what comes before it");
 
 struct thread *thread_new(struct process *p, int tid)
 {
-	for (int i = 0; i < THREAD_MAX; i++) {
-		if (threads[i].proc)
-			continue;
-		threads[i] = (struct thread){ .proc = p, .tid = tid, .task = -1 };
-		p->nthreads++;
-		return &threads[i];
-	}
-	return NULL;
+	struct thread *t = NULL;
+
+	for (int i = 0; i < THREAD_MAX && !t; i++)
+		if (!threads[i].proc)
+			t = &threads[i];
+	if (!t)
+		return NULL;
+	memset(t, 0, offsetof(struct thread, sig_info));
+	t->proc = p;
+	t->tid = tid;
+	t->task = -1;
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	return t;
 }
 
 long thread_bind(struct thread *t, long task)
@@ -66,8 +71,21 @@ long thread_bind(struct thread *t, long task)
 
 void thread_forget_calls(struct thread *t)
 {
-	t->sleep.token = t->suspend_token = t->stop_token = t->wait.token = t->futex.token = 0;
-	t->futex.until = 0;
+	if (t->futex.token)
+		futex_forget(t);
+	t->sleep.token = t->suspend_token = t->stop_token = t->wait.token = 0;
+}
+
+/* t leaves its process's list. */
+static void thread_unlink(struct thread *t)
+{
+	struct thread **link = &t->proc->threads;
+
+	while (*link && *link != t)
+		link = &(*link)->next;
+	if (*link)
+		*link = t->next;
+	t->proc->nthreads--;
 }
 
 void thread_end(struct thread *t, int status)
@@ -82,21 +100,24 @@ void thread_end(struct thread *t, int status)
 		native_task_kill(t->task, status);
 		native_handle_close(t->task);
 	}
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].vfork_waiter != t)
-			continue;
-		procs[i].vfork_waiter = NULL;	/* its vfork child has nobody to answer */
-		procs[i].vfork_token = 0;
+	if (t->vfork_child) {
+		t->vfork_child->vfork_waiter = NULL;	/* its child has nobody to answer */
+		t->vfork_child->vfork_token = 0;
 	}
-	*t = (struct thread){ .task = -1 };
-	p->nthreads--;
+	thread_forget_calls(t);
+	thread_unlink(t);
+	t->proc = NULL;
 }
 
 void thread_end_others(struct process *p, struct thread *keep)
 {
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc == p && &threads[i] != keep)
-			thread_end(&threads[i], 0);
+	struct thread *t = p->threads, *next;
+
+	for (; t; t = next) {
+		next = t->next;
+		if (t != keep)
+			thread_end(t, 0);
+	}
 }
 
 enum proc_reply thread_exit(struct thread *t, int status)

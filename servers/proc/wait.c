@@ -15,11 +15,9 @@
 
 enum wait_event { WAIT_NONE, WAIT_EXIT, WAIT_STOP, WAIT_CONT };
 
-/* wait.pgid: > 0 the children of that group; else wait.pid: > 0 that pid, -1 any child. */
+/* Of t's process's children: wait.pgid > 0 those of that group; else wait.pid > 0 that pid, -1 any. */
 static int wait_matches(const struct thread *t, const struct process *c)
 {
-	if (c->state == PROCESS_FREE || c->parent != t->proc)
-		return 0;
 	if (t->wait.pgid > 0)
 		return c->pgid == t->wait.pgid;
 	return t->wait.pid == -1 || c->pid == t->wait.pid;
@@ -75,15 +73,18 @@ static long wait_report(const struct thread *t, const struct process *c, enum wa
 	return native_space_write_user(p->space, t->wait.status, &status, sizeof(status));
 }
 
-/* The event is told: a zombie is freed, a stop or continuation reported once. */
-static void wait_consume(struct process *c, enum wait_event e)
+/* The event is told: a zombie is freed, a stop or continuation reported once. c's pid. */
+static int wait_consume(struct process *c, enum wait_event e)
 {
+	int pid = c->pid;
+
 	if (e == WAIT_EXIT)
-		c->state = PROCESS_FREE;
+		proc_free(c);
 	else if (e == WAIT_STOP)
 		c->stop_report = 0;
 	else
 		c->cont_report = 0;
+	return pid;
 }
 
 /*
@@ -94,8 +95,7 @@ static long wait_reap(struct thread *t)
 {
 	int children = 0;
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct process *c = &procs[i];
+	for (struct process *c = t->proc->children; c; c = c->sibling) {
 		enum wait_event e;
 
 		if (!wait_matches(t, c))
@@ -107,7 +107,7 @@ static long wait_reap(struct thread *t)
 		if (wait_report(t, c, e) < 0)
 			return -EFAULT;
 		if (!(t->wait.options & WNOWAIT))
-			wait_consume(c, e);
+			return wait_consume(c, e);
 		return c->pid;
 	}
 	return children ? 0 : -ECHILD;
@@ -123,10 +123,8 @@ void wait_wake(struct process *parent)
 {
 	long r;
 
-	for (int i = 0; i < THREAD_MAX && parent; i++) {
-		struct thread *t = &threads[i];
-
-		if (t->proc != parent || !t->wait.token)
+	for (struct thread *t = parent ? parent->threads : NULL; t; t = t->next) {
+		if (!t->wait.token)
 			continue;
 		r = wait_reap(t);
 		if (r != 0)

@@ -129,6 +129,9 @@ static void test_zones_are_used_in_turn(void **state)
 	assert_int_equal(high, 2);
 	assert_true(frame_is_ram(0x40001000));
 	assert_false(frame_is_ram(0x40002000));
+	assert_true(frame_range_is_ram(0x40000000, 0x2000));
+	assert_false(frame_range_is_ram(0x40001000, 0x1001));	/* runs past the zone */
+	assert_false(frame_range_is_ram(0x40002000, 1));
 	free(d1);
 	free(d2);
 }
