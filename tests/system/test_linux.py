@@ -185,6 +185,8 @@ THREAD_CHECKS = [
     "pthread_exit ends only its thread", "exit in a thread ends the whole process",
     "a thread sees the umask another thread set", "umask applies to new files and directories",
     "a thread reaps a child another thread forked", "setsid in a second thread: the session is the pid",
+    "a process's signal every thread blocks is pending", "the thread that unblocks it takes it",
+    "execve in a second thread: the process runs the program with its pid",
 ]
 
 

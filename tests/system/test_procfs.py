@@ -1,5 +1,5 @@
-"""/proc: the file server's read-only subtree that the process server
-fills from its table, read as BusyBox's ps, pidof and killall read it."""
+"""/proc: the process server's file system, reached through the file
+server's gateway, read as BusyBox's ps, pidof and killall read it."""
 from test_linux import run_checks
 
 PROCFS_CHECKS = [
@@ -20,6 +20,9 @@ PROCFS_CHECKS = [
     "/proc/self/fd lists the open descriptors", "a descriptor's link names its file", "a pipe's link names the pipe",
     "opening /dev/fd/N of a pipe gives that pipe", "fd 900 is listed while open",
     "a closed descriptor's link is gone",
+    "a path that climbs out of /proc is the tree's again", "unlink of ../proc/self from beside /proc is EACCES",
+    "rmdir of /proc is refused", "a file's descriptor link opens the file anew, at its start",
+    "/dev/fd/.. is the process's /proc directory", "and .. from there is /proc",
     "status shows ignored and blocked signals", "a script's comm is the script's name",
 ]
 

@@ -406,6 +406,42 @@ static void check_fd_links(void)
 	close(p[1]);
 }
 
+/*
+ * /proc is reached through the file server's walk, not by the path's
+ * spelling: ".." out of it is the file server's tree again, a name beside
+ * it that walks in is refused, and a directory under it is a working
+ * directory like any (with its descriptors' links opening their files).
+ */
+static void check_gateway(void)
+{
+	char buf[64], cwd[64], path[64];
+	struct stat a, b;
+	int fd, again;
+
+	check("a path that climbs out of /proc is the tree's again",
+	      stat("/proc/self/../../bin/procfs", &a) == 0 && stat("/bin/procfs", &b) == 0 && a.st_ino == b.st_ino);
+	chdir("/bin");
+	check("unlink of ../proc/self from beside /proc is EACCES", unlink("../proc/self") < 0 && errno == EACCES);
+	check("rmdir of /proc is refused", rmdir("/proc") < 0);
+	fd = open("/bin/procfs", O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	lseek(fd, 100, SEEK_SET);
+	again = open(path, O_RDONLY);
+	check("a file's descriptor link opens the file anew, at its start",
+	      again >= 0 && again != fd && read(again, buf, 4) == 4 && memcmp(buf, "\177ELF", 4) == 0 &&
+		      lseek(fd, 0, SEEK_CUR) == 100);
+	close(again);
+	close(fd);
+	chdir("/dev/fd/..");
+	snprintf(path, sizeof(path), "/proc/%d", getpid());
+	check("/dev/fd/.. is the process's /proc directory",
+	      getcwd(cwd, sizeof(cwd)) && strcmp(cwd, path) == 0 && stat("fd", &a) == 0 && S_ISDIR(a.st_mode) &&
+		      slurp("comm", buf, sizeof(buf)) > 0 && strcmp(buf, "procfs\n") == 0);
+	check("and .. from there is /proc", chdir("..") == 0 && stat("self", &a) == 0 && getcwd(cwd, sizeof(cwd)) &&
+						strcmp(cwd, "/proc") == 0);
+	chdir("/");
+}
+
 /* SigIgn and SigBlk, bit n - 1 for signal n, as Linux prints them. */
 static void check_status_signals(void)
 {
@@ -488,6 +524,7 @@ int main(int argc, char **argv)
 	check_chdir();
 	check_other_descriptors();
 	check_fd_links();
+	check_gateway();
 	check_status_signals();
 	check_script_comm();
 	return 0;

@@ -192,6 +192,85 @@ static int umask_applies(void)
 	return ok;
 }
 
+static volatile pid_t usr2_tid;
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	usr2_tid = gettid();
+}
+
+/* Blocks SIGUSR2 and waits to be told to unblock it; its tid goes to *arg. */
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+
+static void *unblocker(void *arg)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	*(pid_t *)arg = gettid();
+	pthread_mutex_lock(&gate);	/* held by main until the signal is pending */
+	pthread_mutex_unlock(&gate);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	return NULL;
+}
+
+/*
+ * A signal sent to the process while every thread blocks it waits for
+ * the process; the first thread to unblock it takes it.
+ */
+static void check_shared_pending(void)
+{
+	pthread_t t;
+	pid_t tid = 0;
+	sigset_t set, pending;
+
+	signal(SIGUSR2, on_usr2);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* the new thread inherits the mask */
+	pthread_mutex_lock(&gate);
+	pthread_create(&t, NULL, unblocker, &tid);
+	kill(getpid(), SIGUSR2);
+	sigpending(&pending);
+	check("a process's signal every thread blocks is pending", sigismember(&pending, SIGUSR2) && !usr2_tid);
+	pthread_mutex_unlock(&gate);
+	pthread_join(t, NULL);
+	check("the thread that unblocks it takes it", usr2_tid == tid && tid != gettid());
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void *exec_exit0(void *arg)
+{
+	char *const args[] = { "exit0", NULL };
+
+	(void)arg;
+	execv("/bin/exit0", args);
+	return NULL;
+}
+
+/* execve in a second thread: the other threads end, and the process runs on with its pid. */
+static int exec_in_thread(void)
+{
+	pid_t pid = fork();
+	pthread_t t;
+	int status = -1;
+
+	if (pid == 0) {
+		pthread_create(&t, NULL, exec_exit0, NULL);
+		for (;;)
+			pause();	/* ended by the execve */
+	}
+	for (int i = 0; i < 500 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static void check_process_state(void)
 {
 	pthread_t t;
@@ -225,6 +304,8 @@ int main(void)
 	check_condvar();
 	check_signal_and_exit();
 	check_process_state();
+	check_shared_pending();
+	check("execve in a second thread: the process runs the program with its pid", exec_in_thread());
 	printf("threads: done\n");
 	return 0;
 }
