@@ -67,7 +67,7 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 static int proc_sigpipe(const struct kage_msg *m, long *result)
 {
 	const struct sig_info info = { .code = SI_KERNEL };
-	struct thread *t = thread_by_badge(m->w[1]);
+	struct thread *t = thread_named_by(m->w[1]);
 
 	*result = -EPIPE;	/* the answer goes to the writer */
 	if (!t)

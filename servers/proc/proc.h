@@ -161,6 +161,12 @@ static inline struct thread *thread_by_badge(uint64_t badge)
 		return NULL;
 	return &threads[slot];
 }
+/*
+ * The same for a badge another server passes on in a message's words: it
+ * may be older than the thread now in that slot, so the process must
+ * match too.
+ */
+struct thread *thread_named_by(uint64_t badge);
 struct thread *thread_by_tid(int tid);
 /* Status of pid 1 once it has ended, -1 before (read after every message). */
 extern int proc_init_ended;

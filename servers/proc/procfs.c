@@ -442,13 +442,13 @@ static long procfs_serve(const struct procfs_call *c)
 int procfs_call(const struct kage_msg *m, long *result)
 {
 	static char path[PROTO_PATH_MAX];
-	struct procfs_call c = { .t = thread_by_badge(m->w[1]), .token = m->token, .nr = m->w[2],
+	struct procfs_call c = { .t = thread_named_by(m->w[1]), .token = m->token, .nr = m->w[2],
 				 .at = proto_procfs_where_dir(m->w[3]), .arg = { m->w[5], m->w[6], m->w[7] } };
 	uint64_t skip = proto_procfs_where_skip(m->w[3]);
 	long len;
 
 	*result = -ESRCH;
-	if (!c.t || c.t->proc->state != PROCESS_LIVE)
+	if (!c.t)
 		return 1;	/* the caller is gone: nobody to answer */
 	len = native_read_string(c.token, KAGE_COPY_CALLER, m->w[4], path, sizeof(path));
 	*result = len < 0 ? len : -ENOENT;

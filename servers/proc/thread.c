@@ -26,6 +26,13 @@ uint64_t thread_badge(const struct thread *t)
 	return proto_badge(proc_key(t->proc), (uint32_t)(t - threads) + 1);
 }
 
+struct thread *thread_named_by(uint64_t badge)
+{
+	struct thread *t = thread_by_badge(badge);
+
+	return t && proc_key(t->proc) == proto_badge_process(badge) ? t : NULL;
+}
+
 struct thread *thread_by_tid(int tid)
 {
 	for (int i = 0; i < THREAD_MAX; i++)
