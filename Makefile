@@ -213,7 +213,7 @@ $(B)/user/demo/%: user/demo/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
-$(B)/user/tests/%: user/tests/%.c Makefile
+$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 

@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dirs.h"
+
 static void check(const char *name, int ok)
 {
 	printf("procfs: %s %s\n", name, ok ? "ok" : "FAILED");
@@ -102,19 +104,6 @@ static char settled_state(int pid)
 		state = state_of(pid);
 	}
 	return state;
-}
-
-static int has_entry(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	while (d && (e = readdir(d)))
-		found |= strcmp(e->d_name, name) == 0;
-	if (d)
-		closedir(d);
-	return found;
 }
 
 static int sleeper(void)

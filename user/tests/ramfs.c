@@ -12,22 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dirs.h"
+
 static void say(const char *what, int ok)
 {
 	printf("ramfs: %s %s\n", what, ok ? "ok" : "FAILED");
-}
-
-static int has_entry(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	while (d && (e = readdir(d)))
-		found |= strcmp(e->d_name, name) == 0;
-	if (d)
-		closedir(d);
-	return found;
 }
 
 static int copy(const char *from, const char *to)
