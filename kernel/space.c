@@ -439,14 +439,26 @@ static bool space_range_ok(uint64_t va, uint64_t size)
 
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 {
-	uint64_t p;
+	uint64_t p, populate = perm & SPACE_POPULATE;
+	int err;
 
+	perm &= ~SPACE_POPULATE;
 	if (!space_range_ok(va, size) || !(perm & (PTE_R | PTE_X)) || (perm & ~(PTE_R | PTE_W | PTE_X)))
 		return -EINVAL;
 	for (p = va; p < va + size; p += PAGE_SIZE)
 		if (pt_lookup(s->root, p, NULL))
 			return -EEXIST;
-	return region_add(&s->regions, va, va + size, perm);
+	err = region_add(&s->regions, va, va + size, perm);
+	if (err < 0 || !populate)
+		return err;
+	for (p = va; p < va + size; p += PAGE_SIZE) {
+		err = space_populate(s, p);
+		if (err < 0) {
+			space_unmap(s, va, size);	/* all or nothing */
+			return err;
+		}
+	}
+	return 0;
 }
 
 int space_unmap(struct space *s, uint64_t va, uint64_t size)

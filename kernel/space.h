@@ -43,11 +43,15 @@ int space_create(struct space **out);
  * pages mapped so far stay mapped and go with the space.
  */
 int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/* space_map flag: every page gets its frame now (KAGE_MAP_POPULATE). */
+#define SPACE_POPULATE (1ul << 10)
+
 /*
  * Declares [va, va + size) as zero-fill memory with permissions `perm`;
- * pages arrive on first touch. -EINVAL (unaligned, empty, outside user
- * space, no permission), -EEXIST (overlaps a region or a mapped page),
- * -ENOMEM (no room for another region).
+ * pages arrive on first touch, or at once with SPACE_POPULATE in `perm`.
+ * -EINVAL (unaligned, empty, outside user space, no permission), -EEXIST
+ * (overlaps a region or a mapped page), -ENOMEM (no room for another
+ * region, or no frame for a populated page: then nothing is mapped).
  */
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
 /* Removes regions and pages in [va, va + size), releasing their frames: 0 or -EINVAL/-ENOMEM. */

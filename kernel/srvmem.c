@@ -5,6 +5,7 @@
 #include "kernel/pagetable.h"
 #include "kernel/panic.h"
 #include "kernel/region.h"
+#include "kernel/space.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -33,9 +34,23 @@ static int srvmem_range(uint64_t va, uint64_t size)
 
 int srvmem_map(uint64_t va, uint64_t size, uint64_t perm)
 {
+	uint64_t populate = perm & SPACE_POPULATE;
+	int err;
+
+	perm &= ~SPACE_POPULATE;
 	if (!srvmem_range(va, size) || !perm || (perm & ~SRVMEM_PERM))
 		return -EINVAL;
-	return region_add(&srvmem_regions, va, va + size, perm);
+	err = region_add(&srvmem_regions, va, va + size, perm);
+	if (err < 0 || !populate)
+		return err;
+	for (uint64_t p = va; p < va + size; p += PAGE_SIZE) {
+		err = srvmem_fault(p, perm);
+		if (err < 0) {
+			srvmem_unmap(va, size);	/* all or nothing */
+			return err;
+		}
+	}
+	return 0;
 }
 
 /* The level-0 table covering va (its 2 MiB), or NULL when none was made. */
@@ -100,12 +115,17 @@ int srvmem_fault(uint64_t va, uint64_t access)
 	const struct region *r = region_find(&srvmem_regions, va);
 	uint64_t page = va & ~(PAGE_SIZE - 1), pa;
 
-	if (!r || (r->perm & access) != access || frame_alloc(&pa) < 0)
+	int err;
+
+	if (!r || (r->perm & access) != access)
 		return -EFAULT;
+	if (frame_alloc(&pa) < 0)
+		return -ENOMEM;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	if (pt_map(kmap_root(), page, pa, PAGE_SIZE, r->perm | PTE_G, false) < 0) {
+	err = pt_map(kmap_root(), page, pa, PAGE_SIZE, r->perm | PTE_G, false);
+	if (err < 0) {
 		frame_unref(pa);
-		return -EFAULT;
+		return err == -ENOMEM ? err : -EFAULT;
 	}
 	return 0;
 }

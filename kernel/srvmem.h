@@ -24,11 +24,15 @@
 
 /* Makes the window's level-1 tables under the kernel root (boot, before any space copies it). */
 void srvmem_prepare(pte_t *root);
-/* Declares [va, va + size) zero-fill memory with PTE_R/W bits `perm`: 0, -EINVAL, -EEXIST, -ENOMEM. */
+/*
+ * Declares [va, va + size) zero-fill memory with PTE_R/W bits `perm`, with
+ * every page given its frame now when `perm` has SPACE_POPULATE (all or
+ * nothing): 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
 int srvmem_map(uint64_t va, uint64_t size, uint64_t perm);
 /* Frees the pages of [va, va + size) and forgets the range: 0, -EINVAL, -ENOMEM. */
 int srvmem_unmap(uint64_t va, uint64_t size);
-/* A kernel fault at va needing `access`: 0 when a page now backs it, -EFAULT otherwise. */
+/* A kernel fault at va needing `access`: 0 when a page now backs it, -ENOMEM, or -EFAULT outside the window's ranges. */
 int srvmem_fault(uint64_t va, uint64_t access);
 /* Every page and table back to the frame allocator (shutdown). */
 void srvmem_release(void);

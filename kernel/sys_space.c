@@ -11,6 +11,7 @@
 
 _Static_assert(KAGE_PROT_READ == PTE_R && KAGE_PROT_WRITE == PTE_W && KAGE_PROT_EXEC == PTE_X,
 	       "space_map passes protections through as PTE bits");
+_Static_assert(KAGE_MAP_POPULATE == SPACE_POPULATE, "space_map passes its populate flag through");
 
 int64_t sys_space_create(struct task *t, struct trapframe *tf)
 {

@@ -64,6 +64,13 @@
 #define KAGE_PROT_READ 0x2
 #define KAGE_PROT_WRITE 0x4
 #define KAGE_PROT_EXEC 0x8
+/*
+ * space_map flag: give every page its frame now, all or nothing
+ * (-ENOMEM maps nothing). Memory a server must never fault on (its heap,
+ * lib/heap.h) is mapped this way, so running out of frames is an error
+ * it can answer, not a fault that ends it.
+ */
+#define KAGE_MAP_POPULATE 0x400
 
 /* Rights a handle may carry (handle_copy narrows them). */
 #define KAGE_RIGHT_READ 0x1
