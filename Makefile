@@ -94,8 +94,9 @@ $(B)/Image $(B)/test/Image $(B)/system/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Native programs (the kernel test root task, the servers) start at lib/native_start.S
-# and link with lib/native.ld and lib/'s fmt and string.
+# and link with lib/native.ld and lib/'s fmt, string and heap.
 NATIVE_LIB_OBJS := $(B)/native/native_start.o $(B)/obj/lib/fmt.o $(B)/obj/lib/string.o $(B)/obj/lib/native.o \
+	$(B)/obj/lib/heap.o \
 	$(B)/obj/lib/native_user.o
 
 $(B)/native/native_start.o: lib/native_start.S lib/kage_abi.h Makefile

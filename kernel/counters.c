@@ -34,7 +34,11 @@ void counters_server_pages(uint64_t pages[KAGE_SERVERS])
 		pages[t->role] = space_pages(t->space);
 	}
 #ifdef KAGE_MODE_MONO
-	pages[KAGE_SERVER_FS] += srvmem_pages(SRVMEM_BASE, SRVMEM_BASE + SRVMEM_SIZE / 2);
-	pages[KAGE_SERVER_PROC] += srvmem_pages(SRVMEM_BASE + SRVMEM_SIZE / 2, SRVMEM_BASE + SRVMEM_SIZE);
+	for (uint64_t r = 0; r < KAGE_SERVERS; r++) {
+		uint64_t base = SRVMEM_BASE + r * KAGE_SERVER_WINDOW;
+
+		/* The first part, no server's role, still holds the file server's file windows. */
+		pages[r == KAGE_SERVER_OTHER ? KAGE_SERVER_FS : r] += srvmem_pages(base, base + KAGE_SERVER_WINDOW);
+	}
 #endif
 }

@@ -7,6 +7,7 @@
 #include "kernel/region.h"
 #include "kernel/space.h"
 #include "lib/errno.h"
+#include "lib/kage_abi.h"
 #include "lib/string.h"
 
 #define SRVMEM_L1 (SRVMEM_SIZE >> 30)		/* root entries: one per GiB */
@@ -16,6 +17,7 @@
 _Static_assert(SRVMEM_BASE >= KERNEL_DEVICE_BASE + KERNEL_DEVICE_SIZE &&
 		       SRVMEM_BASE + SRVMEM_SIZE <= KERNEL_IMAGE_BASE && !(SRVMEM_BASE & ((1ul << 30) - 1)),
 	       "the window lies between the device windows and the kernel image, on whole GiB");
+_Static_assert(SRVMEM_SIZE == KAGE_SERVERS * KAGE_SERVER_WINDOW, "each server's part of the window (lib/kage_abi.h)");
 
 static struct region_set srvmem_regions;
 

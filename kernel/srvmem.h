@@ -20,7 +20,7 @@
 #include "kernel/riscv.h"
 
 #define SRVMEM_BASE 0xffffffe800000000ul
-#define SRVMEM_SIZE (32ul << 30)
+#define SRVMEM_SIZE (32ul << 30)	/* KAGE_SERVERS parts of KAGE_SERVER_WINDOW */
 
 /* Makes the window's level-1 tables under the kernel root (boot, before any space copies it). */
 void srvmem_prepare(pte_t *root);

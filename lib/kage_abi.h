@@ -153,6 +153,16 @@
 #define KAGE_SERVER_CONSOLE 3
 #define KAGE_SERVERS 4
 
+/*
+ * Where a server keeps memory of its own (its heap, lib/heap.h): the part
+ * of its self window (lib/native.h NATIVE_SELF_BASE) numbered by its role,
+ * [role * KAGE_SERVER_WINDOW, (role + 1) * KAGE_SERVER_WINDOW). In micro
+ * each server has its own space and the rule only keeps the layouts alike;
+ * in mono the servers share the kernel's server window (kernel/srvmem.h),
+ * and this is how it is split, and how the kernel counts each one's pages.
+ */
+#define KAGE_SERVER_WINDOW (8ul << 30)
+
 #ifndef __ASSEMBLY__
 struct kage_msg {
 	uint64_t token;		/* for ipc_reply; > 0 */

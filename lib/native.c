@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "lib/errno.h"
 #include "lib/fmt.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 
@@ -71,4 +72,35 @@ void native_say(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vformat(native_out, 0, fmt, ap);
 	va_end(ap);
+}
+
+static int native_heap_map(uint64_t va, uint64_t size)
+{
+	long err = native_space_map(KAGE_HANDLE_SELF_SPACE, va, size,
+				    KAGE_PROT_READ | KAGE_PROT_WRITE | KAGE_MAP_POPULATE);
+
+	return err < 0 ? -ENOMEM : 0;
+}
+
+static void native_heap_unmap(uint64_t va, uint64_t size)
+{
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, va, size);
+}
+
+static void native_heap_corrupt(const char *what, const void *p)
+{
+	native_say("kage: a server's heap is corrupted: it %s (%p)\n", what, p);
+	native_exit(-EFAULT);
+}
+
+static const struct heap_backend native_heap_backend = {
+	native_heap_map, native_heap_unmap, native_heap_corrupt,
+};
+
+long native_heap_init(struct heap *h, unsigned role)
+{
+	if (role >= KAGE_SERVERS)
+		return -EINVAL;
+	return heap_init(h, NATIVE_SELF_BASE + role * KAGE_SERVER_WINDOW, KAGE_SERVER_WINDOW,
+			 &native_heap_backend);
 }

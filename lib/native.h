@@ -440,6 +440,14 @@ uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns);
 /* Sets notif's one timer (bit 1) for the time CSR reaching `deadline`, replacing an earlier one; 0: none. */
 void native_timer_at(long notif, uint64_t hz, uint64_t deadline);
 
+struct heap;
+/*
+ * Sets up the heap (lib/heap.h) of the server with role `role`
+ * (KAGE_SERVER_*) in its part of the self window, every page mapped
+ * with its frame (KAGE_MAP_POPULATE): 0 or a negative errno.
+ */
+long native_heap_init(struct heap *h, unsigned role);
+
 /* printf to the kernel console (kage's messages: "kage: who: what"). */
 void native_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

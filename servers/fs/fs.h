@@ -25,7 +25,7 @@
 
 #define FS_FDS PROTO_FDS	/* descriptors per process: Linux's default RLIMIT_NOFILE */
 #define FS_NODES 2048		/* files, directories and /proc's open files */
-#define FS_WINDOWS 1024		/* files with data of their own (written since boot, /proc's open files) */
+#define FS_WINDOWS 512 		/* files with data of their own (written since boot, /proc's open files) */
 #define FS_FILES 256
 #define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
 #define FS_NAME_MAX 255			/* longest file name, as Linux's NAME_MAX */

@@ -10,7 +10,7 @@
 #include "servers/fs/fs_impl.h"
 
 #define FS_DATA_BASE NATIVE_SELF_BASE	/* window i at FS_DATA_BASE + i * FS_FILE_MAX */
-_Static_assert((uint64_t)FS_WINDOWS * FS_FILE_MAX <= NATIVE_SELF_SIZE / 2, "the windows fit in the file server's half");
+_Static_assert((uint64_t)FS_WINDOWS * FS_FILE_MAX <= KAGE_SERVER_WINDOW, "the windows fit below the servers' heaps");
 
 static uint8_t fs_window_used[FS_WINDOWS];
 

@@ -121,6 +121,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	notif_checks();
 	memory_checks(bi);
 	handoff_checks();
+	heap_checks();
 	if (args && !contains(args, "kage.bench"))
 		uart_irq_check(bi);
 	check_baseline(&start);

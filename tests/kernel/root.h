@@ -15,6 +15,7 @@ void ipc_checks(void);
 void notif_checks(void);
 void memory_checks(const struct kage_bootinfo *bi);
 void handoff_checks(void);
+void heap_checks(void);
 void uart_irq_check(const struct kage_bootinfo *bi);
 void bootinfo_checks(const struct kage_bootinfo *bi);
 

@@ -13,3 +13,4 @@ test_handle := kernel/handle.c kernel/kobj.c lib/string.c tests/unit/support/kas
 test_region := kernel/region.c
 test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_memobj := kernel/memobj.c kernel/kobj.c kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
+test_heap := lib/heap.c lib/string.c
