@@ -38,32 +38,37 @@
 #include <stdint.h>
 
 /*
- * Badges. A thread's: its process's number (1 .. PROTO_CLIENTS - 1) in
- * bits 16-31 and its own (1 .. PROTO_THREADS - 1) in bits 0-15. The file
- * server keys descriptor tables by the process's number alone, so every
- * thread of a process shares its table without being announced.
+ * Badges. A thread's: its process's key in bits 24-47 and its own slot
+ * in bits 0-23, each at least 1 (the process server hands them out and
+ * reuses them, 16 million of each). The file server keys descriptor
+ * tables by the process's key alone, so every thread of a process shares
+ * its table without being announced. The servers' own badges lie above
+ * every thread's.
  */
-#define PROTO_CLIENTS 128		/* process numbers: the file server's tables */
-#define PROTO_THREADS 0x10000
+#define PROTO_KEY_BITS 24
+#define PROTO_KEY_MAX ((1u << PROTO_KEY_BITS) - 1)	/* the largest process key or thread slot */
 #define PROTO_BADGE_HELPER 0		/* a server's own helper task (timer, UART interrupt) */
-#define PROTO_BADGE_PROC (1ull << 32)	/* the process server's calls */
-#define PROTO_BADGE_FS ((1ull << 32) + 1)	/* the file server's forwards */
-#define PROTO_BADGE_CONSOLE ((1ull << 32) + 2)	/* the console server's calls */
+#define PROTO_BADGE_PROC (1ull << 48)	/* the process server's calls */
+#define PROTO_BADGE_FS ((1ull << 48) + 1)	/* the file server's forwards */
+#define PROTO_BADGE_CONSOLE ((1ull << 48) + 2)	/* the console server's calls */
 
 static inline uint64_t proto_badge(uint32_t process, uint32_t thread)
 {
-	return (uint64_t)process << 16 | thread;
+	return (uint64_t)process << PROTO_KEY_BITS | thread;
 }
 
 static inline uint32_t proto_badge_process(uint64_t badge)
 {
-	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge >> 16) : 0;
+	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge >> PROTO_KEY_BITS) : 0;
 }
 
 static inline uint32_t proto_badge_thread(uint64_t badge)
 {
-	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge & (PROTO_THREADS - 1)) : 0;
+	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge & PROTO_KEY_MAX) : 0;
 }
+
+/* The file server's tables, until they grow: process keys below this. */
+#define PROTO_CLIENTS 128
 
 /*
  * The file server's operations for the process server (KAGE_MSG_CALL,

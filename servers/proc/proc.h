@@ -39,7 +39,7 @@
 
 #define PROC_MAX 80		/* processes, zombies included */
 #define THREAD_MAX 128		/* threads of every process together */
-_Static_assert(PROC_MAX < PROTO_CLIENTS && THREAD_MAX < PROTO_THREADS, "slots fit in a badge");
+_Static_assert(PROC_MAX < PROTO_CLIENTS && THREAD_MAX < PROTO_KEY_MAX, "slots fit in a badge");
 /*
  * execve's limits: argument and environment strings each (E2BIG beyond),
  * and their bytes together, 128 KiB as Linux had before it tied the limit
@@ -155,7 +155,7 @@ uint64_t thread_badge(const struct thread *t);
  */
 static inline struct thread *thread_by_badge(uint64_t badge)
 {
-	uint64_t slot = (badge & (PROTO_THREADS - 1)) - 1;
+	uint64_t slot = (uint64_t)proto_badge_thread(badge) - 1;
 
 	if (badge >= PROTO_BADGE_PROC || slot >= THREAD_MAX || !threads[slot].proc)
 		return NULL;
