@@ -74,6 +74,54 @@ void native_say(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The notes' token bucket: tokens are whole notes, refilled by the time CSR. */
+static struct {
+	uint64_t hz, last, tokens, dropped;
+} native_notes;
+
+void native_notes_setup(uint64_t hz)
+{
+	native_notes.hz = hz;
+	native_notes.last = native_time();
+	native_notes.tokens = NATIVE_NOTE_BURST;
+}
+
+/* Whether a note may go out now. */
+static int native_note_allowed(void)
+{
+	uint64_t now = native_time(), per = native_notes.hz / NATIVE_NOTE_PER_SEC, earned;
+
+	if (!native_notes.hz)
+		return 1;
+	earned = (now - native_notes.last) / per;
+	if (earned) {
+		native_notes.tokens += earned;
+		native_notes.last += earned * per;
+		if (native_notes.tokens > NATIVE_NOTE_BURST)
+			native_notes.tokens = NATIVE_NOTE_BURST;
+	}
+	if (!native_notes.tokens) {
+		native_notes.dropped++;
+		return 0;
+	}
+	native_notes.tokens--;
+	return 1;
+}
+
+void native_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!native_note_allowed())
+		return;
+	if (native_notes.dropped)
+		native_say("kage: %lu messages suppressed\n", (unsigned long)native_notes.dropped);
+	native_notes.dropped = 0;
+	va_start(ap, fmt);
+	fmt_vformat(native_out, 0, fmt, ap);
+	va_end(ap);
+}
+
 static int native_heap_map(uint64_t va, uint64_t size)
 {
 	long err = native_space_map(KAGE_HANDLE_SELF_SPACE, va, size,

@@ -450,5 +450,17 @@ long native_heap_init(struct heap *h, unsigned role);
 
 /* printf to the kernel console (kage's messages: "kage: who: what"). */
 void native_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The same for a message a program's doing causes (a failed exec, a
+ * process killed by a fault, an unknown call): at most a burst of
+ * NATIVE_NOTE_BURST, then NATIVE_NOTE_PER_SEC a second, so no program
+ * can flood the console; what was left out is counted in a line of its
+ * own when notes flow again. Shared by every server of the Image.
+ * native_notes_setup gives it the timebase first (no limit before).
+ */
+#define NATIVE_NOTE_BURST 10
+#define NATIVE_NOTE_PER_SEC 1
+void native_notes_setup(uint64_t hz);
+void native_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

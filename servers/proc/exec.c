@@ -85,7 +85,7 @@ static int exec_script(struct thread *t, const struct exec_file *f, const char *
 /* Refuses the interpreter of the program at path: a console line naming the problem, and err. */
 static int exec_interp_refuse(const char *path, const char *interp, const char *why, int err)
 {
-	native_say("kage: exec %s: interpreter %s: %s\n", path, interp, why);
+	native_note("kage: exec %s: interpreter %s: %s\n", path, interp, why);
 	return err;
 }
 
@@ -227,7 +227,7 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	int err = exec_parse(f, &prog.img);
 
 	if (err < 0) {
-		native_say("kage: exec %s: %s\n", path, prog.img.why ? prog.img.why : errno_name(err));
+		native_note("kage: exec %s: %s\n", path, prog.img.why ? prog.img.why : errno_name(err));
 		return err;
 	}
 	prog.file = &f->pages;

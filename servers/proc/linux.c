@@ -20,7 +20,7 @@ void linux_unknown(uint64_t nr)
 		return;
 	if (nr < LINUX_NR_MAX)
 		seen[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	native_say("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
+	native_note("kage: proc: system call %lu is not implemented (-ENOSYS)\n", (unsigned long)nr);
 }
 
 unsigned linux_prot(uint64_t prot)

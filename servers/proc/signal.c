@@ -269,7 +269,7 @@ static void sig_run_handler(struct thread *t, int sig, struct kage_regs *r, uint
 	sig_restart_or_eintr(r, a, orig_a0);
 	t->sig.restore_saved = 0;
 	if (sig_push_frame(t, sig, &info, r, old_mask) < 0 || native_task_regs(t->task, KAGE_REGS_SET, r) < 0) {
-		native_say("kage: pid %d killed by SIGSEGV: no room for the frame of signal %d\n", t->proc->pid, sig);
+		native_note("kage: pid %d killed by SIGSEGV: no room for the frame of signal %d\n", t->proc->pid, sig);
 		proc_end(t->proc, SIGSEGV);
 		return;
 	}
@@ -375,7 +375,7 @@ enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m)
 
 	if (h == SIG_DFL || h == SIG_IGN || (t->sig.blocked & SIG_BIT(sig)) ||
 	    native_task_regs(t->task, KAGE_REGS_GET, &r) < 0) {
-		native_say("kage: pid %d killed by %s: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid, sig_name(sig),
+		native_note("kage: pid %d killed by %s: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid, sig_name(sig),
 			   (unsigned long)m->w[0], (unsigned long)m->w[2], (unsigned long)m->w[1]);
 		proc_end(p, sig);
 		return PROC_NO_REPLY;

@@ -122,7 +122,7 @@ long sig_return_call(struct thread *t)
 		return -EFAULT;
 	sp = r.x[KAGE_REG_SP];
 	if (native_space_read(t->proc->space, sp, &f, sizeof(f)) < 0) {
-		native_say("kage: pid %d killed by SIGSEGV: rt_sigreturn without a frame at 0x%lx\n", t->proc->pid,
+		native_note("kage: pid %d killed by SIGSEGV: rt_sigreturn without a frame at 0x%lx\n", t->proc->pid,
 			   (unsigned long)sp);
 		proc_end(t->proc, SIGSEGV);
 		return 0;

@@ -89,6 +89,8 @@ def test_vfork_shares_memory_and_execve_passes_arguments(board, mode):
         expect_clean_end(k)
 
 
+NOTE_BURST = 10  # lib/native.h NATIVE_NOTE_BURST: console notes a program can cause at once
+
 BROKEN_ELF = {
     "bad-magic": "Exec format error", "wrong-class": "Exec format error",
     "big-endian": "Exec format error", "wrong-machine": "Exec format error",
@@ -105,8 +107,10 @@ BROKEN_ELF = {
 
 def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
     with run_init(board, mode, "exec-bad") as k:
-        for name, error in BROKEN_ELF.items():
-            k.expect(rf"kage: exec /tests/elf/{name}\.elf: [a-zA-Z]")
+        for i, (name, error) in enumerate(BROKEN_ELF.items()):
+            # The console note says why; past a burst of them the notes are rate-limited.
+            if i < NOTE_BURST:
+                k.expect(rf"kage: exec /tests/elf/{name}\.elf: [a-zA-Z]")
             k.expect(rf"exec-bad: {name} refused: {error}")
         k.expect("exec-bad: ok.elf ran and exited 0")
         k.expect(f"exec-bad: still running after {len(BROKEN_ELF)} refusals")
