@@ -334,6 +334,9 @@
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
 
+/* ---- Vectors (linux/uio.h) ---- */
+#define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */
+
 /* ---- Memory (asm-generic/mman-common.h, mman.h) ---- */
 #define PROT_NONE 0x0
 #define PROT_READ 0x1
