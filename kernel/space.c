@@ -50,30 +50,6 @@ static void space_free_table(pte_t *table, int level)
 		frame_unref(virt_to_phys(table));
 }
 
-/* Frames a table holds below it: its leaves' frames (shared ones too) and its tables. */
-static uint64_t space_table_pages(const pte_t *table, int level)
-{
-	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
-	uint64_t pages = 0;
-
-	for (i = 0; i < n; i++) {
-		pte_t e = table[i];
-
-		if (!(e & PTE_V))
-			continue;
-		if (PTE_LEAF(e))
-			pages += !(e & PTE_PHYS);
-		else
-			pages += 1 + space_table_pages(phys_to_virt(PTE_TO_PA(e)), level - 1);
-	}
-	return pages;
-}
-
-uint64_t space_pages(const struct space *s)
-{
-	return 1 + space_table_pages(s->root, 2);
-}
-
 static void space_destroy(struct kobj *obj)
 {
 	struct space *s = (struct space *)obj;
@@ -85,6 +61,7 @@ static void space_destroy(struct kobj *obj)
 	}
 	space_free_table(s->root, 2);
 	frame_unref(s->root_pa);
+	region_set_clear(&s->regions);
 	kfree(s, sizeof(*s));
 	space_live--;
 }
@@ -103,28 +80,10 @@ int space_create(struct space **out)
 	kobj_init(&s->obj, KOBJ_SPACE, space_destroy);
 	s->root_pa = root_pa;
 	s->root = phys_to_virt(root_pa);
+	s->tables = 1;
 	memcpy(s->root + USER_ENTRIES, kmap_root() + USER_ENTRIES, USER_ENTRIES * sizeof(pte_t));
 	space_live++;
 	*out = s;
-	return 0;
-}
-
-int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
-{
-	uint64_t end = va + size, pa;
-	int err;
-
-	if ((va | size) & (PAGE_SIZE - 1) || end > USER_TOP || end < va || (perm & ~(PTE_R | PTE_W | PTE_X)))
-		return -EINVAL;
-	for (; va < end; va += PAGE_SIZE) {
-		if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
-			return -ENOMEM;
-		err = pt_map(s->root, va, pa, PAGE_SIZE, perm | PTE_U, false);
-		if (err < 0) {
-			frame_unref(pa);
-			return err;
-		}
-	}
 	return 0;
 }
 
@@ -132,6 +91,72 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 static void space_flush(uint64_t va)
 {
 	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+/* Maps pa at the user page va with PTE bits perm; the page's frame reference is the caller's to give. */
+static int space_set_page(struct space *s, uint64_t va, uint64_t pa, uint64_t perm)
+{
+	int err = pt_map_page(s->root, va, pa, perm, &s->tables);
+
+	if (err == 0 && !(perm & PTE_PHYS))
+		s->pages++;
+	return err;
+}
+
+/* Takes the page mapped by leaf *e at va away, dropping its frame reference. */
+static void space_drop_page(struct space *s, pte_t *e, uint64_t va)
+{
+	if (!(*e & PTE_PHYS)) {
+		frame_unref(PTE_TO_PA(*e));
+		s->pages--;
+	}
+	*e = 0;
+	space_flush(va);
+}
+
+/* Drops every page in [va, end) and the tables that leaves empty: work in proportion to what was there. */
+static void space_drop_range(struct space *s, uint64_t va, uint64_t end)
+{
+	uint64_t at;
+	unsigned freed;
+
+	for (pte_t *e = pt_next_leaf(s->root, va, end, &at); e; e = pt_next_leaf(s->root, at + PAGE_SIZE, end, &at))
+		space_drop_page(s, e, at);
+	freed = pt_prune(s->root, va, end);
+	s->tables -= freed;
+	if (freed)
+		sfence_vma_all();
+}
+
+/* A zeroed frame at the user page va with permissions perm: 0, -ENOMEM, or -EFAULT (mapped already). */
+static int space_zero_page(struct space *s, uint64_t va, uint64_t perm)
+{
+	uint64_t pa;
+	int err;
+
+	if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
+		return -ENOMEM;
+	err = space_set_page(s, va, pa, perm | PTE_U);
+	if (err < 0) {
+		frame_unref(pa);
+		return err == -ENOMEM ? err : -EFAULT;
+	}
+	return 0;
+}
+
+int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	uint64_t end = va + size;
+	int err;
+
+	if ((va | size) & (PAGE_SIZE - 1) || end > USER_TOP || end < va || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	for (; va < end; va += PAGE_SIZE) {
+		err = space_zero_page(s, va, perm);
+		if (err < 0)
+			return err == -EFAULT ? -EEXIST : err;
+	}
+	return 0;
 }
 
 /* Gives the page mapped by *e a frame of its own if other mappings share it; permissions stay. */
@@ -166,19 +191,10 @@ static int space_break_cow(pte_t *e, uint64_t va)
 static int space_populate(struct space *s, uint64_t va)
 {
 	const struct region *r = region_find(&s->regions, va);
-	uint64_t pa;
-	int err;
 
 	if (!r)
 		return -EFAULT;
-	if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
-		return -ENOMEM;
-	err = pt_map(s->root, va & ~(PAGE_SIZE - 1), pa, PAGE_SIZE, r->perm | PTE_U, false);
-	if (err < 0) {
-		frame_unref(pa);
-		return err == -ENOMEM ? err : -EFAULT;
-	}
-	return 0;
+	return space_zero_page(s, va & ~(PAGE_SIZE - 1), r->perm);
 }
 
 /*
@@ -273,7 +289,7 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 		return NULL;
 	if (frame_alloc(&pa) < 0)
 		return NULL;
-	if (pt_map(s->root, va, pa, PAGE_SIZE, r->perm | PTE_U, false) < 0) {
+	if (space_set_page(s, va, pa, r->perm | PTE_U) < 0) {
 		frame_unref(pa);
 		return NULL;
 	}
@@ -401,15 +417,20 @@ int space_clone(struct space *src, struct space **out)
 
 	if (err < 0)
 		return err;
-	dst->regions = src->regions;
-	err = space_clone_table(src->root, dst->root, 2);
-	/* src lost write permission on its pages: stale TLB entries must go. */
-	sfence_vma_all();
+	err = region_set_clone(&dst->regions, &src->regions);
+	if (err == 0) {
+		err = space_clone_table(src->root, dst->root, 2);
+		/* src lost write permission on its pages: stale TLB entries must go. */
+		sfence_vma_all();
+	}
 	if (err < 0) {
 		/* What was cloned so far is released with dst; src stays COW, which is harmless. */
 		kobj_put(&dst->obj);
 		return err;
 	}
+	/* Every table and leaf was copied one for one. */
+	dst->pages = src->pages;
+	dst->tables = src->tables;
 	*out = dst;
 	return 0;
 }
@@ -437,33 +458,52 @@ static bool space_range_ok(uint64_t va, uint64_t size)
 	return !((va | size) & (PAGE_SIZE - 1)) && size && va < USER_TOP && size <= USER_TOP - va;
 }
 
+/* Zeroed frames for every page of [va, end), none mapped yet: 0, or -ENOMEM with some mapped. */
+static int space_populate_range(struct space *s, uint64_t va, uint64_t end, uint64_t perm)
+{
+	struct frame_stats fs;
+
+	frame_get_stats(&fs);
+	if ((end - va) / PAGE_SIZE > fs.free)
+		return -ENOMEM;	/* can never fit: refused before any work */
+	for (; va < end; va += PAGE_SIZE) {
+		int err = space_zero_page(s, va, perm);
+
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 {
-	uint64_t p, populate = perm & SPACE_POPULATE;
+	uint64_t at, populate = perm & SPACE_POPULATE;
 	int err;
 
 	perm &= ~SPACE_POPULATE;
 	if (!space_range_ok(va, size) || !(perm & (PTE_R | PTE_X)) || (perm & ~(PTE_R | PTE_W | PTE_X)))
 		return -EINVAL;
-	for (p = va; p < va + size; p += PAGE_SIZE)
-		if (pt_lookup(s->root, p, NULL))
-			return -EEXIST;
-	err = region_add(&s->regions, va, va + size, perm);
-	if (err < 0 || !populate)
-		return err;
-	for (p = va; p < va + size; p += PAGE_SIZE) {
-		err = space_populate(s, p);
-		if (err < 0) {
-			space_unmap(s, va, size);	/* all or nothing */
-			return err;
-		}
-	}
-	return 0;
+	if (pt_next_leaf(s->root, va, va + size, &at))
+		return -EEXIST;
+	if (!populate)
+		return region_add(&s->regions, va, va + size, perm);
+	/*
+	 * All or nothing: the pages first, the region last, so that a failure
+	 * takes back only pages (a region merged with a neighbour could need
+	 * memory to be cut out again).
+	 */
+	if (region_first_in(&s->regions, va, va + size))
+		return -EEXIST;
+	err = space_populate_range(s, va, va + size, perm);
+	if (err == 0)
+		err = region_add(&s->regions, va, va + size, perm);
+	if (err < 0)
+		space_drop_range(s, va, va + size);
+	return err;
 }
 
 int space_unmap(struct space *s, uint64_t va, uint64_t size)
 {
-	uint64_t p;
 	int err;
 
 	if (!space_range_ok(va, size))
@@ -471,27 +511,16 @@ int space_unmap(struct space *s, uint64_t va, uint64_t size)
 	err = region_remove(&s->regions, va, va + size);
 	if (err < 0)
 		return err;
-	for (p = va; p < va + size; p += PAGE_SIZE) {
-		pte_t *e = pt_lookup(s->root, p, NULL);
-
-		if (!e)
-			continue;
-		space_leaf_unref(*e);
-		*e = 0;
-		space_flush(p);
-	}
-	if (pt_prune(s->root, va, va + size))
-		sfence_vma_all();
+	space_drop_range(s, va, va + size);
 	return 0;
 }
 
 /* True if no page and no region lies in [va, va + size). */
 static bool space_range_free(struct space *s, uint64_t va, uint64_t size)
 {
-	for (uint64_t p = va; p < va + size; p += PAGE_SIZE)
-		if (pt_lookup(s->root, p, NULL) || region_find(&s->regions, p))
-			return false;
-	return true;
+	uint64_t at;
+
+	return !pt_next_leaf(s->root, va, va + size, &at) && !region_first_in(&s->regions, va, va + size);
 }
 
 /* The checks every mapping of a memory object passes: a user range, some access, writable only if allowed. */
@@ -514,9 +543,9 @@ int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uin
 	if (may_write)
 		perm |= PTE_MAYWRITE;
 	for (off = 0; off < size; off += PAGE_SIZE) {
-		err = pt_map(s->root, va + off, pa + off, PAGE_SIZE, perm | PTE_U | PTE_PHYS, false);
+		err = space_set_page(s, va + off, pa + off, perm | PTE_U | PTE_PHYS);
 		if (err < 0) {
-			space_unmap(s, va, off ? off : PAGE_SIZE);
+			space_drop_range(s, va, va + off + PAGE_SIZE);	/* with any table made for nothing */
 			return err;
 		}
 	}
@@ -535,10 +564,9 @@ int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint6
 	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
 		uint64_t pa = memobj_frame(m, off + done);
 
-		err = pt_map(s->root, va + done, pa, PAGE_SIZE, perm | PTE_U, false);
+		err = space_set_page(s, va + done, pa, perm | PTE_U);
 		if (err < 0) {
-			if (done)
-				space_unmap(s, va, done);	/* drops the references taken so far */
+			space_drop_range(s, va, va + done + PAGE_SIZE);	/* the references taken so far */
 			return err;
 		}
 		frame_ref(pa);
@@ -570,6 +598,7 @@ static pte_t space_leaf_protect(pte_t e, uint64_t perm)
 
 int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 {
+	uint64_t at;
 	int err;
 
 	if (!space_range_ok(va, size) || (perm & ~(PTE_R | PTE_W | PTE_X)))
@@ -579,13 +608,10 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 	err = region_protect(&s->regions, va, va + size, perm);
 	if (err < 0)
 		return err;
-	for (uint64_t p = va; p < va + size; p += PAGE_SIZE) {
-		pte_t *e = pt_lookup(s->root, p, NULL);
-
-		if (!e)
-			continue;
+	for (pte_t *e = pt_next_leaf(s->root, va, va + size, &at); e;
+	     e = pt_next_leaf(s->root, at + PAGE_SIZE, va + size, &at)) {
 		*e = space_leaf_protect(*e, perm);
-		space_flush(p);
+		space_flush(at);
 	}
 	return 0;
 }

@@ -33,6 +33,9 @@ struct space {
 	pte_t *root;
 	uint64_t root_pa;
 	struct region_set regions;	/* zero-fill memory, populated on first touch */
+	/* Kept as pages come and go, never counted by a walk (space_stat, sys_stats). */
+	uint64_t pages;		/* user leaves holding a frame reference: all but physical ranges' */
+	uint64_t tables;	/* page-table frames, the root included */
 };
 
 /* A new empty space with one reference: 0 or -ENOMEM. */
@@ -50,11 +53,18 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
  * Declares [va, va + size) as zero-fill memory with permissions `perm`;
  * pages arrive on first touch, or at once with SPACE_POPULATE in `perm`.
  * -EINVAL (unaligned, empty, outside user space, no permission), -EEXIST
- * (overlaps a region or a mapped page), -ENOMEM (no room for another
+ * (overlaps a region or a mapped page), -ENOMEM (no memory for the
  * region, or no frame for a populated page: then nothing is mapped).
+ * Populating costs a frame per page, so free memory bounds its work.
  */
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
-/* Removes regions and pages in [va, va + size), releasing their frames: 0 or -EINVAL/-ENOMEM. */
+/*
+ * Removes regions and pages in [va, va + size), releasing their frames:
+ * 0 or -EINVAL, or -ENOMEM when a region must be split and there is no
+ * memory for that (then nothing changed). Its cost follows the pages
+ * mapped and the regions there, not the size of the range; so do
+ * space_protect's and the checks of every map call.
+ */
 int space_unmap(struct space *s, uint64_t va, uint64_t size);
 /*
  * Copies into mapped user pages (ignoring their write permission): 0, or
@@ -126,6 +136,9 @@ static inline void space_activate(const struct space *s)
 }
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
-uint64_t space_pages(const struct space *s);
+static inline uint64_t space_pages(const struct space *s)
+{
+	return s->pages + s->tables;
+}
 
 #endif
