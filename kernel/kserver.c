@@ -509,7 +509,7 @@ static int64_t kserver_call(struct task *t, struct trapframe *tf)
 	COUNT(msg_calls);
 	kserver_enter(ep->kserver, t);
 	if (t->state == TASK_REPLY_WAIT) {
-		t->call_seq++;	/* the kept token goes stale */
+		task_next_call(t);	/* the kept token goes stale */
 		t->replier = NULL;
 		t->state = TASK_RUNNING;
 		return kserver_refuse(t, "a call answered later");

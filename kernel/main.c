@@ -22,6 +22,7 @@
 #include "kernel/riscv.h"
 #include "kernel/power.h"
 #include "kernel/sbi.h"
+#include "kernel/taskid.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/cpio.h"
@@ -189,6 +190,7 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	kmain_initrd();
 	timer_init(boot.platform.timebase_hz);
 	plic_init(&boot.platform, (uint32_t)boot.hart);
+	taskid_init();
 	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
 	csr_write(scounteren, 0x7);
 	if (kage_nmodules > 0 || kserver_linked())

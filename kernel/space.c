@@ -32,6 +32,21 @@ uint64_t space_count(void)
 	return space_live;
 }
 
+/*
+ * The leaves of a level-0 table, which are the bulk of a space's
+ * destruction (a 64 MiB clone has 16,384): every valid entry there is a
+ * 4 KiB leaf, so one test per entry says whether it holds a frame.
+ */
+static void space_free_leaves(const pte_t *table)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if ((e & (PTE_V | PTE_PHYS)) == PTE_V)
+			frame_unref(PTE_TO_PA(e));
+	}
+}
+
 static void space_free_table(pte_t *table, int level)
 {
 	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
@@ -43,11 +58,13 @@ static void space_free_table(pte_t *table, int level)
 			continue;
 		if (PTE_LEAF(e))
 			space_leaf_unref(e);
+		else if (level == 1)
+			space_free_leaves(phys_to_virt(PTE_TO_PA(e)));
 		else
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
+		if (!PTE_LEAF(e))
+			frame_unref(PTE_TO_PA(e));
 	}
-	if (level < 2)
-		frame_unref(virt_to_phys(table));
 }
 
 static void space_destroy(struct kobj *obj)
