@@ -56,9 +56,9 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
 		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
 		break;
-	case TASK_MSG_FAULT:	/* scause, stval, pc */
-		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc;
-		out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
+	case TASK_MSG_FAULT:	/* scause, stval, pc, why it was not resolved */
+		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc, out->a6 = (uint64_t)s->fault_error;
+		out->a7 = out->t0 = out->t1 = out->t2 = 0;
 		break;
 	case TASK_MSG_ALERT:	/* a0 of the last Linux call, pc */
 		out->a3 = s->sys_a0, out->a4 = in->sepc;

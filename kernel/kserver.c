@@ -11,10 +11,10 @@
  */
 #include "kernel/kserver.h"
 #include "kernel/boot.h"
-#include "kernel/console.h"
 #include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
+#include "kernel/klog.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/memobj.h"
@@ -327,7 +327,7 @@ static long kserver_start(const struct kserver_main *sm, struct task *k, const c
 	kserver_call_on_stack(kserver_start_job, &j);
 	ks = kserver_of_task(k);
 	if (!ks) {
-		kprintf("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
+		klog("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
 		if (root) {
 			kobj_get(&k->obj);
 			task_die(k, j.result);
@@ -481,7 +481,7 @@ const void *kserver_map_item(long handle)
 
 static int64_t kserver_refuse(const struct task *t, const char *what)
 {
-	kprintf("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
+	klog("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
 	return -EDEADLK;
 }
 
@@ -519,6 +519,18 @@ static int64_t kserver_call(struct task *t, struct trapframe *tf)
 	return (int64_t)tf->a0;
 }
 
+/* space_stat of a server's own memory: the server window's figures, into its (kernel) pointer. */
+static int64_t kserver_self_stat(uint64_t to, uint64_t len)
+{
+	struct kage_space_stat st;
+
+	srvmem_stat(&st);
+	if (len > sizeof(st))
+		len = sizeof(st);
+	memcpy((void *)to, &st, len);
+	return (int64_t)len;
+}
+
 long kserver_native(uint64_t nr, uint64_t a[7])
 {
 	struct task *t = sched_current();
@@ -538,6 +550,9 @@ long kserver_native(uint64_t nr, uint64_t a[7])
 		break;
 	case KAGE_SYS_SPACE_UNMAP:
 		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_unmap(a[1], a[2]) : syscall_native(t, &tf);
+		break;
+	case KAGE_SYS_SPACE_STAT:
+		r = a[0] == KAGE_HANDLE_SELF_SPACE ? kserver_self_stat(a[1], a[2]) : syscall_native(t, &tf);
 		break;
 	case KAGE_SYS_IPC_RECV:
 	case KAGE_SYS_IPC_REPLY_RECV:

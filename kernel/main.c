@@ -22,6 +22,7 @@
 #include "kernel/riscv.h"
 #include "kernel/power.h"
 #include "kernel/sbi.h"
+#include "kernel/klog.h"
 #include "kernel/taskid.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -135,6 +136,7 @@ static void kmain_root_done(int64_t status)
 	struct frame_stats after;
 
 	frame_get_stats(&after);
+	klog_flush();
 	kprintf("kage: root task exited with status %ld\n", status);
 	kprintf("kage: frames free=%lu after the root task (before: %lu)\n", after.free,
 		kmain_before_root.free);

@@ -27,6 +27,7 @@
 #include "kernel/kobj.h"
 #include "kernel/region.h"
 #include "kernel/riscv.h"
+#include "lib/kage_abi.h"
 
 struct space {
 	struct kobj obj;
@@ -139,6 +140,13 @@ uint64_t space_count(void);
 static inline uint64_t space_pages(const struct space *s)
 {
 	return s->pages + s->tables;
+}
+/* What the space holds now: its counts, never a walk (space_stat). */
+static inline void space_stat(const struct space *s, struct kage_space_stat *st)
+{
+	st->pages = s->pages;
+	st->tables = s->tables;
+	st->regions = s->regions.n;
 }
 
 #endif

@@ -75,6 +75,7 @@ struct task {
 	bool fwd_rewritten;	/* a server forwarded its call with new words (ipc_forward) */
 	uint64_t fwd_words[8];	/* those words, delivered as a CALL */
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
+	int64_t fault_error;	/* its FAULT message's w3: -ENOMEM (no frame) or -EFAULT */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
 	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
 	bool received;		/* has received a call: its death must answer the callers it holds */

@@ -49,7 +49,7 @@
 #define KAGE_SYS_NOTIF_SIGNAL KAGE_SYS(27)	/* a0: notification (write), a1: bits */
 #define KAGE_SYS_IRQ_BIND KAGE_SYS(28)	/* a0: irq (write), a1: notification (write) or -1 to unbind, a2: bits */
 #define KAGE_SYS_IRQ_ACK KAGE_SYS(29)	/* a0: irq (write) */
-#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timers) */
+#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timer); see below */
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write), -1: self, or token (a4 KAGE_HANDLE_TO_CALLER), a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
@@ -60,6 +60,14 @@
 #define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
 #define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
 #define KAGE_SYS_SPACE_STAT KAGE_SYS(40)	/* a0: space (read), a1: struct kage_space_stat *, a2: its size; result: bytes filled */
+
+/*
+ * timer_notify: a notification carries at most one armed one-shot timer.
+ * Arming it while it is armed replaces the earlier deadline and bits (it
+ * used to add a second timer, up to 64 in the system); bits 0 disarms
+ * it. Only memory bounds how many notifications have a timer armed. The
+ * timer fires at the first tick (100 Hz) at or after the deadline.
+ */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
