@@ -109,14 +109,18 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 	return (int64_t)t->tf->a0;
 }
 
-/* The caller waiting for t's answer under `token`, or NULL; inline on the reply path. */
+/*
+ * The caller waiting for t's answer under `token`, or NULL; inline on the
+ * reply path. The id finds the task; the sequence must be its current
+ * call's (call_seq keeps it one bit higher than the token does).
+ */
 static inline struct task *ipc_caller_of(struct task *t, uint64_t token)
 {
 	struct task *c = task_by_id(token & IPC_ID_MASK);
 
-	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t || c->call_seq >> (TASKID_BITS + 1) != token >> TASKID_BITS)
+	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t)
 		return NULL;
-	return c;
+	return c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS ? c : NULL;
 }
 
 struct task *ipc_caller(struct task *t, uint64_t token)

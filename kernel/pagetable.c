@@ -101,9 +101,22 @@ int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, 
 	return pt_map_counted(root, va, pa, size, perm, large, &made);
 }
 
+/* One 4 KiB leaf: a space's every page goes through here (demand faults), so no size loop. */
 int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *tables)
 {
-	return pt_map_counted(root, va, pa, PAGE_SIZE, perm, false, tables);
+	pte_t *t, *e;
+	int err;
+
+	if ((va | pa) & (PAGE_SIZE - 1) || !(perm & (PTE_R | PTE_X)))
+		return -EINVAL;
+	err = pt_descend(root, va, 0, &t, tables);
+	if (err < 0)
+		return err;
+	e = &t[pt_index(va, 0)];
+	if (*e & PTE_V)
+		return -EEXIST;
+	*e = PTE_FROM_PA(pa) | perm | PTE_V | PTE_A | PTE_D;
+	return 0;
 }
 
 pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
