@@ -272,6 +272,11 @@ int kserver_fault(uint64_t va, uint64_t access)
 	return srvmem_fault(va, access);
 }
 
+void kserver_window_stat(struct kage_space_stat *st)
+{
+	srvmem_stat(st);
+}
+
 void kserver_shutdown(void)
 {
 	if (kserver_held)
@@ -519,18 +524,6 @@ static int64_t kserver_call(struct task *t, struct trapframe *tf)
 	return (int64_t)tf->a0;
 }
 
-/* space_stat of a server's own memory: the server window's figures, into its (kernel) pointer. */
-static int64_t kserver_self_stat(uint64_t to, uint64_t len)
-{
-	struct kage_space_stat st;
-
-	srvmem_stat(&st);
-	if (len > sizeof(st))
-		len = sizeof(st);
-	memcpy((void *)to, &st, len);
-	return (int64_t)len;
-}
-
 long kserver_native(uint64_t nr, uint64_t a[7])
 {
 	struct task *t = sched_current();
@@ -550,9 +543,6 @@ long kserver_native(uint64_t nr, uint64_t a[7])
 		break;
 	case KAGE_SYS_SPACE_UNMAP:
 		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_unmap(a[1], a[2]) : syscall_native(t, &tf);
-		break;
-	case KAGE_SYS_SPACE_STAT:
-		r = a[0] == KAGE_HANDLE_SELF_SPACE ? kserver_self_stat(a[1], a[2]) : syscall_native(t, &tf);
 		break;
 	case KAGE_SYS_IPC_RECV:
 	case KAGE_SYS_IPC_REPLY_RECV:

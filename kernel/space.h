@@ -125,6 +125,22 @@ int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint6
  * space becomes copy-on-write rather than writable. -EINVAL or -ENOMEM.
  */
 int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/*
+ * The page-level steps kernel/space.c and kernel/space_map.c share.
+ * space_set_page maps pa at the user page va with PTE bits perm (the
+ * frame reference is the caller's to give): 0, -ENOMEM, -EEXIST.
+ * space_zero_page maps a zeroed frame there with user permissions perm:
+ * 0, -ENOMEM, or -EFAULT when something is mapped there already.
+ */
+int space_set_page(struct space *s, uint64_t va, uint64_t pa, uint64_t perm);
+int space_zero_page(struct space *s, uint64_t va, uint64_t perm);
+
+/* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
+static inline void space_flush(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
 /* root_pa of the space in satp, 0 for the kernel's own tables (read through space_activate). */
 extern uint64_t space_active;
 void space_switch(const struct space *s);
