@@ -11,8 +11,8 @@
 struct kage_counters counters;
 
 /*
- * Each server's space (that of the first task of its role; its helpers
- * share it but are of no role), and in
+ * Each server's space (that of the live task of its role with the lowest
+ * id, task_of_role; its helpers share it but are of no role), and in
  * MODE=mono its half of the server window: the file server's files in
  * the first; the second is the process server's, which keeps no file
  * bytes of its own (they reach it as memory objects, whose frames are
@@ -22,16 +22,12 @@ struct kage_counters counters;
  */
 void counters_server_pages(uint64_t pages[KAGE_SERVERS])
 {
-	bool seen[KAGE_SERVERS] = { false };
-
 	memset(pages, 0, KAGE_SERVERS * sizeof(pages[0]));
-	for (int i = 0; i < TASK_MAX; i++) {
-		const struct task *t = task_table[i];
+	for (uint8_t role = KAGE_SERVER_OTHER + 1; role < KAGE_SERVERS; role++) {
+		const struct task *t = task_of_role(role);
 
-		if (!t || t->role == KAGE_SERVER_OTHER || seen[t->role] || !t->space)
-			continue;
-		seen[t->role] = true;
-		pages[t->role] = space_pages(t->space);
+		if (t && t->space)
+			pages[role] = space_pages(t->space);
 	}
 #ifdef KAGE_MODE_MONO
 	for (uint64_t r = 0; r < KAGE_SERVERS; r++) {

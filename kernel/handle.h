@@ -8,10 +8,15 @@
  * knows which client calls. Only servers hold handles; a task with an
  * empty table can make no native call but sys_stats (global counts).
  * Ownership: the table belongs to one task and is emptied (every
- * reference dropped) when the task dies. The slot array is storage the
- * caller provides and frees; a table with a grow function may get a
- * bigger array from it (the old one's pointers then go stale, so no slot
- * pointer is kept across an install).
+ * reference dropped, its memory freed) when the task dies. Its slots live
+ * in memory from kzalloc: a first page that starts at 8 slots and doubles
+ * up to a frame of 128, then frames of 128 slots found through a
+ * directory (one frame of 512 pointers: 65,536 handles at most). A slot
+ * is 32 bytes, so finding one is shifts and masks; handles 0-127, the
+ * ones every server uses on every call, are one load away.
+ * Invariants: a free slot is on the table's free list (the last freed
+ * comes out first; a new table hands out 0, 1, 2, ... in order); growing
+ * may move the first page, so no slot pointer is kept across an install.
  */
 #ifndef KAGE_KERNEL_HANDLE_H
 #define KAGE_KERNEL_HANDLE_H
@@ -27,26 +32,38 @@
 #define HANDLE_RIGHT_GRANT (1u << 4)	/* may be copied to another table */
 #define HANDLE_RIGHTS_ALL 0x1fu
 
+#define HANDLE_PAGE_SHIFT 7
+#define HANDLE_PAGE_SLOTS (1u << HANDLE_PAGE_SHIFT)	/* a frame of slots */
+#define HANDLE_FIRST_SLOTS 8				/* the first page's first size */
+#define HANDLE_MAX 65536				/* a directory frame of pages */
+
 struct handle {
 	struct kobj *obj;	/* NULL: free slot */
 	uint32_t rights;
+	uint32_t next_free;	/* a free slot: the next free one's number + 1, 0 at the end */
 	uint64_t badge;
+	uint64_t unused;	/* 32 bytes: a slot's place is a shift */
 };
 
 struct handle_table {
-	struct handle *slots;
-	uint32_t nslots;
+	struct handle *first;	/* slots 0 .. nfirst - 1 */
+	uint32_t nfirst;	/* 0, 8, 16, ... 128 */
 	uint32_t used;
-	/* Makes room when the table is full (NULL: fixed size): 0 or -ENOMEM. */
-	int (*grow)(struct handle_table *t);
+	uint32_t nslots;	/* nfirst, then 128 per page of dir */
+	uint32_t free;		/* the first free slot's number + 1, 0 when none */
+	uint32_t max;		/* the most slots it may grow to (HANDLE_MAX) */
+	uint32_t ndir;		/* pages dir has room for */
+	struct handle **dir;	/* page n holds slots 128 n ... (page 0 is first); NULL below 129 slots */
 };
 
-void handle_table_init(struct handle_table *t, struct handle *slots, uint32_t nslots);
-/* Drops every reference the table holds. */
+/* An empty table, which takes no memory until its first install. */
+void handle_table_init(struct handle_table *t);
+/* Drops every reference the table holds and frees its memory. */
 void handle_table_clear(struct handle_table *t);
 /*
- * Puts `obj` in the lowest free slot, taking a new reference: the handle
- * number, or -EMFILE when the table is full, -EINVAL for bad rights.
+ * Puts `obj` in a free slot, taking a new reference: the handle number,
+ * or -EMFILE when the table has `max` slots in use or no memory to grow,
+ * -EINVAL for bad rights.
  */
 int handle_install(struct handle_table *t, struct kobj *obj, uint32_t rights, uint64_t badge);
 /*
@@ -60,9 +77,14 @@ static inline int handle_lookup(const struct handle_table *t, int64_t h, enum ko
 	const struct handle *s;
 
 	/* The number comes straight from a user register: bounds first. */
-	if (h < 0 || h >= (int64_t)t->nslots || !t->slots[h].obj)
+	if ((uint64_t)h < t->nfirst)
+		s = &t->first[h];
+	else if ((uint64_t)h < t->nslots)
+		s = &t->dir[(uint64_t)h >> HANDLE_PAGE_SHIFT][h & (HANDLE_PAGE_SLOTS - 1)];
+	else
 		return -EBADF;
-	s = &t->slots[h];
+	if (!s->obj)
+		return -EBADF;
 	if (type != KOBJ_NONE && s->obj->type != type)
 		return -EINVAL;
 	if ((s->rights & rights) != rights)
@@ -80,5 +102,7 @@ int handle_close(struct handle_table *t, int64_t h);
  */
 int handle_copy(const struct handle_table *from, int64_t h, struct handle_table *to,
 		uint32_t mask, uint64_t badge);
+/* Handles installed in every table (sys_stats: leak checks). */
+uint64_t handle_count(void);
 
 #endif

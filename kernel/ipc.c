@@ -24,12 +24,12 @@ static inline void ipc_count_send(enum task_msg kind)
 
 static void ipc_refuse(struct task *c);
 
-#define IPC_ID_BITS 16
-_Static_assert(TASK_MAX <= 1u << IPC_ID_BITS, "task ids fit in a token");
+#define IPC_ID_MASK (TASKID_MAX - 1)
 
+/* (sequence << 20) | id: the sequence sits in call_seq's top 43 bits, so bit 63 is always clear. */
 static uint64_t ipc_token(const struct task *caller)
 {
-	return caller->call_seq << IPC_ID_BITS | caller->id;
+	return caller->call_seq >> 1 | caller->id;
 }
 
 /* Hands the message of s to r: r's receive registers, s now waits for r's reply. */
@@ -56,9 +56,9 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
 		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
 		break;
-	case TASK_MSG_FAULT:	/* scause, stval, pc */
-		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc;
-		out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
+	case TASK_MSG_FAULT:	/* scause, stval, pc, why it was not resolved */
+		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc, out->a6 = (uint64_t)s->fault_error;
+		out->a7 = out->t0 = out->t1 = out->t2 = 0;
 		break;
 	case TASK_MSG_ALERT:	/* a0 of the last Linux call, pc */
 		out->a3 = s->sys_a0, out->a4 = in->sepc;
@@ -67,6 +67,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	}
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
+	r->received = true;
 	counters.received[r->role]++;
 }
 
@@ -108,14 +109,23 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 	return (int64_t)t->tf->a0;
 }
 
-/* The caller waiting for t's answer under `token`, or NULL. */
+/*
+ * The caller waiting for t's answer under `token`, or NULL; inline on the
+ * reply path. The id finds the task; the sequence must be its current
+ * call's (call_seq keeps it one bit higher than the token does).
+ */
+static inline struct task *ipc_caller_of(struct task *t, uint64_t token)
+{
+	struct task *c = task_by_id(token & IPC_ID_MASK);
+
+	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t)
+		return NULL;
+	return c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS ? c : NULL;
+}
+
 struct task *ipc_caller(struct task *t, uint64_t token)
 {
-	struct task *c = task_by_id(token & ((1u << IPC_ID_BITS) - 1));
-
-	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t || c->call_seq != token >> IPC_ID_BITS)
-		return NULL;
-	return c;
+	return ipc_caller_of(t, token);
 }
 
 /* Puts c's message on ep without switching: to a waiting receiver, or in the queue. */
@@ -172,7 +182,7 @@ static inline void ipc_answer(struct task *c, const uint64_t *w, unsigned n)
 	} else if (c->msg == TASK_MSG_SYSCALL) {
 		tf->a0 = w[0];
 	}
-	c->call_seq++;
+	task_next_call(c);
 	c->replier = NULL;
 	c->fwd_rewritten = false;
 }
@@ -198,7 +208,7 @@ static void ipc_refuse(struct task *c)
 
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
 {
-	struct task *c = ipc_caller(t, token);
+	struct task *c = ipc_caller_of(t, token);
 
 	if (!c)
 		return -ESRCH;
@@ -214,7 +224,7 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	struct task *c = NULL, *s;
 
 	if (token) {
-		c = ipc_caller(t, token);
+		c = ipc_caller_of(t, token);
 		if (!c)
 			return -ESRCH;
 		COUNT(msg_replies);
@@ -246,7 +256,7 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 	if (!ep->obj.receivers && !kserver_serves(ep))
 		return -EPIPE;	/* nobody can receive there: the call stays t's to answer */
 	COUNT(msg_forwards);
-	c->call_seq++;	/* t's token is spent; the next server gets a new one */
+	task_next_call(c);	/* t's token is spent; the next server gets a new one */
 	c->replier = NULL;
 	if (words) {
 		for (int i = 0; i < 8; i++)
@@ -258,9 +268,16 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 	return 0;
 }
 
+/*
+ * Only a task that ever received a call can hold callers, so a program's
+ * death costs nothing here; a server's walks the live ids (refusing a
+ * caller may end it and free ids, hence the limit read each time).
+ */
 void ipc_abandon(struct task *dead)
 {
-	for (uint64_t id = 0; id < TASK_MAX; id++) {
+	if (!dead->received)
+		return;
+	for (uint32_t id = 1; id < taskid_limit(); id++) {
 		struct task *c = task_by_id(id);
 
 		if (c && c->state == TASK_REPLY_WAIT && c->replier == dead)

@@ -13,10 +13,12 @@
  *               KAGE_MSG_ALERT
  *   a3-a7, t0-t2  eight message words (lib/kage_abi.h says what each
  *               kind puts there)
- * Tokens: (call sequence number << 16) | caller id. A caller's sequence
- * number moves on when its call is answered or abandoned, so a stale or
- * forged token is refused (-ESRCH), and only the task that received a
- * call may answer it.
+ * Tokens: (call sequence number << 20) | caller id, 43 and 20 bits. A
+ * caller's sequence number moves on when its call is answered or
+ * abandoned, and goes on from the last holder of its id when a new task
+ * takes the id (kernel/taskid.h), so a stale or forged token is refused
+ * (-ESRCH), even after its task died and its id was reused, and only the
+ * task that received a call may answer it.
  */
 #ifndef KAGE_KERNEL_IPC_H
 #define KAGE_KERNEL_IPC_H

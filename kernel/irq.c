@@ -1,5 +1,5 @@
 #include "kernel/irq.h"
-#include "kernel/console.h"
+#include "kernel/klog.h"
 #include "kernel/kalloc.h"
 #include "kernel/plic.h"
 #include "lib/errno.h"
@@ -72,7 +72,7 @@ void irq_dispatch(void)
 
 		if (!irq || !irq->notif) {
 			/* Nobody serves it: silence it rather than take it forever. */
-			kprintf("kage: interrupt %u has no driver; disabled\n", source);
+			klog("kage: interrupt %u has no driver; disabled\n", source);
 			plic_enable(source, false);
 			plic_complete(source);
 			continue;

@@ -14,6 +14,13 @@ struct kalloc_slab {
 };
 
 static struct kalloc_slab *kalloc_partial[KALLOC_CLASSES];
+static uint64_t kalloc_bytes, kalloc_frames;	/* what kalloc_usage reports */
+
+void kalloc_usage(uint64_t *bytes, uint64_t *frames)
+{
+	*bytes = kalloc_bytes;
+	*frames = kalloc_frames;
+}
 
 static unsigned kalloc_class(size_t size)
 {
@@ -52,6 +59,7 @@ static struct kalloc_slab *kalloc_grow(unsigned c)
 
 	if (frame_alloc(&pa) < 0)
 		return NULL;
+	kalloc_frames++;
 	s = phys_to_virt(pa);
 	s->used = 0;
 	s->size = size;
@@ -75,6 +83,8 @@ void *kzalloc(size_t size)
 	if (size > KALLOC_MAX) {
 		if (size > FRAME_SIZE || frame_alloc(&pa) < 0)
 			return NULL;
+		kalloc_frames++;
+		kalloc_bytes += FRAME_SIZE;
 		p = phys_to_virt(pa);
 		memset(p, 0, FRAME_SIZE);
 		return p;
@@ -86,6 +96,7 @@ void *kzalloc(size_t size)
 	p = s->free;
 	s->free = *(void **)p;
 	s->used++;
+	kalloc_bytes += s->size;
 	if (!s->free)
 		kalloc_unlink(s, c);
 	memset(p, 0, s->size);
@@ -99,6 +110,8 @@ void kfree(void *p, size_t size)
 
 	if (size > KALLOC_MAX) {
 		frame_unref(virt_to_phys(p));
+		kalloc_frames--;
+		kalloc_bytes -= FRAME_SIZE;
 		return;
 	}
 	c = kalloc_class(size);
@@ -107,8 +120,10 @@ void kfree(void *p, size_t size)
 		kalloc_link(s, c);	/* was full: it has room again */
 	*(void **)p = s->free;
 	s->free = p;
+	kalloc_bytes -= s->size;
 	if (--s->used == 0) {
 		kalloc_unlink(s, c);
 		frame_unref(virt_to_phys(s));
+		kalloc_frames--;
 	}
 }

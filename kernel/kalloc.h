@@ -13,6 +13,7 @@
 #define KAGE_KERNEL_KALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define KALLOC_MIN 32
 #define KALLOC_MAX 2048
@@ -21,5 +22,7 @@
 void *kzalloc(size_t size);
 /* Frees what kzalloc(size) returned. */
 void kfree(void *p, size_t size);
+/* Bytes handed out and not freed (by size class; a frame above KALLOC_MAX), and the frames kalloc holds. */
+void kalloc_usage(uint64_t *bytes, uint64_t *frames);
 
 #endif

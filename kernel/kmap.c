@@ -83,9 +83,10 @@ void *kmap_device(uint64_t pa, uint64_t size)
 
 	if (len == 0 || len > KERNEL_DEVICE_BASE + KERNEL_DEVICE_SIZE - va)
 		return NULL;
+	/* Past the range even if a table could not be made: the next map must not land on half of it. */
+	kmap_device_next += len;
 	if (pt_map(kmap_root_table, va, base, len, PTE_R | PTE_W | PTE_G, false) < 0)
 		return NULL;
-	kmap_device_next += len;
 	sfence_vma_all();
 	return (void *)(va + off);
 }

@@ -11,10 +11,10 @@
  */
 #include "kernel/kserver.h"
 #include "kernel/boot.h"
-#include "kernel/console.h"
 #include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
+#include "kernel/klog.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/memobj.h"
@@ -300,6 +300,11 @@ int kserver_fault(uint64_t va, uint64_t access)
 	return srvmem_fault(va, access);
 }
 
+void kserver_window_stat(struct kage_space_stat *st)
+{
+	srvmem_stat(st);
+}
+
 void kserver_shutdown(void)
 {
 	if (kserver_held)
@@ -355,7 +360,7 @@ static long kserver_start(const struct kserver_main *sm, struct task *k, const c
 	kserver_call_on_stack(kserver_start_job, &j);
 	ks = kserver_of_task(k);
 	if (!ks) {
-		kprintf("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
+		klog("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
 		if (root) {
 			kobj_get(&k->obj);
 			task_die(k, j.result);
@@ -509,7 +514,7 @@ const void *kserver_map_item(long handle)
 
 static int64_t kserver_refuse(const struct task *t, const char *what)
 {
-	kprintf("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
+	klog("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
 	return -EDEADLK;
 }
 
@@ -537,7 +542,7 @@ static int64_t kserver_call(struct task *t, struct trapframe *tf)
 	COUNT(msg_calls);
 	kserver_enter(ep->kserver, t);
 	if (t->state == TASK_REPLY_WAIT) {
-		t->call_seq++;	/* the kept token goes stale */
+		task_next_call(t);	/* the kept token goes stale */
 		t->replier = NULL;
 		t->state = TASK_RUNNING;
 		return kserver_refuse(t, "a call answered later");

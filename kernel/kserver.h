@@ -96,6 +96,8 @@ int kserver_start_root(struct task **out);
 void kserver_shutdown(void);
 /* A kernel page fault: 0 if server memory resolved it. */
 int kserver_fault(uint64_t va, uint64_t access);
+/* space_stat of a server's own space: the server window, which every server in the kernel shares. */
+void kserver_window_stat(struct kage_space_stat *st);
 
 /* The direct-call side of lib/native.h (kernel/kserver_native.c); `current` is the server calling. */
 long kserver_native(uint64_t nr, uint64_t a[7]);
@@ -167,6 +169,11 @@ static inline int kserver_fault(uint64_t va, uint64_t access)
 {
 	(void)va, (void)access;
 	return -1;
+}
+
+static inline void kserver_window_stat(struct kage_space_stat *st)
+{
+	(void)st;
 }
 #endif
 

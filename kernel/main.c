@@ -22,6 +22,8 @@
 #include "kernel/riscv.h"
 #include "kernel/power.h"
 #include "kernel/sbi.h"
+#include "kernel/klog.h"
+#include "kernel/taskid.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/cpio.h"
@@ -134,6 +136,7 @@ static void kmain_root_done(int64_t status)
 	struct frame_stats after;
 
 	frame_get_stats(&after);
+	klog_flush();
 	kprintf("kage: root task exited with status %ld\n", status);
 	kprintf("kage: frames free=%lu after the root task (before: %lu)\n", after.free,
 		kmain_before_root.free);
@@ -189,6 +192,7 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	kmain_initrd();
 	timer_init(boot.platform.timebase_hz);
 	plic_init(&boot.platform, (uint32_t)boot.hart);
+	taskid_init();
 	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
 	csr_write(scounteren, 0x7);
 	if (kage_nmodules > 0 || kserver_linked())

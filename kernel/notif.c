@@ -10,7 +10,7 @@ static void notif_destroy(struct kobj *obj)
 {
 	struct notif *n = (struct notif *)obj;
 
-	kassert(!n->waiters.head);
+	kassert(!n->waiters.head && !n->timer_armed);
 	kfree(n, sizeof(*n));
 }
 

@@ -4,12 +4,16 @@
  * them. Device interrupts (kernel/irq.h) and kernel timers signal
  * notifications, so a driver is a task waiting on one.
  * Reference count (kobj): handles naming it, tasks waiting on it, bound
- * interrupts and pending timers.
+ * interrupts and its armed timer.
+ * A notification carries at most one armed one-shot timer (kernel/timer.h),
+ * kept here so that timers need no table of their own.
  */
 #ifndef KAGE_KERNEL_NOTIF_H
 #define KAGE_KERNEL_NOTIF_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "kernel/avl.h"
 #include "kernel/kobj.h"
 #include "kernel/task.h"
 
@@ -20,6 +24,11 @@ struct notif {
 	uint64_t bits;			/* pending, not yet taken by a waiter */
 	struct task_queue waiters;	/* NOTIF_WAIT tasks, in arrival order */
 	struct kserver *kserver;	/* MODE=mono: the server whose helper it wakes */
+	/* Its timer: while armed, in the timer tree by deadline (kernel/timer.c). */
+	struct avl_node timer_node;
+	uint64_t timer_deadline;	/* in time CSR units */
+	uint64_t timer_bits;
+	bool timer_armed;
 };
 
 int notif_create(struct notif **out);

@@ -31,8 +31,8 @@ int pt_alloc_table(uint64_t *pa)
 	return 0;
 }
 
-/* The table at `level` for va, creating intermediate tables on the way. */
-static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table)
+/* The table at `level` for va, creating intermediate tables on the way (counted in *made). */
+static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table, uint64_t *made)
 {
 	pte_t *t = root;
 	int l;
@@ -47,6 +47,7 @@ static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table)
 			if (err < 0)
 				return err;
 			*e = PTE_FROM_PA(pa) | PTE_V;
+			(*made)++;
 		} else if (PTE_LEAF(*e)) {
 			return -EEXIST;
 		}
@@ -69,14 +70,16 @@ static int pt_leaf_level(uint64_t va, uint64_t pa, uint64_t left, bool large)
 	return level;
 }
 
-int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large)
+/* pt_map, counting the tables it makes in *made. */
+static int pt_map_counted(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large,
+			  uint64_t *made)
 {
 	if ((va | pa | size) & (PAGE_SIZE - 1) || !(perm & (PTE_R | PTE_X)))
 		return -EINVAL;
 	while (size) {
 		int level = pt_leaf_level(va, pa, size, large);
 		pte_t *t, *e;
-		int err = pt_descend(root, va, level, &t);
+		int err = pt_descend(root, va, level, &t, made);
 
 		if (err < 0)
 			return err;
@@ -88,6 +91,31 @@ int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, 
 		pa += pt_level_size(level);
 		size -= pt_level_size(level);
 	}
+	return 0;
+}
+
+int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large)
+{
+	uint64_t made = 0;
+
+	return pt_map_counted(root, va, pa, size, perm, large, &made);
+}
+
+/* One 4 KiB leaf: a space's every page goes through here (demand faults), so no size loop. */
+int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *tables)
+{
+	pte_t *t, *e;
+	int err;
+
+	if ((va | pa) & (PAGE_SIZE - 1) || !(perm & (PTE_R | PTE_X)))
+		return -EINVAL;
+	err = pt_descend(root, va, 0, &t, tables);
+	if (err < 0)
+		return err;
+	e = &t[pt_index(va, 0)];
+	if (*e & PTE_V)
+		return -EEXIST;
+	*e = PTE_FROM_PA(pa) | perm | PTE_V | PTE_A | PTE_D;
 	return 0;
 }
 
@@ -109,6 +137,35 @@ pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
 		t = pt_table(*e);
 	}
 	return 0;
+}
+
+pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at)
+{
+	while (va < end) {
+		pte_t *t = root;
+		int l = PT_LEVELS - 1;
+		unsigned i = pt_index(va, l);
+		uint64_t size;
+
+		/* Down to the first invalid entry on va's way, or its leaf. */
+		while (t[i] & PTE_V) {
+			if (PTE_LEAF(t[i])) {
+				*at = va & ~(pt_level_size(l) - 1);
+				return &t[i];
+			}
+			t = pt_table(t[i]);
+			i = pt_index(va, --l);
+		}
+		/* Past that entry and the invalid ones after it in the same table, in one go. */
+		size = pt_level_size(l);
+		va &= ~(size - 1);
+		do {
+			if (va + size < va)
+				return NULL;	/* the end of the address space */
+			va += size;
+		} while (++i < PT_ENTRIES && !(t[i] & PTE_V) && va < end);
+	}
+	return NULL;
 }
 
 int pt_ensure_l1(pte_t *root, unsigned index)
@@ -133,20 +190,20 @@ static bool pt_empty(const pte_t *t)
 	return true;
 }
 
-/* Frees the table under *e if nothing in it is valid; true if it did. */
-static bool pt_free_if_empty(pte_t *e)
+/* Frees the table under *e if nothing in it is valid: 1 if it did, else 0. */
+static unsigned pt_free_if_empty(pte_t *e)
 {
 	if (!(*e & PTE_V) || PTE_LEAF(*e) || !pt_empty(pt_table(*e)))
-		return false;
+		return 0;
 	frame_unref(PTE_TO_PA(*e));
 	*e = 0;
-	return true;
+	return 1;
 }
 
-bool pt_prune(pte_t *root, uint64_t va, uint64_t end)
+unsigned pt_prune(pte_t *root, uint64_t va, uint64_t end)
 {
 	uint64_t gb, mb, gsize = pt_level_size(2), msize = pt_level_size(1);
-	bool freed = false;
+	unsigned freed = 0;
 
 	for (gb = va & ~(gsize - 1); gb < end; gb += gsize) {
 		pte_t *e2 = &root[pt_index(gb, 2)];
@@ -154,8 +211,8 @@ bool pt_prune(pte_t *root, uint64_t va, uint64_t end)
 		if (!(*e2 & PTE_V) || PTE_LEAF(*e2))
 			continue;
 		for (mb = gb > (va & ~(msize - 1)) ? gb : va & ~(msize - 1); mb < end && mb < gb + gsize; mb += msize)
-			freed |= pt_free_if_empty(&pt_table(*e2)[pt_index(mb, 1)]);
-		freed |= pt_free_if_empty(e2);
+			freed += pt_free_if_empty(&pt_table(*e2)[pt_index(mb, 1)]);
+		freed += pt_free_if_empty(e2);
 	}
 	return freed;
 }

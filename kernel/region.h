@@ -1,42 +1,59 @@
 /*
  * Region sets: the address ranges a space may use, each with its
- * permissions, kept sorted and disjoint. Pure bookkeeping (no page
- * tables), so it is tested on the host; kernel/space.c fills pages in.
+ * permissions, kept sorted and disjoint in a balanced tree (kernel/avl.h)
+ * of regions from kzalloc. Pure bookkeeping (no page tables), so it is
+ * tested on the host; kernel/space.c and kernel/srvmem.c fill pages in.
+ *
+ * Ownership: a set owns its regions; region_set_clear gives them back.
+ * Invariants: regions are page-aligned, non-empty and disjoint; two
+ * regions that touch have different permissions (adding or protecting
+ * merges them otherwise), so a set never holds more regions than it
+ * must. Only memory bounds their number; a search is O(log n). A call
+ * that fails changes nothing: what a split needs is taken first.
  */
 #ifndef KAGE_KERNEL_REGION_H
 #define KAGE_KERNEL_REGION_H
 
 #include <stdint.h>
-
-#define REGION_MAX 64
+#include "kernel/avl.h"
 
 struct region {
+	struct avl_node node;	/* in its set's tree, by address */
 	uint64_t start, end;	/* page-aligned, end exclusive */
 	uint64_t perm;		/* PTE_R | PTE_W | PTE_X */
 };
 
 struct region_set {
-	struct region r[REGION_MAX];
-	unsigned n;
+	struct avl_tree tree;
+	uint64_t n;		/* regions in the set */
 };
 
 /* The region containing va, or NULL. */
 const struct region *region_find(const struct region_set *rs, uint64_t va);
-/* Adds [start, end): 0, -EINVAL (empty or reversed), -EEXIST (overlap), -ENOMEM (full). */
+/* The first region with a byte in [start, end), or NULL. */
+const struct region *region_first_in(const struct region_set *rs, uint64_t start, uint64_t end);
+/*
+ * Adds [start, end), merged with a neighbour it touches that has the
+ * same permissions: 0, -EINVAL (empty or reversed), -EEXIST (overlap),
+ * -ENOMEM (no memory for a region).
+ */
 int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm);
 /*
  * Takes [start, end) out of every region, trimming or splitting them:
- * 0, -EINVAL, or -ENOMEM when a split needs a slot the set does not have
- * (then nothing changed).
+ * 0, -EINVAL, or -ENOMEM when a split finds no memory (nothing changed).
  */
 int region_remove(struct region_set *rs, uint64_t start, uint64_t end);
-
 /*
  * Gives every part of [start, end) that lies in a region the permissions
- * `perm`, splitting regions at the ends: 0, -EINVAL, or -ENOMEM when a
- * split finds the set full (regions split so far keep their old
- * permissions, which changes nothing).
+ * `perm`, splitting regions at the ends and merging what then touches
+ * with equal permissions: 0, -EINVAL, or -ENOMEM (nothing changed).
  */
 int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm);
+/* Makes the empty set dst a copy of src: 0, or -ENOMEM with dst left empty. */
+int region_set_clone(struct region_set *dst, const struct region_set *src);
+/* Frees every region: the set is empty again. */
+void region_set_clear(struct region_set *rs);
+/* Regions in every set (sys_stats: leak checks). */
+uint64_t region_count(void);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * Address spaces. User memory is reached through the direct map after a
+ * Address spaces: making, cloning and destroying them, faults, and
+ * copies. User memory is reached through the direct map after a
  * page-table walk, never through user addresses, so a bad user pointer is
- * an -EFAULT from the walk and never a kernel fault.
+ * an -EFAULT from the walk and never a kernel fault. The calls on ranges
+ * (map, unmap, protect) are kernel/space_map.c's.
  */
 #include <stdbool.h>
 #include "kernel/space.h"
@@ -32,6 +34,21 @@ uint64_t space_count(void)
 	return space_live;
 }
 
+/*
+ * The leaves of a level-0 table, which are the bulk of a space's
+ * destruction (a 64 MiB clone has 16,384): every valid entry there is a
+ * 4 KiB leaf, so one test per entry says whether it holds a frame.
+ */
+static void space_free_leaves(const pte_t *table)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if ((e & (PTE_V | PTE_PHYS)) == PTE_V)
+			frame_unref(PTE_TO_PA(e));
+	}
+}
+
 static void space_free_table(pte_t *table, int level)
 {
 	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
@@ -43,35 +60,13 @@ static void space_free_table(pte_t *table, int level)
 			continue;
 		if (PTE_LEAF(e))
 			space_leaf_unref(e);
+		else if (level == 1)
+			space_free_leaves(phys_to_virt(PTE_TO_PA(e)));
 		else
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
+		if (!PTE_LEAF(e))
+			frame_unref(PTE_TO_PA(e));
 	}
-	if (level < 2)
-		frame_unref(virt_to_phys(table));
-}
-
-/* Frames a table holds below it: its leaves' frames (shared ones too) and its tables. */
-static uint64_t space_table_pages(const pte_t *table, int level)
-{
-	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
-	uint64_t pages = 0;
-
-	for (i = 0; i < n; i++) {
-		pte_t e = table[i];
-
-		if (!(e & PTE_V))
-			continue;
-		if (PTE_LEAF(e))
-			pages += !(e & PTE_PHYS);
-		else
-			pages += 1 + space_table_pages(phys_to_virt(PTE_TO_PA(e)), level - 1);
-	}
-	return pages;
-}
-
-uint64_t space_pages(const struct space *s)
-{
-	return 1 + space_table_pages(s->root, 2);
 }
 
 static void space_destroy(struct kobj *obj)
@@ -85,6 +80,7 @@ static void space_destroy(struct kobj *obj)
 	}
 	space_free_table(s->root, 2);
 	frame_unref(s->root_pa);
+	region_set_clear(&s->regions);
 	kfree(s, sizeof(*s));
 	space_live--;
 }
@@ -103,35 +99,52 @@ int space_create(struct space **out)
 	kobj_init(&s->obj, KOBJ_SPACE, space_destroy);
 	s->root_pa = root_pa;
 	s->root = phys_to_virt(root_pa);
+	s->tables = 1;
 	memcpy(s->root + USER_ENTRIES, kmap_root() + USER_ENTRIES, USER_ENTRIES * sizeof(pte_t));
 	space_live++;
 	*out = s;
 	return 0;
 }
 
+/* Maps pa at the user page va with PTE bits perm; the page's frame reference is the caller's to give. */
+int space_set_page(struct space *s, uint64_t va, uint64_t pa, uint64_t perm)
+{
+	int err = pt_map_page(s->root, va, pa, perm, &s->tables);
+
+	if (err == 0 && !(perm & PTE_PHYS))
+		s->pages++;
+	return err;
+}
+
+/* A zeroed frame at the user page va with permissions perm: 0, -ENOMEM, or -EFAULT (mapped already). */
+int space_zero_page(struct space *s, uint64_t va, uint64_t perm)
+{
+	uint64_t pa;
+	int err;
+
+	if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
+		return -ENOMEM;
+	err = space_set_page(s, va, pa, perm | PTE_U);
+	if (err < 0) {
+		frame_unref(pa);
+		return err == -ENOMEM ? err : -EFAULT;
+	}
+	return 0;
+}
+
 int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 {
-	uint64_t end = va + size, pa;
+	uint64_t end = va + size;
 	int err;
 
 	if ((va | size) & (PAGE_SIZE - 1) || end > USER_TOP || end < va || (perm & ~(PTE_R | PTE_W | PTE_X)))
 		return -EINVAL;
 	for (; va < end; va += PAGE_SIZE) {
-		if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
-			return -ENOMEM;
-		err = pt_map(s->root, va, pa, PAGE_SIZE, perm | PTE_U, false);
-		if (err < 0) {
-			frame_unref(pa);
-			return err;
-		}
+		err = space_zero_page(s, va, perm);
+		if (err < 0)
+			return err == -EFAULT ? -EEXIST : err;
 	}
 	return 0;
-}
-
-/* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
-static void space_flush(uint64_t va)
-{
-	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 
 /* Gives the page mapped by *e a frame of its own if other mappings share it; permissions stay. */
@@ -166,19 +179,10 @@ static int space_break_cow(pte_t *e, uint64_t va)
 static int space_populate(struct space *s, uint64_t va)
 {
 	const struct region *r = region_find(&s->regions, va);
-	uint64_t pa;
-	int err;
 
 	if (!r)
 		return -EFAULT;
-	if (pt_alloc_table(&pa) < 0)	/* a zeroed frame */
-		return -ENOMEM;
-	err = pt_map(s->root, va & ~(PAGE_SIZE - 1), pa, PAGE_SIZE, r->perm | PTE_U, false);
-	if (err < 0) {
-		frame_unref(pa);
-		return err == -ENOMEM ? err : -EFAULT;
-	}
-	return 0;
+	return space_zero_page(s, va & ~(PAGE_SIZE - 1), r->perm);
 }
 
 /*
@@ -273,7 +277,7 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 		return NULL;
 	if (frame_alloc(&pa) < 0)
 		return NULL;
-	if (pt_map(s->root, va, pa, PAGE_SIZE, r->perm | PTE_U, false) < 0) {
+	if (space_set_page(s, va, pa, r->perm | PTE_U) < 0) {
 		frame_unref(pa);
 		return NULL;
 	}
@@ -401,15 +405,20 @@ int space_clone(struct space *src, struct space **out)
 
 	if (err < 0)
 		return err;
-	dst->regions = src->regions;
-	err = space_clone_table(src->root, dst->root, 2);
-	/* src lost write permission on its pages: stale TLB entries must go. */
-	sfence_vma_all();
+	err = region_set_clone(&dst->regions, &src->regions);
+	if (err == 0) {
+		err = space_clone_table(src->root, dst->root, 2);
+		/* src lost write permission on its pages: stale TLB entries must go. */
+		sfence_vma_all();
+	}
 	if (err < 0) {
 		/* What was cloned so far is released with dst; src stays COW, which is harmless. */
 		kobj_put(&dst->obj);
 		return err;
 	}
+	/* Every table and leaf was copied one for one. */
+	dst->pages = src->pages;
+	dst->tables = src->tables;
 	*out = dst;
 	return 0;
 }
@@ -430,162 +439,4 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	if (!r || !(r->perm & access))
 		return -EFAULT;
 	return space_populate(s, va);
-}
-
-static bool space_range_ok(uint64_t va, uint64_t size)
-{
-	return !((va | size) & (PAGE_SIZE - 1)) && size && va < USER_TOP && size <= USER_TOP - va;
-}
-
-int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
-{
-	uint64_t p, populate = perm & SPACE_POPULATE;
-	int err;
-
-	perm &= ~SPACE_POPULATE;
-	if (!space_range_ok(va, size) || !(perm & (PTE_R | PTE_X)) || (perm & ~(PTE_R | PTE_W | PTE_X)))
-		return -EINVAL;
-	for (p = va; p < va + size; p += PAGE_SIZE)
-		if (pt_lookup(s->root, p, NULL))
-			return -EEXIST;
-	err = region_add(&s->regions, va, va + size, perm);
-	if (err < 0 || !populate)
-		return err;
-	for (p = va; p < va + size; p += PAGE_SIZE) {
-		err = space_populate(s, p);
-		if (err < 0) {
-			space_unmap(s, va, size);	/* all or nothing */
-			return err;
-		}
-	}
-	return 0;
-}
-
-int space_unmap(struct space *s, uint64_t va, uint64_t size)
-{
-	uint64_t p;
-	int err;
-
-	if (!space_range_ok(va, size))
-		return -EINVAL;
-	err = region_remove(&s->regions, va, va + size);
-	if (err < 0)
-		return err;
-	for (p = va; p < va + size; p += PAGE_SIZE) {
-		pte_t *e = pt_lookup(s->root, p, NULL);
-
-		if (!e)
-			continue;
-		space_leaf_unref(*e);
-		*e = 0;
-		space_flush(p);
-	}
-	if (pt_prune(s->root, va, va + size))
-		sfence_vma_all();
-	return 0;
-}
-
-/* True if no page and no region lies in [va, va + size). */
-static bool space_range_free(struct space *s, uint64_t va, uint64_t size)
-{
-	for (uint64_t p = va; p < va + size; p += PAGE_SIZE)
-		if (pt_lookup(s->root, p, NULL) || region_find(&s->regions, p))
-			return false;
-	return true;
-}
-
-/* The checks every mapping of a memory object passes: a user range, some access, writable only if allowed. */
-static bool space_object_map_ok(uint64_t va, uint64_t size, uint64_t perm, bool may_write)
-{
-	return space_range_ok(va, size) && (perm & (PTE_R | PTE_X)) && !(perm & ~(PTE_R | PTE_W | PTE_X)) &&
-	       (!(perm & PTE_W) || may_write);
-}
-
-int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
-		   bool may_write)
-{
-	uint64_t off;
-	int err;
-
-	if (!space_object_map_ok(va, size, perm, may_write) || (pa & (PAGE_SIZE - 1)))
-		return -EINVAL;
-	if (!space_range_free(s, va, size))
-		return -EEXIST;
-	if (may_write)
-		perm |= PTE_MAYWRITE;
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		err = pt_map(s->root, va + off, pa + off, PAGE_SIZE, perm | PTE_U | PTE_PHYS, false);
-		if (err < 0) {
-			space_unmap(s, va, off ? off : PAGE_SIZE);
-			return err;
-		}
-	}
-	return 0;
-}
-
-int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
-		     uint64_t perm, bool may_write)
-{
-	int err;
-
-	if (!space_object_map_ok(va, size, perm, may_write))
-		return -EINVAL;
-	if (!space_range_free(s, va, size))
-		return -EEXIST;
-	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
-		uint64_t pa = memobj_frame(m, off + done);
-
-		err = pt_map(s->root, va + done, pa, PAGE_SIZE, perm | PTE_U, false);
-		if (err < 0) {
-			if (done)
-				space_unmap(s, va, done);	/* drops the references taken so far */
-			return err;
-		}
-		frame_ref(pa);
-	}
-	return 0;
-}
-
-/* The leaf *e with user permissions `perm` (0: no access), keeping sharing safe. */
-static pte_t space_leaf_protect(pte_t e, uint64_t perm)
-{
-	pte_t base = e & ~(PTE_R | PTE_W | PTE_X | PTE_U);
-	/* No access ends a COW mark; on a memory object's page that bit is PTE_MAYWRITE, which stays. */
-	pte_t unmark = (e & PTE_PHYS) ? 0 : PTE_COW;
-
-	if (!perm)
-		return (base & ~unmark) | PTE_R;	/* not PTE_U: no user access */
-	if ((e & PTE_PHYS) && !(e & PTE_MAYWRITE))
-		perm &= ~PTE_W;	/* a read-only handle's mapping never becomes writable */
-	if (e & PTE_PHYS)
-		return base | PTE_U | perm;
-	base &= ~PTE_COW;
-	if (!(perm & PTE_W))
-		return base | PTE_U | perm;
-	/* Writable again: a frame others still map must be copied on the first write. */
-	if (frame_refcount(PTE_TO_PA(e)) > 1)
-		return base | PTE_U | (perm & ~PTE_W) | PTE_COW;
-	return base | PTE_U | perm;
-}
-
-int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
-{
-	int err;
-
-	if (!space_range_ok(va, size) || (perm & ~(PTE_R | PTE_W | PTE_X)))
-		return -EINVAL;
-	if (perm == PTE_W)
-		perm |= PTE_R;	/* Sv39 has no write-only pages */
-	err = region_protect(&s->regions, va, va + size, perm);
-	if (err < 0)
-		return err;
-	for (uint64_t p = va; p < va + size; p += PAGE_SIZE) {
-		pte_t *e = pt_lookup(s->root, p, NULL);
-
-		if (!e)
-			continue;
-		*e = space_leaf_protect(*e, perm);
-		space_flush(p);
-	}
-	return 0;
 }

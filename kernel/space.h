@@ -27,12 +27,16 @@
 #include "kernel/kobj.h"
 #include "kernel/region.h"
 #include "kernel/riscv.h"
+#include "lib/kage_abi.h"
 
 struct space {
 	struct kobj obj;
 	pte_t *root;
 	uint64_t root_pa;
 	struct region_set regions;	/* zero-fill memory, populated on first touch */
+	/* Kept as pages come and go, never counted by a walk (space_stat, sys_stats). */
+	uint64_t pages;		/* user leaves holding a frame reference: all but physical ranges' */
+	uint64_t tables;	/* page-table frames, the root included */
 };
 
 /* A new empty space with one reference: 0 or -ENOMEM. */
@@ -50,11 +54,18 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
  * Declares [va, va + size) as zero-fill memory with permissions `perm`;
  * pages arrive on first touch, or at once with SPACE_POPULATE in `perm`.
  * -EINVAL (unaligned, empty, outside user space, no permission), -EEXIST
- * (overlaps a region or a mapped page), -ENOMEM (no room for another
+ * (overlaps a region or a mapped page), -ENOMEM (no memory for the
  * region, or no frame for a populated page: then nothing is mapped).
+ * Populating costs a frame per page, so free memory bounds its work.
  */
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
-/* Removes regions and pages in [va, va + size), releasing their frames: 0 or -EINVAL/-ENOMEM. */
+/*
+ * Removes regions and pages in [va, va + size), releasing their frames:
+ * 0 or -EINVAL, or -ENOMEM when a region must be split and there is no
+ * memory for that (then nothing changed). Its cost follows the pages
+ * mapped and the regions there, not the size of the range; so do
+ * space_protect's and the checks of every map call.
+ */
 int space_unmap(struct space *s, uint64_t va, uint64_t size);
 /*
  * Copies into mapped user pages (ignoring their write permission): 0, or
@@ -114,6 +125,22 @@ int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint6
  * space becomes copy-on-write rather than writable. -EINVAL or -ENOMEM.
  */
 int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
+/*
+ * The page-level steps kernel/space.c and kernel/space_map.c share.
+ * space_set_page maps pa at the user page va with PTE bits perm (the
+ * frame reference is the caller's to give): 0, -ENOMEM, -EEXIST.
+ * space_zero_page maps a zeroed frame there with user permissions perm:
+ * 0, -ENOMEM, or -EFAULT when something is mapped there already.
+ */
+int space_set_page(struct space *s, uint64_t va, uint64_t pa, uint64_t perm);
+int space_zero_page(struct space *s, uint64_t va, uint64_t perm);
+
+/* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
+static inline void space_flush(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
 /* root_pa of the space in satp, 0 for the kernel's own tables (read through space_activate). */
 extern uint64_t space_active;
 void space_switch(const struct space *s);
@@ -126,6 +153,16 @@ static inline void space_activate(const struct space *s)
 }
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
-uint64_t space_pages(const struct space *s);
+static inline uint64_t space_pages(const struct space *s)
+{
+	return s->pages + s->tables;
+}
+/* What the space holds now: its counts, never a walk (space_stat). */
+static inline void space_stat(const struct space *s, struct kage_space_stat *st)
+{
+	st->pages = s->pages;
+	st->tables = s->tables;
+	st->regions = s->regions.n;
+}
 
 #endif

@@ -10,14 +10,19 @@
  * Ownership: the window owns its level-0 tables and one reference on
  * each page's frame; its level-1 tables are the kernel's, made at boot
  * (kmap_build), so a page mapped later is seen from every space without
- * touching any root table. Everything goes back at shutdown
- * (srvmem_release), so the frame leak check holds in both modes.
+ * touching any root table. A level-0 table goes when its last page
+ * does. Everything goes back at shutdown (srvmem_release), so the frame
+ * leak check holds in both modes.
+ * Invariant: a kernel fault on a page never populated and with no free
+ * frame cannot be resolved, and panics (kernel/trap.c); servers map
+ * their memory with SPACE_POPULATE so that this never happens.
  */
 #ifndef KAGE_KERNEL_SRVMEM_H
 #define KAGE_KERNEL_SRVMEM_H
 
 #include <stdint.h>
 #include "kernel/riscv.h"
+#include "lib/kage_abi.h"
 
 #define SRVMEM_BASE 0xffffffe800000000ul
 #define SRVMEM_SIZE (32ul << 30)	/* KAGE_SERVERS parts of KAGE_SERVER_WINDOW */
@@ -36,7 +41,9 @@ int srvmem_unmap(uint64_t va, uint64_t size);
 int srvmem_fault(uint64_t va, uint64_t access);
 /* Every page and table back to the frame allocator (shutdown). */
 void srvmem_release(void);
-/* Frames the window holds in [va, end): pages and their level-0 tables (sys_stats). */
+/* Frames the window holds in [va, end) (whole GiB): pages and their level-0 tables (sys_stats). */
 uint64_t srvmem_pages(uint64_t va, uint64_t end);
+/* The whole window's pages, tables and ranges, as space_stat reports a space's. */
+void srvmem_stat(struct kage_space_stat *st);
 
 #endif

@@ -105,6 +105,26 @@ int64_t sys_space_protect(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : space_protect(s, tf->a1, tf->a2, tf->a3);
 }
 
+/* Fills as much of struct kage_space_stat as the caller's size asks for: the bytes filled. */
+int64_t sys_space_stat(struct task *t, struct trapframe *tf)
+{
+	struct kage_space_stat st;
+	uint64_t len = tf->a2 < sizeof(st) ? tf->a2 : sizeof(st);
+	struct space *s;
+	int64_t err;
+
+	if (kserver_task(t) && tf->a0 == KAGE_HANDLE_SELF_SPACE) {
+		kserver_window_stat(&st);	/* MODE=mono: a server's own memory is the server window */
+	} else {
+		err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
+		if (err < 0)
+			return err;
+		space_stat(s, &st);
+	}
+	err = sys_copy_out(t, tf->a1, &st, len);
+	return err < 0 ? err : (int64_t)len;
+}
+
 /*
  * Pages [offset, offset + size) of a memory object, counted from the page
  * holding its base: a physical range's own pages (PTE_PHYS), or the

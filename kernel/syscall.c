@@ -9,6 +9,8 @@
 #include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
+#include "kernel/kalloc.h"
+#include "kernel/region.h"
 #include "kernel/kserver.h"
 #include "lib/string.h"
 #include "kernel/sys.h"
@@ -96,6 +98,11 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.notifications = kobj_count(KOBJ_NOTIFICATION);
 	ks.count = counters;
 	counters_server_pages(ks.server_pages);
+	ks.memobjs = kobj_count(KOBJ_MEMORY);
+	ks.irqs = kobj_count(KOBJ_IRQ);
+	ks.handles = handle_count();
+	ks.regions = region_count();
+	kalloc_usage(&ks.kalloc_bytes, &ks.kalloc_slabs);
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }
@@ -173,6 +180,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
 	SYS(MEM_CREATE, sys_mem_create), SYS(MEM_WRITE, sys_mem_write),
 	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
+	SYS(SPACE_STAT, sys_space_stat),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

@@ -1,24 +1,25 @@
 /*
- * Task objects: creation, cloning, exec, death, and the task table that
- * turns ids (in reply tokens) back into tasks.
+ * Task objects: creation, cloning, exec and death. Ids, which reply
+ * tokens carry, come from the id table (kernel/taskid.c).
  */
 #include "kernel/task.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
-#include "kernel/kalloc.h"
 #include "kernel/memlayout.h"
 #include "kernel/notif.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "lib/errno.h"
 #include "lib/fmt.h"
+#include "lib/kage_abi.h"
 #include "lib/string.h"
 
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task takes one frame");
 
-struct task *task_table[TASK_MAX];
 static uint64_t task_live;
+/* The live task of each role with the lowest id (task_of_role). */
+static struct task *task_role_first[KAGE_SERVERS];
 
 void task_queue_remove(struct task_queue *q, struct task *t)
 {
@@ -35,54 +36,53 @@ void task_queue_remove(struct task_queue *q, struct task *t)
 	}
 }
 
-/* A full handle table doubles, up to a frame of slots. */
-static int task_handles_grow(struct handle_table *h)
-{
-	struct task *t = (struct task *)((uint8_t *)h - __builtin_offsetof(struct task, handles));
-	uint32_t n = h->nslots * 2 > TASK_HANDLES_MAX ? TASK_HANDLES_MAX : h->nslots * 2;
-	struct handle *slots;
-
-	if (n <= h->nslots)
-		return -ENOMEM;
-	slots = kzalloc(n * sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	memcpy(slots, h->slots, h->nslots * sizeof(*slots));
-	if (h->slots != t->handle_slots)
-		kfree(h->slots, h->nslots * sizeof(*slots));
-	h->slots = slots;
-	h->nslots = n;
-	return 0;
-}
-
 static void task_destroy(struct kobj *obj)
 {
 	struct task *t = (struct task *)obj;
 
-	if (t->handles.slots != t->handle_slots)
-		kfree(t->handles.slots, t->handles.nslots * sizeof(struct handle));
 	kassert(t->state == TASK_DEAD);
 	frame_unref(t->kstack_pa);
 	frame_unref(virt_to_phys(t));
 }
 
-/* A free slot of the task table, or -1. */
-static int task_slot(void)
+struct task *task_of_role(uint8_t role)
 {
-	for (int i = 0; i < TASK_MAX; i++)
-		if (!task_table[i])
-			return i;
-	return -1;
+	return task_role_first[role];
+}
+
+/* t, alive now, may be the lowest id of its role. */
+static void task_role_join(struct task *t)
+{
+	struct task **first = &task_role_first[t->role];
+
+	if (t->role != KAGE_SERVER_OTHER && (!*first || t->id < (*first)->id))
+		*first = t;
+}
+
+/* t is dying: if it was its role's first, the next lowest id of the role takes its place. */
+static void task_role_leave(struct task *t)
+{
+	if (task_role_first[t->role] != t)
+		return;
+	task_role_first[t->role] = NULL;
+	/* Only when a server's first task ends (shutdown, in practice): a walk over the ids is fine. */
+	for (uint32_t id = t->id + 1; id < taskid_limit(); id++) {
+		struct task *n = task_by_id(id);
+
+		if (n && n->role == t->role) {
+			task_role_first[t->role] = n;
+			return;
+		}
+	}
 }
 
 static int task_new(struct space *s, const char *name, uint8_t role, struct task **out)
 {
-	uint64_t pa, kstack;
-	int slot = task_slot();
+	uint64_t pa, kstack, seq;
 	struct task *t;
+	uint32_t id;
+	int err;
 
-	if (slot < 0)
-		return -EAGAIN;
 	if (frame_alloc(&pa) < 0)
 		return -ENOMEM;
 	if (frame_alloc(&kstack) < 0) {
@@ -90,20 +90,25 @@ static int task_new(struct space *s, const char *name, uint8_t role, struct task
 		return -ENOMEM;
 	}
 	t = phys_to_virt(pa);
+	err = taskid_take(t, &id, &seq);
+	if (err < 0) {
+		frame_unref(kstack);
+		frame_unref(pa);
+		return err;
+	}
 	memset(t, 0, sizeof(*t));
 	kobj_init(&t->obj, KOBJ_TASK, task_destroy);
-	t->id = (uint32_t)slot;
+	t->id = id;
+	t->call_seq = seq;	/* where the last task with this id left off: its tokens stay stale */
 	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
 	t->role = role;
-	handle_table_init(&t->handles, t->handle_slots, TASK_HANDLES);
-	t->handles.grow = task_handles_grow;
+	handle_table_init(&t->handles);
 	kobj_get(&s->obj);
 	t->space = s;
 	t->kstack_pa = kstack;
 	t->tf = (struct trapframe *)((uint8_t *)phys_to_virt(kstack) + PAGE_SIZE - TRAPFRAME_SIZE);
-	t->call_seq = 1;
-	task_table[slot] = t;
+	task_role_join(t);
 	task_live++;
 	*out = t;
 	return 0;
@@ -169,7 +174,7 @@ void task_cancel_wait(struct task *t)
 		notif_cancel((struct notif *)t->wait_on, t);
 		break;
 	case TASK_REPLY_WAIT:
-		t->call_seq++;	/* its reply token goes stale */
+		task_next_call(t);	/* its reply token goes stale */
 		t->replier = NULL;
 		break;
 	default:
@@ -201,7 +206,8 @@ void task_die(struct task *t, int64_t status)
 	t->state = TASK_DEAD;
 	t->status = status;
 	fpu_forget(t);
-	task_table[t->id] = NULL;
+	task_role_leave(t);
+	taskid_give(t->id, t->call_seq + TASKID_SEQ_ONE);
 	task_live--;
 	task_release(t);
 	ipc_abandon(t);
@@ -221,7 +227,11 @@ uint64_t task_count(void)
 
 void task_kill_all(int64_t status)
 {
-	for (int i = 0; i < TASK_MAX; i++)
-		if (task_table[i] && task_table[i] != sched_current())
-			task_die(task_table[i], status);
+	/* Dying may free the id pages at the top: the limit is read again each time. */
+	for (uint32_t id = 1; id < taskid_limit(); id++) {
+		struct task *t = task_by_id(id);
+
+		if (t && t != sched_current())
+			task_die(t, status);
+	}
 }

@@ -16,7 +16,9 @@
  * alive; the stack and the object go when the last reference does.
  * Invariants: a task is in at most one queue (the run queue, or the wait
  * queue of the endpoint or notification in `wait_on`), as its state says.
- * Its id is its slot in the task table while it is alive.
+ * Its id names it in the id table (kernel/taskid.h) while it is alive.
+ * Limits: memory alone (a task costs two frames, and a handle table as
+ * it grows), up to the id table's 2^20 - 1 live tasks.
  */
 #ifndef KAGE_KERNEL_TASK_H
 #define KAGE_KERNEL_TASK_H
@@ -27,11 +29,8 @@
 #include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "kernel/space.h"
+#include "kernel/taskid.h"
 #include "kernel/trap.h"
-
-#define TASK_HANDLES 16		/* in the task; more come from kalloc as needed */
-#define TASK_HANDLES_MAX 170	/* a frame of slots */
-#define TASK_MAX 256
 
 enum task_state {
 	TASK_SUSPENDED,		/* created or cloned, not yet resumed */
@@ -71,20 +70,21 @@ struct task {
 	uint64_t personality_badge, exception_badge;
 	enum task_msg msg;	/* while SENDING or REPLY_WAIT */
 	uint64_t msg_badge;	/* the badge its message carries */
-	uint64_t call_seq;	/* reply tokens name a call by (seq, id) */
+	uint64_t call_seq;	/* its current call's sequence, in the top 43 bits (kernel/taskid.h) */
 	struct task *replier;	/* who received its call (REPLY_WAIT) */
 	bool fwd_rewritten;	/* a server forwarded its call with new words (ipc_forward) */
 	uint64_t fwd_words[8];	/* those words, delivered as a CALL */
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
+	int64_t fault_error;	/* its FAULT message's w3: -ENOMEM (no frame) or -EFAULT */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
 	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
+	bool received;		/* has received a call: its death must answer the callers it holds */
 	uint8_t role;		/* KAGE_SERVER_*, as its creator said: whose counters its messages go to */
 
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 
 	struct handle_table handles;
-	struct handle handle_slots[TASK_HANDLES];
 };
 
 /* A FIFO of tasks linked through task.next. */
@@ -120,8 +120,8 @@ void task_queue_remove(struct task_queue *q, struct task *t);
 
 /*
  * A suspended task that will start in user mode at pc with stack pointer
- * sp in space s (taking a reference): 0, -ENOMEM, or -EAGAIN when the task
- * table is full. `name` labels it in messages; `role` (KAGE_SERVER_*,
+ * sp in space s (taking a reference): 0, -ENOMEM, or -EAGAIN when every
+ * task id is in use. `name` labels it in messages; `role` (KAGE_SERVER_*,
  * below KAGE_SERVERS) files the messages it receives in the event
  * counters. The caller owns the alive reference until it resumes or
  * kills the task.
@@ -143,14 +143,14 @@ void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp);
 void task_die(struct task *t, int64_t status);
 /* Takes t out of whatever it waits for, without waking it; for exec and death. */
 void task_cancel_wait(struct task *t);
-extern struct task *task_table[TASK_MAX];
-
-/* The live task with this id, or NULL. */
-static inline struct task *task_by_id(uint64_t id)
+/* Its current call is over (answered, forwarded, abandoned): the token naming it goes stale. */
+static inline void task_next_call(struct task *t)
 {
-	return id < TASK_MAX ? task_table[id] : NULL;
+	t->call_seq += TASKID_SEQ_ONE;
 }
 uint64_t task_count(void);
+/* The live task of `role` (not KAGE_SERVER_OTHER) with the lowest id, or NULL: whose pages count as the server's. */
+struct task *task_of_role(uint8_t role);
 /* Kills every live task but the current one (shutdown). */
 void task_kill_all(int64_t status);
 

@@ -2,75 +2,76 @@
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/notif.h"
-#include "lib/errno.h"
 
 #define TIMER_MAX_US 1000000000000ull	/* about 11 days: keeps the arithmetic in 64 bits */
-
-struct timer_oneshot {
-	struct notif *n;	/* NULL: free slot */
-	uint64_t deadline;	/* in time CSR units */
-	uint64_t bits;
-};
 
 static uint64_t timer_timebase;
 static uint64_t timer_interval;
 static uint64_t timer_next;
 static volatile uint64_t timer_count;
-static struct timer_oneshot timer_pending[TIMER_MAX];
-static unsigned timer_npending;
+static struct avl_tree timer_armed;	/* notifications with an armed timer, soonest first */
 
-int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits)
+static struct notif *timer_notif(struct avl_node *node)
+{
+	return node ? avl_entry(node, struct notif, timer_node) : NULL;
+}
+
+/* Puts n in the tree at its deadline; equal deadlines fire in the order they were armed. */
+static void timer_link(struct notif *n)
+{
+	struct avl_node **link = &timer_armed.root, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = n->timer_deadline < timer_notif(parent)->timer_deadline ? &parent->left : &parent->right;
+	}
+	avl_insert(&timer_armed, &n->timer_node, parent, link);
+}
+
+void timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits)
 {
 	uint64_t us = delay_ns / 1000 < TIMER_MAX_US ? delay_ns / 1000 : TIMER_MAX_US;
 	uint64_t delay = us / 1000000 * timer_timebase + us % 1000000 * timer_timebase / 1000000;
 
-	for (unsigned i = 0; i < TIMER_MAX; i++) {
-		struct timer_oneshot *o = &timer_pending[i];
-
-		if (o->n)
-			continue;
+	if (n->timer_armed)
+		avl_remove(&timer_armed, &n->timer_node);	/* replaced: its reference stays */
+	else
 		kobj_get(&n->obj);
-		o->n = n;
-		o->deadline = time_read() + delay;
-		o->bits = bits;
-		timer_npending++;
-		return 0;
-	}
-	return -EAGAIN;
+	n->timer_armed = true;
+	n->timer_deadline = time_read() + delay;
+	n->timer_bits = bits;
+	timer_link(n);
 }
 
 void timer_cancel(struct notif *n)
 {
-	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++) {
-		struct timer_oneshot *o = &timer_pending[i];
-
-		if (o->n != n)
-			continue;
-		o->n = NULL;
-		timer_npending--;
-		kobj_put(&n->obj);
-	}
+	if (!n->timer_armed)
+		return;
+	avl_remove(&timer_armed, &n->timer_node);
+	n->timer_armed = false;
+	kobj_put(&n->obj);
 }
 
 void timer_cancel_all(void)
 {
-	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++)
-		if (timer_pending[i].n)
-			timer_cancel(timer_pending[i].n);
+	struct notif *n;
+
+	while (timer_armed.root) {
+		n = timer_notif(avl_first(&timer_armed));
+		timer_cancel(n);
+	}
 }
 
 static void timer_expire(uint64_t now)
 {
-	for (unsigned i = 0; i < TIMER_MAX && timer_npending; i++) {
-		struct timer_oneshot *o = &timer_pending[i];
-		struct notif *n = o->n;
+	struct notif *n = timer_notif(avl_first(&timer_armed));
 
-		if (!n || o->deadline > now)
-			continue;
-		o->n = NULL;
-		timer_npending--;
-		notif_signal(n, o->bits);
+	while (n && n->timer_deadline <= now) {
+		avl_remove(&timer_armed, &n->timer_node);
+		n->timer_armed = false;
+		notif_signal(n, n->timer_bits);
 		kobj_put(&n->obj);
+		n = timer_notif(avl_first(&timer_armed));
 	}
 }
 
@@ -95,7 +96,7 @@ void timer_tick(void)
 	if (timer_next <= now)
 		timer_next = now + timer_interval;
 	sbi_set_timer(timer_next);
-	if (timer_npending)
+	if (timer_armed.root)
 		timer_expire(now);
 }
 

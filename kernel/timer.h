@@ -3,7 +3,12 @@
  * TIMER_HZ that drives preemption and wakes the idle loop, and one-shot
  * timers that signal a notification when they expire (checked on each
  * tick, so their resolution is one tick).
- * Ownership: a pending timer holds a reference on its notification.
+ * Each notification carries at most one armed timer: arming it again
+ * replaces the deadline and bits. Armed timers are kept in a balanced
+ * tree ordered by deadline (their nodes live in the notifications), so
+ * arming and cancelling are O(log n), a tick costs O(log n) plus the
+ * timers it fires, and only memory bounds how many there are.
+ * Ownership: an armed timer holds a reference on its notification.
  */
 #ifndef KAGE_KERNEL_TIMER_H
 #define KAGE_KERNEL_TIMER_H
@@ -13,15 +18,14 @@
 struct notif;
 
 #define TIMER_HZ 100
-#define TIMER_MAX 64
 
 void timer_init(uint64_t timebase_hz);
 /* Called from the trap handler on every timer interrupt. */
 void timer_tick(void);
 uint64_t timer_ticks(void);
-/* Signals `bits` on n after `delay_ns`: 0, or -EAGAIN when TIMER_MAX timers are pending. */
-int timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits);
-/* Drops every pending timer of n. */
+/* Signals `bits` on n after `delay_ns`, replacing n's armed timer if it has one. */
+void timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits);
+/* Disarms n's timer, if armed. */
 void timer_cancel(struct notif *n);
 /* Drops every pending timer (the system is ending: nobody can wait any more). */
 void timer_cancel_all(void);

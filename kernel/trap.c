@@ -9,15 +9,16 @@
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
-#include "kernel/console.h"
 #include "kernel/counters.h"
 #include "kernel/fpu.h"
 #include "kernel/ipc.h"
+#include "kernel/klog.h"
 #include "kernel/kserver.h"
 #include "kernel/irq.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "lib/errno.h"
 
 void trap_vector(void);
 void trap_kernel(struct trapframe *tf);
@@ -59,9 +60,17 @@ void trap_kernel(struct trapframe *tf)
 		default:
 			break;
 		}
-	} else if (trap_page_access(cause) && kserver_fault(tf->stval, trap_page_access(cause)) == 0) {
-		COUNT(page_faults);	/* as a user-mode server's would be */
-		return;	/* MODE=mono: a server's own memory, filled on first touch */
+	} else if (trap_page_access(cause)) {
+		int err = kserver_fault(tf->stval, trap_page_access(cause));
+
+		if (err == 0) {
+			COUNT(page_faults);	/* as a user-mode server's would be */
+			return;	/* MODE=mono: a server's own memory, filled on first touch */
+		}
+		/* Servers populate their memory (KAGE_MAP_POPULATE) so that this cannot happen. */
+		if (err == -ENOMEM)
+			panic_trap(tf, "a server touched server-window memory at 0x%lx that was not populated, "
+				   "and no frame was free for it", tf->stval);
 	}
 	panic_trap(tf, "unexpected %s in the kernel", trap_cause_name(cause));
 }
@@ -76,6 +85,7 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 {
 	struct task *t = sched_current();
 	uint64_t cause = tf->scause;
+	int err = -EFAULT;
 
 	if (cause & SCAUSE_INTERRUPT)
 		COUNT(interrupts);
@@ -94,14 +104,19 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 		kserver_poll(t);
 		return;
 	}
-	if (trap_page_access(cause) && space_fault(t->space, tf->stval, trap_page_access(cause)) == 0)
-		return;	/* copy-on-write or zero fill done: retry the access */
+	if (trap_page_access(cause)) {
+		err = space_fault(t->space, tf->stval, trap_page_access(cause));
+		if (err == 0)
+			return;	/* copy-on-write or zero fill done: retry the access */
+	}
 	if (cause == EXC_ILLEGAL_INST && fpu_first_use(t))
 		return;	/* its first FP instruction: FP is on now, retry it */
-	if (t->exception && t->exception->obj.receivers)
+	if (t->exception && t->exception->obj.receivers) {
+		t->fault_error = err;	/* the message says whether memory ran out (w3) */
 		ipc_send(t, t->exception, TASK_MSG_FAULT, t->exception_badge);
-	kprintf("kage: task %s killed: %s at pc=0x%lx addr=0x%lx\n", t->name, trap_cause_name(cause),
-		tf->sepc, tf->stval);
+	}
+	klog("kage: task %s killed: %s at pc=0x%lx addr=0x%lx%s\n", t->name, trap_cause_name(cause), tf->sepc,
+	     tf->stval, err == -ENOMEM ? " (no free frame)" : "");
 	task_die(t, -(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
 }
 

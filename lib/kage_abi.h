@@ -49,7 +49,7 @@
 #define KAGE_SYS_NOTIF_SIGNAL KAGE_SYS(27)	/* a0: notification (write), a1: bits */
 #define KAGE_SYS_IRQ_BIND KAGE_SYS(28)	/* a0: irq (write), a1: notification (write) or -1 to unbind, a2: bits */
 #define KAGE_SYS_IRQ_ACK KAGE_SYS(29)	/* a0: irq (write) */
-#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timers) */
+#define KAGE_SYS_TIMER_NOTIFY KAGE_SYS(30)	/* a0: notification (write), a1: delay in ns, a2: bits (0: cancel its timer); see below */
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write), -1: self, or token (a4 KAGE_HANDLE_TO_CALLER), a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
@@ -59,6 +59,15 @@
 #define KAGE_SYS_MEM_WRITE KAGE_SYS(37)	/* a0: memory (write), a1: offset, a2: my buffer, a3: length */
 #define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
 #define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
+#define KAGE_SYS_SPACE_STAT KAGE_SYS(40)	/* a0: space (read), a1: struct kage_space_stat *, a2: its size; result: bytes filled */
+
+/*
+ * timer_notify: a notification carries at most one armed one-shot timer.
+ * Arming it while it is armed replaces the earlier deadline and bits (it
+ * used to add a second timer, up to 64 in the system); bits 0 disarms
+ * it. Only memory bounds how many notifications have a timer armed. The
+ * timer fires at the first tick (100 Hz) at or after the deadline.
+ */
 
 /* Permissions for space_map (the PTE bits, so the kernel needs no translation). */
 #define KAGE_PROT_READ 0x2
@@ -114,9 +123,12 @@
  *   SYSCALL  w0: Linux system call number (a7), w1-w6: a0-a5, w7: pc of
  *            the ecall; the reply's first word lands in a0, nothing else
  *            changes.
- *   FAULT    w0: scause, w1: stval, w2: pc; a reply retries the faulting
- *            instruction (after the handler fixed things with task_regs or
- *            space_map), task_kill ends the task.
+ *   FAULT    w0: scause, w1: stval, w2: pc, w3: why the kernel could not
+ *            resolve it: -ENOMEM when the page may be used but no frame
+ *            was free for it (a reply retries, and may succeed once memory
+ *            is freed), -EFAULT for a real fault. A reply retries the
+ *            faulting instruction (after the handler fixed things with
+ *            task_regs or space_map), task_kill ends the task.
  *   ALERT    w0: the a0 of the task's last forwarded Linux call, w1: pc
  *            (see task_alert below); a reply resumes the task.
  */
@@ -231,7 +243,7 @@ struct kage_bootinfo {
 #define KAGE_COPY_AS_USER 0x1
 #define KAGE_COPY_CALLER 0x2
 
-/* Longest space_read/space_write in one call. */
+/* Longest space_read/space_write/mem_read/mem_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)
 
 /*
@@ -283,9 +295,30 @@ struct kage_stats {
 	struct kage_counters count;
 	/* Pages held by each server (KAGE_SERVER_*): its space's pages and page tables (micro), its share of the server window (mono). */
 	uint64_t server_pages[KAGE_SERVERS];
+	/* Third version: live kernel objects and memory, so a test can check they came back to a baseline. */
+	uint64_t memobjs;		/* memory objects, slices included */
+	uint64_t irqs;			/* interrupt objects */
+	uint64_t handles;		/* handles installed, in every table */
+	uint64_t regions;		/* regions of every space and of the server window */
+	uint64_t kalloc_bytes;		/* bytes kzalloc handed out and not freed, by size class (a frame above it) */
+	uint64_t kalloc_slabs;		/* frames kalloc holds: its slabs, and one per object above its largest class */
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)
+
+/*
+ * space_stat's answer: what a space holds now, kept by the kernel as it
+ * changes (reading it walks nothing). Like kage_stats it grows at the end
+ * only; the call fills as much as the caller's size asks for and returns
+ * that many bytes. A server in the kernel (MODE=mono) naming its own
+ * space (KAGE_HANDLE_SELF_SPACE) gets the server window's figures, which
+ * all the servers in the kernel share.
+ */
+struct kage_space_stat {
+	uint64_t pages;		/* user pages holding a frame (shared ones in each space; device pages not) */
+	uint64_t tables;	/* page-table frames, the root included */
+	uint64_t regions;	/* zero-fill regions (space_map), after merging */
+};
 
 #endif /* __ASSEMBLY__ */
 

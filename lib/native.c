@@ -54,9 +54,11 @@ void native_timer_at(long notif, uint64_t hz, uint64_t deadline)
 	uint64_t now = native_time(), d = deadline > now ? deadline - now : 0;
 
 	hz = hz ? hz : 1;
-	native_timer_notify(notif, 0, 0);	/* the kernel's timer only ever fires late: set exactly one */
+	/* A notification has one timer: arming replaces it, bits 0 disarms it. */
 	if (deadline)
 		native_timer_notify(notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
+	else
+		native_timer_notify(notif, 0, 0);
 }
 
 static void native_out(void *ctx, char c)

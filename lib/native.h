@@ -143,6 +143,12 @@ __attribute__((noreturn)) static inline void native_exit(long status)
 		;
 }
 
+/* What a space holds now (pages, page tables, regions): the bytes filled. */
+static inline long native_space_stat(long space, struct kage_space_stat *st)
+{
+	return native_call4(KAGE_SYS_SPACE_STAT, (uint64_t)space, (uint64_t)st, sizeof(*st), 0);
+}
+
 static inline long native_space_map(long space, uint64_t va, uint64_t size, unsigned prot)
 {
 	return native_call4(KAGE_SYS_SPACE_MAP, (uint64_t)space, va, size, prot);

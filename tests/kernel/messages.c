@@ -161,6 +161,7 @@ static void check_fault_forwarding(long ep)
 	native_ipc_recv(ep, &m);
 	check(m.kind == KAGE_MSG_FAULT && m.w[0] == 13 && m.w[1] == FAULT_PAGE + 8, "fault_forwarded",
 	      "wrong kind, cause or address");
+	check(m.w[3] == (uint64_t)-EFAULT, "fault_message_says_efault", "w3 is not -EFAULT for a real fault");
 	/* Fix the fault as a pager would, then let the task retry. */
 	native_space_map(SELF, FAULT_PAGE, 4096, KAGE_PROT_READ | KAGE_PROT_WRITE);
 	*(volatile long *)(FAULT_PAGE + 8) = value;
@@ -224,6 +225,35 @@ static void check_forward(long ep)
 	native_handle_close(srv), native_handle_close(t), native_handle_close(badged), native_handle_close(b);
 }
 
+/*
+ * A token kept for a task that died must not name the task that takes its
+ * id next: the low 20 bits of a token are the id, the rest its sequence,
+ * which the new task continues (docs/design.md).
+ */
+static void check_token_outlives_task(long ep)
+{
+	long a = spawn(child_caller, 1, ep, 0, 0), b;
+	const uint64_t answer[6] = { 4 };
+	uint64_t word = 0;
+	struct kage_msg ma, mb;
+
+	native_ipc_recv(ep, &ma);
+	native_task_kill(a, 0);
+	native_handle_close(a);
+	b = spawn(child_caller, 1, ep, 0, 1);
+	native_ipc_recv(ep, &mb);
+	check((ma.token & 0xfffff) == (mb.token & 0xfffff) && ma.token != mb.token, "new_task_takes_a_dead_id",
+	      "the id was not reused, or the token is the same");
+	check(native_ipc_reply(ma.token, answer) == -ESRCH &&
+		      native_caller_read(ma.token, (uint64_t)&word, &word, sizeof(word)) == -ESRCH &&
+		      native_caller_write(ma.token, (uint64_t)&word, &word, sizeof(word)) == -ESRCH &&
+		      native_handle_copy_to_caller(ep, ma.token, KAGE_RIGHT_SEND, 0) == -ESRCH,
+	      "dead_tasks_token_is_esrch", "the old token reached the new task");
+	check(native_ipc_reply(mb.token, answer) == 0, "new_tasks_own_token_works", "refused");
+	child_wait(b, 0);
+	native_handle_close(b);
+}
+
 static void check_ipc_bad_input(long ep)
 {
 	const uint64_t w[6] = { 0 };
@@ -284,6 +314,7 @@ void ipc_checks(void)
 	check_linux_forwarding(ep);
 	check_fault_forwarding(ep);
 	check_forward(ep);
+	check_token_outlives_task(ep);
 	check_ipc_bad_input(ep);
 	check_server_death(ep);
 	check_role_counts(ep);

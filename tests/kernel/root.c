@@ -52,7 +52,24 @@ static void check_stats(void)
 	      "size 0 is not the six words of the first version");
 	check(st.tasks == 1 && st.spaces == 1 && st.endpoints == 0 && st.notifications == 0,
 	      "one_task_one_space", "unexpected object counts");
+	check(st.memobjs >= 1 && st.handles >= 4 && st.regions == 0 && st.kalloc_bytes > 0 && st.kalloc_slabs > 0,
+	      "sys_stats_counts_kernel_objects", "implausible object or kalloc counts");
 	check(st.frames_used > 0 && st.frames_free > 0, "frame_counts_plausible", "zero frames");
+}
+
+/*
+ * The root's handle table grows as the checks hold more handles at once,
+ * and keeps its size (as any task's does): grown now, before the
+ * baseline, so the frame counts compare what the checks left behind.
+ */
+static void grow_handle_table(void)
+{
+	long h[48];
+
+	for (int i = 0; i < 48; i++)
+		h[i] = native_handle_copy(KAGE_HANDLE_SELF_SPACE, -1, KAGE_RIGHT_READ, 0);
+	for (int i = 0; i < 48; i++)
+		native_handle_close(h[i]);
 }
 
 static void check_bad_pointers(void)
@@ -96,6 +113,10 @@ static void check_baseline(const struct kage_stats *before)
 	native_stats(&now);
 	check(now.tasks == 1 && now.spaces == 1 && now.endpoints == 0 && now.notifications == 0,
 	      "objects_back_at_baseline", "objects left behind");
+	check(now.memobjs == before->memobjs && now.irqs == before->irqs && now.handles == before->handles &&
+		      now.regions == before->regions && now.kalloc_bytes == before->kalloc_bytes &&
+		      now.kalloc_slabs == before->kalloc_slabs,
+	      "kernel_memory_back_at_baseline", "memory objects, handles, regions or kalloc memory left behind");
 	if (now.frames_free != before->frames_free)
 		say("kage-test: frames free %lu, at the start %lu\n", (unsigned long)now.frames_free,
 		    (unsigned long)before->frames_free);
@@ -110,6 +131,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	check(args != 0, "command_line_passed", "no argument");
 	check_memory_image();
 	check_stats();
+	grow_handle_table();
 	native_stats(&start);
 	check_bad_pointers();
 	check_unknown_calls();
@@ -122,6 +144,9 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	memory_checks(bi);
 	handoff_checks();
 	heap_checks();
+	limit_checks(bi->timebase_hz);
+	oom_checks();
+	flood_checks();
 	if (args && !contains(args, "kage.bench"))
 		uart_irq_check(bi);
 	check_baseline(&start);

@@ -7,7 +7,10 @@ import re
 from kage import FAILURE_STATUS, Kage, build_dir
 
 RESULT = re.compile(r"kage-test: (ok|FAIL) (\w+)([^\r\n]*)\r*\n")
-MIN_CHECKS = 188
+MIN_CHECKS = 233
+FLOOD_KILL = re.compile(r"kage: task flood killed: ")
+SUPPRESSED = re.compile(r"kage: (\d+) messages suppressed")
+KLOG_BURST = 10  # kernel/klog.h
 KEY_PROMPT = "kage-test: press a key for the UART interrupt check"
 
 
@@ -39,6 +42,17 @@ def test_root_task_checks_pass_in_user_mode(board, mode):
         m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
         assert m.group(1) == m.group(2), "frames leaked by the root task"
         assert k.wait_exit() == 0
+        check_flood_was_limited(k.output())
+
+
+def check_flood_was_limited(out):
+    """31 tasks killed by faults (tests/kernel/limits.c): a burst on the console,
+    then a count of what was left out before the line after the pause."""
+    kills = FLOOD_KILL.findall(out)
+    suppressed = [int(n) for n in SUPPRESSED.findall(out)]
+    assert 1 < len(kills) <= KLOG_BURST + 2, f"{len(kills)} kill lines for 31 kills"
+    assert suppressed and len(kills) + sum(suppressed) >= 31, (len(kills), suppressed)
+    assert out.rfind("messages suppressed") < out.rfind("kage: task flood killed"), "no count before the next line"
 
 
 def test_user_fault_kills_the_task_not_the_kernel(board, mode):

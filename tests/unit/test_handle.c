@@ -8,6 +8,7 @@
 #include "kernel/handle.h"
 #include "kernel/kobj.h"
 #include "lib/errno.h"
+#include "tests/unit/support/kalloc_stub.h"
 
 struct thing {
 	struct kobj obj;
@@ -19,14 +20,26 @@ static void thing_destroy(struct kobj *obj)
 	((struct thing *)obj)->destroyed++;
 }
 
-static struct handle slots[4], other_slots[4];
 static struct handle_table table, other;
 
 static int setup(void **state)
 {
 	(void)state;
-	handle_table_init(&table, slots, 4);
-	handle_table_init(&other, other_slots, 4);
+	kalloc_stub_allowed = -1;
+	handle_table_init(&table);
+	handle_table_init(&other);
+	table.max = other.max = 4;
+	return 0;
+}
+
+/* Every table empty again: no handle and no memory left behind. */
+static int teardown(void **state)
+{
+	(void)state;
+	handle_table_clear(&table);
+	handle_table_clear(&other);
+	assert_int_equal(handle_count(), 0);
+	assert_int_equal(kalloc_stub_live, 0);
 	return 0;
 }
 
@@ -88,39 +101,62 @@ static void test_full_table_is_emfile_and_slots_are_reused(void **state)
 	assert_int_equal(t.obj.refs, 1);
 }
 
-static struct handle big_slots[8];
-static int grow_calls;
-
-/* Moves the table into big_slots once; refuses after that. */
-static int grow_once(struct handle_table *t)
+/* A table grows a page at a time to 65,536 handles, and every lookup stays exact. */
+static void test_table_grows_to_65536_handles(void **state)
 {
-	if (grow_calls++ || t->nslots >= 8)
-		return -ENOMEM;
-	memcpy(big_slots, t->slots, t->nslots * sizeof(*t->slots));
-	t->slots = big_slots;
-	t->nslots = 8;
-	return 0;
-}
-
-static void test_full_table_grows_when_it_can(void **state)
-{
-	struct thing t;
 	const struct handle *s = NULL;
-	int i;
+	struct thing t;
 
 	(void)state;
 	kobj_init(&t.obj, KOBJ_NOTIFICATION, thing_destroy);
-	table.grow = grow_once;
-	grow_calls = 0;
-	for (i = 0; i < 8; i++)
-		assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, (uint64_t)i), i);
-	assert_int_equal(grow_calls, 1);
+	table.max = HANDLE_MAX;
+	for (int i = 0; i < HANDLE_MAX; i++)
+		assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, (uint64_t)i * 3), i);
 	assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, 0), -EMFILE);
-	assert_int_equal(handle_lookup(&table, 1, KOBJ_NONE, 0, &s), 0);
-	assert_int_equal(s->badge, 1);	/* kept across the move */
+	assert_int_equal(table.used, HANDLE_MAX);
+	assert_int_equal(handle_count(), HANDLE_MAX);
+	for (int i = 0; i < HANDLE_MAX; i += 97) {
+		assert_int_equal(handle_lookup(&table, i, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &s), 0);
+		assert_int_equal(s->badge, (uint64_t)i * 3);
+	}
+	assert_int_equal(handle_lookup(&table, HANDLE_MAX, KOBJ_NONE, 0, &s), -EBADF);
+	/* A slot freed deep in the table is the next one given. */
+	assert_int_equal(handle_close(&table, 40000), 0);
+	assert_int_equal(handle_lookup(&table, 40000, KOBJ_NONE, 0, &s), -EBADF);
+	assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, 0), 40000);
 	handle_table_clear(&table);
 	assert_int_equal(t.obj.refs, 1);
-	table.grow = NULL;
+	assert_int_equal(kalloc_stub_live, 0);
+}
+
+/* Wherever memory runs out while growing, the table is as it was and says -EMFILE. */
+static void test_growth_without_memory_is_emfile(void **state)
+{
+	const struct handle *s = NULL;
+	struct thing t;
+	int n = 0;
+
+	(void)state;
+	kobj_init(&t.obj, KOBJ_NOTIFICATION, thing_destroy);
+	table.max = HANDLE_MAX;
+	for (long allowed = 0; allowed < 12; allowed++) {
+		long live;
+
+		kalloc_stub_allowed = allowed;
+		while (handle_install(&table, &t.obj, HANDLE_RIGHT_READ, (uint64_t)n) == n)
+			n++;
+		live = kalloc_stub_live;
+		assert_int_equal(handle_install(&table, &t.obj, HANDLE_RIGHT_READ, 0), -EMFILE);
+		assert_int_equal(kalloc_stub_live, live);
+		assert_int_equal((int)table.used, n);
+		for (int i = 0; i < n; i++) {
+			assert_int_equal(handle_lookup(&table, i, KOBJ_NONE, 0, &s), 0);
+			assert_int_equal(s->badge, (uint64_t)i);
+		}
+	}
+	assert_true(n > 3 * (int)HANDLE_PAGE_SLOTS);	/* past the first page and a directory that had to grow */
+	handle_table_clear(&table);
+	assert_int_equal(t.obj.refs, 1);
 }
 
 static void test_bad_install_arguments(void **state)
@@ -187,14 +223,15 @@ static void test_reference_on_dead_object_panics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_install_takes_a_reference_close_drops_it, setup),
-		cmocka_unit_test_setup(test_lookup_checks_number_type_and_rights, setup),
-		cmocka_unit_test_setup(test_full_table_is_emfile_and_slots_are_reused, setup),
-		cmocka_unit_test_setup(test_full_table_grows_when_it_can, setup),
-		cmocka_unit_test_setup(test_bad_install_arguments, setup),
-		cmocka_unit_test_setup(test_copy_narrows_rights_and_keeps_badge, setup),
-		cmocka_unit_test_setup(test_badge_survives_regranting, setup),
-		cmocka_unit_test_setup(test_reference_on_dead_object_panics, setup),
+		cmocka_unit_test_setup_teardown(test_install_takes_a_reference_close_drops_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_checks_number_type_and_rights, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_table_is_emfile_and_slots_are_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_grows_to_65536_handles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_growth_without_memory_is_emfile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_install_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_narrows_rights_and_keeps_badge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_badge_survives_regranting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference_on_dead_object_panics, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("handle", tests, NULL, NULL);

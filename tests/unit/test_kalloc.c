@@ -76,6 +76,31 @@ static void test_out_of_frames_is_null(void **state)
 	kfree(p[0], 32);
 }
 
+/* What sys_stats reports: bytes by size class (a frame for a large object) and the frames held. */
+static void test_usage_counts_what_is_live(void **state)
+{
+	uint64_t bytes0, frames0, bytes, frames;
+	void *a, *b, *big;
+
+	(void)state;
+	kalloc_usage(&bytes0, &frames0);
+	a = kzalloc(40);
+	b = kzalloc(100);
+	big = kzalloc(3000);
+	kalloc_usage(&bytes, &frames);
+	assert_int_equal(bytes - bytes0, 64 + 128 + 4096);
+	assert_int_equal(frames - frames0, 3);	/* two slabs and the large object */
+	kfree(a, 40);
+	kfree(big, 3000);
+	kalloc_usage(&bytes, &frames);
+	assert_int_equal(bytes - bytes0, 128);
+	assert_int_equal(frames - frames0, 1);
+	kfree(b, 100);
+	kalloc_usage(&bytes, &frames);
+	assert_int_equal(bytes, bytes0);
+	assert_int_equal(frames, frames0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +108,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_full_slab_grows_and_shrinks, physmem_setup64, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_large_objects_take_a_frame_and_fail_cleanly, physmem_setup64, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_frames_is_null, physmem_setup64, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_usage_counts_what_is_live, physmem_setup64, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("kalloc", tests, NULL, NULL);

@@ -139,17 +139,47 @@ static void test_prune_frees_only_empty_tables(void **state)
 	assert_int_equal(pt_map(root, 0x200000, 0x90000000, 2 * PAGE_SIZE, RW | PTE_U, false), 0);
 	assert_int_equal(pt_map(root, 0x400000, 0x90002000, PAGE_SIZE, RW | PTE_U, false), 0);
 	assert_int_equal(before - physmem_free_frames(), 3);
-	assert_false(pt_prune(root, 0x200000, 0x600000));	/* all still in use */
+	assert_int_equal(pt_prune(root, 0x200000, 0x600000), 0);	/* all still in use */
 	*pt_lookup(root, 0x400000, NULL) = 0;
-	assert_true(pt_prune(root, 0x200000, 0x600000));
+	assert_int_equal(pt_prune(root, 0x200000, 0x600000), 1);
 	assert_int_equal(before - physmem_free_frames(), 2);
 	assert_non_null(pt_lookup(root, 0x201000, NULL));
 	e = pt_lookup(root, 0x200000, NULL);
 	*e = 0;
 	*pt_lookup(root, 0x201000, NULL) = 0;
-	assert_true(pt_prune(root, 0x200000, 0x202000));
+	assert_int_equal(pt_prune(root, 0x200000, 0x202000), 2);
 	assert_int_equal(physmem_free_frames(), before);	/* the level-1 table went too */
 	assert_int_equal(root[0], 0);
+}
+
+/* Pages far apart in 256 GiB: the walk finds each, in order, and nothing else. */
+static void test_next_leaf_skips_empty_tables(void **state)
+{
+	const uint64_t pages[] = { 0x1000, 0x1ff000, 0x200000, 0x40000000, 0x3fffffe000 };
+	uint64_t made = 0, at = 0, va = 0;
+	unsigned found = 0;
+	pte_t *e;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		assert_int_equal(pt_map_page(root, pages[i], 0x90000000 + i * PAGE_SIZE, RW | PTE_U, &made), 0);
+	assert_int_equal(made, 2 + 1 + 2 + 2);	/* L1+L0, L0, L1+L0, L1+L0 */
+	for (e = pt_next_leaf(root, va, 1ul << 38, &at); e; e = pt_next_leaf(root, at + PAGE_SIZE, 1ul << 38, &at)) {
+		assert_true(found < sizeof(pages) / sizeof(pages[0]));
+		assert_int_equal(at, pages[found]);
+		assert_int_equal(PTE_TO_PA(*e), 0x90000000 + found * PAGE_SIZE);
+		found++;
+	}
+	assert_int_equal(found, 5);
+	assert_null(pt_next_leaf(root, 0x2000, 0x1ff000, &at));
+	assert_null(pt_next_leaf(root, 0x201000, 0x40000000, &at));
+	assert_non_null(pt_next_leaf(root, 0x201000, 0x40001000, &at));
+	assert_int_equal(at, 0x40000000);
+	assert_null(pt_next_leaf(root, 0x3fffffe000 + PAGE_SIZE, 1ul << 38, &at));
+	/* A large leaf is found from inside it. */
+	assert_int_equal(pt_map(root, 0x80000000, 0x80000000, GIGA_SIZE, RW, true), 0);
+	assert_non_null(pt_next_leaf(root, 0x80001000, 0x80002000, &at));
+	assert_int_equal(at, 0x80000000);
 }
 
 int main(void)
@@ -164,6 +194,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_of_frames_is_enomem, setup, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_prune_frees_only_empty_tables, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_next_leaf_skips_empty_tables, setup, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);

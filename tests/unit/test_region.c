@@ -1,4 +1,4 @@
-/* Region sets: sorted, disjoint, trimmed and split correctly. */
+/* Region sets: sorted, disjoint, merged, trimmed and split correctly, and unchanged by a failed allocation. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,23 +6,47 @@
 #include <cmocka.h>
 #include "kernel/region.h"
 #include "lib/errno.h"
+#include "tests/unit/support/kalloc_stub.h"
 
 #define P 0x1000ull
 
-static struct region_set rs;
+static struct region_set rs, copy;
 
 static int setup(void **state)
 {
 	(void)state;
-	rs.n = 0;
+	kalloc_stub_allowed = -1;
 	return 0;
 }
 
-static void assert_region(unsigned i, uint64_t start, uint64_t end)
+/* Every region given back, nothing allocated left behind. */
+static int teardown(void **state)
 {
-	assert_true(i < rs.n);
-	assert_int_equal(rs.r[i].start, start);
-	assert_int_equal(rs.r[i].end, end);
+	(void)state;
+	region_set_clear(&rs);
+	region_set_clear(&copy);
+	assert_int_equal(kalloc_stub_live, 0);
+	assert_int_equal(region_count(), 0);
+	return 0;
+}
+
+static const struct region *nth(const struct region_set *set, unsigned i)
+{
+	const struct avl_node *n = avl_first(&set->tree);
+
+	while (n && i--)
+		n = avl_next(n);
+	return n ? avl_entry(n, struct region, node) : NULL;
+}
+
+static void assert_region(unsigned i, uint64_t start, uint64_t end, uint64_t perm)
+{
+	const struct region *r = nth(&rs, i);
+
+	assert_non_null(r);
+	assert_int_equal(r->start, start);
+	assert_int_equal(r->end, end);
+	assert_int_equal(r->perm, perm);
 }
 
 static void test_add_keeps_order_and_find_works(void **state)
@@ -33,13 +57,17 @@ static void test_add_keeps_order_and_find_works(void **state)
 	assert_int_equal(region_add(&rs, 0, 5 * P, 3), 0);
 	assert_int_equal(region_add(&rs, 20 * P, 30 * P, 4), 0);	/* touching both neighbours */
 	assert_int_equal(rs.n, 4);
-	assert_region(0, 0, 5 * P);
-	assert_region(3, 30 * P, 40 * P);
+	assert_region(0, 0, 5 * P, 3);
+	assert_region(3, 30 * P, 40 * P, 2);
 	assert_int_equal(region_find(&rs, 25 * P)->perm, 4);
 	assert_int_equal(region_find(&rs, 20 * P)->perm, 4);
 	assert_int_equal(region_find(&rs, 20 * P - 1)->perm, 1);
 	assert_null(region_find(&rs, 5 * P));
 	assert_null(region_find(&rs, 40 * P));
+	assert_int_equal(region_first_in(&rs, 5 * P, 12 * P)->start, 10 * P);
+	assert_null(region_first_in(&rs, 5 * P, 10 * P));
+	assert_int_equal(region_first_in(&rs, 0, ~0ull)->start, 0);
+	assert_null(region_first_in(&rs, 40 * P, ~0ull));
 }
 
 static void test_overlap_is_eexist_and_empty_is_einval(void **state)
@@ -54,17 +82,26 @@ static void test_overlap_is_eexist_and_empty_is_einval(void **state)
 	assert_int_equal(rs.n, 1);
 }
 
-static void test_full_set_is_enomem(void **state)
+static void test_touching_regions_with_equal_permissions_merge(void **state)
 {
-	unsigned i;
-
 	(void)state;
-	for (i = 0; i < REGION_MAX; i++)
-		assert_int_equal(region_add(&rs, 2 * i * P, (2 * i + 1) * P, 1), 0);
-	assert_int_equal(region_add(&rs, 1000 * P, 1001 * P, 1), -ENOMEM);
-	/* Removing a whole region needs no slot, even in a full set. */
-	assert_int_equal(region_remove(&rs, 0, P), 0);
-	assert_int_equal(rs.n, REGION_MAX - 1);
+	assert_int_equal(region_add(&rs, 10 * P, 20 * P, 2), 0);
+	assert_int_equal(region_add(&rs, 20 * P, 30 * P, 2), 0);	/* after */
+	assert_int_equal(region_add(&rs, 5 * P, 10 * P, 2), 0);	/* before */
+	assert_int_equal(rs.n, 1);
+	assert_region(0, 5 * P, 30 * P, 2);
+	assert_int_equal(region_add(&rs, 40 * P, 50 * P, 2), 0);
+	assert_int_equal(rs.n, 2);
+	/* Filling the gap joins all three, with no memory to spare. */
+	kalloc_stub_allowed = 0;
+	assert_int_equal(region_add(&rs, 30 * P, 40 * P, 2), 0);
+	assert_int_equal(rs.n, 1);
+	assert_region(0, 5 * P, 50 * P, 2);
+	/* Other permissions stay apart and need memory. */
+	assert_int_equal(region_add(&rs, 50 * P, 60 * P, 6), -ENOMEM);
+	kalloc_stub_allowed = -1;
+	assert_int_equal(region_add(&rs, 50 * P, 60 * P, 6), 0);
+	assert_int_equal(rs.n, 2);
 }
 
 static void test_remove_trims_splits_and_deletes(void **state)
@@ -74,28 +111,32 @@ static void test_remove_trims_splits_and_deletes(void **state)
 	region_add(&rs, 20 * P, 30 * P, 2);
 	region_add(&rs, 40 * P, 50 * P, 3);
 	assert_int_equal(region_remove(&rs, 5 * P, 25 * P), 0);	/* trims two */
-	assert_region(0, 0, 5 * P);
-	assert_region(1, 25 * P, 30 * P);
+	assert_region(0, 0, 5 * P, 1);
+	assert_region(1, 25 * P, 30 * P, 2);
 	assert_int_equal(region_remove(&rs, 42 * P, 44 * P), 0);	/* splits one */
 	assert_int_equal(rs.n, 4);
-	assert_region(2, 40 * P, 42 * P);
-	assert_region(3, 44 * P, 50 * P);
-	assert_int_equal(rs.r[3].perm, 3);
+	assert_region(2, 40 * P, 42 * P, 3);
+	assert_region(3, 44 * P, 50 * P, 3);
 	assert_int_equal(region_remove(&rs, 0, 100 * P), 0);		/* deletes all */
 	assert_int_equal(rs.n, 0);
 	assert_int_equal(region_remove(&rs, 3 * P, 3 * P), -EINVAL);
 }
 
-static void test_split_without_room_changes_nothing(void **state)
+static void test_split_without_memory_changes_nothing(void **state)
 {
-	unsigned i;
-
 	(void)state;
-	for (i = 0; i < REGION_MAX; i++)
+	for (unsigned i = 0; i < 100; i++)
 		region_add(&rs, 10 * i * P, (10 * i + 5) * P, 1);
+	kalloc_stub_allowed = 0;
 	assert_int_equal(region_remove(&rs, 1 * P, 2 * P), -ENOMEM);
-	assert_int_equal(rs.n, REGION_MAX);
-	assert_region(0, 0, 5 * P);
+	assert_int_equal(rs.n, 100);
+	assert_region(0, 0, 5 * P, 1);
+	/* Trimming and deleting need no memory. */
+	assert_int_equal(region_remove(&rs, 0, 1 * P), 0);
+	assert_int_equal(region_remove(&rs, 4 * P, 15 * P), 0);
+	assert_int_equal(rs.n, 99);
+	assert_region(0, 1 * P, 4 * P, 1);
+	assert_region(1, 20 * P, 25 * P, 1);
 }
 
 static void test_protect_splits_and_changes_only_the_range(void **state)
@@ -105,42 +146,119 @@ static void test_protect_splits_and_changes_only_the_range(void **state)
 	assert_int_equal(region_add(&rs, 20 * P, 30 * P, 2), 0);
 	assert_int_equal(region_protect(&rs, 5 * P, 25 * P, 6), 0);
 	assert_int_equal(rs.n, 4);
-	assert_region(0, 0, 5 * P);
-	assert_region(1, 5 * P, 10 * P);
-	assert_region(2, 20 * P, 25 * P);
-	assert_region(3, 25 * P, 30 * P);
-	assert_int_equal(rs.r[0].perm, 2);
-	assert_int_equal(rs.r[1].perm, 6);
-	assert_int_equal(rs.r[2].perm, 6);
-	assert_int_equal(rs.r[3].perm, 2);
-	assert_int_equal(region_find(&rs, 12 * P), NULL);
+	assert_region(0, 0, 5 * P, 2);
+	assert_region(1, 5 * P, 10 * P, 6);
+	assert_region(2, 20 * P, 25 * P, 6);
+	assert_region(3, 25 * P, 30 * P, 2);
+	assert_null(region_find(&rs, 12 * P));
+	/* Equal permissions again: the pieces that touch merge back. */
 	assert_int_equal(region_protect(&rs, 0, 30 * P, 0), 0);
-	assert_int_equal(rs.n, 4);
-	assert_int_equal(rs.r[3].perm, 0);
+	assert_int_equal(rs.n, 2);
+	assert_region(0, 0, 10 * P, 0);
+	assert_region(1, 20 * P, 30 * P, 0);
 	assert_int_equal(region_protect(&rs, 3 * P, 3 * P, 2), -EINVAL);
+	/* Inside one region: three pieces. */
+	assert_int_equal(region_protect(&rs, 22 * P, 24 * P, 2), 0);
+	assert_int_equal(rs.n, 4);
+	assert_region(2, 22 * P, 24 * P, 2);
+	assert_region(3, 24 * P, 30 * P, 0);
+	assert_int_equal(region_protect(&rs, 22 * P, 24 * P, 0), 0);
+	assert_int_equal(rs.n, 2);
 }
 
-static void test_protect_without_room_is_enomem(void **state)
+static void test_protect_without_memory_is_enomem(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < REGION_MAX; i++)
+	for (unsigned i = 0; i < 100; i++)
 		assert_int_equal(region_add(&rs, 4 * i * P, (4 * i + 2) * P, 2), 0);
+	assert_int_equal(region_add(&rs, 1000 * P, 1010 * P, 2), 0);
+	kalloc_stub_allowed = 0;
 	assert_int_equal(region_protect(&rs, P, 2 * P, 6), -ENOMEM);
-	assert_int_equal(rs.r[0].perm, 2);
+	assert_int_equal(nth(&rs, 0)->perm, 2);
 	assert_int_equal(region_protect(&rs, 0, 2 * P, 6), 0);	/* whole region: no split needed */
-	assert_int_equal(rs.r[0].perm, 6);
+	assert_int_equal(nth(&rs, 0)->perm, 6);
+	/* Inside one region: two cuts, and memory for one is not enough. */
+	kalloc_stub_allowed = 1;
+	assert_int_equal(region_protect(&rs, 1002 * P, 1004 * P, 6), -ENOMEM);
+	assert_int_equal(rs.n, 101);
+	assert_int_equal(kalloc_stub_live, 101);
+	assert_region(100, 1000 * P, 1010 * P, 2);
+	/* Where the permissions are already those asked for, nothing is cut. */
+	kalloc_stub_allowed = 0;
+	assert_int_equal(region_protect(&rs, 1002 * P, 1004 * P, 2), 0);
+	assert_int_equal(rs.n, 101);
+}
+
+/* Linux's default max_map_count, and more: only memory bounds a set. */
+static void test_grows_past_65530_regions(void **state)
+{
+	const unsigned n = 70000;
+
+	(void)state;
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(region_add(&rs, 2 * i * P, (2 * i + 1) * P, 1 + (i & 1)), 0);
+	assert_int_equal(rs.n, n);
+	assert_int_equal(region_count(), n);
+	for (unsigned i = 0; i < n; i += 7) {
+		assert_int_equal(region_find(&rs, 2 * i * P + 5)->start, 2 * i * P);
+		assert_null(region_find(&rs, (2 * i + 1) * P));
+	}
+	/* Punch a hole in every region near the middle of the set, then take the whole range away. */
+	assert_int_equal(region_remove(&rs, 2 * 35000 * P, 2 * 35001 * P + P), 0);
+	assert_int_equal(rs.n, n - 2);
+	assert_int_equal(region_remove(&rs, 0, 2 * n * P), 0);
+	assert_int_equal(rs.n, 0);
+}
+
+static void assert_same_sets(const struct region_set *a, const struct region_set *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (unsigned i = 0; i < a->n; i++) {
+		assert_int_equal(nth(a, i)->start, nth(b, i)->start);
+		assert_int_equal(nth(a, i)->end, nth(b, i)->end);
+		assert_int_equal(nth(a, i)->perm, nth(b, i)->perm);
+	}
+}
+
+static void test_clone_copies_and_fails_cleanly(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 50; i++)
+		region_add(&rs, 3 * i * P, (3 * i + 2) * P, i % 3);
+	/* Every point where memory may run out: the copy is left empty, nothing leaks. */
+	for (long allowed = 0; allowed < 50; allowed++) {
+		kalloc_stub_allowed = allowed;
+		assert_int_equal(region_set_clone(&copy, &rs), -ENOMEM);
+		assert_int_equal(copy.n, 0);
+		assert_null(copy.tree.root);
+		assert_int_equal(kalloc_stub_live, 50);
+	}
+	kalloc_stub_allowed = 50;
+	assert_int_equal(region_set_clone(&copy, &rs), 0);
+	assert_same_sets(&rs, &copy);
+	assert_int_equal(region_count(), 100);
+	/* The copy is its own: changing it leaves the original. */
+	kalloc_stub_allowed = -1;
+	assert_int_equal(region_remove(&copy, 0, 30 * P), 0);
+	assert_int_equal(rs.n, 50);
+	assert_int_equal(copy.n, 40);
+	region_set_clear(&copy);
+	assert_int_equal(region_set_clone(&copy, &(struct region_set){ 0 }), 0);
+	assert_int_equal(copy.n, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_add_keeps_order_and_find_works, setup),
-		cmocka_unit_test_setup(test_overlap_is_eexist_and_empty_is_einval, setup),
-		cmocka_unit_test_setup(test_full_set_is_enomem, setup),
-		cmocka_unit_test_setup(test_remove_trims_splits_and_deletes, setup),
-		cmocka_unit_test_setup(test_split_without_room_changes_nothing, setup),
-		cmocka_unit_test_setup(test_protect_splits_and_changes_only_the_range, setup),
-		cmocka_unit_test_setup(test_protect_without_room_is_enomem, setup),
+		cmocka_unit_test_setup_teardown(test_add_keeps_order_and_find_works, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlap_is_eexist_and_empty_is_einval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_touching_regions_with_equal_permissions_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_trims_splits_and_deletes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_without_memory_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protect_splits_and_changes_only_the_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protect_without_memory_is_enomem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grows_past_65530_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clone_copies_and_fails_cleanly, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);

@@ -1,0 +1,202 @@
+/*
+ * The calls on a space's ranges: declaring zero-fill regions (populated
+ * at once if asked), mapping memory objects, unmapping and protecting.
+ * They walk the page tables with pt_next_leaf, which skips empty
+ * subtrees, so each costs the pages and tables present in its range and
+ * the regions it touches, never the length of the range.
+ */
+#include <stdbool.h>
+#include "kernel/frame.h"
+#include "kernel/memlayout.h"
+#include "kernel/memobj.h"
+#include "kernel/pagetable.h"
+#include "kernel/space.h"
+#include "lib/errno.h"
+
+/* Takes the page mapped by leaf *e at va away, dropping its frame reference. */
+static void space_drop_page(struct space *s, pte_t *e, uint64_t va)
+{
+	if (!(*e & PTE_PHYS)) {
+		frame_unref(PTE_TO_PA(*e));
+		s->pages--;
+	}
+	*e = 0;
+	space_flush(va);
+}
+
+/* Drops every page in [va, end) and the tables that leaves empty: work in proportion to what was there. */
+static void space_drop_range(struct space *s, uint64_t va, uint64_t end)
+{
+	uint64_t at;
+	unsigned freed;
+
+	for (pte_t *e = pt_next_leaf(s->root, va, end, &at); e; e = pt_next_leaf(s->root, at + PAGE_SIZE, end, &at))
+		space_drop_page(s, e, at);
+	freed = pt_prune(s->root, va, end);
+	s->tables -= freed;
+	if (freed)
+		sfence_vma_all();
+}
+
+static bool space_range_ok(uint64_t va, uint64_t size)
+{
+	return !((va | size) & (PAGE_SIZE - 1)) && size && va < USER_TOP && size <= USER_TOP - va;
+}
+
+/* Zeroed frames for every page of [va, end), none mapped yet: 0, or -ENOMEM with some mapped. */
+static int space_populate_range(struct space *s, uint64_t va, uint64_t end, uint64_t perm)
+{
+	struct frame_stats fs;
+
+	frame_get_stats(&fs);
+	if ((end - va) / PAGE_SIZE > fs.free)
+		return -ENOMEM;	/* can never fit: refused before any work */
+	for (; va < end; va += PAGE_SIZE) {
+		int err = space_zero_page(s, va, perm);
+
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	uint64_t at, populate = perm & SPACE_POPULATE;
+	int err;
+
+	perm &= ~SPACE_POPULATE;
+	if (!space_range_ok(va, size) || !(perm & (PTE_R | PTE_X)) || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	if (pt_next_leaf(s->root, va, va + size, &at))
+		return -EEXIST;
+	if (!populate)
+		return region_add(&s->regions, va, va + size, perm);
+	/*
+	 * All or nothing: the pages first, the region last, so that a failure
+	 * takes back only pages (a region merged with a neighbour could need
+	 * memory to be cut out again).
+	 */
+	if (region_first_in(&s->regions, va, va + size))
+		return -EEXIST;
+	err = space_populate_range(s, va, va + size, perm);
+	if (err == 0)
+		err = region_add(&s->regions, va, va + size, perm);
+	if (err < 0)
+		space_drop_range(s, va, va + size);
+	return err;
+}
+
+int space_unmap(struct space *s, uint64_t va, uint64_t size)
+{
+	int err;
+
+	if (!space_range_ok(va, size))
+		return -EINVAL;
+	err = region_remove(&s->regions, va, va + size);
+	if (err < 0)
+		return err;
+	space_drop_range(s, va, va + size);
+	return 0;
+}
+
+/* True if no page and no region lies in [va, va + size). */
+static bool space_range_free(struct space *s, uint64_t va, uint64_t size)
+{
+	uint64_t at;
+
+	return !pt_next_leaf(s->root, va, va + size, &at) && !region_first_in(&s->regions, va, va + size);
+}
+
+/* The checks every mapping of a memory object passes: a user range, some access, writable only if allowed. */
+static bool space_object_map_ok(uint64_t va, uint64_t size, uint64_t perm, bool may_write)
+{
+	return space_range_ok(va, size) && (perm & (PTE_R | PTE_X)) && !(perm & ~(PTE_R | PTE_W | PTE_X)) &&
+	       (!(perm & PTE_W) || may_write);
+}
+
+int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
+		   bool may_write)
+{
+	uint64_t off;
+	int err;
+
+	if (!space_object_map_ok(va, size, perm, may_write) || (pa & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (!space_range_free(s, va, size))
+		return -EEXIST;
+	if (may_write)
+		perm |= PTE_MAYWRITE;
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		err = space_set_page(s, va + off, pa + off, perm | PTE_U | PTE_PHYS);
+		if (err < 0) {
+			space_drop_range(s, va, va + off + PAGE_SIZE);	/* with any table made for nothing */
+			return err;
+		}
+	}
+	return 0;
+}
+
+int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
+		     uint64_t perm, bool may_write)
+{
+	int err;
+
+	if (!space_object_map_ok(va, size, perm, may_write))
+		return -EINVAL;
+	if (!space_range_free(s, va, size))
+		return -EEXIST;
+	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
+		uint64_t pa = memobj_frame(m, off + done);
+
+		err = space_set_page(s, va + done, pa, perm | PTE_U);
+		if (err < 0) {
+			space_drop_range(s, va, va + done + PAGE_SIZE);	/* the references taken so far */
+			return err;
+		}
+		frame_ref(pa);
+	}
+	return 0;
+}
+
+/* The leaf *e with user permissions `perm` (0: no access), keeping sharing safe. */
+static pte_t space_leaf_protect(pte_t e, uint64_t perm)
+{
+	pte_t base = e & ~(PTE_R | PTE_W | PTE_X | PTE_U);
+	/* No access ends a COW mark; on a memory object's page that bit is PTE_MAYWRITE, which stays. */
+	pte_t unmark = (e & PTE_PHYS) ? 0 : PTE_COW;
+
+	if (!perm)
+		return (base & ~unmark) | PTE_R;	/* not PTE_U: no user access */
+	if ((e & PTE_PHYS) && !(e & PTE_MAYWRITE))
+		perm &= ~PTE_W;	/* a read-only handle's mapping never becomes writable */
+	if (e & PTE_PHYS)
+		return base | PTE_U | perm;
+	base &= ~PTE_COW;
+	if (!(perm & PTE_W))
+		return base | PTE_U | perm;
+	/* Writable again: a frame others still map must be copied on the first write. */
+	if (frame_refcount(PTE_TO_PA(e)) > 1)
+		return base | PTE_U | (perm & ~PTE_W) | PTE_COW;
+	return base | PTE_U | perm;
+}
+
+int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	uint64_t at;
+	int err;
+
+	if (!space_range_ok(va, size) || (perm & ~(PTE_R | PTE_W | PTE_X)))
+		return -EINVAL;
+	if (perm == PTE_W)
+		perm |= PTE_R;	/* Sv39 has no write-only pages */
+	err = region_protect(&s->regions, va, va + size, perm);
+	if (err < 0)
+		return err;
+	for (pte_t *e = pt_next_leaf(s->root, va, va + size, &at); e;
+	     e = pt_next_leaf(s->root, at + PAGE_SIZE, va + size, &at)) {
+		*e = space_leaf_protect(*e, perm);
+		space_flush(at);
+	}
+	return 0;
+}
