@@ -83,15 +83,6 @@ static uint64_t exec_push(struct exec_stack *st, const void *data, size_t len)
 	return st->low;
 }
 
-static uint64_t exec_random(void)
-{
-	static uint64_t x;
-
-	x ^= native_time() + 0x9e3779b97f4a7c15ull;
-	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-	return x;
-}
-
 static int exec_count(const char *const v[])
 {
 	int n = 0;
@@ -118,10 +109,11 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 {
 	static uint64_t ptr[2 * PROC_ARGS_MAX + 2];	/* too big for the server's stack */
 	int argc = exec_count(argv), envc = exec_count(envp), i;
-	uint64_t rnd[2] = { exec_random(), exec_random() }, execfn, random, sp, *table;
+	uint64_t rnd[2], execfn, random, sp, *table;
 
 	if (argc > PROC_ARGS_MAX || envc > PROC_ARGS_MAX)
 		return 0;
+	rng_bytes(rnd, sizeof(rnd));	/* AT_RANDOM: 16 fresh bytes per execve */
 	st->low = EXEC_STACK_TOP;
 	execfn = exec_push(st, path, strlen(path) + 1);
 	if (exec_push_strings(st, argv, argc, ptr) < 0 || exec_push_strings(st, envp, envc, ptr + argc) < 0)

@@ -123,23 +123,32 @@ static long linux_sysinfo(const struct process *p, uint64_t buf)
 	return native_space_write_user(p->space, buf, &info, sizeof(info));
 }
 
-static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len)
+/*
+ * getrandom: the generator is seeded before the first process runs, so it
+ * never blocks and GRND_RANDOM and GRND_INSECURE read the same bytes as
+ * the plain call, as on Linux since 5.18. At most LINUX_GETRANDOM_MAX
+ * bytes a call, copied out in pieces.
+ */
+static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len, uint64_t flags)
 {
-	static uint64_t x = 0x2545f4914f6cdd1dull;
-	uint8_t chunk[64];
+	uint8_t chunk[256];
 
-	if (len > 1 << 20)
-		len = 1 << 20;
+	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > LINUX_GETRANDOM_MAX)
+		len = LINUX_GETRANDOM_MAX;
 	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
-		uint64_t t = native_time(), n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		for (uint64_t i = 0; i < n; i++) {
-			x ^= t + i, x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			chunk[i] = (uint8_t)x;
+		rng_bytes(chunk, n);
+		if (native_space_write_user(p->space, buf + done, chunk, n) < 0) {
+			memset(chunk, 0, sizeof(chunk));
+			return done ? (long)done : -EFAULT;
 		}
-		if (native_space_write_user(p->space, buf + done, chunk, n) < 0)
-			return -EFAULT;
 	}
+	memset(chunk, 0, sizeof(chunk));
 	return (long)len;
 }
 
@@ -214,7 +223,7 @@ LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
 LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(t, a))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
-LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
+LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1], a[2]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
 LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
 LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(t, a))

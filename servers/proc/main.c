@@ -186,6 +186,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
+	rng_init(bi);
 	native_notes_setup(bi->timebase_hz);
 	proc_endpoint = native_ep_create();
 	if (proc_endpoint < 0 || sleep_init() < 0) {

@@ -290,6 +290,12 @@ uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute);
 /* A signal ends t's sleep: -EINTR, and the time left where it asked. */
 void sleep_interrupt(struct thread *t);
 
+/* ---- Random numbers (rng.c) ---- */
+/* Seeds the generator from the boot's rng-seed (if any) and timer jitter. */
+void rng_init(const struct kage_bootinfo *bi);
+/* len bytes from it, stirred with fresh jitter first. */
+void rng_bytes(void *out, size_t len);
+
 /* ---- The system call table (linux.c) ---- */
 /* Notes an unimplemented system call on the console, once per number. */
 void linux_unknown(uint64_t nr);
