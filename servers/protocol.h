@@ -110,6 +110,13 @@ enum fs_op {
 				 * or a path (proc's memory), w5: open flags, or a buffer (proc's memory) */
 	FS_OP_PROC_FDS,		/* w1: key, w2: a bitmap of PROTO_FDS bits (proc's memory): its open
 				 * descriptors. -> w0: 0, w1: its umask; -ESRCH for no such table */
+	/*
+	 * TABLE_LIMIT: w1: key, w2: the process's RLIMIT_NOFILE soft limit
+	 * (at most nr_open, 1,048,576), w3: its RLIMIT_FSIZE soft limit, ~0
+	 * for unlimited. Sent when prlimit64 changes either; a table made by
+	 * FS_OP_TABLE_FORK starts with its parent's.
+	 */
+	FS_OP_TABLE_LIMIT,
 };
 
 /*

@@ -78,12 +78,15 @@ static long clone_settid(const struct process *p, const struct process *c, uint6
 static struct thread *clone_thread(struct thread *t, uint64_t flags, const uint64_t *a, long *err)
 {
 	struct process *p = t->proc;
-	struct thread *c = thread_new(p, proc_new_id());
+	int tid = proc_new_id();
+	struct thread *c;
 
-	if (!c) {
-		*err = -EAGAIN;
+	*err = tid < 0 ? tid : proc_may_add_task(p);
+	if (*err < 0)
 		return NULL;
-	}
+	c = thread_new(p, tid, err);
+	if (!c)
+		return NULL;
 	*err = clone_task(t, c, p->space, flags, a);
 	if (*err < 0)
 		goto free;
@@ -105,7 +108,8 @@ free:
  */
 static void clone_inherit(const struct process *p, struct process *c, uint64_t flags)
 {
-	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
+	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next, c->mmap_base = p->mmap_base;
+	c->vm_bytes = p->vm_bytes, c->data_bytes = p->data_bytes;
 	if (flags & CLONE_VM)
 		c->mm = p->mm;	/* one address space: one futex namespace */
 	c->pgid = p->pgid, c->sid = p->sid;
@@ -123,11 +127,12 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 		*err = -EINVAL;	/* init has no parent to share */
 		return NULL;
 	}
-	c = proc_new(flags & CLONE_PARENT ? p->parent : p, p, &ct);
-	if (!c) {
-		*err = -EAGAIN;
+	*err = proc_may_add_task(p);
+	if (*err < 0)
 		return NULL;
-	}
+	c = proc_new(flags & CLONE_PARENT ? p->parent : p, p, &ct, err);
+	if (!c)
+		return NULL;
 	space = flags & CLONE_VM ? native_handle_copy(p->space, -1, KAGE_RIGHTS_ALL, 0) : native_space_clone(p->space);
 	*err = space;
 	if (space < 0)

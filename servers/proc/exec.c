@@ -6,6 +6,7 @@
  * anywhere before leaves the old image untouched and running.
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/proc/exec.h"
@@ -188,7 +189,7 @@ static void exec_release_thread(struct thread *t)
 }
 
 /* Points t at the new space: the point of no return, and what the process keeps of its image. */
-static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, const char *path,
+static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, char *exe,
 		       const char *const argv[], uint64_t brk, uint64_t mmap_top)
 {
 	struct process *p = t->proc;
@@ -201,17 +202,18 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 	/* The process runs the new image from here; its other threads go with the old one. */
 	thread_end_others(p, t);
 	exec_release_thread(t);
-	t->tid = p->pid;	/* as on Linux, the thread that called execve becomes the leader */
+	thread_set_tid(t, p->pid);	/* as on Linux, the thread that called execve becomes the leader */
 	p->leader_exited = 0;
 	if (p->space >= 0)
 		native_handle_close(p->space);
 	p->space = space;
 	p->mm = proc_new_mm();	/* a new space: futex waiters of the old one cannot meet it */
 	files_exec(p);
-	strlcpy(p->exe, path, sizeof(p->exe));
+	heap_free(&proc_heap, p->exe);
+	p->exe = exe;
 	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = brk;
-	p->mmap_next = mmap_top;
+	p->mmap_next = p->mmap_base = mmap_top;
 	return 0;
 }
 
@@ -223,6 +225,7 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	struct exec_file ifile;
 	const struct exec_elf *ip = NULL;
 	uint64_t sp = 0, pc, mmap_top = EXEC_MMAP_TOP;
+	char *exe;
 	long space;
 	int err = exec_parse(f, &prog.img);
 
@@ -242,11 +245,15 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 		if (interp.img.type == ET_DYN)
 			mmap_top = interp.bias + interp.img.lo;
 	}
-	space = exec_build(&prog, ip, path, argv, envp, &sp);
+	exe = heap_alloc(&proc_heap, strlen(path) + 1);	/* /proc/N/exe, for as long as the image runs */
+	space = exe ? exec_build(&prog, ip, path, argv, envp, &sp) : -ENOMEM;
 	if (space < 0)
 		err = (int)space;
 	else
-		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias, mmap_top);
+		err = exec_switch(t, space, pc, sp, memcpy(exe, path, strlen(path) + 1), argv, prog.img.hi + prog.bias,
+				  mmap_top);
+	if (err < 0)
+		heap_free(&proc_heap, exe);
 	if (ip)
 		files_close(&ifile.pages);
 	return err;

@@ -33,12 +33,12 @@ void procfs_set_cmdline(struct process *p, const char *const argv[])
 {
 	size_t n = 0;
 
-	for (int i = 0; argv && argv[i] && n < sizeof(p->cmdline); i++) {
-		n += strlcpy(p->cmdline + n, argv[i], sizeof(p->cmdline) - n) + 1;
-		if (n > sizeof(p->cmdline))
-			n = sizeof(p->cmdline);	/* cut: the last byte is the NUL strlcpy left */
+	for (int i = 0; argv && argv[i] && n < sizeof(p->live->cmdline); i++) {
+		n += strlcpy(p->live->cmdline + n, argv[i], sizeof(p->live->cmdline) - n) + 1;
+		if (n > sizeof(p->live->cmdline))
+			n = sizeof(p->live->cmdline);	/* cut: the last byte is the NUL strlcpy left */
 	}
-	p->cmdline_len = (uint8_t)n;
+	p->live->cmdline_len = (uint8_t)n;
 }
 
 /* The process a directory id names: its pid, or the caller's for "self" (0). */
@@ -91,7 +91,7 @@ const char *procfs_name(enum procfs_file f)
 
 long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n)
 {
-	if (p && p->state != PROCESS_LIVE && (f == PROCFS_EXE || f == PROCFS_FDDIR))
+	if (p && (p->state != PROCESS_LIVE || !p->exe) && (f == PROCFS_EXE || f == PROCFS_FDDIR))
 		return -ENOENT;	/* a zombie has no memory and no descriptors left */
 	*n = (struct procfs_node){ .type = PROCFS_FILE, .file = f, .proc = p };
 	if (f == PROCFS_SELF || f == PROCFS_EXE)
@@ -503,7 +503,7 @@ const char *procfs_exec_path(const struct thread *t, const char *path)
 		p = *rest == '/' ? proc_by_pid((int)pid) : NULL;
 		rest++;
 	}
-	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->exe[0])
+	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->exe)
 		return path;
 	strlcpy(exe, p->exe, sizeof(exe));
 	return exe;

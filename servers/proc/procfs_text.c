@@ -50,8 +50,8 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 		f->sigpnd = first->sig.own;
 		f->sigblk = first->sig.blocked;
 	}
-	for (int s = 1; s <= _NSIG; s++) {
-		uint64_t h = p->act[s - 1].sa_handler;
+	for (int s = 1; s <= _NSIG && p->live; s++) {
+		uint64_t h = p->live->act[s - 1].sa_handler;
 
 		if (h == SIG_IGN)
 			f->sigign |= SIG_BIT(s);
@@ -63,9 +63,9 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 /* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
 static void procfs_comm(const struct process *p, char comm[16])
 {
-	const char *slash = strrchr(p->exe, '/');
+	const char *exe = p->exe ? p->exe : "", *slash = strrchr(exe, '/');
 
-	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : p->exe, 16);
+	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : exe, 16);
 }
 
 static const char *procfs_state_name(char state)
@@ -147,12 +147,12 @@ static size_t procfs_loadavg(char *buf, size_t size)
 {
 	int running = 0, total = 0, last = 0;
 
-	for (int i = 0; i < THREAD_MAX; i++) {
-		if (!threads[i].proc)
-			continue;
-		total++;
-		running += !threads[i].proc->stopped && !procfs_waiting(&threads[i]);
-		last = threads[i].tid > last ? threads[i].tid : last;
+	for (const struct process *p = proc_first(); p; p = proc_next(p)) {
+		for (const struct thread *t = p->threads; t; t = t->next) {
+			total++;
+			running += !p->stopped && !procfs_waiting(t);
+			last = t->tid > last ? t->tid : last;
+		}
 	}
 	return procfs_printf(buf, size, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
 }
@@ -186,9 +186,10 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 		return procfs_printf(buf, size, "%s\n", comm);
 	}
 	case PROCFS_CMDLINE:
-		len = p->state == PROCESS_ZOMBIE ? 0 : p->cmdline_len;	/* a zombie has no memory left, as on Linux */
-		len = len < size ? len : size;
-		memcpy(buf, p->cmdline, len);
+		if (p->state != PROCESS_LIVE)
+			return 0;	/* a zombie has no memory left, as on Linux */
+		len = p->live->cmdline_len < size ? p->live->cmdline_len : size;
+		memcpy(buf, p->live->cmdline, len);
 		return len;
 	default: return 0;
 	}
@@ -227,13 +228,11 @@ static size_t procfs_list_root(char *buf, size_t size)
 	size_t used = procfs_list_files(NULL, PROCFS_SELF, PROCFS_ROOT_END, buf, size);
 	char name[12];
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct procfs_node d = { .type = PROCFS_DIR, .proc = &procs[i],
-					 .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)procs[i].pid) };
+	for (struct process *p = proc_first(); p; p = proc_next(p)) {
+		struct procfs_node d = { .type = PROCFS_DIR, .proc = p,
+					 .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)p->pid) };
 
-		if (procs[i].state == PROCESS_FREE)
-			continue;
-		fmt_snprintf(name, sizeof(name), "%d", procs[i].pid);
+		fmt_snprintf(name, sizeof(name), "%d", p->pid);
 		used += procfs_entry(buf + used, size - used, procfs_ino(&d), procfs_mode(&d), name);
 	}
 	return used;

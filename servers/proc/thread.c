@@ -7,8 +7,11 @@
  * status is kept in the process (leader_exited): Linux reports what the
  * group leader passed to exit when the last thread goes.
  *
- * Invariants: an entry is in use exactly while proc is set, and then it
- * is on its process's threads list, which nthreads counts; a thread holds
+ * Invariants: a thread is in the slot table (its badge) and the tid map
+ * exactly while proc is set, and then it is on its process's threads
+ * list, which nthreads counts, and has its place reserved in the sleep
+ * heap; an ended one waits on the ended list (linked by next) until
+ * thread_collect gives it back after the message. A thread holds
  * its task handle from the moment it runs until it ends (task -1 before:
  * init's first thread, whose task execve makes). A thread waiting for a
  * vfork child names it (vfork_child) and the child names the thread
@@ -19,11 +22,18 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-struct thread threads[THREAD_MAX];
+struct table_slots thread_slots;
+static struct table_map thread_tids;
+static struct thread *thread_ended;
+
+void thread_table_init(void)
+{
+	table_map_init(&thread_tids);
+}
 
 uint64_t thread_badge(const struct thread *t)
 {
-	return proto_badge(proc_key(t->proc), (uint32_t)(t - threads) + 1);
+	return proto_badge(proc_key(t->proc), t->slot);
 }
 
 struct thread *thread_named_by(uint64_t badge)
@@ -35,32 +45,54 @@ struct thread *thread_named_by(uint64_t badge)
 
 struct thread *thread_by_tid(int tid)
 {
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc && threads[i].tid == tid)
-			return &threads[i];
-	return NULL;
+	struct table_link *l = table_map_find(&thread_tids, tid);
+
+	return l ? table_entry(l, struct thread, tid_link) : NULL;
 }
 
-_Static_assert(offsetof(struct thread, sig_info) + sizeof(((struct thread *)0)->sig_info) == sizeof(struct thread),
-	       "sig_info closes the thread: thread_new clears what comes before it");
-
-struct thread *thread_new(struct process *p, int tid)
+struct thread *thread_new(struct process *p, int tid, long *err)
 {
-	struct thread *t = NULL;
+	struct thread *t = heap_zalloc(&proc_heap, sizeof(*t));
+	long slot;
 
-	for (int i = 0; i < THREAD_MAX && !t; i++)
-		if (!threads[i].proc)
-			t = &threads[i];
+	*err = -ENOMEM;
 	if (!t)
 		return NULL;
-	memset(t, 0, offsetof(struct thread, sig_info));
+	*err = sleep_reserve(thread_slots.count + 1);
+	slot = *err < 0 ? *err : table_slot_take(&thread_slots, &proc_heap, t);
+	if (slot < 0) {
+		*err = slot == -EAGAIN ? -EAGAIN : -ENOMEM;
+		heap_free(&proc_heap, t);
+		return NULL;
+	}
+	t->slot = (uint32_t)slot;
 	t->proc = p;
 	t->tid = tid;
 	t->task = -1;
+	table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
+	*err = 0;
 	return t;
+}
+
+void thread_set_tid(struct thread *t, int tid)
+{
+	table_map_remove(&thread_tids, &t->tid_link);
+	table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
+	t->tid = tid;
+}
+
+void thread_collect(void)
+{
+	struct thread *t = thread_ended, *next;
+
+	thread_ended = NULL;
+	for (; t; t = next) {
+		next = t->next;
+		heap_free(&proc_heap, t);
+	}
 }
 
 long thread_bind(struct thread *t, long task)
@@ -80,6 +112,7 @@ void thread_forget_calls(struct thread *t)
 {
 	if (t->futex.token)
 		futex_forget(t);
+	sleep_forget(t);
 	t->sleep.token = t->suspend_token = t->stop_token = t->wait.token = 0;
 }
 
@@ -113,7 +146,11 @@ void thread_end(struct thread *t, int status)
 	}
 	thread_forget_calls(t);
 	thread_unlink(t);
+	table_map_remove(&thread_tids, &t->tid_link);
+	table_slot_put(&thread_slots, t->slot);
 	t->proc = NULL;
+	t->next = thread_ended;
+	thread_ended = t;
 }
 
 void thread_end_others(struct process *p, struct thread *keep)
