@@ -32,7 +32,7 @@ void limits_init(void)
 	struct kage_stats st;
 	uint64_t pages = 0, max;
 
-	if (native_stats(&st) == 0)
+	if (native_stats(&st) >= 0)
 		pages = st.frames_free + st.frames_used;
 	max = pages / (8 * LINUX_THREAD_SIZE / LIMITS_PAGE);
 	if (max < LINUX_MIN_THREADS)
