@@ -128,8 +128,8 @@ static int exec_parse(struct exec_file *f, struct elf_image *img)
  * without loading that one; kage refuses it (-ELIBBAD) rather than start
  * a program that cannot work.
  */
-static int exec_interp(const struct process *p, const char *path, const char *name, struct exec_file *f,
-		       struct exec_elf *interp)
+static int exec_interp(const struct process *p, const char *path, const char *name, uint64_t mmap_top,
+		       struct exec_file *f, struct exec_elf *interp)
 {
 	static uint8_t head[EXEC_HEAD_MAX];
 	int err = files_exec_open(p, name, &f->pages);
@@ -151,7 +151,7 @@ static int exec_interp(const struct process *p, const char *path, const char *na
 	interp->file = &f->pages;
 	interp->bias = 0;
 	if (interp->img.type == ET_DYN)
-		interp->bias = ((EXEC_MMAP_TOP - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
+		interp->bias = ((mmap_top - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
 			       interp->img.lo;
 	return 0;
 }
@@ -217,6 +217,15 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 	return 0;
 }
 
+static void exec_account(struct process *p, const struct exec_elf *prog, const struct exec_elf *interp,
+			 const struct exec_layout *l)
+{
+	p->vm_bytes = prog->img.hi - prog->img.lo + l->stack_size;
+	if (interp)
+		p->vm_bytes += interp->img.hi - interp->img.lo;
+	p->data_bytes = 0;
+}
+
 /* execve of an ELF file, with its interpreter when it names one. */
 static int exec_elf(struct thread *t, struct exec_file *f, const char *path, const char *const argv[],
 		    const char *const envp[])
@@ -224,7 +233,8 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	static struct exec_elf prog, interp;	/* too big for the server's stack */
 	struct exec_file ifile;
 	const struct exec_elf *ip = NULL;
-	uint64_t sp = 0, pc, mmap_top = EXEC_MMAP_TOP;
+	struct exec_layout l;
+	uint64_t sp = 0, pc, mmap_top;
 	char *exe;
 	long space;
 	int err = exec_parse(f, &prog.img);
@@ -233,11 +243,13 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 		native_note("kage: exec %s: %s\n", path, prog.img.why ? prog.img.why : errno_name(err));
 		return err;
 	}
+	exec_layout(t->proc, &l);
+	mmap_top = l.mmap_top;
 	prog.file = &f->pages;
-	prog.bias = prog.img.type == ET_DYN ? EXEC_DYN_BIAS : 0;
+	prog.bias = prog.img.type == ET_DYN ? l.dyn_bias : 0;
 	pc = prog.img.entry + prog.bias;
 	if (prog.img.interp) {
-		err = exec_interp(t->proc, path, prog.img.interp, &ifile, &interp);
+		err = exec_interp(t->proc, path, prog.img.interp, l.mmap_top, &ifile, &interp);
 		if (err < 0)
 			return err;
 		ip = &interp;
@@ -246,14 +258,16 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 			mmap_top = interp.bias + interp.img.lo;
 	}
 	exe = heap_alloc(&proc_heap, strlen(path) + 1);	/* /proc/N/exe, for as long as the image runs */
-	space = exe ? exec_build(&prog, ip, path, argv, envp, &sp) : -ENOMEM;
+	space = exe ? exec_build(&prog, ip, &l, path, argv, envp, &sp) : -ENOMEM;
 	if (space < 0)
 		err = (int)space;
 	else
-		err = exec_switch(t, space, pc, sp, memcpy(exe, path, strlen(path) + 1), argv, prog.img.hi + prog.bias,
-				  mmap_top);
+		err = exec_switch(t, space, pc, sp, memcpy(exe, path, strlen(path) + 1), argv,
+				  prog.img.hi + prog.bias + l.brk_pad, mmap_top);
 	if (err < 0)
 		heap_free(&proc_heap, exe);
+	else	/* what RLIMIT_AS counts from now on (RLIMIT_DATA: what the program maps and its heap) */
+		exec_account(t->proc, &prog, ip, &l);
 	if (ip)
 		files_close(&ifile.pages);
 	return err;

@@ -7,8 +7,10 @@
  */
 #include <stdarg.h>
 #include "lib/fmt.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/proc/limits.h"
 #include "servers/proc/procfs.h"
 
 /* What a process's files say about it. */
@@ -43,7 +45,7 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 	if (p->state == PROCESS_ZOMBIE)
 		f->state = 'Z';
 	else
-		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
+		f->vsize = p->vm_bytes;	/* not 0, which tools take for a kernel thread's */
 	f->threads = f->threads ? f->threads : 1;
 	f->shdpnd = p->sig.shared;
 	if (first) {
@@ -165,6 +167,22 @@ static size_t procfs_uptime(char *buf, size_t size)
 			     (unsigned long)(t % hz * 100 / hz));
 }
 
+/* kage's own counts, one "name value" a line: what a test compares with its baseline. */
+static size_t procfs_objects(char *buf, size_t size)
+{
+	struct proc_objects o;
+	struct heap_stats h;
+
+	proc_objects(&o);
+	heap_stats(&proc_heap, &h);
+	return procfs_printf(buf, size,
+			     "proc.processes %lu\nproc.zombies %lu\nproc.threads %lu\nproc.tasks %lu\n"
+			     "proc.heap_allocations %lu\nproc.heap_bytes %lu\nproc.heap_pages %lu\n",
+			     (unsigned long)o.processes, (unsigned long)o.zombies, (unsigned long)o.threads,
+			     (unsigned long)o.tasks, (unsigned long)h.in_use, (unsigned long)h.bytes,
+			     (unsigned long)h.pages);
+}
+
 size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 {
 	const struct process *p = n->proc;
@@ -177,6 +195,10 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 	case PROCFS_MOUNTS:
 		return procfs_printf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
 	case PROCFS_VERSION: return procfs_printf(buf, size, "Linux version 6.1.0-kage (root@kage) (kage) kage 0.1\n");
+	case PROCFS_PID_MAX: return procfs_printf(buf, size, "%d\n", limits_pid_max());
+	case PROCFS_THREADS_MAX: return procfs_printf(buf, size, "%lu\n", (unsigned long)limits_threads_max());
+	case PROCFS_RANDOMIZE: return procfs_printf(buf, size, "%d\n", limits_randomize() ? 2 : 0);
+	case PROCFS_OBJECTS: return procfs_objects(buf, size);
 	case PROCFS_STAT: return procfs_stat(p, buf, size);
 	case PROCFS_STATUS: return procfs_status(p, buf, size);
 	case PROCFS_COMM: {
@@ -283,6 +305,25 @@ size_t procfs_list(const struct procfs_node *n, const struct process *opener, ch
 	case PROTO_PROCFS_ROOT: return procfs_list_root(buf, size);
 	case PROTO_PROCFS_PID: return procfs_list_files(n->proc, PROCFS_STAT, PROCFS_PID_END, buf, size);
 	case PROTO_PROCFS_FD: return procfs_list_fds(n->proc, opener, buf, size);
+	case PROTO_PROCFS_SYS: return procfs_list_files(NULL, PROCFS_KERNELDIR, PROCFS_SYS_END, buf, size);
+	case PROTO_PROCFS_SYS_KERNEL: return procfs_list_files(NULL, PROCFS_PID_MAX, PROCFS_SYSK_END, buf, size);
+	case PROTO_PROCFS_KAGE: return procfs_list_files(NULL, PROCFS_OBJECTS, PROCFS_KAGE_END, buf, size);
 	}
 	return 0;
 }
+
+size_t procfs_capacity(const struct procfs_node *n)
+{
+	struct proc_objects o;
+
+	if (n->type != PROCFS_DIR)
+		return PROCFS_TEXT_PAGE;
+	switch (proto_procfs_kind_of(n->dir)) {
+	case PROTO_PROCFS_ROOT:
+		proc_objects(&o);
+		return (PROCFS_ROOT_END + o.processes) * sizeof(struct proto_procfs_dirent);
+	case PROTO_PROCFS_FD: return PROTO_FDS * sizeof(struct proto_procfs_dirent);
+	default: return PROCFS_KAGE_END * sizeof(struct proto_procfs_dirent);
+	}
+}
+
