@@ -171,13 +171,22 @@ enum proc_reply proc_clone(struct thread *t, const struct kage_msg *m, long *res
 		*result = err;
 		return PROC_REPLY;
 	}
-	native_task_resume(c->task);
 	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {
 		c->proc->vfork_token = m->token;	/* the parent waits for exec or exit */
 		c->proc->vfork_waiter = t;
 		t->vfork_child = c->proc;
+		native_task_resume(c->task);
 		return PROC_NO_REPLY;
 	}
-	*result = c->tid;
-	return PROC_REPLY;
+	/*
+	 * The caller runs first, as on Linux: answered before the new task is
+	 * resumed, it is ahead of it in the run queue, and the new task runs
+	 * when the caller waits or yields. A shell that forks a background job
+	 * and then waits for a foreground one relies on it (ash's
+	 * exitcode_trap6: the job's `kill $$` must find the shell waiting).
+	 */
+	sig_check(t);
+	proc_answer(&(uint64_t){ m->token }, c->tid);
+	native_task_resume(c->task);
+	return PROC_NO_REPLY;
 }
