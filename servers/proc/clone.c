@@ -29,6 +29,16 @@ static long clone_check(uint64_t flags)
 	return 0;
 }
 
+/*
+ * What fork says when the kernel or the file server could not give the
+ * child what it needs: ENOMEM when memory is out, else EAGAIN, as Linux
+ * answers for every other resource it lacks.
+ */
+static long clone_resource_error(long err)
+{
+	return err == -ENOMEM ? -ENOMEM : -EAGAIN;
+}
+
 /* The new task's registers, where clone asks for a new stack or TLS. */
 static long clone_regs(long task, uint64_t flags, uint64_t sp, uint64_t tls)
 {
@@ -53,11 +63,11 @@ static long clone_task(const struct thread *t, struct thread *c, long space, uin
 	long task = native_task_clone(t->task, space), err;
 
 	if (task < 0)
-		return task;
+		return clone_resource_error(task);
 	c->task = task;		/* released with c on failure */
 	err = thread_bind(c, task);
 	if (err < 0)
-		return err;
+		return clone_resource_error(err);
 	return clone_regs(task, flags, a[1], a[3]);
 }
 
@@ -134,7 +144,7 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 	if (!c)
 		return NULL;
 	space = flags & CLONE_VM ? native_handle_copy(p->space, -1, KAGE_RIGHTS_ALL, 0) : native_space_clone(p->space);
-	*err = space;
+	*err = clone_resource_error(space);
 	if (space < 0)
 		goto free;
 	c->space = space;
@@ -145,8 +155,10 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 	if (*err < 0)
 		goto free;
 	*err = files_fork(p, c);
-	if (*err < 0)
+	if (*err < 0) {
+		*err = clone_resource_error(*err);
 		goto free;
+	}
 	clone_inherit(p, c, flags);
 	ct->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_fork(t, c, ct);

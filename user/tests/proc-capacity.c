@@ -6,7 +6,9 @@
  * joined; hundreds of zombies at once; RLIMIT_NPROC, RLIMIT_AS,
  * RLIMIT_DATA and RLIMIT_NOFILE enforced; prlimit64's refusals as Linux's.
  * /proc/kage/objects shows the server's counts at the end back where
- * they were: nothing leaked. Each result is a line "proc-capacity: ...".
+ * they were: nothing leaked. Each result is a line "proc-capacity: ...";
+ * the program fails on a wrong answer, and tests/system/test_proc_capacity.py
+ * judges whether the figures reach far enough.
  */
 #define _GNU_SOURCE	/* prlimit */
 #include <dirent.h>
@@ -173,7 +175,7 @@ static int many_threads(void)
 		joined += pthread_join(th[i], &r) == 0 && r == th;
 	}
 	printf("proc-capacity: %d threads in one process (the server counted %ld), %d joined\n", n, seen, joined);
-	return n != THREADS || joined != THREADS || seen < THREADS + 1;
+	return joined != n || seen < n + 1;	/* how many is for the test to judge */
 }
 
 static int many_zombies(void)
@@ -197,7 +199,7 @@ static int many_zombies(void)
 		if (waitpid(pids[i], &status, 0) != pids[i] || WEXITSTATUS(status) != (i & 0xff))
 			bad++;
 	printf("proc-capacity: %d zombies at once (the server counted %ld), %d statuses wrong\n", n, zombies, bad);
-	return n != ZOMBIES || zombies != n || bad;
+	return zombies != n || bad;
 }
 
 /* In a child: RLIMIT_AS and RLIMIT_DATA make mmap and brk fail with ENOMEM. */
