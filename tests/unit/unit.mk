@@ -15,3 +15,4 @@ test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/ph
 test_memobj := kernel/memobj.c kernel/kobj.c kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_heap := lib/heap.c lib/string.c
 test_chacha20 := lib/chacha20.c lib/random.c lib/string.c
+test_proc_table := servers/proc/table.c lib/heap.c lib/string.c
