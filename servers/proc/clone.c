@@ -31,12 +31,13 @@ static long clone_check(uint64_t flags)
 
 /*
  * What fork says when the kernel or the file server could not give the
- * child what it needs: ENOMEM when memory is out, else EAGAIN, as Linux
+ * child what it needs: ENOMEM when memory is out, EIO when the file
+ * server is gone (as every file call says then), else EAGAIN, as Linux
  * answers for every other resource it lacks.
  */
 static long clone_resource_error(long err)
 {
-	return err == -ENOMEM ? -ENOMEM : -EAGAIN;
+	return err == -ENOMEM || err == -EIO ? err : -EAGAIN;
 }
 
 /* The new task's registers, where clone asks for a new stack or TLS. */
