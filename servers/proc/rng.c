@@ -3,9 +3,9 @@
  *
  * One generator (lib/random.h) for every process, seeded at start from
  * the device tree's rng-seed when the boot loader or QEMU gave one, and
- * always from timer jitter (the time and retired-instruction counters,
- * sampled around work whose length varies); each request stirs in a
- * fresh sample first, so two boots from the same seed part at once.
+ * always from timer jitter (the time and retired-instruction counters);
+ * every reseed stirs in a fresh sample: before each new batch of output
+ * and each large request, so two boots from the same seed part at once.
  * Owner: this file; nothing else sees the key.
  */
 #include "lib/instret.h"
@@ -14,11 +14,11 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-#define RNG_JITTER_SAMPLES 8
+#define RNG_JITTER_SAMPLES 4	/* one key's worth */
 
 static struct random rng;
 
-/* The counters' low bits around a little work: what differs from run to run on real hardware and QEMU alike. */
+/* The counters' low bits: what differs from run to run on real hardware and QEMU alike. */
 static void rng_jitter(void)
 {
 	uint64_t s[RNG_JITTER_SAMPLES];
@@ -38,6 +38,7 @@ void rng_init(const struct kage_bootinfo *bi)
 
 void rng_bytes(void *out, size_t len)
 {
-	rng_jitter();
+	if (len > rng.avail)
+		rng_jitter();	/* a reseed: the generator draws a new batch or stream now */
 	random_bytes(&rng, out, len);
 }
