@@ -223,9 +223,15 @@ void proc_free(struct process *p);
 /*
  * What ended or was freed during a message is given back to the heap
  * after it (the receive loop calls this), so no handler is left holding
- * a freed thread or process.
+ * a freed thread or process. proc_retiring says there is something.
  */
-void proc_collect(void);
+extern uint8_t proc_retiring;
+void proc_collect_now(void);
+static inline void proc_collect(void)
+{
+	if (proc_retiring)
+		proc_collect_now();
+}
 /* A new name for an address space, for futex keys (fork, execve); a new pid or tid (or -EAGAIN: none free). */
 uint32_t proc_new_mm(void);
 int proc_new_id(void);

@@ -30,13 +30,19 @@ struct proc_table {
 	struct table_map pids;
 	struct process *first, *last;
 	struct process *retired;	/* to trim (zombies) or free, after this message */
+	struct table_cache records, lives;	/* freed struct process and struct process_live */
 	uint64_t zombies;
 	int next_pid;
 	uint32_t next_mm;		/* names address spaces for futex keys */
 };
 
-static struct proc_table procs = { .next_pid = 1 };
+static struct proc_table procs = {
+	.next_pid = 1,
+	.records = { .size = sizeof(struct process) },
+	.lives = { .size = sizeof(struct process_live) },
+};
 struct heap proc_heap;
+uint8_t proc_retiring;
 int proc_init_ended = -1;
 
 void proc_table_init(void)
@@ -121,20 +127,26 @@ static long proc_enter(struct process *p, int pid)
 	return 0;
 }
 
+static void proc_release(struct process *p)
+{
+	heap_free(&proc_heap, p->exe);
+	table_cache_put(&procs.lives, &proc_heap, p->live);
+	table_cache_put(&procs.records, &proc_heap, p);
+}
+
 /* The parts of a new process, its first thread aside: 0, or -ENOMEM with nothing kept. */
 static long proc_alloc(const struct process *model, struct process **out)
 {
-	struct process *p = heap_zalloc(&proc_heap, sizeof(*p));
+	struct process *p = table_cache_get(&procs.records, &proc_heap);
 
 	if (!p)
 		return -ENOMEM;
-	p->live = heap_alloc(&proc_heap, sizeof(*p->live));
+	memset(p, 0, sizeof(*p));
+	p->live = table_cache_get(&procs.lives, &proc_heap);
 	if (model && model->exe)
 		p->exe = heap_alloc(&proc_heap, strlen(model->exe) + 1);
 	if (!p->live || (model && model->exe && !p->exe)) {
-		heap_free(&proc_heap, p->exe);
-		heap_free(&proc_heap, p->live);
-		heap_free(&proc_heap, p);
+		proc_release(p);
 		return -ENOMEM;
 	}
 	if (model) {
@@ -152,12 +164,6 @@ static long proc_alloc(const struct process *model, struct process **out)
 	return 0;
 }
 
-static void proc_release(struct process *p)
-{
-	heap_free(&proc_heap, p->exe);
-	heap_free(&proc_heap, p->live);
-	heap_free(&proc_heap, p);
-}
 
 struct process *proc_new(struct process *parent, const struct process *model, struct thread **first, long *err)
 {
@@ -198,6 +204,7 @@ static void proc_retire(struct process *p)
 	p->on_retired = 1;
 	p->retired = procs.retired;
 	procs.retired = p;
+	proc_retiring = 1;
 }
 
 void proc_free(struct process *p)
@@ -224,11 +231,12 @@ void proc_free(struct process *p)
 	proc_retire(p);
 }
 
-void proc_collect(void)
+void proc_collect_now(void)
 {
 	struct process *p = procs.retired, *next;
 
 	procs.retired = NULL;
+	proc_retiring = 0;
 	for (; p; p = next) {
 		next = p->retired;
 		p->on_retired = 0;
@@ -236,7 +244,7 @@ void proc_collect(void)
 			proc_release(p);
 			continue;
 		}
-		heap_free(&proc_heap, p->live);	/* a zombie keeps its small part */
+		table_cache_put(&procs.lives, &proc_heap, p->live);	/* a zombie keeps its small part */
 		heap_free(&proc_heap, p->exe);
 		p->live = NULL;
 		p->exe = NULL;

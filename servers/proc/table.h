@@ -60,6 +60,34 @@ void table_map_add(struct table_map *m, struct heap *h, struct table_link *l, in
 void table_map_remove(struct table_map *m, struct table_link *l);
 struct table_link *table_map_find(const struct table_map *m, int key);
 
+/*
+ * Blocks of one size kept after they are freed, up to TABLE_CACHE_MAX,
+ * for the next allocation of that size: a fork and an exit in a loop
+ * then cost no heap work at all. The heap counts cached blocks as in use.
+ */
+#define TABLE_CACHE_MAX 32
+
+struct table_cache {
+	size_t size;
+	uint32_t n;
+	void *block[TABLE_CACHE_MAX];
+};
+
+/* A block of c->size bytes (not cleared), or NULL when memory is out. */
+static inline void *table_cache_get(struct table_cache *c, struct heap *h)
+{
+	return c->n ? c->block[--c->n] : heap_alloc(h, c->size);
+}
+
+/* p (from table_cache_get, or NULL) kept for later, or given back to the heap. */
+static inline void table_cache_put(struct table_cache *c, struct heap *h, void *p)
+{
+	if (p && c->n < TABLE_CACHE_MAX)
+		c->block[c->n++] = p;
+	else
+		heap_free(h, p);
+}
+
 /* The object a link is embedded in. */
 #define table_entry(link, type, member) ((type *)((char *)(link) - offsetof(type, member)))
 

@@ -25,6 +25,7 @@
 struct table_slots thread_slots;
 static struct table_map thread_tids;
 static struct thread *thread_ended;
+static struct table_cache thread_records = { .size = sizeof(struct thread) };
 
 void thread_table_init(void)
 {
@@ -50,19 +51,23 @@ struct thread *thread_by_tid(int tid)
 	return l ? table_entry(l, struct thread, tid_link) : NULL;
 }
 
+_Static_assert(offsetof(struct thread, sig_info) + sizeof(((struct thread *)0)->sig_info) == sizeof(struct thread),
+	       "sig_info closes the thread: thread_new clears what comes before it");
+
 struct thread *thread_new(struct process *p, int tid, long *err)
 {
-	struct thread *t = heap_zalloc(&proc_heap, sizeof(*t));
+	struct thread *t = table_cache_get(&thread_records, &proc_heap);
 	long slot;
 
 	*err = -ENOMEM;
 	if (!t)
 		return NULL;
+	memset(t, 0, offsetof(struct thread, sig_info));	/* sig_info is read only for a pending signal */
 	*err = sleep_reserve(thread_slots.count + 1);
 	slot = *err < 0 ? *err : table_slot_take(&thread_slots, &proc_heap, t);
 	if (slot < 0) {
 		*err = slot == -EAGAIN ? -EAGAIN : -ENOMEM;
-		heap_free(&proc_heap, t);
+		table_cache_put(&thread_records, &proc_heap, t);
 		return NULL;
 	}
 	t->slot = (uint32_t)slot;
@@ -91,7 +96,7 @@ void thread_collect(void)
 	thread_ended = NULL;
 	for (; t; t = next) {
 		next = t->next;
-		heap_free(&proc_heap, t);
+		table_cache_put(&thread_records, &proc_heap, t);
 	}
 }
 
@@ -151,6 +156,7 @@ void thread_end(struct thread *t, int status)
 	t->proc = NULL;
 	t->next = thread_ended;
 	thread_ended = t;
+	proc_retiring = 1;
 }
 
 void thread_end_others(struct process *p, struct thread *keep)
