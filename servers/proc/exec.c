@@ -6,7 +6,6 @@
  * anywhere before leaves the old image untouched and running.
  */
 #include "lib/errno.h"
-#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/proc/exec.h"
@@ -189,7 +188,7 @@ static void exec_release_thread(struct thread *t)
 }
 
 /* Points t at the new space: the point of no return, and what the process keeps of its image. */
-static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, char *exe,
+static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, const char *path,
 		       const char *const argv[], uint64_t brk, uint64_t mmap_top)
 {
 	struct process *p = t->proc;
@@ -209,8 +208,7 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 	p->space = space;
 	p->mm = proc_new_mm();	/* a new space: futex waiters of the old one cannot meet it */
 	files_exec(p);
-	heap_free(&proc_heap, p->exe);
-	p->exe = exe;
+	strlcpy(p->live->exe, path, sizeof(p->live->exe));
 	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = brk;
 	p->mmap_next = p->mmap_base = mmap_top;
@@ -235,7 +233,6 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	const struct exec_elf *ip = NULL;
 	struct exec_layout l;
 	uint64_t sp = 0, pc, mmap_top;
-	char *exe;
 	long space;
 	int err = exec_parse(f, &prog.img);
 
@@ -257,16 +254,12 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 		if (interp.img.type == ET_DYN)
 			mmap_top = interp.bias + interp.img.lo;
 	}
-	exe = heap_alloc(&proc_heap, strlen(path) + 1);	/* /proc/N/exe, for as long as the image runs */
-	space = exe ? exec_build(&prog, ip, &l, path, argv, envp, &sp) : -ENOMEM;
+	space = exec_build(&prog, ip, &l, path, argv, envp, &sp);
 	if (space < 0)
 		err = (int)space;
 	else
-		err = exec_switch(t, space, pc, sp, memcpy(exe, path, strlen(path) + 1), argv,
-				  prog.img.hi + prog.bias + l.brk_pad, mmap_top);
-	if (err < 0)
-		heap_free(&proc_heap, exe);
-	else	/* what RLIMIT_AS counts from now on (RLIMIT_DATA: what the program maps and its heap) */
+		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias + l.brk_pad, mmap_top);
+	if (err == 0)	/* what RLIMIT_AS counts from now on (RLIMIT_DATA: what the program maps and its heap) */
 		exec_account(t->proc, &prog, ip, &l);
 	if (ip)
 		files_close(&ifile.pages);

@@ -54,7 +54,7 @@ enum process_state { PROCESS_FREE, PROCESS_LIVE, PROCESS_ZOMBIE };
 /*
  * What only a live process has: a zombie gives it back (at the end of the
  * message that ended the process), keeping its small struct process.
- * One page of the heap.
+ * One page of the heap (kept in a cache for the next fork).
  */
 struct process_live {
 	/* Copied from the process it is a copy of (proc_new's model), or set for init. */
@@ -62,6 +62,7 @@ struct process_live {
 	struct linux_rlimit rlim[RLIM_NLIMITS];
 	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
 	uint8_t cmdline_len;
+	char exe[PROC_EXE_MAX];		/* the executable's path (/proc/N/exe); "" before the first execve */
 	/* Never cleared: read only while the signal is pending in sig.shared. */
 	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
@@ -77,7 +78,6 @@ struct process {
 	struct process *retired;	/* on the list of what to trim or free after this message */
 	uint8_t on_retired;
 	struct process_live *live;	/* NULL once a zombie's is given back */
-	char *exe;			/* the executable's path (/proc/N/exe), heap; NULL before the first execve */
 	uint32_t persona;		/* personality(2)'s flags: ADDR_NO_RANDOMIZE */
 	struct process *parent;		/* whose child it is (NULL for init) */
 	struct process *children;	/* its children, zombies included, linked by `sibling` */

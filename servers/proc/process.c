@@ -33,6 +33,7 @@ struct proc_table {
 	struct table_cache records, lives;	/* freed struct process and struct process_live */
 	uint64_t zombies;
 	int next_pid;
+	uint8_t wrapped;		/* pids have wrapped: the next one may still be in use */
 	uint32_t next_mm;		/* names address spaces for futex keys */
 };
 
@@ -96,8 +97,13 @@ int proc_new_id(void)
 	for (int tries = 0; tries < pid_max; tries++) {
 		int id = procs.next_pid;
 
-		procs.next_pid = id + 1 >= pid_max ? LINUX_RESERVED_PIDS : id + 1;
-		if (!proc_by_pid(id) && !thread_by_tid(id))
+		procs.next_pid = id + 1;
+		if (id + 1 >= pid_max) {
+			procs.next_pid = LINUX_RESERVED_PIDS;
+			procs.wrapped = 1;
+		}
+		/* Before the first wrap every id from next_pid on is unused. */
+		if (!procs.wrapped || (!proc_by_pid(id) && !thread_by_tid(id)))
 			return id;
 	}
 	return -EAGAIN;
@@ -129,7 +135,6 @@ static long proc_enter(struct process *p, int pid)
 
 static void proc_release(struct process *p)
 {
-	heap_free(&proc_heap, p->exe);
 	table_cache_put(&procs.lives, &proc_heap, p->live);
 	table_cache_put(&procs.records, &proc_heap, p);
 }
@@ -143,17 +148,13 @@ static long proc_alloc(const struct process *model, struct process **out)
 		return -ENOMEM;
 	memset(p, 0, sizeof(*p));
 	p->live = table_cache_get(&procs.lives, &proc_heap);
-	if (model && model->exe)
-		p->exe = heap_alloc(&proc_heap, strlen(model->exe) + 1);
-	if (!p->live || (model && model->exe && !p->exe)) {
+	if (!p->live) {
 		proc_release(p);
 		return -ENOMEM;
 	}
 	if (model) {
 		/* sig_info is never cleared: it is read only for a pending signal. */
 		memcpy(p->live, model->live, offsetof(struct process_live, sig_info));
-		if (model->exe)
-			memcpy(p->exe, model->exe, strlen(model->exe) + 1);
 		memcpy(p->comm, model->comm, sizeof(p->comm));
 		p->persona = model->persona;
 	} else {
@@ -245,9 +246,7 @@ void proc_collect_now(void)
 			continue;
 		}
 		table_cache_put(&procs.lives, &proc_heap, p->live);	/* a zombie keeps its small part */
-		heap_free(&proc_heap, p->exe);
 		p->live = NULL;
-		p->exe = NULL;
 	}
 	thread_collect();
 }

@@ -103,7 +103,7 @@ static enum proto_procfs_kind procfs_kind_of_dir(enum procfs_file f)
 
 long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n)
 {
-	if (p && (p->state != PROCESS_LIVE || !p->exe) && (f == PROCFS_EXE || f == PROCFS_FDDIR))
+	if (p && (p->state != PROCESS_LIVE || !p->live->exe[0]) && (f == PROCFS_EXE || f == PROCFS_FDDIR))
 		return -ENOENT;	/* a zombie has no memory and no descriptors left */
 	*n = (struct procfs_node){ .type = PROCFS_FILE, .file = f, .proc = p };
 	if (f == PROCFS_SELF || f == PROCFS_EXE)
@@ -300,7 +300,7 @@ static void procfs_path(const struct procfs_node *n, char *buf, size_t size)
 static long procfs_link(const struct procfs_call *c, const struct procfs_node *n, enum proto_procfs_act act,
 			uint64_t arg)
 {
-	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->exe, arg };
+	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->live->exe, arg };
 
 	if (n->file == PROCFS_FDLINK) {
 		w[3] = PROTO_PROCFS_FDLINK;
@@ -315,7 +315,7 @@ static long procfs_target(const struct procfs_call *c, const struct procfs_node 
 	if (n->file == PROCFS_SELF)
 		return fmt_snprintf(buf, PROTO_PATH_MAX, "%d", c->t->proc->pid);
 	if (n->file == PROCFS_EXE)
-		return (long)strlcpy(buf, n->proc->exe, PROTO_PATH_MAX);
+		return (long)strlcpy(buf, n->proc->live->exe, PROTO_PATH_MAX);
 	return procfs_link(c, n, PROTO_PROCFS_READLINK, (uint64_t)buf);
 }
 
@@ -570,8 +570,8 @@ const char *procfs_exec_path(const struct thread *t, const char *path)
 		p = *rest == '/' ? proc_by_pid((int)pid) : NULL;
 		rest++;
 	}
-	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->exe)
+	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->live->exe[0])
 		return path;
-	strlcpy(exe, p->exe, sizeof(exe));
+	strlcpy(exe, p->live->exe, sizeof(exe));
 	return exe;
 }

@@ -65,7 +65,7 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 /* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
 static void procfs_comm(const struct process *p, char comm[16])
 {
-	const char *exe = p->exe ? p->exe : "", *slash = strrchr(exe, '/');
+	const char *exe = p->live ? p->live->exe : "", *slash = strrchr(exe, '/');
 
 	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : exe, 16);
 }
