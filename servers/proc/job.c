@@ -24,7 +24,7 @@ static void job_tell_parent(struct process *p, int code, int status)
 	if (!parent || parent->state != PROCESS_LIVE)
 		return;
 	wait_wake(parent);
-	if (!(parent->live->act[SIGCHLD - 1].sa_flags & SA_NOCLDSTOP))
+	if (!(sig_action(parent, SIGCHLD)->sa_flags & SA_NOCLDSTOP))
 		sig_post_process(parent, SIGCHLD, &info);
 }
 

@@ -20,12 +20,7 @@
 
 #define LIMITS_PAGE 4096ul
 
-struct limits {
-	uint64_t threads_max;
-	uint8_t norandmaps;
-};
-
-static struct limits limits = { .threads_max = LINUX_MIN_THREADS };
+struct limits limits_now = { .threads_max = LINUX_MIN_THREADS };
 
 void limits_init(void)
 {
@@ -39,12 +34,12 @@ void limits_init(void)
 		max = LINUX_MIN_THREADS;
 	if (max > LINUX_MAX_THREADS)
 		max = LINUX_MAX_THREADS;
-	limits.threads_max = max;
+	limits_now.threads_max = max;
 }
 
 uint64_t limits_threads_max(void)
 {
-	return limits.threads_max;
+	return limits_now.threads_max;
 }
 
 int limits_pid_max(void)
@@ -54,12 +49,12 @@ int limits_pid_max(void)
 
 int limits_randomize(void)
 {
-	return !limits.norandmaps;
+	return !limits_now.norandmaps;
 }
 
 void limits_set_norandmaps(void)
 {
-	limits.norandmaps = 1;
+	limits_now.norandmaps = 1;
 }
 
 void limits_defaults(struct linux_rlimit rlim[RLIM_NLIMITS])
@@ -69,22 +64,12 @@ void limits_defaults(struct linux_rlimit rlim[RLIM_NLIMITS])
 	rlim[RLIMIT_STACK].rlim_cur = LINUX_STACK_DEFAULT;
 	rlim[RLIMIT_CORE].rlim_cur = 0;
 	rlim[RLIMIT_NOFILE] = (struct linux_rlimit){ LINUX_NOFILE_CUR, LINUX_NOFILE_MAX };
-	rlim[RLIMIT_NPROC].rlim_cur = rlim[RLIMIT_NPROC].rlim_max = limits.threads_max / 2;
-	rlim[RLIMIT_SIGPENDING].rlim_cur = rlim[RLIMIT_SIGPENDING].rlim_max = limits.threads_max / 2;
+	rlim[RLIMIT_NPROC].rlim_cur = rlim[RLIMIT_NPROC].rlim_max = limits_now.threads_max / 2;
+	rlim[RLIMIT_SIGPENDING].rlim_cur = rlim[RLIMIT_SIGPENDING].rlim_max = limits_now.threads_max / 2;
 	rlim[RLIMIT_MEMLOCK].rlim_cur = rlim[RLIMIT_MEMLOCK].rlim_max = 8ul << 20;	/* MLOCK_LIMIT */
 	rlim[RLIMIT_MSGQUEUE].rlim_cur = rlim[RLIMIT_MSGQUEUE].rlim_max = 819200;	/* MQ_BYTES_MAX */
 	rlim[RLIMIT_NICE] = (struct linux_rlimit){ 0, 0 };
 	rlim[RLIMIT_RTPRIO] = (struct linux_rlimit){ 0, 0 };
-}
-
-long limits_may_add_task(const struct process *p, uint64_t tasks)
-{
-	if (tasks >= limits.threads_max)
-		return -EAGAIN;
-	/* Linux counts the new task first, then refuses past the limit. */
-	if (tasks + 1 > p->live->rlim[RLIMIT_NPROC].rlim_cur)
-		return -EAGAIN;
-	return 0;
 }
 
 static int limits_over(uint64_t have, uint64_t grow, uint64_t limit)

@@ -58,7 +58,8 @@ enum process_state { PROCESS_FREE, PROCESS_LIVE, PROCESS_ZOMBIE };
  */
 struct process_live {
 	/* Copied from the process it is a copy of (proc_new's model), or set for init. */
-	struct linux_sigaction act[_NSIG];	/* what each signal does */
+	uint64_t act_set;		/* the signals whose act entry is in use; every other one is SIG_DFL */
+	struct linux_sigaction act[_NSIG];	/* what each signal does (through sig_action: unused entries are stale) */
 	struct linux_rlimit rlim[RLIM_NLIMITS];
 	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
 	uint8_t cmdline_len;
@@ -144,6 +145,14 @@ struct thread {
 	/* Never cleared: read only while the signal is pending in sig.own. */
 	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
+
+/* What p does with sig, and a new action for it (signal.c). */
+extern const struct linux_sigaction sig_default_action;
+static inline const struct linux_sigaction *sig_action(const struct process *p, int sig)
+{
+	return p->live->act_set & SIG_BIT(sig) ? &p->live->act[sig - 1] : &sig_default_action;
+}
+void sig_action_set(struct process *p, int sig, const struct linux_sigaction *a);
 
 /* What a handler tells the receive loop. */
 enum proc_reply { PROC_REPLY, PROC_NO_REPLY };
@@ -338,7 +347,12 @@ void futex_forget(struct thread *t);
 /* ---- nanosleep and clock_nanosleep (sleep.c) ---- */
 int sleep_init(void);
 /* Room in the deadline heap for this many threads: 0 or -ENOMEM. */
-long sleep_reserve(uint32_t threads);
+extern uint32_t sleep_room;
+long sleep_grow(uint32_t threads);
+static inline long sleep_reserve(uint32_t threads)
+{
+	return threads < sleep_room ? 0 : sleep_grow(threads);
+}
 /* t's deadline (sleep.until or futex.until, whichever it waits in) is kept; it leaves the heap. */
 void sleep_add(struct thread *t);
 void sleep_forget(struct thread *t);

@@ -92,7 +92,7 @@ long proc_may_add_task(const struct process *p)
 
 int proc_new_id(void)
 {
-	int pid_max = limits_pid_max();
+	const int pid_max = LINUX_PID_MAX_DEFAULT;
 
 	for (int tries = 0; tries < pid_max; tries++) {
 		int id = procs.next_pid;
@@ -139,6 +139,26 @@ static void proc_release(struct process *p)
 	table_cache_put(&procs.records, &proc_heap, p);
 }
 
+/*
+ * What a child copies of its parent's live part: the actions in use (the
+ * others are unread), the limits, argv and the executable's path, as far
+ * as they go. sig_info is never cleared: it is read only for a pending
+ * signal.
+ */
+static void proc_copy_live(struct process_live *to, const struct process_live *from)
+{
+	uint64_t set = from->act_set;
+
+	to->act_set = set;
+	for (int i = 0; set; i++, set >>= 1)
+		if (set & 1)
+			to->act[i] = from->act[i];
+	memcpy(to->rlim, from->rlim, sizeof(to->rlim));
+	to->cmdline_len = from->cmdline_len;
+	memcpy(to->cmdline, from->cmdline, from->cmdline_len);
+	strlcpy(to->exe, from->exe, sizeof(to->exe));
+}
+
 /* The parts of a new process, its first thread aside: 0, or -ENOMEM with nothing kept. */
 static long proc_alloc(const struct process *model, struct process **out)
 {
@@ -153,8 +173,7 @@ static long proc_alloc(const struct process *model, struct process **out)
 		return -ENOMEM;
 	}
 	if (model) {
-		/* sig_info is never cleared: it is read only for a pending signal. */
-		memcpy(p->live, model->live, offsetof(struct process_live, sig_info));
+		proc_copy_live(p->live, model->live);
 		memcpy(p->comm, model->comm, sizeof(p->comm));
 		p->persona = model->persona;
 	} else {
@@ -278,7 +297,7 @@ static void proc_tell_parent(struct process *p, struct process *parent)
 	int sig = linux_w_termsig(p->status);
 	const struct sig_info info = { .code = sig ? CLD_KILLED : CLD_EXITED, .pid = p->pid,
 				       .status = sig ? sig : linux_w_exitcode(p->status) };
-	const struct linux_sigaction *a = &parent->live->act[SIGCHLD - 1];
+	const struct linux_sigaction *a = sig_action(parent, SIGCHLD);
 	int exit_signal = p->exit_signal;
 
 	if (a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT))

@@ -53,7 +53,7 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 		f->sigblk = first->sig.blocked;
 	}
 	for (int s = 1; s <= _NSIG && p->live; s++) {
-		uint64_t h = p->live->act[s - 1].sa_handler;
+		uint64_t h = sig_action(p, s)->sa_handler;
 
 		if (h == SIG_IGN)
 			f->sigign |= SIG_BIT(s);

@@ -25,11 +25,12 @@
 
 struct sleep_heap {
 	struct thread **at;		/* at[1..n]: the earliest deadline first */
-	uint32_t n, cap;
+	uint32_t n;
 	long notif;
 };
 
 static struct sleep_heap sleepers = { .notif = -1 };
+uint32_t sleep_room;			/* entries at[] has room for */
 static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
 
 int sleep_init(void)
@@ -40,20 +41,18 @@ int sleep_init(void)
 	return (int)native_helper_start(proc_endpoint, sleepers.notif, sleep_stack, SLEEP_STACK);
 }
 
-long sleep_reserve(uint32_t threads)
+long sleep_grow(uint32_t threads)
 {
-	uint32_t cap = sleepers.cap ? sleepers.cap : 64;
+	uint32_t cap = sleep_room ? sleep_room : 64;
 	struct thread **at;
 
-	if (threads < sleepers.cap)
-		return 0;
 	while (cap <= threads)
 		cap *= 2;
 	at = heap_realloc(&proc_heap, sleepers.at, cap * sizeof(*at));
 	if (!at)
 		return -ENOMEM;
 	sleepers.at = at;
-	sleepers.cap = cap;
+	sleep_room = cap;
 	return 0;
 }
 

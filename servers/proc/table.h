@@ -82,7 +82,9 @@ static inline void *table_cache_get(struct table_cache *c, struct heap *h)
 /* p (from table_cache_get, or NULL) kept for later, or given back to the heap. */
 static inline void table_cache_put(struct table_cache *c, struct heap *h, void *p)
 {
-	if (p && c->n < TABLE_CACHE_MAX)
+	if (!p)
+		return;
+	if (c->n < TABLE_CACHE_MAX)
 		c->block[c->n++] = p;
 	else
 		heap_free(h, p);

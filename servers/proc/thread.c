@@ -117,7 +117,8 @@ void thread_forget_calls(struct thread *t)
 {
 	if (t->futex.token)
 		futex_forget(t);
-	sleep_forget(t);
+	if (t->sleep_at)
+		sleep_forget(t);
 	t->sleep.token = t->suspend_token = t->stop_token = t->wait.token = 0;
 }
 
