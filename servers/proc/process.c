@@ -310,9 +310,12 @@ static void proc_tell_parent(struct process *p, struct process *parent)
 /* p's children become init's; init hears of those that are zombies already. */
 static void proc_orphan_children(struct process *p)
 {
-	struct process *init = proc_init(), *c = p->children, *next;
+	struct process *init, *c = p->children, *next;
 	int zombies = 0;
 
+	if (!c)
+		return;
+	init = proc_init();
 	p->children = NULL;
 	for (; c; c = next) {
 		next = c->sibling;
