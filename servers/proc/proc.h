@@ -112,7 +112,8 @@ struct thread {
 	struct thread *next;		/* the next thread of the same process; of the ended ones, once ended */
 	int tid;
 	uint32_t slot;			/* its number in badges */
-	struct table_link tid_link;	/* in the tid map */
+	struct table_link tid_link;	/* in the tid map, unless it is the leader */
+	uint8_t in_tid_map;
 	uint32_t sleep_at;		/* its place in the deadline heap (sleep.c), 0: none */
 	long task;			/* handle */
 	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID: zeroed and woken at its exit */

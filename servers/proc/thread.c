@@ -7,8 +7,9 @@
  * status is kept in the process (leader_exited): Linux reports what the
  * group leader passed to exit when the last thread goes.
  *
- * Invariants: a thread is in the slot table (its badge) and the tid map
- * exactly while proc is set, and then it is on its process's threads
+ * Invariants: a thread is in the slot table (its badge) exactly while
+ * proc is set, and in the tid map then too unless it is its process's
+ * leader (tid == pid: found through the pid map instead), and then it is on its process's threads
  * list, which nthreads counts, and has its place reserved in the sleep
  * heap; an ended one waits on the ended list (linked by next) until
  * thread_collect gives it back after the message. A thread holds
@@ -47,8 +48,31 @@ struct thread *thread_named_by(uint64_t badge)
 struct thread *thread_by_tid(int tid)
 {
 	struct table_link *l = table_map_find(&thread_tids, tid);
+	struct process *p;
 
-	return l ? table_entry(l, struct thread, tid_link) : NULL;
+	if (l)
+		return table_entry(l, struct thread, tid_link);
+	p = proc_by_pid(tid);	/* a leader: its tid is its process's pid */
+	for (struct thread *t = p ? p->threads : NULL; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+/* The tid map holds the threads that are not their process's leader; leaders are found by pid. */
+static void thread_name(struct thread *t, int tid)
+{
+	t->tid = tid;
+	t->in_tid_map = tid != t->proc->pid;
+	if (t->in_tid_map)
+		table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
+}
+
+static void thread_unname(struct thread *t)
+{
+	if (t->in_tid_map)
+		table_map_remove(&thread_tids, &t->tid_link);
+	t->in_tid_map = 0;
 }
 
 _Static_assert(offsetof(struct thread, sig_info) + sizeof(((struct thread *)0)->sig_info) == sizeof(struct thread),
@@ -72,9 +96,8 @@ struct thread *thread_new(struct process *p, int tid, long *err)
 	}
 	t->slot = (uint32_t)slot;
 	t->proc = p;
-	t->tid = tid;
 	t->task = -1;
-	table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
+	thread_name(t, tid);
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
@@ -84,9 +107,8 @@ struct thread *thread_new(struct process *p, int tid, long *err)
 
 void thread_set_tid(struct thread *t, int tid)
 {
-	table_map_remove(&thread_tids, &t->tid_link);
-	table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
-	t->tid = tid;
+	thread_unname(t);
+	thread_name(t, tid);
 }
 
 void thread_collect(void)
@@ -152,7 +174,7 @@ void thread_end(struct thread *t, int status)
 	}
 	thread_forget_calls(t);
 	thread_unlink(t);
-	table_map_remove(&thread_tids, &t->tid_link);
+	thread_unname(t);
 	table_slot_put(&thread_slots, t->slot);
 	t->proc = NULL;
 	t->next = thread_ended;
