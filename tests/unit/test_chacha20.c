@@ -143,6 +143,24 @@ static void test_zero_and_odd_lengths(void **state)
 	random_stir(&r, "", 0);
 }
 
+/* A request larger than a batch gets a stream of its own: no 64-byte block of it repeats, nor the batch's. */
+static void test_large_requests_do_not_repeat(void **state)
+{
+	static uint8_t big[8 * RANDOM_BATCH], small[RANDOM_BATCH];
+	struct random r;
+
+	(void)state;
+	seeded(&r, "seed");
+	random_bytes(&r, small, sizeof(small));
+	random_bytes(&r, big, sizeof(big));
+	for (size_t i = 0; i + CHACHA20_BLOCK <= sizeof(big); i += CHACHA20_BLOCK) {
+		for (size_t j = i + CHACHA20_BLOCK; j + CHACHA20_BLOCK <= sizeof(big); j += CHACHA20_BLOCK)
+			assert_memory_not_equal(big + i, big + j, CHACHA20_BLOCK);
+		assert_memory_not_equal(big + i, small, CHACHA20_BLOCK);
+	}
+	assert_int_equal(r.avail, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_requests_never_repeat_and_stirring_changes_the_stream),
 		cmocka_unit_test(test_output_is_not_the_key_stream_of_the_kept_key),
 		cmocka_unit_test(test_zero_and_odd_lengths),
+		cmocka_unit_test(test_large_requests_do_not_repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
