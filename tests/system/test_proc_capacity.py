@@ -6,8 +6,6 @@ and the server's object counts back at their baseline at the end."""
 import os
 import re
 
-import pytest
-
 from kage import Kage, system_image
 from test_linux import expect_clean_end
 
@@ -44,9 +42,6 @@ def floors():
 
 
 def test_capacity_and_limits(board, mode):
-    if fixed("kernel/region.h", "REGION_MAX"):
-        pytest.skip("a space of at most REGION_MAX regions: the server's heap cannot grow far until the "
-                    "kernel's regions merge")
     procs, threads, zombies = floors()
     with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/proc-capacity") as k:
         m = k.expect(r"proc-capacity: threads-max (\d+) pid_max (\d+) RLIMIT_NPROC (\d+)/(\d+)")
