@@ -5,6 +5,7 @@
 #   make unit    host unit tests only  make bench   instruction counts
 #   make image   SD-card image         make run-uboot  boot that image in QEMU through U-Boot
 #   make ash-suite  BusyBox's own shell tests on kage (docs/busybox-tests.md)
+#   make fuzz    the system-call fuzzer in both modes (tools/fuzz)
 #   make compare micro against mono: docs/comparison.md
 #   make clean   remove build/
 #
@@ -38,7 +39,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit lib-check bench compare deps clean ash-suite FORCE
+.PHONY: all kernel run image run-uboot test unit lib-check bench compare fuzz deps clean ash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -391,6 +392,17 @@ compare:
 	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
 	$(PYTHON) tools/compare
+
+# The system-call fuzzer (user/tests/fuzz.c, tools/fuzz) in both modes:
+#   make fuzz [BOARD=...] [FUZZ_CALLS=1000000] [FUZZ_SECONDS=1800] [FUZZ_SEED=1] [FUZZ_WORKERS=8]
+FUZZ_CALLS ?= 1000000
+FUZZ_SECONDS ?= 1800
+FUZZ_SEED ?= 1
+FUZZ_WORKERS ?= 8
+fuzz: deps
+	$(foreach m,$(MODES),$(MAKE) BOARD=$(BOARD) MODE=$(m) all &&) true
+	$(PYTHON) tools/fuzz --board $(BOARD) --seed $(FUZZ_SEED) --calls $(FUZZ_CALLS) \
+		--seconds $(FUZZ_SECONDS) --workers $(FUZZ_WORKERS)
 
 deps:
 	@tools/install-deps

@@ -35,6 +35,7 @@ struct kserver {
 	kserver_handler handler;	/* NULL until its start reaches native_serve */
 	bool busy;			/* its code is on the server stack now: messages queue */
 	bool helper;			/* its helper's notification fired */
+	bool helper_later;		/* it fired while server code ran: served at the next safe point */
 };
 
 static struct kserver kservers[KSERVER_MAX];
@@ -53,6 +54,7 @@ static struct task *kserver_held;
  */
 static bool kserver_quick;
 bool kserver_pending;		/* some helper notification fired */
+bool kserver_deferred;		/* some fired while server code ran (helper_later) */
 static uint8_t kserver_stack[KSERVER_STACK] __attribute__((aligned(16)));
 
 /* Calls fn(arg) on the stack ending at top and comes back to this one (kernel/trapvec.S). */
@@ -199,9 +201,30 @@ static bool kserver_has_work(const struct kserver *ks)
 	return ks->handler && !ks->busy && (ks->helper || ks->ep->senders.head);
 }
 
+/*
+ * A notification a server signals while its code runs (the console's
+ * "more to write") waits for the next safe point, as a user-mode
+ * server's helper would wait for its turn to run: between two pieces of
+ * work, interrupts are taken and other tasks may run.
+ */
+static void kserver_promote_deferred(void)
+{
+	if (!kserver_deferred)
+		return;
+	kserver_deferred = false;
+	for (int i = 0; i < KSERVER_MAX; i++) {
+		if (kservers[i].helper_later) {
+			kservers[i].helper_later = false;
+			kservers[i].helper = true;
+			kserver_pending = true;
+		}
+	}
+}
+
 /* Serves what waits, until nothing does (handlers may post more). */
 static void kserver_run_pending(void)
 {
+	kserver_promote_deferred();
 	while (kserver_pending) {
 		kserver_pending = false;
 		for (int i = 0; i < KSERVER_MAX; i++)
@@ -263,6 +286,11 @@ void kserver_interrupted(struct task *t)
 void kserver_notify(struct notif *n)
 {
 	n->bits = 0;
+	if (kserver_depth) {
+		n->kserver->helper_later = true;
+		kserver_deferred = true;
+		return;
+	}
 	n->kserver->helper = true;
 	kserver_pending = true;
 }
@@ -285,7 +313,7 @@ void kserver_shutdown(void)
 		}
 		kservers[i] = (struct kserver){ 0 };
 	}
-	kserver_pending = false;
+	kserver_pending = kserver_deferred = false;
 	srvmem_release();
 }
 

@@ -17,7 +17,9 @@
  *    one that is not is an error (-EDEADLK), never a hang.
  *  - Notifications a server's helper would wait on (timers, the UART
  *    interrupt) call its handler with the helper's badge, from the next
- *    safe point: a return to user mode or the idle loop.
+ *    safe point: a return to user mode or the idle loop. One a server
+ *    signals itself while its code runs (work in pieces) waits for the
+ *    safe point after that, so interrupts and other tasks come between.
  * Invariants: `busy` servers are exactly those with a handler on the
  * server stack; the stack is in use exactly while kserver_depth > 0.
  */
@@ -69,7 +71,7 @@ __attribute__((noreturn)) void kserver_send(struct task *t, struct endpoint *ep)
 void kserver_post(struct task *c, struct endpoint *ep);
 /* A helper's notification fired (from notif_signal). */
 void kserver_notify(struct notif *n);
-extern bool kserver_pending;
+extern bool kserver_pending, kserver_deferred;
 void kserver_interrupted(struct task *t);
 /*
  * Runs the handlers whose notifications fired, if any: at an interrupt's
@@ -78,8 +80,13 @@ void kserver_interrupted(struct task *t);
  */
 static inline void kserver_poll(struct task *t)
 {
-	if (__builtin_expect(kserver_pending, 0))
+	if (__builtin_expect(kserver_pending | kserver_deferred, 0))
 		kserver_interrupted(t);
+}
+/* Work waits for the next safe point: the idle loop must not sleep until an interrupt. */
+static inline bool kserver_busy_later(void)
+{
+	return kserver_deferred;
 }
 /* Whether this Image starts the process server in the kernel rather than a root task module. */
 bool kserver_linked(void);
@@ -134,6 +141,11 @@ static inline void kserver_notify(struct notif *n)
 static inline void kserver_poll(struct task *t)
 {
 	(void)t;
+}
+
+static inline bool kserver_busy_later(void)
+{
+	return false;
 }
 
 static inline bool kserver_linked(void)

@@ -86,8 +86,9 @@ static __attribute__((noreturn)) void sched_loop(void)
 		t = task_queue_pop(&runq);
 		if (t)
 			sched_switch_to(t);
-		wfi();
-		irq_enable();
+		if (!kserver_busy_later())
+			wfi();
+		irq_enable();	/* interrupts that came meanwhile are taken here */
 		irq_disable();
 	}
 }

@@ -365,6 +365,9 @@
 #define LINUX_STACK_DEFAULT (8ul << 20)	/* _STK_LIM */
 #define LINUX_GETRANDOM_MAX ((32ul << 20) - 1)	/* what one read of the urandom pool gives at most */
 
+/* ---- Vectors (linux/uio.h) ---- */
+#define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */
+
 /* ---- Memory (asm-generic/mman-common.h, mman.h) ---- */
 #define PROT_NONE 0x0
 #define PROT_READ 0x1

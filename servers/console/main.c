@@ -5,12 +5,14 @@
  * and the file server (for the console's readiness).
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/console/console.h"
 #include "servers/protocol.h"
 
 static long console_endpoint = -1, console_proc_ep = -1, console_fs_ep = -1;
+struct heap console_heap;
 
 void console_interrupt(int sig, int pgrp)
 {
@@ -35,7 +37,8 @@ static long console_handle(uint64_t token, const struct kage_msg *m, uint64_t ou
 	if (m->kind != KAGE_MSG_CALL)
 		return 0;
 	if (m->badge == PROTO_BADGE_HELPER) {
-		console_input();
+		console_input();	/* input, or a write's next piece: see to both */
+		console_pump();
 		r = 0;
 	} else {
 		r = console_call(token, m);
@@ -57,6 +60,9 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	console_fs_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "fs");
 	if (console_endpoint < 0 || console_proc_ep < 0)
 		return 1;
+	err = native_heap_init(&console_heap, KAGE_SERVER_CONSOLE);
+	if (err < 0)
+		native_say("kage: console: no heap (error %ld): reads and long writes fail\n", err);
 	err = console_init(bi, console_endpoint);
 	if (err < 0)
 		native_say("kage: console: no input (error %ld); reads of the console give end of file\n", err);

@@ -57,3 +57,34 @@ def test_termios_process_groups_and_console_poll(board, mode):
         k.child.send("left\r")
         expect_ok(k, "the line after a killed reader is \\[left\\]")
         expect_clean_end(k)
+
+
+def test_console_under_load(board, mode):
+    """Readers wait together, writes never interleave, and ^C cuts a long write short."""
+    with run_init(board, mode, "console-load") as k:
+        seen = set()
+        for _ in range(4):  # the parent's line and the readers' come in any order
+            k.expect(r"console-load: (reader \d waits|3 readers: type 3 lines)")
+            seen.add(k.child.match.group(1))
+        assert len(seen) == 4, seen
+        for line in ["one", "two", "three"]:
+            k.child.send(line + "\r")
+        got = set()
+        for _ in range(3):
+            k.expect(r"console-load: a reader got \[(\w*)\]")
+            got.add(k.child.match.group(1))
+        assert got == {"one", "two", "three"}, got
+        k.expect("console-load: readers done, 0 failed")
+        k.expect("console-load: writers done, 0 failed")
+        solid = k.child.before
+        assert "A" * 8192 in solid and "B" * 8192 in solid, "two writes were interleaved"
+        k.expect("console-load: writev of 1024 vectors wrote 1024")
+        k.expect("console-load: writev of 1025 vectors: Invalid argument")
+        k.expect("console-load: flood: press \\^C")
+        k.expect("x" * 63)
+        k.child.send("\x03")
+        k.expect("console-load: flood child killed by signal 2", timeout=120)
+        flooded = k.child.before.count("x")
+        assert flooded < 2 * 1024 * 1024 * 63 // 64, f"the whole write went out before ^C: {flooded} bytes"
+        k.expect("console-load: done")
+        expect_clean_end(k)

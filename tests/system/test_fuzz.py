@@ -1,0 +1,20 @@
+"""A short, seed-fixed slice of the system-call fuzzer (user/tests/fuzz.c;
+`make fuzz` runs it for as long as asked): random Linux calls from worker
+processes, and the oracle: the system never stopped, every server still
+answers, the kernel's objects and every frame came back."""
+from test_linux import expect_clean_end
+from kage import Kage, system_image
+
+SEED, CALLS, SECONDS, WORKERS = 1, 20000, 300, 6
+
+
+def test_fuzz_slice_leaves_the_system_whole(board, mode):
+    append = f"rdinit=/bin/fuzz -- {SEED} {CALLS} {SECONDS} {WORKERS}"
+    with Kage(board, mode, kernel=system_image(board, mode), append=append) as k:
+        k.expect(r"fuzz: (\d+) calls ran in (\d+) workers", timeout=SECONDS + 60)
+        assert int(k.child.match.group(1)) >= CALLS, "the workers stopped before their calls were made"
+        for verdict in [r"watchdog's longest wait \d+ ms", "servers alive", r"kernel objects back \(.*\)"]:
+            k.expect(f"fuzz: {verdict}: (ok|FAILED)")
+            assert k.child.match.group(1) == "ok", verdict
+        k.expect("fuzz: done")
+        expect_clean_end(k)
