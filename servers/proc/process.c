@@ -15,8 +15,9 @@
  * still read a process it has just ended or reaped.
  *
  * Pids grow by one from 1 and wrap past pid_max to LINUX_RESERVED_PIDS,
- * skipping any number a process or thread still has, as Linux hands them
- * out.
+ * skipping any number a process, thread, process group or session still
+ * has, as Linux hands them out (after the first wrap a new pid costs a
+ * look at every process, as the groups are not indexed).
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -90,6 +91,15 @@ long proc_may_add_task(const struct process *p)
 	return limits_may_add_task(p, tasks);
 }
 
+/* Whether a process group or session still bears this number (Linux keeps such a pid from reuse too). */
+static int proc_group_named(int id)
+{
+	for (const struct process *p = procs.first; p; p = p->all_next)
+		if (p->pgid == id || p->sid == id)
+			return 1;
+	return 0;
+}
+
 int proc_new_id(void)
 {
 	const int pid_max = LINUX_PID_MAX_DEFAULT;
@@ -103,7 +113,7 @@ int proc_new_id(void)
 			procs.wrapped = 1;
 		}
 		/* Before the first wrap every id from next_pid on is unused. */
-		if (!procs.wrapped || (!proc_by_pid(id) && !thread_by_tid(id)))
+		if (!procs.wrapped || (!proc_by_pid(id) && !thread_by_tid(id) && !proc_group_named(id)))
 			return id;
 	}
 	return -EAGAIN;

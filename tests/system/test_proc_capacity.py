@@ -2,7 +2,8 @@
 processes, threads and zombies far past the old fixed tables, every exit
 status collected, /proc listing them all, RLIMIT_NPROC, RLIMIT_AS,
 RLIMIT_DATA and RLIMIT_NOFILE enforced, prlimit64's refusals as Linux's,
-and the server's object counts back at their baseline at the end."""
+pids wrapping past pid_max to 300 around one still in use, and the
+server's object counts back at their baseline at the end."""
 import os
 import re
 
@@ -64,6 +65,9 @@ def test_capacity_and_limits(board, mode):
         if "FS_OP_TABLE_LIMIT" in source("servers/fs/main.c"):
             assert nofile == "EMFILE at 16"
         k.expect("proc-capacity: prlimit64 refusals as Linux's")
+        m = k.expect(r"proc-capacity: pids wrapped to (\d+) after \d+ forks; "
+                     r"the pid in use \(\d+\) (was skipped|was handed out again)", timeout=300)
+        assert m.group(1) == "300" and m.group(2) == "was skipped", m.group(0)
         m = k.expect(r"proc-capacity: objects after: processes (\d+)/(\d+) threads (\d+)/(\d+) "
                      r"heap allocations (\d+)/(\d+)")
         assert m.group(1) == m.group(2) and m.group(3) == m.group(4) and m.group(5) == m.group(6), m.group(0)

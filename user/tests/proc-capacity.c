@@ -4,7 +4,8 @@
  * (RLIMIT_NPROC raised out of the way), each one's exit status collected
  * and every one listed in /proc; a thousand threads in one process, all
  * joined; hundreds of zombies at once; RLIMIT_NPROC, RLIMIT_AS,
- * RLIMIT_DATA and RLIMIT_NOFILE enforced; prlimit64's refusals as Linux's.
+ * RLIMIT_DATA and RLIMIT_NOFILE enforced; prlimit64's refusals as Linux's;
+ * pids wrapping past pid_max to 300, skipping one still in use.
  * /proc/kage/objects shows the server's counts at the end back where
  * they were: nothing leaked. Each result is a line "proc-capacity: ...";
  * the program fails on a wrong answer, and tests/system/test_proc_capacity.py
@@ -282,6 +283,42 @@ static int cycles(void)
 	return bad;
 }
 
+/*
+ * pid_max: pids go up to 32,767 and wrap to 300, skipping one still in
+ * use (a child held from before the wrap): the pids after the wrap, and
+ * whether the held one was skipped.
+ */
+static int pid_wrap(void)
+{
+	int status, wrapped_to = 0, skipped = 1, forks = 0;
+	pid_t held, pid, last = getpid();
+
+	my_index = 0;
+	held = fork();
+	if (held == 0) {
+		for (;;)
+			pause();
+	}
+	for (; held > 0 && forks < 2 * 32768; forks++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			break;
+		if (pid < last && !wrapped_to)
+			wrapped_to = pid;
+		skipped &= pid != held;
+		last = pid;
+		if (wrapped_to && pid > held)
+			break;	/* past the held pid again */
+	}
+	kill(held, SIGUSR1);
+	waitpid(held, &status, 0);
+	printf("proc-capacity: pids wrapped to %d after %d forks; the pid in use (%d) %s\n", wrapped_to, forks,
+	       (int)held, skipped ? "was skipped" : "was handed out again");
+	return wrapped_to < 300 || !skipped || held <= 300;
+}
+
 int main(void)
 {
 	struct rlimit nproc, unlimited = { RLIM_INFINITY, RLIM_INFINITY };
@@ -305,7 +342,7 @@ int main(void)
 	bad += many_zombies();
 	printf("proc-capacity: RLIMIT_AS and RLIMIT_DATA: %d wrong\n", memory);
 	printf("proc-capacity: RLIMIT_NOFILE 16: %s\n", nofile == 0 ? "EMFILE at 16" : "not enforced");
-	bad += memory != 0 || prlimit_refusals() || cycles();
+	bad += memory != 0 || prlimit_refusals() || cycles() || pid_wrap();
 	after[0] = objects("proc.processes"), after[1] = objects("proc.threads");
 	after[2] = objects("proc.heap_allocations");
 	printf("proc-capacity: objects after: processes %ld/%ld threads %ld/%ld heap allocations %ld/%ld\n",
