@@ -114,7 +114,9 @@ enum fs_op {
 	 * TABLE_LIMIT: w1: key, w2: the process's RLIMIT_NOFILE soft limit
 	 * (at most nr_open, 1,048,576), w3: its RLIMIT_FSIZE soft limit, ~0
 	 * for unlimited. Sent when prlimit64 changes either; a table made by
-	 * FS_OP_TABLE_FORK starts with its parent's.
+	 * FS_OP_TABLE_FORK starts with its parent's, one made by
+	 * FS_OP_TABLE_NEW with Linux's defaults (1,024 and unlimited), and
+	 * FS_OP_TABLE_EXEC keeps them. -ENOSYS: the file server enforces none.
 	 */
 	FS_OP_TABLE_LIMIT,
 };

@@ -7,12 +7,13 @@
  * status is kept in the process (leader_exited): Linux reports what the
  * group leader passed to exit when the last thread goes.
  *
- * Invariants: a thread is in the slot table (its badge) exactly while
- * proc is set, and in the tid map then too unless it is its process's
- * leader (tid == pid: found through the pid map instead), and then it is on its process's threads
- * list, which nthreads counts, and has its place reserved in the sleep
- * heap; an ended one waits on the ended list (linked by next) until
- * thread_collect gives it back after the message. A thread holds
+ * Invariants: while proc is set a thread is in the slot table (its
+ * badge), in the tid map unless it is its process's leader (tid == pid:
+ * found through the pid map instead), on its process's threads list,
+ * which nthreads counts, and has its place reserved in the sleep heap;
+ * an ended one waits on the ended list (linked by next) until
+ * thread_collect gives it back (to a small cache of records, or the
+ * heap) after the message. A thread holds
  * its task handle from the moment it runs until it ends (task -1 before:
  * init's first thread, whose task execve makes). A thread waiting for a
  * vfork child names it (vfork_child) and the child names the thread
