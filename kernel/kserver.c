@@ -417,6 +417,7 @@ int kserver_start_root(struct task **out)
 		return err;
 	}
 	err = (int)kserver_start(sm, k, boot.platform.bootargs, &bi, true);
+	memset(bi.seed, 0, sizeof(bi.seed));	/* its start has taken the seed */
 	if (err < 0)
 		return err;
 	*out = k;

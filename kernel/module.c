@@ -127,6 +127,11 @@ int module_give_boot(struct task *t, struct kage_bootinfo *bi)
 	int err = 0;
 
 	bi->timebase_hz = (uint32_t)boot.platform.timebase_hz;
+	/* The seed goes to the root task alone: the kernel forgets it here, its caller once the task has it. */
+	bi->seed_len = boot.platform.rng_seed_len;
+	memcpy(bi->seed, boot.platform.rng_seed, sizeof(bi->seed));
+	memset(boot.platform.rng_seed, 0, sizeof(boot.platform.rng_seed));
+	boot.platform.rng_seed_len = 0;
 	for (uint32_t i = 1; i < kage_nmodules && err == 0; i++)
 		err = module_give_module(t, bi, &kage_modules[i]);
 	if (err == 0 && boot.initrd)
@@ -188,6 +193,7 @@ static int module_boot(struct task *t)
 	err = module_give_boot(t, &bi);
 	if (err == 0)
 		err = module_start(t, &bi);
+	memset(bi.seed, 0, sizeof(bi.seed));
 	if (err < 0)
 		task_die(t, err);
 	return err;

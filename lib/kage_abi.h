@@ -224,10 +224,19 @@ struct kage_bootitem {
 	char name[32];
 };
 
+/*
+ * seed: the device tree's /chosen/rng-seed (what the boot loader or QEMU
+ * drew for this boot), for the root task's random generator; seed_len 0
+ * when there was none. The kernel keeps no copy once the root task has it.
+ */
+#define KAGE_BOOT_SEED_MAX 64
+
 struct kage_bootinfo {
 	uint32_t nitems;
 	uint32_t timebase_hz;
 	struct kage_bootitem item[KAGE_BOOT_MAX];
+	uint32_t seed_len;
+	uint8_t seed[KAGE_BOOT_SEED_MAX];
 };
 
 /*

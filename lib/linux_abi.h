@@ -75,6 +75,7 @@
 #define NR_setsid 157
 #define NR_getgroups 158
 #define NR_uname 160
+#define NR_personality 92
 #define NR_umask 166
 #define NR_getpid 172
 #define NR_getppid 173
@@ -331,8 +332,38 @@
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
+
+/* getrandom's flags (linux/random.h). */
+#define GRND_NONBLOCK 0x0001
+#define GRND_RANDOM 0x0002
+#define GRND_INSECURE 0x0004
+
+/* personality (linux/personality.h): the flag setarch -R sets; 0xffffffff only asks. */
+#define ADDR_NO_RANDOMIZE 0x0040000
+
+/*
+ * Linux's own values that its uapi headers do not carry (tools/check-linux-abi
+ * knows them as kage's): the defaults kage takes over, with where Linux
+ * keeps them.
+ */
+#define LINUX_PID_MAX_DEFAULT 0x8000	/* include/linux/threads.h: pid_max */
+#define LINUX_RESERVED_PIDS 300	/* kernel/pid.c: where pids start again after pid_max */
+#define LINUX_THREAD_SIZE (16ul << 10)	/* arch/riscv: THREAD_SIZE of a 64-bit kernel */
+#define LINUX_MIN_THREADS 20		/* kernel/fork.c: threads-max's bounds */
+#define LINUX_MAX_THREADS 0x3fffffff	/* FUTEX_TID_MASK */
+#define LINUX_NR_OPEN 0x100000		/* fs/file.c: sysctl_nr_open, RLIMIT_NOFILE's ceiling */
+#define LINUX_NOFILE_CUR 1024		/* include/asm-generic/resource.h: INR_OPEN_CUR */
+#define LINUX_NOFILE_MAX 4096		/* INR_OPEN_MAX */
+#define LINUX_STACK_DEFAULT (8ul << 20)	/* _STK_LIM */
+#define LINUX_GETRANDOM_MAX ((32ul << 20) - 1)	/* what one read of the urandom pool gives at most */
 
 /* ---- Vectors (linux/uio.h) ---- */
 #define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */

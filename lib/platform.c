@@ -100,13 +100,20 @@ static int platform_chosen(struct platform *p, const struct fdt *fdt)
 {
 	int chosen = fdt_find_path(fdt, "/chosen");
 	const char *args;
+	const void *seed;
 	uint64_t start, end;
+	uint32_t len;
 
 	if (chosen < 0)
 		return 0;
 	args = fdt_prop_string(fdt, chosen, "bootargs");
 	if (args)
 		strlcpy(p->bootargs, args, sizeof(p->bootargs));
+	seed = fdt_prop(fdt, chosen, "rng-seed", &len);
+	if (seed) {
+		p->rng_seed_len = len < sizeof(p->rng_seed) ? len : sizeof(p->rng_seed);
+		memcpy(p->rng_seed, seed, p->rng_seed_len);
+	}
 	if (fdt_prop_uint(fdt, chosen, "linux,initrd-start", &start) &&
 	    fdt_prop_uint(fdt, chosen, "linux,initrd-end", &end)) {
 		if (end < start)

@@ -57,6 +57,8 @@ struct platform {
 
 	uint64_t initrd_start, initrd_end;	/* /chosen linux,initrd-*; both 0 if none */
 	char bootargs[512];			/* /chosen bootargs, "" if absent */
+	uint8_t rng_seed[64];			/* /chosen rng-seed's first bytes (secret: wiped once handed on) */
+	uint32_t rng_seed_len;			/* 0 if absent */
 
 	struct platform_hart harts[PLATFORM_MAX_HARTS];
 	unsigned nharts;

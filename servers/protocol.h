@@ -110,6 +110,15 @@ enum fs_op {
 				 * or a path (proc's memory), w5: open flags, or a buffer (proc's memory) */
 	FS_OP_PROC_FDS,		/* w1: key, w2: a bitmap of PROTO_FDS bits (proc's memory): its open
 				 * descriptors. -> w0: 0, w1: its umask; -ESRCH for no such table */
+	/*
+	 * TABLE_LIMIT: w1: key, w2: the process's RLIMIT_NOFILE soft limit
+	 * (at most nr_open, 1,048,576), w3: its RLIMIT_FSIZE soft limit, ~0
+	 * for unlimited. Sent when prlimit64 changes either; a table made by
+	 * FS_OP_TABLE_FORK starts with its parent's, one made by
+	 * FS_OP_TABLE_NEW with Linux's defaults (1,024 and unlimited), and
+	 * FS_OP_TABLE_EXEC keeps them. -ENOSYS: the file server enforces none.
+	 */
+	FS_OP_TABLE_LIMIT,
 };
 
 /*
@@ -143,11 +152,15 @@ enum proc_op {
 
 /*
  * The directories of /proc, as the two servers name them: kind and pid
- * (0: "self", the caller's). The root has depth 0, a process's directory
- * 1, its fd directory 2: the file server counts ".." against that to see
+ * (0: "self", the caller's). The root has depth 0, a process's directory,
+ * /proc/sys and /proc/kage 1, a process's fd directory and
+ * /proc/sys/kernel 2: the file server counts ".." against that to see
  * when a path climbs out of /proc again.
  */
-enum proto_procfs_kind { PROTO_PROCFS_ROOT = 1, PROTO_PROCFS_PID, PROTO_PROCFS_FD };
+enum proto_procfs_kind {
+	PROTO_PROCFS_ROOT = 1, PROTO_PROCFS_PID, PROTO_PROCFS_FD,
+	PROTO_PROCFS_SYS, PROTO_PROCFS_SYS_KERNEL, PROTO_PROCFS_KAGE,
+};
 
 static inline uint64_t proto_procfs_dir(enum proto_procfs_kind kind, uint32_t pid)
 {
@@ -166,7 +179,12 @@ static inline uint32_t proto_procfs_pid_of(uint64_t dir)
 
 static inline int proto_procfs_depth(uint64_t dir)
 {
-	return (int)proto_procfs_kind_of(dir) - PROTO_PROCFS_ROOT;
+	switch (proto_procfs_kind_of(dir)) {
+	case PROTO_PROCFS_ROOT: return 0;
+	case PROTO_PROCFS_FD:
+	case PROTO_PROCFS_SYS_KERNEL: return 2;
+	default: return 1;
+	}
 }
 
 /* PROC_OP_PROCFS's w3: a directory and an offset into the path (< 65536), and back. */

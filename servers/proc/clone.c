@@ -29,6 +29,17 @@ static long clone_check(uint64_t flags)
 	return 0;
 }
 
+/*
+ * What fork says when the kernel or the file server could not give the
+ * child what it needs: ENOMEM when memory is out, EIO when the file
+ * server is gone (as every file call says then), else EAGAIN, as Linux
+ * answers for every other resource it lacks.
+ */
+static long clone_resource_error(long err)
+{
+	return err == -ENOMEM || err == -EIO ? err : -EAGAIN;
+}
+
 /* The new task's registers, where clone asks for a new stack or TLS. */
 static long clone_regs(long task, uint64_t flags, uint64_t sp, uint64_t tls)
 {
@@ -53,11 +64,11 @@ static long clone_task(const struct thread *t, struct thread *c, long space, uin
 	long task = native_task_clone(t->task, space), err;
 
 	if (task < 0)
-		return task;
+		return clone_resource_error(task);
 	c->task = task;		/* released with c on failure */
 	err = thread_bind(c, task);
 	if (err < 0)
-		return err;
+		return clone_resource_error(err);
 	return clone_regs(task, flags, a[1], a[3]);
 }
 
@@ -78,12 +89,15 @@ static long clone_settid(const struct process *p, const struct process *c, uint6
 static struct thread *clone_thread(struct thread *t, uint64_t flags, const uint64_t *a, long *err)
 {
 	struct process *p = t->proc;
-	struct thread *c = thread_new(p, proc_new_id());
+	int tid = proc_new_id();
+	struct thread *c;
 
-	if (!c) {
-		*err = -EAGAIN;
+	*err = tid < 0 ? tid : proc_may_add_task(p);
+	if (*err < 0)
 		return NULL;
-	}
+	c = thread_new(p, tid, err);
+	if (!c)
+		return NULL;
 	*err = clone_task(t, c, p->space, flags, a);
 	if (*err < 0)
 		goto free;
@@ -105,7 +119,8 @@ free:
  */
 static void clone_inherit(const struct process *p, struct process *c, uint64_t flags)
 {
-	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next;
+	c->brk_start = p->brk_start, c->brk = p->brk, c->mmap_next = p->mmap_next, c->mmap_base = p->mmap_base;
+	c->vm_bytes = p->vm_bytes, c->data_bytes = p->data_bytes;
 	if (flags & CLONE_VM)
 		c->mm = p->mm;	/* one address space: one futex namespace */
 	c->pgid = p->pgid, c->sid = p->sid;
@@ -123,13 +138,14 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 		*err = -EINVAL;	/* init has no parent to share */
 		return NULL;
 	}
-	c = proc_new(flags & CLONE_PARENT ? p->parent : p, p, &ct);
-	if (!c) {
-		*err = -EAGAIN;
+	*err = proc_may_add_task(p);
+	if (*err < 0)
 		return NULL;
-	}
+	c = proc_new(flags & CLONE_PARENT ? p->parent : p, p, &ct, err);
+	if (!c)
+		return NULL;
 	space = flags & CLONE_VM ? native_handle_copy(p->space, -1, KAGE_RIGHTS_ALL, 0) : native_space_clone(p->space);
-	*err = space;
+	*err = clone_resource_error(space);
 	if (space < 0)
 		goto free;
 	c->space = space;
@@ -140,8 +156,10 @@ static struct thread *clone_process(struct thread *t, uint64_t flags, const uint
 	if (*err < 0)
 		goto free;
 	*err = files_fork(p, c);
-	if (*err < 0)
+	if (*err < 0) {
+		*err = clone_resource_error(*err);
 		goto free;
+	}
 	clone_inherit(p, c, flags);
 	ct->clear_tid = flags & CLONE_CHILD_CLEARTID ? a[4] : 0;
 	sig_fork(t, c, ct);
@@ -166,13 +184,22 @@ enum proc_reply proc_clone(struct thread *t, const struct kage_msg *m, long *res
 		*result = err;
 		return PROC_REPLY;
 	}
-	native_task_resume(c->task);
 	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {
 		c->proc->vfork_token = m->token;	/* the parent waits for exec or exit */
 		c->proc->vfork_waiter = t;
 		t->vfork_child = c->proc;
+		native_task_resume(c->task);
 		return PROC_NO_REPLY;
 	}
-	*result = c->tid;
-	return PROC_REPLY;
+	/*
+	 * The caller runs first, as on Linux: answered before the new task is
+	 * resumed, it is ahead of it in the run queue, and the new task runs
+	 * when the caller waits or yields. A shell that forks a background job
+	 * and then waits for a foreground one relies on it (ash's
+	 * exitcode_trap6: the job's `kill $$` must find the shell waiting).
+	 */
+	sig_check(t);
+	proc_answer(&(uint64_t){ m->token }, c->tid);
+	native_task_resume(c->task);
+	return PROC_NO_REPLY;
 }

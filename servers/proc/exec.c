@@ -127,8 +127,8 @@ static int exec_parse(struct exec_file *f, struct elf_image *img)
  * without loading that one; kage refuses it (-ELIBBAD) rather than start
  * a program that cannot work.
  */
-static int exec_interp(const struct process *p, const char *path, const char *name, struct exec_file *f,
-		       struct exec_elf *interp)
+static int exec_interp(const struct process *p, const char *path, const char *name, uint64_t mmap_top,
+		       struct exec_file *f, struct exec_elf *interp)
 {
 	static uint8_t head[EXEC_HEAD_MAX];
 	int err = files_exec_open(p, name, &f->pages);
@@ -150,7 +150,7 @@ static int exec_interp(const struct process *p, const char *path, const char *na
 	interp->file = &f->pages;
 	interp->bias = 0;
 	if (interp->img.type == ET_DYN)
-		interp->bias = ((EXEC_MMAP_TOP - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
+		interp->bias = ((mmap_top - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
 			       interp->img.lo;
 	return 0;
 }
@@ -201,18 +201,27 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 	/* The process runs the new image from here; its other threads go with the old one. */
 	thread_end_others(p, t);
 	exec_release_thread(t);
-	t->tid = p->pid;	/* as on Linux, the thread that called execve becomes the leader */
+	thread_set_tid(t, p->pid);	/* as on Linux, the thread that called execve becomes the leader */
 	p->leader_exited = 0;
 	if (p->space >= 0)
 		native_handle_close(p->space);
 	p->space = space;
 	p->mm = proc_new_mm();	/* a new space: futex waiters of the old one cannot meet it */
 	files_exec(p);
-	strlcpy(p->exe, path, sizeof(p->exe));
+	strlcpy(p->live->exe, path, sizeof(p->live->exe));
 	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = brk;
-	p->mmap_next = mmap_top;
+	p->mmap_next = p->mmap_base = mmap_top;
 	return 0;
+}
+
+static void exec_account(struct process *p, const struct exec_elf *prog, const struct exec_elf *interp,
+			 const struct exec_layout *l)
+{
+	p->vm_bytes = prog->img.hi - prog->img.lo + l->stack_size;
+	if (interp)
+		p->vm_bytes += interp->img.hi - interp->img.lo;
+	p->data_bytes = 0;
 }
 
 /* execve of an ELF file, with its interpreter when it names one. */
@@ -222,7 +231,8 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	static struct exec_elf prog, interp;	/* too big for the server's stack */
 	struct exec_file ifile;
 	const struct exec_elf *ip = NULL;
-	uint64_t sp = 0, pc, mmap_top = EXEC_MMAP_TOP;
+	struct exec_layout l;
+	uint64_t sp = 0, pc, mmap_top;
 	long space;
 	int err = exec_parse(f, &prog.img);
 
@@ -230,11 +240,13 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 		native_note("kage: exec %s: %s\n", path, prog.img.why ? prog.img.why : errno_name(err));
 		return err;
 	}
+	exec_layout(t->proc, &l);
+	mmap_top = l.mmap_top;
 	prog.file = &f->pages;
-	prog.bias = prog.img.type == ET_DYN ? EXEC_DYN_BIAS : 0;
+	prog.bias = prog.img.type == ET_DYN ? l.dyn_bias : 0;
 	pc = prog.img.entry + prog.bias;
 	if (prog.img.interp) {
-		err = exec_interp(t->proc, path, prog.img.interp, &ifile, &interp);
+		err = exec_interp(t->proc, path, prog.img.interp, l.mmap_top, &ifile, &interp);
 		if (err < 0)
 			return err;
 		ip = &interp;
@@ -242,11 +254,13 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 		if (interp.img.type == ET_DYN)
 			mmap_top = interp.bias + interp.img.lo;
 	}
-	space = exec_build(&prog, ip, path, argv, envp, &sp);
+	space = exec_build(&prog, ip, &l, path, argv, envp, &sp);
 	if (space < 0)
 		err = (int)space;
 	else
-		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias, mmap_top);
+		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias + l.brk_pad, mmap_top);
+	if (err == 0)	/* what RLIMIT_AS counts from now on (RLIMIT_DATA: what the program maps and its heap) */
+		exec_account(t->proc, &prog, ip, &l);
 	if (ip)
 		files_close(&ifile.pages);
 	return err;

@@ -1,6 +1,6 @@
 /*
  * What a new image is made of: an ELF file's segments in a new space (its
- * interpreter's too), an 8 MiB stack region, and the stack Linux lays out
+ * interpreter's too), a stack region of RLIMIT_STACK's size, and the stack Linux lays out
  * for a new program: argc, argv, envp, the auxiliary vector, the strings
  * above. exec.c decides what to load; this file builds it. Nothing here
  * touches the process until exec.c switches its task to the result.
@@ -67,29 +67,21 @@ long exec_load_segments(long space, const struct files_pages *file, const struct
 }
 
 struct exec_stack {
-	uint8_t image[STACK_IMAGE];	/* what goes at [EXEC_STACK_TOP - STACK_IMAGE, EXEC_STACK_TOP) */
+	uint8_t image[STACK_IMAGE];	/* what goes at [top - STACK_IMAGE, top) */
+	uint64_t top;			/* the stack's top (the layout's) */
 	uint64_t low;			/* lowest address used so far */
 };
 
 /* Puts bytes below what is there; their user address, or 0 when full. */
 static uint64_t exec_push(struct exec_stack *st, const void *data, size_t len)
 {
-	uint64_t avail = st->low - (EXEC_STACK_TOP - STACK_IMAGE);
+	uint64_t avail = st->low - (st->top - STACK_IMAGE);
 
 	if (avail < STACK_VECTORS || len > avail - STACK_VECTORS)
 		return 0;
 	st->low -= len;
-	memcpy(st->image + (st->low - (EXEC_STACK_TOP - STACK_IMAGE)), data, len);
+	memcpy(st->image + (st->low - (st->top - STACK_IMAGE)), data, len);
 	return st->low;
-}
-
-static uint64_t exec_random(void)
-{
-	static uint64_t x;
-
-	x ^= native_time() + 0x9e3779b97f4a7c15ull;
-	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-	return x;
 }
 
 static int exec_count(const char *const v[])
@@ -118,11 +110,12 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 {
 	static uint64_t ptr[2 * PROC_ARGS_MAX + 2];	/* too big for the server's stack */
 	int argc = exec_count(argv), envc = exec_count(envp), i;
-	uint64_t rnd[2] = { exec_random(), exec_random() }, execfn, random, sp, *table;
+	uint64_t rnd[2], execfn, random, sp, *table;
 
 	if (argc > PROC_ARGS_MAX || envc > PROC_ARGS_MAX)
 		return 0;
-	st->low = EXEC_STACK_TOP;
+	rng_bytes(rnd, sizeof(rnd));	/* AT_RANDOM: 16 fresh bytes per execve */
+	st->low = st->top;
 	execfn = exec_push(st, path, strlen(path) + 1);
 	if (exec_push_strings(st, argv, argc, ptr) < 0 || exec_push_strings(st, envp, envc, ptr + argc) < 0)
 		return 0;
@@ -130,7 +123,7 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 	if (!execfn || !random)
 		return 0;
 	sp = (st->low - 8 * (size_t)(1 + argc + 1 + envc + 1 + 2 * (naux + 3))) & ~15ul;
-	table = (uint64_t *)(st->image + (sp - (EXEC_STACK_TOP - STACK_IMAGE)));
+	table = (uint64_t *)(st->image + (sp - (st->top - STACK_IMAGE)));
 	*table++ = (uint64_t)argc;
 	for (i = 0; i < argc; i++)
 		*table++ = ptr[i];
@@ -157,8 +150,8 @@ static long exec_load_all(long space, const struct exec_elf *prog, const struct 
 	return err == -EEXIST ? -ENOMEM : err;	/* an ET_EXEC interpreter where the program is */
 }
 
-long exec_build(const struct exec_elf *prog, const struct exec_elf *interp, const char *path,
-		const char *const argv[], const char *const envp[], uint64_t *sp)
+long exec_build(const struct exec_elf *prog, const struct exec_elf *interp, const struct exec_layout *l,
+		const char *path, const char *const argv[], const char *const envp[], uint64_t *sp)
 {
 	static struct exec_stack st;	/* too big for the server's stack */
 	const struct elf_image *img = &prog->img;
@@ -175,15 +168,15 @@ long exec_build(const struct exec_elf *prog, const struct exec_elf *interp, cons
 	err = exec_load_all(space, prog, interp);
 	if (err < 0)
 		goto fail;
-	err = native_space_map(space, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
-			       KAGE_PROT_READ | KAGE_PROT_WRITE);
+	err = native_space_map(space, l->stack_top - l->stack_size, l->stack_size, KAGE_PROT_READ | KAGE_PROT_WRITE);
 	if (err < 0)
 		goto fail;
+	st.top = l->stack_top - l->stack_pad;
 	*sp = exec_stack(&st, path, argv, envp, aux, sizeof(aux) / sizeof(aux[0]));
 	err = *sp ? 0 : -E2BIG;
 	if (err < 0)
 		goto fail;
-	err = native_space_write(space, *sp, st.image + (*sp - (EXEC_STACK_TOP - STACK_IMAGE)), EXEC_STACK_TOP - *sp);
+	err = native_space_write(space, *sp, st.image + (*sp - (st.top - STACK_IMAGE)), st.top - *sp);
 	if (err == 0)
 		return space;
 fail:

@@ -5,31 +5,79 @@
  * by a wake, by its deadline (sleep.c) or by a signal. There is no memory
  * shared between address spaces, so private and shared futexes are the
  * same thing here.
- * Invariant: the waiters list holds exactly the threads with futex.token
- * set, so a wake looks at waiters only, not at every thread.
+ *
+ * Waiters are kept in hash buckets by (mm, addr), each a list in the
+ * order they began to wait, as Linux keeps its futex hash: a wake or a
+ * requeue looks only at the threads of one bucket, and any number of
+ * threads may wait. The bucket count is fixed (Linux's is too: 256 per
+ * CPU); it bounds nothing, only how many unrelated waiters share a list.
+ * Invariant: the buckets hold exactly the threads with futex.token set,
+ * each in the bucket of its (mm, addr).
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "servers/proc/proc.h"
 
-static struct thread *futex_waiters;	/* in the order they began to wait */
+#define FUTEX_BUCKETS 256
+
+struct futex_bucket {
+	struct thread *first, *last;
+};
+
+static struct futex_bucket futex_buckets[FUTEX_BUCKETS];
+
+static struct futex_bucket *futex_bucket_of(uint32_t mm, uint64_t addr)
+{
+	uint64_t x = (addr >> 2 ^ (uint64_t)mm << 20) * 0x9e3779b97f4a7c15ull;
+
+	return &futex_buckets[x >> 56];
+}
+
+/* t waits from now on, last in line on its futex. */
+static void futex_enqueue(struct thread *t)
+{
+	struct futex_bucket *b = futex_bucket_of(t->proc->mm, t->futex.addr);
+
+	t->futex.next = NULL;
+	t->futex.prev = b->last;
+	if (b->last)
+		b->last->futex.next = t;
+	else
+		b->first = t;
+	b->last = t;
+}
+
+static void futex_dequeue(struct thread *t)
+{
+	struct futex_bucket *b = futex_bucket_of(t->proc->mm, t->futex.addr);
+
+	if (t->futex.prev)
+		t->futex.prev->futex.next = t->futex.next;
+	else
+		b->first = t->futex.next;
+	if (t->futex.next)
+		t->futex.next->futex.prev = t->futex.prev;
+	else
+		b->last = t->futex.prev;
+	t->futex.next = t->futex.prev = NULL;
+}
 
 void futex_forget(struct thread *t)
 {
-	struct thread **link = &futex_waiters;
-
-	while (*link && *link != t)
-		link = &(*link)->futex.next;
-	if (*link)
-		*link = t->futex.next;
+	if (!t->futex.token)
+		return;
+	futex_dequeue(t);
+	sleep_forget(t);
 	t->futex.token = 0;
 	t->futex.until = 0;
 }
 
 void futex_cancel(struct thread *t, long value)
 {
-	proc_answer(&t->futex.token, value);
+	uint64_t token = t->futex.token;
+
 	futex_forget(t);
+	proc_answer(&token, value);
 }
 
 static int futex_waits_on(const struct thread *t, uint32_t mm, uint64_t addr)
@@ -39,7 +87,7 @@ static int futex_waits_on(const struct thread *t, uint32_t mm, uint64_t addr)
 
 int futex_wake(uint32_t mm, uint64_t addr, int n, uint32_t bits)
 {
-	struct thread *t = futex_waiters, *next;
+	struct thread *t = futex_bucket_of(mm, addr)->first, *next;
 	int woken = 0;
 
 	for (; t && woken < n; t = next) {
@@ -52,30 +100,23 @@ int futex_wake(uint32_t mm, uint64_t addr, int n, uint32_t bits)
 	return woken;
 }
 
-/* FUTEX_REQUEUE: wakes n, then moves up to `move` other waiters to addr2. */
+/* FUTEX_REQUEUE: wakes n, then moves up to `move` other waiters to addr2, last in its line. */
 static long futex_requeue(const struct thread *t, uint64_t addr, int n, int move, uint64_t addr2)
 {
 	uint32_t mm = t->proc->mm;
 	int woken = futex_wake(mm, addr, n, FUTEX_BITSET_MATCH_ANY), moved = 0;
+	struct thread *w = futex_bucket_of(mm, addr)->first, *next;
 
-	for (struct thread *w = futex_waiters; w && moved < move; w = w->futex.next) {
+	for (; w && moved < move; w = next) {
+		next = w->futex.next;
 		if (!futex_waits_on(w, mm, addr))
 			continue;
+		futex_dequeue(w);
 		w->futex.addr = addr2;
+		futex_enqueue(w);
 		moved++;
 	}
 	return woken + moved;
-}
-
-/* t waits from now on, last in line. */
-static void futex_enqueue(struct thread *t)
-{
-	struct thread **link = &futex_waiters;
-
-	while (*link)
-		link = &(*link)->futex.next;
-	t->futex.next = NULL;
-	*link = t;
 }
 
 /* The 32-bit word at addr, for a comparison: 0 or -EFAULT. */
@@ -124,7 +165,7 @@ static long futex_wait(struct thread *t, const struct kage_msg *m, int absolute,
 	t->futex.token = m->token;
 	futex_enqueue(t);
 	if (until)
-		sleep_expire();	/* a deadline already passed is answered at once */
+		sleep_add(t);	/* a deadline already passed is answered at once */
 	return 0;
 }
 

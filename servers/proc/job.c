@@ -24,7 +24,7 @@ static void job_tell_parent(struct process *p, int code, int status)
 	if (!parent || parent->state != PROCESS_LIVE)
 		return;
 	wait_wake(parent);
-	if (!(parent->act[SIGCHLD - 1].sa_flags & SA_NOCLDSTOP))
+	if (!(sig_action(parent, SIGCHLD)->sa_flags & SA_NOCLDSTOP))
 		sig_post_process(parent, SIGCHLD, &info);
 }
 
@@ -102,12 +102,14 @@ enum proc_reply job_kill(struct thread *t, int pid, int sig, long *result)
 		return PROC_REPLY;
 	}
 	pid = job_kill_pid(pid);
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (!job_target(p, &procs[i], pid))
+	/* A signal may end a process: it stays readable, with its links, until the message is over. */
+	for (struct process *q = proc_first(), *next; q; q = next) {
+		next = proc_next(q);
+		if (!job_target(p, q, pid))
 			continue;
 		found++;
-		if (sig && &procs[i] != p)
-			sig_post_process(&procs[i], sig, &info);
+		if (sig && q != p)
+			sig_post_process(q, sig, &info);
 	}
 	if (sig && job_target(p, p, pid))
 		sig_post_process(p, sig, &info);	/* last: it may end the caller */
@@ -119,9 +121,8 @@ void job_interrupt(int sig, int pgrp)
 {
 	const struct sig_info info = { .code = SI_KERNEL };
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct process *p = &procs[i];
-
+	for (struct process *p = proc_first(), *next; p; p = next) {
+		next = proc_next(p);
 		if (p->state == PROCESS_LIVE && (pgrp > 0 ? p->pgid == pgrp : p->pid != 1))
 			sig_post_process(p, sig, &info);
 	}
@@ -129,8 +130,8 @@ void job_interrupt(int sig, int pgrp)
 
 static int job_group_in_session(int pgid, int sid)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == PROCESS_LIVE && procs[i].pgid == pgid && procs[i].sid == sid)
+	for (const struct process *p = proc_first(); p; p = proc_next(p))
+		if (p->state == PROCESS_LIVE && p->pgid == pgid && p->sid == sid)
 			return 1;
 	return 0;
 }
@@ -168,8 +169,8 @@ long job_setsid(struct thread *t)
 {
 	struct process *p = t->proc;
 
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state != PROCESS_FREE && procs[i].pgid == p->pid)
+	for (const struct process *q = proc_first(); q; q = proc_next(q))
+		if (q->pgid == p->pid)
 			return -EPERM;	/* already a group leader */
 	p->sid = p->pgid = p->pid;
 	return p->pid;

@@ -9,6 +9,7 @@
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/proc/exec.h"
+#include "servers/proc/limits.h"
 
 #define BRK_MAX (1ul << 30)	/* how far the heap may grow */
 
@@ -41,18 +42,41 @@ static uint64_t linux_page_up(uint64_t v)
 	return (v + PAGE - 1) & ~(PAGE - 1);
 }
 
+void linux_vm_account(struct process *p, int64_t bytes, int64_t data)
+{
+	p->vm_bytes = bytes < 0 && (uint64_t)-bytes > p->vm_bytes ? 0 : p->vm_bytes + (uint64_t)bytes;
+	p->data_bytes = data < 0 && (uint64_t)-data > p->data_bytes ? 0 : p->data_bytes + (uint64_t)data;
+}
+
 static long linux_brk(struct process *p, uint64_t want)
 {
 	uint64_t old = linux_page_up(p->brk), new = linux_page_up(want);
 
 	if (want < p->brk_start || want > p->brk_start + BRK_MAX)
 		return (long)p->brk;
+	if (new > old && limits_may_map(p, new - old, new - old) < 0)
+		return (long)p->brk;	/* RLIMIT_AS or RLIMIT_DATA */
 	if (new > old && native_space_map(p->space, old, new - old, KAGE_PROT_READ | KAGE_PROT_WRITE) < 0)
 		return (long)p->brk;
 	if (new < old)
 		native_space_unmap(p->space, new, old - new);
+	linux_vm_account(p, new - old, new - old);
 	p->brk = want;
 	return (long)want;
+}
+
+/*
+ * munmap: what RLIMIT_AS and RLIMIT_DATA count goes down by the range,
+ * as far as it was counted (the server does not know which pages of it
+ * were mapped, so a range never mapped also counts down).
+ */
+long linux_munmap(struct process *p, uint64_t va, uint64_t len)
+{
+	long err = native_space_unmap(p->space, va, len);
+
+	if (err == 0)
+		linux_vm_account(p, -(int64_t)len, -(int64_t)len);
+	return err;
 }
 
 /* Anonymous private mappings here; mappings of files in mmap.c. */
@@ -66,9 +90,12 @@ static long linux_mmap(struct process *p, const uint64_t *a)
 		return mmap_file(p, a);
 	if (!len || (a[0] & (PAGE - 1)) || !(a[3] & MAP_PRIVATE))
 		return -EINVAL;
+	err = limits_may_map(p, len, (prot & KAGE_PROT_WRITE) ? len : 0);
+	if (err < 0)
+		return err;
 	if (a[3] & MAP_FIXED) {
 		va = a[0];
-		native_space_unmap(p->space, va, len);
+		linux_munmap(p, va, len);
 	} else {
 		if (len > p->mmap_next)
 			return -ENOMEM;
@@ -81,6 +108,7 @@ static long linux_mmap(struct process *p, const uint64_t *a)
 		return err == -EEXIST ? -ENOMEM : err;
 	if (!(a[3] & MAP_FIXED))
 		p->mmap_next = va;
+	linux_vm_account(p, (int64_t)len, (prot & KAGE_PROT_WRITE) ? (int64_t)len : 0);
 	return (long)va;
 }
 
@@ -123,50 +151,49 @@ static long linux_sysinfo(const struct process *p, uint64_t buf)
 	return native_space_write_user(p->space, buf, &info, sizeof(info));
 }
 
-static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len)
+/*
+ * getrandom: the generator is seeded before the first process runs, so it
+ * never blocks and GRND_RANDOM and GRND_INSECURE read the same bytes as
+ * the plain call, as on Linux since 5.18. At most LINUX_GETRANDOM_MAX
+ * bytes a call, copied out in pieces.
+ */
+static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len, uint64_t flags)
 {
-	static uint64_t x = 0x2545f4914f6cdd1dull;
-	uint8_t chunk[64];
+	uint8_t chunk[256];
 
-	if (len > 1 << 20)
-		len = 1 << 20;
+	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > LINUX_GETRANDOM_MAX)
+		len = LINUX_GETRANDOM_MAX;
 	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
-		uint64_t t = native_time(), n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		for (uint64_t i = 0; i < n; i++) {
-			x ^= t + i, x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			chunk[i] = (uint8_t)x;
+		rng_bytes(chunk, n);
+		if (native_space_write_user(p->space, buf + done, chunk, n) < 0) {
+			memset(chunk, 0, sizeof(chunk));
+			return done ? (long)done : -EFAULT;
 		}
-		if (native_space_write_user(p->space, buf + done, chunk, n) < 0)
-			return -EFAULT;
 	}
+	memset(chunk, 0, sizeof(chunk));
 	return (long)len;
 }
 
 /*
- * prlimit64(pid, resource, new, old): the limits are the process's, kept
- * and reported; the descriptors' ceiling is the file server's table.
+ * personality: kage runs Linux programs only, so the domain is PER_LINUX
+ * and only its flags are kept (ADDR_NO_RANDOMIZE turns address-space
+ * randomisation off for the process's next execve, and its children
+ * inherit it). 0xffffffff asks without changing; the answer is the old
+ * value.
  */
-static long linux_prlimit64(struct thread *t, const uint64_t *a)
+static long linux_personality(struct process *p, uint64_t persona)
 {
-	struct process *p = a[0] ? proc_by_pid((int)a[0]) : t->proc;
-	struct linux_rlimit want;
+	uint32_t old = p->persona;
 
-	if (a[1] >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (!p || p->state != PROCESS_LIVE)
-		return -ESRCH;
-	if (a[2] && native_space_read(t->proc->space, a[2], &want, sizeof(want)) < 0)
-		return -EFAULT;
-	if (a[2] && want.rlim_cur > want.rlim_max)
-		return -EINVAL;
-	if (a[2] && a[1] == RLIMIT_NOFILE && want.rlim_max > PROC_FILES_FDS)
-		return -EPERM;	/* above what the table holds, as Linux refuses above nr_open */
-	if (a[3] && native_space_write_user(t->proc->space, a[3], &p->rlim[a[1]], sizeof(want)) < 0)
-		return -EFAULT;
-	if (a[2])
-		p->rlim[a[1]] = want;
-	return 0;
+	if ((uint32_t)persona != 0xffffffffu)
+		p->persona = (uint32_t)persona;
+	return old;
 }
 
 /* One hart: the mask has bit 0, and the answer is the bytes written (a whole long). */
@@ -209,12 +236,13 @@ LINUX_VALUE(linux_sys_getppid, p->parent ? p->parent->pid : 0)
 LINUX_VALUE(linux_sys_zero, 0)	/* uids (root), getgroups (none), madvise, sync (all in memory) */
 LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
 LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
-LINUX_VALUE(linux_sys_munmap, native_space_unmap(p->space, a[0], linux_page_up(a[1])))
+LINUX_VALUE(linux_sys_munmap, linux_munmap(p, a[0], linux_page_up(a[1])))
 LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_up(a[1]), linux_prot(a[2])))
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
-LINUX_VALUE(linux_sys_prlimit64, linux_prlimit64(t, a))
+LINUX_VALUE(linux_sys_prlimit64, limits_prlimit64(t, a))
+LINUX_VALUE(linux_sys_personality, linux_personality(p, a[0]))
 LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
-LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1]))
+LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1], a[2]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
 LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
 LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(t, a))
@@ -302,6 +330,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_set_tid_address] = linux_sys_set_tid_address, [NR_set_robust_list] = linux_sys_set_robust_list,
 	[NR_futex] = futex_call, [NR_sched_yield] = linux_sys_sched_yield,
 	[NR_sched_getaffinity] = linux_sys_sched_getaffinity, [NR_prlimit64] = linux_sys_prlimit64,
+	[NR_personality] = linux_sys_personality,
 	/* Credentials: every process is root. */
 	[NR_getuid] = linux_sys_zero, [NR_geteuid] = linux_sys_zero, [NR_getgid] = linux_sys_zero,
 	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,

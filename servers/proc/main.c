@@ -11,6 +11,7 @@
 #include "lib/fmt.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/proc/limits.h"
 #include "servers/proc/proc.h"
 
 uint32_t proc_timebase_hz;
@@ -27,6 +28,7 @@ struct proc_cmdline {
 	const char *argv[PROC_CMDLINE_ARGS + 1];
 	const char *envp[PROC_CMDLINE_ARGS + 1];
 	int crash_fs;		/* "kage.crash=fs": arm the file server's injected bug (servers/protocol.h) */
+	int norandmaps;
 };
 
 static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
@@ -51,6 +53,8 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 			rest = 1;
 		else if (!rest && strcmp(word, "kage.crash=fs") == 0)
 			c->crash_fs = 1;
+		else if (!rest && strcmp(word, "norandmaps") == 0)
+			c->norandmaps = 1;	/* Linux's: no address-space randomisation */
 		else if (!rest && strncmp(word, "rdinit=", 7) == 0)
 			c->path = word + 7;
 		else if (!rest && strchr(word, '=') && envc < PROC_CMDLINE_ARGS)
@@ -135,6 +139,7 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
 	}
 	if (proc_init_status() >= 0)
 		proc_finish();	/* the last message goes unanswered, as every other does then */
+	proc_collect();
 	out[0] = (uint64_t)result;
 	return answer;
 }
@@ -186,10 +191,14 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
+	rng_init(bi);
 	native_notes_setup(bi->timebase_hz);
+	proc_table_init();
+	thread_table_init();
+	limits_init();
 	proc_endpoint = native_ep_create();
-	if (proc_endpoint < 0 || sleep_init() < 0) {
-		native_say("kage: proc: cannot set up its endpoint and timer\n");
+	if (proc_endpoint < 0 || sleep_init() < 0 || native_heap_init(&proc_heap, KAGE_SERVER_PROC) < 0) {
+		native_say("kage: proc: cannot set up its endpoint, timer and heap\n");
 		return 1;
 	}
 	err = proc_start_servers(bi);
@@ -200,6 +209,8 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	proc_parse_cmdline(&cmd, args);
 	if (cmd.crash_fs)
 		files_arm_crash();
+	if (cmd.norandmaps)
+		limits_set_norandmaps();
 	err = proc_start_init(cmd.path, cmd.argv, cmd.envp);
 	if (err < 0) {
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);

@@ -18,6 +18,7 @@
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "servers/proc/exec.h"
+#include "servers/proc/limits.h"
 
 /* Linux's refusals that depend on the descriptor: reading needs read access, shared writing a pager. */
 static long mmap_access(uint64_t flags, uint64_t prot, uint32_t open_flags)
@@ -31,6 +32,12 @@ static long mmap_access(uint64_t flags, uint64_t prot, uint32_t open_flags)
 	return shared && (prot & PROT_WRITE) ? -ENODEV : 0;
 }
 
+/* Whether RLIMIT_DATA counts the mapping: private and writable, as Linux's data_vm. */
+static int mmap_data(uint64_t flags, uint64_t prot)
+{
+	return (flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE);
+}
+
 /* Where the mapping goes: addr with MAP_FIXED (what was there is gone), else below the last one. */
 static long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va)
 {
@@ -38,7 +45,7 @@ static long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t 
 		if (addr & (PAGE - 1))
 			return -EINVAL;
 		*va = addr;
-		return native_space_unmap(p->space, addr, len) < 0 ? -ENOMEM : 0;
+		return linux_munmap(p, addr, len) < 0 ? -ENOMEM : 0;
 	}
 	if (len > p->mmap_next)
 		return -ENOMEM;
@@ -93,6 +100,8 @@ long mmap_file(struct process *p, const uint64_t *a)
 	else
 		err = mmap_access(flags, prot, open_flags);
 	if (err == 0)
+		err = limits_may_map(p, len, mmap_data(flags, prot) ? len : 0);
+	if (err == 0)
 		err = mmap_place(p, a[0], len, flags, &va);
 	if (err == 0)
 		err = mmap_fill(p, va, len, linux_prot(prot), &fp, off);
@@ -101,5 +110,6 @@ long mmap_file(struct process *p, const uint64_t *a)
 		return err;
 	if (!(flags & MAP_FIXED))
 		p->mmap_next = va;
+	linux_vm_account(p, (int64_t)len, mmap_data(flags, prot) ? (int64_t)len : 0);
 	return (long)va;
 }

@@ -36,10 +36,8 @@
 #include "lib/native.h"
 #include "servers/protocol.h"
 #include "servers/proc/signal.h"
+#include "servers/proc/table.h"
 
-#define PROC_MAX 80		/* processes, zombies included */
-#define THREAD_MAX 128		/* threads of every process together */
-_Static_assert(PROC_MAX < PROTO_CLIENTS && THREAD_MAX < PROTO_KEY_MAX, "slots fit in a badge");
 /*
  * execve's limits: argument and environment strings each (E2BIG beyond),
  * and their bytes together, 128 KiB as Linux had before it tied the limit
@@ -50,16 +48,38 @@ _Static_assert(PROC_MAX < PROTO_CLIENTS && THREAD_MAX < PROTO_KEY_MAX, "slots fi
 #define PROC_CMDLINE_ARGS 16	/* words of the kernel command line for init */
 #define PROC_CMDLINE_MAX 128	/* what /proc/N/cmdline keeps of argv */
 #define PROC_EXE_MAX 256	/* the executable's path, for /proc/N/exe */
-#define PROC_FILES_FDS 1024	/* the file server's table: RLIMIT_NOFILE's ceiling */
 
 enum process_state { PROCESS_FREE, PROCESS_LIVE, PROCESS_ZOMBIE };
+
+/*
+ * What only a live process has: a zombie gives it back (at the end of the
+ * message that ended the process), keeping its small struct process.
+ * One page of the heap (kept in a cache for the next fork).
+ */
+struct process_live {
+	/* Copied from the process it is a copy of (proc_new's model), or set for init. */
+	uint64_t act_set;		/* the signals whose act entry is in use; every other one is SIG_DFL */
+	struct linux_sigaction act[_NSIG];	/* what each signal does (through sig_action: unused entries are stale) */
+	struct linux_rlimit rlim[RLIM_NLIMITS];
+	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
+	uint8_t cmdline_len;
+	char exe[PROC_EXE_MAX];		/* the executable's path (/proc/N/exe); "" before the first execve */
+	/* Never cleared: read only while the signal is pending in sig.shared. */
+	struct sig_info sig_info[_NSIG];	/* where each came from */
+};
 
 struct thread;
 
 struct process {
-	/* Cleared when the slot is taken (proc_new). */
 	enum process_state state;
 	int pid;
+	uint32_t key;			/* its number in badges and at the file server */
+	struct table_link pid_link;	/* in the pid map */
+	struct process *all_prev, *all_next;	/* every process, in the order they were made */
+	struct process *retired;	/* on the list of what to trim or free after this message */
+	uint8_t on_retired;
+	struct process_live *live;	/* NULL once a zombie's is given back */
+	uint32_t persona;		/* personality(2)'s flags: ADDR_NO_RANDOMIZE */
 	struct process *parent;		/* whose child it is (NULL for init) */
 	struct process *children;	/* its children, zombies included, linked by `sibling` */
 	struct process *sibling;
@@ -72,6 +92,8 @@ struct process {
 	uint32_t mm;			/* its name for futex keys */
 	uint64_t brk_start, brk;	/* the heap: [brk_start, brk) */
 	uint64_t mmap_next;		/* mappings without an address grow down from here */
+	uint64_t mmap_base;		/* where they started (the top of the mmap area) */
+	uint64_t vm_bytes, data_bytes;	/* mapped, and of that private and writable (RLIMIT_AS, RLIMIT_DATA) */
 	struct sig_process sig;		/* process-directed signals */
 	/* Job control (job.c). */
 	uint8_t stopped, stop_sig;	/* stopped by stop_sig */
@@ -82,22 +104,17 @@ struct process {
 	/* vfork: the parent's thread waits for this child's execve or end. */
 	uint64_t vfork_token;
 	struct thread *vfork_waiter;
-	/* Copied from the process it is a copy of (proc_new's model), or set for init. */
-	struct linux_sigaction act[_NSIG];	/* what each signal does */
-	struct linux_rlimit rlim[RLIM_NLIMITS];
-	char exe[PROC_EXE_MAX];		/* the executable's path (/proc/N/exe) */
 	char comm[16];			/* what execve was given, last component: a script's, not its interpreter's */
-	char cmdline[PROC_CMDLINE_MAX];	/* argv at execve, NUL after each, cut at the end */
-	uint8_t cmdline_len;
-	/* Never cleared: read only while the signal is pending in sig.shared. */
-	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
 
 struct thread {
-	/* Cleared when the slot is taken (thread_new). */
-	struct process *proc;		/* NULL: a free slot */
-	struct thread *next;		/* the next thread of the same process */
+	struct process *proc;		/* NULL once it has ended */
+	struct thread *next;		/* the next thread of the same process; of the ended ones, once ended */
 	int tid;
+	uint32_t slot;			/* its number in badges */
+	struct table_link tid_link;	/* in the tid map, unless it is the leader */
+	uint8_t in_tid_map;
+	uint32_t sleep_at;		/* its place in the deadline heap (sleep.c), 0: none */
 	long task;			/* handle */
 	uint64_t clear_tid;		/* CLONE_CHILD_CLEARTID: zeroed and woken at its exit */
 	uint64_t robust_list;		/* set_robust_list's head (kept, not walked) */
@@ -121,7 +138,7 @@ struct thread {
 		uint64_t token;
 		uint64_t addr, until;	/* the futex; the deadline in ticks (0: none) */
 		uint32_t bitset;
-		struct thread *next;	/* the other waiters (futex.c) */
+		struct thread *prev, *next;	/* the other waiters in its bucket (futex.c) */
 	} futex;
 	uint64_t suspend_token;		/* rt_sigsuspend, until a handler runs */
 	uint64_t stop_token;		/* its ALERT, held while the process is stopped */
@@ -130,6 +147,14 @@ struct thread {
 	struct sig_info sig_info[_NSIG];	/* where each came from */
 };
 
+/* What p does with sig, and a new action for it (signal.c). */
+extern const struct linux_sigaction sig_default_action;
+static inline const struct linux_sigaction *sig_action(const struct process *p, int sig)
+{
+	return p->live->act_set & SIG_BIT(sig) ? &p->live->act[sig - 1] : &sig_default_action;
+}
+void sig_action_set(struct process *p, int sig, const struct linux_sigaction *a);
+
 /* What a handler tells the receive loop. */
 enum proc_reply { PROC_REPLY, PROC_NO_REPLY };
 
@@ -137,29 +162,47 @@ extern uint32_t proc_timebase_hz;
 extern long proc_endpoint;
 extern long proc_fs_ep;		/* the file server, badged PROTO_BADGE_PROC */
 
+/* The server's heap (lib/heap.h): processes, threads and every table that grows. */
+extern struct heap proc_heap;
+
 /* ---- The tables (process.c, thread.c) ---- */
-extern struct process procs[PROC_MAX];
-extern struct thread threads[THREAD_MAX];
 struct process *proc_by_pid(int pid);
 struct process *proc_init(void);
+/* Every process, zombies included, in the order they were made: the first, and p's next. */
+struct process *proc_first(void);
+static inline struct process *proc_next(const struct process *p)
+{
+	return p->all_next;
+}
 /* How many processes are alive (not zombies). */
 int proc_count(void);
+/*
+ * The server's objects: processes (live and zombies), threads, and the
+ * tasks Linux would count against threads-max and RLIMIT_NPROC (every
+ * live thread and every zombie).
+ */
+struct proc_objects {
+	uint64_t processes, zombies, threads, tasks;
+};
+void proc_objects(struct proc_objects *o);
 /* The key of p's table at the file server, and the badge t's calls carry. */
-uint32_t proc_key(const struct process *p);
+static inline uint32_t proc_key(const struct process *p)
+{
+	return p->key;
+}
 uint64_t thread_badge(const struct thread *t);
 /*
  * The thread a process badge names (a server's badge names none), found
  * at once: every call of every program comes through here. A thread is
- * only ever in use while its process is LIVE (a process's threads end
- * before it becomes a zombie), so a thread found is one to serve.
+ * in the slot table only while its process is LIVE (a process's threads
+ * end before it becomes a zombie), so a thread found is one to serve.
  */
+extern struct table_slots thread_slots;
 static inline struct thread *thread_by_badge(uint64_t badge)
 {
-	uint64_t slot = (uint64_t)proto_badge_thread(badge) - 1;
-
-	if (badge >= PROTO_BADGE_PROC || slot >= THREAD_MAX || !threads[slot].proc)
+	if (badge >= PROTO_BADGE_PROC)
 		return NULL;
-	return &threads[slot];
+	return table_slot_get(&thread_slots, proto_badge_thread(badge));
 }
 /*
  * The same for a badge another server passes on in a message's words: it
@@ -181,21 +224,43 @@ int proc_start_init(const char *path, const char *const argv[], const char *cons
 /*
  * A new process, child of parent, copying model's actions, limits and
  * /proc names (model NULL: the defaults, for init), with one thread (no
- * task, no space yet): NULL when a table is full.
+ * task, no space yet): NULL and *err (-EAGAIN past a limit or out of
+ * pids, -ENOMEM out of memory).
  */
-struct process *proc_new(struct process *parent, const struct process *model, struct thread **first);
-/* A slot given back: out of its parent's children (the zombie reaped, or never a zombie). */
+struct process *proc_new(struct process *parent, const struct process *model, struct thread **first, long *err);
+/* A process given back: out of its parent's children (the zombie reaped, or never a zombie). */
 void proc_free(struct process *p);
-/* A new name for an address space, for futex keys (fork, execve); a new pid or tid. */
+/*
+ * What ended or was freed during a message is given back to the heap
+ * after it (the receive loop calls this), so no handler is left holding
+ * a freed thread or process. proc_retiring says there is something.
+ */
+extern uint8_t proc_retiring;
+void proc_collect_now(void);
+static inline void proc_collect(void)
+{
+	if (proc_retiring)
+		proc_collect_now();
+}
+/* A new name for an address space, for futex keys (fork, execve); a new pid or tid (or -EAGAIN: none free). */
 uint32_t proc_new_mm(void);
 int proc_new_id(void);
+/* Whether one more task (a process or a thread) may be made by p: 0, or -EAGAIN past threads-max or p's RLIMIT_NPROC. */
+long proc_may_add_task(const struct process *p);
 /* The process ends with a wait status: every thread goes, a zombie for its parent, its children to init. */
 void proc_end(struct process *p, int wait_status);
 /* p's vfork parent runs again (p's execve or end), with p's pid. */
 void proc_vfork_done(struct process *p);
 enum proc_reply proc_clone(struct thread *t, const struct kage_msg *m, long *result);
-/* A new thread of p (no task yet): NULL when the table is full. */
-struct thread *thread_new(struct process *p, int tid);
+/* A new thread of p (no task yet): NULL and *err (-ENOMEM, or -EAGAIN past the slots). */
+struct thread *thread_new(struct process *p, int tid, long *err);
+/* Ended threads given back to the heap (proc_collect). */
+void thread_collect(void);
+/* t's tid becomes tid (execve makes the caller the leader). */
+void thread_set_tid(struct thread *t, int tid);
+/* The tables start empty (main, before anything else). */
+void proc_table_init(void);
+void thread_table_init(void);
 /* t goes (its task killed with status, its clear_tid woken); the process goes on. */
 void thread_end(struct thread *t, int status);
 enum proc_reply thread_exit(struct thread *t, int status);
@@ -282,6 +347,16 @@ void futex_forget(struct thread *t);
 
 /* ---- nanosleep and clock_nanosleep (sleep.c) ---- */
 int sleep_init(void);
+/* Room in the deadline heap for this many threads: 0 or -ENOMEM. */
+extern uint32_t sleep_room;
+long sleep_grow(uint32_t threads);
+static inline long sleep_reserve(uint32_t threads)
+{
+	return threads < sleep_room ? 0 : sleep_grow(threads);
+}
+/* t's deadline (sleep.until or futex.until, whichever it waits in) is kept; it leaves the heap. */
+void sleep_add(struct thread *t);
+void sleep_forget(struct thread *t);
 void sleep_expire(void);
 enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    uint64_t rem, long *result);
@@ -290,6 +365,12 @@ uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute);
 /* A signal ends t's sleep: -EINTR, and the time left where it asked. */
 void sleep_interrupt(struct thread *t);
 
+/* ---- Random numbers (rng.c) ---- */
+/* Seeds the generator from the boot's rng-seed (if any) and timer jitter. */
+void rng_init(const struct kage_bootinfo *bi);
+/* len bytes from it, stirred with fresh jitter first. */
+void rng_bytes(void *out, size_t len);
+
 /* ---- The system call table (linux.c) ---- */
 /* Notes an unimplemented system call on the console, once per number. */
 void linux_unknown(uint64_t nr);
@@ -297,6 +378,10 @@ void linux_unknown(uint64_t nr);
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result);
 /* Linux PROT_* bits as kage's: write implies read, as on RISC-V's page tables. */
 unsigned linux_prot(uint64_t prot);
+/* p's counts for RLIMIT_AS and RLIMIT_DATA change by these bytes (never below 0). */
+void linux_vm_account(struct process *p, int64_t bytes, int64_t data);
+/* munmap of [va, va + len) in p, counted. */
+long linux_munmap(struct process *p, uint64_t va, uint64_t len);
 
 /* ---- The file server's side (files.c) ---- */
 /* Descriptor tables follow the processes. */

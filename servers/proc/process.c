@@ -1,31 +1,62 @@
 /*
- * The process table, and a process's end.
+ * The processes: a pid map, the keys badges carry, a list of them all,
+ * and a process's end.
  *
- * Invariants: a LIVE process has a space handle and at least one thread
- * (nthreads > 0, its threads list); a ZOMBIE has neither and waits for
- * its parent's wait (init reaps the orphans it inherits like any parent).
- * Pids only grow, so a pid never names two processes in one boot. A
- * process is on its parent's children list exactly while its parent
- * pointer names that parent and its slot is taken: a process's children
- * go to init when it ends, before its slot can be reused, and a slot is
- * given back only through proc_free.
+ * Invariants: a LIVE process has a space handle, its struct
+ * process_live and at least one thread (nthreads > 0, its threads list);
+ * a ZOMBIE has none of them (its live part is given back after the
+ * message that ended it) and waits for its parent's wait (init reaps
+ * the orphans it inherits like any parent). A process is in the pid map,
+ * the key table and the list of all processes from proc_new until
+ * proc_free, and on its parent's children list exactly while its parent
+ * pointer names that parent: a process's children go to init when it
+ * ends, before it can be freed. Its memory goes back to the heap only in
+ * proc_collect, after the message in which it was freed, so a handler may
+ * still read a process it has just ended or reaped.
+ *
+ * Pids grow by one from 1 and wrap past pid_max to LINUX_RESERVED_PIDS,
+ * skipping any number a process, thread, process group or session still
+ * has, as Linux hands them out (after the first wrap a new pid costs a
+ * look at every process, as the groups are not indexed).
  */
 #include "lib/errno.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/proc/limits.h"
 #include "servers/proc/proc.h"
 
-struct process procs[PROC_MAX];
-static int proc_next_pid = 1;
-static uint32_t proc_next_mm;	/* names address spaces for futex keys */
+/* Every process, by key and by pid, and in the order they were made. */
+struct proc_table {
+	struct table_slots keys;
+	struct table_map pids;
+	struct process *first, *last;
+	struct process *retired;	/* to trim (zombies) or free, after this message */
+	struct table_cache records, lives;	/* freed struct process and struct process_live */
+	uint64_t zombies;
+	int next_pid;
+	uint8_t wrapped;		/* pids have wrapped: the next one may still be in use */
+	uint32_t next_mm;		/* names address spaces for futex keys */
+};
+
+static struct proc_table procs = {
+	.next_pid = 1,
+	.records = { .size = sizeof(struct process) },
+	.lives = { .size = sizeof(struct process_live) },
+};
+struct heap proc_heap;
+uint8_t proc_retiring;
 int proc_init_ended = -1;
+
+void proc_table_init(void)
+{
+	table_map_init(&procs.pids);
+}
 
 struct process *proc_by_pid(int pid)
 {
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state != PROCESS_FREE && procs[i].pid == pid)
-			return &procs[i];
-	return NULL;
+	struct table_link *l = table_map_find(&procs.pids, pid);
+
+	return l ? table_entry(l, struct process, pid_link) : NULL;
 }
 
 struct process *proc_init(void)
@@ -35,78 +66,175 @@ struct process *proc_init(void)
 	return p && p->state == PROCESS_LIVE ? p : NULL;
 }
 
+struct process *proc_first(void)
+{
+	return procs.first;
+}
+
 int proc_count(void)
 {
-	int n = 0;
-
-	for (int i = 0; i < PROC_MAX; i++)
-		n += procs[i].state == PROCESS_LIVE;
-	return n;
+	return (int)(procs.keys.count - procs.zombies);
 }
 
-uint32_t proc_key(const struct process *p)
+void proc_objects(struct proc_objects *o)
 {
-	return (uint32_t)(p - procs) + 1;
+	o->processes = procs.keys.count;
+	o->zombies = procs.zombies;
+	o->threads = thread_slots.count;
+	o->tasks = o->threads + o->zombies;
 }
 
-/* What init starts with: no handler, Linux's limits (an 8 MiB stack, 1,024 descriptors, no core files). */
-static void proc_defaults(struct process *p)
+long proc_may_add_task(const struct process *p)
 {
-	memset(p->act, 0, sizeof(p->act));
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		p->rlim[i] = (struct linux_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-	p->rlim[RLIMIT_STACK].rlim_cur = 8ul << 20;
-	p->rlim[RLIMIT_NOFILE] = (struct linux_rlimit){ PROC_FILES_FDS, PROC_FILES_FDS };
-	p->rlim[RLIMIT_CORE].rlim_cur = 0;
-	p->exe[0] = p->comm[0] = 0;
-	p->cmdline_len = 0;
+	uint64_t tasks = thread_slots.count + procs.zombies;
+
+	return limits_may_add_task(p, tasks);
+}
+
+/* Whether a process group or session still bears this number (Linux keeps such a pid from reuse too). */
+static int proc_group_named(int id)
+{
+	for (const struct process *p = procs.first; p; p = p->all_next)
+		if (p->pgid == id || p->sid == id)
+			return 1;
+	return 0;
 }
 
 int proc_new_id(void)
 {
-	return proc_next_pid++;
+	const int pid_max = LINUX_PID_MAX_DEFAULT;
+
+	for (int tries = 0; tries < pid_max; tries++) {
+		int id = procs.next_pid;
+
+		procs.next_pid = id + 1;
+		if (id + 1 >= pid_max) {
+			procs.next_pid = LINUX_RESERVED_PIDS;
+			procs.wrapped = 1;
+		}
+		/* Before the first wrap every id from next_pid on is unused. */
+		if (!procs.wrapped || (!proc_by_pid(id) && !thread_by_tid(id) && !proc_group_named(id)))
+			return id;
+	}
+	return -EAGAIN;
 }
 
 uint32_t proc_new_mm(void)
 {
-	return ++proc_next_mm;
+	return ++procs.next_mm;
+}
+
+/* p joins the key table, the pid map and the list of all: 0, or -ENOMEM. */
+static long proc_enter(struct process *p, int pid)
+{
+	long key = table_slot_take(&procs.keys, &proc_heap, p);
+
+	if (key < 0)
+		return key == -EAGAIN ? -EAGAIN : -ENOMEM;
+	p->key = (uint32_t)key;
+	p->pid = pid;
+	table_map_add(&procs.pids, &proc_heap, &p->pid_link, pid);
+	p->all_prev = procs.last;
+	if (procs.last)
+		procs.last->all_next = p;
+	else
+		procs.first = p;
+	procs.last = p;
+	return 0;
+}
+
+static void proc_release(struct process *p)
+{
+	table_cache_put(&procs.lives, &proc_heap, p->live);
+	table_cache_put(&procs.records, &proc_heap, p);
 }
 
 /*
- * The process's fields from `act` to `sig_info` are what a child copies:
- * one copy for them all. sig_info is never cleared (it is read only for a
- * pending signal), and neither is what gets copied over anyway.
+ * What a child copies of its parent's live part: the actions in use (the
+ * others are unread), the limits, argv and the executable's path, as far
+ * as they go. sig_info is never cleared: it is read only for a pending
+ * signal.
  */
-_Static_assert(offsetof(struct process, act) < offsetof(struct process, sig_info), "the copied part");
-
-struct process *proc_new(struct process *parent, const struct process *model, struct thread **first)
+static void proc_copy_live(struct process_live *to, const struct process_live *from)
 {
-	struct process *p = NULL;
+	uint64_t set = from->act_set;
 
-	for (int i = 0; i < PROC_MAX && !p; i++)
-		if (procs[i].state == PROCESS_FREE)
-			p = &procs[i];
+	to->act_set = set;
+	for (int i = 0; set; i++, set >>= 1)
+		if (set & 1)
+			to->act[i] = from->act[i];
+	memcpy(to->rlim, from->rlim, sizeof(to->rlim));
+	to->cmdline_len = from->cmdline_len;
+	memcpy(to->cmdline, from->cmdline, from->cmdline_len);
+	strlcpy(to->exe, from->exe, sizeof(to->exe));
+}
+
+/* The parts of a new process, its first thread aside: 0, or -ENOMEM with nothing kept. */
+static long proc_alloc(const struct process *model, struct process **out)
+{
+	struct process *p = table_cache_get(&procs.records, &proc_heap);
+
 	if (!p)
+		return -ENOMEM;
+	memset(p, 0, sizeof(*p));
+	p->live = table_cache_get(&procs.lives, &proc_heap);
+	if (!p->live) {
+		proc_release(p);
+		return -ENOMEM;
+	}
+	if (model) {
+		proc_copy_live(p->live, model->live);
+		memcpy(p->comm, model->comm, sizeof(p->comm));
+		p->persona = model->persona;
+	} else {
+		memset(p->live, 0, sizeof(*p->live));
+		limits_defaults(p->live->rlim);
+	}
+	*out = p;
+	return 0;
+}
+
+
+struct process *proc_new(struct process *parent, const struct process *model, struct thread **first, long *err)
+{
+	struct process *p;
+	int pid = proc_new_id();
+
+	*err = pid < 0 ? pid : proc_alloc(model, &p);
+	if (*err < 0)
 		return NULL;
-	memset(p, 0, offsetof(struct process, act));
-	*first = thread_new(p, proc_next_pid);
-	if (!*first)
-		return NULL;	/* the slot stays free */
+	*err = proc_enter(p, pid);
+	if (*err < 0) {
+		proc_release(p);
+		return NULL;
+	}
+	*first = thread_new(p, pid, err);
+	if (!*first) {
+		proc_free(p);	/* never LIVE: freed after this message */
+		return NULL;
+	}
 	p->state = PROCESS_LIVE;
-	p->pid = p->pgid = p->sid = proc_new_id();
+	p->pgid = p->sid = pid;
 	p->exit_signal = SIGCHLD;
 	p->space = -1;
 	p->mm = proc_new_mm();
-	if (model)
-		memcpy(p->act, model->act, offsetof(struct process, sig_info) - offsetof(struct process, act));
-	else
-		proc_defaults(p);
 	p->parent = parent;
 	if (parent) {
 		p->sibling = parent->children;
 		parent->children = p;
 	}
 	return p;
+}
+
+/* p's live part or all of it goes back to the heap after this message. */
+static void proc_retire(struct process *p)
+{
+	if (p->on_retired)
+		return;
+	p->on_retired = 1;
+	p->retired = procs.retired;
+	procs.retired = p;
+	proc_retiring = 1;
 }
 
 void proc_free(struct process *p)
@@ -117,17 +245,49 @@ void proc_free(struct process *p)
 		link = &(*link)->sibling;
 	if (link && *link)
 		*link = p->sibling;
+	if (p->state == PROCESS_ZOMBIE)
+		procs.zombies--;
 	p->state = PROCESS_FREE;
+	table_map_remove(&procs.pids, &p->pid_link);
+	table_slot_put(&procs.keys, p->key);
+	if (p->all_prev)
+		p->all_prev->all_next = p->all_next;
+	else
+		procs.first = p->all_next;
+	if (p->all_next)
+		p->all_next->all_prev = p->all_prev;
+	else
+		procs.last = p->all_prev;
+	proc_retire(p);
+}
+
+void proc_collect_now(void)
+{
+	struct process *p = procs.retired, *next;
+
+	procs.retired = NULL;
+	proc_retiring = 0;
+	for (; p; p = next) {
+		next = p->retired;
+		p->on_retired = 0;
+		if (p->state == PROCESS_FREE) {
+			proc_release(p);
+			continue;
+		}
+		table_cache_put(&procs.lives, &proc_heap, p->live);	/* a zombie keeps its small part */
+		p->live = NULL;
+	}
+	thread_collect();
 }
 
 int proc_start_init(const char *path, const char *const argv[], const char *const envp[])
 {
 	struct thread *t;
-	struct process *init = proc_new(NULL, NULL, &t);
-	int err;
+	long err;
+	struct process *init = proc_new(NULL, NULL, &t, &err);
 
 	if (!init)
-		return -EAGAIN;
+		return (int)err;
 	err = files_new(init);
 	if (err < 0)
 		goto out;
@@ -138,7 +298,7 @@ int proc_start_init(const char *path, const char *const argv[], const char *cons
 out:
 	thread_end_others(init, NULL);
 	proc_free(init);
-	return err;
+	return (int)err;
 }
 
 /* The parent hears of p's end: its exit signal, and no zombie at all if it ignores SIGCHLD. */
@@ -147,21 +307,25 @@ static void proc_tell_parent(struct process *p, struct process *parent)
 	int sig = linux_w_termsig(p->status);
 	const struct sig_info info = { .code = sig ? CLD_KILLED : CLD_EXITED, .pid = p->pid,
 				       .status = sig ? sig : linux_w_exitcode(p->status) };
-	const struct linux_sigaction *a = &parent->act[SIGCHLD - 1];
+	const struct linux_sigaction *a = sig_action(parent, SIGCHLD);
+	int exit_signal = p->exit_signal;
 
 	if (a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT))
 		proc_free(p);	/* POSIX: nobody will wait for it */
 	wait_wake(parent);
-	if (p->exit_signal)
-		sig_post_process(parent, p->exit_signal, &info);
+	if (exit_signal)
+		sig_post_process(parent, exit_signal, &info);
 }
 
 /* p's children become init's; init hears of those that are zombies already. */
 static void proc_orphan_children(struct process *p)
 {
-	struct process *init = proc_init(), *c = p->children, *next;
+	struct process *init, *c = p->children, *next;
 	int zombies = 0;
 
+	if (!c)
+		return;
+	init = proc_init();
 	p->children = NULL;
 	for (; c; c = next) {
 		next = c->sibling;
@@ -196,6 +360,8 @@ void proc_end(struct process *p, int wait_status)
 	p->stopped = 0;
 	p->status = wait_status;
 	p->state = PROCESS_ZOMBIE;
+	procs.zombies++;
+	proc_retire(p);
 	proc_vfork_done(p);
 	proc_orphan_children(p);
 	if (p->pid == 1)

@@ -11,6 +11,7 @@
  */
 #include "lib/errno.h"
 #include "lib/fmt.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/proc/exec.h"
@@ -27,18 +28,17 @@ struct procfs_call {
 	int follow;			/* the last component, if a link, is followed */
 };
 
-static uint8_t procfs_buf[sizeof(struct proto_procfs_file) + PROCFS_TEXT_MAX] __attribute__((aligned(8)));
 
 void procfs_set_cmdline(struct process *p, const char *const argv[])
 {
 	size_t n = 0;
 
-	for (int i = 0; argv && argv[i] && n < sizeof(p->cmdline); i++) {
-		n += strlcpy(p->cmdline + n, argv[i], sizeof(p->cmdline) - n) + 1;
-		if (n > sizeof(p->cmdline))
-			n = sizeof(p->cmdline);	/* cut: the last byte is the NUL strlcpy left */
+	for (int i = 0; argv && argv[i] && n < sizeof(p->live->cmdline); i++) {
+		n += strlcpy(p->live->cmdline + n, argv[i], sizeof(p->live->cmdline) - n) + 1;
+		if (n > sizeof(p->live->cmdline))
+			n = sizeof(p->live->cmdline);	/* cut: the last byte is the NUL strlcpy left */
 	}
-	p->cmdline_len = (uint8_t)n;
+	p->live->cmdline_len = (uint8_t)n;
 }
 
 /* The process a directory id names: its pid, or the caller's for "self" (0). */
@@ -53,9 +53,10 @@ static struct process *procfs_proc_of(const struct procfs_call *c, uint64_t dir)
 static long procfs_dir_node(const struct procfs_call *c, uint64_t dir, struct procfs_node *n)
 {
 	enum proto_procfs_kind kind = proto_procfs_kind_of(dir);
-	struct process *p = kind == PROTO_PROCFS_ROOT ? NULL : procfs_proc_of(c, dir);
+	int system = kind != PROTO_PROCFS_PID && kind != PROTO_PROCFS_FD;	/* of no process */
+	struct process *p = system ? NULL : procfs_proc_of(c, dir);
 
-	if (kind != PROTO_PROCFS_ROOT && (!p || (kind == PROTO_PROCFS_FD && p->state != PROCESS_LIVE)))
+	if (!system && (!p || (kind == PROTO_PROCFS_FD && p->state != PROCESS_LIVE)))
 		return -ENOENT;
 	*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF, .proc = p,
 				   .dir = proto_procfs_dir(kind, p ? (uint32_t)p->pid : 0) };
@@ -77,21 +78,32 @@ static long procfs_number(const char *s, size_t len)
 	return v;
 }
 
-static const char *const procfs_names[PROCFS_PID_END] = {
+static const char *const procfs_names[PROCFS_KAGE_END] = {
 	[PROCFS_SELF] = "self", [PROCFS_MEMINFO] = "meminfo", [PROCFS_UPTIME] = "uptime",
 	[PROCFS_LOADAVG] = "loadavg", [PROCFS_MOUNTS] = "mounts", [PROCFS_VERSION] = "version",
+	[PROCFS_SYSDIR] = "sys", [PROCFS_KAGEDIR] = "kage", [PROCFS_KERNELDIR] = "kernel",
+	[PROCFS_PID_MAX] = "pid_max", [PROCFS_RANDOMIZE] = "randomize_va_space",
+	[PROCFS_THREADS_MAX] = "threads-max", [PROCFS_OBJECTS] = "objects",
 	[PROCFS_STAT] = "stat", [PROCFS_STATUS] = "status", [PROCFS_COMM] = "comm",
 	[PROCFS_CMDLINE] = "cmdline", [PROCFS_EXE] = "exe", [PROCFS_FDDIR] = "fd",
 };
 
 const char *procfs_name(enum procfs_file f)
 {
-	return f < PROCFS_PID_END ? procfs_names[f] : "";
+	return f < PROCFS_KAGE_END ? procfs_names[f] : "";
+}
+
+/* The directory kind of a system directory's entry. */
+static enum proto_procfs_kind procfs_kind_of_dir(enum procfs_file f)
+{
+	if (f == PROCFS_SYSDIR)
+		return PROTO_PROCFS_SYS;
+	return f == PROCFS_KERNELDIR ? PROTO_PROCFS_SYS_KERNEL : PROTO_PROCFS_KAGE;
 }
 
 long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n)
 {
-	if (p && p->state != PROCESS_LIVE && (f == PROCFS_EXE || f == PROCFS_FDDIR))
+	if (p && (p->state != PROCESS_LIVE || !p->live->exe[0]) && (f == PROCFS_EXE || f == PROCFS_FDDIR))
 		return -ENOENT;	/* a zombie has no memory and no descriptors left */
 	*n = (struct procfs_node){ .type = PROCFS_FILE, .file = f, .proc = p };
 	if (f == PROCFS_SELF || f == PROCFS_EXE)
@@ -99,6 +111,9 @@ long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n
 	if (f == PROCFS_FDDIR)
 		*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF, .proc = p,
 					   .dir = proto_procfs_dir(PROTO_PROCFS_FD, (uint32_t)p->pid) };
+	else if (f == PROCFS_SYSDIR || f == PROCFS_KERNELDIR || f == PROCFS_KAGEDIR)
+		*n = (struct procfs_node){ .type = PROCFS_DIR, .file = PROCFS_DIRSELF,
+					   .dir = proto_procfs_dir(procfs_kind_of_dir(f), 0) };
 	return 0;
 }
 
@@ -144,6 +159,9 @@ static long procfs_child(const struct procfs_node *dir, const char *name, size_t
 	case PROTO_PROCFS_ROOT: return procfs_root_child(name, len, n);
 	case PROTO_PROCFS_PID: return procfs_named(dir->proc, PROCFS_STAT, PROCFS_PID_END, name, len, n);
 	case PROTO_PROCFS_FD: return procfs_fd_child(dir->proc, name, len, n);
+	case PROTO_PROCFS_SYS: return procfs_named(NULL, PROCFS_KERNELDIR, PROCFS_SYS_END, name, len, n);
+	case PROTO_PROCFS_SYS_KERNEL: return procfs_named(NULL, PROCFS_PID_MAX, PROCFS_SYSK_END, name, len, n);
+	case PROTO_PROCFS_KAGE: return procfs_named(NULL, PROCFS_OBJECTS, PROCFS_KAGE_END, name, len, n);
 	}
 	return -ENOENT;
 }
@@ -156,8 +174,11 @@ static long procfs_parent(const struct procfs_call *c, struct procfs_node *n)
 
 	if (kind == PROTO_PROCFS_ROOT)
 		return -ENOENT;
-	return procfs_dir_node(c, kind == PROTO_PROCFS_FD ? proto_procfs_dir(PROTO_PROCFS_PID, pid)
-							  : proto_procfs_dir(PROTO_PROCFS_ROOT, 0), n);
+	if (kind == PROTO_PROCFS_FD)
+		return procfs_dir_node(c, proto_procfs_dir(PROTO_PROCFS_PID, pid), n);
+	if (kind == PROTO_PROCFS_SYS_KERNEL)
+		return procfs_dir_node(c, proto_procfs_dir(PROTO_PROCFS_SYS, 0), n);
+	return procfs_dir_node(c, proto_procfs_dir(PROTO_PROCFS_ROOT, 0), n);
 }
 
 /* One component from directory n: n becomes what it names (self followed into /proc/N). */
@@ -206,13 +227,25 @@ static long procfs_resolve(const struct procfs_call *c, struct procfs_node *n)
 	return err;
 }
 
+/* A directory's number among /proc's names, for its inode. */
+static uint64_t procfs_dir_index(enum proto_procfs_kind kind)
+{
+	switch (kind) {
+	case PROTO_PROCFS_FD: return PROCFS_FDDIR;
+	case PROTO_PROCFS_SYS: return PROCFS_SYSDIR;
+	case PROTO_PROCFS_SYS_KERNEL: return PROCFS_KERNELDIR;
+	case PROTO_PROCFS_KAGE: return PROCFS_KAGEDIR;
+	default: return PROCFS_DIRSELF;
+	}
+}
+
 uint64_t procfs_ino(const struct procfs_node *n)
 {
 	uint64_t pid = n->proc ? (uint64_t)n->proc->pid : 0;
 	uint64_t idx = n->file == PROCFS_FDLINK ? (uint64_t)PROCFS_DIRSELF + 1 + (uint64_t)n->fd : n->file;
 
 	if (n->type == PROCFS_DIR)
-		idx = proto_procfs_kind_of(n->dir) == PROTO_PROCFS_FD ? PROCFS_FDDIR : PROCFS_DIRSELF;
+		idx = procfs_dir_index(proto_procfs_kind_of(n->dir));
 	return (0xfull << 60) | pid << 16 | idx;	/* apart from the file server's small numbers */
 }
 
@@ -243,12 +276,22 @@ static void procfs_path(const struct procfs_node *n, char *buf, size_t size)
 
 	if (n->type == PROCFS_DIR && kind == PROTO_PROCFS_ROOT)
 		fmt_snprintf(buf, size, "/proc");
+	else if (n->type == PROCFS_DIR && kind == PROTO_PROCFS_SYS)
+		fmt_snprintf(buf, size, "/proc/sys");
+	else if (n->type == PROCFS_DIR && kind == PROTO_PROCFS_SYS_KERNEL)
+		fmt_snprintf(buf, size, "/proc/sys/kernel");
+	else if (n->type == PROCFS_DIR && kind == PROTO_PROCFS_KAGE)
+		fmt_snprintf(buf, size, "/proc/kage");
 	else if (n->type == PROCFS_DIR)
 		fmt_snprintf(buf, size, kind == PROTO_PROCFS_FD ? "/proc/%d/fd" : "/proc/%d", pid);
 	else if (n->file == PROCFS_FDLINK)
 		fmt_snprintf(buf, size, "/proc/%d/fd/%d", pid, n->fd);
 	else if (n->proc)
 		fmt_snprintf(buf, size, "/proc/%d/%s", pid, procfs_name(n->file));
+	else if (n->file >= PROCFS_PID_MAX && n->file < PROCFS_SYSK_END)
+		fmt_snprintf(buf, size, "/proc/sys/kernel/%s", procfs_name(n->file));
+	else if (n->file == PROCFS_OBJECTS)
+		fmt_snprintf(buf, size, "/proc/kage/%s", procfs_name(n->file));
 	else
 		fmt_snprintf(buf, size, "/proc/%s", procfs_name(n->file));
 }
@@ -257,7 +300,7 @@ static void procfs_path(const struct procfs_node *n, char *buf, size_t size)
 static long procfs_link(const struct procfs_call *c, const struct procfs_node *n, enum proto_procfs_act act,
 			uint64_t arg)
 {
-	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->exe, arg };
+	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->live->exe, arg };
 
 	if (n->file == PROCFS_FDLINK) {
 		w[3] = PROTO_PROCFS_FDLINK;
@@ -272,33 +315,57 @@ static long procfs_target(const struct procfs_call *c, const struct procfs_node 
 	if (n->file == PROCFS_SELF)
 		return fmt_snprintf(buf, PROTO_PATH_MAX, "%d", c->t->proc->pid);
 	if (n->file == PROCFS_EXE)
-		return (long)strlcpy(buf, n->proc->exe, PROTO_PATH_MAX);
+		return (long)strlcpy(buf, n->proc->live->exe, PROTO_PATH_MAX);
 	return procfs_link(c, n, PROTO_PROCFS_READLINK, (uint64_t)buf);
 }
 
-/* n's header and, if asked, its text (or entries) in procfs_buf: the bytes to hand the file server. */
-static size_t procfs_fill(const struct procfs_call *c, const struct procfs_node *n, int text_too)
+/*
+ * n's header and, if asked, its text (or entries), in a buffer from the
+ * heap as long as they need (the caller frees it): NULL when memory is
+ * out. *len: the bytes to hand the file server.
+ */
+static uint8_t *procfs_fill(const struct procfs_call *c, const struct procfs_node *n, int text_too, size_t *len)
 {
-	struct proto_procfs_file *h = (struct proto_procfs_file *)procfs_buf;
+	size_t cap = text_too ? procfs_capacity(n) : 0;
+	struct proto_procfs_file *h = heap_alloc(&proc_heap, sizeof(*h) + cap);
 	char *text = (char *)(h + 1);
 
+	if (!h)
+		return NULL;
 	memset(h, 0, sizeof(*h));
 	h->ino = procfs_ino(n);
 	h->mode = procfs_mode(n);
 	h->dir = n->type == PROCFS_DIR ? n->dir : 0;
 	procfs_path(n, h->path, sizeof(h->path));
-	if (!text_too)
-		return sizeof(*h);
-	if (n->type == PROCFS_DIR)
-		return sizeof(*h) + procfs_list(n, c->t->proc, text, PROCFS_TEXT_MAX);
-	return sizeof(*h) + procfs_text(n, text, PROCFS_TEXT_MAX);
+	*len = sizeof(*h);
+	if (text_too && n->type == PROCFS_DIR)
+		*len += procfs_list(n, c->t->proc, text, cap);
+	else if (text_too)
+		*len += procfs_text(n, text, cap);
+	return (uint8_t *)h;
+}
+
+/* FS_OP_PROC_OPEN of n (flags, or PROTO_PROCFS_CHDIR) with its text if asked: the file server's answer. */
+static long procfs_hand_over(const struct procfs_call *c, const struct procfs_node *n, uint64_t flags, int text_too)
+{
+	uint64_t w[6] = { FS_OP_PROC_OPEN, proc_key(c->t->proc), flags };
+	size_t len;
+	uint8_t *buf = procfs_fill(c, n, text_too, &len);
+	long r;
+
+	if (!buf)
+		return -ENOMEM;
+	w[3] = (uint64_t)buf;
+	w[4] = len;
+	r = files_op(w, NULL);
+	heap_free(&proc_heap, buf);
+	return r;
 }
 
 /* openat: a descriptor for the text of a file or the entries of a directory, or the link's target. */
 static long procfs_open(const struct procfs_call *c, const struct procfs_node *n)
 {
 	const uint64_t flags = c->arg[0];
-	uint64_t w[6] = { FS_OP_PROC_OPEN, proc_key(c->t->proc), flags, (uint64_t)procfs_buf };
 
 	if (n->type == PROCFS_LINK)
 		return c->follow ? procfs_link(c, n, PROTO_PROCFS_OPEN, flags) : -ELOOP;
@@ -310,8 +377,7 @@ static long procfs_open(const struct procfs_call *c, const struct procfs_node *n
 		return -ENOTDIR;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return -EACCES;	/* /proc is read-only */
-	w[4] = procfs_fill(c, n, 1);
-	return files_op(w, NULL);
+	return procfs_hand_over(c, n, flags, 1);
 }
 
 /* The size stat reports: a file's text, a link's target, 0 for a directory. */
@@ -319,6 +385,8 @@ static uint64_t procfs_size(const struct procfs_call *c, const struct procfs_nod
 {
 	char target[PROTO_PATH_MAX];
 	long len;
+	size_t bytes;
+	uint8_t *buf;
 
 	if (n->type == PROCFS_DIR)
 		return 0;
@@ -326,7 +394,9 @@ static uint64_t procfs_size(const struct procfs_call *c, const struct procfs_nod
 		len = procfs_target(c, n, target);
 		return len > 0 ? (uint64_t)len : 0;
 	}
-	return procfs_fill(c, n, 1) - sizeof(struct proto_procfs_file);
+	buf = procfs_fill(c, n, 1, &bytes);
+	heap_free(&proc_heap, buf);
+	return buf ? bytes - sizeof(struct proto_procfs_file) : 0;	/* out of memory: Linux's size, 0 */
 }
 
 /* newfstatat and statx of a name of /proc itself. */
@@ -396,14 +466,11 @@ static long procfs_access(const struct procfs_call *c, const struct procfs_node 
 
 static long procfs_chdir(const struct procfs_call *c, const struct procfs_node *n)
 {
-	uint64_t w[6] = { FS_OP_PROC_OPEN, proc_key(c->t->proc), PROTO_PROCFS_CHDIR, (uint64_t)procfs_buf };
-
 	if (n->type == PROCFS_LINK)
 		return procfs_link(c, n, PROTO_PROCFS_CHDIR_TO, 0);
 	if (n->type != PROCFS_DIR)
 		return -ENOTDIR;
-	w[4] = procfs_fill(c, n, 0);	/* a working directory is never read: its entries come with an open */
-	return files_op(w, NULL);
+	return procfs_hand_over(c, n, PROTO_PROCFS_CHDIR, 0);	/* a working directory is never read: its entries come with an open */
 }
 
 /* Whether the call follows a link at the end of its path. */
@@ -503,8 +570,8 @@ const char *procfs_exec_path(const struct thread *t, const char *path)
 		p = *rest == '/' ? proc_by_pid((int)pid) : NULL;
 		rest++;
 	}
-	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->exe[0])
+	if (!p || p->state != PROCESS_LIVE || strcmp(rest, "exe") != 0 || !p->live->exe[0])
 		return path;
-	strlcpy(exe, p->exe, sizeof(exe));
+	strlcpy(exe, p->live->exe, sizeof(exe));
 	return exe;
 }

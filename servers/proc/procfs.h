@@ -19,7 +19,7 @@
 
 #include "servers/proc/proc.h"
 
-#define PROCFS_TEXT_MAX (64u << 10)	/* the longest text: a directory of 1,024 descriptors fits */
+#define PROCFS_TEXT_PAGE 4096u	/* room for any one file's text; listings get what their entries need */
 
 /* What a name under /proc is. */
 enum procfs_type { PROCFS_DIR, PROCFS_FILE, PROCFS_LINK };
@@ -28,11 +28,19 @@ enum procfs_type { PROCFS_DIR, PROCFS_FILE, PROCFS_LINK };
 enum procfs_file {
 	/* /proc itself */
 	PROCFS_SELF, PROCFS_MEMINFO, PROCFS_UPTIME, PROCFS_LOADAVG, PROCFS_MOUNTS, PROCFS_VERSION,
+	PROCFS_SYSDIR, PROCFS_KAGEDIR,
 	PROCFS_ROOT_END,
 	/* /proc/N */
 	PROCFS_STAT = PROCFS_ROOT_END, PROCFS_STATUS, PROCFS_COMM, PROCFS_CMDLINE, PROCFS_EXE, PROCFS_FDDIR,
 	PROCFS_PID_END,
-	PROCFS_FDLINK = PROCFS_PID_END,	/* /proc/N/fd/M */
+	/* /proc/sys, /proc/sys/kernel (read-only), /proc/kage (kage's own: its servers' objects) */
+	PROCFS_KERNELDIR = PROCFS_PID_END,
+	PROCFS_SYS_END,
+	PROCFS_PID_MAX = PROCFS_SYS_END, PROCFS_RANDOMIZE, PROCFS_THREADS_MAX,
+	PROCFS_SYSK_END,
+	PROCFS_OBJECTS = PROCFS_SYSK_END,
+	PROCFS_KAGE_END,
+	PROCFS_FDLINK = PROCFS_KAGE_END,	/* /proc/N/fd/M */
 	PROCFS_DIRSELF,			/* a directory itself */
 };
 
@@ -49,6 +57,8 @@ long procfs_node_of(struct process *p, enum procfs_file f, struct procfs_node *n
 /* A file's name in its directory; what stat says of n's type and permissions. */
 const char *procfs_name(enum procfs_file f);
 uint32_t procfs_mode(const struct procfs_node *n);
+/* How many bytes n's text or listing may need. */
+size_t procfs_capacity(const struct procfs_node *n);
 /* The text of a file into buf (at most size bytes): its length. */
 size_t procfs_text(const struct procfs_node *n, char *buf, size_t size);
 /* The entries of a directory that `opener` opens into buf as struct proto_procfs_dirent records: their bytes. */

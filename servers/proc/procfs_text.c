@@ -7,8 +7,10 @@
  */
 #include <stdarg.h>
 #include "lib/fmt.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
+#include "servers/proc/limits.h"
 #include "servers/proc/procfs.h"
 
 /* What a process's files say about it. */
@@ -43,15 +45,15 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 	if (p->state == PROCESS_ZOMBIE)
 		f->state = 'Z';
 	else
-		f->vsize = p->brk;	/* not 0, which tools take for a kernel thread's */
+		f->vsize = p->vm_bytes;	/* not 0, which tools take for a kernel thread's */
 	f->threads = f->threads ? f->threads : 1;
 	f->shdpnd = p->sig.shared;
 	if (first) {
 		f->sigpnd = first->sig.own;
 		f->sigblk = first->sig.blocked;
 	}
-	for (int s = 1; s <= _NSIG; s++) {
-		uint64_t h = p->act[s - 1].sa_handler;
+	for (int s = 1; s <= _NSIG && p->live; s++) {
+		uint64_t h = sig_action(p, s)->sa_handler;
 
 		if (h == SIG_IGN)
 			f->sigign |= SIG_BIT(s);
@@ -63,9 +65,9 @@ static void procfs_facts_of(const struct process *p, struct procfs_facts *f)
 /* The name Linux gives a process: the last component of what it execve'd, 15 characters at most. */
 static void procfs_comm(const struct process *p, char comm[16])
 {
-	const char *slash = strrchr(p->exe, '/');
+	const char *exe = p->live ? p->live->exe : "", *slash = strrchr(exe, '/');
 
-	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : p->exe, 16);
+	strlcpy(comm, p->comm[0] ? p->comm : slash ? slash + 1 : exe, 16);
 }
 
 static const char *procfs_state_name(char state)
@@ -147,12 +149,12 @@ static size_t procfs_loadavg(char *buf, size_t size)
 {
 	int running = 0, total = 0, last = 0;
 
-	for (int i = 0; i < THREAD_MAX; i++) {
-		if (!threads[i].proc)
-			continue;
-		total++;
-		running += !threads[i].proc->stopped && !procfs_waiting(&threads[i]);
-		last = threads[i].tid > last ? threads[i].tid : last;
+	for (const struct process *p = proc_first(); p; p = proc_next(p)) {
+		for (const struct thread *t = p->threads; t; t = t->next) {
+			total++;
+			running += !p->stopped && !procfs_waiting(t);
+			last = t->tid > last ? t->tid : last;
+		}
 	}
 	return procfs_printf(buf, size, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
 }
@@ -163,6 +165,22 @@ static size_t procfs_uptime(char *buf, size_t size)
 
 	return procfs_printf(buf, size, "%lu.%02lu 0.00\n", (unsigned long)(t / hz),
 			     (unsigned long)(t % hz * 100 / hz));
+}
+
+/* kage's own counts, one "name value" a line: what a test compares with its baseline. */
+static size_t procfs_objects(char *buf, size_t size)
+{
+	struct proc_objects o;
+	struct heap_stats h;
+
+	proc_objects(&o);
+	heap_stats(&proc_heap, &h);
+	return procfs_printf(buf, size,
+			     "proc.processes %lu\nproc.zombies %lu\nproc.threads %lu\nproc.tasks %lu\n"
+			     "proc.heap_allocations %lu\nproc.heap_bytes %lu\nproc.heap_pages %lu\n",
+			     (unsigned long)o.processes, (unsigned long)o.zombies, (unsigned long)o.threads,
+			     (unsigned long)o.tasks, (unsigned long)h.in_use, (unsigned long)h.bytes,
+			     (unsigned long)h.pages);
 }
 
 size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
@@ -177,6 +195,10 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 	case PROCFS_MOUNTS:
 		return procfs_printf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
 	case PROCFS_VERSION: return procfs_printf(buf, size, "Linux version 6.1.0-kage (root@kage) (kage) kage 0.1\n");
+	case PROCFS_PID_MAX: return procfs_printf(buf, size, "%d\n", limits_pid_max());
+	case PROCFS_THREADS_MAX: return procfs_printf(buf, size, "%lu\n", (unsigned long)limits_threads_max());
+	case PROCFS_RANDOMIZE: return procfs_printf(buf, size, "%d\n", limits_randomize() ? 2 : 0);
+	case PROCFS_OBJECTS: return procfs_objects(buf, size);
 	case PROCFS_STAT: return procfs_stat(p, buf, size);
 	case PROCFS_STATUS: return procfs_status(p, buf, size);
 	case PROCFS_COMM: {
@@ -186,9 +208,10 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 		return procfs_printf(buf, size, "%s\n", comm);
 	}
 	case PROCFS_CMDLINE:
-		len = p->state == PROCESS_ZOMBIE ? 0 : p->cmdline_len;	/* a zombie has no memory left, as on Linux */
-		len = len < size ? len : size;
-		memcpy(buf, p->cmdline, len);
+		if (p->state != PROCESS_LIVE)
+			return 0;	/* a zombie has no memory left, as on Linux */
+		len = p->live->cmdline_len < size ? p->live->cmdline_len : size;
+		memcpy(buf, p->live->cmdline, len);
 		return len;
 	default: return 0;
 	}
@@ -227,13 +250,11 @@ static size_t procfs_list_root(char *buf, size_t size)
 	size_t used = procfs_list_files(NULL, PROCFS_SELF, PROCFS_ROOT_END, buf, size);
 	char name[12];
 
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct procfs_node d = { .type = PROCFS_DIR, .proc = &procs[i],
-					 .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)procs[i].pid) };
+	for (struct process *p = proc_first(); p; p = proc_next(p)) {
+		struct procfs_node d = { .type = PROCFS_DIR, .proc = p,
+					 .dir = proto_procfs_dir(PROTO_PROCFS_PID, (uint32_t)p->pid) };
 
-		if (procs[i].state == PROCESS_FREE)
-			continue;
-		fmt_snprintf(name, sizeof(name), "%d", procs[i].pid);
+		fmt_snprintf(name, sizeof(name), "%d", p->pid);
 		used += procfs_entry(buf + used, size - used, procfs_ino(&d), procfs_mode(&d), name);
 	}
 	return used;
@@ -284,6 +305,25 @@ size_t procfs_list(const struct procfs_node *n, const struct process *opener, ch
 	case PROTO_PROCFS_ROOT: return procfs_list_root(buf, size);
 	case PROTO_PROCFS_PID: return procfs_list_files(n->proc, PROCFS_STAT, PROCFS_PID_END, buf, size);
 	case PROTO_PROCFS_FD: return procfs_list_fds(n->proc, opener, buf, size);
+	case PROTO_PROCFS_SYS: return procfs_list_files(NULL, PROCFS_KERNELDIR, PROCFS_SYS_END, buf, size);
+	case PROTO_PROCFS_SYS_KERNEL: return procfs_list_files(NULL, PROCFS_PID_MAX, PROCFS_SYSK_END, buf, size);
+	case PROTO_PROCFS_KAGE: return procfs_list_files(NULL, PROCFS_OBJECTS, PROCFS_KAGE_END, buf, size);
 	}
 	return 0;
 }
+
+size_t procfs_capacity(const struct procfs_node *n)
+{
+	struct proc_objects o;
+
+	if (n->type != PROCFS_DIR)
+		return PROCFS_TEXT_PAGE;
+	switch (proto_procfs_kind_of(n->dir)) {
+	case PROTO_PROCFS_ROOT:
+		proc_objects(&o);
+		return (PROCFS_ROOT_END + o.processes) * sizeof(struct proto_procfs_dirent);
+	case PROTO_PROCFS_FD: return PROTO_FDS * sizeof(struct proto_procfs_dirent);
+	default: return PROCFS_KAGE_END * sizeof(struct proto_procfs_dirent);
+	}
+}
+

@@ -26,7 +26,7 @@ _Static_assert(NR_rt_sigreturn == 139, "the return page's li a7");
 
 int sig_ignored(const struct process *p, int sig)
 {
-	uint64_t h = p->act[sig - 1].sa_handler;
+	uint64_t h = sig_action(p, sig)->sa_handler;
 
 	return h == SIG_IGN || (h == SIG_DFL && (SIG_DEFAULT_IGNORE & SIG_BIT(sig)));
 }
@@ -65,7 +65,7 @@ static struct sig_info sig_take(struct thread *t, int sig)
 		return t->sig_info[sig - 1];
 	}
 	p->sig.shared &= ~SIG_BIT(sig);
-	return p->sig_info[sig - 1];
+	return p->live->sig_info[sig - 1];
 }
 
 /* A thread of p to take a process-directed sig: one not blocking it, else NULL. */
@@ -110,7 +110,7 @@ static void sig_generate(struct process *p, struct thread *t, int sig, const str
 {
 	if (p->state != PROCESS_LIVE || sig <= 0 || sig > _NSIG)
 		return;
-	if (p->pid == 1 && p->act[sig - 1].sa_handler == SIG_DFL)
+	if (p->pid == 1 && sig_action(p, sig)->sa_handler == SIG_DFL)
 		return;	/* as on Linux, init gets only the signals it handles */
 	if (sig == SIGKILL) {
 		proc_end(p, SIGKILL);
@@ -124,17 +124,28 @@ static void sig_generate(struct process *p, struct thread *t, int sig, const str
 		t->sig_info[sig - 1] = *info;
 	} else {
 		p->sig.shared |= SIG_BIT(sig);
-		p->sig_info[sig - 1] = *info;
+		p->live->sig_info[sig - 1] = *info;
 		t = sig_thread_for(p, sig);
 	}
 	if (!t || (t->sig.blocked & SIG_BIT(sig)) || p->stopped)
 		return;	/* it waits: for an unblocking thread, or for the continue */
-	if (p->act[sig - 1].sa_handler == SIG_DFL) {
+	if (sig_action(p, sig)->sa_handler == SIG_DFL) {
 		sig_default(t, sig);
 		return;
 	}
 	sig_interrupt_held(t);
 	native_task_alert(t->task, KAGE_ALERT_INTERRUPT);
+}
+
+const struct linux_sigaction sig_default_action;
+
+void sig_action_set(struct process *p, int sig, const struct linux_sigaction *a)
+{
+	p->live->act[sig - 1] = *a;
+	if (a->sa_handler == SIG_DFL && !a->sa_flags && !a->sa_mask)
+		p->live->act_set &= ~SIG_BIT(sig);
+	else
+		p->live->act_set |= SIG_BIT(sig);
 }
 
 void sig_post_thread(struct thread *t, int sig, const struct sig_info *info)
@@ -206,7 +217,7 @@ static long sig_push_frame(struct thread *t, int sig, const struct sig_info *in,
 			   uint64_t old_mask)
 {
 	static struct linux_rt_sigframe f;	/* too big for the server's stack */
-	const struct linux_sigaction *a = &t->proc->act[sig - 1];
+	const struct linux_sigaction *a = sig_action(t->proc, sig);
 	struct kage_fpregs fp;
 	uint64_t sp = sig_frame_at(t, a, r->x[KAGE_REG_SP]);
 	long err = native_task_fpregs(t->task, KAGE_REGS_FP_GET, &fp);
@@ -262,7 +273,7 @@ static void sig_restart_or_eintr(struct kage_regs *r, const struct linux_sigacti
  */
 static void sig_run_handler(struct thread *t, int sig, struct kage_regs *r, uint64_t orig_a0)
 {
-	struct linux_sigaction *a = &t->proc->act[sig - 1];
+	struct linux_sigaction a_now = *sig_action(t->proc, sig), *a = &a_now;
 	uint64_t old_mask = t->sig.restore_saved ? t->sig.saved : t->sig.blocked;
 	struct sig_info info = sig_take(t, sig);
 
@@ -280,6 +291,7 @@ static void sig_run_handler(struct thread *t, int sig, struct kage_regs *r, uint
 	if (a->sa_flags & SA_RESETHAND) {
 		a->sa_handler = SIG_DFL;
 		a->sa_flags &= ~(uint64_t)SA_SIGINFO;
+		sig_action_set(t->proc, sig, a);
 	}
 }
 
@@ -310,7 +322,7 @@ enum proc_reply sig_alert(struct thread *t, uint64_t token, uint64_t orig_a0)
 	struct kage_regs r;
 	int sig;
 
-	for (sig = sig_next(t); sig && p->act[sig - 1].sa_handler == SIG_DFL; sig = sig_next(t)) {
+	for (sig = sig_next(t); sig && sig_action(p, sig)->sa_handler == SIG_DFL; sig = sig_next(t)) {
 		sig_default(t, sig);
 		if (p->state != PROCESS_LIVE)
 			return PROC_NO_REPLY;
@@ -371,7 +383,7 @@ enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m)
 	struct sig_info info = { .addr = m->w[1] };
 	struct kage_regs r;
 	int sig = sig_of_fault(m->w[0], &info.code);
-	uint64_t h = p->act[sig - 1].sa_handler;
+	uint64_t h = sig_action(p, sig)->sa_handler;
 
 	if (h == SIG_DFL || h == SIG_IGN || (t->sig.blocked & SIG_BIT(sig)) ||
 	    native_task_regs(t->task, KAGE_REGS_GET, &r) < 0) {
@@ -404,9 +416,9 @@ void sig_exec(struct thread *t)
 {
 	struct process *p = t->proc;
 
-	for (int i = 0; i < _NSIG; i++)
-		if (p->act[i].sa_handler != SIG_IGN)
-			p->act[i] = (struct linux_sigaction){ 0 };
+	for (int sig = 1; sig <= _NSIG; sig++)
+		if ((p->live->act_set & SIG_BIT(sig)) && p->live->act[sig - 1].sa_handler != SIG_IGN)
+			p->live->act_set &= ~SIG_BIT(sig);	/* handlers are gone with the image; ignoring stays */
 	t->sig.ss_sp = t->sig.ss_size = 0;
 	p->sig.tramp = 0;
 }

@@ -43,12 +43,12 @@ long sig_action_call(struct thread *t, const uint64_t *a)
 		return -EINVAL;
 	if (a[1] && native_space_read(p->space, a[1], &act, sizeof(act)) < 0)
 		return -EFAULT;
-	if (a[2] && native_space_write_user(p->space, a[2], &p->act[sig - 1], sizeof(act)) < 0)
+	if (a[2] && native_space_write_user(p->space, a[2], sig_action(p, sig), sizeof(act)) < 0)
 		return -EFAULT;
 	if (!a[1])
 		return 0;
 	act.sa_mask &= ~SIG_UNBLOCKABLE;
-	p->act[sig - 1] = act;
+	sig_action_set(p, sig, &act);
 	sig_discard_if_ignored(p, sig);
 	return 0;
 }

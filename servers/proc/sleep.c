@@ -5,24 +5,55 @@
  * kernel's timer signals and turns each expiry into a call (badge 0,
  * which no process has); the loop then answers every sleeper whose time
  * has come and sets the timer for the next one.
- * Invariant: a thread with sleep.token set is answered exactly once,
- * when its deadline passes, when a signal interrupts it, or when it dies.
+ *
+ * The threads with a deadline (a sleep, or a futex wait with a timeout)
+ * are kept in a binary min-heap by deadline, so an expiry costs
+ * O(log n) for each thread it answers, and nothing for the others. Every
+ * thread has its place in the heap's array reserved when it is made
+ * (thread_new), so starting a wait never needs memory.
+ * Invariants: a thread with sleep.token set, or futex.token with a
+ * deadline, is in the heap (sleep_at its index, from 1), and no other
+ * is; it is answered exactly once, when its deadline passes, when a
+ * signal interrupts it, or when it dies.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
+#include "lib/heap.h"
 #include "servers/proc/proc.h"
 
 #define SLEEP_STACK 4096
 
-static long sleep_notif = -1;
+struct sleep_heap {
+	struct thread **at;		/* at[1..n]: the earliest deadline first */
+	uint32_t n;
+	long notif;
+};
+
+static struct sleep_heap sleepers = { .notif = -1 };
+uint32_t sleep_room;			/* entries at[] has room for */
 static unsigned char sleep_stack[SLEEP_STACK] __attribute__((aligned(16)));
 
 int sleep_init(void)
 {
-	sleep_notif = native_notif_create();
-	if (sleep_notif < 0)
-		return (int)sleep_notif;
-	return (int)native_helper_start(proc_endpoint, sleep_notif, sleep_stack, SLEEP_STACK);
+	sleepers.notif = native_notif_create();
+	if (sleepers.notif < 0)
+		return (int)sleepers.notif;
+	return (int)native_helper_start(proc_endpoint, sleepers.notif, sleep_stack, SLEEP_STACK);
+}
+
+long sleep_grow(uint32_t threads)
+{
+	uint32_t cap = sleep_room ? sleep_room : 64;
+	struct thread **at;
+
+	while (cap <= threads)
+		cap *= 2;
+	at = heap_realloc(&proc_heap, sleepers.at, cap * sizeof(*at));
+	if (!at)
+		return -ENOMEM;
+	sleepers.at = at;
+	sleep_room = cap;
+	return 0;
 }
 
 uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
@@ -32,36 +63,88 @@ uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
 	return absolute ? (t ? t : 1) : native_time() + t;
 }
 
-/* t's deadline (a sleep or a futex wait), 0 if it has none. */
+/* t's deadline (a sleep or a futex wait). */
 static uint64_t sleep_until_of(const struct thread *t)
 {
-	if (t->sleep.token)
-		return t->sleep.until;
-	return t->futex.token ? t->futex.until : 0;
+	return t->sleep.token ? t->sleep.until : t->futex.until;
+}
+
+static void sleep_put(uint32_t i, struct thread *t)
+{
+	sleepers.at[i] = t;
+	t->sleep_at = i;
+}
+
+/* The thread at i moves up or down until the heap order holds again. */
+static void sleep_fix(uint32_t i)
+{
+	struct thread *t = sleepers.at[i];
+	uint64_t until = sleep_until_of(t);
+
+	while (i > 1 && sleep_until_of(sleepers.at[i / 2]) > until) {
+		sleep_put(i, sleepers.at[i / 2]);
+		i /= 2;
+	}
+	for (;;) {
+		uint32_t c = 2 * i;
+
+		if (c > sleepers.n)
+			break;
+		if (c + 1 <= sleepers.n && sleep_until_of(sleepers.at[c + 1]) < sleep_until_of(sleepers.at[c]))
+			c++;
+		if (sleep_until_of(sleepers.at[c]) >= until)
+			break;
+		sleep_put(i, sleepers.at[c]);
+		i = c;
+	}
+	sleep_put(i, t);
+}
+
+/* The timer is set for the earliest deadline (none: off). */
+static void sleep_arm(void)
+{
+	native_timer_at(sleepers.notif, proc_timebase_hz, sleepers.n ? sleep_until_of(sleepers.at[1]) : 0);
+}
+
+void sleep_forget(struct thread *t)
+{
+	uint32_t i = t->sleep_at;
+	struct thread *last;
+
+	if (!i)
+		return;
+	t->sleep_at = 0;
+	last = sleepers.at[sleepers.n--];
+	if (last == t)
+		return;
+	sleep_put(i, last);
+	sleep_fix(i);
+}
+
+void sleep_add(struct thread *t)
+{
+	sleep_forget(t);
+	sleepers.n++;	/* never past cap: thread_new reserved a place for every thread */
+	sleep_put(sleepers.n, t);
+	sleep_fix(sleepers.n);
+	sleep_expire();
 }
 
 /* Answers every sleeper whose deadline has passed; called on each helper call. */
 void sleep_expire(void)
 {
-	const struct thread *first = NULL;
-	uint64_t now = native_time(), until;
+	uint64_t now = native_time();
 
-	for (int i = 0; i < THREAD_MAX; i++) {
-		struct thread *t = &threads[i];
+	while (sleepers.n && sleep_until_of(sleepers.at[1]) <= now) {
+		struct thread *t = sleepers.at[1];
 
-		until = t->proc ? sleep_until_of(t) : 0;
-		if (!until)
-			continue;
-		if (until > now) {
-			if (!first || until < sleep_until_of(first))
-				first = t;
-		} else if (t->sleep.token) {
+		sleep_forget(t);
+		if (t->sleep.token)
 			proc_answer(&t->sleep.token, 0);
-		} else {
+		else
 			futex_cancel(t, -ETIMEDOUT);
-		}
 	}
-	native_timer_at(sleep_notif, proc_timebase_hz, first ? sleep_until_of(first) : 0);
+	sleep_arm();
 }
 
 /* A timespec's deadline for a sleep: 0, or -EFAULT / -EINVAL. */
@@ -90,7 +173,7 @@ enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int cloc
 	t->sleep.until = until;
 	t->sleep.token = m->token;
 	t->sleep.rem = flags & TIMER_ABSTIME ? 0 : rem;
-	sleep_expire();
+	sleep_add(t);
 	return PROC_NO_REPLY;
 }
 
@@ -104,5 +187,6 @@ void sleep_interrupt(struct thread *t)
 	v.tv_nsec = (int64_t)(left % hz * 1000000000ull / hz);
 	if (t->sleep.rem)
 		native_space_write_user(t->proc->space, t->sleep.rem, &v, sizeof(v));
+	sleep_forget(t);
 	proc_answer(&t->sleep.token, -EINTR);
 }

@@ -7,8 +7,13 @@
  * status is kept in the process (leader_exited): Linux reports what the
  * group leader passed to exit when the last thread goes.
  *
- * Invariants: an entry is in use exactly while proc is set, and then it
- * is on its process's threads list, which nthreads counts; a thread holds
+ * Invariants: while proc is set a thread is in the slot table (its
+ * badge), in the tid map unless it is its process's leader (tid == pid:
+ * found through the pid map instead), on its process's threads list,
+ * which nthreads counts, and has its place reserved in the sleep heap;
+ * an ended one waits on the ended list (linked by next) until
+ * thread_collect gives it back (to a small cache of records, or the
+ * heap) after the message. A thread holds
  * its task handle from the moment it runs until it ends (task -1 before:
  * init's first thread, whose task execve makes). A thread waiting for a
  * vfork child names it (vfork_child) and the child names the thread
@@ -19,11 +24,19 @@
 #include "lib/string.h"
 #include "servers/proc/proc.h"
 
-struct thread threads[THREAD_MAX];
+struct table_slots thread_slots;
+static struct table_map thread_tids;
+static struct thread *thread_ended;
+static struct table_cache thread_records = { .size = sizeof(struct thread) };
+
+void thread_table_init(void)
+{
+	table_map_init(&thread_tids);
+}
 
 uint64_t thread_badge(const struct thread *t)
 {
-	return proto_badge(proc_key(t->proc), (uint32_t)(t - threads) + 1);
+	return proto_badge(proc_key(t->proc), t->slot);
 }
 
 struct thread *thread_named_by(uint64_t badge)
@@ -35,32 +48,79 @@ struct thread *thread_named_by(uint64_t badge)
 
 struct thread *thread_by_tid(int tid)
 {
-	for (int i = 0; i < THREAD_MAX; i++)
-		if (threads[i].proc && threads[i].tid == tid)
-			return &threads[i];
+	struct table_link *l = table_map_find(&thread_tids, tid);
+	struct process *p;
+
+	if (l)
+		return table_entry(l, struct thread, tid_link);
+	p = proc_by_pid(tid);	/* a leader: its tid is its process's pid */
+	for (struct thread *t = p ? p->threads : NULL; t; t = t->next)
+		if (t->tid == tid)
+			return t;
 	return NULL;
+}
+
+/* The tid map holds the threads that are not their process's leader; leaders are found by pid. */
+static void thread_name(struct thread *t, int tid)
+{
+	t->tid = tid;
+	t->in_tid_map = tid != t->proc->pid;
+	if (t->in_tid_map)
+		table_map_add(&thread_tids, &proc_heap, &t->tid_link, tid);
+}
+
+static void thread_unname(struct thread *t)
+{
+	if (t->in_tid_map)
+		table_map_remove(&thread_tids, &t->tid_link);
+	t->in_tid_map = 0;
 }
 
 _Static_assert(offsetof(struct thread, sig_info) + sizeof(((struct thread *)0)->sig_info) == sizeof(struct thread),
 	       "sig_info closes the thread: thread_new clears what comes before it");
 
-struct thread *thread_new(struct process *p, int tid)
+struct thread *thread_new(struct process *p, int tid, long *err)
 {
-	struct thread *t = NULL;
+	struct thread *t = table_cache_get(&thread_records, &proc_heap);
+	long slot;
 
-	for (int i = 0; i < THREAD_MAX && !t; i++)
-		if (!threads[i].proc)
-			t = &threads[i];
+	*err = -ENOMEM;
 	if (!t)
 		return NULL;
-	memset(t, 0, offsetof(struct thread, sig_info));
+	memset(t, 0, offsetof(struct thread, sig_info));	/* sig_info is read only for a pending signal */
+	*err = sleep_reserve(thread_slots.count + 1);
+	slot = *err < 0 ? *err : table_slot_take(&thread_slots, &proc_heap, t);
+	if (slot < 0) {
+		*err = slot == -EAGAIN ? -EAGAIN : -ENOMEM;
+		table_cache_put(&thread_records, &proc_heap, t);
+		return NULL;
+	}
+	t->slot = (uint32_t)slot;
 	t->proc = p;
-	t->tid = tid;
 	t->task = -1;
+	thread_name(t, tid);
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
+	*err = 0;
 	return t;
+}
+
+void thread_set_tid(struct thread *t, int tid)
+{
+	thread_unname(t);
+	thread_name(t, tid);
+}
+
+void thread_collect(void)
+{
+	struct thread *t = thread_ended, *next;
+
+	thread_ended = NULL;
+	for (; t; t = next) {
+		next = t->next;
+		table_cache_put(&thread_records, &proc_heap, t);
+	}
 }
 
 long thread_bind(struct thread *t, long task)
@@ -80,6 +140,8 @@ void thread_forget_calls(struct thread *t)
 {
 	if (t->futex.token)
 		futex_forget(t);
+	if (t->sleep_at)
+		sleep_forget(t);
 	t->sleep.token = t->suspend_token = t->stop_token = t->wait.token = 0;
 }
 
@@ -113,7 +175,12 @@ void thread_end(struct thread *t, int status)
 	}
 	thread_forget_calls(t);
 	thread_unlink(t);
+	thread_unname(t);
+	table_slot_put(&thread_slots, t->slot);
 	t->proc = NULL;
+	t->next = thread_ended;
+	thread_ended = t;
+	proc_retiring = 1;
 }
 
 void thread_end_others(struct process *p, struct thread *keep)

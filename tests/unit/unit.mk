@@ -16,3 +16,5 @@ test_avl := kernel/avl.c
 test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_memobj := kernel/memobj.c kernel/kobj.c kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_heap := lib/heap.c lib/string.c
+test_chacha20 := lib/chacha20.c lib/random.c lib/string.c
+test_proc_table := servers/proc/table.c lib/heap.c lib/string.c
