@@ -14,3 +14,4 @@ test_region := kernel/region.c
 test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_memobj := kernel/memobj.c kernel/kobj.c kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_heap := lib/heap.c lib/string.c
+test_fs_radix := servers/fs/radix.c lib/heap.c lib/string.c
