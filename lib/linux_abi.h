@@ -163,6 +163,20 @@
 #define POLLWRNORM 0x0100
 #define POLLWRBAND 0x0200
 
+/* Lengths (linux/limits.h, linux/uio.h). */
+#define NAME_MAX 255		/* a file name's bytes */
+#define PATH_MAX 4096		/* a path's bytes, with its NUL */
+#define PIPE_BUF 4096		/* a pipe write of at most this many bytes is not interleaved with others */
+#define UIO_MAXIOV 1024		/* readv and writev's iovecs */
+/*
+ * Linux's bounds that are no constant of its headers: MAX_LFS_FILESIZE
+ * (linux/fs.h, not exported: LLONG_MAX on 64-bit machines), the largest
+ * file offset, and the default of sysctl fs.nr_open, the ceiling of
+ * RLIMIT_NOFILE.
+ */
+#define LINUX_MAX_LFS_FILESIZE 0x7fffffffffffffffll
+#define LINUX_NR_OPEN (1u << 20)
+
 /* statx's mask: what kage fills (linux/stat.h). */
 #define STATX_BASIC_STATS 0x000007ff
 
@@ -245,6 +259,7 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXFSZ 25
 #define SIGWINCH 28
 #define _NSIG 64		/* signals are 1 .. _NSIG */
 

@@ -39,7 +39,7 @@
 
 #define PROC_MAX 80		/* processes, zombies included */
 #define THREAD_MAX 128		/* threads of every process together */
-_Static_assert(PROC_MAX < PROTO_CLIENTS && THREAD_MAX < PROTO_KEY_MAX, "slots fit in a badge");
+_Static_assert(PROC_MAX < PROTO_KEY_MAX && THREAD_MAX < PROTO_KEY_MAX, "slots fit in a badge");
 /*
  * execve's limits: argument and environment strings each (E2BIG beyond),
  * and their bytes together, 128 KiB as Linux had before it tied the limit
