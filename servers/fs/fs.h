@@ -73,9 +73,12 @@ struct fs_file {
 /*
  * A descriptor table. slot[fd] is an open file description's address
  * with FS_FD_CLOEXEC in its lowest bit (descriptions are 16-byte aligned),
- * or 0; the array grows on demand up to RLIMIT_NOFILE.
+ * or 0. The first FS_FDS_FIRST slots are the table's own (first); past
+ * them the array is a heap block of its own, grown on demand up to
+ * RLIMIT_NOFILE.
  */
 #define FS_FD_CLOEXEC 1ul
+#define FS_FDS_FIRST 64			/* a table's slots at first: Linux's NR_OPEN_DEFAULT */
 
 struct fs_fdtable {
 	uintptr_t *slot;
@@ -88,6 +91,7 @@ struct fs_fdtable {
 	uint64_t fsize;			/* RLIMIT_FSIZE: no file is written past it (RLIM_INFINITY: none) */
 	struct fs_node *cwd;		/* the working directory (NULL: the root) */
 	struct fs_list waits;		/* its threads' calls waiting here (struct fs_wait) */
+	uintptr_t first[FS_FDS_FIRST];	/* slot, until it grows */
 };
 
 /* The server's objects, for FS_OP_STATS. */

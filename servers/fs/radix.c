@@ -45,18 +45,13 @@ static int fs_radix_beyond(const struct fs_radix *r, uint64_t index)
 	return r->height < FS_RADIX_LEVELS && index >> (r->height * FS_RADIX_BITS);
 }
 
-/* How many slots of n are used, and the first of them. */
-static unsigned fs_radix_used(const struct fs_radix_node *n, unsigned *first)
+/* Whether n's slots from `from` on are all empty (a scan that stops at the first one used). */
+static int fs_radix_empty_from(const struct fs_radix_node *n, unsigned from)
 {
-	unsigned used = 0;
-
-	for (unsigned s = FS_RADIX_SLOTS; s-- > 0;) {
-		if (n->slot[s]) {
-			used++;
-			*first = s;
-		}
-	}
-	return used;
+	for (unsigned s = from; s < FS_RADIX_SLOTS; s++)
+		if (n->slot[s])
+			return 0;
+	return 1;
 }
 
 void *fs_radix_get(const struct fs_radix *r, uint64_t index)
@@ -75,12 +70,11 @@ static void fs_radix_shrink(struct fs_radix *r, struct heap *h)
 {
 	while (r->height) {
 		struct fs_radix_node *n = r->root;
-		unsigned first = 0, used = fs_radix_used(n, &first);
 
-		if (used > 1 || (used == 1 && (first != 0 || r->height == 1)))
+		if (!fs_radix_empty_from(n, 1) || (n->slot[0] && r->height == 1))
 			return;
-		r->root = used ? n->slot[0] : NULL;
-		r->height = used ? r->height - 1 : 0;
+		r->root = n->slot[0];
+		r->height = n->slot[0] ? r->height - 1 : 0;
 		heap_free(h, n);
 	}
 }
@@ -89,13 +83,13 @@ static void fs_radix_shrink(struct fs_radix *r, struct heap *h)
 static void fs_radix_settle(struct fs_radix *r, struct heap *h, uint64_t index)
 {
 	struct fs_radix_node *path[FS_RADIX_LEVELS + 1];
-	unsigned depth = 0, first;
+	unsigned depth = 0;
 
 	for (struct fs_radix_node *n = r->root; n && depth < r->height; depth++) {
 		path[depth] = n;
 		n = depth + 1 < r->height ? n->slot[fs_radix_slot(index, r->height - depth)] : NULL;
 	}
-	while (depth-- > 0 && !fs_radix_used(path[depth], &first)) {
+	while (depth-- > 0 && fs_radix_empty_from(path[depth], 0)) {
 		heap_free(h, path[depth]);
 		if (depth) {
 			path[depth - 1]->slot[fs_radix_slot(index, r->height - depth + 1)] = NULL;
@@ -213,8 +207,6 @@ struct fs_radix_cutter {
 static int fs_radix_cut_in(const struct fs_radix_cutter *c, struct fs_radix_node *n, unsigned level,
 			   uint64_t base)
 {
-	unsigned first;
-
 	for (unsigned s = fs_radix_start(base, c->from, level); s < FS_RADIX_SLOTS; s++) {
 		uint64_t cbase;
 
@@ -227,7 +219,7 @@ static int fs_radix_cut_in(const struct fs_radix_cutter *c, struct fs_radix_node
 			c->drop(n->slot[s], c->arg);
 		n->slot[s] = NULL;
 	}
-	if (fs_radix_used(n, &first))
+	if (!fs_radix_empty_from(n, 0))
 		return 0;
 	heap_free(c->h, n);
 	return 1;

@@ -18,8 +18,6 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_FDS_FIRST 64		/* a table's slots at first: Linux's NR_OPEN_DEFAULT */
-
 static struct fs_radix fs_tables;	/* key -> table */
 struct fs_counts fs_counts;
 
@@ -75,13 +73,24 @@ static long fs_table_grow(struct fs_fdtable *t, uint64_t fd)
 
 	if (fd < t->cap)
 		return 0;
-	s = heap_realloc(&fs_heap, t->slot, cap * sizeof(*s));
+	s = t->slot == t->first ? heap_alloc(&fs_heap, cap * sizeof(*s))
+				: heap_realloc(&fs_heap, t->slot, cap * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	if (t->slot == t->first)
+		memcpy(s, t->first, sizeof(t->first));
 	memset(s + t->cap, 0, (cap - t->cap) * sizeof(*s));
 	t->slot = s;
 	t->cap = cap;
 	return 0;
+}
+
+/* Frees t, and its slots if they grew out of it. */
+static void fs_table_free(struct fs_fdtable *t)
+{
+	if (t->slot != t->first)
+		heap_free(&fs_heap, t->slot);
+	heap_free(&fs_heap, t);
 }
 
 /* Slot fd (which exists) names f, or nothing; top follows. */
@@ -152,16 +161,34 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 	return 0;
 }
 
-/* A new table's descriptors: fork's copy of from's (sharing every description), or 0-2 on the console. */
-static void fs_table_fill(struct fs_fdtable *t, const struct fs_fdtable *from, struct fs_file *console)
+/* A new table for key, its slots for `need` descriptors (those from `need` on zeroed), its fields as a new process has them; or NULL. */
+static struct fs_fdtable *fs_table_alloc(uint64_t key, uint64_t need)
 {
-	if (!from) {
-		console->refs = 3;
-		for (uint64_t fd = 0; fd < 3; fd++)
-			fs_fd_put(t, fd, console, 0);
-		t->hint = 3;
-		return;
+	uint32_t cap = fs_slots_for(need);
+	struct fs_fdtable *t = heap_alloc(&fs_heap, sizeof(*t));
+	uintptr_t *slot = !t || cap == FS_FDS_FIRST ? NULL : heap_alloc(&fs_heap, cap * sizeof(*slot));
+
+	if (!t || (cap > FS_FDS_FIRST && !slot) || fs_radix_set(&fs_tables, &fs_heap, key, t) < 0) {
+		heap_free(&fs_heap, slot);
+		heap_free(&fs_heap, t);
+		return NULL;
 	}
+	t->slot = slot ? slot : t->first;
+	t->cap = cap;
+	t->top = t->hint = 0;
+	t->umask = 022;
+	t->key = (uint32_t)key;
+	t->nofile = FS_NOFILE_DEFAULT;
+	t->fsize = RLIM_INFINITY;
+	t->cwd = NULL;
+	fs_list_init(&t->waits);
+	memset(t->slot + need, 0, (cap - need) * sizeof(*slot));
+	return t;
+}
+
+/* fork: the child's table shares every description of the parent's, its directory and its limits. */
+static void fs_table_copy(struct fs_fdtable *t, const struct fs_fdtable *from)
+{
 	memcpy(t->slot, from->slot, from->top * sizeof(*t->slot));
 	t->top = from->top;
 	t->hint = from->hint;
@@ -176,29 +203,29 @@ static void fs_table_fill(struct fs_fdtable *t, const struct fs_fdtable *from, s
 
 long fs_table_new(uint64_t key, const struct fs_fdtable *from)
 {
-	uint32_t cap = from ? fs_slots_for(from->top) : FS_FDS_FIRST;
 	struct fs_fdtable *t;
-	struct fs_file *console = NULL;
+	struct fs_file *console;
 
 	if (!key || key > PROTO_KEY_MAX || fs_table_of_key(key))
 		return -EINVAL;
-	t = heap_zalloc(&fs_heap, sizeof(*t));
-	if (t)
-		t->slot = heap_zalloc(&fs_heap, cap * sizeof(*t->slot));
-	if (t && t->slot && !from)
-		console = fs_file_new(fs_console, O_RDWR);
-	if (!t || !t->slot || (!from && !console) || fs_radix_set(&fs_tables, &fs_heap, key, t) < 0) {
-		if (console)
-			fs_file_put(console);
-		if (t)
-			heap_free(&fs_heap, t->slot);
-		heap_free(&fs_heap, t);
+	t = fs_table_alloc(key, from ? from->top : 3);
+	if (!t)
 		return -ENOMEM;
+	if (from) {
+		fs_table_copy(t, from);
+	} else {
+		console = fs_file_new(fs_console, O_RDWR);
+		if (!console) {
+			fs_radix_take(&fs_tables, &fs_heap, key);
+			fs_table_free(t);
+			return -ENOMEM;
+		}
+		console->refs = 3;	/* fds 0, 1 and 2 */
+		for (uint64_t fd = 0; fd < 3; fd++)
+			t->slot[fd] = (uintptr_t)console;
+		t->top = 3;
+		t->hint = 3;
 	}
-	*t = (struct fs_fdtable){ .slot = t->slot, .cap = cap, .umask = 022, .key = (uint32_t)key,
-				  .nofile = FS_NOFILE_DEFAULT, .fsize = RLIM_INFINITY };
-	fs_list_init(&t->waits);
-	fs_table_fill(t, from, console);
 	fs_counts.tables++;
 	return 0;
 }
@@ -213,8 +240,7 @@ void fs_table_end(uint64_t key)
 	fs_set_cwd(t, NULL);
 	while (t->top)
 		fs_fd_close(t, t->top - 1);
-	heap_free(&fs_heap, t->slot);
-	heap_free(&fs_heap, t);
+	fs_table_free(t);
 	fs_counts.tables--;
 }
 
