@@ -143,7 +143,9 @@ enum fs_op {
 #define PROTO_IOCTL_CRASH 0x4b47dead
 /*
  * A test's route to FS_OP_STATS: this ioctl on /dev/null writes its five
- * answer words (w0..w4, 40 bytes) to the argument. Elsewhere -ENOTTY.
+ * answer words (w0..w4) and a sixth, the calls waiting in the file server
+ * (pipe reads and writes, polls), 48 bytes, to the argument. Elsewhere
+ * -ENOTTY.
  */
 #define PROTO_IOCTL_FS_STATS 0x4b470001
 

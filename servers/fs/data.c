@@ -28,9 +28,10 @@ static uint64_t fs_min(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* A page leaves its node (arg). */
 static void fs_page_drop(void *page, void *arg)
 {
-	(void)arg;
+	((struct fs_node *)arg)->npages--;
 	heap_free(&fs_heap, page);
 }
 
@@ -42,9 +43,10 @@ long fs_own(struct fs_node *n)
 
 		if (!p || fs_radix_set(&n->pages, &fs_heap, i, p) < 0) {
 			heap_free(&fs_heap, p);
-			fs_radix_cut(&n->pages, &fs_heap, 0, fs_page_drop, NULL);
+			fs_radix_cut(&n->pages, &fs_heap, 0, fs_page_drop, n);
 			return -ENOSPC;
 		}
+		n->npages++;
 		memcpy(p, n->archive + i * FS_PAGE, chunk);
 		memset(p + chunk, 0, FS_PAGE - chunk);
 	}
@@ -124,6 +126,7 @@ static long fs_write_page(struct fs_node *n, uint64_t token, uint64_t va, uint64
 		heap_free(&fs_heap, p);
 		return -ENOSPC;
 	}
+	n->npages++;
 	return 0;
 }
 
@@ -156,7 +159,7 @@ long fs_truncate(struct fs_node *n, uint64_t size)
 	if (err < 0)
 		return err;
 	if (size < n->size) {
-		fs_radix_cut(&n->pages, &fs_heap, (size + FS_PAGE - 1) / FS_PAGE, fs_page_drop, NULL);
+		fs_radix_cut(&n->pages, &fs_heap, (size + FS_PAGE - 1) / FS_PAGE, fs_page_drop, n);
 		last = size % FS_PAGE ? fs_radix_get(&n->pages, size / FS_PAGE) : NULL;
 		if (last)
 			memset(last + size % FS_PAGE, 0, FS_PAGE - size % FS_PAGE);
@@ -167,7 +170,7 @@ long fs_truncate(struct fs_node *n, uint64_t size)
 
 void fs_data_free(struct fs_node *n)
 {
-	fs_radix_cut(&n->pages, &fs_heap, 0, fs_page_drop, NULL);
+	fs_radix_cut(&n->pages, &fs_heap, 0, fs_page_drop, n);
 	n->archive = NULL;
 	n->size = 0;
 }

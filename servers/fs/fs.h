@@ -52,6 +52,7 @@ struct fs_node {
 	/* Contents: still in the initramfs (archive set), or its own pages by page number. */
 	const uint8_t *archive;
 	struct fs_radix pages;
+	uint64_t npages;		/* pages it has: st_blocks */
 	uint64_t size;
 	uint64_t procfs_ino;		/* a /proc file's inode number, as the process server gave it */
 	uint64_t gate;			/* a gateway into /proc: the /proc directory it stands for (protocol.h) */
@@ -94,9 +95,9 @@ struct fs_fdtable {
 	uintptr_t first[FS_FDS_FIRST];	/* slot, until it grows */
 };
 
-/* The server's objects, for FS_OP_STATS. */
+/* The server's objects, for FS_OP_STATS (and calls waiting, for its test route). */
 struct fs_counts {
-	uint64_t nodes, files, pipes, tables;
+	uint64_t nodes, files, pipes, tables, waits;
 };
 
 struct heap;

@@ -172,12 +172,13 @@ int fs_crash_armed;
 /* Where the injected bug writes: null, as far as the compiler can tell any pointer it loads. */
 static uint64_t *volatile fs_crash_pointer;
 
-/* The test route to FS_OP_STATS (servers/protocol.h): its five words into the caller's memory. */
+/* The test route to FS_OP_STATS (servers/protocol.h): its five words, and the calls waiting. */
 static long fs_stats_to(const struct fs_call_ctx *c, uint64_t arg)
 {
-	uint64_t w[5];
+	uint64_t w[FS_STATS_WORDS];
 
 	fs_stats(w);
+	w[5] = fs_counts.waits;
 	return native_caller_write(c->token, arg, w, sizeof(w)) < 0 ? -EFAULT : 0;
 }
 

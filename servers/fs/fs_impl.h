@@ -138,6 +138,7 @@ struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va
 long fs_signal_caller(uint64_t token, uint64_t badge, int sig, long answer);
 /* FS_OP_STATS's answer (main.c): heap allocations in use, nodes, descriptions, pipes, tables. */
 void fs_stats(uint64_t w[5]);
+#define FS_STATS_WORDS 6	/* what PROTO_IOCTL_FS_STATS writes: FS_OP_STATS's five, and the calls waiting */
 /* A fresh inode number (tree.c). */
 uint64_t fs_new_ino(void);
 
@@ -198,6 +199,8 @@ struct fs_wait {
 
 /* w (its kind's part filled in by the caller) is the caller's call, waiting from now on. */
 void fs_wait_start(struct fs_wait *w, const struct fs_call_ctx *c, enum fs_wait_kind kind);
+/* w is answered or dropped: it leaves its table (its kind's code frees it). */
+void fs_wait_end(struct fs_wait *w);
 /* The caller's thread calls again: a call of it still waiting was aborted, and goes. */
 void fs_wait_stale(const struct fs_call_ctx *c);
 /* Drops w unanswered (its call was aborted, or its process is gone), and frees it. */

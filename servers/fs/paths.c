@@ -100,6 +100,7 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	struct fs_node *n = NULL;
+	int created = 0;
 	size_t rest;
 	long err;
 	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], c->path, &err);
@@ -111,11 +112,16 @@ long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 		return fs_gate_forward(c, NR_openat, a, n, rest);
 	if (err == 0 && (a[2] & O_CREAT) && (a[2] & O_EXCL))
 		return -EEXIST;
-	if (err == -ENOENT && (a[2] & O_CREAT))
+	if (err == -ENOENT && (a[2] & O_CREAT)) {
 		err = fs_create(c, at, c->path, S_IFREG | ((uint32_t)a[3] & S_IALLUGO), &n);
+		created = err == 0;
+	}
 	if (err < 0)
 		return err;
-	return fs_open_node(c, n, a[2]);
+	err = fs_open_node(c, n, a[2]);
+	if (err < 0 && created)
+		fs_detach(n);	/* as if never made: Linux refuses a descriptor before it creates */
+	return err;
 }
 
 /* The inode number stat reports: the process server's for /proc's files. */
@@ -137,6 +143,12 @@ static uint64_t fs_stat_size(const struct fs_node *n)
 	return fs_is(n, S_IFDIR) ? 0 : n->size;
 }
 
+/* The 512-byte blocks it takes: a file's own pages (a hole takes none), or its bytes in the initramfs. */
+static uint64_t fs_stat_blocks(const struct fs_node *n)
+{
+	return n->archive ? (n->size + 511) / 512 : n->npages * 8;
+}
+
 static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
 {
 	struct linux_statx stx = { 0 };
@@ -147,7 +159,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 	stx.stx_mode = (uint16_t)n->mode;
 	stx.stx_ino = fs_ino(n);
 	stx.stx_size = fs_stat_size(n);
-	stx.stx_blocks = (fs_stat_size(n) + 511) / 512;
+	stx.stx_blocks = fs_stat_blocks(n);
 	fs_rdev(n, &stx.stx_rdev_major, &stx.stx_rdev_minor);
 	return native_caller_write(c->token, buf, &stx, sizeof(stx)) < 0 ? -EFAULT : 0;
 }
@@ -168,7 +180,7 @@ long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t
 	st.st_rdev = major << 8 | minor;
 	st.st_size = (int64_t)fs_stat_size(n);
 	st.st_blksize = 4096;
-	st.st_blocks = (int64_t)(fs_stat_size(n) + 511) / 512;
+	st.st_blocks = (int64_t)fs_stat_blocks(n);
 	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 

@@ -52,7 +52,7 @@ static struct fs_pipe_wait *fs_pipe_first(struct fs_list *q)
 static void fs_pipe_unwait(struct fs_pipe_wait *w)
 {
 	fs_list_del(&w->w.in_queue);
-	fs_list_del(&w->w.in_table);
+	fs_wait_end(&w->w);
 	heap_free(&fs_heap, w);
 }
 

@@ -110,7 +110,7 @@ static void fs_poller_free(struct fs_poller *p)
 	for (uint32_t i = 0; i < p->nwatch; i++)
 		fs_list_del(&p->watch[i].link);
 	fs_list_del(&p->w.in_queue);
-	fs_list_del(&p->w.in_table);
+	fs_wait_end(&p->w);
 	heap_free(&fs_heap, p);
 }
 

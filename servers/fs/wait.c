@@ -18,6 +18,13 @@ void fs_wait_start(struct fs_wait *w, const struct fs_call_ctx *c, enum fs_wait_
 	w->token = c->token;
 	w->kind = kind;
 	fs_list_add_tail(&c->t->waits, &w->in_table);
+	fs_counts.waits++;
+}
+
+void fs_wait_end(struct fs_wait *w)
+{
+	fs_list_del(&w->in_table);
+	fs_counts.waits--;
 }
 
 void fs_wait_drop(struct fs_wait *w)
