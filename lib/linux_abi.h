@@ -168,14 +168,13 @@
 #define PATH_MAX 4096		/* a path's bytes, with its NUL */
 #define PIPE_BUF 4096		/* a pipe write of at most this many bytes is not interleaved with others */
 #define UIO_MAXIOV 1024		/* readv and writev's iovecs */
+#define INR_OPEN_CUR 1024	/* RLIMIT_NOFILE's soft limit at first (linux/fs.h) */
 /*
- * Linux's bounds that are no constant of its headers: MAX_LFS_FILESIZE
- * (linux/fs.h, not exported: LLONG_MAX on 64-bit machines), the largest
- * file offset, and the default of sysctl fs.nr_open, the ceiling of
- * RLIMIT_NOFILE.
+ * Linux's bounds that are no constant of its uapi headers
+ * (tools/check-linux-abi knows them as kage's).
  */
-#define LINUX_MAX_LFS_FILESIZE 0x7fffffffffffffffll
-#define LINUX_NR_OPEN (1u << 20)
+#define LINUX_MAX_LFS_FILESIZE 0x7fffffffffffffffll	/* include/linux/fs.h: the largest file offset */
+#define LINUX_NR_OPEN 0x100000		/* fs/file.c: sysctl_nr_open, RLIMIT_NOFILE's ceiling */
 
 /* statx's mask: what kage fills (linux/stat.h). */
 #define STATX_BASIC_STATS 0x000007ff

@@ -30,7 +30,7 @@
 
 #define FS_NAME_MAX NAME_MAX		/* longest file name */
 #define FS_SIZE_MAX ((uint64_t)LINUX_MAX_LFS_FILESIZE)	/* largest file: Linux's */
-#define FS_NOFILE_DEFAULT 1024		/* RLIMIT_NOFILE until the process server says: Linux's INR_OPEN_CUR */
+#define FS_NOFILE_DEFAULT INR_OPEN_CUR	/* RLIMIT_NOFILE until the process server says otherwise */
 
 /* An intrusive doubly linked list: a head, or a link in an object; an unlinked link points at itself. */
 struct fs_list {
