@@ -1,8 +1,9 @@
-"""The file server's capacity (user/tests/fs-capacity.c): every limit it once
-had (62 written files, 16 MiB a file, 2,048 nodes, 32 pipes, 256 open file
-descriptions, 128 polls, one waiting reader a pipe, 255-byte paths) pushed
-far past, with the data checked and the server's objects counted back to
-where they were after each part."""
+"""The file server's capacity: every limit it once had (62 written files,
+16 MiB a file, 2,048 nodes, 256 open file descriptions, 255-byte paths:
+user/tests/fs-capacity.c; 32 pipes, 128 polls, one waiting reader a pipe:
+fs-waiters.c) pushed far past, with the data checked and the server's
+objects counted back to where they were after each part; and the rlimits
+it enforces (fs-limits.c)."""
 import glob
 import os
 
@@ -22,16 +23,6 @@ CAPACITY_CHECKS = [
     "a page written past a hole of 1 GiB", "the hole reads as zeros, the page as written",
     "truncated to the hole, the page goes", "the sparse file removed",
     "the server's objects are back after the sparse file",
-    "2,250 pipes at once, each holding its data", "each pipe gives back what went in",
-    "the server's objects are back after the pipes",
-    "at least 100 polls wait at once", "one byte wakes every one of them with POLLIN",
-    "the server's objects are back after the polls",
-    "100 readers wait on one pipe at once", "each reader gets one byte, in the order they came",
-    "the server's objects are back after the readers",
-    "readers interrupted while waiting take no byte from the others",
-    "the server's objects are back after the interrupted readers",
-    "a process killed with 20 threads waiting leaves no waiter and takes no byte",
-    "the server's objects are back after the killed process",
     "a file at a path of 4,000 bytes", "chdir there, and getcwd says the path",
     "a path of 4,096 bytes is ENAMETOOLONG", "a name of 256 bytes is ENAMETOOLONG", "the deep tree removed",
     "the server's objects are back after the long path",
@@ -42,12 +33,35 @@ CAPACITY_CHECKS = [
 ]
 
 
-def test_file_server_capacity_is_memory_not_tables(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/fs-capacity") as k:
-        for check in CAPACITY_CHECKS:
-            k.expect(f"fs-capacity: {check} (ok|FAILED)", timeout=120)
+WAITER_CHECKS = [
+    "2,250 pipes at once, each holding its data", "each pipe gives back what went in",
+    "the server's objects are back after the pipes",
+    "at least 100 polls wait at once", "one byte wakes every one of them with POLLIN",
+    "the server's objects are back after the polls",
+    "100 readers wait on one pipe at once", "each reader gets one byte, in the order they came",
+    "the server's objects are back after the readers",
+    "readers interrupted while waiting take no byte from the others",
+    "the server's objects are back after the interrupted readers",
+    "a process killed with 20 threads reading and one in pause leaves no waiter and takes no byte",
+    "the server's objects are back after the killed process", "every object of the run is gone",
+]
+
+
+def run_checks(board, mode, program, checks, timeout):
+    """Boots /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
+    with Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}") as k:
+        for check in checks:
+            k.expect(f"{program}: {check} (ok|FAILED)", timeout=timeout)
             assert k.child.match.group(1) == "ok", check
         expect_clean_end(k)
+
+
+def test_file_server_stores_as_much_as_memory_holds(board, mode):
+    run_checks(board, mode, "fs-capacity", CAPACITY_CHECKS, 120)
+
+
+def test_file_server_lets_any_number_of_calls_wait(board, mode):
+    run_checks(board, mode, "fs-waiters", WAITER_CHECKS, 120)
 
 
 LIMIT_CHECKS = [
@@ -71,8 +85,4 @@ PROC_SENDS_LIMITS = any("FS_OP_TABLE_LIMIT" in open(f).read()
 @pytest.mark.xfail(not PROC_SENDS_LIMITS, reason="the process server does not send FS_OP_TABLE_LIMIT yet",
                    strict=True)
 def test_rlimits_bound_the_file_server(board, mode):
-    with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/fs-limits") as k:
-        for check in LIMIT_CHECKS:
-            k.expect(f"fs-limits: {check} (ok|FAILED)", timeout=60)
-            assert k.child.match.group(1) == "ok", check
-        expect_clean_end(k)
+    run_checks(board, mode, "fs-limits", LIMIT_CHECKS, 60)

@@ -15,22 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "servers/protocol.h"
 #include "user/tests/dirs.h"
+#include "user/tests/fs_stats.h"
 
 #define HIGH 4096
 #define FAR 3000
 #define LOW 100
 #define FSIZE 10000
-
-struct fs_stats {
-	uint64_t heap, nodes, files, pipes, tables, waits;
-};
 
 static volatile int xfsz;
 
@@ -157,20 +152,9 @@ static void check_fsize(void)
 	unlink("/tmp/fsize-child");
 }
 
-/* The file server's objects (the test route to FS_OP_STATS), counted with a descriptor of its own. */
-static struct fs_stats stats(void)
-{
-	struct fs_stats s = { 0 };
-	int fd = open("/dev/null", O_RDONLY);
-
-	ioctl(fd, PROTO_IOCTL_FS_STATS, &s);
-	close(fd);
-	return s;
-}
-
 int main(void)
 {
-	struct fs_stats before = stats(), after;
+	struct fs_stats before = fs_stats();
 	int status;
 	pid_t pid;
 
@@ -184,13 +168,6 @@ int main(void)
 	}
 	waitpid(pid, &status, 0);
 	check_fsize();
-	after = stats();
-	if (memcmp(&before, &after, sizeof(before)))
-		printf("fs-limits: heap %lu nodes %lu files %lu pipes %lu tables %lu waits %lu (before %lu %lu %lu %lu %lu %lu)\n",
-		       (unsigned long)after.heap, (unsigned long)after.nodes, (unsigned long)after.files,
-		       (unsigned long)after.pipes, (unsigned long)after.tables, (unsigned long)after.waits,
-		       (unsigned long)before.heap, (unsigned long)before.nodes, (unsigned long)before.files,
-		       (unsigned long)before.pipes, (unsigned long)before.tables, (unsigned long)before.waits);
-	say("the server's objects are back where they were", !memcmp(&before, &after, sizeof(before)));
+	say("the server's objects are back where they were", fs_stats_back(&before));
 	return 0;
 }
