@@ -101,23 +101,24 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	return total;
 }
 
+/* lseek: an offset below 0 or past the largest file is EINVAL, as Linux's for a regular file. */
 static long fs_lseek(struct fs_file *f, int64_t off, uint64_t whence)
 {
-	int64_t base;
+	uint64_t base, step = off < 0 ? 0 - (uint64_t)off : (uint64_t)off;
 
 	if (f->node == fs_console)
 		return -ESPIPE;
-	if (whence == 0)
+	if (whence == SEEK_SET)
 		base = 0;
-	else if (whence == 1)
-		base = (int64_t)f->offset;
-	else if (whence == 2)
-		base = (int64_t)f->node->size;
+	else if (whence == SEEK_CUR)
+		base = f->offset;
+	else if (whence == SEEK_END)
+		base = f->node->size;
 	else
 		return -EINVAL;
-	if (base + off < 0)
+	if (off < 0 ? step > base : step > FS_SIZE_MAX - base)
 		return -EINVAL;
-	f->offset = (uint64_t)(base + off);
+	f->offset = off < 0 ? base - step : base + step;
 	return (long)f->offset;
 }
 
@@ -137,10 +138,11 @@ static long fs_dup3(const struct fs_call_ctx *c, uint64_t old, uint64_t new, uin
 {
 	struct fs_file *f = fs_fd(c, old);
 
-	if (!f || new >= c->t->nofile)
-		return -EBADF;	/* as Linux: a new number past RLIMIT_NOFILE is EBADF */
+	/* Linux's order: the flags and the same number, a new number past RLIMIT_NOFILE, the old one. */
 	if (old == new || (flags & ~(uint64_t)O_CLOEXEC))
 		return -EINVAL;
+	if (!f || new >= c->t->nofile)
+		return -EBADF;
 	return fs_dup_file(c, f, 0, (int64_t)new, (flags & O_CLOEXEC) != 0);
 }
 
@@ -187,7 +189,7 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 {
 	int32_t n;
 
-	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && fs_is(f->node, S_IFREG))
+	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && f->node && fs_is(f->node, S_IFREG))
 		*fs_crash_pointer = req;	/* the injected bug (servers/protocol.h) */
 	if (req == PROTO_IOCTL_FS_STATS && f->node == fs_null)
 		return fs_stats_to(c, arg);
@@ -274,7 +276,6 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	fs_ctx_init(&c, t, token, badge);
 	if (!fs_list_empty(&t->waits))
 		fs_wait_stale(&c);
-
 	switch (nr) {
 	case NR_openat: return fs_openat(&c, a);
 	case NR_close: return fs_fd_close(t, a[0]);
