@@ -215,7 +215,7 @@ $(B)/user/demo/%: user/demo/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
-$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h Makefile
+$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h user/tests/fs_stats.h Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 

@@ -164,6 +164,19 @@
 #define POLLWRNORM 0x0100
 #define POLLWRBAND 0x0200
 
+/* Lengths (linux/limits.h, linux/uio.h). */
+#define NAME_MAX 255		/* a file name's bytes */
+#define PATH_MAX 4096		/* a path's bytes, with its NUL */
+#define PIPE_BUF 4096		/* a pipe write of at most this many bytes is not interleaved with others */
+#define UIO_MAXIOV 1024		/* readv and writev's iovecs */
+#define INR_OPEN_CUR 1024	/* RLIMIT_NOFILE's soft limit at first (linux/fs.h) */
+/*
+ * Linux's bounds that are no constant of its uapi headers
+ * (tools/check-linux-abi knows them as kage's).
+ */
+#define LINUX_MAX_LFS_FILESIZE 0x7fffffffffffffffll	/* include/linux/fs.h: the largest file offset */
+#define LINUX_NR_OPEN 0x100000		/* fs/file.c: sysctl_nr_open, RLIMIT_NOFILE's ceiling */
+
 /* statx's mask: what kage fills (linux/stat.h). */
 #define STATX_BASIC_STATS 0x000007ff
 
@@ -246,6 +259,7 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXFSZ 25
 #define SIGWINCH 28
 #define _NSIG 64		/* signals are 1 .. _NSIG */
 

@@ -67,9 +67,6 @@ static inline uint32_t proto_badge_thread(uint64_t badge)
 	return badge < PROTO_BADGE_PROC ? (uint32_t)(badge & PROTO_KEY_MAX) : 0;
 }
 
-/* The file server's tables, until they grow: process keys below this. */
-#define PROTO_CLIENTS 128
-
 /*
  * The file server's operations for the process server (KAGE_MSG_CALL,
  * w0 = op, badge PROTO_BADGE_PROC); the answer's w0 is >= 0 or -errno.
@@ -108,17 +105,31 @@ enum fs_op {
 	FS_OP_PROC_OPEN,
 	FS_OP_PROC_LINK,	/* w1: key, w2: enum proto_procfs_act, w3: target (below), w4: its key and fd,
 				 * or a path (proc's memory), w5: open flags, or a buffer (proc's memory) */
-	FS_OP_PROC_FDS,		/* w1: key, w2: a bitmap of PROTO_FDS bits (proc's memory): its open
-				 * descriptors. -> w0: 0, w1: its umask; -ESRCH for no such table */
 	/*
-	 * TABLE_LIMIT: w1: key, w2: the process's RLIMIT_NOFILE soft limit
-	 * (at most nr_open, 1,048,576), w3: its RLIMIT_FSIZE soft limit, ~0
-	 * for unlimited. Sent when prlimit64 changes either; a table made by
-	 * FS_OP_TABLE_FORK starts with its parent's, one made by
-	 * FS_OP_TABLE_NEW with Linux's defaults (1,024 and unlimited), and
-	 * FS_OP_TABLE_EXEC keeps them. -ENOSYS: the file server enforces none.
+	 * PROC_FDS: w1: key, w2: a bitmap (proc's memory) of w3 bits for the
+	 * descriptors from w4 on (w3 and w4 multiples of 64): that process's
+	 * open descriptors. -> w0: 0, w1: its umask, w2: one past its highest
+	 * open descriptor (ask again from there for more), w3: its table's
+	 * slots (/proc's FDSize); -ESRCH for no such table.
+	 */
+	FS_OP_PROC_FDS,
+	/*
+	 * TABLE_LIMIT: w1: key, w2: the process's RLIMIT_NOFILE (soft; at most
+	 * Linux's fs.nr_open, 1,048,576, else -EINVAL), w3: its RLIMIT_FSIZE
+	 * (soft; ~0 for none). New descriptors lie below w2 (EMFILE, or
+	 * EBADF/EINVAL for dup3 and F_DUPFD past it, as Linux answers); those
+	 * open stay. A write or truncate past w3 is EFBIG and SIGXFSZ. fork
+	 * copies them, execve keeps them; a new table has 1,024 and none.
 	 */
 	FS_OP_TABLE_LIMIT,
+	/*
+	 * STATS: the file server's objects, so that a test can see them back
+	 * where they were after a run. -> w0: its heap's allocations in use,
+	 * w1: nodes (files, directories, /proc's open files), w2: open file
+	 * descriptions, w3: pipes, w4: descriptor tables. The same five
+	 * words reach a program by PROTO_IOCTL_FS_STATS (below).
+	 */
+	FS_OP_STATS,
 };
 
 /*
@@ -130,11 +141,23 @@ enum fs_op {
  * (MODE=mono). Unarmed, it is an ioctl like any unknown one (-ENOTTY).
  */
 #define PROTO_IOCTL_CRASH 0x4b47dead
+/*
+ * A test's route to FS_OP_STATS: this ioctl on /dev/null writes its five
+ * answer words (w0..w4) and a sixth, the calls waiting in the file server
+ * (pipe reads and writes, polls), 48 bytes, to the argument. Elsewhere
+ * -ENOTTY.
+ */
+#define PROTO_IOCTL_FS_STATS 0x4b470001
 
 /* The process server's operations for the other servers (KAGE_MSG_CALL, w0 = op). */
 enum proc_op {
 	PROC_OP_TIMER = 0,	/* badge HELPER: a sleep may have ended */
-	PROC_OP_SIGPIPE,	/* badge FS, a forwarded write: w1 the writer's badge; it gets SIGPIPE */
+	/*
+	 * Badge FS, a forwarded call: w1 the caller's badge; its thread gets
+	 * signal w2 (SIGPIPE for a write with no reader, SIGXFSZ for a file
+	 * written past RLIMIT_FSIZE) and the call the answer w3.
+	 */
+	PROC_OP_SIGNAL,
 	PROC_OP_INTERRUPT,	/* badge CONSOLE: a signal key was typed: w1 the signal (SIGINT, SIGQUIT,
 				 * SIGTSTP), w2 the terminal's foreground process group (0: none set) */
 	/*
@@ -222,8 +245,7 @@ struct proto_procfs_dirent {
 };
 
 #define PROTO_PROCFS_CHDIR (~0ull)	/* FS_OP_PROC_OPEN's w2: become the working directory */
-#define PROTO_FDS 1024			/* descriptors per table (FS_OP_PROC_FDS's bitmap) */
-#define PROTO_PATH_MAX 256		/* a path, and a link's target, with its NUL */
+#define PROTO_PATH_MAX 4096		/* a path, and a link's target, with its NUL: Linux's PATH_MAX */
 
 /* FS_OP_PROC_LINK: what to do with a /proc link's target, and what the target is. */
 enum proto_procfs_act {

@@ -1,46 +1,61 @@
 /*
  * The file server: a tree of nodes built from the initramfs, open file
- * descriptions, and per-process descriptor tables. Handlers are plain
- * functions of a descriptor table and the call's arguments; the receive
- * loop (main.c) finds the table by the process part of the forwarded
- * call's badge and serves the process server's own operations
- * (servers/protocol.h).
+ * descriptions, pipes, and per-process descriptor tables, all in the
+ * server's heap (lib/heap.h), so that memory and the processes' rlimits
+ * bound them, not a table's size. Handlers are plain functions of a
+ * descriptor table and the call's arguments; the receive loop (main.c)
+ * finds the table by the process part of the forwarded call's badge and
+ * serves the process server's own operations (servers/protocol.h).
  *
  * Ownership: a node lives while it is in the tree or open (an unlinked
- * file stays readable through its descriptors). Files from the initramfs
- * keep their data in the mapped archive until first written; then each
- * gets its own window of the server's address space (FS_FILE_MAX bytes of
- * demand-zero memory), which goes when the file does. An open file
- * description counts the descriptors naming it (across processes after
- * fork); the last close frees it. A process's table is shared by all its
- * threads, and holds what Linux keeps in its fs_struct too: the working
- * directory and the umask.
+ * file stays readable through its descriptors); a directory holds its
+ * entries, the tree holds the root. Files from the initramfs keep their
+ * data in the mapped archive until first written; then, as every file
+ * made at run time, their bytes are heap pages found by page number
+ * (a radix tree: holes read as zeros and take nothing), which go when
+ * the file is truncated or deleted. An open file description counts the
+ * descriptors naming it (across processes after fork); the last close
+ * frees it. A process's table is shared by all its threads, and holds
+ * what Linux keeps in its fs_struct too (the working directory, the
+ * umask) and the rlimits that bound it (RLIMIT_NOFILE, RLIMIT_FSIZE).
  */
 #ifndef KAGE_SERVERS_FS_FS_H
 #define KAGE_SERVERS_FS_FS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/linux_abi.h"
+#include "servers/fs/radix.h"
 #include "servers/protocol.h"
 
-#define FS_FDS PROTO_FDS	/* descriptors per process: Linux's default RLIMIT_NOFILE */
-#define FS_NODES 2048		/* files, directories and /proc's open files */
-#define FS_WINDOWS 512 		/* files with data of their own (written since boot, /proc's open files) */
-#define FS_FILES 256
-#define FS_FILE_MAX (16ul << 20)		/* largest file, the size of a data window */
-#define FS_NAME_MAX 255			/* longest file name, as Linux's NAME_MAX */
+#define FS_NAME_MAX NAME_MAX		/* longest file name */
+#define FS_SIZE_MAX ((uint64_t)LINUX_MAX_LFS_FILESIZE)	/* largest file: Linux's */
+#define FS_NOFILE_DEFAULT INR_OPEN_CUR	/* RLIMIT_NOFILE until the process server says otherwise */
+
+/* An intrusive doubly linked list: a head, or a link in an object; an unlinked link points at itself. */
+struct fs_list {
+	struct fs_list *next, *prev;
+};
 
 struct fs_node {
-	uint32_t mode;			/* st_mode; 0: a free slot */
-	uint32_t ino;
-	char name[FS_NAME_MAX + 1];	/* a /proc file's: its absolute path */
-	struct fs_node *parent, *child, *next;	/* the directory tree */
-	uint8_t *data;			/* contents: in the initramfs, or its own window once written */
+	uint32_t mode;			/* st_mode */
+	uint32_t nopen;			/* open file descriptions, working directories and holds naming it */
+	uint64_t ino;
+	char *name;			/* NUL-terminated, heap; a /proc file's: its absolute path */
+	uint32_t namelen, hash;		/* its length; the name index's hash of it and the parent */
+	struct fs_node *parent;		/* itself for the root and for nodes outside the tree */
+	struct fs_node *hnext;		/* the next node in the name index's bucket */
+	uint64_t seq;			/* its place in its directory's order (getdents) */
+	/* A directory: its entries by their seq, how many, and the seq the next one gets. */
+	struct fs_radix kids;
+	uint64_t nkids, next_seq;
+	/* Contents: still in the initramfs (archive set), or its own pages by page number. */
+	const uint8_t *archive;
+	struct fs_radix pages;
+	uint64_t npages;		/* pages it has: st_blocks */
 	uint64_t size;
 	uint64_t procfs_ino;		/* a /proc file's inode number, as the process server gave it */
 	uint64_t gate;			/* a gateway into /proc: the /proc directory it stands for (protocol.h) */
-	uint32_t nopen;			/* open file descriptions, working directories and holds naming it */
-	uint8_t owned;			/* data is in the node's window (writable) */
 	uint8_t unlinked;		/* out of the tree; freed at its last close */
 	uint8_t procfs;			/* made by the process server for an open of /proc: read-only */
 	uint8_t pinned;			/* a gateway or a device: never unlinked, renamed or freed */
@@ -49,53 +64,84 @@ struct fs_node {
 struct fs_pipe;
 
 struct fs_file {
-	uint32_t refs;			/* descriptors naming it; 0: free */
+	uint32_t refs;			/* descriptors naming it */
 	uint32_t flags;			/* O_ACCMODE | O_APPEND | O_NONBLOCK ... as opened */
 	struct fs_node *node;		/* NULL for a pipe end */
 	struct fs_pipe *pipe;
-	uint64_t offset;		/* bytes, or the next entry for a directory */
+	uint64_t offset;		/* bytes; a directory's: the seq of the next entry to list */
 };
 
+/*
+ * A descriptor table. slot[fd] is an open file description's address
+ * with FS_FD_CLOEXEC in its lowest bit (descriptions are 16-byte aligned),
+ * or 0. The first FS_FDS_FIRST slots are the table's own (first); past
+ * them the array is a heap block of its own, grown on demand up to
+ * RLIMIT_NOFILE.
+ */
+#define FS_FD_CLOEXEC 1ul
+#define FS_FDS_FIRST 64			/* a table's slots at first: Linux's NR_OPEN_DEFAULT */
+
 struct fs_fdtable {
-	struct fs_file *fd[FS_FDS];
-	uint64_t cloexec[FS_FDS / 64];	/* bit n: close fd n on execve */
-	uint32_t top;			/* fds from here up are closed: loops over the table stop here */
+	uintptr_t *slot;
+	uint32_t cap;			/* slots allocated */
+	uint32_t top;			/* one past the highest open descriptor: loops stop here */
+	uint32_t hint;			/* no descriptor below it is free */
 	uint32_t umask;			/* taken from the mode of every file and directory made */
+	uint32_t key;			/* its process's, as in the badges */
+	uint64_t nofile;		/* RLIMIT_NOFILE: new descriptors lie below it */
+	uint64_t fsize;			/* RLIMIT_FSIZE: no file is written past it (RLIM_INFINITY: none) */
 	struct fs_node *cwd;		/* the working directory (NULL: the root) */
+	struct fs_list waits;		/* its threads' calls waiting here (struct fs_wait) */
+	uintptr_t first[FS_FDS_FIRST];	/* slot, until it grows */
 };
+
+/* The server's objects, for FS_OP_STATS (and calls waiting, for its test route). */
+struct fs_counts {
+	uint64_t nodes, files, pipes, tables, waits;
+};
+
+struct heap;
+extern struct heap fs_heap;		/* everything the server allocates */
+extern struct fs_counts fs_counts;
 
 /*
  * Builds the tree from a cpio archive already mapped in the server (mem:
  * its memory object, whose physical address is base): 0 or -ENOMEM/-EINVAL.
  */
 int fs_init(const void *cpio, size_t size, long mem, uint64_t base);
-/* A new process's table: fds 0, 1 and 2 on the console. */
-int fs_table_init(struct fs_fdtable *t);
-/* fork: the child shares every open file description. */
-void fs_table_copy(struct fs_fdtable *to, const struct fs_fdtable *from);
-/* exit: every descriptor closed. execve: those marked close-on-exec. */
-void fs_table_close_all(struct fs_fdtable *t);
+
+/* Descriptor tables (table.c). The table of a process's key, or NULL. */
+struct fs_fdtable *fs_table_of_key(uint64_t key);
+/* FS_OP_TABLE_NEW (from NULL: fds 0-2 on the console) and _FORK (a copy of from): 0 or -errno. */
+long fs_table_new(uint64_t key, const struct fs_fdtable *from);
+/* FS_OP_TABLE_EXIT: every descriptor closed, every waiting call dropped, the table freed. */
+void fs_table_end(uint64_t key);
+/* FS_OP_TABLE_EXEC: the close-on-exec descriptors closed. */
 void fs_table_exec(struct fs_fdtable *t);
+/* FS_OP_TABLE_LIMIT. */
+long fs_table_limit(struct fs_fdtable *t, uint64_t nofile, uint64_t fsize);
+
 /* The node at path, relative to t's working directory (for execve), or NULL (also for /proc's). */
 struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path);
-void fs_node_release(struct fs_node *n);
 /* n's bytes (at least one) as a memory object: a new handle, or -errno; *page_off as FS_OP_EXEC_OPEN says. */
 long fs_node_pages(const struct fs_node *n, uint64_t *page_off);
 
 /*
  * fs_call results that are not answers: no reply now (the token is kept
  * for a later answer, or the call went on to another server), or the
- * writer gets SIGPIPE.
+ * caller gets a signal with its answer: SIGPIPE and -EPIPE (a write with
+ * no reader), SIGXFSZ and -EFBIG (a file written past RLIMIT_FSIZE).
  */
 #define FS_BLOCKED (-0x7fffffffffffffffl - 1)
 #define FS_SIGPIPE (-0x7fffffffffffffffl)
+#define FS_SIGXFSZ (-0x7ffffffffffffffel)
 
 /*
  * Linux calls on descriptors and paths, for the thread whose badge is
  * `badge` and whose process's table is t; a[] are the call's six
  * arguments and token its reply token (its memory is reached through it;
- * answers given later keep it). The result is what lands in a0, or
- * FS_BLOCKED, or FS_SIGPIPE.
+ * answers given later keep it). The result is what lands in a0, or one
+ * of the above.
  */
 long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, const uint64_t *a);
 

@@ -10,27 +10,17 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_IOV_MAX 1024		/* readv/writev's iovecs, Linux's UIO_MAXIOV */
+/* The server's path buffers: one call is served at a time (struct fs_call_ctx). */
+static char fs_paths[2][PROTO_PATH_MAX];
+
+void fs_ctx_init(struct fs_call_ctx *c, struct fs_fdtable *t, uint64_t token, uint64_t badge)
+{
+	*c = (struct fs_call_ctx){ t, token, badge, fs_paths[0], fs_paths[1] };
+}
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
 {
-	return fd < FS_FDS ? c->t->fd[fd] : NULL;
-}
-
-static int fs_is(const struct fs_node *n, uint32_t type)
-{
-	return (n->mode & S_IFMT) == type;
-}
-
-long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int cloexec)
-{
-	for (uint64_t fd = from; fd < FS_FDS; fd++) {
-		if (c->t->fd[fd])
-			continue;
-		fs_fd_set(c->t, fd, f, cloexec);
-		return (long)fd;
-	}
-	return -EMFILE;
+	return fs_fd_file(c->t, fd);
 }
 
 /*
@@ -47,18 +37,6 @@ static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, 
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
-long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf,
-			 uint64_t len)
-{
-	if (off >= n->size)
-		return 0;
-	if (len > n->size - off)
-		len = n->size - off;
-	if (len > KAGE_COPY_MAX)
-		len = KAGE_COPY_MAX;
-	return native_caller_write(c->token, buf, n->data + off, len) < 0 ? -EFAULT : (long)len;
-}
-
 static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	long r;
@@ -71,7 +49,7 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf
 		return -EISDIR;
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & O_NONBLOCK) != 0);
-	r = fs_file_read(c, f->node, f->offset, buf, len);
+	r = fs_data_read(c->token, f->node, f->offset, buf, len);
 	if (r > 0)
 		f->offset += (uint64_t)r;
 	return r;
@@ -99,7 +77,7 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	uint64_t v[2];
 	long total = 0, r;
 
-	if (cnt > FS_IOV_MAX)
+	if (cnt > UIO_MAXIOV)
 		return -EINVAL;
 	if (f->node == fs_console && write && (f->flags & O_ACCMODE) != O_RDONLY)
 		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt, 0);
@@ -123,130 +101,63 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 	return total;
 }
 
-/* One entry of a directory, as getdents64 reports it. */
-struct fs_dirent {
-	uint64_t ino;
-	uint8_t type;			/* DT_*: S_IF* >> 12 */
-	char name[FS_NAME_MAX + 1];
-};
-
-/*
- * Entry i of directory n (*cursor: entry i of the tree's list, advanced
- * as i grows): 1 and *e, or 0 past the last. A /proc directory's node
- * holds its entries as data, the process server's records.
- */
-static int fs_dir_entry(const struct fs_node *n, uint64_t i, const struct fs_node **cursor, struct fs_dirent *e)
-{
-	const struct proto_procfs_dirent *d = (const struct proto_procfs_dirent *)n->data;
-
-	if (n->procfs) {
-		if (i >= n->size / sizeof(*d))
-			return 0;
-		e->ino = d[i].ino;
-		e->type = d[i].type;
-		memcpy(e->name, d[i].name, sizeof(d[i].name));
-		e->name[sizeof(d[i].name) - 1] = 0;
-		return 1;
-	}
-	if (!*cursor)
-		return 0;
-	e->ino = (*cursor)->ino;
-	e->type = (uint8_t)(((*cursor)->mode & S_IFMT) >> 12);
-	strlcpy(e->name, (*cursor)->name, sizeof(e->name));
-	*cursor = (*cursor)->next;
-	return 1;
-}
-
-/* Puts e as a struct linux_dirent64 at buf: its length, 0 if it does not fit in room, or -EFAULT. */
-static long fs_dirent_put(const struct fs_call_ctx *c, uint64_t buf, uint64_t room, const struct fs_dirent *e,
-			  uint64_t next)
-{
-	uint8_t rec[(sizeof(struct linux_dirent64) + FS_NAME_MAX + 1 + 7) & ~7ul];
-	size_t nl = strlen(e->name), reclen = (sizeof(struct linux_dirent64) + nl + 1 + 7) & ~7ul;
-	struct linux_dirent64 d = { .d_ino = e->ino, .d_off = (int64_t)next, .d_reclen = (uint16_t)reclen,
-				    .d_type = e->type };
-
-	if (reclen > room)
-		return 0;
-	memset(rec, 0, reclen);
-	memcpy(rec, &d, sizeof(d));
-	memcpy(rec + sizeof(d), e->name, nl);
-	return native_caller_write(c->token, buf, rec, reclen) < 0 ? -EFAULT : (long)reclen;
-}
-
-static long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
-{
-	static struct fs_dirent e;
-	const struct fs_node *cursor = f->node->child;
-	uint64_t done = 0;
-	long r = 0;
-	int more;
-
-	if (!fs_is(f->node, S_IFDIR))
-		return -ENOTDIR;
-	for (uint64_t i = 0; i < f->offset && cursor && !f->node->procfs; i++)
-		cursor = cursor->next;
-	for (more = fs_dir_entry(f->node, f->offset, &cursor, &e); more; more = fs_dir_entry(f->node, f->offset, &cursor, &e)) {
-		r = fs_dirent_put(c, buf + done, len - done, &e, f->offset + 1);
-		if (r <= 0)
-			break;
-		done += (uint64_t)r;
-		f->offset++;
-	}
-	if (r < 0 && !done)
-		return r;
-	return done || !more ? (long)done : -EINVAL;	/* buffer too small for one record */
-}
-
+/* lseek: an offset below 0 or past the largest file is EINVAL, as Linux's for a regular file. */
 static long fs_lseek(struct fs_file *f, int64_t off, uint64_t whence)
 {
-	int64_t base;
+	uint64_t base, step = off < 0 ? 0 - (uint64_t)off : (uint64_t)off;
 
 	if (f->node == fs_console)
 		return -ESPIPE;
-	if (whence == 0)
+	if (whence == SEEK_SET)
 		base = 0;
-	else if (whence == 1)
-		base = (int64_t)f->offset;
-	else if (whence == 2)
-		base = (int64_t)f->node->size;
+	else if (whence == SEEK_CUR)
+		base = f->offset;
+	else if (whence == SEEK_END)
+		base = f->node->size;
 	else
 		return -EINVAL;
-	if (base + off < 0)
+	if (off < 0 ? step > base : step > FS_SIZE_MAX - base)
 		return -EINVAL;
-	f->offset = (uint64_t)(base + off);
+	f->offset = off < 0 ? base - step : base + step;
 	return (long)f->offset;
+}
+
+/* A second descriptor for f: at the lowest free number from `from` (dup, F_DUPFD), or at `at` (dup3). */
+static long fs_dup_file(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int64_t at, int cloexec)
+{
+	long r;
+
+	f->refs++;
+	r = at < 0 ? fs_install_fd(c->t, f, from, cloexec) : fs_place_fd(c->t, (uint64_t)at, f, cloexec);
+	if (r < 0)
+		f->refs--;	/* it held another reference: this one was never the last */
+	return r;
 }
 
 static long fs_dup3(const struct fs_call_ctx *c, uint64_t old, uint64_t new, uint64_t flags)
 {
 	struct fs_file *f = fs_fd(c, old);
 
-	if (!f || new >= FS_FDS)
-		return -EBADF;
+	/* Linux's order: the flags and the same number, a new number past RLIMIT_NOFILE, the old one. */
 	if (old == new || (flags & ~(uint64_t)O_CLOEXEC))
 		return -EINVAL;
-	fs_fd_close(c->t, new);
-	f->refs++;
-	return fs_install_fd(c, f, new, (flags & O_CLOEXEC) != 0);
+	if (!f || new >= c->t->nofile)
+		return -EBADF;
+	return fs_dup_file(c, f, 0, (int64_t)new, (flags & O_CLOEXEC) != 0);
 }
 
 static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uint64_t arg)
 {
 	struct fs_file *f = fs_fd(c, fd);
-	long r;
 
 	if (!f)
 		return -EBADF;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= FS_FDS)
-			return -EINVAL;
-		r = fs_install_fd(c, f, arg, cmd == F_DUPFD_CLOEXEC);
-		if (r >= 0)
-			f->refs++;
-		return r;
+		if (arg >= c->t->nofile)
+			return -EINVAL;	/* as Linux: from past RLIMIT_NOFILE */
+		return fs_dup_file(c, f, arg, -1, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD: return fs_fd_cloexec(c->t, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
 		fs_fd_set_cloexec(c->t, fd, (arg & FD_CLOEXEC) != 0);
@@ -263,13 +174,25 @@ int fs_crash_armed;
 /* Where the injected bug writes: null, as far as the compiler can tell any pointer it loads. */
 static uint64_t *volatile fs_crash_pointer;
 
+/* The test route to FS_OP_STATS (servers/protocol.h): its five words, and the calls waiting. */
+static long fs_stats_to(const struct fs_call_ctx *c, uint64_t arg)
+{
+	uint64_t w[FS_STATS_WORDS];
+
+	fs_stats(w);
+	w[5] = fs_counts.waits;
+	return native_caller_write(c->token, arg, w, sizeof(w)) < 0 ? -EFAULT : 0;
+}
+
 /* The console's ioctls are the console server's (termios); FIONREAD of pipes and files is answered here. */
 static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t req, uint64_t arg)
 {
 	int32_t n;
 
-	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && fs_is(f->node, S_IFREG))
+	if (req == PROTO_IOCTL_CRASH && fs_crash_armed && f->node && fs_is(f->node, S_IFREG))
 		*fs_crash_pointer = req;	/* the injected bug (servers/protocol.h) */
+	if (req == PROTO_IOCTL_FS_STATS && f->node == fs_null)
+		return fs_stats_to(c, arg);
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_IOCTL, req, arg, 0);
 	if (req != FIONREAD || (!f->pipe && !fs_is(f->node, S_IFREG)))
@@ -279,6 +202,22 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 	else
 		n = f->offset < f->node->size ? (int32_t)(f->node->size - f->offset) : 0;
 	return native_caller_write(c->token, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+}
+
+/* pwrite64: a write at off that leaves the description's offset where it was. */
+static long fs_pwrite(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len, uint64_t off)
+{
+	uint64_t keep = f->offset;
+	long r;
+
+	if (f->node == fs_console)
+		return -ESPIPE;
+	if ((int64_t)off < 0)
+		return -EINVAL;
+	f->offset = off;
+	r = fs_write(c, f, buf, len);
+	f->offset = keep;
+	return r;
 }
 
 /* Calls taking a descriptor as their first argument. */
@@ -296,25 +235,17 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	case NR_pread64:
 		if (f->node == fs_console || (f->flags & O_ACCMODE) == O_WRONLY)
 			return f->node == fs_console ? -ESPIPE : -EBADF;
-		return fs_is(f->node, S_IFDIR) ? -EISDIR : fs_file_read(c, f->node, a[3], a[1], a[2]);
-	case NR_pwrite64: {
-		uint64_t keep = f->offset;
-		long r;
-
-		if (f->node == fs_console)
-			return -ESPIPE;
-		f->offset = a[3];
-		r = fs_write(c, f, a[1], a[2]);
-		f->offset = keep;
-		return r;
-	}
+		if ((int64_t)a[3] < 0)
+			return -EINVAL;
+		return fs_is(f->node, S_IFDIR) ? -EISDIR : fs_data_read(c->token, f->node, a[3], a[1], a[2]);
+	case NR_pwrite64: return fs_pwrite(c, f, a[1], a[2], a[3]);
 	case NR_lseek: return fs_lseek(f, (int64_t)a[1], a[2]);
 	case NR_getdents64: return fs_getdents64(c, f, a[1], a[2]);
 	case NR_fstat: return fs_stat_node(c, f->node, a[1], 0);
 	case NR_ftruncate:
-		if ((f->flags & O_ACCMODE) == O_RDONLY || !fs_is(f->node, S_IFREG))
+		if ((f->flags & O_ACCMODE) == O_RDONLY || !fs_is(f->node, S_IFREG) || (int64_t)a[1] < 0)
 			return -EINVAL;
-		return (int64_t)a[1] < 0 ? -EINVAL : fs_truncate(f->node, a[1]);
+		return fs_resize(c, f->node, a[1]);
 	case NR_ioctl: return fs_ioctl(c, f, a[1], a[2]);
 	case NR_fchmod:
 	case NR_fchown:
@@ -323,13 +254,7 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		if (nr == NR_fchmod)
 			fs_set_mode(f->node, a[1]);
 		return 0;
-	case NR_dup: {
-		long r = fs_install_fd(c, f, 0, 0);
-
-		if (r >= 0)
-			f->refs++;
-		return r;
-	}
+	case NR_dup: return fs_dup_file(c, f, 0, -1, 0);
 	default: return -ENOSYS;
 	}
 }
@@ -345,9 +270,12 @@ static long fs_umask(struct fs_fdtable *t, uint64_t mask)
 
 long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, const uint64_t *a)
 {
-	const struct fs_call_ctx c = { t, token, badge };
+	struct fs_call_ctx c;
 	struct fs_file *f;
 
+	fs_ctx_init(&c, t, token, badge);
+	if (!fs_list_empty(&t->waits))
+		fs_wait_stale(&c);
 	switch (nr) {
 	case NR_openat: return fs_openat(&c, a);
 	case NR_close: return fs_fd_close(t, a[0]);

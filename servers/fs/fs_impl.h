@@ -2,6 +2,7 @@
 #ifndef KAGE_SERVERS_FS_FS_IMPL_H
 #define KAGE_SERVERS_FS_FS_IMPL_H
 
+#include <stddef.h>
 #include "lib/linux_abi.h"
 #include "lib/native.h"
 #include "servers/fs/fs.h"
@@ -9,43 +10,113 @@
 
 /*
  * The call being served: the caller's table, its token (the reply, and
- * the right to its memory) and the badge it came with (its thread).
+ * the right to its memory) and the badge it came with (its thread), and
+ * the server's two path buffers (PROTO_PATH_MAX bytes each: kept off the
+ * stack, which in MODE=mono every server's handlers share). The server
+ * serves one call at a time, so one pair does for every call.
  */
 struct fs_call_ctx {
 	struct fs_fdtable *t;
 	uint64_t token;
 	uint64_t badge;
+	char *path, *path2;
 };
 
-extern struct fs_file fs_files[FS_FILES];
+/* A context for a call of t's process (fs_calls.c). */
+void fs_ctx_init(struct fs_call_ctx *c, struct fs_fdtable *t, uint64_t token, uint64_t badge);
+
 extern struct fs_node *fs_root, *fs_console, *fs_null;
 extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 extern long fs_proc_ep;		/* the process server's, badged PROTO_BADGE_FS */
 extern int fs_crash_armed;	/* PROTO_IOCTL_CRASH crashes this server (FS_OP_ARM_CRASH) */
 
-/* Nodes (fs.c): creation in dir (NULL: a node outside the tree), detaching from the tree. */
+static inline void fs_list_init(struct fs_list *l)
+{
+	l->next = l->prev = l;
+}
+
+static inline int fs_list_empty(const struct fs_list *l)
+{
+	return l->next == l;
+}
+
+static inline void fs_list_add_tail(struct fs_list *head, struct fs_list *e)
+{
+	e->prev = head->prev;
+	e->next = head;
+	head->prev->next = e;
+	head->prev = e;
+}
+
+static inline void fs_list_del(struct fs_list *e)
+{
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+	fs_list_init(e);
+}
+
+#define fs_container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+static inline int fs_is(const struct fs_node *n, uint32_t type)
+{
+	return (n->mode & S_IFMT) == type;
+}
+
+/* The name index and the root (tree.c), before any other node: 0 or -ENOMEM. */
+int fs_tree_init(void);
+/*
+ * Nodes and the tree (tree.c). fs_new: a node in dir (NULL: outside the
+ * tree, unnamed only then), or NULL when memory is out. fs_child: dir's
+ * entry called name ("." and ".." too), or NULL.
+ */
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode);
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
+/* Takes n out of its directory (it is freed now, or at its last close). */
 void fs_detach(struct fs_node *n);
-void fs_attach(struct fs_node *dir, struct fs_node *n);
+/* Moves n to dir under a new name, replacing victim there (if not NULL): 0, or -ENOMEM with nothing changed. */
+long fs_move(struct fs_node *n, struct fs_node *dir, const char *name, size_t len, struct fs_node *victim);
+/* Frees n if nothing holds it any more (out of the tree, not open, not pinned). */
+void fs_node_release(struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
 void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
 /*
- * Resolves path from `at` (absolute paths from the root); create_dirs
- * makes missing parents. A path that walks into /proc ends at the
- * gateway it went through (n->gate set), with *rest, if asked, where the
- * part for the process server starts.
+ * Resolves path[0..len) from `at` (absolute paths from the root) into
+ * *out: 0, or -ENOENT, -ENOTDIR, -ENAMETOOLONG (a component longer than
+ * NAME_MAX). A path that walks into /proc ends at the gateway it went
+ * through (gate set), with *rest (if asked) where the part for the
+ * process server starts.
  */
-struct fs_node *fs_walk(struct fs_node *at, const char *path, int create_dirs, const char **rest);
+long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest);
+/* The directories of path[0..len) from the root, made where missing (the archive's): 0 and *out the last, or -errno. */
+long fs_mkdirs(const char *path, size_t len, struct fs_node **out);
+/* The entry of directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
+struct fs_node *fs_dir_next(const struct fs_node *n, uint64_t *seq);
 
-/* Reads at `off` of a file into the caller's memory (at most KAGE_COPY_MAX): the count, 0 at the end. */
-long fs_file_read(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t off, uint64_t buf, uint64_t len);
-/* File data (ramfs.c). */
+/* File data (data.c). Gives n its own pages, a copy of what the initramfs had: 0 or -ENOSPC. */
+long fs_own(struct fs_node *n);
+/* Copies up to len bytes of n at off to the caller's buf (holes read as zeros): the count, 0 at the end, or -EFAULT. */
+long fs_data_read(uint64_t token, const struct fs_node *n, uint64_t off, uint64_t buf, uint64_t len);
+/* The same into this server's memory (a /proc directory's records). */
+void fs_data_peek(const struct fs_node *n, uint64_t off, void *dst, uint64_t len);
+/*
+ * Writes len bytes from the caller's va into n (owned) at off, growing it:
+ * the count (short when memory or the caller's buffer ran out), or
+ * -ENOSPC / -EFAULT when nothing was written.
+ */
+long fs_data_write(struct fs_node *n, uint64_t token, uint64_t va, uint64_t off, uint64_t len);
+/* n's size becomes size (pages beyond it go, a hole before it reads as zeros): 0 or -ENOSPC. */
 long fs_truncate(struct fs_node *n, uint64_t size);
+/* truncate(2) of n by the caller: the same, within RLIMIT_FSIZE (FS_SIGXFSZ) and Linux's largest file (-EFBIG). */
+long fs_resize(const struct fs_call_ctx *c, struct fs_node *n, uint64_t size);
 void fs_data_free(struct fs_node *n);
-long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
-/* n's data becomes len bytes read from the caller's memory at va: 0, -ENOSPC, -EFBIG or -EFAULT. */
+/* n's data becomes len bytes read from the caller's memory at va: 0, -ENOMEM or -EFAULT. */
 long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len);
+/* write(2) of a regular file through f: the count, or -errno, or FS_SIGXFSZ. */
+long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+
+/* The initramfs (archive.c): n's bytes there as a memory object (a slice), and where it starts in its page. */
+long fs_archive_slice(const struct fs_node *n, uint64_t *page_off);
+
 /* The namespace calls (ramfs.c); a[] as fs_call's. */
 long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
 	       struct fs_node **out);
@@ -54,25 +125,47 @@ long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
 long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a);
-/* The directory a *at call starts from (paths.c), or NULL with *err; the caller's path at va into buf. */
-struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);
-long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max);
-/* Both: the path at va into path (PROTO_PATH_MAX bytes), and the directory it starts from, or NULL with *err. */
-struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va, char *path, long *err);
 /* n's absolute path into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
 long fs_node_path(const struct fs_node *n, char *buf, size_t size);
 
-/* Open file descriptions and descriptors (fs.c). */
+/* The directory a *at call starts from (paths.c), or NULL with *err; the caller's path at va into buf. */
+struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);
+long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf);
+/* Both: the path at va into path (PROTO_PATH_MAX bytes), and the directory it starts from, or NULL with *err. */
+struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va, char *path, long *err);
+
+/* The caller of token (badge) gets signal sig, and `answer` for its call (main.c): 0, or -errno if its call is gone. */
+long fs_signal_caller(uint64_t token, uint64_t badge, int sig, long answer);
+/* FS_OP_STATS's answer (main.c): heap allocations in use, nodes, descriptions, pipes, tables. */
+void fs_stats(uint64_t w[5]);
+#define FS_STATS_WORDS 6	/* what PROTO_IOCTL_FS_STATS writes: FS_OP_STATS's five, and the calls waiting */
+/* A fresh inode number (tree.c). */
+uint64_t fs_new_ino(void);
+
+/* Open file descriptions (table.c): a new one naming n (NULL: a pipe end), or NULL when memory is out. */
 struct fs_file *fs_file_new(struct fs_node *n, uint32_t flags);
-int fs_fd_close(struct fs_fdtable *t, uint64_t fd);
-/* Puts f (or NULL) in slot fd with its close-on-exec flag; keeps t->top above every open fd. */
-void fs_fd_set(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloexec);
-void fs_fd_set_cloexec(struct fs_fdtable *t, uint64_t fd, int cloexec);
-int fs_fd_cloexec(const struct fs_fdtable *t, uint64_t fd);
 /* Drops one reference to an open file description; the last one closes it. */
 void fs_file_put(struct fs_file *f);
-/* The lowest free descriptor at or above `from`, now naming f: it, or -EMFILE. */
-long fs_install_fd(const struct fs_call_ctx *c, struct fs_file *f, uint64_t from, int cloexec);
+/* Descriptors (table.c): what fd names in t, or NULL; its close-on-exec flag. */
+static inline struct fs_file *fs_fd_file(const struct fs_fdtable *t, uint64_t fd)
+{
+	return fd < t->cap ? (struct fs_file *)(t->slot[fd] & ~FS_FD_CLOEXEC) : NULL;
+}
+
+static inline int fs_fd_cloexec(const struct fs_fdtable *t, uint64_t fd)
+{
+	return fd < t->cap && (t->slot[fd] & FS_FD_CLOEXEC);
+}
+
+void fs_fd_set_cloexec(struct fs_fdtable *t, uint64_t fd, int cloexec);
+int fs_fd_close(struct fs_fdtable *t, uint64_t fd);
+/* The lowest free descriptor at or above `from`, now holding the caller's reference to f: it, -EMFILE or -ENOMEM. */
+long fs_install_fd(struct fs_fdtable *t, struct fs_file *f, uint64_t from, int cloexec);
+/* Descriptor fd (closed if open) now holds the caller's reference to f: fd, -EBADF (past the limit) or -ENOMEM. */
+long fs_place_fd(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloexec);
+/* FS_OP_PROC_FDS: t's open descriptors from `first` (a multiple of 64) into map, bits long (a multiple of 64). */
+void fs_table_fds(const struct fs_fdtable *t, uint64_t *map, uint64_t first, uint64_t bits);
+
 /* openat's work once the node is found: checks, O_TRUNC, a description and a descriptor. */
 long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags);
 /* stat or statx of a node (NULL: a pipe) into the caller's memory at buf. */
@@ -86,29 +179,90 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a);
 /* chmod's change: the permission bits, never the type. */
 void fs_set_mode(struct fs_node *n, uint64_t mode);
+/* getdents64 (dir.c). */
+long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+
+/*
+ * A thread's call that waits in the file server (wait.c): a pipe read
+ * or write, or a poll. It is on its table's list of waits until it is
+ * answered or dropped, and on the list of what it waits for.
+ */
+enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL };
+
+struct fs_wait {
+	struct fs_list in_table;	/* on its table's `waits` */
+	struct fs_list in_queue;	/* on a pipe's readers or writers (FIFO), or the timed polls */
+	struct fs_fdtable *owner;
+	uint64_t badge, token;
+	enum fs_wait_kind kind;
+};
+
+/* w (its kind's part filled in by the caller) is the caller's call, waiting from now on. */
+void fs_wait_start(struct fs_wait *w, const struct fs_call_ctx *c, enum fs_wait_kind kind);
+/* w is answered or dropped: it leaves its table (its kind's code frees it). */
+void fs_wait_end(struct fs_wait *w);
+/* The caller's thread calls again: a call of it still waiting was aborted, and goes. */
+void fs_wait_stale(const struct fs_call_ctx *c);
+/* Drops w unanswered (its call was aborted, or its process is gone), and frees it. */
+void fs_wait_drop(struct fs_wait *w);
+/* The process owning t is gone: every waiting call of its threads goes. */
+void fs_wait_forget(struct fs_fdtable *t);
 
 /* Pipes (pipe.c). */
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags);
 long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
 long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
 void fs_pipe_release(struct fs_file *f);
-/* The process owning t is gone: it waits on no pipe any more. */
-void fs_pipe_forget(const struct fs_fdtable *t);
+/* A waiting read or write of a pipe leaves its queue, and is freed. */
+void fs_pipe_wait_drop(struct fs_wait *w);
 /* What poll sees on a pipe end; FIONREAD's count. */
 uint32_t fs_pipe_poll(const struct fs_file *f);
 uint64_t fs_pipe_unread(const struct fs_file *f);
 /* A number naming a pipe while it exists, for /proc/N/fd's "pipe:[N]". */
-unsigned fs_pipe_id(const struct fs_file *f);
+uint64_t fs_pipe_id(const struct fs_file *f);
+
+/*
+ * What polls watch (a pipe, the console): the polls to look at again
+ * when it changes, and a mark so that a poll watches each thing once.
+ */
+struct fs_watchers {
+	struct fs_list polls;
+	uint64_t mark;
+};
 
 /* ppoll and pselect6 (poll.c): the answer, or FS_BLOCKED. */
 long fs_poll(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a);
-/* Something a poll may wait for changed: waiting polls look again. */
-void fs_poll_wake(void);
-/* The process owning t is gone: its waiting polls are dropped. */
-void fs_poll_forget(const struct fs_fdtable *t);
+/* Something ws stands for changed: the polls watching it look again. */
+void fs_watchers_wake(struct fs_watchers *ws);
+/* ws goes (its pipe is freed): the polls watching it stop, and look again. */
+void fs_watchers_end(struct fs_watchers *ws);
+/* A waiting poll is dropped: it leaves what it watches, and is freed. */
+void fs_poll_wait_drop(struct fs_wait *w);
 
-/* The descriptor table of a process's key (main.c), or NULL. */
-struct fs_fdtable *fs_table_of_key(uint64_t key);
+/*
+ * What one poll or select asks (poll_scan.c): the call and its
+ * arguments, and when it is checked again whether it may write its
+ * answers (final: the deadline came).
+ */
+struct fs_poll_ask {
+	const struct fs_fdtable *t;
+	uint64_t token;
+	uint64_t nr;			/* NR_ppoll or NR_pselect6 */
+	const uint64_t *a;		/* the call's arguments */
+};
+
+/* A poll's check: how many descriptors are ready (their answers written), or -errno. */
+long fs_poll_check(const struct fs_poll_ask *q, int final);
+/* Calls see(ws, arg) for what each descriptor of the poll stands for: 0, or the first error. */
+long fs_poll_watched(const struct fs_poll_ask *q, long (*see)(struct fs_watchers *ws, void *arg), void *arg);
+/* What poll reports for fd of t, before the caller's events select from it. */
+uint32_t fs_poll_fd(const struct fs_fdtable *t, int64_t fd);
+/* What a descriptor stands for, for a poll to watch: its pipe's, the console's, or NULL. */
+struct fs_watchers *fs_poll_target(const struct fs_fdtable *t, int64_t fd);
+/* The console's watchers, and whether a read of it would find input (poll.c). */
+extern struct fs_watchers fs_console_watchers;
+extern int fs_console_readable;
+struct fs_watchers *fs_pipe_watchers(const struct fs_file *f);
 
 /* Gateways into /proc (mount.c). */
 int fs_mount_init(void);
@@ -120,7 +274,7 @@ struct fs_node *fs_gate_exit(void);
  * part starting at path + skip: forwarded to it (FS_BLOCKED), or -errno.
  */
 long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_node *gate,
-		     uint32_t skip);
+		     size_t skip);
 /* The process server's operations for /proc (FS_OP_PROC_*); out[] as fs_operation's. */
 long fs_proc_open(uint64_t token, const struct kage_msg *m);
 long fs_proc_link(uint64_t token, const struct kage_msg *m);

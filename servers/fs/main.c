@@ -9,6 +9,7 @@
  * PROTO_BADGE_CONSOLE, and its timer helper's expiries with badge 0.
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs.h"
@@ -16,40 +17,27 @@
 
 #define INITRAMFS_VA 0x2000000000ul
 
+struct heap fs_heap;
 long fs_console_ep = -1, fs_proc_ep = -1;
 static long fs_endpoint = -1;
-static struct fs_fdtable fs_tables[PROTO_CLIENTS];
-static uint8_t fs_table_used[PROTO_CLIENTS];
 
-struct fs_fdtable *fs_table_of_key(uint64_t key)
+void fs_stats(uint64_t w[5])
 {
-	return key < PROTO_CLIENTS && fs_table_used[key] ? &fs_tables[key] : NULL;
+	struct heap_stats st;
+
+	heap_stats(&fs_heap, &st);
+	w[0] = st.in_use;
+	w[1] = fs_counts.nodes;
+	w[2] = fs_counts.files;
+	w[3] = fs_counts.pipes;
+	w[4] = fs_counts.tables;
 }
 
-/* FS_OP_TABLE_NEW and _FORK: a table for key, fresh or a copy. */
-static long fs_table_new(uint64_t key, const struct fs_fdtable *from)
+long fs_signal_caller(uint64_t token, uint64_t badge, int sig, long answer)
 {
-	int err = 0;
+	const uint64_t w[8] = { PROC_OP_SIGNAL, badge, (uint64_t)sig, (uint64_t)answer };
 
-	if (key == 0 || key >= PROTO_CLIENTS || fs_table_used[key])
-		return -EINVAL;
-	if (from)
-		fs_table_copy(&fs_tables[key], from);
-	else
-		err = fs_table_init(&fs_tables[key]);
-	if (err == 0)
-		fs_table_used[key] = 1;
-	return err;
-}
-
-static void fs_table_end(uint64_t key)
-{
-	struct fs_fdtable *t = fs_table_of_key(key);
-
-	if (!t)
-		return;
-	fs_table_close_all(t);
-	fs_table_used[key] = 0;
+	return native_ipc_forward(token, fs_proc_ep, w);
 }
 
 /*
@@ -82,16 +70,17 @@ static long fs_give_pages(uint64_t token, const struct fs_node *n, uint64_t out[
 /* FS_OP_EXEC_OPEN: an executable's pages, found from the process's working directory. */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
+	struct fs_call_ctx c;
 	struct fs_node *n;
-	char path[PROTO_PATH_MAX];
-	long len = native_read_string(token, KAGE_COPY_CALLER, m->w[2], path, sizeof(path));
+	long len;
 
-	if (!t)
+	fs_ctx_init(&c, fs_table_of_key(m->w[1]), token, 0);
+	if (!c.t)
 		return -EINVAL;
+	len = fs_path(&c, m->w[2], c.path);
 	if (len < 0)
 		return len;
-	n = fs_lookup(t, path);
+	n = fs_lookup(c.t, c.path);
 	if (!n)
 		return -ENOENT;
 	return fs_give_pages(token, n, out);
@@ -106,7 +95,7 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 static long fs_fd_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
 	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
-	struct fs_file *f = t && m->w[2] < FS_FDS ? t->fd[m->w[2]] : NULL;
+	struct fs_file *f = t ? fs_fd_file(t, m->w[2]) : NULL;
 	struct fs_node *n = f ? f->node : NULL;
 	long err;
 
@@ -132,6 +121,11 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], t) : -EINVAL; break;
 	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
 	case FS_OP_TABLE_EXIT: fs_table_end(m->w[1]); break;
+	case FS_OP_TABLE_LIMIT: r = t ? fs_table_limit(t, m->w[2], m->w[3]) : -ESRCH; break;
+	case FS_OP_STATS:
+		fs_stats(out);
+		r = (long)out[0];
+		break;
 	case FS_OP_EXEC_OPEN: r = fs_exec_open(token, m, out); break;
 	case FS_OP_FD_OPEN: r = fs_fd_open(token, m, out); break;
 	case FS_OP_PROC_OPEN: r = fs_proc_open(token, m); break;
@@ -161,19 +155,18 @@ static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t ou
 static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *reply)
 {
 	struct fs_fdtable *t = fs_table_of_key(proto_badge_process(m->badge));
-	const uint64_t sigpipe[8] = { PROC_OP_SIGPIPE, m->badge };
 	long r;
 
 	*reply = 1;
 	if (!t)
 		return -EBADF;	/* a process the process server never announced */
 	r = fs_call(t, token, m->badge, m->w[0], &m->w[1]);
-	if (r == FS_SIGPIPE) {
-		/* The process server delivers the signal; the writer's reply stays pending with it. */
-		if (native_ipc_forward(token, fs_proc_ep, sigpipe) == 0)
-			r = FS_BLOCKED;
-		else
-			r = -EPIPE;
+	if (r == FS_SIGPIPE || r == FS_SIGXFSZ) {
+		/* The process server delivers the signal, and answers the call with it. */
+		int sig = r == FS_SIGPIPE ? SIGPIPE : SIGXFSZ;
+		long answer = r == FS_SIGPIPE ? -EPIPE : -EFBIG;
+
+		r = fs_signal_caller(token, m->badge, sig, answer) == 0 ? FS_BLOCKED : answer;
 	}
 	*reply = r != FS_BLOCKED;
 	return r;
@@ -203,15 +196,15 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	fs_endpoint = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "fs");
 	fs_proc_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "proc");
 	fs_console_ep = native_boot_handle(bi, KAGE_BOOT_ENDPOINT, "console");
-	if (fs_endpoint < 0 || fs_proc_ep < 0)
+	if (fs_endpoint < 0 || fs_proc_ep < 0 || native_heap_init(&fs_heap, KAGE_SERVER_FS) < 0)
 		return 1;	/* started wrongly: nobody could call it anyway */
-	if (err == 0)
-		err = fs_init(cpio, rd->size, rd->handle, rd->base);
-	if (err < 0) {
-		/* Serve anyway, with what could be built: the process server reports what then fails. */
-		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
-		fs_init(0, 0, -1, 0);
+	err = fs_init(err == 0 ? cpio : NULL, rd ? rd->size : 0, rd ? rd->handle : -1, rd ? rd->base : 0);
+	if (!fs_root || !fs_console || !fs_null) {
+		native_say("kage: fs: no memory for the tree: error %ld\n", err);
+		return 1;
 	}
+	if (err < 0)	/* serve anyway, with what could be built: the process server reports what then fails */
+		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
 	err = fs_poll_init(fs_endpoint, bi->timebase_hz);
 	if (err < 0)
 		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);

@@ -26,7 +26,7 @@ static struct fs_node *fs_mount(struct fs_node *dir, const char *name, uint64_t 
 {
 	struct fs_node *n = fs_child(dir, name, strlen(name));
 
-	if (n && ((n->mode & S_IFMT) != S_IFDIR || n->child))
+	if (n && (!fs_is(n, S_IFDIR) || n->nkids))
 		return NULL;	/* the archive has one with content: leave it */
 	if (!n)
 		n = fs_new(dir, name, strlen(name), S_IFDIR | 0555);
@@ -40,7 +40,7 @@ static struct fs_node *fs_mount(struct fs_node *dir, const char *name, uint64_t 
 
 int fs_mount_init(void)
 {
-	struct fs_node *dev = fs_walk(fs_root, "dev", 0, NULL);
+	struct fs_node *dev = fs_child(fs_root, "dev", 3);
 
 	fs_proc_gate = fs_mount(fs_root, "proc", proto_procfs_dir(PROTO_PROCFS_ROOT, 0));
 	if (!fs_proc_gate)
@@ -67,10 +67,10 @@ static int fs_gate_path_arg(uint64_t nr)
 }
 
 long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_node *gate,
-		     uint32_t skip)
+		     size_t skip)
 {
 	int p = fs_gate_path_arg(nr);
-	const uint64_t w[8] = { PROC_OP_PROCFS, c->badge, nr, proto_procfs_where(gate->gate, skip), a[p],
+	const uint64_t w[8] = { PROC_OP_PROCFS, c->badge, nr, proto_procfs_where(gate->gate, (uint32_t)skip), a[p],
 				a[p + 1], a[p + 2], a[p + 3] };
 
 	if (fs_proc_ep < 0)
@@ -78,10 +78,13 @@ long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a
 	return native_ipc_forward(c->token, fs_proc_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
-/* The table a process server operation names by key (w1), or NULL. */
-static struct fs_fdtable *fs_proc_table(const struct kage_msg *m)
+/* A context for a process server operation on the table it names by key (w1): 0, or -ESRCH for none. */
+static long fs_proc_ctx(struct fs_call_ctx *c, uint64_t token, const struct kage_msg *m)
 {
-	return fs_table_of_key(m->w[1]);
+	struct fs_fdtable *t = fs_table_of_key(m->w[1]);
+
+	fs_ctx_init(c, t, token, 0);
+	return t ? 0 : -ESRCH;
 }
 
 /* A node outside the tree holding a /proc file's text (or a directory's entries) as the header says. */
@@ -98,7 +101,7 @@ static long fs_proc_node(uint64_t token, uint64_t va, uint64_t len, struct fs_no
 		return -EINVAL;
 	n = fs_new(NULL, h.path, strlen(h.path), h.mode);
 	if (!n)
-		return -ENFILE;
+		return -ENOMEM;
 	n->unlinked = 1;	/* freed at its last close */
 	n->procfs = 1;
 	n->procfs_ino = h.ino;
@@ -114,12 +117,12 @@ static long fs_proc_node(uint64_t token, uint64_t va, uint64_t len, struct fs_no
 
 long fs_proc_open(uint64_t token, const struct kage_msg *m)
 {
-	const struct fs_call_ctx c = { fs_proc_table(m), token, 0 };
+	struct fs_call_ctx c;
 	struct fs_node *n;
-	long r;
+	long r = fs_proc_ctx(&c, token, m);
 
-	if (!c.t)
-		return -ESRCH;
+	if (r < 0)
+		return r;
 	r = fs_proc_node(token, m->w[3], m->w[4], &n);
 	if (r < 0)
 		return r;
@@ -135,45 +138,48 @@ long fs_proc_open(uint64_t token, const struct kage_msg *m)
 }
 
 /* What a /proc link names: a path here (proc's memory), or a process's descriptor. */
-static long fs_proc_target(uint64_t token, const struct kage_msg *m, struct fs_node **n, struct fs_file **f)
+static long fs_proc_target(const struct fs_call_ctx *c, const struct kage_msg *m, struct fs_node **n,
+			   struct fs_file **f)
 {
-	char path[PROTO_PATH_MAX];
 	struct fs_fdtable *t;
-	uint64_t fd = (uint32_t)m->w[4];
+	long len;
 
 	*n = NULL;
 	*f = NULL;
 	if (m->w[3] == PROTO_PROCFS_FDLINK) {
 		t = fs_table_of_key(m->w[4] >> 32);
-		*f = t && fd < FS_FDS ? t->fd[fd] : NULL;
+		*f = t ? fs_fd_file(t, (uint32_t)m->w[4]) : NULL;
 		if (!*f)
 			return -ENOENT;
 		*n = (*f)->node;
 		return 0;
 	}
-	if (native_read_string(token, KAGE_COPY_CALLER, m->w[4], path, sizeof(path)) < 0)
-		return -EFAULT;
-	*n = fs_walk(fs_root, path, 0, NULL);
-	return *n && !(*n)->gate ? 0 : -ENOENT;
+	len = fs_path(c, m->w[4], c->path);
+	if (len < 0)
+		return len == -ENAMETOOLONG ? len : -EFAULT;
+	if (fs_walk(fs_root, c->path, (size_t)len, n, NULL) < 0 || (*n)->gate)
+		return -ENOENT;
+	return 0;
 }
 
 /* What a descriptor's link reads as: the file's path, "/dev/console", or "pipe:[N]". */
-static long fs_proc_readlink(uint64_t token, const struct fs_node *n, const struct fs_file *f, uint64_t buf)
+static long fs_proc_readlink(const struct fs_call_ctx *c, const struct fs_node *n, const struct fs_file *f,
+			     uint64_t buf)
 {
-	char target[PROTO_PATH_MAX];
+	char *target = c->path2;
 	long len;
 
 	if (!n)
-		len = fmt_snprintf(target, sizeof(target), "pipe:[%u]", fs_pipe_id(f));
+		len = fmt_snprintf(target, PROTO_PATH_MAX, "pipe:[%lu]", (unsigned long)fs_pipe_id(f));
 	else if (n->procfs)
-		len = (long)strlcpy(target, n->name, sizeof(target));
+		len = (long)strlcpy(target, n->name, PROTO_PATH_MAX);
 	else
-		len = fs_node_path(n, target, sizeof(target));
+		len = fs_node_path(n, target, PROTO_PATH_MAX);
 	if (len < 0)
-		len = fmt_snprintf(target, sizeof(target), "?");
-	if (n && n->unlinked && !n->procfs && (size_t)len + 11 < sizeof(target))
-		len += fmt_snprintf(target + len, sizeof(target) - (size_t)len, " (deleted)");
-	return native_caller_write(token, buf, target, (uint64_t)len) < 0 ? -EFAULT : len;
+		len = fmt_snprintf(target, PROTO_PATH_MAX, "?");
+	if (n && n->unlinked && !n->procfs && (size_t)len + 11 < PROTO_PATH_MAX)
+		len += fmt_snprintf(target + len, PROTO_PATH_MAX - (size_t)len, " (deleted)");
+	return native_caller_write(c->token, buf, target, (uint64_t)len) < 0 ? -EFAULT : len;
 }
 
 /* The caller gets its own descriptor for what a link names: the same pipe end, or a new open of the file. */
@@ -183,29 +189,30 @@ static long fs_proc_reopen(const struct fs_call_ctx *c, struct fs_node *n, struc
 
 	if (n)
 		return fs_open_node(c, n, flags);
-	fd = fs_install_fd(c, f, 0, (flags & O_CLOEXEC) != 0);	/* kage keeps no separate open of a pipe */
-	if (fd >= 0)
-		f->refs++;
+	f->refs++;	/* kage keeps no separate open of a pipe: the same end, once more */
+	fd = fs_install_fd(c->t, f, 0, (flags & O_CLOEXEC) != 0);
+	if (fd < 0)
+		f->refs--;	/* the other descriptor still holds it */
 	return fd;
 }
 
 long fs_proc_link(uint64_t token, const struct kage_msg *m)
 {
-	const struct fs_call_ctx c = { fs_proc_table(m), token, 0 };
+	struct fs_call_ctx c;
 	struct fs_node *n;
 	struct fs_file *f;
-	long err;
+	long err = fs_proc_ctx(&c, token, m);
 
-	if (!c.t)
-		return -ESRCH;
-	err = fs_proc_target(token, m, &n, &f);
+	if (err < 0)
+		return err;
+	err = fs_proc_target(&c, m, &n, &f);
 	if (err < 0)
 		return err;
 	switch (m->w[2]) {
 	case PROTO_PROCFS_OPEN: return fs_proc_reopen(&c, n, f, m->w[5]);
 	case PROTO_PROCFS_STAT: return fs_stat_node(&c, n, m->w[5], 0);
 	case PROTO_PROCFS_STATX: return fs_stat_node(&c, n, m->w[5], 1);
-	case PROTO_PROCFS_READLINK: return fs_proc_readlink(token, n, f, m->w[5]);
+	case PROTO_PROCFS_READLINK: return fs_proc_readlink(&c, n, f, m->w[5]);
 	case PROTO_PROCFS_CHDIR_TO:
 		if (!n || (n->mode & S_IFMT) != S_IFDIR)
 			return -ENOTDIR;
@@ -215,18 +222,29 @@ long fs_proc_link(uint64_t token, const struct kage_msg *m)
 	}
 }
 
+/*
+ * FS_OP_PROC_FDS: w2 a bitmap (proc's memory) of w3 bits for the
+ * descriptors from w4 on (both multiples of 64): the process's open ones.
+ * Its answer: w1 the umask, w2 one past the highest open descriptor (so
+ * the caller knows whether to ask for more), w3 the table's slots.
+ */
 long fs_proc_fds(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	const struct fs_fdtable *t = fs_proc_table(m);
-	uint64_t map[FS_FDS / 64] = { 0 };
+	const struct fs_fdtable *t = fs_table_of_key(m->w[1]);
+	uint64_t map[16], bits = m->w[3], first = m->w[4], n;
 
 	if (!t)
 		return -ESRCH;
-	for (uint32_t fd = 0; fd < t->top; fd++)
-		if (t->fd[fd])
-			map[fd / 64] |= 1ull << (fd % 64);
-	if (native_caller_write(token, m->w[2], map, sizeof(map)) < 0)
-		return -EFAULT;
+	if ((bits | first) % 64 || first > LINUX_NR_OPEN)
+		return -EINVAL;
+	for (uint64_t done = 0; done < bits; done += n) {
+		n = bits - done < 64 * 16 ? bits - done : 64 * 16;
+		fs_table_fds(t, map, first + done, n);
+		if (native_caller_write(token, m->w[2] + done / 8, map, n / 8) < 0)
+			return -EFAULT;
+	}
 	out[1] = t->umask;
+	out[2] = t->top;
+	out[3] = t->cap;
 	return 0;
 }

@@ -11,14 +11,9 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-static int fs_is(const struct fs_node *n, uint32_t type)
+long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf)
 {
-	return (n->mode & S_IFMT) == type;
-}
-
-long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf, size_t max)
-{
-	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, max);
+	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, PROTO_PATH_MAX);
 }
 
 struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
@@ -27,7 +22,7 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 
 	if (dirfd == AT_FDCWD)
 		return c->t->cwd ? c->t->cwd : fs_root;
-	f = dirfd >= 0 && dirfd < FS_FDS ? c->t->fd[dirfd] : NULL;
+	f = dirfd >= 0 ? fs_fd_file(c->t, (uint64_t)dirfd) : NULL;
 	if (!f) {
 		*err = -EBADF;
 		return NULL;
@@ -41,7 +36,7 @@ struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err)
 
 struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va, char *path, long *err)
 {
-	*err = fs_path(c, va, path, PROTO_PATH_MAX);
+	*err = fs_path(c, va, path);
 	return *err < 0 ? NULL : fs_at(c, dirfd, err);
 }
 
@@ -51,30 +46,27 @@ struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va
  * gateway in *n with *skip when the path goes into /proc, or -errno.
  */
 static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n,
-			 uint32_t *skip)
+			 size_t *skip)
 {
-	char path[PROTO_PATH_MAX];
-	const char *rest;
 	struct fs_node *at;
-	long err = fs_path(c, a[1], path, sizeof(path));
+	long len = fs_path(c, a[1], c->path), err;
 
-	if (err < 0)
-		return err;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		struct fs_file *f = a[0] < FS_FDS ? c->t->fd[a[0]] : NULL;
+	if (len < 0)
+		return len;
+	if (!len && (flags & AT_EMPTY_PATH)) {
+		struct fs_file *f = fs_fd_file(c->t, a[0]);
 
 		*n = f ? f->node : NULL;
 		return f ? 0 : -EBADF;
 	}
-	if (!path[0])
+	if (!len)
 		return -ENOENT;
 	at = fs_at(c, (int64_t)a[0], &err);
 	if (!at)
 		return err;
-	*n = fs_walk(at, path, 0, &rest);
-	*skip = (uint32_t)(rest - path);
-	if (!*n)
-		return -ENOENT;
+	err = fs_walk(at, c->path, (size_t)len, n, skip);
+	if (err < 0)
+		return err;
 	return (*n)->gate ? 1 : 0;
 }
 
@@ -97,8 +89,8 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 	}
 	f = fs_file_new(n, (uint32_t)flags);
 	if (!f)
-		return -ENFILE;
-	err = fs_install_fd(c, f, 0, (flags & O_CLOEXEC) != 0);
+		return -ENOMEM;
+	err = fs_install_fd(c->t, f, 0, (flags & O_CLOEXEC) != 0);
 	if (err < 0)
 		fs_file_put(f);	/* the description goes, and with it its hold on n */
 	return err;
@@ -107,27 +99,29 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 /* openat(dirfd, path, flags, mode). */
 long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 {
-	char path[PROTO_PATH_MAX];
-	const char *rest;
-	struct fs_node *n;
+	struct fs_node *n = NULL;
+	int created = 0;
+	size_t rest;
 	long err;
-	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], path, &err);
+	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], c->path, &err);
 
 	if (!at)
 		return err;
-	n = fs_walk(at, path, 0, &rest);
-	if (n && n->gate)
-		return fs_gate_forward(c, NR_openat, a, n, (uint32_t)(rest - path));
-	if (n && (a[2] & O_CREAT) && (a[2] & O_EXCL))
+	err = fs_walk(at, c->path, strlen(c->path), &n, &rest);
+	if (err == 0 && n->gate)
+		return fs_gate_forward(c, NR_openat, a, n, rest);
+	if (err == 0 && (a[2] & O_CREAT) && (a[2] & O_EXCL))
 		return -EEXIST;
-	if (!n && !(a[2] & O_CREAT))
-		return -ENOENT;
-	if (!n) {
-		err = fs_create(c, at, path, S_IFREG | ((uint32_t)a[3] & S_IALLUGO), &n);
-		if (err < 0)
-			return err;
+	if (err == -ENOENT && (a[2] & O_CREAT)) {
+		err = fs_create(c, at, c->path, S_IFREG | ((uint32_t)a[3] & S_IALLUGO), &n);
+		created = err == 0;
 	}
-	return fs_open_node(c, n, a[2]);
+	if (err < 0)
+		return err;
+	err = fs_open_node(c, n, a[2]);
+	if (err < 0 && created)
+		fs_detach(n);	/* as if never made: Linux refuses a descriptor before it creates */
+	return err;
 }
 
 /* The inode number stat reports: the process server's for /proc's files. */
@@ -149,6 +143,12 @@ static uint64_t fs_stat_size(const struct fs_node *n)
 	return fs_is(n, S_IFDIR) ? 0 : n->size;
 }
 
+/* The 512-byte blocks it takes: a file's own pages (a hole takes none), or its bytes in the initramfs. */
+static uint64_t fs_stat_blocks(const struct fs_node *n)
+{
+	return n->archive ? (n->size + 511) / 512 : n->npages * 8;
+}
+
 static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
 {
 	struct linux_statx stx = { 0 };
@@ -159,7 +159,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 	stx.stx_mode = (uint16_t)n->mode;
 	stx.stx_ino = fs_ino(n);
 	stx.stx_size = fs_stat_size(n);
-	stx.stx_blocks = (fs_stat_size(n) + 511) / 512;
+	stx.stx_blocks = fs_stat_blocks(n);
 	fs_rdev(n, &stx.stx_rdev_major, &stx.stx_rdev_minor);
 	return native_caller_write(c->token, buf, &stx, sizeof(stx)) < 0 ? -EFAULT : 0;
 }
@@ -180,7 +180,7 @@ long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t
 	st.st_rdev = major << 8 | minor;
 	st.st_size = (int64_t)fs_stat_size(n);
 	st.st_blksize = 4096;
-	st.st_blocks = (int64_t)(fs_stat_size(n) + 511) / 512;
+	st.st_blocks = (int64_t)fs_stat_blocks(n);
 	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
@@ -189,7 +189,7 @@ long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int statx)
 {
 	uint64_t flags = statx ? a[2] : a[3], buf = statx ? a[4] : a[2];
 	struct fs_node *n;
-	uint32_t skip;
+	size_t skip;
 	long r = fs_lookup_at(c, a, flags, &n, &skip);
 
 	if (r == 1)
@@ -206,7 +206,7 @@ long fs_access(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
 	uint64_t flags = nr == NR_faccessat2 ? a[3] : 0;
 	struct fs_node *n;
-	uint32_t skip;
+	size_t skip;
 	long r;
 
 	if (a[2] & ~(uint64_t)(R_OK | W_OK | X_OK) || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
@@ -225,7 +225,7 @@ long fs_access(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 long fs_readlink(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	struct fs_node *n;
-	uint32_t skip;
+	size_t skip;
 	long r = fs_lookup_at(c, a, 0, &n, &skip);
 
 	if (r == 1)
@@ -237,7 +237,7 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	const uint64_t at[2] = { (uint64_t)AT_FDCWD, a[0] };
 	struct fs_node *n;
-	uint32_t skip;
+	size_t skip;
 	long r = fs_lookup_at(c, at, 0, &n, &skip);
 
 	if (r == 1)
@@ -248,7 +248,7 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 		return -EISDIR;
 	if (!fs_is(n, S_IFREG) || (int64_t)a[1] < 0)
 		return -EINVAL;
-	return fs_truncate(n, a[1]);
+	return fs_resize(c, n, a[1]);
 }
 
 void fs_set_mode(struct fs_node *n, uint64_t mode)
@@ -265,7 +265,7 @@ long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
 	uint64_t flags = nr == NR_fchownat ? a[4] : 0;
 	struct fs_node *n;
-	uint32_t skip;
+	size_t skip;
 	long r;
 
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))

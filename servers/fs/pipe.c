@@ -1,51 +1,69 @@
 /*
- * Pipes: a 4 KiB ring per pipe. A read of an empty pipe with writers, or
- * a write to a full one with readers, is answered later (its reply token
- * is kept); each transfer then wakes the other side, and waiting polls
- * look again. One reader and one writer may wait on a pipe at a time;
- * another gets -EAGAIN, unless the kernel has aborted the waiting call.
- * Invariants: readers and writers count the open file descriptions of
- * each end; a waiter's owner is the descriptor table of the process
- * waiting, cleared when that process goes (fs_pipe_forget).
+ * Pipes: a 4 KiB ring per pipe, and queues of the reads and writes that
+ * wait on it, oldest first. A read of an empty pipe with writers, or a
+ * write to a full one with readers, is answered later (its reply token
+ * is kept in the queue); every change runs the pipe: the oldest waiting
+ * reader takes what the ring has (or the end of file), the oldest waiting
+ * writer moves what fits, and so on while anything moves; then the polls
+ * that watch the pipe look again. A write of at most PIPE_BUF bytes goes
+ * into the ring whole or waits, so it is never interleaved with another.
+ *
+ * Why copy first and consume after: a waiting call the kernel aborted (a
+ * signal) has a stale token, and its copy fails with -ESRCH; the waiter is
+ * dropped and the bytes stay for the next reader.
+ *
+ * Ownership: a pipe lives while either end has an open file description
+ * (readers and writers count them); its waiters are its queues' and their
+ * tables' (struct fs_wait). Invariant, after every run: readers wait only
+ * on an empty pipe that has writers, and a writer waits only when the
+ * ring cannot take its next bytes (or it is behind another writer).
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_PIPES 32
 #define FS_PIPE_SIZE 4096
 
-struct fs_wait {
-	const struct fs_fdtable *owner;	/* NULL: nobody waits */
-	uint64_t token;			/* its call: the reply, and the right to its buffer */
-	uint64_t buf, len, done;
-};
-
 struct fs_pipe {
-	uint32_t readers, writers;	/* both 0: a free slot */
-	uint8_t data[FS_PIPE_SIZE];
-	size_t head, len;		/* the bytes in the ring */
-	struct fs_wait reader, writer;
+	uint32_t readers, writers;	/* open file descriptions of each end */
+	uint8_t *ring;
+	uint32_t head, len;		/* the bytes in the ring */
+	uint64_t ino;
+	struct fs_list rq, wq;		/* waiting reads and writes (struct fs_pipe_wait), oldest first */
+	struct fs_watchers watchers;	/* polls watching either end */
 };
 
-static struct fs_pipe fs_pipes[FS_PIPES];
+struct fs_pipe_wait {
+	struct fs_wait w;		/* in_queue: on rq or wq */
+	struct fs_pipe *pipe;
+	uint64_t buf, len, done;	/* the call's buffer, and what a writer has moved of it */
+};
 
-/* Answers a waiting call (0, or -ESRCH when the kernel had aborted it) and frees the place. */
-static long fs_answer(struct fs_wait *w, long value)
+_Static_assert(FS_PIPE_SIZE >= PIPE_BUF, "a write of PIPE_BUF bytes fits into an empty ring");
+
+static struct fs_pipe_wait *fs_pipe_first(struct fs_list *q)
 {
-	const uint64_t v[6] = { (uint64_t)value };
-
-	w->owner = NULL;
-	return native_ipc_reply(w->token, v);
+	return fs_list_empty(q) ? NULL : fs_container_of(q->next, struct fs_pipe_wait, w.in_queue);
 }
 
-/* Whether a call still waits in w: one the kernel aborted (stale token) frees the place. */
-static int fs_wait_busy(struct fs_wait *w)
+/* w leaves its queue and table, and is freed. */
+static void fs_pipe_unwait(struct fs_pipe_wait *w)
 {
-	if (w->owner && native_caller_read(w->token, 0, 0, 0) == -ESRCH)
-		w->owner = NULL;
-	return w->owner != NULL;
+	fs_list_del(&w->w.in_queue);
+	fs_wait_end(&w->w);
+	heap_free(&fs_heap, w);
+}
+
+/* Answers a waiting call (0, or -ESRCH when the kernel had aborted it) and frees its waiter. */
+static long fs_pipe_answer(struct fs_pipe_wait *w, long value)
+{
+	const uint64_t v[6] = { (uint64_t)value };
+	long r = native_ipc_reply(w->w.token, v);
+
+	fs_pipe_unwait(w);
+	return r;
 }
 
 /* Copies up to len bytes of the ring to user memory, leaving them there: the count, or the copy's error. */
@@ -56,90 +74,122 @@ static long fs_pipe_peek(const struct fs_pipe *p, uint64_t token, uint64_t buf, 
 
 	if (first > n)
 		first = n;
-	err = native_caller_write(token, buf, p->data + p->head, first);
+	err = native_caller_write(token, buf, p->ring + p->head, first);
 	if (err == 0 && n > first)
-		err = native_caller_write(token, buf + first, p->data, n - first);
+		err = native_caller_write(token, buf + first, p->ring, n - first);
 	return err < 0 ? err : (long)n;
 }
 
-static void fs_pipe_drop(struct fs_pipe *p, uint64_t n)
+static void fs_pipe_consume(struct fs_pipe *p, uint64_t n)
 {
-	p->head = (p->head + n) % FS_PIPE_SIZE;
-	p->len -= n;
-}
-
-/* Moves up to len bytes of user memory into the ring: the count, or the copy's error. */
-static long fs_pipe_in(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
-{
-	uint64_t room = FS_PIPE_SIZE - p->len, n = len < room ? len : room;
-	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
-	long err;
-
-	if (first > n)
-		first = n;
-	err = native_caller_read(token, buf, p->data + tail, first);
-	if (err == 0 && n > first)
-		err = native_caller_read(token, buf + first, p->data, n - first);
-	if (err < 0)
-		return err;
-	p->len += n;
-	return (long)n;
+	p->head = (uint32_t)((p->head + n) % FS_PIPE_SIZE);
+	p->len -= (uint32_t)n;
 }
 
 /*
- * A waiting reader takes what the ring has, or the end of file. The bytes
- * leave the ring only once the reader has them: a reader whose call was
- * aborted leaves them for the next.
+ * Moves the next bytes of a write of len (done of them moved) from user
+ * memory into the ring, as many as fit; one of at most PIPE_BUF bytes
+ * moves whole or not at all. The count, or the copy's error.
  */
-static void fs_pipe_feed(struct fs_pipe *p)
+static long fs_pipe_push(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len, uint64_t done)
 {
-	struct fs_wait *w = &p->reader;
+	uint64_t room = FS_PIPE_SIZE - p->len, n = len - done < room ? len - done : room;
+	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
+	long err;
+
+	if (!n || (len <= PIPE_BUF && n < len))
+		return 0;
+	if (first > n)
+		first = n;
+	err = native_caller_read(token, buf + done, p->ring + tail, first);
+	if (err == 0 && n > first)
+		err = native_caller_read(token, buf + done + first, p->ring, n - first);
+	if (err < 0)
+		return err;
+	p->len += (uint32_t)n;
+	return (long)n;
+}
+
+/* The oldest waiting read takes what the ring has, or the end of file: whether there was one to serve. */
+static int fs_pipe_serve_reader(struct fs_pipe *p)
+{
+	struct fs_pipe_wait *w = fs_pipe_first(&p->rq);
 	long n;
 
-	if (!w->owner || (!p->len && p->writers))
-		return;
-	n = p->len ? fs_pipe_peek(p, w->token, w->buf, w->len) : 0;
-	if (n == -ESRCH) {
-		w->owner = NULL;
-		return;
-	}
-	if (fs_answer(w, n < 0 ? -EFAULT : n) == 0 && n > 0)
-		fs_pipe_drop(p, (uint64_t)n);
+	if (!w || (!p->len && p->writers))
+		return 0;
+	n = p->len ? fs_pipe_peek(p, w->w.token, w->buf, w->len) : 0;
+	if (n == -ESRCH)
+		fs_pipe_unwait(w);
+	else if (fs_pipe_answer(w, n < 0 ? -EFAULT : n) == 0 && n > 0)
+		fs_pipe_consume(p, (uint64_t)n);
+	return 1;
 }
 
-/* Data arrived, room appeared or an end closed: waiting readers and writers go on, and polls look again. */
-static void fs_pipe_wake(struct fs_pipe *p)
+/* The oldest waiting write moves what it can: whether anything changed. */
+static int fs_pipe_serve_writer(struct fs_pipe *p)
 {
-	struct fs_wait *w = &p->writer;
+	struct fs_pipe_wait *w = fs_pipe_first(&p->wq);
 	long r;
 
-	fs_pipe_feed(p);
-	if (w->owner && !p->readers)
-		fs_answer(w, -EPIPE);
-	while (w->owner && p->len < FS_PIPE_SIZE) {
-		r = fs_pipe_in(p, w->token, w->buf + w->done, w->len - w->done);
-		if (r == -ESRCH) {
-			w->owner = NULL;	/* the writer's call was aborted: what it wrote so far stays */
-			break;
-		}
-		if (r > 0)
-			w->done += (uint64_t)r;
-		if (r < 0 || w->done == w->len) {
-			fs_answer(w, r < 0 && !w->done ? r : (long)w->done);
-			break;
-		}
-		if (!p->reader.owner)
-			break;
-		fs_pipe_feed(p);
+	if (!w)
+		return 0;
+	if (!p->readers) {
+		/* As Linux: SIGPIPE, and the count moved so far or -EPIPE. */
+		fs_signal_caller(w->w.token, w->w.badge, SIGPIPE, w->done ? (long)w->done : -EPIPE);
+		fs_pipe_unwait(w);
+		return 1;
 	}
-	fs_pipe_feed(p);
-	fs_poll_wake();
+	r = fs_pipe_push(p, w->w.token, w->buf, w->len, w->done);
+	if (r == -ESRCH) {
+		fs_pipe_unwait(w);	/* its call was aborted: what it moved so far stays */
+		return 1;
+	}
+	if (r > 0)
+		w->done += (uint64_t)r;
+	if (r < 0 || w->done == w->len) {
+		fs_pipe_answer(w, r < 0 && !w->done ? -EFAULT : (long)w->done);
+		return 1;
+	}
+	return r > 0;
 }
 
-static void fs_wait_set(struct fs_wait *w, const struct fs_call_ctx *c, uint64_t buf, uint64_t len, uint64_t done)
+/* Something changed: waiting reads and writes go on while anything moves, then polls look again. */
+static void fs_pipe_run(struct fs_pipe *p)
 {
-	*w = (struct fs_wait){ .owner = c->t, .token = c->token, .buf = buf, .len = len,
-			       .done = done };
+	int moved;
+
+	do {
+		moved = 0;
+		while (fs_pipe_serve_reader(p))
+			moved = 1;
+		while (fs_pipe_serve_writer(p))
+			moved = 1;
+	} while (moved);
+	fs_watchers_wake(&p->watchers);
+}
+
+/* The caller's call waits in queue q: FS_BLOCKED, or -ENOMEM. */
+static long fs_pipe_wait(const struct fs_call_ctx *c, struct fs_pipe *p, struct fs_list *q, uint64_t buf,
+			 uint64_t len, uint64_t done)
+{
+	struct fs_pipe_wait *w = heap_alloc(&fs_heap, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct fs_pipe_wait){ .pipe = p, .buf = buf, .len = len, .done = done };
+	fs_list_add_tail(q, &w->w.in_queue);
+	fs_wait_start(&w->w, c, q == &p->rq ? FS_WAIT_READ : FS_WAIT_WRITE);
+	return FS_BLOCKED;
+}
+
+void fs_pipe_wait_drop(struct fs_wait *w)
+{
+	struct fs_pipe_wait *pw = fs_container_of(w, struct fs_pipe_wait, w);
+	struct fs_pipe *p = pw->pipe;
+
+	fs_pipe_unwait(pw);
+	fs_pipe_run(p);	/* the next in its queue may go on now */
 }
 
 long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
@@ -153,77 +203,103 @@ long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, 
 		r = fs_pipe_peek(p, c->token, buf, len);
 		if (r < 0)
 			return -EFAULT;
-		fs_pipe_drop(p, (uint64_t)r);
-		fs_pipe_wake(p);	/* room for a waiting writer */
+		fs_pipe_consume(p, (uint64_t)r);
+		fs_pipe_run(p);	/* room for a waiting writer */
 		return r;
 	}
 	if (!p->writers)
 		return 0;	/* end of file */
-	if ((f->flags & O_NONBLOCK) || fs_wait_busy(&p->reader))
+	if (f->flags & O_NONBLOCK)
 		return -EAGAIN;
-	fs_wait_set(&p->reader, c, buf, len, 0);
-	return FS_BLOCKED;
+	return fs_pipe_wait(c, p, &p->rq, buf, len, 0);
 }
 
 long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	struct fs_pipe *p = f->pipe;
-	long r = 0, n;
+	int nonblock = (f->flags & O_NONBLOCK) != 0;
+	uint64_t done = 0;
+	long r;
 
 	if (!len)
 		return 0;	/* before the readers are checked, as on Linux */
 	if (!p->readers)
 		return FS_SIGPIPE;
+	if (!fs_list_empty(&p->wq) && !nonblock)
+		return fs_pipe_wait(c, p, &p->wq, buf, len, 0);	/* behind the writers waiting */
 	/*
 	 * A waiting reader takes what came and makes room: fill it again
 	 * before waiting, or writer and reader would both wait on a pipe
 	 * that is neither full nor empty.
 	 */
 	do {
-		n = fs_pipe_in(p, c->token, buf + (uint64_t)r, len - (uint64_t)r);
-		if (n < 0)
-			return r ? r : -EFAULT;
-		r += n;
-		fs_pipe_wake(p);
-	} while (n && (uint64_t)r < len);
-	if ((uint64_t)r == len || (f->flags & O_NONBLOCK))
-		return r ? r : -EAGAIN;
-	if (fs_wait_busy(&p->writer))
-		return r ? r : -EAGAIN;
-	fs_wait_set(&p->writer, c, buf, len, (uint64_t)r);
-	return FS_BLOCKED;
+		r = fs_pipe_push(p, c->token, buf, len, done);
+		if (r < 0)
+			return done ? (long)done : -EFAULT;
+		done += (uint64_t)r;
+		fs_pipe_run(p);
+	} while (r > 0 && done < len);
+	if (done == len || nonblock)
+		return done ? (long)done : -EAGAIN;
+	r = fs_pipe_wait(c, p, &p->wq, buf, len, done);
+	return r == -ENOMEM && done ? (long)done : r;
+}
+
+/* A pipe whose ends are both gone: the polls watching it stop, and its memory goes. */
+static void fs_pipe_free(struct fs_pipe *p)
+{
+	fs_watchers_end(&p->watchers);
+	heap_free(&fs_heap, p->ring);
+	heap_free(&fs_heap, p);
+	fs_counts.pipes--;
+}
+
+/* A new pipe and its two ends (not yet installed): 0, or -ENFILE / -ENOMEM with nothing taken. */
+static long fs_pipe_new(uint32_t nb, struct fs_file **rd, struct fs_file **wr)
+{
+	struct fs_pipe *p = heap_zalloc(&fs_heap, sizeof(*p));
+	uint8_t *ring = heap_alloc(&fs_heap, FS_PIPE_SIZE);
+
+	*rd = fs_file_new(NULL, O_RDONLY | nb);
+	*wr = fs_file_new(NULL, O_WRONLY | nb);
+	if (!p || !ring || !*rd || !*wr) {
+		if (*rd)
+			fs_file_put(*rd);	/* not a pipe end yet: it only goes */
+		if (*wr)
+			fs_file_put(*wr);
+		heap_free(&fs_heap, ring);
+		heap_free(&fs_heap, p);
+		return !p || !ring ? -ENFILE : -ENOMEM;	/* Linux's answer when a pipe's inode cannot be had */
+	}
+	p->ring = ring;
+	fs_list_init(&p->rq);
+	fs_list_init(&p->wq);
+	fs_list_init(&p->watchers.polls);
+	p->ino = fs_new_ino();
+	p->readers = p->writers = 1;
+	(*rd)->pipe = (*wr)->pipe = p;
+	fs_counts.pipes++;
+	return 0;
 }
 
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 {
+	int cloexec = (flags & O_CLOEXEC) != 0;
 	struct fs_file *rd, *wr;
-	struct fs_pipe *p = 0;
 	int32_t n[2];
 	long r0, r1;
 
 	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	for (int i = 0; i < FS_PIPES && !p; i++)
-		if (!fs_pipes[i].readers && !fs_pipes[i].writers)
-			p = &fs_pipes[i];
-	if (!p)
-		return -ENFILE;
-	memset(p, 0, sizeof(*p));
-	rd = fs_file_new(NULL, O_RDONLY | (uint32_t)(flags & O_NONBLOCK));
-	wr = rd ? fs_file_new(NULL, O_WRONLY | (uint32_t)(flags & O_NONBLOCK)) : NULL;
-	if (!wr) {
-		if (rd)
-			rd->refs = 0;
-		return -ENFILE;
-	}
-	rd->pipe = wr->pipe = p;
-	p->readers = p->writers = 1;
-	r0 = fs_install_fd(c, rd, 0, (flags & O_CLOEXEC) != 0);
-	r1 = r0 < 0 ? r0 : fs_install_fd(c, wr, 0, (flags & O_CLOEXEC) != 0);
+	r0 = fs_pipe_new((uint32_t)(flags & O_NONBLOCK), &rd, &wr);
+	if (r0 < 0)
+		return r0;
+	r0 = fs_install_fd(c->t, rd, 0, cloexec);
+	r1 = r0 < 0 ? r0 : fs_install_fd(c->t, wr, 0, cloexec);
 	n[0] = (int32_t)r0, n[1] = (int32_t)r1;
 	if (r1 >= 0 && native_caller_write(c->token, fds, n, sizeof(n)) == 0)
 		return 0;
-	/* Both ends go again, installed or not: the pipe's slot is free once more. */
+	/* Both ends go again, installed or not: the pipe goes with the second. */
 	if (r0 >= 0)
 		fs_fd_close(c->t, (uint64_t)r0);
 	else
@@ -243,7 +319,9 @@ void fs_pipe_release(struct fs_file *f)
 		p->readers--;
 	else
 		p->writers--;
-	fs_pipe_wake(p);	/* end of file for a reader, EPIPE for a writer */
+	fs_pipe_run(p);	/* end of file for a reader, EPIPE for a writer */
+	if (!p->readers && !p->writers)
+		fs_pipe_free(p);
 }
 
 /* ready_bits when ready, and gone_bits when the other end is gone. */
@@ -267,9 +345,9 @@ uint32_t fs_pipe_poll(const struct fs_file *f)
 	return fs_pipe_events(p->len < FS_PIPE_SIZE, POLLOUT | POLLWRNORM, !p->readers, POLLERR);
 }
 
-unsigned fs_pipe_id(const struct fs_file *f)
+uint64_t fs_pipe_id(const struct fs_file *f)
 {
-	return (unsigned)(f->pipe - fs_pipes) + 1;
+	return f->pipe->ino;
 }
 
 uint64_t fs_pipe_unread(const struct fs_file *f)
@@ -277,12 +355,7 @@ uint64_t fs_pipe_unread(const struct fs_file *f)
 	return f->pipe->len;
 }
 
-void fs_pipe_forget(const struct fs_fdtable *t)
+struct fs_watchers *fs_pipe_watchers(const struct fs_file *f)
 {
-	for (int i = 0; i < FS_PIPES; i++) {
-		if (fs_pipes[i].reader.owner == t)
-			fs_pipes[i].reader.owner = NULL;
-		if (fs_pipes[i].writer.owner == t)
-			fs_pipes[i].writer.owner = NULL;
-	}
+	return &f->pipe->watchers;
 }

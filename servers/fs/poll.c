@@ -1,148 +1,69 @@
 /*
- * ppoll and pselect6 (select on riscv64; glibc's poll is ppoll) for every
- * kind of descriptor. When nothing is ready the call waits: its token and
- * arguments are kept, and it is checked again, by reading its pollfd
- * array or fd sets once more through the token, whenever a pipe or the
- * console changes and at its deadline. The deadline comes from a helper
- * task that turns the kernel's timer into a call (lib/native.c), as for
- * the process server's sleeps. Signal masks are not applied.
- * Invariant: a thread has at most one waiting poll (it makes one call at
- * a time; a process's threads may each have one); it is answered once,
- * or dropped when the kernel aborted its call (a stale token) or its
- * process exits.
+ * ppoll and pselect6 (select on riscv64; glibc's poll is ppoll) that wait.
+ * When nothing is ready the call waits: its token and arguments are kept
+ * in a poller, which watches each pipe (and the console) its descriptors
+ * named when it began to wait; when one of those changes, the pollers
+ * watching it, and only those, check again, by reading their pollfd
+ * arrays or fd sets once more through their tokens. Deadlines come from
+ * a helper task that turns the kernel's timer into a call (lib/native.c),
+ * as for the process server's sleeps. Signal masks are not applied.
+ *
+ * Ownership: a poller is its table's (struct fs_wait) and owns its
+ * watches, each a link in one pipe's or the console's list of watchers;
+ * a pipe that goes unlinks the watches on it first. Invariants: a poller
+ * watches each thing once (the marks see to it), is on the timed list
+ * (by deadline, earliest first) exactly when it has a deadline, and is
+ * answered once, or dropped when the kernel aborted its call (a stale
+ * token) or its process exits.
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_POLL_MAX 1024		/* RLIMIT_NOFILE: more pollfds is EINVAL, as on Linux */
-#define FS_POLL_CHUNK 64
 #define FS_FOREVER (~0ull)
 #define FS_POLL_STACK 4096
 
-/* select's sets in poll's terms (Linux's POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
-#define FS_SELECT_IN (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
-#define FS_SELECT_OUT (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
-#define FS_SELECT_EX POLLPRI
+struct fs_watch {
+	struct fs_list link;		/* on a struct fs_watchers' polls */
+	struct fs_poller *p;
+};
 
 struct fs_poller {
-	const struct fs_fdtable *owner;	/* NULL: a free place */
-	uint64_t badge;			/* the thread waiting */
-	uint64_t token;
+	struct fs_wait w;		/* in_queue: on fs_timed when it has a deadline */
 	uint64_t nr;			/* NR_ppoll or NR_pselect6 */
 	uint64_t a[5];			/* the call's arguments */
 	uint64_t deadline;		/* time CSR ticks, or FS_FOREVER */
+	uint32_t nwatch;
+	struct fs_watch watch[];
 };
 
-#define FS_POLLERS 128		/* threads waiting in poll at once */
-static struct fs_poller fs_pollers[FS_POLLERS];
-static unsigned fs_npollers;
-static long fs_poll_notif = -1;
-static uint64_t fs_hz, fs_armed;	/* the timebase; the deadline the timer is set for (0: none) */
-static int fs_console_readable;
+struct fs_poll_clock {
+	long notif;
+	uint64_t hz;
+	uint64_t armed;			/* the deadline the timer is set for (0: none) */
+};
+
+static struct fs_poll_clock fs_clock = { .notif = -1 };
+static struct fs_list fs_timed = { &fs_timed, &fs_timed };
+static uint64_t fs_watch_mark;
+struct fs_watchers fs_console_watchers = { { &fs_console_watchers.polls, &fs_console_watchers.polls }, 0 };
+int fs_console_readable;
 static unsigned char fs_poll_stack[FS_POLL_STACK] __attribute__((aligned(16)));
 
 int fs_poll_init(long endpoint, uint64_t hz)
 {
-	fs_hz = hz;
-	fs_poll_notif = native_notif_create();
-	if (fs_poll_notif < 0)
-		return (int)fs_poll_notif;
-	return (int)native_helper_start(endpoint, fs_poll_notif, fs_poll_stack, FS_POLL_STACK);
+	fs_clock.hz = hz;
+	fs_clock.notif = native_notif_create();
+	if (fs_clock.notif < 0)
+		return (int)fs_clock.notif;
+	return (int)native_helper_start(endpoint, fs_clock.notif, fs_poll_stack, FS_POLL_STACK);
 }
 
-/* What poll reports for fd of t, before the caller's events select from it. */
-static uint32_t fs_poll_fd(const struct fs_fdtable *t, int64_t fd)
+static struct fs_poll_ask fs_poller_ask(const struct fs_poller *p)
 {
-	const struct fs_file *f = fd >= 0 && fd < FS_FDS ? t->fd[fd] : NULL;
-	const int console_in = fs_console_readable || fs_console_ep < 0;	/* no console server: end of file */
-
-	if (!f)
-		return POLLNVAL;
-	if (f->pipe)
-		return fs_pipe_poll(f);
-	if (f->node == fs_console && !console_in)
-		return POLLOUT | POLLWRNORM;
-	if (f->node == fs_console)
-		return POLLOUT | POLLWRNORM | POLLIN | POLLRDNORM;
-	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;	/* files and devices never wait */
-}
-
-/* Every pollfd checked, its revents written back: how many are ready, or the copy's error. */
-static long fs_ppoll_check(const struct fs_fdtable *t, uint64_t token, uint64_t fds, uint64_t nfds)
-{
-	struct linux_pollfd pf[FS_POLL_CHUNK];
-	long ready = 0, err;
-	uint64_t n;
-
-	for (uint64_t i = 0; i < nfds; i += n) {
-		n = nfds - i < FS_POLL_CHUNK ? nfds - i : FS_POLL_CHUNK;
-		err = native_caller_read(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf));
-		if (err < 0)
-			return err;
-		for (uint64_t j = 0; j < n; j++) {
-			uint32_t m = pf[j].fd < 0 ? 0 : fs_poll_fd(t, pf[j].fd);
-			uint32_t want = (uint16_t)pf[j].events | POLLERR | POLLHUP | POLLNVAL;
-
-			pf[j].revents = (int16_t)(m & want);
-			ready += pf[j].revents != 0;
-		}
-		err = native_caller_write(token, fds + i * sizeof(*pf), pf, n * sizeof(*pf));
-		if (err < 0)
-			return err;
-	}
-	return ready;
-}
-
-/*
- * pselect6's three sets (a[1..3], each may be NULL) for descriptors below
- * a[0]: how many bits are set in the answer, or -EBADF for a descriptor
- * that is not open, or the copy's error. The sets are written back once
- * something is ready, or when `final` (the deadline has come).
- */
-static long fs_select_check(const struct fs_fdtable *t, uint64_t token, const uint64_t *a, int final)
-{
-	static const uint32_t want[3] = { FS_SELECT_IN, FS_SELECT_OUT, FS_SELECT_EX };
-	uint64_t nfds = a[0] < FS_FDS ? a[0] : FS_FDS, words = (nfds + 63) / 64;
-	uint64_t in[3][FS_FDS / 64] = { { 0 } }, out[3][FS_FDS / 64] = { { 0 } };
-	long ready = 0, err;
-
-	for (int k = 0; k < 3 && nfds; k++) {
-		/* As Linux: whole 64-bit words up to nfds are read; bits from nfds up are ignored. */
-		err = a[1 + k] ? native_caller_read(token, a[1 + k], in[k], words * 8) : 0;
-		if (err < 0)
-			return err;
-		if (nfds % 64)
-			in[k][words - 1] &= (1ull << (nfds % 64)) - 1;
-	}
-	for (uint64_t fd = 0; fd < nfds; fd++) {
-		uint64_t w = fd / 64, bit = 1ull << (fd % 64);
-		uint32_t m;
-
-		if (!((in[0][w] | in[1][w] | in[2][w]) & bit))
-			continue;
-		m = fs_poll_fd(t, (int64_t)fd);
-		if (m & POLLNVAL)
-			return -EBADF;
-		for (int k = 0; k < 3; k++) {
-			if ((in[k][w] & bit) && (m & want[k])) {
-				out[k][w] |= bit;
-				ready++;
-			}
-		}
-	}
-	for (int k = 0; k < 3 && nfds && (ready || final); k++) {
-		err = a[1 + k] ? native_caller_write(token, a[1 + k], out[k], words * 8) : 0;
-		if (err < 0)
-			return err;
-	}
-	return ready;
-}
-
-static long fs_poll_check(const struct fs_fdtable *t, uint64_t token, uint64_t nr, const uint64_t *a, int final)
-{
-	return nr == NR_ppoll ? fs_ppoll_check(t, token, a[0], a[1]) : fs_select_check(t, token, a, final);
+	return (struct fs_poll_ask){ p->w.owner, p->w.token, p->nr, p->a };
 }
 
 /* The timespec at ts as a deadline from now (FS_FOREVER without one), or -EFAULT / -EINVAL. */
@@ -158,14 +79,14 @@ static long fs_poll_deadline(uint64_t token, uint64_t ts, uint64_t now, uint64_t
 	if (v[0] < 0 || v[1] < 0 || v[1] >= 1000000000)
 		return -EINVAL;
 	if (v[0] < (1ll << 32))	/* longer than a century waits forever */
-		*deadline = now + native_ticks(fs_hz, (uint64_t)v[0], (uint64_t)v[1]);
+		*deadline = now + native_ticks(fs_clock.hz, (uint64_t)v[0], (uint64_t)v[1]);
 	return 0;
 }
 
 /* Linux writes the time left back into the timespec (glibc's select reports it); failures do not matter. */
 static void fs_poll_left(uint64_t token, uint64_t nr, const uint64_t *a, uint64_t deadline)
 {
-	uint64_t ts = nr == NR_ppoll ? a[2] : a[4], now = native_time(), hz = fs_hz ? fs_hz : 1;
+	uint64_t ts = nr == NR_ppoll ? a[2] : a[4], now = native_time(), hz = fs_clock.hz ? fs_clock.hz : 1;
 	uint64_t left = deadline > now ? deadline - now : 0, v[2] = { left / hz, left % hz * 1000000000ull / hz };
 
 	if (ts && deadline != FS_FOREVER)
@@ -175,84 +96,160 @@ static void fs_poll_left(uint64_t token, uint64_t nr, const uint64_t *a, uint64_
 /* Sets the timer for the earliest deadline of a waiting poll, if that is not the one it is set for. */
 static void fs_poll_arm(void)
 {
-	uint64_t first = FS_FOREVER;
+	uint64_t first = 0;
 
-	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++)
-		if (fs_pollers[i].owner && fs_pollers[i].deadline < first)
-			first = fs_pollers[i].deadline;
-	first = first == FS_FOREVER ? 0 : first;
-	if (first != fs_armed)
-		native_timer_at(fs_poll_notif, fs_hz, first);
-	fs_armed = first;
+	if (!fs_list_empty(&fs_timed))
+		first = fs_container_of(fs_timed.next, struct fs_poller, w.in_queue)->deadline;
+	if (first != fs_clock.armed)
+		native_timer_at(fs_clock.notif, fs_clock.hz, first);
+	fs_clock.armed = first;
+}
+
+static void fs_poller_free(struct fs_poller *p)
+{
+	for (uint32_t i = 0; i < p->nwatch; i++)
+		fs_list_del(&p->watch[i].link);
+	fs_list_del(&p->w.in_queue);
+	fs_wait_end(&p->w);
+	heap_free(&fs_heap, p);
+}
+
+void fs_poll_wait_drop(struct fs_wait *w)
+{
+	fs_poller_free(fs_container_of(w, struct fs_poller, w));
+	fs_poll_arm();
 }
 
 /* Answers a waiting poll with r, unless the kernel aborted its call (-ESRCH from a copy), and frees it. */
-static void fs_poll_answer(struct fs_poller *w, long r)
+static void fs_poll_answer(struct fs_poller *p, long r)
 {
 	const uint64_t v[6] = { (uint64_t)r };
 
 	if (r != -ESRCH) {
-		fs_poll_left(w->token, w->nr, w->a, w->deadline);
-		native_ipc_reply(w->token, v);
+		fs_poll_left(p->w.token, p->nr, p->a, p->deadline);
+		native_ipc_reply(p->w.token, v);
 	}
-	w->owner = NULL;
-	fs_npollers--;
+	fs_poller_free(p);
 }
 
-static long fs_poll_wait(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, uint64_t deadline)
+/* Counts what a poll would watch, each thing once. */
+static long fs_watch_count(struct fs_watchers *ws, void *arg)
 {
-	struct fs_poller *w = NULL;
-
-	for (unsigned i = 0; i < FS_POLLERS; i++) {
-		if (fs_pollers[i].owner && fs_pollers[i].badge == c->badge) {
-			fs_pollers[i].owner = NULL;	/* this thread's earlier poll: its call was aborted */
-			fs_npollers--;
-		}
+	if (ws->mark != fs_watch_mark) {
+		ws->mark = fs_watch_mark;
+		(*(uint32_t *)arg)++;
 	}
-	for (unsigned i = 0; i < FS_POLLERS && !w; i++)
-		if (!fs_pollers[i].owner)
-			w = &fs_pollers[i];
-	if (!w)
+	return 0;
+}
+
+/* A poller taking its watches, in the places fs_watch_count counted. */
+struct fs_watch_fill {
+	struct fs_poller *p;
+	uint32_t room;
+};
+
+/* The poller watches ws (once). */
+static long fs_watch_add(struct fs_watchers *ws, void *arg)
+{
+	struct fs_watch_fill *fill = arg;
+	struct fs_watch *w;
+
+	if (ws->mark == fs_watch_mark || fill->p->nwatch == fill->room)
+		return 0;
+	ws->mark = fs_watch_mark;
+	w = &fill->p->watch[fill->p->nwatch++];
+	w->p = fill->p;
+	fs_list_add_tail(&ws->polls, &w->link);
+	return 0;
+}
+
+/* Puts p on the timed list, in deadline order. */
+static void fs_poll_timed(struct fs_poller *p)
+{
+	struct fs_list *l = fs_timed.next;
+
+	while (l != &fs_timed && fs_container_of(l, struct fs_poller, w.in_queue)->deadline <= p->deadline)
+		l = l->next;
+	fs_list_add_tail(l, &p->w.in_queue);	/* before l */
+}
+
+/* The caller's poll waits: FS_BLOCKED, or -errno (-ENOMEM when there is no memory for its poller). */
+static long fs_poll_wait(const struct fs_call_ctx *c, const struct fs_poll_ask *q, uint64_t deadline)
+{
+	struct fs_watch_fill fill;
+	struct fs_poller *p;
+	uint32_t n = 0;
+	long err;
+
+	fs_watch_mark++;
+	err = fs_poll_watched(q, fs_watch_count, &n);
+	if (err < 0)
+		return err;
+	p = heap_alloc(&fs_heap, sizeof(*p) + n * sizeof(struct fs_watch));
+	if (!p)
 		return -ENOMEM;
-	*w = (struct fs_poller){ .owner = c->t, .badge = c->badge, .token = c->token, .nr = nr,
-				 .deadline = deadline };
-	memcpy(w->a, a, sizeof(w->a));
-	fs_npollers++;
+	*p = (struct fs_poller){ .nr = q->nr, .deadline = deadline };
+	memcpy(p->a, q->a, sizeof(p->a));
+	fs_list_init(&p->w.in_queue);
+	fill = (struct fs_watch_fill){ p, n };
+	fs_watch_mark++;
+	fs_poll_watched(q, fs_watch_add, &fill);	/* the same memory, read again: what it counted */
+	if (deadline != FS_FOREVER)
+		fs_poll_timed(p);
+	fs_wait_start(&p->w, c, FS_WAIT_POLL);
 	fs_poll_arm();
 	return FS_BLOCKED;
 }
 
 long fs_poll(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
+	const struct fs_poll_ask q = { c->t, c->token, nr, a };
 	uint64_t now = native_time(), deadline;
 	long r;
 
-	if (nr == NR_ppoll ? a[1] > FS_POLL_MAX : (int32_t)a[0] < 0)
-		return -EINVAL;
+	if (nr == NR_ppoll ? a[1] > c->t->nofile : (int32_t)a[0] < 0)
+		return -EINVAL;	/* as Linux: more pollfds than RLIMIT_NOFILE */
 	r = fs_poll_deadline(c->token, nr == NR_ppoll ? a[2] : a[4], now, &deadline);
 	if (r < 0)
 		return r;
-	r = fs_poll_check(c->t, c->token, nr, a, deadline <= now);
+	r = fs_poll_check(&q, deadline <= now);
 	if (r == 0 && deadline > now)
-		return fs_poll_wait(c, nr, a, deadline);
+		return fs_poll_wait(c, &q, deadline);
 	fs_poll_left(c->token, nr, a, deadline);
 	return r;
 }
 
-void fs_poll_wake(void)
+/* p checks again; answered if something is ready (or its deadline came, when final). */
+static void fs_poll_recheck(struct fs_poller *p, int final)
 {
-	long r;
+	const struct fs_poll_ask q = fs_poller_ask(p);
+	long r = fs_poll_check(&q, final);
 
-	if (!fs_npollers)
+	if (r != 0 || final)
+		fs_poll_answer(p, r);
+}
+
+void fs_watchers_wake(struct fs_watchers *ws)
+{
+	struct fs_list *l, *next;
+
+	if (fs_list_empty(&ws->polls))
 		return;	/* every pipe transfer comes here */
-	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++) {
-		struct fs_poller *w = &fs_pollers[i];
+	/* An answered poller leaves this list at its own link only: it watches each thing once. */
+	for (l = ws->polls.next; l != &ws->polls; l = next) {
+		next = l->next;
+		fs_poll_recheck(fs_container_of(l, struct fs_watch, link)->p, 0);
+	}
+	fs_poll_arm();
+}
 
-		if (!w->owner)
-			continue;
-		r = fs_poll_check(w->owner, w->token, w->nr, w->a, 0);
-		if (r != 0)
-			fs_poll_answer(w, r);
+void fs_watchers_end(struct fs_watchers *ws)
+{
+	while (!fs_list_empty(&ws->polls)) {
+		struct fs_watch *w = fs_container_of(ws->polls.next, struct fs_watch, link);
+
+		fs_list_del(&w->link);
+		fs_poll_recheck(w->p, 0);
 	}
 	fs_poll_arm();
 }
@@ -261,28 +258,19 @@ void fs_poll_expire(void)
 {
 	uint64_t now = native_time();
 
-	fs_armed = 0;	/* the timer has fired */
-	for (unsigned i = 0; i < FS_POLLERS && fs_npollers; i++) {
-		struct fs_poller *w = &fs_pollers[i];
+	fs_clock.armed = 0;	/* the timer has fired */
+	while (!fs_list_empty(&fs_timed)) {
+		struct fs_poller *p = fs_container_of(fs_timed.next, struct fs_poller, w.in_queue);
 
-		if (w->owner && w->deadline <= now)
-			fs_poll_answer(w, fs_poll_check(w->owner, w->token, w->nr, w->a, 1));
+		if (p->deadline > now)
+			break;
+		fs_poll_recheck(p, 1);
 	}
 	fs_poll_arm();
-}
-
-void fs_poll_forget(const struct fs_fdtable *t)
-{
-	for (unsigned i = 0; i < FS_POLLERS; i++) {
-		if (fs_pollers[i].owner == t) {
-			fs_pollers[i].owner = NULL;
-			fs_npollers--;
-		}
-	}
 }
 
 void fs_console_ready(int readable)
 {
 	fs_console_readable = readable;
-	fs_poll_wake();
+	fs_watchers_wake(&fs_console_watchers);
 }

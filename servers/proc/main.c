@@ -67,16 +67,21 @@ static void proc_parse_cmdline(struct proc_cmdline *c, const char *args)
 	c->envp[envc] = 0;
 }
 
-/* A write to a pipe without readers (the file server forwarded it): the writer gets SIGPIPE and -EPIPE. */
-static int proc_sigpipe(const struct kage_msg *m, long *result)
+/*
+ * A file call the file server forwarded with a signal for its caller
+ * (SIGPIPE for a write with no reader, SIGXFSZ past RLIMIT_FSIZE): the
+ * thread gets the signal and its call the file server's answer.
+ */
+static int proc_file_signal(const struct kage_msg *m, long *result)
 {
 	const struct sig_info info = { .code = SI_KERNEL };
 	struct thread *t = thread_named_by(m->w[1]);
+	int sig = (int)m->w[2];
 
-	*result = -EPIPE;	/* the answer goes to the writer */
-	if (!t)
+	*result = (long)m->w[3];	/* the answer goes to the caller */
+	if (!t || (sig != SIGPIPE && sig != SIGXFSZ))
 		return 1;
-	sig_post_thread(t, SIGPIPE, &info);
+	sig_post_thread(t, sig, &info);
 	return t->proc && t->proc->state == PROCESS_LIVE;
 }
 
@@ -89,8 +94,8 @@ static int proc_server_message(const struct kage_msg *m, long *result)
 		job_interrupt(m->w[1] ? (int)m->w[1] : SIGINT, (int)m->w[2]);
 	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_PROCFS)
 		return procfs_call(m, result);
-	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGPIPE)
-		return proc_sigpipe(m, result);
+	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGNAL)
+		return proc_file_signal(m, result);
 	return 1;
 }
 

@@ -143,11 +143,14 @@ static long procfs_root_child(const char *name, size_t len, struct procfs_node *
 /* The entry `name` of /proc/N/fd: a link per open descriptor. */
 static long procfs_fd_child(struct process *p, const char *name, size_t len, struct procfs_node *n)
 {
-	uint64_t map[PROTO_FDS / 64];
-	uint32_t umask;
+	uint64_t map[PROCFS_FD_WINDOW / 64], bit;
+	struct procfs_fdinfo info;
 	long fd = procfs_number(name, len);
 
-	if (fd < 0 || fd >= PROTO_FDS || procfs_fds(p, map, &umask) < 0 || !(map[fd / 64] & (1ull << (fd % 64))))
+	if (fd < 0 || fd >= LINUX_NR_OPEN)
+		return -ENOENT;
+	bit = (uint64_t)fd % PROCFS_FD_WINDOW;
+	if (procfs_fds(p, map, (uint64_t)fd - bit, &info) < 0 || !(map[bit / 64] & (1ull << (bit % 64))))
 		return -ENOENT;
 	*n = (struct procfs_node){ .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = (int)fd };
 	return 0;
@@ -246,16 +249,17 @@ uint64_t procfs_ino(const struct procfs_node *n)
 
 	if (n->type == PROCFS_DIR)
 		idx = procfs_dir_index(proto_procfs_kind_of(n->dir));
-	return (0xfull << 60) | pid << 16 | idx;	/* apart from the file server's small numbers */
+	return (0xfull << 60) | pid << 24 | idx;	/* apart from the file server's small numbers */
 }
 
-long procfs_fds(const struct process *p, uint64_t map[PROTO_FDS / 64], uint32_t *umask)
+long procfs_fds(const struct process *p, uint64_t map[PROCFS_FD_WINDOW / 64], uint64_t first,
+		struct procfs_fdinfo *info)
 {
-	const uint64_t w[6] = { FS_OP_PROC_FDS, proc_key(p), (uint64_t)map };
+	const uint64_t w[6] = { FS_OP_PROC_FDS, proc_key(p), (uint64_t)map, PROCFS_FD_WINDOW, first };
 	uint64_t out[6];
 	long err = files_op(w, out);
 
-	*umask = err == 0 ? (uint32_t)out[1] : 0;
+	*info = err == 0 ? (struct procfs_fdinfo){ (uint32_t)out[1], out[2], out[3] } : (struct procfs_fdinfo){ 0 };
 	return err;
 }
 
@@ -383,7 +387,7 @@ static long procfs_open(const struct procfs_call *c, const struct procfs_node *n
 /* The size stat reports: a file's text, a link's target, 0 for a directory. */
 static uint64_t procfs_size(const struct procfs_call *c, const struct procfs_node *n)
 {
-	char target[PROTO_PATH_MAX];
+	static char target[PROTO_PATH_MAX];	/* off the stack the servers share in MODE=mono */
 	long len;
 	size_t bytes;
 	uint8_t *buf;
@@ -441,7 +445,7 @@ static long procfs_stat(const struct procfs_call *c, const struct procfs_node *n
 
 static long procfs_readlink(const struct procfs_call *c, const struct procfs_node *n)
 {
-	char target[PROTO_PATH_MAX];
+	static char target[PROTO_PATH_MAX];	/* off the stack the servers share in MODE=mono */
 	long len;
 
 	if (n->type != PROCFS_LINK || (int64_t)c->arg[1] <= 0)

@@ -65,7 +65,17 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size);
 size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size);
 /* The inode number /proc gives n. */
 uint64_t procfs_ino(const struct procfs_node *n);
-/* p's open descriptors (a PROTO_FDS-bit map) and its umask, from the file server: 0 or -errno. */
-long procfs_fds(const struct process *p, uint64_t map[PROTO_FDS / 64], uint32_t *umask);
+/* What the file server says of a process's table besides its descriptors (FS_OP_PROC_FDS). */
+struct procfs_fdinfo {
+	uint32_t umask;
+	uint64_t top;			/* one past the highest open descriptor */
+	uint64_t size;			/* the table's slots: FDSize */
+};
+
+#define PROCFS_FD_WINDOW 1024		/* descriptors asked for at a time */
+
+/* p's open descriptors from first (a multiple of 64) on, as a map of PROCFS_FD_WINDOW bits, and *info: 0 or -errno. */
+long procfs_fds(const struct process *p, uint64_t map[PROCFS_FD_WINDOW / 64], uint64_t first,
+		struct procfs_fdinfo *info);
 
 #endif

@@ -110,22 +110,22 @@ static size_t procfs_stat(const struct process *p, char *buf, size_t size)
 
 static size_t procfs_status(const struct process *p, char *buf, size_t size)
 {
-	uint64_t map[PROTO_FDS / 64];
-	uint32_t umask = 022;
+	uint64_t map[PROCFS_FD_WINDOW / 64];
+	struct procfs_fdinfo fds = { .umask = 022 };
 	struct procfs_facts f;
 	char comm[16];
 
 	procfs_facts_of(p, &f);
 	procfs_comm(p, comm);
 	if (p->state == PROCESS_LIVE)
-		procfs_fds(p, map, &umask);
+		procfs_fds(p, map, 0, &fds);
 	return procfs_printf(buf, size,
 			     "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 			     "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n"
 			     "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
 			     "SigCgt:\t%016lx\n",
-			     comm, umask, procfs_state_name(f.state), p->pid, p->pid, p->parent ? p->parent->pid : 0,
-			     PROTO_FDS, f.threads, (unsigned long)f.sigpnd, (unsigned long)f.shdpnd,
+			     comm, fds.umask, procfs_state_name(f.state), p->pid, p->pid, p->parent ? p->parent->pid : 0,
+			     (int)fds.size, f.threads, (unsigned long)f.sigpnd, (unsigned long)f.shdpnd,
 			     (unsigned long)f.sigblk, (unsigned long)f.sigign, (unsigned long)f.sigcgt);
 }
 
@@ -260,42 +260,55 @@ static size_t procfs_list_root(char *buf, size_t size)
 	return used;
 }
 
-/* The lowest descriptor not in map: the one an open in that table is about to get. */
-static void procfs_add_next_fd(uint64_t map[PROTO_FDS / 64])
+/* The lowest descriptor not in map (a window of them): set there, and whether there was one. */
+static int procfs_add_next_fd(uint64_t map[PROCFS_FD_WINDOW / 64])
 {
-	for (int fd = 0; fd < PROTO_FDS; fd++) {
+	for (int fd = 0; fd < PROCFS_FD_WINDOW; fd++) {
 		if (!(map[fd / 64] & (1ull << (fd % 64)))) {
 			map[fd / 64] |= 1ull << (fd % 64);
-			return;
+			return 1;
 		}
 	}
+	return 0;
+}
+
+/* The link of p's descriptor fd as an entry. */
+static size_t procfs_fd_entry(struct process *p, uint64_t fd, char *buf, size_t size)
+{
+	struct procfs_node n = { .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = (int)fd };
+	char name[12];
+
+	fmt_snprintf(name, sizeof(name), "%d", (int)fd);
+	return procfs_entry(buf, size, procfs_ino(&n), procfs_mode(&n), name);
 }
 
 /*
- * /proc/N/fd: a link per open descriptor. Linux lists the table as it is
- * at the first getdents, when the descriptor opendir took exists; so when
- * a process opens its own fd directory, the descriptor this open is about
- * to get (the lowest free one) is listed too (ls /proc/self/fd shows 3).
+ * /proc/N/fd: a link per open descriptor, asked of the file server a
+ * window at a time. Linux lists the table as it is at the first
+ * getdents, when the descriptor opendir took exists; so when a process
+ * opens its own fd directory, the descriptor this open is about to get
+ * (the lowest free one) is listed too (ls /proc/self/fd shows 3).
  */
 static size_t procfs_list_fds(struct process *p, const struct process *opener, char *buf, size_t size)
 {
-	uint64_t map[PROTO_FDS / 64];
-	uint32_t umask;
+	uint64_t map[PROCFS_FD_WINDOW / 64], first;
+	struct procfs_fdinfo info;
+	int next = p == opener;
 	size_t used = 0;
-	char name[12];
 
-	if (procfs_fds(p, map, &umask) < 0)
-		return 0;
-	if (p == opener)
-		procfs_add_next_fd(map);
-	for (int fd = 0; fd < PROTO_FDS; fd++) {
-		struct procfs_node n = { .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = fd };
-
-		if (!(map[fd / 64] & (1ull << (fd % 64))))
-			continue;
-		fmt_snprintf(name, sizeof(name), "%d", fd);
-		used += procfs_entry(buf + used, size - used, procfs_ino(&n), procfs_mode(&n), name);
+	for (first = 0;; first += PROCFS_FD_WINDOW) {
+		if (procfs_fds(p, map, first, &info) < 0)
+			return used;
+		if (next)
+			next = !procfs_add_next_fd(map);
+		for (uint64_t i = 0; i < PROCFS_FD_WINDOW; i++)
+			if (map[i / 64] & (1ull << (i % 64)))
+				used += procfs_fd_entry(p, first + i, buf + used, size - used);
+		if (first + PROCFS_FD_WINDOW >= info.top)
+			break;
 	}
+	if (next)	/* every one up to the window's end is open: the next is the one after */
+		used += procfs_fd_entry(p, first + PROCFS_FD_WINDOW, buf + used, size - used);
 	return used;
 }
 
@@ -314,6 +327,8 @@ size_t procfs_list(const struct procfs_node *n, const struct process *opener, ch
 
 size_t procfs_capacity(const struct procfs_node *n)
 {
+	uint64_t map[PROCFS_FD_WINDOW / 64];
+	struct procfs_fdinfo fds;
 	struct proc_objects o;
 
 	if (n->type != PROCFS_DIR)
@@ -322,7 +337,11 @@ size_t procfs_capacity(const struct procfs_node *n)
 	case PROTO_PROCFS_ROOT:
 		proc_objects(&o);
 		return (PROCFS_ROOT_END + o.processes) * sizeof(struct proto_procfs_dirent);
-	case PROTO_PROCFS_FD: return PROTO_FDS * sizeof(struct proto_procfs_dirent);
+	case PROTO_PROCFS_FD:
+		/* a link per open descriptor, and the one opendir is about to get */
+		if (procfs_fds(n->proc, map, 0, &fds) < 0)
+			return 0;
+		return (fds.top + 1) * sizeof(struct proto_procfs_dirent);
 	default: return PROCFS_KAGE_END * sizeof(struct proto_procfs_dirent);
 	}
 }

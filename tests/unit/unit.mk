@@ -18,3 +18,4 @@ test_memobj := kernel/memobj.c kernel/kobj.c kernel/kalloc.c kernel/frame.c lib/
 test_heap := lib/heap.c lib/string.c
 test_chacha20 := lib/chacha20.c lib/random.c lib/string.c
 test_proc_table := servers/proc/table.c lib/heap.c lib/string.c
+test_fs_radix := servers/fs/radix.c lib/heap.c lib/string.c
