@@ -22,7 +22,7 @@
  * (which then gets both segments' permissions and bytes).
  */
 static long exec_segment(long space, const struct files_pages *file, const struct elf_segment *s, uint64_t bias,
-			 uint64_t from, uint64_t limit)
+			 uint64_t from, uint64_t limit, unsigned populate)
 {
 	uint64_t va = s->vaddr + bias, hi = (va + s->memsz + PAGE - 1) & ~(PAGE - 1), shared = 0, rest;
 	unsigned prot = elf_prot(s->flags);
@@ -32,7 +32,7 @@ static long exec_segment(long space, const struct files_pages *file, const struc
 	if (limit > from)
 		shared = files_share(space, from, file, s->offset - (va - from), limit - from, prot);
 	if (hi > from + shared)
-		err = native_space_map(space, from + shared, hi - from - shared, prot);
+		err = native_space_map(space, from + shared, hi - from - shared, prot | populate);
 	if (err == 0 && va < from)
 		err = files_copy(file, s->offset, space, va, (from < va + s->filesz ? from : va + s->filesz) - va);
 	rest = from + shared > va ? from + shared : va;
@@ -41,7 +41,8 @@ static long exec_segment(long space, const struct files_pages *file, const struc
 	return err;
 }
 
-long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias)
+long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias,
+			unsigned populate)
 {
 	uint64_t prev_hi = 0;
 	unsigned prev_prot = 0;
@@ -59,7 +60,7 @@ long exec_load_segments(long space, const struct files_pages *file, const struct
 			lo += PAGE;
 		}
 		if (err == 0)
-			err = exec_segment(space, file, s, bias, lo, limit);
+			err = exec_segment(space, file, s, bias, lo, limit, populate);
 		prev_hi = (va + s->memsz + PAGE - 1) & ~(PAGE - 1);
 		prev_prot = elf_prot(s->flags);
 	}
@@ -143,10 +144,10 @@ static uint64_t exec_stack(struct exec_stack *st, const char *path, const char *
 /* The program's segments, then its interpreter's: 0, or -ENOMEM when they do not fit together. */
 static long exec_load_all(long space, const struct exec_elf *prog, const struct exec_elf *interp)
 {
-	long err = exec_load_segments(space, prog->file, &prog->img, prog->bias);
+	long err = exec_load_segments(space, prog->file, &prog->img, prog->bias, 0);
 
 	if (err == 0 && interp)
-		err = exec_load_segments(space, interp->file, &interp->img, interp->bias);
+		err = exec_load_segments(space, interp->file, &interp->img, interp->bias, 0);
 	return err == -EEXIST ? -ENOMEM : err;	/* an ET_EXEC interpreter where the program is */
 }
 

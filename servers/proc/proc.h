@@ -283,8 +283,13 @@ enum proc_reply proc_execve(struct thread *t, const struct kage_msg *m, long *re
 int exec_run(struct thread *t, const char *path, const char *const argv[], const char *const envp[]);
 struct elf_image;
 struct files_pages;
-/* Maps and fills every PT_LOAD segment of an ELF file, at its addresses plus bias. */
-long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias);
+/*
+ * Maps and fills every PT_LOAD segment of an ELF file, at its addresses
+ * plus bias. populate: 0 (pages come at first touch) or KAGE_MAP_POPULATE
+ * (every page gets its frame now: a server never faults for memory).
+ */
+long exec_load_segments(long space, const struct files_pages *file, const struct elf_image *img, uint64_t bias,
+			unsigned populate);
 /* Copies a NUL-terminated string out of p: its length, or -EFAULT/-ENAMETOOLONG. */
 long proc_string(const struct process *p, uint64_t va, char *buf, size_t max);
 
@@ -310,6 +315,8 @@ static inline void sig_check(struct thread *t)
 }
 enum proc_reply sig_alert(struct thread *t, uint64_t token, uint64_t orig_a0);
 enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m);
+/* A fault that found no free frame (oom.c): ends the largest process; whether t's fault is retried. */
+enum proc_reply oom_fault(struct thread *t);
 /* The signal state of a child (fork: its actions came with proc_new) or of a new thread. */
 void sig_fork(const struct thread *parent, struct process *child, struct thread *child_thread);
 void sig_new_thread(const struct thread *creator, struct thread *t);

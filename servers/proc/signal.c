@@ -385,6 +385,8 @@ enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m)
 	int sig = sig_of_fault(m->w[0], &info.code);
 	uint64_t h = sig_action(p, sig)->sa_handler;
 
+	if ((int64_t)m->w[3] == -ENOMEM)
+		return oom_fault(t);
 	if (h == SIG_DFL || h == SIG_IGN || (t->sig.blocked & SIG_BIT(sig)) ||
 	    native_task_regs(t->task, KAGE_REGS_GET, &r) < 0) {
 		native_note("kage: pid %d killed by %s: cause %lu at pc=0x%lx addr=0x%lx\n", p->pid, sig_name(sig),

@@ -31,7 +31,7 @@ static long start_load(const struct kage_bootitem *mod, long *space_out)
 		return space;
 	if (elf_parse_head(head, (size_t)avail, mod->size, START_STACK_TOP - START_STACK_SIZE, &img) == 0 &&
 	    img.type == ET_EXEC && !img.interp)
-		task = exec_load_segments(space, &file, &img, 0);
+		task = exec_load_segments(space, &file, &img, 0, KAGE_MAP_POPULATE);
 	if (task == 0)
 		task = native_task_create_named(space, img.entry, START_STACK_TOP, name, mod->aux[0]);
 	if (task < 0)
@@ -70,7 +70,7 @@ long start_run(long task, long space, const struct kage_bootinfo *sbi)
 	uint64_t args = START_STACK_TOP - 16, info = (args - sizeof(*sbi)) & ~15ul;
 	struct kage_regs r;
 	long err = native_space_map(space, START_STACK_TOP - START_STACK_SIZE, START_STACK_SIZE,
-				    KAGE_PROT_READ | KAGE_PROT_WRITE);
+				    KAGE_PROT_READ | KAGE_PROT_WRITE | KAGE_MAP_POPULATE);
 
 	if (err == 0)
 		err = native_space_write(space, info, sbi, sizeof(*sbi));

@@ -68,6 +68,18 @@ def test_out_of_memory_is_enomem_and_leaks_nothing(board, mode):
         expect_clean_end(k)
 
 
+def test_out_of_memory_ends_the_largest_program(board, mode):
+    """A fault with no frame left ends the process holding the most, never the caller's parent or a server."""
+    with run_init(board, mode, "oom-kill") as k:
+        for r in range(1, 4):
+            k.expect(r"kage: out of memory: killed pid \d+ \(oom-kill\) holding \d+ KiB", timeout=180)
+            k.expect(f"oom-kill: round {r}: the greedy one ended by -9", timeout=60)
+            k.expect(r"kage: out of memory: killed pid \d+ \(oom-kill\) holding \d+ KiB", timeout=180)
+            k.expect(f"oom-kill: round {r}: the bigger one ended by -9, the smaller one exited 0", timeout=180)
+        k.expect("oom-kill: free memory back to where it was: yes")
+        expect_clean_end(k)
+
+
 def test_clone_flags_checked_as_linux_does(board, mode):
     with run_init(board, mode, "clone-flags") as k:
         expect_lines(k, "clone-flags", [
