@@ -70,6 +70,12 @@ uint64_t region_count(void)
 	return region_live;
 }
 
+/* Whether rs may take `more` regions besides those it has. */
+static int region_room(const struct region_set *rs, uint64_t more)
+{
+	return !rs->max || rs->n + more <= rs->max;
+}
+
 /* A region not yet in any set, or NULL. */
 static struct region *region_new(uint64_t start, uint64_t end, uint64_t perm)
 {
@@ -135,7 +141,7 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t per
 		next->start = start;	/* still after prev and before the rest: the order holds */
 		return 0;
 	}
-	r = region_new(start, end, perm);
+	r = region_room(rs, 1) ? region_new(start, end, perm) : NULL;
 	if (!r)
 		return -ENOMEM;
 	region_link(rs, r);
@@ -163,7 +169,7 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
 		return 0;
 	if (r->start < start && end < r->end) {
 		/* A hole inside one region: its upper part needs a region of its own. */
-		next = region_new(0, 0, 0);
+		next = region_room(rs, 1) ? region_new(0, 0, 0) : NULL;
 		if (!next)
 			return -ENOMEM;
 		region_cut(rs, r, end, next);
@@ -214,6 +220,8 @@ int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t
 	lo = region_cut_at(rs, start, perm);
 	hi = region_cut_at(rs, end, perm);
 	need = (lo != NULL) + (hi != NULL);
+	if (!region_room(rs, (uint64_t)need))
+		return -ENOMEM;
 	for (int i = 0; i < need; i++) {
 		spare[i] = region_new(0, 0, 0);
 		if (!spare[i]) {
@@ -270,6 +278,7 @@ int region_set_clone(struct region_set *dst, const struct region_set *src)
 			s = s->parent, d = d->parent;
 		} else {
 			dst->n = src->n;
+			dst->max = src->max;
 			return 0;
 		}
 	}

@@ -26,7 +26,14 @@ struct region {
 struct region_set {
 	struct avl_tree tree;
 	uint64_t n;		/* regions in the set */
+	uint64_t max;		/* regions it may hold (0: only memory bounds it) */
 };
+
+/*
+ * What a space's set may hold: Linux's vm.max_map_count default, so a
+ * program gets ENOMEM from mmap, mprotect or munmap where Linux's would.
+ */
+#define REGION_SPACE_MAX 65530
 
 /* The region containing va, or NULL. */
 const struct region *region_find(const struct region_set *rs, uint64_t va);
@@ -35,18 +42,20 @@ const struct region *region_first_in(const struct region_set *rs, uint64_t start
 /*
  * Adds [start, end), merged with a neighbour it touches that has the
  * same permissions: 0, -EINVAL (empty or reversed), -EEXIST (overlap),
- * -ENOMEM (no memory for a region).
+ * -ENOMEM (no memory for a region, or the set holds rs->max already).
  */
 int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm);
 /*
  * Takes [start, end) out of every region, trimming or splitting them:
- * 0, -EINVAL, or -ENOMEM when a split finds no memory (nothing changed).
+ * 0, -EINVAL, or -ENOMEM when a split finds no memory or the set is at
+ * rs->max (nothing changed).
  */
 int region_remove(struct region_set *rs, uint64_t start, uint64_t end);
 /*
  * Gives every part of [start, end) that lies in a region the permissions
  * `perm`, splitting regions at the ends and merging what then touches
- * with equal permissions: 0, -EINVAL, or -ENOMEM (nothing changed).
+ * with equal permissions: 0, -EINVAL, or -ENOMEM (no memory for a split,
+ * or the splits would pass rs->max: nothing changed).
  */
 int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm);
 /* Makes the empty set dst a copy of src: 0, or -ENOMEM with dst left empty. */

@@ -100,6 +100,7 @@ int space_create(struct space **out)
 	s->root_pa = root_pa;
 	s->root = phys_to_virt(root_pa);
 	s->tables = 1;
+	s->regions.max = REGION_SPACE_MAX;
 	memcpy(s->root + USER_ENTRIES, kmap_root() + USER_ENTRIES, USER_ENTRIES * sizeof(pte_t));
 	space_live++;
 	*out = s;

@@ -80,6 +80,21 @@ def test_out_of_memory_ends_the_largest_program(board, mode):
         expect_clean_end(k)
 
 
+def test_mappings_up_to_linux_max_map_count(board, mode):
+    """65,530 mappings a process (Linux's vm.max_map_count), then ENOMEM; a split at the bound too."""
+    with run_init(board, mode, "maps") as k:
+        m = k.expect(r"maps: (\d+) mappings, then Cannot allocate memory", timeout=300)
+        n = int(m.group(1))
+        assert 65500 <= n < 65530, n  # the program's own (text, data, stack...) count too
+        k.expect("maps: mprotect splitting one at the bound: Cannot allocate memory")
+        k.expect("maps: munmap splitting one at the bound: Cannot allocate memory")
+        k.expect("maps: munmap of the whole one: done")
+        k.expect("maps: munmap of the rest: 0 failed")
+        k.expect(r"maps: the same number again: yes", timeout=300)
+        k.expect("maps: munmap of the rest: 0 failed", timeout=300)
+        expect_clean_end(k)
+
+
 def test_clone_flags_checked_as_linux_does(board, mode):
     with run_init(board, mode, "clone-flags") as k:
         expect_lines(k, "clone-flags", [

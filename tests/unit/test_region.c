@@ -247,6 +247,30 @@ static void test_clone_copies_and_fails_cleanly(void **state)
 	assert_int_equal(copy.n, 0);
 }
 
+/* A set with a bound refuses the region past it, whether added, cut out by remove or by protect. */
+static void test_a_bounded_set_refuses_the_region_past_its_max(void **state)
+{
+	(void)state;
+	rs.max = 3;
+	assert_int_equal(region_add(&rs, 0, 3 * P, 1), 0);
+	assert_int_equal(region_add(&rs, 10 * P, 13 * P, 1), 0);
+	assert_int_equal(region_add(&rs, 20 * P, 23 * P, 1), 0);
+	assert_int_equal(region_add(&rs, 30 * P, 31 * P, 1), -ENOMEM);
+	assert_int_equal(region_add(&rs, 23 * P, 24 * P, 1), 0);	/* a merge needs no new region */
+	assert_int_equal(region_remove(&rs, P, 2 * P), -ENOMEM);
+	assert_int_equal(region_protect(&rs, P, 2 * P, 2), -ENOMEM);
+	assert_int_equal(rs.n, 3);
+	assert_region(0, 0, 3 * P, 1);
+	assert_int_equal(region_remove(&rs, 0, P), 0);		/* a trim needs none either */
+	assert_int_equal(region_remove(&rs, 20 * P, 24 * P), 0);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(region_protect(&rs, 11 * P, 12 * P, 2), -ENOMEM);	/* two cuts: 4 regions */
+	assert_int_equal(region_protect(&rs, 12 * P, 13 * P, 2), 0);		/* one cut: 3 */
+	assert_int_equal(rs.n, 3);
+	assert_region(2, 12 * P, 13 * P, 2);
+	rs.max = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protect_without_memory_is_enomem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_past_65530_regions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clone_copies_and_fails_cleanly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_bounded_set_refuses_the_region_past_its_max, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);
