@@ -23,6 +23,12 @@ void sched_ready(struct task *t)
 	task_queue_push(&runq, t);
 }
 
+void sched_ready_new(struct task *t)
+{
+	t->new_until = timer_ticks() + 1;
+	sched_ready(t);
+}
+
 void sched_unready(struct task *t)
 {
 	task_queue_remove(&runq, t);
@@ -32,6 +38,8 @@ void sched_preempt(void)
 {
 	if (!runq.head)
 		return;		/* alone: keep running */
+	if (runq.head->new_until >= timer_ticks())
+		return;		/* made in the period that just ended: the next tick */
 	sched_ready(sched_running);
 	sched_next();
 }

@@ -27,6 +27,16 @@ static inline struct task *sched_current(void)
 }
 /* Makes t runnable (at the tail of the run queue). */
 void sched_ready(struct task *t);
+/*
+ * Makes a new task runnable for the first time. It does not take the
+ * hart from the running task at the next tick, only at the one after:
+ * so its creator (a parent just answered its fork) runs on for at least
+ * a full tick period, as Linux lets a parent run ahead of its new child,
+ * and a shell that forks a background job and then waits for its
+ * foreground one is waiting before the job starts, however the tick
+ * falls.
+ */
+void sched_ready_new(struct task *t);
 /* Takes a RUNNABLE task out of the run queue. */
 void sched_unready(struct task *t);
 void trap_return_user(struct trapframe *tf);
@@ -48,7 +58,7 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 }
 /* Gives the hart to the next runnable task (or idles); does not return. */
 __attribute__((noreturn)) void sched_next(void);
-/* The timer tick from user mode: the current task goes to the back of the queue. */
+/* The timer tick from user mode: the current task goes to the back of the queue (but see sched_ready_new). */
 void sched_preempt(void);
 /* A dead task whose stack may still be in use: released from the idle stack. */
 void sched_bury(struct task *t);

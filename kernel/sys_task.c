@@ -111,7 +111,7 @@ int64_t sys_task_resume(struct task *t, struct trapframe *tf)
 	if (target->alert_pending)
 		ipc_alert(target);
 	else
-		sched_ready(target);
+		sched_ready_new(target);
 	return 0;
 }
 

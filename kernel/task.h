@@ -81,6 +81,7 @@ struct task {
 	bool received;		/* has received a call: its death must answer the callers it holds */
 	uint8_t role;		/* KAGE_SERVER_*, as its creator said: whose counters its messages go to */
 
+	uint64_t new_until;	/* first resumed in the tick period before this tick: preempts nobody yet (sched.h) */
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 
