@@ -268,6 +268,12 @@ enum console_op {
 	CONSOLE_OP_WRITE,	/* w1: buffer, w2: length */
 	CONSOLE_OP_WRITEV,	/* w1: iovec array, w2: count */
 	CONSOLE_OP_IOCTL,	/* w1: request, w2: argument (termios, process groups, window size) */
+	/*
+	 * READY: answers 0, and only once the server has started (its helper
+	 * and notification made): the process server's way to see the start
+	 * done before it notes the objects its leak check compares (audit.c).
+	 */
+	CONSOLE_OP_READY,
 };
 
 #endif

@@ -95,6 +95,7 @@ long console_call(uint64_t token, const struct kage_msg *m)
 	case CONSOLE_OP_WRITE: return console_write(token, m->w[1], m->w[2]);
 	case CONSOLE_OP_WRITEV: return console_writev(token, m->w[1], m->w[2]);
 	case CONSOLE_OP_IOCTL: return tty_ioctl(token, m->w[1], m->w[2]);
+	case CONSOLE_OP_READY: return 0;
 	default: return -ENOSYS;
 	}
 }

@@ -104,6 +104,7 @@ static __attribute__((noreturn)) void proc_finish(void)
 {
 	int status = proc_init_status(), sig = linux_w_termsig(status), code = linux_w_exitcode(status);
 
+	audit_report();
 	if (sig) {
 		native_say("kage: init killed by signal %d\n", sig);
 		native_exit(128 + sig);
@@ -149,6 +150,15 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
 	return answer;
 }
 
+/* Waits until a server just started answers a call: its start is done (what it makes there is made). */
+static void proc_wait_ready(long ep, uint64_t op)
+{
+	const uint64_t w[6] = { op };
+	uint64_t out[6];
+
+	native_ipc_call(ep, w, out);
+}
+
 /*
  * The console server (with the UART) and the file server (with the
  * initramfs), each with its endpoint and badged ways to reach the others
@@ -181,6 +191,8 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 	t = start_server(bi, "console", con, uart && irq ? 5 : 3);
 	if (t < 0)
 		native_say("kage: proc: no console server (error %ld); output goes through the kernel\n", t);
+	if (t >= 0)
+		proc_wait_ready(con_ep, CONSOLE_OP_READY);
 	t = start_server(bi, "fs", fs, t < 0 ? 3 : 4);
 	if (t < 0)
 		return (int)t;
@@ -216,6 +228,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		files_arm_crash();
 	if (cmd.norandmaps)
 		limits_set_norandmaps();
+	audit_baseline();
 	err = proc_start_init(cmd.path, cmd.argv, cmd.envp);
 	if (err < 0) {
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);

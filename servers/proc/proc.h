@@ -315,6 +315,9 @@ static inline void sig_check(struct thread *t)
 }
 enum proc_reply sig_alert(struct thread *t, uint64_t token, uint64_t orig_a0);
 enum proc_reply sig_fault(struct thread *t, const struct kage_msg *m);
+/* The leak check (audit.c): the counts before pid 1 is made, and their comparison once it has ended. */
+void audit_baseline(void);
+void audit_report(void);
 /* A fault that found no free frame (oom.c): ends the largest process; whether t's fault is retried. */
 enum proc_reply oom_fault(struct thread *t);
 /* The signal state of a child (fork: its actions came with proc_new) or of a new thread. */

@@ -26,6 +26,12 @@ REPORT_MACHINE = re.compile(
 REPORT_FRAMES = re.compile(r"kage: frames free=(\d+) used=(\d+)\r*\n")
 
 
+def expect_objects_back(k):
+    """The process server's leak check at pid 1's end (servers/proc/audit.c): every object back at its baseline."""
+    m = k.expect(r"kage: (objects back at their baseline|leak: |objects not compared)[^\r\n]*")
+    assert m.group(1).startswith("objects back"), k.output()[-3000:]
+
+
 def build_dir(board, mode):
     return os.path.join(ROOT, "build", board, mode)
 

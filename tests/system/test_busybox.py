@@ -4,7 +4,7 @@ a hard link per applet in /bin. Each test runs it as pid 1."""
 import os
 import re
 
-from kage import Kage, build_dir
+from kage import Kage, build_dir, expect_objects_back
 
 APPLET_LINKS = ["sh", "ls", "cat", "echo", "seq", "sort", "wc", "awk", "sed", "grep", "vi"]
 
@@ -23,6 +23,7 @@ def program_lines(k, first, last):
 
 
 def expect_clean_end(k):
+    expect_objects_back(k)
     m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
     assert m.group(1) == m.group(2), "frames leaked"
     assert "panic" not in k.output()

@@ -3,7 +3,7 @@ its root task, which loads a static glibc executable from the initramfs as
 pid 1 and serves the system calls the kernel forwards to it."""
 import os
 
-from kage import FAILURE_STATUS, Kage, build_dir, system_image
+from kage import FAILURE_STATUS, Kage, build_dir, expect_objects_back, system_image
 
 
 def run_init(board, mode, program):
@@ -18,7 +18,8 @@ def expect_lines(k, program, lines):
 
 
 def expect_clean_end(k):
-    """pid 1 exited 0, every frame came back, QEMU exited with success."""
+    """Every object and frame came back, pid 1 exited 0, QEMU exited with success."""
+    expect_objects_back(k)
     k.expect("kage: init exited with status 0")
     m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
     assert m.group(1) == m.group(2), "frames leaked by the process server or its processes"

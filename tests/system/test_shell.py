@@ -5,7 +5,7 @@ import re
 
 import pexpect
 
-from kage import Kage, system_image
+from kage import Kage, expect_objects_back, system_image
 
 PROMPT = r"~ # |/[^\r\n]* # "
 
@@ -67,6 +67,7 @@ def test_ash_session(board, mode):
         assert re.search(r"^ +\d+ +root +\d+ +R +ps$", out, re.M), out
         k.child.sendline("exec sh -c 'echo replaced; exit 4'")
         k.expect("replaced")
+        expect_objects_back(k)
         k.expect("kage: init exited with status 4")
         m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
         assert m.group(1) == m.group(2), "frames leaked"
