@@ -34,14 +34,19 @@ void sched_unready(struct task *t)
 	task_queue_remove(&runq, t);
 }
 
-void sched_preempt(void)
+void sched_yield(void)
 {
 	if (!runq.head)
 		return;		/* alone: keep running */
-	if (runq.head->new_until >= timer_ticks())
-		return;		/* made in the period that just ended: the next tick */
 	sched_ready(sched_running);
 	sched_next();
+}
+
+void sched_preempt(void)
+{
+	if (runq.head && runq.head->new_until >= timer_ticks())
+		return;		/* made in the period that just ended: the next tick */
+	sched_yield();
 }
 
 void sched_bury(struct task *t)

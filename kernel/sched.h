@@ -60,6 +60,8 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 __attribute__((noreturn)) void sched_next(void);
 /* The timer tick from user mode: the current task goes to the back of the queue (but see sched_ready_new). */
 void sched_preempt(void);
+/* task_yield: the current task goes to the back of the queue if another is runnable, new or not. */
+void sched_yield(void);
 /* A dead task whose stack may still be in use: released from the idle stack. */
 void sched_bury(struct task *t);
 /*

@@ -247,6 +247,6 @@ int64_t sys_task_yield(struct task *t, struct trapframe *tf)
 {
 	(void)t;
 	tf->a0 = 0;	/* written now: the switch does not come back here */
-	sched_preempt();
+	sched_yield();
 	return 0;
 }

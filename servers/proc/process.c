@@ -248,7 +248,7 @@ void proc_free(struct process *p)
 	if (p->state == PROCESS_ZOMBIE)
 		procs.zombies--;
 	p->state = PROCESS_FREE;
-	table_map_remove(&procs.pids, &p->pid_link);
+	table_map_remove(&procs.pids, &proc_heap, &p->pid_link);
 	table_slot_put(&procs.keys, p->key);
 	if (p->all_prev)
 		p->all_prev->all_next = p->all_next;

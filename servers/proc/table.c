@@ -109,7 +109,28 @@ void table_map_add(struct table_map *m, struct heap *h, struct table_link *l, in
 	m->count++;
 }
 
-void table_map_remove(struct table_map *m, struct table_link *l)
+/* Back to the buckets inside the map, the array given back: a burst of keys keeps no memory after it. */
+static void table_map_shrink(struct table_map *m, struct heap *h)
+{
+	struct table_link **old = m->bucket, *l, *next;
+	uint32_t n = m->nbuckets;
+
+	memset(m->first, 0, sizeof(m->first));
+	for (uint32_t i = 0; i < n; i++) {
+		for (l = old[i]; l; l = next) {
+			uint32_t k = table_hash(l->key, TABLE_MAP_FIRST);
+
+			next = l->next;
+			l->next = m->first[k];
+			m->first[k] = l;
+		}
+	}
+	m->bucket = m->first;
+	m->nbuckets = TABLE_MAP_FIRST;
+	heap_free(h, old);
+}
+
+void table_map_remove(struct table_map *m, struct heap *h, struct table_link *l)
 {
 	struct table_link **link = &m->bucket[table_hash(l->key, m->nbuckets)];
 
@@ -119,6 +140,9 @@ void table_map_remove(struct table_map *m, struct table_link *l)
 		return;
 	*link = l->next;
 	m->count--;
+	/* A quarter of the inline buckets: far enough below growth that a count going up and down costs no churn. */
+	if (m->bucket != m->first && m->count <= TABLE_MAP_FIRST / 4)
+		table_map_shrink(m, h);
 }
 
 struct table_link *table_map_find(const struct table_map *m, int key)

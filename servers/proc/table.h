@@ -57,7 +57,8 @@ struct table_map {
 void table_map_init(struct table_map *m);
 /* Adds l under key (keys are unique: the caller checks first). */
 void table_map_add(struct table_map *m, struct heap *h, struct table_link *l, int key);
-void table_map_remove(struct table_map *m, struct table_link *l);
+/* Takes l out; once few keys are left, a grown bucket array goes back to h. */
+void table_map_remove(struct table_map *m, struct heap *h, struct table_link *l);
 struct table_link *table_map_find(const struct table_map *m, int key);
 
 /*

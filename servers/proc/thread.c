@@ -72,7 +72,7 @@ static void thread_name(struct thread *t, int tid)
 static void thread_unname(struct thread *t)
 {
 	if (t->in_tid_map)
-		table_map_remove(&thread_tids, &t->tid_link);
+		table_map_remove(&thread_tids, &proc_heap, &t->tid_link);
 	t->in_tid_map = 0;
 }
 

@@ -32,6 +32,6 @@ def test_two_boots_draw_different_random_bytes(board, mode):
     lines = []
     for _ in range(2):
         with Kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/dyn-aslr") as k:
-            lines.append(k.expect(r"main=\S+ .* random=(\w+) getrandom=(\w+)").groups())
+            lines.append(k.expect(r"main=\S+ .* random=(\w+) getrandom=(\w+)\r*\n").groups())
             expect_clean_end(k)
     assert lines[0][0] != lines[1][0] and lines[0][1] != lines[1][1]

@@ -317,7 +317,8 @@ RAMFS_CHECKS = [
     "mkdir and a file inside", "rmdir of a non-empty directory is ENOTEMPTY", "rename", "rmdir",
     "unlink while open", "an unlinked open file still reads", "chdir and getcwd",
     "relative paths from the working directory", "copy a program into /tmp", "run a program written at run time",
-    "unlink",
+    "unlink", "rmdir of the working directory", "no file made in a removed working directory",
+    "no directory made in a removed working directory", "a new directory of that name is another",
 ]
 
 

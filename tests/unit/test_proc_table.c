@@ -126,11 +126,17 @@ static void test_map_finds_every_key_and_forgets_removed_ones(void **state)
 		assert_ptr_equal(table_map_find(&m, i * 7 + 1), &objs[i].link);
 	assert_null(table_map_find(&m, 2));
 	for (int i = 0; i < N; i += 2)
-		table_map_remove(&m, &objs[i].link);
+		table_map_remove(&m, &heap, &objs[i].link);
 	for (int i = 0; i < N; i++)
 		assert_true((table_map_find(&m, i * 7 + 1) != NULL) == (i % 2 == 1));
 	assert_int_equal(m.count, N / 2);
 	assert_ptr_equal(table_entry(&objs[3].link, struct obj, link), &objs[3]);
+	for (int i = 1; i < N; i += 2)
+		table_map_remove(&m, &heap, &objs[i].link);
+	assert_int_equal(m.count, 0);
+	assert_ptr_equal(m.bucket, m.first);	/* the grown array given back */
+	table_map_add(&m, &heap, &objs[5].link, 36);
+	assert_ptr_equal(table_map_find(&m, 36), &objs[5].link);
 }
 
 static void test_map_without_memory_still_adds(void **state)

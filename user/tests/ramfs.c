@@ -32,6 +32,27 @@ static int copy(const char *from, const char *to)
 	return total > 0;
 }
 
+/*
+ * A working directory removed under its process gains no entry (ENOENT, as
+ * Linux), and a new directory of the same name is another one: listing
+ * and walking the tree ends, whatever slot the old one's node had.
+ */
+static void removed_cwd(void)
+{
+	int fd;
+
+	say("rmdir of the working directory", mkdir("/tmp/gone", 0755) == 0 && chdir("/tmp/gone") == 0 &&
+						  rmdir("/tmp/gone") == 0);
+	fd = open("f", O_WRONLY | O_CREAT, 0644);
+	say("no file made in a removed working directory", fd < 0 && errno == ENOENT);
+	say("no directory made in a removed working directory", mkdir("d", 0755) < 0 && errno == ENOENT);
+	say("a new directory of that name is another", mkdir("/tmp/gone", 0755) == 0 &&
+						  (fd = creat("/tmp/gone/x", 0644)) >= 0 && close(fd) == 0 &&
+						  open("x", O_RDONLY) < 0 && errno == ENOENT && chdir("/") == 0 &&
+						  has_entry("/tmp/gone", "x") && unlink("/tmp/gone/x") == 0 &&
+						  rmdir("/tmp/gone") == 0 && !has_entry("/tmp", "gone"));
+}
+
 int main(void)
 {
 	char buf[64] = { 0 }, cwd[64];
@@ -73,5 +94,6 @@ int main(void)
 	wait(&status);
 	say("run a program written at run time", WIFEXITED(status) && WEXITSTATUS(status) == 5);
 	say("unlink", unlink("/tmp/prog") == 0 && unlink("/tmp/g") == 0 && unlink("/tmp/prog") < 0);
+	removed_cwd();
 	return 0;
 }
