@@ -9,14 +9,6 @@
 #include "lib/string.h"
 #include "servers/fs/radix.h"
 
-#define FS_RADIX_BITS 6
-#define FS_RADIX_SLOTS (1u << FS_RADIX_BITS)
-#define FS_RADIX_LEVELS 11	/* 6 * 11 >= 64 */
-
-struct fs_radix_node {
-	void *slot[FS_RADIX_SLOTS];
-};
-
 _Static_assert(sizeof(struct fs_radix_node) == 512, "a node is one of the heap's size classes");
 
 static unsigned fs_radix_shift(unsigned level)
@@ -54,7 +46,7 @@ static int fs_radix_empty_from(const struct fs_radix_node *n, unsigned from)
 	return 1;
 }
 
-void *fs_radix_get(const struct fs_radix *r, uint64_t index)
+void *fs_radix_get_deep(const struct fs_radix *r, uint64_t index)
 {
 	void *p = r->root;
 

@@ -28,8 +28,26 @@ struct fs_radix {
 	unsigned height;
 };
 
-/* The entry at index, or NULL. */
-void *fs_radix_get(const struct fs_radix *r, uint64_t index);
+#define FS_RADIX_BITS 6
+#define FS_RADIX_SLOTS (1u << FS_RADIX_BITS)
+#define FS_RADIX_LEVELS 11	/* 6 * 11 >= 64 */
+
+struct fs_radix_node {
+	void *slot[FS_RADIX_SLOTS];
+};
+
+void *fs_radix_get_deep(const struct fs_radix *r, uint64_t index);
+/*
+ * The entry at index, or NULL. A tree of one node (indexes below 64: the
+ * descriptor tables of the first processes, a small file's pages) is
+ * read inline, since every call a process makes starts with one lookup.
+ */
+static inline void *fs_radix_get(const struct fs_radix *r, uint64_t index)
+{
+	if (r->height == 1 && index < FS_RADIX_SLOTS)
+		return ((struct fs_radix_node *)r->root)->slot[index];
+	return fs_radix_get_deep(r, index);
+}
 /* Stores p (not NULL) at index, replacing what was there: 0, or -ENOMEM with the tree as it was. */
 int fs_radix_set(struct fs_radix *r, struct heap *h, uint64_t index, void *p);
 /* Removes the entry at index: what it was, or NULL. */

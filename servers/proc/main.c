@@ -85,8 +85,12 @@ static int proc_file_signal(const struct kage_msg *m, long *result)
 	return t->proc && t->proc->state == PROCESS_LIVE;
 }
 
-/* A message from a helper or another server; whether to answer it now, and with what. */
-static int proc_server_message(const struct kage_msg *m, long *result)
+/*
+ * A message from a helper or another server; whether to answer it now,
+ * and with what. Out of line: the frames of the rare calls it makes stay
+ * off the path every Linux call takes through proc_handle.
+ */
+static __attribute__((noinline)) int proc_server_message(const struct kage_msg *m, long *result)
 {
 	if (m->badge == PROTO_BADGE_HELPER)
 		sleep_expire();
@@ -133,20 +137,24 @@ static int proc_thread_message(struct thread *t, uint64_t token, const struct ka
 /* Every message the process server gets (native_serve): whether to answer now. */
 static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
-	long result = 0, answer = 0;
+	long *result = (long *)&out[0];	/* the answer's first word, written in place (a signed view may alias) */
+	long answer = 0;
 	struct thread *t;
 
+	*result = 0;
 	if (m->badge >= PROTO_BADGE_PROC || m->badge == PROTO_BADGE_HELPER) {
-		answer = proc_server_message(m, &result);
+		answer = proc_server_message(m, result);
 	} else {
 		t = thread_by_badge(m->badge);
 		if (t)
-			answer = proc_thread_message(t, token, m, &result);
+			answer = proc_thread_message(t, token, m, result);
 	}
-	if (proc_init_status() >= 0)
-		proc_finish();	/* the last message goes unanswered, as every other does then */
-	proc_collect();
-	out[0] = (uint64_t)result;
+	if (proc_retiring) {
+		/* Something ended during the message (pid 1's end retires it too): one test on the common path. */
+		if (proc_init_status() >= 0)
+			proc_finish();	/* the last message goes unanswered, as every other does then */
+		proc_collect_now();
+	}
 	return answer;
 }
 

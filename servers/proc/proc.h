@@ -232,16 +232,12 @@ struct process *proc_new(struct process *parent, const struct process *model, st
 void proc_free(struct process *p);
 /*
  * What ended or was freed during a message is given back to the heap
- * after it (the receive loop calls this), so no handler is left holding
- * a freed thread or process. proc_retiring says there is something.
+ * after it (the receive loop calls proc_collect_now when proc_retiring
+ * says there is something), so no handler is left holding a freed
+ * thread or process.
  */
 extern uint8_t proc_retiring;
 void proc_collect_now(void);
-static inline void proc_collect(void)
-{
-	if (proc_retiring)
-		proc_collect_now();
-}
 /* A new name for an address space, for futex keys (fork, execve); a new pid or tid (or -EAGAIN: none free). */
 uint32_t proc_new_mm(void);
 int proc_new_id(void);
