@@ -263,27 +263,38 @@ static int fs_gate_leave(const struct fs_node *n, const char *path, size_t len, 
 	return 1;
 }
 
+/* The next component of path after *pos, to be looked up in n: its length, 0 at the end, or -errno. */
+static long fs_step(const struct fs_node *n, const char *path, size_t len, size_t *pos, size_t *start)
+{
+	size_t clen = fs_component(path, len, pos, start);
+
+	if (!clen)
+		return 0;
+	if (clen > FS_NAME_MAX)
+		return -ENAMETOOLONG;
+	return fs_is(n, S_IFDIR) ? (long)clen : -ENOTDIR;
+}
+
 long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest)
 {
 	struct fs_node *n = (len && path[0] == '/') || !at ? fs_root : at;
-	size_t pos = 0, start, clen;
+	size_t pos = 0, start;
+	long clen = 0;
 
 	for (;;) {
 		if (n->gate && !fs_gate_leave(n, path, len, &pos))
 			break;	/* the process server's from here */
 		if (n->gate)
 			n = fs_gate_exit();
-		clen = fs_component(path, len, &pos, &start);
-		if (!clen)
+		clen = fs_step(n, path, len, &pos, &start);
+		if (clen <= 0)
 			break;
-		if (clen > FS_NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!fs_is(n, S_IFDIR))
-			return -ENOTDIR;
-		n = fs_child(n, path + start, clen);
+		n = fs_child(n, path + start, (size_t)clen);
 		if (!n)
 			return -ENOENT;
 	}
+	if (clen < 0)
+		return clen;
 	*out = n;
 	if (rest)
 		*rest = pos;
@@ -293,23 +304,22 @@ long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **
 long fs_mkdirs(const char *path, size_t len, struct fs_node **out)
 {
 	struct fs_node *n = fs_root, *c;
-	size_t pos = 0, start, clen;
+	size_t pos = 0, start;
+	long clen;
 
 	for (;;) {
-		clen = fs_component(path, len, &pos, &start);
-		if (!clen)
+		clen = fs_step(n, path, len, &pos, &start);
+		if (clen <= 0)
 			break;
-		if (clen > FS_NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!fs_is(n, S_IFDIR))
-			return -ENOTDIR;
-		c = fs_child(n, path + start, clen);
+		c = fs_child(n, path + start, (size_t)clen);
 		if (!c)
-			c = fs_new(n, path + start, clen, S_IFDIR | 0755);
+			c = fs_new(n, path + start, (size_t)clen, S_IFDIR | 0755);
 		if (!c)
 			return -ENOMEM;
 		n = c;
 	}
+	if (clen < 0)
+		return clen;
 	*out = n;
 	return 0;
 }
