@@ -153,11 +153,19 @@ static void ipc_post(struct task *c, struct endpoint *ep)
 void ipc_alert(struct task *c)
 {
 	c->alert_pending = false;
+	c->alert_interrupt = false;
 	c->fwd_rewritten = false;
 	c->msg = TASK_MSG_ALERT;
 	c->msg_badge = c->personality_badge;
 	COUNT(msg_alerts);
 	ipc_post(c, c->personality);
+}
+
+void ipc_interrupt(struct task *c)
+{
+	c->tf->a0 = (uint64_t)-KAGE_ERESTART;
+	task_cancel_wait(c);
+	ipc_alert(c);
 }
 
 /* An answered caller runs again, unless an alert was waiting for the answer. */
@@ -247,7 +255,8 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	sched_next();
 }
 
-int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge)
+int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge,
+		    uint64_t flags)
 {
 	struct task *c = ipc_caller(t, token);
 
@@ -255,9 +264,15 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 		return -ESRCH;
 	if (!ep->obj.receivers && !kserver_serves(ep))
 		return -EPIPE;	/* nobody can receive there: the call stays t's to answer */
+	if (__builtin_expect(c->alert_pending && c->alert_interrupt, 0)) {
+		ipc_interrupt(c);	/* it was held, and where it goes it may wait: the signal first */
+		return 0;
+	}
 	COUNT(msg_forwards);
 	task_next_call(c);	/* t's token is spent; the next server gets a new one */
 	c->replier = NULL;
+	if (flags & KAGE_FORWARD_HOLD)
+		c->held_seq = c->call_seq | 1;
 	if (words) {
 		for (int i = 0; i < 8; i++)
 			c->fwd_words[i] = words[i];

@@ -53,7 +53,10 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
  * `badge` (the forwarder's handle's), while the reply still lands as the
  * original kind expects. 0, or -ESRCH for a token t does not hold.
  */
-int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge);
+int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge,
+		    uint64_t flags);
+/* c, waiting for an answer, gets -KAGE_ERESTART instead and sends its alert (task_alert's interrupt). */
+void ipc_interrupt(struct task *c);
 /* Hands s's message to r's receive registers; s now waits for r's reply (kserver.c). */
 void ipc_receive(struct task *s, struct task *r);
 /* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */

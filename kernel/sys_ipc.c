@@ -50,6 +50,24 @@ int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : ipc_reply_recv(t, (struct endpoint *)h->obj, tf->a1, &tf->a[2]);
 }
 
+/* call_seq's low bits are zero (kernel/taskid.h), so | 1 names this call and matches no other. */
+int64_t sys_ipc_hold(struct task *t, struct trapframe *tf)
+{
+	struct task *c = ipc_caller(t, tf->a0);
+
+	if (!c || tf->a1 > 1)
+		return c ? -EINVAL : -ESRCH;
+	if (tf->a1) {
+		c->held_seq = c->call_seq | 1;
+		return 0;
+	}
+	c->held_seq = 0;
+	if (!c->alert_pending || !c->alert_interrupt)
+		return 0;
+	ipc_interrupt(c);
+	return 1;
+}
+
 int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 {
 	const struct handle *h;
@@ -60,7 +78,9 @@ int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 		return err;
 	if (tf->a2 && sys_copy_in(t, tf->a2, words, sizeof(words)) < 0)
 		return -EFAULT;
-	return ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge);
+	if (tf->a3 & ~(uint64_t)KAGE_FORWARD_HOLD)
+		return -EINVAL;
+	return ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge, tf->a3);
 }
 
 int64_t sys_notif_create(struct task *t, struct trapframe *tf)

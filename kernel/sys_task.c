@@ -142,8 +142,12 @@ int64_t sys_task_alert(struct task *t, struct trapframe *tf)
 	case TASK_REPLY_WAIT:
 		if (target->replier == t || target->msg != TASK_MSG_SYSCALL || !(tf->a1 & KAGE_ALERT_INTERRUPT))
 			goto later;
-		target->tf->a0 = (uint64_t)-KAGE_ERESTART;
-		break;
+		if (target->held_seq == (target->call_seq | 1)) {
+			target->alert_interrupt = true;	/* when its server lets it wait (ipc_hold, ipc_forward) */
+			goto later;
+		}
+		ipc_interrupt(target);
+		return 0;
 	default:	/* suspended, or waiting in a native call */
 		goto later;
 	}

@@ -180,7 +180,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(IPC_FORWARD, sys_ipc_forward), SYS(TASK_ALERT, sys_task_alert),
 	SYS(MEM_CREATE, sys_mem_create), SYS(MEM_WRITE, sys_mem_write),
 	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
-	SYS(SPACE_STAT, sys_space_stat),
+	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

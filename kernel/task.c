@@ -149,6 +149,7 @@ void task_exec(struct task *t, struct space *s, uint64_t pc, uint64_t sp)
 	t->space = s;
 	fpu_forget(t);	/* the new image starts with FP off, like a new task */
 	t->alert_pending = false;
+	t->alert_interrupt = false;
 	memset(t->tf, 0, sizeof(*t->tf));
 	t->tf->sepc = pc;
 	t->tf->sp = sp;

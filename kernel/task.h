@@ -77,6 +77,8 @@ struct task {
 	uint64_t sys_a0;	/* a0 of its last forwarded Linux call (to restart it) */
 	int64_t fault_error;	/* its FAULT message's w3: -ENOMEM (no frame) or -EFAULT */
 	bool alert_pending;	/* alert it when its current call is answered (task_alert) */
+	uint64_t held_seq;	/* call_seq | 1 of a call not to be interrupted yet (ipc_hold, KAGE_FORWARD_HOLD) */
+	bool alert_interrupt;	/* the pending alert would have interrupted that call */
 	bool kmode;		/* MODE=mono: a server in the kernel, never scheduled (kernel/kserver.h) */
 	bool received;		/* has received a call: its death must answer the callers it holds */
 	uint8_t role;		/* KAGE_SERVER_*, as its creator said: whose counters its messages go to */

@@ -53,13 +53,14 @@
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write), -1: self, or token (a4 KAGE_HANDLE_TO_CALLER), a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
-#define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged) */
+#define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged), a3: KAGE_FORWARD_* */
 #define KAGE_SYS_TASK_ALERT KAGE_SYS(35)	/* a0: task (write), a1: KAGE_ALERT_* */
 #define KAGE_SYS_MEM_CREATE KAGE_SYS(36)	/* a0: size; result: handle of a memory object of zeroed frames */
 #define KAGE_SYS_MEM_WRITE KAGE_SYS(37)	/* a0: memory (write), a1: offset, a2: my buffer, a3: length */
 #define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
 #define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
 #define KAGE_SYS_SPACE_STAT KAGE_SYS(40)	/* a0: space (read), a1: struct kage_space_stat *, a2: its size; result: bytes filled */
+#define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: 1 hold, 0 let go; result: 1 if letting go interrupted it (see below) */
 
 /*
  * timer_notify: a notification carries at most one armed one-shot timer.
@@ -150,6 +151,19 @@
  * simply taken back (pc on its ecall again).
  */
 #define KAGE_ALERT_INTERRUPT 0x1
+/*
+ * Held calls. As a Linux call is interrupted only where it sleeps, a
+ * held call is not interrupted by KAGE_ALERT_INTERRUPT: the alert waits
+ * for its answer, and the call ends with its own result (a regular-file
+ * read moved in pieces must not lose what it moved, a close must not
+ * say EINTR). The process server forwards file calls with
+ * KAGE_FORWARD_HOLD; the file server lets go of one that is about to wait
+ * (ipc_hold with a1 0: a pipe, a poll), and an interrupt that waited is
+ * done then (result 1: the token is stale, the call is the signal's). A
+ * forward without the flag lets go too (the console's reads). Killing
+ * the task still ends it. -ESRCH: no such call waits.
+ */
+#define KAGE_FORWARD_HOLD 0x1
 #define KAGE_ERESTART 512
 
 /*

@@ -168,7 +168,6 @@
 #define NAME_MAX 255		/* a file name's bytes */
 #define PATH_MAX 4096		/* a path's bytes, with its NUL */
 #define PIPE_BUF 4096		/* a pipe write of at most this many bytes is not interleaved with others */
-#define UIO_MAXIOV 1024		/* readv and writev's iovecs */
 #define INR_OPEN_CUR 1024	/* RLIMIT_NOFILE's soft limit at first (linux/fs.h) */
 /*
  * Linux's bounds that are no constant of its uapi headers
@@ -378,6 +377,7 @@
 #define LINUX_NOFILE_MAX 4096		/* INR_OPEN_MAX */
 #define LINUX_STACK_DEFAULT (8ul << 20)	/* _STK_LIM */
 #define LINUX_GETRANDOM_MAX ((32ul << 20) - 1)	/* what one read of the urandom pool gives at most */
+#define LINUX_RW_MAX 0x7ffff000ul	/* include/linux/fs.h: MAX_RW_COUNT, one read or write at most */
 
 /* ---- Vectors (linux/uio.h) ---- */
 #define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */

@@ -295,6 +295,21 @@ static inline long native_ipc_forward(uint64_t token, long ep, const uint64_t wo
 	return native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, (uint64_t)words, 0);
 }
 
+/* The same, the call held on where it goes (KAGE_FORWARD_HOLD): signals wait until it is let go or answered. */
+static inline long native_ipc_forward_held(uint64_t token, long ep)
+{
+	return native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, KAGE_FORWARD_HOLD);
+}
+
+/*
+ * A held call is let go before it waits (KAGE_SYS_IPC_HOLD): 0, or 1
+ * when a signal was waiting and has now interrupted it (nobody to answer).
+ */
+static inline long native_ipc_let_go(uint64_t token)
+{
+	return native_call(KAGE_SYS_IPC_HOLD, token, 0);
+}
+
 static inline long native_ep_create(void)
 {
 	return native_call(KAGE_SYS_EP_CREATE, 0, 0);

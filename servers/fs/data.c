@@ -193,32 +193,6 @@ long fs_resize(const struct fs_call_ctx *c, struct fs_node *n, uint64_t size)
 }
 
 /*
- * A write at the description's offset (or the end, with O_APPEND), at
- * most KAGE_COPY_MAX bytes. As Linux: nothing to write is 0 before any
- * check; a write starting at or past RLIMIT_FSIZE is EFBIG and SIGXFSZ,
- * one crossing it is cut short there.
- */
-long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
-{
-	struct fs_node *n = f->node;
-	uint64_t off = (f->flags & O_APPEND) ? n->size : f->offset;
-	uint64_t end = fs_min(c->t->fsize, FS_SIZE_MAX);
-	long r;
-
-	if (!len)
-		return 0;
-	if (off >= end)
-		return off >= c->t->fsize ? FS_SIGXFSZ : -EFBIG;
-	r = fs_own(n);
-	if (r < 0)
-		return r;
-	r = fs_data_write(n, c->token, buf, off, fs_min(fs_min(len, end - off), KAGE_COPY_MAX));
-	if (r > 0)
-		f->offset = off + (uint64_t)r;
-	return r;
-}
-
-/*
  * n's bytes as a memory object, a new handle here: a slice of the
  * initramfs while they are still there, else a copy into fresh frames
  * (the file's own pages are this server's, and change). *page_off: where

@@ -149,6 +149,10 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 int fs_poll_init(long endpoint, uint64_t hz);
 /* The helper's call: polls whose deadline passed are answered. */
 void fs_poll_expire(void);
+/* Asks the helper for a call soon (0), or -ENODEV when there is no helper. */
+long fs_helper_wake(void);
+/* The helper's call: the next piece of the first long read or write waiting (transfer.c). */
+void fs_transfer_pump(void);
 /* The console server's FS_OP_CONSOLE_READY: whether a console read would find input. */
 void fs_console_ready(int readable);
 

@@ -37,37 +37,41 @@ static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, 
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
-static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+/* read and pread64 (io->positional): io is one buffer. */
+static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, const struct fs_io *io)
 {
-	long r;
-
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (f->pipe)
-		return fs_pipe_read(c, f, buf, len);
+		return fs_pipe_read(c, f, io->buf, io->len);
 	if (fs_is(f->node, S_IFDIR))
 		return -EISDIR;
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_READ, buf, len, (f->flags & O_NONBLOCK) != 0);
-	r = fs_data_read(c->token, f->node, f->offset, buf, len);
-	if (r > 0)
-		f->offset += (uint64_t)r;
-	return r;
+		return fs_to_console(c, CONSOLE_OP_READ, io->buf, io->len, (f->flags & O_NONBLOCK) != 0);
+	return fs_transfer(c, f, io);
 }
 
-static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
+/* write and pwrite64 (io->positional): io is one buffer. */
+static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, const struct fs_io *io)
 {
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (f->pipe)
-		return fs_pipe_write(c, f, buf, len);
+		return fs_pipe_write(c, f, io->buf, io->len);
 	if (f->node == fs_console)
-		return fs_to_console(c, CONSOLE_OP_WRITE, buf, len, 0);
+		return fs_to_console(c, CONSOLE_OP_WRITE, io->buf, io->len, 0);
 	if (f->node == fs_null)
-		return (long)len;
+		return (long)io->len;
 	if ((f->node->mode & S_IFMT) != S_IFREG)
 		return -EINVAL;
-	return fs_file_write(c, f, buf, len);
+	return fs_transfer(c, f, io);
+}
+
+static long fs_read_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len, int write)
+{
+	const struct fs_io io = { .buf = buf, .len = len, .write = (uint8_t)write };
+
+	return write ? fs_write(c, f, &io) : fs_read(c, f, &io);
 }
 
 /* readv and writev: each iovec in turn, stopping at a short transfer. */
@@ -81,17 +85,20 @@ static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t i
 		return -EINVAL;
 	if (f->node == fs_console && write && (f->flags & O_ACCMODE) != O_RDONLY)
 		return fs_to_console(c, CONSOLE_OP_WRITEV, iov, cnt, 0);
+	/* A regular file's: the whole array as one transfer, which can be answered later too. */
+	if (!stream && fs_is(f->node, S_IFREG) && (f->flags & O_ACCMODE) != (write ? O_RDONLY : O_WRONLY))
+		return fs_transfer(c, f, &(struct fs_io){ .iov = iov, .iovcnt = cnt, .write = (uint8_t)write });
 	/* A pipe or the console may block: the first non-empty iovec alone, whose reply can come later. */
 	for (uint64_t i = 0; stream && i < cnt; i++) {
 		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
 			return -EFAULT;
 		if (v[1])
-			return write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
+			return fs_read_write(c, f, v[0], v[1], write);
 	}
 	for (uint64_t i = 0; !stream && i < cnt; i++) {
 		if (native_caller_read(c->token, iov + 16 * i, v, sizeof(v)) < 0)
 			return total ? total : -EFAULT;
-		r = write ? fs_write(c, f, v[0], v[1]) : fs_read(c, f, v[0], v[1]);
+		r = fs_read_write(c, f, v[0], v[1], write);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -204,20 +211,16 @@ static long fs_ioctl(const struct fs_call_ctx *c, struct fs_file *f, uint64_t re
 	return native_caller_write(c->token, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
 }
 
-/* pwrite64: a write at off that leaves the description's offset where it was. */
-static long fs_pwrite(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len, uint64_t off)
+/* pread64 and pwrite64: at off, leaving the description's offset where it was. */
+static long fs_positional(const struct fs_call_ctx *c, struct fs_file *f, const uint64_t *a, int write)
 {
-	uint64_t keep = f->offset;
-	long r;
+	const struct fs_io io = { .buf = a[1], .len = a[2], .off = a[3], .positional = 1, .write = (uint8_t)write };
 
 	if (f->node == fs_console)
 		return -ESPIPE;
-	if ((int64_t)off < 0)
+	if ((int64_t)io.off < 0)
 		return -EINVAL;
-	f->offset = off;
-	r = fs_write(c, f, buf, len);
-	f->offset = keep;
-	return r;
+	return write ? fs_write(c, f, &io) : fs_read(c, f, &io);
 }
 
 /* Calls taking a descriptor as their first argument. */
@@ -228,17 +231,12 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		return nr == NR_lseek || nr == NR_pread64 || nr == NR_pwrite64 ? -ESPIPE
 		       : nr == NR_ftruncate ? -EINVAL : -ENOTDIR;
 	switch (nr) {
-	case NR_read: return fs_read(c, f, a[1], a[2]);
-	case NR_write: return fs_write(c, f, a[1], a[2]);
+	case NR_read: return fs_read_write(c, f, a[1], a[2], 0);
+	case NR_write: return fs_read_write(c, f, a[1], a[2], 1);
 	case NR_readv: return fs_vector(c, f, a[1], a[2], 0);
 	case NR_writev: return fs_vector(c, f, a[1], a[2], 1);
-	case NR_pread64:
-		if (f->node == fs_console || (f->flags & O_ACCMODE) == O_WRONLY)
-			return f->node == fs_console ? -ESPIPE : -EBADF;
-		if ((int64_t)a[3] < 0)
-			return -EINVAL;
-		return fs_is(f->node, S_IFDIR) ? -EISDIR : fs_data_read(c->token, f->node, a[3], a[1], a[2]);
-	case NR_pwrite64: return fs_pwrite(c, f, a[1], a[2], a[3]);
+	case NR_pread64: return fs_positional(c, f, a, 0);
+	case NR_pwrite64: return fs_positional(c, f, a, 1);
 	case NR_lseek: return fs_lseek(f, (int64_t)a[1], a[2]);
 	case NR_getdents64: return fs_getdents64(c, f, a[1], a[2]);
 	case NR_fstat: return fs_stat_node(c, f->node, a[1], 0);

@@ -111,8 +111,15 @@ long fs_resize(const struct fs_call_ctx *c, struct fs_node *n, uint64_t size);
 void fs_data_free(struct fs_node *n);
 /* n's data becomes len bytes read from the caller's memory at va: 0, -ENOMEM or -EFAULT. */
 long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len);
-/* write(2) of a regular file through f: the count, or -errno, or FS_SIGXFSZ. */
-long fs_file_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
+/* A read or write of a regular file (transfer.c): one buffer, or (iov != 0) readv/writev's array. */
+struct fs_io {
+	uint64_t buf, len;
+	uint64_t iov, iovcnt;
+	uint64_t off;		/* positional: where (pread64, pwrite64); else the description's offset */
+	uint8_t positional, write;
+};
+/* The count, -errno, FS_SIGXFSZ, or FS_BLOCKED while the rest moves in pieces (answered later). */
+long fs_transfer(const struct fs_call_ctx *c, struct fs_file *f, const struct fs_io *io);
 
 /* The initramfs (archive.c): n's bytes there as a memory object (a slice), and where it starts in its page. */
 long fs_archive_slice(const struct fs_node *n, uint64_t *page_off);

@@ -143,7 +143,8 @@ static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t ou
 	if (m->badge == PROTO_BADGE_PROC) {
 		fs_operation(token, m, out);
 	} else if (m->badge == PROTO_BADGE_HELPER) {
-		fs_poll_expire();	/* the timer fired */
+		fs_poll_expire();	/* the timer fired, or a transfer asked to go on */
+		fs_transfer_pump();
 	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == FS_OP_CONSOLE_READY) {
 		fs_console_ready(m->w[1] != 0);
 	} else {

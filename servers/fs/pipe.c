@@ -169,12 +169,19 @@ static void fs_pipe_run(struct fs_pipe *p)
 	fs_watchers_wake(&p->watchers);
 }
 
-/* The caller's call waits in queue q: FS_BLOCKED, or -ENOMEM. */
+/*
+ * The caller's call waits in queue q: FS_BLOCKED, or -ENOMEM. It came
+ * held (lib/kage_abi.h): here, where Linux would sleep, a signal may
+ * interrupt it, and one that came meanwhile does so now.
+ */
 static long fs_pipe_wait(const struct fs_call_ctx *c, struct fs_pipe *p, struct fs_list *q, uint64_t buf,
 			 uint64_t len, uint64_t done)
 {
-	struct fs_pipe_wait *w = heap_alloc(&fs_heap, sizeof(*w));
+	struct fs_pipe_wait *w;
 
+	if (native_ipc_let_go(c->token) != 0)
+		return FS_BLOCKED;	/* interrupted, or gone: nobody to answer */
+	w = heap_alloc(&fs_heap, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	*w = (struct fs_pipe_wait){ .pipe = p, .buf = buf, .len = len, .done = done };

@@ -41,6 +41,7 @@ struct fs_poller {
 
 struct fs_poll_clock {
 	long notif;
+	int helper;			/* its helper runs: signalling notif calls the server */
 	uint64_t hz;
 	uint64_t armed;			/* the deadline the timer is set for (0: none) */
 };
@@ -54,11 +55,23 @@ static unsigned char fs_poll_stack[FS_POLL_STACK] __attribute__((aligned(16)));
 
 int fs_poll_init(long endpoint, uint64_t hz)
 {
+	long err;
+
 	fs_clock.hz = hz;
 	fs_clock.notif = native_notif_create();
 	if (fs_clock.notif < 0)
 		return (int)fs_clock.notif;
-	return (int)native_helper_start(endpoint, fs_clock.notif, fs_poll_stack, FS_POLL_STACK);
+	err = native_helper_start(endpoint, fs_clock.notif, fs_poll_stack, FS_POLL_STACK);
+	fs_clock.helper = err >= 0;
+	return (int)err;
+}
+
+/* The timer's bits and these only wake the helper: its call says nothing of why. */
+#define FS_HELPER_CONTINUE 0x2
+
+long fs_helper_wake(void)
+{
+	return fs_clock.helper ? native_notif_signal(fs_clock.notif, FS_HELPER_CONTINUE) : -ENODEV;
 }
 
 static struct fs_poll_ask fs_poller_ask(const struct fs_poller *p)
@@ -185,6 +198,8 @@ static long fs_poll_wait(const struct fs_call_ctx *c, const struct fs_poll_ask *
 	err = fs_poll_watched(q, fs_watch_count, &n);
 	if (err < 0)
 		return err;
+	if (native_ipc_let_go(c->token) != 0)
+		return FS_BLOCKED;	/* where Linux sleeps a signal interrupts it: one came, or the caller is gone */
 	p = heap_alloc(&fs_heap, sizeof(*p) + n * sizeof(struct fs_watch));
 	if (!p)
 		return -ENOMEM;

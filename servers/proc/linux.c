@@ -308,7 +308,7 @@ static enum proc_reply linux_sys_exit_group(struct thread *t, const struct kage_
 static enum proc_reply linux_sys_file(struct thread *t, const struct kage_msg *m, long *result)
 {
 	(void)t;
-	*result = native_ipc_forward(m->token, proc_fs_ep, 0);
+	*result = native_ipc_forward_held(m->token, proc_fs_ep);	/* Linux's file calls sleep only where they wait */
 	if (*result == -EPIPE)
 		*result = files_gone(m);
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;

@@ -181,6 +181,17 @@ static void check_fault_forwarding(long ep)
 	native_handle_close(t), native_handle_close(u);
 }
 
+/* ipc_hold's arguments, on a call this task holds (spent: a token already forwarded). */
+static void check_hold(uint64_t spent, uint64_t token, long ep)
+{
+	check(native_call(KAGE_SYS_IPC_HOLD, spent, 1) == -ESRCH, "ipc_hold_spent_token_is_esrch", "accepted");
+	check(native_call(KAGE_SYS_IPC_HOLD, token, 2) == -EINVAL, "ipc_hold_bad_flag_is_einval", "accepted");
+	check(native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, 2) == -EINVAL,
+	      "ipc_forward_unknown_flag_is_einval", "accepted");
+	check(native_call(KAGE_SYS_IPC_HOLD, token, 1) == 0 && native_ipc_let_go(token) == 0,
+	      "ipc_hold_and_let_go", "refused, or said a signal was waiting");
+}
+
 /* Forwarded unchanged to a second endpoint, then rewritten back to the first: one reply ends it. */
 static void check_forward(long ep)
 {
@@ -209,6 +220,7 @@ static void check_forward(long ep)
 	check(native_caller_write(m2.token, FAULT_PAGE, &put, 8) == -EFAULT, "caller_write_respects_protection",
 	      "wrote a read-only page");
 	native_space_unmap(SELF, FAULT_PAGE, 4096);
+	check_hold(m1.token, m2.token, badged);
 	check(native_ipc_forward(m2.token, badged, words) == 0, "ipc_forward_rewritten", "refused");
 	native_ipc_recv(ep, &m3);
 	check(m3.kind == KAGE_MSG_CALL && m3.badge == 0x99 && m3.w[0] == 7 && m3.w[7] == 14,

@@ -7,7 +7,9 @@
  *
  * Parts: 10,000 files in one directory (made, read back, listed,
  * removed); descriptors up to RLIMIT_NOFILE and Linux's refusals past
- * it; a 64 MiB file (read back, and mapped); a sparse file with a hole
+ * it; a 64 MiB file (written and read back in one call each, by readv
+ * and pread too, with signals arriving all the while, and mapped); a
+ * sparse file with a hole
  * of 1 GiB; a path of 4,000 bytes; and memory filled with one file until
  * a write comes up short and then says ENOSPC, the calls that need
  * memory then refused cleanly, and all of it given back, twice, ending
@@ -17,6 +19,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "user/tests/fs_stats.h"
@@ -144,23 +149,53 @@ static void check_many_files(void)
 	say("the server's objects are back after the files", fs_stats_back(&before));
 }
 
-static int write_big(int fd)
+/* The pattern for the whole big file, in one buffer. */
+static uint64_t *big_buffer(void)
 {
-	for (uint64_t off = 0; off < BIG; off += CHUNK) {
-		fill_chunk(off);
-		if (write(fd, chunk, CHUNK) != (ssize_t)CHUNK)
+	uint64_t *buf = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		return NULL;
+	for (uint64_t w = 0; w < BIG / 8; w++)
+		buf[w] = pattern(w * 8);
+	return buf;
+}
+
+/* Whether len bytes at buf are the pattern of the file from off on. */
+static int buffer_is(const uint64_t *buf, uint64_t off, uint64_t len)
+{
+	for (uint64_t w = 0; w < len / 8; w++)
+		if (buf[w] != pattern(off + w * 8))
 			return 0;
-	}
 	return 1;
 }
 
-static int read_big(int fd)
+/* One read of the whole file from its start: all of it, as on Linux, then end of file. */
+static int read_big(int fd, uint64_t *buf)
 {
-	int ok = lseek(fd, 0, SEEK_SET) == 0;
+	memset(buf, 0, BIG);
+	return lseek(fd, 0, SEEK_SET) == 0 && read(fd, buf, BIG) == (ssize_t)BIG && buffer_is(buf, 0, BIG) &&
+	       read(fd, buf, 8) == 0;
+}
 
-	for (uint64_t off = 0; off < BIG && ok; off += CHUNK)
-		ok = read(fd, chunk, CHUNK) == (ssize_t)CHUNK && chunk_is(off, CHUNK, 0);
-	return ok && read(fd, chunk, CHUNK) == 0;
+/* readv with an empty iovec between two uneven halves: the full count, and the offset at the end. */
+static int readv_big(int fd, uint64_t *buf)
+{
+	const uint64_t half = (24ul << 20) + 8;
+	struct iovec iov[3] = { { buf, half }, { buf, 0 }, { (char *)buf + half, BIG - half } };
+
+	memset(buf, 0, BIG);
+	return lseek(fd, 0, SEEK_SET) == 0 && readv(fd, iov, 3) == (ssize_t)BIG && buffer_is(buf, 0, BIG) &&
+	       lseek(fd, 0, SEEK_CUR) == (off_t)BIG;
+}
+
+/* pread of 3 MiB in the middle: the full count, and the description's offset where it was. */
+static int pread_big(int fd, uint64_t *buf)
+{
+	const uint64_t len = 3ul << 20, off = (5ul << 20) + 8;
+
+	return lseek(fd, 100, SEEK_SET) == 100 && pread(fd, buf, len, off) == (ssize_t)len &&
+	       buffer_is(buf, off, len) && lseek(fd, 0, SEEK_CUR) == 100;
 }
 
 static int map_big(int fd)
@@ -175,15 +210,63 @@ static int map_big(int fd)
 	return ok;
 }
 
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+/*
+ * Linux does not interrupt a regular-file read: with a child sending
+ * SIGUSR1 (a handler, no SA_RESTART) all the while, each long read still
+ * gives its full count, never EINTR, and the handler runs between them.
+ */
+static int read_while_signalled(int fd, uint64_t *buf)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	pid_t parent = getpid(), child;
+	int ok = sigaction(SIGUSR1, &sa, NULL) == 0, status;
+
+	child = fork();
+	if (child == 0) {
+		for (;;) {
+			kill(parent, SIGUSR1);
+			sched_yield();
+		}
+	}
+	for (int i = 0; i < 4 && ok && child > 0; i++) {
+		ssize_t r = pread(fd, buf, BIG, 0);
+
+		ok = r == (ssize_t)BIG && buffer_is(buf, 0, BIG);
+		if (!ok)
+			printf("fs-capacity: read %d under signals gave %zd (errno %d)\n", i, r, r < 0 ? errno : 0);
+	}
+	if (child > 0)
+		kill(child, SIGKILL);
+	ok &= child > 0 && waitpid(child, &status, 0) == child;
+	signal(SIGUSR1, SIG_IGN);
+	printf("fs-capacity: %d signals came while the big file was read\n", (int)usr1_seen);
+	return ok && usr1_seen > 0;
+}
+
 static void check_big_file(void)
 {
 	struct fs_stats before = fs_stats();
 	int fd = open("/tmp/big", O_CREAT | O_TRUNC | O_RDWR, 0644);
+	uint64_t *buf = big_buffer();
 	struct stat st;
 
-	say("a 64 MiB file written", fd >= 0 && write_big(fd) && fstat(fd, &st) == 0 && st.st_size == (off_t)BIG);
-	say("the 64 MiB file reads back, every word", read_big(fd));
+	say("a 64 MiB file written in one write", fd >= 0 && buf && write(fd, buf, BIG) == (ssize_t)BIG &&
+	    fstat(fd, &st) == 0 && st.st_size == (off_t)BIG);
+	say("the 64 MiB file reads back in one read, every word", buf && read_big(fd, buf));
+	say("readv reads it whole across its iovecs", buf && readv_big(fd, buf));
+	say("pread of 3 MiB in the middle leaves the offset", buf && pread_big(fd, buf));
+	say("signals do not cut a long read short", buf && read_while_signalled(fd, buf));
 	say("the 64 MiB file maps, every word", map_big(fd));
+	if (buf)
+		munmap(buf, BIG);
 	close(fd);
 	say("the 64 MiB file removed", unlink("/tmp/big") == 0);
 	say("the server's objects are back after the big file", fs_stats_back(&before));
