@@ -20,9 +20,12 @@
 #define NR_dup 23
 #define NR_dup3 24
 #define NR_fcntl 25
+#define NR_flock 32
 #define NR_ioctl 29
 #define NR_mkdirat 34
 #define NR_unlinkat 35
+#define NR_statfs 43
+#define NR_fstatfs 44
 #define NR_truncate 45
 #define NR_ftruncate 46
 #define NR_faccessat 48
@@ -49,6 +52,9 @@
 #define NR_newfstatat 79
 #define NR_fstat 80
 #define NR_sync 81
+#define NR_fsync 82
+#define NR_fdatasync 83
+#define NR_sync_file_range 84
 #define NR_exit 93
 #define NR_exit_group 94
 #define NR_waitid 95
@@ -94,6 +100,7 @@
 #define NR_madvise 233
 #define NR_wait4 260
 #define NR_prlimit64 261
+#define NR_syncfs 267
 #define NR_renameat2 276
 #define NR_getrandom 278
 #define NR_statx 291
@@ -146,6 +153,30 @@
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+#define F_GETLK 5		/* record locks: a process's (released at any close of the file, and at exit) */
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_OFD_GETLK 36		/* the open file description's (released with its last descriptor) */
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+
+/* flock (asm-generic/fcntl.h). */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+
+/* sync_file_range's flags (linux/fs.h). */
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+/* statfs's f_type (linux/magic.h): kage's file system is like tmpfs; /proc is /proc. */
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
 
 /* lseek (linux/fs.h). */
 #define SEEK_SET 0
@@ -378,6 +409,7 @@
 #define LINUX_STACK_DEFAULT (8ul << 20)	/* _STK_LIM */
 #define LINUX_GETRANDOM_MAX ((32ul << 20) - 1)	/* what one read of the urandom pool gives at most */
 #define LINUX_RW_MAX 0x7ffff000ul	/* include/linux/fs.h: MAX_RW_COUNT, one read or write at most */
+#define LINUX_ST_VALID 0x0020		/* include/linux/statfs.h: statfs's f_flags are filled in */
 
 /* ---- Vectors (linux/uio.h) ---- */
 #define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */
@@ -458,6 +490,25 @@ struct linux_statx {
 	uint64_t __spare2[14];
 };
 _Static_assert(sizeof(struct linux_statx) == 256, "struct statx");
+
+/* struct flock of asm-generic/fcntl.h (64-bit: no flock64 apart). */
+struct linux_flock {
+	int16_t l_type, l_whence;
+	int32_t __pad0;
+	int64_t l_start, l_len;
+	int32_t l_pid, __pad1;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "struct flock");
+
+/* struct statfs of asm-generic/statfs.h, 64-bit words. */
+struct linux_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags;
+	int64_t f_spare[4];
+};
+_Static_assert(sizeof(struct linux_statfs) == 120, "struct statfs");
 
 /* A getdents64 record's fixed part; the name follows, NUL-terminated, the record padded to 8. */
 struct linux_dirent64 {

@@ -73,8 +73,8 @@ static inline uint32_t proto_badge_thread(uint64_t badge)
  * A "key" is a process's number, as in its badges.
  */
 enum fs_op {
-	FS_OP_TABLE_NEW = 1,	/* w1: key. A table with 0, 1, 2 on the console, umask 022 */
-	FS_OP_TABLE_FORK,	/* w1: parent's key, w2: child's. The child shares every description */
+	FS_OP_TABLE_NEW = 1,	/* w1: key, w2: pid. A table with 0, 1, 2 on the console, umask 022 */
+	FS_OP_TABLE_FORK,	/* w1: parent's key, w2: child's, w3: child's pid. The child shares every description */
 	FS_OP_TABLE_EXEC,	/* w1: key. Closes the close-on-exec descriptors */
 	FS_OP_TABLE_EXIT,	/* w1: key. Closes everything; pending calls are dropped */
 	/*

@@ -59,9 +59,11 @@ struct fs_node {
 	uint8_t unlinked;		/* out of the tree; freed at its last close */
 	uint8_t procfs;			/* made by the process server for an open of /proc: read-only */
 	uint8_t pinned;			/* a gateway or a device: never unlinked, renamed or freed */
+	struct fs_lockset *locks;	/* its file locks and their waiters, or NULL (lock.c) */
 };
 
 struct fs_pipe;
+struct fs_lockset;
 
 struct fs_file {
 	uint32_t refs;			/* descriptors naming it */
@@ -88,6 +90,7 @@ struct fs_fdtable {
 	uint32_t hint;			/* no descriptor below it is free */
 	uint32_t umask;			/* taken from the mode of every file and directory made */
 	uint32_t key;			/* its process's, as in the badges */
+	uint32_t pid;			/* its process's pid: F_GETLK's l_pid */
 	uint64_t nofile;		/* RLIMIT_NOFILE: new descriptors lie below it */
 	uint64_t fsize;			/* RLIMIT_FSIZE: no file is written past it (RLIM_INFINITY: none) */
 	struct fs_node *cwd;		/* the working directory (NULL: the root) */
@@ -113,7 +116,7 @@ int fs_init(const void *cpio, size_t size, long mem, uint64_t base);
 /* Descriptor tables (table.c). The table of a process's key, or NULL. */
 struct fs_fdtable *fs_table_of_key(uint64_t key);
 /* FS_OP_TABLE_NEW (from NULL: fds 0-2 on the console) and _FORK (a copy of from): 0 or -errno. */
-long fs_table_new(uint64_t key, const struct fs_fdtable *from);
+long fs_table_new(uint64_t key, uint32_t pid, const struct fs_fdtable *from);
 /* FS_OP_TABLE_EXIT: every descriptor closed, every waiting call dropped, the table freed. */
 void fs_table_end(uint64_t key);
 /* FS_OP_TABLE_EXEC: the close-on-exec descriptors closed. */

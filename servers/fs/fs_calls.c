@@ -173,6 +173,9 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	case F_SETFL:	/* only O_APPEND and O_NONBLOCK may change */
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_GETLK: case F_SETLK: case F_SETLKW:
+	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+		return fs_fcntl_lock(c, f, cmd, arg);
 	default: return -EINVAL;
 	}
 }
@@ -223,9 +226,36 @@ static long fs_positional(const struct fs_call_ctx *c, struct fs_file *f, const 
 	return write ? fs_write(c, f, &io) : fs_read(c, f, &io);
 }
 
+/*
+ * fsync, fdatasync, syncfs and sync_file_range: every file is in memory,
+ * so there is nothing to write back, but the arguments are checked as
+ * Linux checks them (a pipe or the console cannot be synced).
+ */
+static long fs_sync(const struct fs_file *f, uint64_t nr, const uint64_t *a)
+{
+	int stream = f->pipe || f->node == fs_console;
+	uint64_t end = a[1] + a[2];
+
+	if (nr == NR_syncfs)
+		return 0;
+	if (nr != NR_sync_file_range)
+		return stream ? -EINVAL : 0;
+	if (a[3] & ~(uint64_t)(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
+		return -EINVAL;
+	if ((int64_t)a[1] < 0 || (int64_t)a[2] < 0 || (int64_t)end < 0 || end < a[1])
+		return -EINVAL;
+	return stream ? -ESPIPE : 0;
+}
+
 /* Calls taking a descriptor as their first argument. */
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
+	if (nr == NR_fsync || nr == NR_fdatasync || nr == NR_syncfs || nr == NR_sync_file_range)
+		return fs_sync(f, nr, a);
+	if (nr == NR_fstatfs)
+		return fs_statfs_node(c, f->node && f->node->procfs ? NULL : f->node ? f->node : fs_root, a[1]);
+	if (nr == NR_flock)
+		return fs_flock(c, f, a[1]);
 	if (f->pipe && nr != NR_read && nr != NR_write && nr != NR_readv && nr != NR_writev && nr != NR_fstat &&
 	    nr != NR_dup && nr != NR_ioctl && nr != NR_fchmod && nr != NR_fchown)
 		return nr == NR_lseek || nr == NR_pread64 || nr == NR_pwrite64 ? -ESPIPE
@@ -294,6 +324,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	case NR_ppoll: case NR_pselect6: return fs_poll(&c, nr, a);
 	case NR_fchmodat: case NR_fchownat: return fs_chmod_path(&c, nr, a);
 	case NR_umask: return fs_umask(t, a[0]);
+	case NR_statfs: return fs_statfs_path(&c, a[0], a[1]);
 	default:
 		f = fs_fd(&c, a[0]);
 		return f ? fs_fd_call(&c, f, nr, a) : -EBADF;

@@ -194,7 +194,7 @@ long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
  * or write, or a poll. It is on its table's list of waits until it is
  * answered or dropped, and on the list of what it waits for.
  */
-enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL };
+enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK };
 
 struct fs_wait {
 	struct fs_list in_table;	/* on its table's `waits` */
@@ -214,6 +214,20 @@ void fs_wait_stale(const struct fs_call_ctx *c);
 void fs_wait_drop(struct fs_wait *w);
 /* The process owning t is gone: every waiting call of its threads goes. */
 void fs_wait_forget(struct fs_fdtable *t);
+
+/* statfs of the file system holding n (NULL: /proc), and of a path (paths.c). */
+long fs_statfs_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf);
+long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf);
+
+/* File locks (lock.c): fcntl's F_GETLK, F_SETLK(W) and F_OFD_* (cmd), and flock; answers or FS_BLOCKED. */
+long fs_fcntl_lock(const struct fs_call_ctx *c, struct fs_file *f, uint64_t cmd, uint64_t arg);
+long fs_flock(const struct fs_call_ctx *c, struct fs_file *f, uint64_t op);
+/* t closes a descriptor of f: its process's POSIX locks on the file go, as POSIX says. */
+void fs_lock_close(struct fs_fdtable *t, const struct fs_file *f);
+/* f's last reference goes: its OFD locks and flock go. */
+void fs_lock_file_gone(const struct fs_file *f);
+/* A waiting lock call leaves its queue, and is freed. */
+void fs_lock_wait_drop(struct fs_wait *w);
 
 /* Pipes (pipe.c). */
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags);

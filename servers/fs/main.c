@@ -117,8 +117,8 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	long r = 0;
 
 	switch (m->w[0]) {
-	case FS_OP_TABLE_NEW: r = fs_table_new(m->w[1], NULL); break;
-	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], t) : -EINVAL; break;
+	case FS_OP_TABLE_NEW: r = fs_table_new(m->w[1], (uint32_t)m->w[2], NULL); break;
+	case FS_OP_TABLE_FORK: r = t ? fs_table_new(m->w[2], (uint32_t)m->w[3], t) : -EINVAL; break;
 	case FS_OP_TABLE_EXEC: if (t) fs_table_exec(t); break;
 	case FS_OP_TABLE_EXIT: fs_table_end(m->w[1]); break;
 	case FS_OP_TABLE_LIMIT: r = t ? fs_table_limit(t, m->w[2], m->w[3]) : -ESRCH; break;

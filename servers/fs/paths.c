@@ -7,6 +7,7 @@
  * read-only). The namespace calls that change the tree are in ramfs.c.
  */
 #include "lib/errno.h"
+#include "lib/heap.h"
 #include "lib/native.h"
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
@@ -280,4 +281,44 @@ long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 	if (nr == NR_fchmodat)
 		fs_set_mode(n, a[2]);
 	return 0;
+}
+
+/*
+ * statfs and fstatfs. The file system is memory: its blocks are the
+ * pages the server holds and the frames still free, which it could
+ * take; a file needs a page at most, so every free frame is a free
+ * inode too. /proc (n NULL) is /proc.
+ */
+long fs_statfs_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
+{
+	struct linux_statfs st = { .f_bsize = 4096, .f_frsize = 4096, .f_namelen = FS_NAME_MAX,
+				   .f_flags = LINUX_ST_VALID };
+	struct kage_stats ks;
+	struct heap_stats hs;
+
+	if (n) {
+		if (native_stats(&ks) < 0)
+			return -EIO;
+		heap_stats(&fs_heap, &hs);
+		st.f_type = TMPFS_MAGIC;
+		st.f_bfree = st.f_bavail = ks.frames_free;
+		st.f_blocks = hs.pages + hs.meta_pages + ks.frames_free;
+		st.f_ffree = ks.frames_free;
+		st.f_files = fs_counts.nodes + ks.frames_free;
+	} else {
+		st.f_type = PROC_SUPER_MAGIC;
+	}
+	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+}
+
+long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf)
+{
+	const uint64_t a[2] = { (uint64_t)AT_FDCWD, path };
+	struct fs_node *n;
+	size_t skip;
+	long r = fs_lookup_at(c, a, 0, &n, &skip);
+
+	if (r < 0)
+		return r;
+	return fs_statfs_node(c, r == 1 || n->procfs ? NULL : n, buf);
 }

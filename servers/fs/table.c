@@ -43,6 +43,7 @@ void fs_file_put(struct fs_file *f)
 	if (f->pipe)
 		fs_pipe_release(f);
 	if (f->node) {
+		fs_lock_file_gone(f);
 		f->node->nopen--;
 		fs_node_release(f->node);
 	}
@@ -143,8 +144,10 @@ long fs_place_fd(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloex
 	fs_fd_put(t, fd, f, cloexec);
 	if (t->hint == fd)
 		t->hint = (uint32_t)fd + 1;
-	if (old)
+	if (old) {
+		fs_lock_close(t, old);
 		fs_file_put(old);	/* as Linux's dup2: the old one goes once the new one is in */
+	}
 	return (long)fd;
 }
 
@@ -157,6 +160,7 @@ int fs_fd_close(struct fs_fdtable *t, uint64_t fd)
 	fs_fd_put(t, fd, NULL, 0);
 	if (fd < t->hint)
 		t->hint = (uint32_t)fd;
+	fs_lock_close(t, f);
 	fs_file_put(f);
 	return 0;
 }
@@ -201,7 +205,7 @@ static void fs_table_copy(struct fs_fdtable *t, const struct fs_fdtable *from)
 			fs_fd_file(t, i)->refs++;
 }
 
-long fs_table_new(uint64_t key, const struct fs_fdtable *from)
+long fs_table_new(uint64_t key, uint32_t pid, const struct fs_fdtable *from)
 {
 	struct fs_fdtable *t;
 	struct fs_file *console;
@@ -226,6 +230,7 @@ long fs_table_new(uint64_t key, const struct fs_fdtable *from)
 		t->top = 3;
 		t->hint = 3;
 	}
+	t->pid = pid;
 	fs_counts.tables++;
 	return 0;
 }

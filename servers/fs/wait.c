@@ -1,5 +1,5 @@
 /*
- * Calls that wait in the file server: a pipe read or write, a poll.
+ * Calls that wait in the file server: a pipe read or write, a poll, a lock.
  * Each is on its process's table's list, so that the process's end drops
  * them all without a search of every pipe and poll, and a thread's next
  * call finds its earlier one.
@@ -31,6 +31,8 @@ void fs_wait_drop(struct fs_wait *w)
 {
 	if (w->kind == FS_WAIT_POLL)
 		fs_poll_wait_drop(w);
+	else if (w->kind == FS_WAIT_LOCK)
+		fs_lock_wait_drop(w);
 	else
 		fs_pipe_wait_drop(w);
 }

@@ -81,12 +81,12 @@ long files_gone(const struct kage_msg *m)
 
 int files_new(const struct process *p)
 {
-	return (int)files_op3(FS_OP_TABLE_NEW, proc_key(p), 0, 0, NULL);
+	return (int)files_op3(FS_OP_TABLE_NEW, proc_key(p), (uint64_t)p->pid, 0, NULL);
 }
 
 int files_fork(const struct process *parent, const struct process *child)
 {
-	return (int)files_op3(FS_OP_TABLE_FORK, proc_key(parent), proc_key(child), 0, NULL);
+	return (int)files_op3(FS_OP_TABLE_FORK, proc_key(parent), proc_key(child), (uint64_t)child->pid, NULL);
 }
 
 void files_exec(const struct process *p)

@@ -361,6 +361,9 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_chdir] = linux_sys_file, [NR_fchdir] = linux_sys_file, [NR_fchmod] = linux_sys_file,
 	[NR_fchmodat] = linux_sys_file, [NR_fchownat] = linux_sys_file, [NR_fchown] = linux_sys_file,
 	[NR_pselect6] = linux_sys_file, [NR_ppoll] = linux_sys_file, [NR_umask] = linux_sys_file,
+	[NR_flock] = linux_sys_file, [NR_fsync] = linux_sys_file, [NR_fdatasync] = linux_sys_file,
+	[NR_syncfs] = linux_sys_file, [NR_sync_file_range] = linux_sys_file, [NR_statfs] = linux_sys_file,
+	[NR_fstatfs] = linux_sys_file,
 };
 
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)

@@ -6,6 +6,7 @@ objects counted back to where they were after each part; and the rlimits
 it enforces (fs-limits.c)."""
 import glob
 import os
+import re
 
 import pytest
 
@@ -53,7 +54,7 @@ def run_checks(board, mode, program, checks, timeout):
     """Boots /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
     with Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}") as k:
         for check in checks:
-            k.expect(f"{program}: {check} (ok|FAILED)", timeout=timeout)
+            k.expect(f"{program}: {re.escape(check)} (ok|FAILED)", timeout=timeout)
             assert k.child.match.group(1) == "ok", check
         expect_clean_end(k)
 
