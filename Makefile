@@ -34,6 +34,8 @@ OBJCOPY := $(CROSS)objcopy
 HOSTCC ?= gcc
 PYTHON ?= /usr/bin/python3
 VERSION := $(shell cat VERSION)$(shell git describe --always --dirty --exclude '*' 2>/dev/null | sed 's/^/-g/')
+# The clock of a board without a real-time clock starts at the commit's date (0 outside git).
+BUILD_EPOCH := $(or $(shell git log -1 --format=%ct 2>/dev/null),0)
 
 B := build/$(BOARD)/$(MODE)
 H := build/host
@@ -50,7 +52,7 @@ KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-common -fno-stack-protector -fno-pie -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-strict-aliasing -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP \
-	-DKAGE_VERSION='"$(VERSION)"' -DKAGE_MODE_NAME='"$(MODE)"' \
+	-DKAGE_VERSION='"$(VERSION)"' -DKAGE_MODE_NAME='"$(MODE)"' -DKAGE_BUILD_EPOCH=$(BUILD_EPOCH)ull \
 	-DKAGE_MODE_$(shell echo $(MODE) | tr a-z A-Z)=1
 KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexecstack \
@@ -82,7 +84,7 @@ $(B)/obj/%.o: %.S Makefile
 	$(CC) $(KASFLAGS) -c $< -o $@
 
 # The version string changes with every commit; rebuild what prints it.
-$(B)/obj/kernel/main.o: $(B)/version.stamp
+$(B)/obj/kernel/main.o $(B)/servers/proc/clock.o $(B)/kservers/proc/clock.o: $(B)/version.stamp
 $(B)/version.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@

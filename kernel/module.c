@@ -111,6 +111,16 @@ static int module_give_uart(struct task *t, struct kage_bootinfo *bi)
 	return err;
 }
 
+/* The real-time clock's registers, read-only: the process server reads the date there. */
+static int module_give_rtc(struct task *t, struct kage_bootinfo *bi)
+{
+	const struct platform_range *r = &boot.platform.rtc;
+
+	if (!r->size)
+		return 0;
+	return module_give_range(t, bi, r->base, PAGE_SIZE, HANDLE_RIGHT_READ, KAGE_BOOT_RTC, "goldfish-rtc");
+}
+
 /* Module m, with its role, so that whoever starts it can say what its task is. */
 static int module_give_module(struct task *t, struct kage_bootinfo *bi, const struct module *m)
 {
@@ -137,6 +147,8 @@ int module_give_boot(struct task *t, struct kage_bootinfo *bi)
 	if (err == 0 && boot.initrd)
 		err = module_give_range(t, bi, boot.platform.initrd_start, boot.initrd_size, HANDLE_RIGHT_READ,
 					KAGE_BOOT_INITRD, "initramfs");
+	if (err == 0)
+		err = module_give_rtc(t, bi);
 	return err ?: module_give_uart(t, bi);
 }
 

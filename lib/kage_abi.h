@@ -228,6 +228,7 @@ struct kage_fpregs {
 #define KAGE_BOOT_UART 3	/* the console UART's registers: memory handle, read-write */
 #define KAGE_BOOT_IRQ 4		/* an interrupt source: irq handle; aux[0] is its number */
 #define KAGE_BOOT_ENDPOINT 5	/* an endpoint, named (servers started by the process server) */
+#define KAGE_BOOT_RTC 6		/* a goldfish real-time clock's registers: memory handle, read-only */
 #define KAGE_BOOT_MAX 16
 
 struct kage_bootitem {

@@ -62,7 +62,9 @@
 #define NR_futex 98
 #define NR_set_robust_list 99
 #define NR_nanosleep 101
+#define NR_clock_settime 112
 #define NR_clock_gettime 113
+#define NR_clock_getres 114
 #define NR_clock_nanosleep 115
 #define NR_sched_getaffinity 123
 #define NR_sched_yield 124
@@ -83,6 +85,8 @@
 #define NR_uname 160
 #define NR_personality 92
 #define NR_umask 166
+#define NR_gettimeofday 169
+#define NR_settimeofday 170
 #define NR_getpid 172
 #define NR_getppid 173
 #define NR_getuid 174
@@ -429,6 +433,16 @@
 /* ---- Time (linux/time.h) ---- */
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_SGI_CYCLE 10		/* a place kept for a removed clock: EINVAL */
+#define CLOCK_TAI 11
 #define TIMER_ABSTIME 0x01
 
 /* ---- The auxiliary vector on a new program's stack (linux/auxvec.h) ---- */
@@ -454,6 +468,14 @@
 
 struct linux_timespec {
 	int64_t tv_sec, tv_nsec;
+};
+
+struct linux_timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+struct linux_timezone {
+	int32_t tz_minuteswest, tz_dsttime;
 };
 
 struct linux_iovec {

@@ -253,6 +253,18 @@ static int platform_plic(struct platform *p, const struct fdt *fdt)
 	return 0;
 }
 
+/* A real-time clock kage can read: QEMU virt's goldfish RTC. None is no error (the build date stands in). */
+static int platform_rtc(struct platform *p, const struct fdt *fdt)
+{
+	int node = fdt_find_compatible(fdt, -1, "google,goldfish-rtc");
+
+	if (node < 0 || !platform_node_enabled(fdt, node))
+		return 0;
+	if (fdt_reg(fdt, node, 0, &p->rtc.base, &p->rtc.size) < 0 || p->rtc.size < 8)
+		return platform_fail(p, -EINVAL, "the goldfish RTC has no usable reg");
+	return 0;
+}
+
 /* The first compatible string of `node` that names a supported UART. */
 static enum uart_kind platform_uart_kind(const struct fdt *fdt, int node, const char **compat)
 {
@@ -355,6 +367,7 @@ int platform_parse(struct platform *p, const struct fdt *fdt, uint32_t boot_hart
 {
 	static int (*const steps[])(struct platform *, const struct fdt *) = {
 		platform_memory, platform_reserved, platform_chosen, platform_cpus, platform_plic, platform_uart,
+		platform_rtc,
 	};
 	const char *model;
 

@@ -65,6 +65,7 @@ struct platform {
 
 	struct platform_uart uart;
 	struct platform_plic plic;
+	struct platform_range rtc;	/* a goldfish RTC's registers (QEMU virt); size 0 if none */
 
 	const char *error;	/* after a failed platform_parse: what was wrong */
 };

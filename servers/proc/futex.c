@@ -126,7 +126,7 @@ static long futex_load(const struct thread *t, uint64_t addr, uint32_t *now)
 }
 
 /* A wait's deadline from its timespec (0: none), or -EFAULT / -EINVAL. */
-static long futex_deadline(const struct thread *t, uint64_t ts, int absolute, uint64_t *until)
+static long futex_deadline(const struct thread *t, uint64_t ts, int absolute, int realtime, uint64_t *until)
 {
 	struct linux_timespec v;
 
@@ -137,7 +137,7 @@ static long futex_deadline(const struct thread *t, uint64_t ts, int absolute, ui
 		return -EFAULT;
 	if (v.tv_sec < 0 || v.tv_nsec < 0 || v.tv_nsec >= 1000000000)
 		return -EINVAL;
-	*until = sleep_deadline((uint64_t)v.tv_sec, (uint64_t)v.tv_nsec, absolute);
+	*until = sleep_deadline((uint64_t)v.tv_sec, (uint64_t)v.tv_nsec, absolute, realtime);
 	return 0;
 }
 
@@ -156,7 +156,7 @@ static long futex_wait(struct thread *t, const struct kage_msg *m, int absolute,
 		return err;
 	if (now != (uint32_t)a[2])
 		return -EAGAIN;
-	err = futex_deadline(t, a[3], absolute, &until);
+	err = futex_deadline(t, a[3], absolute, (a[1] & FUTEX_CLOCK_REALTIME) != 0, &until);
 	if (err < 0)
 		return err;
 	t->futex.addr = a[0];

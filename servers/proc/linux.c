@@ -125,14 +125,6 @@ static long linux_uname(const struct process *p, uint64_t buf)
 	return native_space_write_user(p->space, buf, &u, sizeof(u));
 }
 
-static long linux_clock_gettime(const struct process *p, uint64_t ts)
-{
-	uint64_t t = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1;
-	struct linux_timespec v = { (int64_t)(t / hz), (int64_t)(t % hz * 1000000000ull / hz) };
-
-	return native_space_write_user(p->space, ts, &v, sizeof(v));
-}
-
 /* struct sysinfo: uptime, memory from the kernel's frame counts (mem_unit 1), the number of processes. */
 static long linux_sysinfo(const struct process *p, uint64_t buf)
 {
@@ -241,7 +233,11 @@ LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
 LINUX_VALUE(linux_sys_prlimit64, limits_prlimit64(t, a))
 LINUX_VALUE(linux_sys_personality, linux_personality(p, a[0]))
-LINUX_VALUE(linux_sys_clock_gettime, linux_clock_gettime(p, a[1]))
+LINUX_VALUE(linux_sys_clock_gettime, clock_gettime_call(p, (int64_t)a[0], a[1]))
+LINUX_VALUE(linux_sys_clock_getres, clock_getres_call(p, (int64_t)a[0], a[1]))
+LINUX_VALUE(linux_sys_clock_settime, clock_settime_call(p, (int64_t)a[0], a[1]))
+LINUX_VALUE(linux_sys_gettimeofday, clock_gettimeofday_call(p, a[0], a[1]))
+LINUX_VALUE(linux_sys_settimeofday, clock_settimeofday_call(p, a[0], a[1]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1], a[2]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
 LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
@@ -340,6 +336,8 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	/* Time and the system. */
 	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
+	[NR_clock_getres] = linux_sys_clock_getres, [NR_clock_settime] = linux_sys_clock_settime,
+	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
 	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */
 	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,

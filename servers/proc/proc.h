@@ -366,8 +366,22 @@ void sleep_forget(struct thread *t);
 void sleep_expire(void);
 enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int clock, int flags, uint64_t ts,
 			    uint64_t rem, long *result);
-/* A deadline in ticks for a timespec, relative to now or absolute. */
-uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute);
+/* A deadline in ticks for a timespec, relative to now or absolute (on the wall clock if realtime). */
+uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute, int realtime);
+
+/* ---- Clocks (clock.c) ---- */
+/* Sets the wall clock from the boot's RTC item (or the build's date) and says the date. */
+void clock_init(const struct kage_bootinfo *bi);
+/* The wall clock now, in ns since the epoch. */
+uint64_t clock_wall_ns(void);
+/* The time CSR value when the wall clock shows sec.nsec (1 if that was before boot). */
+uint64_t clock_wall_to_ticks(uint64_t sec, uint64_t nsec);
+/* The Linux calls: 0 or -errno. */
+long clock_gettime_call(const struct process *p, int64_t id, uint64_t ts);
+long clock_getres_call(const struct process *p, int64_t id, uint64_t res);
+long clock_settime_call(const struct process *p, int64_t id, uint64_t ts);
+long clock_gettimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);
+long clock_settimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);
 /* A signal ends t's sleep: -EINTR, and the time left where it asked. */
 void sleep_interrupt(struct thread *t);
 

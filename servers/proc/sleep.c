@@ -56,10 +56,13 @@ long sleep_grow(uint32_t threads)
 	return 0;
 }
 
-uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute)
+uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute, int realtime)
 {
-	uint64_t t = native_ticks(proc_timebase_hz, sec, nsec);
+	uint64_t t;
 
+	if (absolute && realtime)
+		return clock_wall_to_ticks(sec, nsec);
+	t = native_ticks(proc_timebase_hz, sec, nsec);
 	return absolute ? (t ? t : 1) : native_time() + t;
 }
 
@@ -148,7 +151,7 @@ void sleep_expire(void)
 }
 
 /* A timespec's deadline for a sleep: 0, or -EFAULT / -EINVAL. */
-static long sleep_read(const struct thread *t, uint64_t ts, int absolute, uint64_t *until)
+static long sleep_read(const struct thread *t, uint64_t ts, int absolute, int realtime, uint64_t *until)
 {
 	struct linux_timespec v;
 
@@ -156,7 +159,7 @@ static long sleep_read(const struct thread *t, uint64_t ts, int absolute, uint64
 		return -EFAULT;
 	if (v.tv_sec < 0 || v.tv_nsec < 0 || v.tv_nsec >= 1000000000)
 		return -EINVAL;
-	*until = sleep_deadline((uint64_t)v.tv_sec, (uint64_t)v.tv_nsec, absolute);
+	*until = sleep_deadline((uint64_t)v.tv_sec, (uint64_t)v.tv_nsec, absolute, realtime);
 	return 0;
 }
 
@@ -165,9 +168,9 @@ enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int cloc
 {
 	uint64_t until;
 
-	*result = clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ? 0 : -EINVAL;
+	*result = clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME ? 0 : -EINVAL;
 	if (*result == 0)
-		*result = sleep_read(t, ts, flags & TIMER_ABSTIME, &until);
+		*result = sleep_read(t, ts, flags & TIMER_ABSTIME, clock == CLOCK_REALTIME, &until);
 	if (*result < 0 || until <= native_time())
 		return PROC_REPLY;	/* an error, or a deadline that has passed: 0 at once */
 	t->sleep.until = until;

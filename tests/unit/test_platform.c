@@ -67,6 +67,8 @@ static void test_qemu_virt_facts(void **state)
 	assert_int_equal(p.plic.base, 0x0c000000);
 	assert_int_equal(p.plic.ndev, 96);
 	assert_int_equal(p.initrd_start, 0);
+	assert_int_equal(p.rtc.base, 0x101000);
+	assert_int_equal(p.rtc.size, 0x1000);
 }
 
 static void test_qemu_virt_smp_contexts_are_2h_plus_1(void **state)
@@ -96,6 +98,7 @@ static void test_qemu_sifive_u_boots_on_a_u54(void **state)
 	assert_true(platform_hart(&p, 1)->mmu);
 	assert_int_equal(platform_hart(&p, 1)->plic_s_context, 2);
 	assert_uart(&p, UART_SIFIVE, "sifive,uart0", 0x10010000, 0, 1);
+	assert_int_equal(p.rtc.size, 0);	/* no RTC kage reads: the build date stands in */
 	assert_int_equal(p.plic.ndev, 53);
 }
 
