@@ -1,5 +1,6 @@
 #include <stdbool.h>
 #include "kernel/console.h"
+#include "kernel/logbuf.h"
 #include "kernel/sbi.h"
 #include "lib/fmt.h"
 
@@ -19,6 +20,7 @@ void console_rebase(volatile uint8_t *base)
 
 void console_putc(char c)
 {
+	logbuf_put(c);
 	if (!console_ready) {
 		sbi_console_putc(c);	/* the firmware adds its own CR */
 		return;

@@ -12,6 +12,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/region.h"
 #include "kernel/kserver.h"
+#include "kernel/logbuf.h"
 #include "lib/string.h"
 #include "kernel/sys.h"
 #include "lib/errno.h"
@@ -67,6 +68,31 @@ static int64_t sys_debug_putc(struct task *t, struct trapframe *tf)
 	(void)t;
 	console_putc((char)tf->a0);
 	return 0;
+}
+
+/*
+ * log_read: the system log's bytes from position a0 (raised to the
+ * oldest kept), at most a2 of them into a1; a3, if set, gets the
+ * positions of the oldest byte kept and of the next to come.
+ */
+static int64_t sys_log_read(struct task *t, struct trapframe *tf)
+{
+	uint64_t pos = tf->a0, bounds[2];
+	const char *a, *b;
+	size_t na, nb;
+
+	logbuf_bounds(&bounds[0], &bounds[1]);
+	if (pos < bounds[0])
+		pos = bounds[0];
+	if (pos > bounds[1])
+		pos = bounds[1];
+	if (tf->a2 > KAGE_COPY_MAX)
+		return -EINVAL;
+	logbuf_span(pos, tf->a2, &a, &na, &b, &nb);
+	if ((tf->a3 && sys_copy_out(t, tf->a3, bounds, sizeof(bounds)) < 0) ||
+	    (na && sys_copy_out(t, tf->a1, a, na) < 0) || (nb && sys_copy_out(t, tf->a1 + na, b, nb) < 0))
+		return -EFAULT;
+	return (int64_t)(na + nb);
 }
 
 static int64_t sys_task_exit(struct task *t, struct trapframe *tf)
@@ -181,6 +207,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(MEM_CREATE, sys_mem_create), SYS(MEM_WRITE, sys_mem_write),
 	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
 	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
+	SYS(LOG_READ, sys_log_read),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

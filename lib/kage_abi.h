@@ -60,6 +60,8 @@
 #define KAGE_SYS_MEM_READ KAGE_SYS(38)	/* a0: memory (read), a1: offset, a2: space (write), a3: its address, a4: length, a5: KAGE_COPY_AS_USER or 0 */
 #define KAGE_SYS_MEM_SLICE KAGE_SYS(39)	/* a0: memory (read), a1: offset, a2: size; result: handle of those bytes, same rights */
 #define KAGE_SYS_SPACE_STAT KAGE_SYS(40)	/* a0: space (read), a1: struct kage_space_stat *, a2: its size; result: bytes filled */
+#define KAGE_LOG_SIZE (64u << 10)	/* the system log keeps its last this many bytes (log_read) */
+#define KAGE_SYS_LOG_READ KAGE_SYS(42)	/* a0: position, a1: my buffer, a2: length, a3: uint64_t[2] for {first, end} or 0; result: bytes copied */
 #define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: 1 hold, 0 let go; result: 1 if letting go interrupted it (see below) */
 
 /*

@@ -66,6 +66,7 @@
 #define NR_clock_gettime 113
 #define NR_clock_getres 114
 #define NR_clock_nanosleep 115
+#define NR_syslog 116
 #define NR_sched_getaffinity 123
 #define NR_sched_yield 124
 #define NR_kill 129
@@ -414,6 +415,18 @@
 #define LINUX_GETRANDOM_MAX ((32ul << 20) - 1)	/* what one read of the urandom pool gives at most */
 #define LINUX_RW_MAX 0x7ffff000ul	/* include/linux/fs.h: MAX_RW_COUNT, one read or write at most */
 #define LINUX_ST_VALID 0x0020		/* include/linux/statfs.h: statfs's f_flags are filled in */
+/* syslog(2)'s actions (include/linux/syslog.h). */
+#define LINUX_SYSLOG_CLOSE 0
+#define LINUX_SYSLOG_OPEN 1
+#define LINUX_SYSLOG_READ 2
+#define LINUX_SYSLOG_READ_ALL 3
+#define LINUX_SYSLOG_READ_CLEAR 4
+#define LINUX_SYSLOG_CLEAR 5
+#define LINUX_SYSLOG_CONSOLE_OFF 6
+#define LINUX_SYSLOG_CONSOLE_ON 7
+#define LINUX_SYSLOG_CONSOLE_LEVEL 8
+#define LINUX_SYSLOG_SIZE_UNREAD 9
+#define LINUX_SYSLOG_SIZE_BUFFER 10
 
 /* ---- Vectors (linux/uio.h) ---- */
 #define UIO_MAXIOV 1024		/* readv/writev's iovecs at most */

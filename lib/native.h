@@ -310,6 +310,12 @@ static inline long native_ipc_let_go(uint64_t token)
 	return native_call(KAGE_SYS_IPC_HOLD, token, 0);
 }
 
+/* The system log from pos (kernel/logbuf.h): bytes copied to buf; bounds[2], if given, the oldest kept and the end. */
+static inline long native_log_read(uint64_t pos, void *buf, uint64_t len, uint64_t bounds[2])
+{
+	return native_call4(KAGE_SYS_LOG_READ, pos, (uint64_t)buf, len, (uint64_t)bounds);
+}
+
 static inline long native_ep_create(void)
 {
 	return native_call(KAGE_SYS_EP_CREATE, 0, 0);

@@ -238,6 +238,7 @@ LINUX_VALUE(linux_sys_clock_getres, clock_getres_call(p, (int64_t)a[0], a[1]))
 LINUX_VALUE(linux_sys_clock_settime, clock_settime_call(p, (int64_t)a[0], a[1]))
 LINUX_VALUE(linux_sys_gettimeofday, clock_gettimeofday_call(p, a[0], a[1]))
 LINUX_VALUE(linux_sys_settimeofday, clock_settimeofday_call(p, a[0], a[1]))
+LINUX_VALUE(linux_sys_syslog, syslog_call(p, (int)a[0], a[1], (int64_t)(int32_t)a[2]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1], a[2]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
 LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
@@ -338,6 +339,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
 	[NR_clock_getres] = linux_sys_clock_getres, [NR_clock_settime] = linux_sys_clock_settime,
 	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
+	[NR_syslog] = linux_sys_syslog,
 	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */
 	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,

@@ -369,6 +369,10 @@ enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int cloc
 /* A deadline in ticks for a timespec, relative to now or absolute (on the wall clock if realtime). */
 uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute, int realtime);
 
+/* ---- The system log (syslog.c) ---- */
+/* syslog(2): Linux's answer for action type. */
+long syslog_call(const struct process *p, int type, uint64_t buf, int64_t len);
+
 /* ---- Clocks (clock.c) ---- */
 /* Sets the wall clock from the boot's RTC item (or the build's date) and says the date. */
 void clock_init(const struct kage_bootinfo *bi);

@@ -8,6 +8,7 @@
  */
 #include "lib/errno.h"
 #include "lib/native.h"
+#include "lib/string.h"
 #include "tests/kernel/root.h"
 
 #define SELF KAGE_HANDLE_SELF_SPACE
@@ -221,6 +222,23 @@ static long flood_one(void)
  * few (tests/system/test_user_mode.py counts them), then, once the
  * bucket has room again, how many it left out.
  */
+/* The system log keeps what the console printed, the boot report first, within its size. */
+static void log_checks(void)
+{
+	uint64_t b[2] = { 1, 0 };
+	char text[16];
+	long n = native_log_read(0, text, sizeof(text), b);
+	volatile uintptr_t unmapped = 8;
+
+	check(n == (long)sizeof(text) && b[1] > b[0] && b[1] - b[0] <= KAGE_LOG_SIZE &&
+		      (b[0] > 0 || !memcmp(text, "kage: ", 6)),
+	      "log_read_starts_with_the_boot_report", "wrong bytes or bounds");
+	check(native_log_read(0, text, KAGE_COPY_MAX + 1, NULL) == -EINVAL &&
+		      native_log_read(0, (void *)unmapped, sizeof(text), NULL) == -EFAULT &&
+		      native_log_read(b[1] + 100, text, sizeof(text), NULL) == 0,
+	      "log_read_refuses_bad_lengths_and_buffers", "accepted");
+}
+
 void flood_checks(void)
 {
 	long n = native_notif_create();
@@ -233,4 +251,5 @@ void flood_checks(void)
 	native_notif_wait(n);
 	native_handle_close(n);
 	check(flood_one() == -16, "kill_after_the_flood", "survived");
+	log_checks();
 }
