@@ -171,6 +171,13 @@ enum proc_op {
 	 * the process.
 	 */
 	PROC_OP_PROCFS,
+	/*
+	 * Badge FS, a forwarded read of /dev/urandom or /dev/random: w1 the
+	 * buffer, w2 its length. The process server fills it from its
+	 * generator (at most 1 MiB a call: a device's short count) and
+	 * answers the process.
+	 */
+	PROC_OP_RANDOM,
 };
 
 /*

@@ -22,6 +22,7 @@ struct fs_archive {
 
 static struct fs_archive fs_archive = { .mem = -1 };
 struct fs_node *fs_console, *fs_null;
+struct fs_node *fs_zero, *fs_full, *fs_urandom, *fs_random;
 
 long fs_archive_slice(const struct fs_node *n, uint64_t *page_off)
 {
@@ -125,7 +126,11 @@ static long fs_load(void)
 	return r;
 }
 
-/* /dev, with the console and /dev/null (reads see the end, writes vanish). */
+/*
+ * /dev, with the console, /dev/null (reads see the end, writes vanish),
+ * /dev/zero and /dev/full (zeros; writes vanish, or ENOSPC), and
+ * /dev/urandom and /dev/random (the process server's generator).
+ */
 static long fs_devices(void)
 {
 	struct fs_node *dev;
@@ -135,7 +140,11 @@ static long fs_devices(void)
 		return err;
 	fs_console = fs_device(dev, "console", S_IFCHR | 0620);
 	fs_null = fs_device(dev, "null", S_IFCHR | 0666);
-	return fs_console && fs_null ? 0 : -ENOMEM;
+	fs_zero = fs_device(dev, "zero", S_IFCHR | 0666);
+	fs_full = fs_device(dev, "full", S_IFCHR | 0666);
+	fs_urandom = fs_device(dev, "urandom", S_IFCHR | 0666);
+	fs_random = fs_device(dev, "random", S_IFCHR | 0666);
+	return fs_console && fs_null && fs_zero && fs_full && fs_urandom && fs_random ? 0 : -ENOMEM;
 }
 
 int fs_init(const void *cpio, size_t size, long mem, uint64_t base)

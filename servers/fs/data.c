@@ -93,6 +93,20 @@ long fs_data_read(uint64_t token, const struct fs_node *n, uint64_t off, uint64_
 	return (long)done;
 }
 
+long fs_zeros_read(uint64_t token, uint64_t buf, uint64_t len)
+{
+	uint64_t done = 0, chunk;
+
+	len = fs_min(len, KAGE_COPY_MAX);
+	while (done < len) {
+		chunk = fs_min(len - done, FS_ZEROS);
+		if (native_caller_write(token, buf + done, fs_zeros, chunk) < 0)
+			return done ? (long)done : -EFAULT;
+		done += chunk;
+	}
+	return (long)done;
+}
+
 void fs_data_peek(const struct fs_node *n, uint64_t off, void *dst, uint64_t len)
 {
 	uint64_t done = 0, chunk;

@@ -37,6 +37,14 @@ static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, 
 	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
+/* /dev/urandom and /dev/random: the process server's generator fills the buffer and answers. */
+static long fs_to_random(const struct fs_call_ctx *c, uint64_t buf, uint64_t len)
+{
+	const uint64_t w[8] = { PROC_OP_RANDOM, buf, len };
+
+	return native_ipc_forward(c->token, fs_proc_ep, w) < 0 ? -EIO : FS_BLOCKED;
+}
+
 /* read and pread64 (io->positional): io is one buffer. */
 static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, const struct fs_io *io)
 {
@@ -48,6 +56,10 @@ static long fs_read(const struct fs_call_ctx *c, struct fs_file *f, const struct
 		return -EISDIR;
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_READ, io->buf, io->len, (f->flags & O_NONBLOCK) != 0);
+	if (f->node == fs_zero || f->node == fs_full)
+		return fs_zeros_read(c->token, io->buf, io->len);
+	if (f->node == fs_urandom || f->node == fs_random)
+		return fs_to_random(c, io->buf, io->len);
 	return fs_transfer(c, f, io);
 }
 
@@ -60,8 +72,10 @@ static long fs_write(const struct fs_call_ctx *c, struct fs_file *f, const struc
 		return fs_pipe_write(c, f, io->buf, io->len);
 	if (f->node == fs_console)
 		return fs_to_console(c, CONSOLE_OP_WRITE, io->buf, io->len, 0);
-	if (f->node == fs_null)
-		return (long)io->len;
+	if (f->node == fs_null || f->node == fs_zero || f->node == fs_urandom || f->node == fs_random)
+		return (long)io->len;	/* as Linux: written to the random devices, bytes are taken and change nothing here */
+	if (f->node == fs_full)
+		return -ENOSPC;
 	if ((f->node->mode & S_IFMT) != S_IFREG)
 		return -EINVAL;
 	return fs_transfer(c, f, io);
@@ -77,7 +91,7 @@ static long fs_read_write(const struct fs_call_ctx *c, struct fs_file *f, uint64
 /* readv and writev: each iovec in turn, stopping at a short transfer. */
 static long fs_vector(const struct fs_call_ctx *c, struct fs_file *f, uint64_t iov, uint64_t cnt, int write)
 {
-	int stream = f->pipe || f->node == fs_console;
+	int stream = f->pipe || f->node == fs_console || f->node == fs_urandom || f->node == fs_random;
 	uint64_t v[2];
 	long total = 0, r;
 

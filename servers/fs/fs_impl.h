@@ -26,6 +26,8 @@ struct fs_call_ctx {
 void fs_ctx_init(struct fs_call_ctx *c, struct fs_fdtable *t, uint64_t token, uint64_t badge);
 
 extern struct fs_node *fs_root, *fs_console, *fs_null;
+/* /dev/zero, /dev/full, /dev/urandom and /dev/random (archive.c; NULL if they could not be made). */
+extern struct fs_node *fs_zero, *fs_full, *fs_urandom, *fs_random;
 extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 extern long fs_proc_ep;		/* the process server's, badged PROTO_BADGE_FS */
 extern int fs_crash_armed;	/* PROTO_IOCTL_CRASH crashes this server (FS_OP_ARM_CRASH) */
@@ -97,6 +99,8 @@ long fs_own(struct fs_node *n);
 /* Copies up to len bytes of n at off to the caller's buf (holes read as zeros): the count, 0 at the end, or -EFAULT. */
 long fs_data_read(uint64_t token, const struct fs_node *n, uint64_t off, uint64_t buf, uint64_t len);
 /* The same into this server's memory (a /proc directory's records). */
+/* A read of /dev/zero or /dev/full: zeros, at most KAGE_COPY_MAX (a device's short count); or -EFAULT. */
+long fs_zeros_read(uint64_t token, uint64_t buf, uint64_t len);
 void fs_data_peek(const struct fs_node *n, uint64_t off, void *dst, uint64_t len);
 /*
  * Writes len bytes from the caller's va into n (owned) at off, growing it:

@@ -132,10 +132,21 @@ static uint64_t fs_ino(const struct fs_node *n)
 }
 
 /* A device's numbers: the console is (5, 1), /dev/null (1, 3). */
+/* Linux's numbers for the devices (Documentation/admin-guide/devices.txt): the console 5:1, the memory devices 1:n. */
 static void fs_rdev(const struct fs_node *n, uint32_t *major, uint32_t *minor)
 {
-	*major = n == fs_console ? 5 : n == fs_null ? 1 : 0;
-	*minor = n == fs_console ? 1 : n == fs_null ? 3 : 0;
+	static const struct { struct fs_node *const *node; uint32_t major, minor; } devs[] = {
+		{ &fs_console, 5, 1 }, { &fs_null, 1, 3 }, { &fs_zero, 1, 5 }, { &fs_full, 1, 7 },
+		{ &fs_random, 1, 8 }, { &fs_urandom, 1, 9 },
+	};
+
+	*major = *minor = 0;
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		if (n == *devs[i].node) {
+			*major = devs[i].major;
+			*minor = devs[i].minor;
+		}
+	}
 }
 
 /* A directory's size is 0 (a /proc directory's node holds its entries as data). */

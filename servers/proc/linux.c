@@ -149,27 +149,41 @@ static long linux_sysinfo(const struct process *p, uint64_t buf)
  * the plain call, as on Linux since 5.18. At most LINUX_GETRANDOM_MAX
  * bytes a call, copied out in pieces.
  */
-static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len, uint64_t flags)
+/* len random bytes to buf: in p's space, or (p NULL) the caller's of token. The count, or -EFAULT. */
+static long linux_random_out(const struct process *p, uint64_t token, uint64_t buf, uint64_t len)
 {
 	uint8_t chunk[256];
+	long err;
 
-	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
-		return -EINVAL;
-	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
-		return -EINVAL;
-	if (len > LINUX_GETRANDOM_MAX)
-		len = LINUX_GETRANDOM_MAX;
 	for (uint64_t done = 0; done < len; done += sizeof(chunk)) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
 		rng_bytes(chunk, n);
-		if (native_space_write_user(p->space, buf + done, chunk, n) < 0) {
+		if (p)
+			err = native_space_write_user(p->space, buf + done, chunk, n);
+		else
+			err = native_caller_write(token, buf + done, chunk, n);
+		if (err < 0) {
 			memset(chunk, 0, sizeof(chunk));
 			return done ? (long)done : -EFAULT;
 		}
 	}
 	memset(chunk, 0, sizeof(chunk));
 	return (long)len;
+}
+
+long linux_random_read(uint64_t token, uint64_t buf, uint64_t len)
+{
+	return linux_random_out(NULL, token, buf, len < KAGE_COPY_MAX ? len : KAGE_COPY_MAX);
+}
+
+static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len, uint64_t flags)
+{
+	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	return linux_random_out(p, 0, buf, len < LINUX_GETRANDOM_MAX ? len : LINUX_GETRANDOM_MAX);
 }
 
 /*

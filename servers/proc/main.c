@@ -100,6 +100,8 @@ static __attribute__((noinline)) int proc_server_message(const struct kage_msg *
 		return procfs_call(m, result);
 	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_SIGNAL)
 		return proc_file_signal(m, result);
+	else if (m->badge == PROTO_BADGE_FS && m->w[0] == PROC_OP_RANDOM)
+		*result = linux_random_read(m->token, m->w[1], m->w[2]);
 	return 1;
 }
 

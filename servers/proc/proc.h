@@ -369,6 +369,9 @@ enum proc_reply sleep_start(struct thread *t, const struct kage_msg *m, int cloc
 /* A deadline in ticks for a timespec, relative to now or absolute (on the wall clock if realtime). */
 uint64_t sleep_deadline(uint64_t sec, uint64_t nsec, int absolute, int realtime);
 
+/* A forwarded read of /dev/urandom (PROC_OP_RANDOM): up to 1 MiB of random bytes to the caller's buf. */
+long linux_random_read(uint64_t token, uint64_t buf, uint64_t len);
+
 /* ---- The system log (syslog.c) ---- */
 /* syslog(2): Linux's answer for action type. */
 long syslog_call(const struct process *p, int type, uint64_t buf, int64_t len);
