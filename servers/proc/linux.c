@@ -143,12 +143,6 @@ static long linux_sysinfo(const struct process *p, uint64_t buf)
 	return native_space_write_user(p->space, buf, &info, sizeof(info));
 }
 
-/*
- * getrandom: the generator is seeded before the first process runs, so it
- * never blocks and GRND_RANDOM and GRND_INSECURE read the same bytes as
- * the plain call, as on Linux since 5.18. At most LINUX_GETRANDOM_MAX
- * bytes a call, copied out in pieces.
- */
 /* len random bytes to buf: in p's space, or (p NULL) the caller's of token. The count, or -EFAULT. */
 static long linux_random_out(const struct process *p, uint64_t token, uint64_t buf, uint64_t len)
 {
@@ -177,13 +171,19 @@ long linux_random_read(uint64_t token, uint64_t buf, uint64_t len)
 	return linux_random_out(NULL, token, buf, len < KAGE_COPY_MAX ? len : KAGE_COPY_MAX);
 }
 
+/*
+ * getrandom: the generator is seeded before the first process runs, so it
+ * never blocks and GRND_RANDOM and GRND_INSECURE read the same bytes as
+ * the plain call, as on Linux since 5.18; copied out in pieces.
+ */
 static long linux_getrandom(const struct process *p, uint64_t buf, uint64_t len, uint64_t flags)
 {
 	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
 	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
-	return linux_random_out(p, 0, buf, len < LINUX_GETRANDOM_MAX ? len : LINUX_GETRANDOM_MAX);
+	/* 1 MiB a call, not Linux's 32 MiB − 1: every process's calls wait while this server fills it. */
+	return linux_random_out(p, 0, buf, len < KAGE_COPY_MAX ? len : KAGE_COPY_MAX);
 }
 
 /*

@@ -8,6 +8,7 @@ CHECKS = [
     "/dev/urandom and /dev/random give fresh bytes each read",
     "a read of 1 MiB is filled, a bad buffer is EFAULT",
     "each has Linux's device number",
+    "getrandom of 4 MiB gives 1 MiB, the bound on one call",
 ]
 
 

@@ -1,13 +1,16 @@
 /*
  * The memory devices: /dev/zero and /dev/full read as zeros, /dev/full
  * refuses writes with ENOSPC, /dev/urandom and /dev/random give the
- * process server's random bytes, each with Linux's device numbers.
+ * process server's random bytes, each with Linux's device numbers; and
+ * getrandom stops at 1 MiB a call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -60,6 +63,13 @@ int main(void)
 	ok = is_device("/dev/null", 1, 3) && is_device("/dev/zero", 1, 5) && is_device("/dev/full", 1, 7) &&
 	     is_device("/dev/random", 1, 8) && is_device("/dev/urandom", 1, 9) && is_device("/dev/console", 5, 1);
 	say("each has Linux's device number", ok);
+	{
+		unsigned char *big = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		ok = big != MAP_FAILED && getrandom(big, 4 << 20, 0) == (1 << 20) && !all_zero(big + (1 << 20) - 64, 64) &&
+		     all_zero(big + (1 << 20), 4096);
+		say("getrandom of 4 MiB gives 1 MiB, the bound on one call", ok);
+	}
 	close(zero), close(full), close(ur), close(rnd);
 	return 0;
 }
