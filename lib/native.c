@@ -49,14 +49,19 @@ uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns)
 	return s * hz + ns * hz / 1000000000ull;
 }
 
+uint64_t native_ns(uint64_t hz, uint64_t ticks)
+{
+	hz = hz ? hz : 1;
+	return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
+}
+
 void native_timer_at(long notif, uint64_t hz, uint64_t deadline)
 {
 	uint64_t now = native_time(), d = deadline > now ? deadline - now : 0;
 
-	hz = hz ? hz : 1;
 	/* A notification has one timer: arming replaces it, bits 0 disarms it. */
 	if (deadline)
-		native_timer_notify(notif, d / hz * 1000000000ull + d % hz * 1000000000ull / hz, 1);
+		native_timer_notify(notif, native_ns(hz, d), 1);
 	else
 		native_timer_notify(notif, 0, 0);
 }

@@ -464,6 +464,8 @@ static inline uint64_t native_time(void)
 
 /* sec s + ns nanoseconds in ticks of a timebase of hz, without overflow for any sane time. */
 uint64_t native_ticks(uint64_t hz, uint64_t s, uint64_t ns);
+/* The nanoseconds `ticks` of the time CSR at hz make (the inverse of native_ticks). */
+uint64_t native_ns(uint64_t hz, uint64_t ticks);
 /* Sets notif's one timer (bit 1) for the time CSR reaching `deadline`, replacing an earlier one; 0: none. */
 void native_timer_at(long notif, uint64_t hz, uint64_t deadline);
 

@@ -243,22 +243,23 @@ static long fs_positional(const struct fs_call_ctx *c, struct fs_file *f, const 
 /*
  * fsync, fdatasync, syncfs and sync_file_range: every file is in memory,
  * so there is nothing to write back, but the arguments are checked as
- * Linux checks them (a pipe or the console cannot be synced).
+ * Linux checks them: only files and directories have data to sync (a
+ * pipe, the console or another device: EINVAL, or ESPIPE for a range).
  */
 static long fs_sync(const struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
-	int stream = f->pipe || f->node == fs_console;
+	int data = f->node && (fs_is(f->node, S_IFREG) || fs_is(f->node, S_IFDIR));
 	uint64_t end = a[1] + a[2];
 
 	if (nr == NR_syncfs)
 		return 0;
 	if (nr != NR_sync_file_range)
-		return stream ? -EINVAL : 0;
+		return data ? 0 : -EINVAL;
 	if (a[3] & ~(uint64_t)(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
 		return -EINVAL;
 	if ((int64_t)a[1] < 0 || (int64_t)a[2] < 0 || (int64_t)end < 0 || end < a[1])
 		return -EINVAL;
-	return stream ? -ESPIPE : 0;
+	return data ? 0 : -ESPIPE;
 }
 
 /* Calls taking a descriptor as their first argument. */
@@ -267,7 +268,7 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 	if (nr == NR_fsync || nr == NR_fdatasync || nr == NR_syncfs || nr == NR_sync_file_range)
 		return fs_sync(f, nr, a);
 	if (nr == NR_fstatfs)
-		return fs_statfs_node(c, f->node && f->node->procfs ? NULL : f->node ? f->node : fs_root, a[1]);
+		return fs_statfs_node(c, f->node ? f->node : fs_root, a[1]);
 	if (nr == NR_flock)
 		return fs_flock(c, f, a[1]);
 	if (f->pipe && nr != NR_read && nr != NR_write && nr != NR_readv && nr != NR_writev && nr != NR_fstat &&

@@ -219,7 +219,7 @@ void fs_wait_drop(struct fs_wait *w);
 /* The process owning t is gone: every waiting call of its threads goes. */
 void fs_wait_forget(struct fs_fdtable *t);
 
-/* statfs of the file system holding n (NULL: /proc), and of a path (paths.c). */
+/* statfs of the file system holding n (NULL or a /proc node: /proc), and of a path (paths.c). */
 long fs_statfs_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf);
 long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf);
 

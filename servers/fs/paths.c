@@ -298,7 +298,7 @@ long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
  * statfs and fstatfs. The file system is memory: its blocks are the
  * pages the server holds and the frames still free, which it could
  * take; a file needs a page at most, so every free frame is a free
- * inode too. /proc (n NULL) is /proc.
+ * inode too. /proc (n NULL, its gateway, or one of its open files) is /proc.
  */
 long fs_statfs_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
 {
@@ -307,7 +307,7 @@ long fs_statfs_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64
 	struct kage_stats ks;
 	struct heap_stats hs;
 
-	if (n) {
+	if (n && !n->procfs) {
 		if (native_stats(&ks) < 0)
 			return -EIO;
 		heap_stats(&fs_heap, &hs);
@@ -331,5 +331,5 @@ long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf)
 
 	if (r < 0)
 		return r;
-	return fs_statfs_node(c, r == 1 || n->procfs ? NULL : n, buf);
+	return fs_statfs_node(c, r == 1 ? NULL : n, buf);
 }

@@ -29,7 +29,7 @@ static uint64_t clock_hz(void)
 
 static uint64_t clock_ticks_ns(uint64_t t)
 {
-	return t / clock_hz() * NS + t % clock_hz() * NS / clock_hz();
+	return native_ns(proc_timebase_hz, t);
 }
 
 /* Year, month (1-12), day of the Unix day `days` (the proleptic Gregorian calendar, eras of 400 years). */

@@ -272,10 +272,13 @@ static void check_flock(int fd)
 
 static void check_sync(int fd)
 {
-	int p[2], ok = pipe(p) == 0;
+	int p[2], ok = pipe(p) == 0, null;
 
 	ok &= fsync(fd) == 0 && fdatasync(fd) == 0 && syncfs(fd) == 0;
 	ok &= fsync(p[0]) < 0 && errno == EINVAL && fsync(77) < 0 && errno == EBADF;
+	null = open("/dev/null", O_WRONLY);
+	ok &= fsync(null) < 0 && errno == EINVAL && sync_file_range(null, 0, 0, 0) < 0 && errno == ESPIPE;
+	close(null);
 	ok &= sync_file_range(fd, 0, 4096, SYNC_FILE_RANGE_WRITE) == 0;
 	ok &= sync_file_range(fd, 0, 4096, 8) < 0 && errno == EINVAL;
 	ok &= sync_file_range(fd, -1, 4096, 0) < 0 && errno == EINVAL;
