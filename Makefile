@@ -192,7 +192,8 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -I.
 USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
 	$(patsubst user/%.c,%,$(wildcard user/demo/*.c user/tests/*.c))
 # Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
-ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts tests/data/busybox:tests/busybox
+ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts tests/data/busybox:tests/busybox \
+	tests/data/apps:tests/apps
 ROOTFS := $(B)/rootfs
 
 # Dynamically linked programs (user/dyn/NAME.c, installed as /bin/NAME) and what
@@ -225,7 +226,7 @@ $(B)/user/dyn/%: user/dyn/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -static,$(UCFLAGS)) -o $@ $< -Wl,--as-needed -lm
 
-# BusyBox: Debian's source package (tools/busybox-source, fetched once into
+# BusyBox: Debian's source package (tools/debian-source, fetched once into
 # build/busybox/src), kage's configuration (user/busybox/config), one static
 # binary for every board and mode, rebuilt when the configuration changes.
 # BUSYBOX=1 (the default) puts /bin/busybox and a link per applet into the
@@ -238,16 +239,40 @@ ROOTFS_DIRS += $(if $(BUSYBOX_BIN),user/busybox/rootfs:.)
 
 $(BB)/src/.unpacked:
 	@tools/install-deps
-	@tools/busybox-source $(BB)/src
+	@tools/debian-source busybox $(BB)/src
 
 $(BB)/busybox: $(BB)/src/.unpacked user/busybox/config tools/busybox-build
 	@echo "  BUSYBOX $@ (build log: $(BB)/obj/build.log)"
 	+@CROSS=$(CROSS) tools/busybox-build $(BB)/src $(BB)/obj user/busybox/config $@
 
+# Applications from Debian's source packages (docs/apps.md): each fetched once
+# by tools/debian-source into build/apps/NAME/src and built by tools/apps/NAME,
+# static, for every board and mode, into build/apps/NAME/root, a tree copied
+# into the initramfs as it stands (bash as /bin/bash, sqlite3 and speedtest1,
+# lua). APPS=1 (the default) puts them in; APPS=0 leaves them out.
+APPS ?= 1
+AP := build/apps
+APP_NAMES := lua
+APP_PACKAGE_sqlite3 := sqlite3
+APP_PACKAGE_bash := bash
+APP_PACKAGE_lua := lua5.4
+APP_STAMPS := $(if $(filter 1,$(APPS)),$(APP_NAMES:%=$(AP)/%/built))
+ROOTFS_DIRS += $(APP_STAMPS:%/built=%/root:.)
+
+.PRECIOUS: $(AP)/%/src/.unpacked
+$(AP)/%/src/.unpacked:
+	@tools/install-deps
+	@tools/debian-source $(APP_PACKAGE_$*) $(AP)/$*/src
+
+$(AP)/%/built: $(AP)/%/src/.unpacked tools/apps/% tools/apps/common.sh
+	@echo "  APP $* (build log: $(AP)/$*/build.log)"
+	+@CROSS=$(CROSS) tools/apps/$* $(AP)/$*/src $(AP)/$*/obj $(AP)/$*/root
+	@touch $@
+
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
-INITRAMFS_INPUTS := $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
-	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* user/busybox/rootfs/*/*) \
+INITRAMFS_INPUTS := $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) $(APP_STAMPS) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
+	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* tests/data/apps/* user/busybox/rootfs/*/*) \
 	$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f))))
 # $(call mkinitramfs,STAGING_DIR,EXTRA_ROOTFS) builds $@.
 mkinitramfs = EXTRA_ROOTFS='$(2)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
@@ -275,7 +300,8 @@ ash-suite: deps $(B)/system/Image $(B)/ash-suite.cpio
 
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX)' | cmp -s - $@ || echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX)' > $@
+	@echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX) apps=$(APPS)' | cmp -s - $@ || \
+		echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX) apps=$(APPS)' > $@
 
 # ---------------------------------------------------------------------------
 # Running.
@@ -412,5 +438,5 @@ deps:
 clean:
 	rm -rf build
 
-# (build/busybox holds BusyBox's own tree, whose *.d are no make rules.)
--include $(shell find build -path build/busybox -prune -o -name '*.d' -type f -print 2>/dev/null)
+# (build/busybox and build/apps hold other projects' trees, whose *.d are no make rules.)
+-include $(shell find build -path build/busybox -prune -o -path build/apps -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -54,7 +54,7 @@ def test_ash_pipelines_redirections_and_substitution(board, mode):
     with run_init(board, mode, "rdinit=/tests/busybox/pipes") as k:
         assert program_lines(k, "start", "end") == [
             "start", "2",
-            "bin", "dev", "etc", "init", "lib", "proc", "root", "tests", "tmp", "9",
+            "bin", "dev", "etc", "init", "lib", "proc", "root", "tests", "tmp", "usr", "10",
             "5", "4",
             "      1 a", "      2 b", "      1 c",
             "HELLO kage", "two 3", "y", "sum 55",
