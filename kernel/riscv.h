@@ -58,6 +58,7 @@
 #define PTE_PHYS (1ul << 9)	/* software bit (RSW): a memory object's page, no frame reference */
 #define PTE_MAYWRITE PTE_COW	/* on PTE_PHYS leaves: the mapping may be made writable */
 #define PTE_PPN_SHIFT 10
+#define PTE_FLAG_MASK ((1ul << PTE_PPN_SHIFT) - 1)	/* a leaf's bits below its frame number */
 
 #define PTE_FROM_PA(pa) (((pa) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
 #define PTE_TO_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)

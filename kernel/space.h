@@ -60,6 +60,17 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
  */
 int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
 /*
+ * mremap's part: the region holding all of [from, from + size) grows to
+ * new_size (no smaller than size) at `to`. Where to == from, zero-fill
+ * pages with the region's permissions join its end (-EEXIST if anything
+ * is there); elsewhere its pages and permissions move to the free range
+ * [to, to + new_size) as they are, frames, copy-on-write marks and all,
+ * with zero-fill after them. 0, -EINVAL (bad or overlapping ranges),
+ * -EFAULT (no one region holds the old range), -EEXIST (the new range is
+ * in use), -ENOMEM (nothing changed). Costs the pages present.
+ */
+int space_remap(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size);
+/*
  * Removes regions and pages in [va, va + size), releasing their frames:
  * 0 or -EINVAL, or -ENOMEM when a region must be split and there is no
  * memory for that (then nothing changed). Its cost follows the pages

@@ -10,6 +10,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/memobj.h"
 #include "kernel/pagetable.h"
+#include "kernel/panic.h"
 #include "kernel/space.h"
 #include "lib/errno.h"
 
@@ -199,4 +200,97 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 		space_flush(at);
 	}
 	return 0;
+}
+
+/* Moves every leaf of [from, from + size) to the same offset at to, a range without leaves. */
+static int space_move_leaves(struct space *s, uint64_t from, uint64_t to, uint64_t size)
+{
+	uint64_t at;
+
+	for (pte_t *e = pt_next_leaf(s->root, from, from + size, &at); e;
+	     e = pt_next_leaf(s->root, at + PAGE_SIZE, from + size, &at)) {
+		/* The leaf's own bits go along: COW marks, no-access protection, A and D. */
+		int err = pt_map_page(s->root, to + (at - from), PTE_TO_PA(*e), *e & PTE_FLAG_MASK & ~PTE_V,
+				      &s->tables);
+
+		if (err < 0)
+			return err;
+		*e = 0;
+		space_flush(at);
+	}
+	return 0;
+}
+
+/*
+ * Takes the leaves of a move that failed back where they were (their
+ * tables are still there) and frees the tables made for them.
+ */
+static void space_move_back(struct space *s, uint64_t from, uint64_t to, uint64_t size)
+{
+	int err = space_move_leaves(s, to, from, size);
+
+	if (err < 0)
+		panic("space_remap: moving pages back to tables they left failed (%d)", err);
+	s->tables -= pt_prune(s->root, to, to + size);
+}
+
+/* The move of space_remap: leaves first (undone on failure), then the regions. */
+static int space_move(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size,
+		      uint64_t perm)
+{
+	int err = space_move_leaves(s, from, to, size);
+
+	if (err == 0)
+		err = region_remove(&s->regions, from, from + size);	/* -ENOMEM only to split a region */
+	if (err < 0) {
+		space_move_back(s, from, to, size);
+		return err;
+	}
+	err = region_add(&s->regions, to, to + new_size, perm);
+	if (err < 0) {
+		/*
+		 * Re-adding what was just removed merges with what the removal
+		 * left, or takes the region it freed: it needs no new memory.
+		 */
+		if (region_add(&s->regions, from, from + size, perm) < 0)
+			panic("space_remap: the region just removed cannot be put back");
+		space_move_back(s, from, to, size);
+		return err;
+	}
+	s->tables -= pt_prune(s->root, from, from + size);
+	sfence_vma_all();
+	return 0;
+}
+
+/* More of a region where it ends: zero-fill, with its permissions, none included. */
+static int space_grow(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
+{
+	int err;
+
+	if (perm)
+		return space_map(s, va, size, perm);
+	err = space_map(s, va, size, PTE_R);
+	if (err == 0)
+		err = space_protect(s, va, size, 0);
+	if (err < 0 && err != -EEXIST)
+		space_unmap(s, va, size);	/* what the failed protection left, if anything */
+	return err;
+}
+
+int space_remap(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size)
+{
+	const struct region *r;
+
+	if (!space_range_ok(from, size) || !space_range_ok(to, new_size) || new_size < size)
+		return -EINVAL;
+	r = region_find(&s->regions, from);
+	if (!r || r->end < from + size)
+		return -EFAULT;
+	if (to == from)	/* grown where it is */
+		return new_size == size ? 0 : space_grow(s, from + size, new_size - size, r->perm);
+	if (to < from + size && from < to + new_size)
+		return -EINVAL;
+	if (!space_range_free(s, to, new_size))
+		return -EEXIST;
+	return space_move(s, from, size, to, new_size, r->perm);
 }

@@ -105,6 +105,14 @@ int64_t sys_space_protect(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : space_protect(s, tf->a1, tf->a2, tf->a3);
 }
 
+int64_t sys_space_remap(struct task *t, struct trapframe *tf)
+{
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_WRITE, &s);
+
+	return err < 0 ? err : space_remap(s, tf->a1, tf->a2, tf->a3, tf->a4);
+}
+
 /* Fills as much of struct kage_space_stat as the caller's size asks for: the bytes filled. */
 int64_t sys_space_stat(struct task *t, struct trapframe *tf)
 {

@@ -63,6 +63,7 @@
 #define KAGE_LOG_SIZE (64u << 10)	/* the system log keeps its last this many bytes (log_read) */
 #define KAGE_SYS_LOG_READ KAGE_SYS(42)	/* a0: position, a1: my buffer, a2: length, a3: uint64_t[2] for {first, end} or 0; result: bytes copied */
 #define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: 1 hold, 0 let go; result: 1 if letting go interrupted it (see below) */
+#define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
 
 /*
  * timer_notify: a notification carries at most one armed one-shot timer.

@@ -169,6 +169,12 @@ static inline long native_space_protect(long space, uint64_t va, uint64_t size, 
 	return native_call4(KAGE_SYS_SPACE_PROTECT, (uint64_t)space, va, size, prot);
 }
 
+/* mremap's kernel part (kernel/space.h, space_remap): 0 or a negative errno. */
+static inline long native_space_remap(long space, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size)
+{
+	return native_call6(KAGE_SYS_SPACE_REMAP, (uint64_t)space, from, size, to, new_size, 0);
+}
+
 static inline long native_space_map_phys(long space, uint64_t va, long mem, uint64_t offset, uint64_t size,
 					 unsigned prot)
 {

@@ -14,6 +14,11 @@
  * when the file changes while mapped. A writable MAP_SHARED mapping would
  * have to carry stores back to the file, which needs a pager: -ENODEV, as
  * Linux answers for files that cannot be mapped that way.
+ *
+ * mremap is the kernel's space_remap: a mapping grows where it is, or its
+ * pages move, frames and all, never copied. The kernel knows regions, not
+ * what filled them, so a file's mapping grows with zeroed pages (Linux
+ * would map more of the file), and MREMAP_DONTUNMAP is -EINVAL.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -112,4 +117,67 @@ long mmap_file(struct process *p, const uint64_t *a)
 		p->mmap_next = va;
 	linux_vm_account(p, (int64_t)len, mmap_data(flags, prot) ? (int64_t)len : 0);
 	return (long)va;
+}
+
+/* Linux's refusals before anything is looked at. */
+static long mmap_remap_check(const uint64_t *a, uint64_t old_size, uint64_t new_size)
+{
+	uint64_t flags = a[3];
+
+	if ((a[0] & (PAGE - 1)) || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && (!(flags & MREMAP_MAYMOVE) || (a[4] & (PAGE - 1))))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) || !new_size || new_size < a[2] || old_size < a[1])
+		return -EINVAL;
+	/* old_size 0 duplicates a shared mapping; kage's mappings are private. */
+	return old_size ? 0 : -EINVAL;
+}
+
+/* The mapping at old, old_size long, made new_size long at to (to == old: in place). */
+static long mmap_remap_to(struct process *p, uint64_t old, uint64_t old_size, uint64_t to, uint64_t new_size)
+{
+	long err;
+
+	if (new_size > old_size) {
+		err = limits_may_map(p, new_size - old_size, new_size - old_size);
+		if (err < 0)
+			return err;
+	}
+	err = native_space_remap(p->space, old, old_size, to, new_size);
+	if (err < 0)
+		return err;
+	linux_vm_account(p, (int64_t)(new_size - old_size), (int64_t)(new_size - old_size));
+	return (long)to;
+}
+
+long mmap_remap(struct process *p, const uint64_t *a)
+{
+	uint64_t old = a[0], old_size = (a[1] + PAGE - 1) & ~(PAGE - 1), new_size = (a[2] + PAGE - 1) & ~(PAGE - 1);
+	uint64_t flags = a[3], to = a[4];
+	long err = mmap_remap_check(a, old_size, new_size);
+
+	if (err < 0)
+		return err;
+	if ((flags & MREMAP_FIXED) && to < old + old_size && old < to + new_size)
+		return -EINVAL;
+	if (new_size < old_size) {	/* the tail goes first, wherever the rest ends up */
+		err = linux_munmap(p, old + new_size, old_size - new_size);
+		if (err < 0)
+			return err;
+		old_size = new_size;
+	}
+	if (flags & MREMAP_FIXED) {
+		linux_munmap(p, to, new_size);
+		return mmap_remap_to(p, old, old_size, to, new_size);
+	}
+	err = mmap_remap_to(p, old, old_size, old, new_size);
+	if (err != -EEXIST)
+		return err;
+	if (!(flags & MREMAP_MAYMOVE) || new_size > p->mmap_next)
+		return -ENOMEM;
+	err = mmap_remap_to(p, old, old_size, p->mmap_next - new_size, new_size);
+	if (err >= 0)
+		p->mmap_next = (uint64_t)err;
+	return err == -EEXIST ? -ENOMEM : err;
 }

@@ -22,6 +22,8 @@
 #define WORK 0x60000000ul		/* where the calls under test map */
 #define SPLIT (WORK + 16 * PAGE)	/* a region to cut: 16 pages */
 #define FAULTY 0x58000000ul		/* a region of this space a child faults in */
+#define MOVE_A 0x61000000ul		/* four pages holding 1, 2, 3, 4 that space_remap moves... */
+#define MOVE_B 0x80000000ul		/* ...here, where even the 1 GiB table is new, and back */
 
 struct oom {
 	long hog, scratch;		/* what holds the frames */
@@ -207,6 +209,30 @@ static long op_map_frames(struct oom *o)
 	return r;
 }
 
+/* The byte at va of the work space, or -1. */
+static int work_byte(struct oom *o, uint64_t va)
+{
+	unsigned char b;
+
+	return native_space_read(o->work, va, &b, 1) == 0 ? b : -1;
+}
+
+/* A move that fails leaves the pages where they were; one that works is undone with what it freed. */
+static long op_remap_move(struct oom *o)
+{
+	long r = native_space_remap(o->work, MOVE_A, 4 * PAGE, MOVE_B, 8 * PAGE);
+
+	if (r < 0) {
+		o->bad |= work_byte(o, MOVE_A + 2 * PAGE) != 3 || work_byte(o, MOVE_B) != -1;
+		return r;
+	}
+	o->bad |= work_byte(o, MOVE_B + 2 * PAGE) != 3 || work_byte(o, MOVE_A) != -1;
+	native_space_unmap(o->work, MOVE_B + 4 * PAGE, 4 * PAGE);
+	o->bad |= native_space_remap(o->work, MOVE_B, 4 * PAGE, MOVE_A, 4 * PAGE) != 0;
+	o->bad |= work_byte(o, MOVE_A + 3 * PAGE) != 4;
+	return r;
+}
+
 /* Gives the call 0 to SWEEP free frames: -ENOMEM or success each time, nothing left behind. */
 static void oom_sweep(struct oom *o, const char *name, long (*op)(struct oom *o), int must_fail)
 {
@@ -282,6 +308,12 @@ static void oom_prepare(struct oom *o)
 
 	o->work = native_space_create();
 	native_space_map(o->work, SPLIT, 16 * PAGE, RW);
+	native_space_map(o->work, MOVE_A, 4 * PAGE, RW);
+	for (unsigned char i = 0; i < 4; i++) {
+		unsigned char b = i + 1;
+
+		native_space_write(o->work, MOVE_A + i * PAGE, &b, 1);
+	}
 	o->source = native_space_create();
 	native_space_map(o->source, 0x10000, 8 * PAGE, RW);
 	native_space_map(o->source, 0x40000000, 8 * PAGE, KAGE_PROT_READ);
@@ -312,6 +344,7 @@ static void oom_main(long arg)
 	oom_sweep(&o, "oom_protect_split", op_protect_split, 0);
 	oom_sweep(&o, "oom_many_regions", op_many_regions, 1);
 	oom_sweep(&o, "oom_map_frames", op_map_frames, 1);
+	oom_sweep(&o, "oom_remap_move", op_remap_move, 1);
 	check_fault_without_frame(&o);
 	oom_release(&o);
 	native_handle_close(o.object);
