@@ -130,6 +130,11 @@ enum fs_op {
 	 * words reach a program by PROTO_IOCTL_FS_STATS (below).
 	 */
 	FS_OP_STATS,
+	/*
+	 * CLOCK: w1: the wall clock, in ns since the epoch, at time CSR 0.
+	 * Sent at start and whenever the clock is set: file times read it.
+	 */
+	FS_OP_CLOCK,
 };
 
 /*

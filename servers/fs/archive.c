@@ -59,16 +59,21 @@ static long fs_add(const struct cpio_entry *e, struct fs_radix *links)
 	const char *base = strrchr(e->name, '/');
 	struct fs_node *parent = fs_root, *n;
 	size_t len;
-	long err = base ? fs_mkdirs(e->name, (size_t)(base - e->name), &parent) : 0;
+	long err;
 
+	fs_time_fix((int64_t)e->mtime * 1000000000);
+	err = base ? fs_mkdirs(e->name, (size_t)(base - e->name), &parent) : 0;
 	if (err < 0)
 		return err;
 	base = base ? base + 1 : e->name;
 	len = strlen(base);
 	if (len > FS_NAME_MAX)
 		return -ENAMETOOLONG;
-	if (fs_child(parent, base, len))
+	n = fs_child(parent, base, len);
+	if (n) {
+		fs_touch(n, FS_TIME_A | FS_TIME_MC);
 		return 0;	/* a directory created on the way */
+	}
 	n = fs_new(parent, base, len, e->mode);
 	if (!n)
 		return -ENOMEM;
@@ -155,6 +160,6 @@ int fs_init(const void *cpio, size_t size, long mem, uint64_t base)
 		return (int)err;
 	fs_archive = (struct fs_archive){ cpio, size, mem, base };
 	err = cpio ? fs_load() : -ENOENT;
-	dev = fs_devices();
+	dev = fs_devices();	/* at the archive's last time too, as all until the clock is known */
 	return (int)(err < 0 ? err : dev);
 }

@@ -159,6 +159,8 @@ long fs_data_write(struct fs_node *n, uint64_t token, uint64_t va, uint64_t off,
 	}
 	if (done && off + done > n->size)
 		n->size = off + done;
+	if (done)
+		fs_touch(n, FS_TIME_MC);
 	return done ? (long)done : err;
 }
 
@@ -179,6 +181,7 @@ long fs_truncate(struct fs_node *n, uint64_t size)
 			memset(last + size % FS_PAGE, 0, FS_PAGE - size % FS_PAGE);
 	}
 	n->size = size;
+	fs_touch(n, FS_TIME_MC);
 	return 0;
 }
 

@@ -60,6 +60,7 @@ struct fs_node {
 	uint8_t procfs;			/* made by the process server for an open of /proc: read-only */
 	uint8_t pinned;			/* a gateway or a device: never unlinked, renamed or freed */
 	struct fs_lockset *locks;	/* its file locks and their waiters, or NULL (lock.c) */
+	int64_t atime, mtime, ctime;	/* ns since the epoch (times.c) */
 };
 
 struct fs_pipe;

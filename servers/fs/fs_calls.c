@@ -296,6 +296,8 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 			return f->node ? -EPERM : 0;	/* a pipe's mode is not kept */
 		if (nr == NR_fchmod)
 			fs_set_mode(f->node, a[1]);
+		else
+			fs_touch(f->node, FS_TIME_C);
 		return 0;
 	case NR_dup: return fs_dup_file(c, f, 0, -1, 0);
 	default: return -ENOSYS;
@@ -340,6 +342,7 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	case NR_fchmodat: case NR_fchownat: return fs_chmod_path(&c, nr, a);
 	case NR_umask: return fs_umask(t, a[0]);
 	case NR_statfs: return fs_statfs_path(&c, a[0], a[1]);
+	case NR_utimensat: return fs_utimensat(&c, a);
 	default:
 		f = fs_fd(&c, a[0]);
 		return f ? fs_fd_call(&c, f, nr, a) : -EBADF;

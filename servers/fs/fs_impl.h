@@ -190,6 +190,22 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a);
 /* chmod's change: the permission bits, never the type. */
 void fs_set_mode(struct fs_node *n, uint64_t mode);
+
+#define FS_NS 1000000000l	/* ns a second */
+
+/* File times (times.c): the time CSR's rate, the wall clock at its 0 (FS_OP_CLOCK), now in ns. */
+void fs_time_init(uint64_t hz);
+void fs_time_set_boot(uint64_t boot_ns);
+int64_t fs_now(void);
+void fs_time_fix(int64_t ns);
+#define FS_TIME_A 1u
+#define FS_TIME_M 2u
+#define FS_TIME_C 4u
+#define FS_TIME_MC (FS_TIME_M | FS_TIME_C)
+/* Sets the node's times named by `what` (FS_TIME_*) to now. */
+void fs_touch(struct fs_node *n, unsigned what);
+/* utimensat (paths.c). */
+long fs_utimensat(const struct fs_call_ctx *c, const uint64_t *a);
 /* getdents64 (dir.c). */
 long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
 

@@ -63,7 +63,7 @@ static int fs_overlap(const struct fs_lock *l, uint64_t start, uint64_t end)
 }
 
 /* Overlapping, or adjacent: a lock of the same type merges with it. */
-static int fs_touch(const struct fs_lock *l, uint64_t start, uint64_t end)
+static int fs_lock_touches(const struct fs_lock *l, uint64_t start, uint64_t end)
 {
 	return fs_overlap(l, start, end) || (end != FS_LOCK_END && l->start == end + 1) ||
 	       (l->end != FS_LOCK_END && l->end + 1 == start);
@@ -123,7 +123,7 @@ static long fs_lock_apply(struct fs_lockset *s, const struct fs_lock *want)
 		return -ENOLCK;
 	}
 	while ((l = *at) != NULL) {
-		if (!fs_mine(l, want) || !fs_touch(l, want->start, want->end) ||
+		if (!fs_mine(l, want) || !fs_lock_touches(l, want->start, want->end) ||
 		    (l->type != want->type && !fs_overlap(l, want->start, want->end))) {
 			at = &l->next;
 			continue;

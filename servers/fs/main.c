@@ -132,6 +132,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_PROC_LINK: r = fs_proc_link(token, m); break;
 	case FS_OP_PROC_FDS: r = fs_proc_fds(token, m, out); break;
 	case FS_OP_ARM_CRASH: fs_crash_armed = 1; break;
+	case FS_OP_CLOCK: fs_time_set_boot(m->w[1]); break;
 	default: r = -ENOSYS;
 	}
 	out[0] = (uint64_t)r;
@@ -206,6 +207,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	}
 	if (err < 0)	/* serve anyway, with what could be built: the process server reports what then fails */
 		native_say("kage: fs: cannot read the initramfs: error %ld\n", err);
+	fs_time_init(bi->timebase_hz);
 	err = fs_poll_init(fs_endpoint, bi->timebase_hz);
 	if (err < 0)
 		native_say("kage: fs: no timer for poll timeouts: error %ld\n", err);

@@ -119,7 +119,8 @@ long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 	}
 	if (err < 0)
 		return err;
-	err = fs_open_node(c, n, a[2]);
+	/* A file just made is empty already: no truncation to move its times (Linux's FMODE_CREATED). */
+	err = fs_open_node(c, n, created ? a[2] & ~(uint64_t)O_TRUNC : a[2]);
 	if (err < 0 && created)
 		fs_detach(n);	/* as if never made: Linux refuses a descriptor before it creates */
 	return err;
@@ -161,6 +162,11 @@ static uint64_t fs_stat_blocks(const struct fs_node *n)
 	return n->archive ? (n->size + 511) / 512 : n->npages * 8;
 }
 
+static struct linux_statx_timestamp fs_statx_time(int64_t ns)
+{
+	return (struct linux_statx_timestamp){ .tv_sec = ns / FS_NS, .tv_nsec = (uint32_t)(ns % FS_NS) };
+}
+
 static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf)
 {
 	struct linux_statx stx = { 0 };
@@ -172,6 +178,9 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 	stx.stx_ino = fs_ino(n);
 	stx.stx_size = fs_stat_size(n);
 	stx.stx_blocks = fs_stat_blocks(n);
+	stx.stx_atime = fs_statx_time(n->atime);
+	stx.stx_mtime = fs_statx_time(n->mtime);
+	stx.stx_ctime = fs_statx_time(n->ctime);
 	fs_rdev(n, &stx.stx_rdev_major, &stx.stx_rdev_minor);
 	return native_caller_write(c->token, buf, &stx, sizeof(stx)) < 0 ? -EFAULT : 0;
 }
@@ -193,6 +202,12 @@ long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t
 	st.st_size = (int64_t)fs_stat_size(n);
 	st.st_blksize = 4096;
 	st.st_blocks = (int64_t)fs_stat_blocks(n);
+	st.st_atime = n->atime / FS_NS;
+	st.st_atime_nsec = n->atime % FS_NS;
+	st.st_mtime = n->mtime / FS_NS;
+	st.st_mtime_nsec = n->mtime % FS_NS;
+	st.st_ctime = n->ctime / FS_NS;
+	st.st_ctime_nsec = n->ctime % FS_NS;
 	return native_caller_write(c->token, buf, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 }
 
@@ -266,6 +281,7 @@ long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 void fs_set_mode(struct fs_node *n, uint64_t mode)
 {
 	n->mode = (n->mode & S_IFMT) | ((uint32_t)mode & S_IALLUGO);
+	fs_touch(n, FS_TIME_C);
 }
 
 /*
@@ -291,6 +307,8 @@ long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 		return -EPERM;	/* a pipe */
 	if (nr == NR_fchmodat)
 		fs_set_mode(n, a[2]);
+	else
+		fs_touch(n, FS_TIME_C);
 	return 0;
 }
 
@@ -332,4 +350,61 @@ long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf)
 	if (r < 0)
 		return r;
 	return fs_statfs_node(c, r == 1 ? NULL : n, buf);
+}
+
+/* One of utimensat's two times: UTIME_OMIT leaves it (0), else *ns is set; -EINVAL for a bad one. */
+static int fs_utime_value(const struct linux_timespec *ts, int64_t now, int64_t *ns)
+{
+	if (!ts || ts->tv_nsec == UTIME_NOW) {
+		*ns = now;
+		return 1;
+	}
+	if (ts->tv_nsec == UTIME_OMIT)
+		return 0;
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= FS_NS || ts->tv_sec < 0 || ts->tv_sec > INT64_MAX / FS_NS - 1)
+		return -EINVAL;	/* (before 1970 is kept nowhere: kage's times are unsigned in effect) */
+	*ns = ts->tv_sec * FS_NS + ts->tv_nsec;
+	return 1;
+}
+
+/*
+ * utimensat(dirfd, path, times[2], flags): a NULL path names dirfd
+ * itself (futimens). Sets atime and mtime as asked, ctime to now.
+ */
+long fs_utimensat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	struct linux_timespec ts[2];
+	int64_t now = fs_now(), at = 0, mt = 0;
+	struct fs_node *n;
+	struct fs_file *f;
+	size_t skip;
+	long r;
+	int set_a, set_m;
+
+	if (a[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (a[2] && native_caller_read(c->token, a[2], ts, sizeof(ts)) < 0)
+		return -EFAULT;
+	set_a = fs_utime_value(a[2] ? &ts[0] : NULL, now, &at);
+	set_m = fs_utime_value(a[2] ? &ts[1] : NULL, now, &mt);
+	if (set_a < 0 || set_m < 0)
+		return -EINVAL;
+	if (a[1]) {
+		r = fs_lookup_at(c, a, a[3], &n, &skip);
+	} else {
+		f = fs_fd_file(c->t, a[0]);
+		r = f ? 0 : -EBADF;
+		n = f ? f->node : NULL;
+	}
+	if (r < 0)
+		return r;
+	if (r == 1 || !n || n->procfs)
+		return r == 1 || n ? -EPERM : 0;	/* /proc keeps no times; a pipe's are not kept */
+	if (set_a)
+		n->atime = at;
+	if (set_m)
+		n->mtime = mt;
+	if (set_a || set_m)
+		n->ctime = now;
+	return 0;
 }

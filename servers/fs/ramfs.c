@@ -120,6 +120,8 @@ long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 	err = fs_removable(n, a[2]);
 	if (err < 0)
 		return err;
+	fs_touch(dir, FS_TIME_MC);
+	fs_touch(n, FS_TIME_C);
 	fs_detach(n);	/* freed now, or at its last close */
 	return 0;
 }
@@ -169,8 +171,8 @@ long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 	struct fs_node *odir = NULL, *ndir = NULL, *n, *victim;
 	long err;
 
-	if (a[4])
-		return -EINVAL;	/* RENAME_NOREPLACE and friends: not yet */
+	if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
+		return -EINVAL;	/* RENAME_EXCHANGE and RENAME_WHITEOUT: not kept */
 	err = fs_rename_ends(c, a, &odir, &oname, &ndir, &nname);
 	if (err < 0)
 		return err;
@@ -182,12 +184,19 @@ long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 	if (fs_is(n, S_IFDIR) && fs_contains(n, ndir))
 		return -EINVAL;
 	victim = fs_child(ndir, nname.name, nname.len);
+	if (victim && (a[4] & RENAME_NOREPLACE))
+		return -EEXIST;
 	if (victim == n)
 		return 0;
 	err = victim ? fs_replaceable(n, victim) : 0;
+	if (err == 0)
+		err = fs_move(n, ndir, nname.name, nname.len, victim);
 	if (err < 0)
 		return err;
-	return fs_move(n, ndir, nname.name, nname.len, victim);
+	fs_touch(odir, FS_TIME_MC);
+	fs_touch(ndir, FS_TIME_MC);
+	fs_touch(n, FS_TIME_C);
+	return 0;
 }
 
 /* chdir(path) and fchdir(fd); a path into /proc goes to the process server. */

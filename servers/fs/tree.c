@@ -126,7 +126,9 @@ struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32
 	n->mode = mode;
 	n->ino = fs_new_ino();
 	n->parent = dir ? dir : n;
+	fs_touch(n, FS_TIME_A | FS_TIME_MC);
 	if (dir) {
+		fs_touch(dir, FS_TIME_MC);
 		n->seq = dir->next_seq++;
 		dir->nkids++;
 		fs_names_add(&fs_names, n);

@@ -120,6 +120,12 @@ static void clock_set(uint64_t ns)
 	uint64_t since = clock_ticks_ns(native_time());
 
 	clock_boot_ns = ns > since ? ns - since : 0;
+	files_clock(clock_boot_ns);
+}
+
+void clock_share(void)
+{
+	files_clock(clock_boot_ns);
 }
 
 long clock_settime_call(const struct process *p, int64_t id, uint64_t ts)

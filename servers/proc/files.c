@@ -55,6 +55,11 @@ static long files_op3(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t 
 	return files_op(w, out);
 }
 
+void files_clock(uint64_t boot_ns)
+{
+	files_op3(FS_OP_CLOCK, boot_ns, 0, 0, NULL);
+}
+
 void files_arm_crash(void)
 {
 	files_op3(FS_OP_ARM_CRASH, 0, 0, 0, NULL);

@@ -234,6 +234,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: proc: cannot start the file server: error %d\n", err);
 		return 1;
 	}
+	clock_share();
 	proc_parse_cmdline(&cmd, args);
 	if (cmd.crash_fs)
 		files_arm_crash();

@@ -379,6 +379,8 @@ long syslog_call(const struct process *p, int type, uint64_t buf, int64_t len);
 /* ---- Clocks (clock.c) ---- */
 /* Sets the wall clock from the boot's RTC item (or the build's date) and says the date. */
 void clock_init(const struct kage_bootinfo *bi);
+/* Tells the file server where the wall clock stands (FS_OP_CLOCK), as clock_settime does. */
+void clock_share(void);
 /* The wall clock now, in ns since the epoch. */
 uint64_t clock_wall_ns(void);
 /* The time CSR value when the wall clock shows sec.nsec (1 if that was before boot). */
@@ -418,6 +420,8 @@ void files_exec(const struct process *p);
 void files_exit(const struct process *p);
 /* The file server crashes on PROTO_IOCTL_CRASH from now on (kage.crash=fs). */
 void files_arm_crash(void);
+/* FS_OP_CLOCK: the wall clock at time CSR 0, for file times. */
+void files_clock(uint64_t boot_ns);
 /* A file call the file server can no longer take (it died): -EIO, or fds 1 and 2 written to the kernel console. */
 long files_gone(const struct kage_msg *m);
 /* One call on the file server: its result, or -EIO if it is gone (out: the six reply words, or NULL). */
@@ -453,6 +457,8 @@ uint64_t files_share(long space, uint64_t va, const struct files_pages *fp, uint
 
 /* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
 long mmap_file(struct process *p, const uint64_t *a);
+/* mremap(old_address, old_size, new_size, flags, new_address): the address, or a negative errno. */
+long mmap_remap(struct process *p, const uint64_t *a);
 
 /* ---- /proc (procfs.c, procfs_text.c) ---- */
 /* PROC_OP_PROCFS: a process's call on a path or descriptor under /proc; whether to answer it now. */
