@@ -252,7 +252,7 @@ $(BB)/busybox: $(BB)/src/.unpacked user/busybox/config tools/busybox-build
 # lua). APPS=1 (the default) puts them in; APPS=0 leaves them out.
 APPS ?= 1
 AP := build/apps
-APP_NAMES := lua
+APP_NAMES := sqlite3 lua
 APP_PACKAGE_sqlite3 := sqlite3
 APP_PACKAGE_bash := bash
 APP_PACKAGE_lua := lua5.4
@@ -268,6 +268,7 @@ $(AP)/%/built: $(AP)/%/src/.unpacked tools/apps/% tools/apps/common.sh
 	@echo "  APP $* (build log: $(AP)/$*/build.log)"
 	+@CROSS=$(CROSS) tools/apps/$* $(AP)/$*/src $(AP)/$*/obj $(AP)/$*/root
 	@touch $@
+$(AP)/sqlite3/built: tools/apps/sqlite3.flags
 
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
@@ -275,7 +276,7 @@ INITRAMFS_INPUTS := $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) $(APP_STAMPS) tool
 	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* tests/data/apps/* user/busybox/rootfs/*/*) \
 	$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f))))
 # $(call mkinitramfs,STAGING_DIR,EXTRA_ROOTFS) builds $@.
-mkinitramfs = EXTRA_ROOTFS='$(2)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
+mkinitramfs = SOURCE_DATE_EPOCH=$(BUILD_EPOCH) EXTRA_ROOTFS='$(2)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
 	tools/mkinitramfs $@ $(1) $(USER_DIRS:%=$(B)/user/%)
 
 $(B)/initramfs.cpio: $(INITRAMFS_INPUTS) $(if $(EXTRA_ROOTFS),FORCE)

@@ -55,6 +55,7 @@
 #define EILSEQ 84
 #define ENOTSOCK 88
 #define EOPNOTSUPP 95
+#define EAFNOSUPPORT 97
 #define ETIMEDOUT 110
 
 /* A short English name for an error number, for console messages. */

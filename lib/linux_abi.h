@@ -52,6 +52,9 @@
 #define AT_REMOVEDIR 0x200
 #define AT_EACCESS 0x200
 #define AT_EMPTY_PATH 0x1000
+#define RENAME_NOREPLACE 1
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
 #define X_OK 1			/* faccessat's modes: F_OK 0, X_OK 1, W_OK 2, R_OK 4 */
 #define F_OK 0
 #define W_OK 2
@@ -349,6 +352,9 @@
 #define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
 
 /* ---- Time (linux/time.h) ---- */
 #define CLOCK_REALTIME 0

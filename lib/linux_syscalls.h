@@ -41,6 +41,7 @@
 #define NR_pselect6 72
 #define NR_ppoll 73
 #define NR_readlinkat 78
+#define NR_utimensat 88
 #define NR_newfstatat 79
 #define NR_fstat 80
 #define NR_sync 81
@@ -88,8 +89,11 @@
 #define NR_getegid 177
 #define NR_gettid 178
 #define NR_sysinfo 179
+#define NR_socket 198
+#define NR_socketpair 199
 #define NR_brk 214
 #define NR_munmap 215
+#define NR_mremap 216
 #define NR_clone 220
 #define NR_execve 221
 #define NR_mmap 222

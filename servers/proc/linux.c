@@ -240,9 +240,12 @@ LINUX_VALUE(linux_sys_set_tid_address, (t->clear_tid = a[0], t->tid))
 LINUX_VALUE(linux_sys_set_robust_list, (t->robust_list = a[0], 0))
 LINUX_VALUE(linux_sys_getppid, p->parent ? p->parent->pid : 0)
 LINUX_VALUE(linux_sys_zero, 0)	/* uids (root), getgroups (none), madvise, sync (all in memory) */
+/* No sockets yet: socket and socketpair answer as a Linux built with no address family. */
+LINUX_VALUE(linux_sys_no_family, -EAFNOSUPPORT)
 LINUX_VALUE(linux_sys_brk, linux_brk(p, a[0]))
 LINUX_VALUE(linux_sys_mmap, linux_mmap(p, a))
 LINUX_VALUE(linux_sys_munmap, linux_munmap(p, a[0], linux_page_up(a[1])))
+LINUX_VALUE(linux_sys_mremap, mmap_remap(p, a))
 LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_up(a[1]), linux_prot(a[2])))
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
 LINUX_VALUE(linux_sys_prlimit64, limits_prlimit64(t, a))
@@ -347,13 +350,14 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,
 	/* Memory. */
 	[NR_brk] = linux_sys_brk, [NR_mmap] = linux_sys_mmap, [NR_munmap] = linux_sys_munmap,
-	[NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
+	[NR_mremap] = linux_sys_mremap, 	[NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
 	/* Time and the system. */
 	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
 	[NR_clock_getres] = linux_sys_clock_getres, [NR_clock_settime] = linux_sys_clock_settime,
 	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
 	[NR_syslog] = linux_sys_syslog,
+	[NR_socket] = linux_sys_no_family, [NR_socketpair] = linux_sys_no_family,
 	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */
 	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,
@@ -377,7 +381,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_pselect6] = linux_sys_file, [NR_ppoll] = linux_sys_file, [NR_umask] = linux_sys_file,
 	[NR_flock] = linux_sys_file, [NR_fsync] = linux_sys_file, [NR_fdatasync] = linux_sys_file,
 	[NR_syncfs] = linux_sys_file, [NR_sync_file_range] = linux_sys_file, [NR_statfs] = linux_sys_file,
-	[NR_fstatfs] = linux_sys_file,
+	[NR_fstatfs] = linux_sys_file, [NR_utimensat] = linux_sys_file,
 };
 
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)

@@ -355,3 +355,36 @@ def test_console_input_echo_backspace_and_end_of_file(board, mode):
 
 def test_ctrl_c_interrupts_the_foreground(board, mode):
     type_and_expect(board, mode, "ctrl-c", [("ctrl-c: waiting for \\^C", "\x03", "ctrl-c: child killed by signal 2")])
+
+
+MREMAP_CHECKS = [
+    "grows in place into free pages", "without MREMAP_MAYMOVE, no room after it: ENOMEM",
+    "MREMAP_MAYMOVE moves it with its bytes, zeroes after them", "the old address is gone",
+    "shrinking keeps the start, unmaps the tail", "MREMAP_FIXED over another mapping, in a forked child",
+    "copy-on-write survives the move: the parent's bytes unchanged",
+    "the read-only target is replaced, writable as the source was", "unaligned old address: EINVAL",
+    "MREMAP_FIXED without MREMAP_MAYMOVE: EINVAL", "overlapping MREMAP_FIXED target: EINVAL",
+    "new size 0: EINVAL", "unknown flags: EINVAL", "nothing mapped there: EFAULT",
+    "realloc grows a block to 5.25 MiB forty times, bytes kept",
+]
+
+
+def test_mremap_grows_moves_and_shrinks_mappings(board, mode):
+    run_checks(board, mode, "mremap", MREMAP_CHECKS)
+
+
+FILE_TIME_CHECKS = [
+    "a new file's three times are now", "a write moves mtime and ctime, not atime",
+    "a read changes nothing (noatime)", "ftruncate moves mtime", "chmod moves ctime only",
+    "utimensat sets atime and mtime to the nanosecond", "ctime is now after it",
+    "UTIME_OMIT keeps atime, UTIME_NOW sets mtime to now", "futimens on a descriptor",
+    "utimensat with NULL times: both now", "a bad tv_nsec: EINVAL", "bad flags: EINVAL",
+    "a missing file: ENOENT", "a bad pointer: EFAULT", "/proc: EPERM",
+    "a new entry moves its directory's mtime", "rename moves both directories' mtime",
+    "RENAME_NOREPLACE onto a name in use: EEXIST", "RENAME_NOREPLACE onto a free name works",
+    "unlink moves the directory's mtime", "after settimeofday a year on, a new file is a year on",
+]
+
+
+def test_file_times_and_utimensat(board, mode):
+    run_checks(board, mode, "file-times", FILE_TIME_CHECKS)
