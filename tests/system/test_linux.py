@@ -2,6 +2,7 @@
 its root task, which loads a static glibc executable from the initramfs as
 pid 1 and serves the system calls the kernel forwards to it."""
 import os
+import re
 
 from kage import FAILURE_STATUS, Kage, build_dir, expect_objects_back, system_image
 
@@ -291,7 +292,7 @@ def run_checks(board, mode, program, checks):
     """Runs /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
     with run_init(board, mode, program) as k:
         for check in checks:
-            k.expect(f"{program}: {check} (ok|FAILED)")
+            k.expect(f"{program}: {re.escape(check)} (ok|FAILED)")
             assert k.child.match.group(1) == "ok", check
         expect_clean_end(k)
 
