@@ -67,6 +67,7 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	}
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
+	r->serving = s->id;
 	r->received = true;
 	counters.received[r->role]++;
 }

@@ -23,6 +23,7 @@
 #include "kernel/srvmem.h"
 #include "kernel/sys.h"
 #include "kernel/syscall.h"
+#include "kernel/trap.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -255,6 +256,8 @@ static __attribute__((noreturn)) void kserver_leave(struct task *t)
 		sched_next();
 	}
 	kobj_put(&t->obj);
+	if (trap_tick_came_due(t))
+		quick = false;	/* the servers' time was t's; a tick also puts it behind the others */
 	if (t->state == TASK_RUNNABLE && quick) {
 		sched_unready(t);
 		sched_switch_to(t);

@@ -17,6 +17,7 @@
 
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
+#define SIP_STIP (1ul << 5)	/* a timer interrupt is pending */
 #define SIE_SEIE (1ul << 9)
 
 #define SCAUSE_INTERRUPT (1ul << 63)

@@ -50,6 +50,7 @@ int64_t sys_task_resume(struct task *t, struct trapframe *tf);
 int64_t sys_task_regs(struct task *t, struct trapframe *tf);
 int64_t sys_task_bind(struct task *t, struct trapframe *tf);
 int64_t sys_task_status(struct task *t, struct trapframe *tf);
+int64_t sys_task_times(struct task *t, struct trapframe *tf);
 int64_t sys_task_yield(struct task *t, struct trapframe *tf);
 int64_t sys_task_alert(struct task *t, struct trapframe *tf);
 

@@ -247,6 +247,19 @@ int64_t sys_task_status(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : KAGE_TASK_DEAD;
 }
 
+int64_t sys_task_times(struct task *t, struct trapframe *tf)
+{
+	struct task *target;
+	int64_t err = sys_object(t, tf->a0, KOBJ_TASK, HANDLE_RIGHT_READ, &target);
+	uint64_t ticks[2];
+
+	if (err < 0)
+		return err;
+	ticks[0] = target->user_ticks;
+	ticks[1] = target->system_ticks;
+	return sys_copy_out(t, tf->a1, ticks, sizeof(ticks));
+}
+
 int64_t sys_task_yield(struct task *t, struct trapframe *tf)
 {
 	(void)t;

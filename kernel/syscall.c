@@ -4,6 +4,7 @@
  * message to the task's personality endpoint.
  */
 #include <stdbool.h>
+#include "kernel/cputime.h"
 #include "kernel/syscall.h"
 #include "kernel/console.h"
 #include "kernel/counters.h"
@@ -129,6 +130,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.handles = handle_count();
 	ks.regions = region_count();
 	kalloc_usage(&ks.kalloc_bytes, &ks.kalloc_slabs);
+	cputime_totals(&ks.ticks_user, &ks.ticks_system, &ks.ticks_idle);
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }
@@ -208,6 +210,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
 	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
 	SYS(LOG_READ, sys_log_read), SYS(SPACE_REMAP, sys_space_remap),
+	SYS(TASK_TIMES, sys_task_times),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

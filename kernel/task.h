@@ -84,6 +84,8 @@ struct task {
 	uint8_t role;		/* KAGE_SERVER_*, as its creator said: whose counters its messages go to */
 
 	uint64_t new_until;	/* first resumed in the tick period before this tick: preempts nobody yet (sched.h) */
+	uint64_t user_ticks, system_ticks;	/* CPU time sampled at the tick (kernel/cputime.h) */
+	uint32_t serving;	/* a server: the id of the task whose call it received last */
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 

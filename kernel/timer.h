@@ -14,10 +14,11 @@
 #define KAGE_KERNEL_TIMER_H
 
 #include <stdint.h>
+#include "lib/kage_abi.h"
 
 struct notif;
 
-#define TIMER_HZ 100
+#define TIMER_HZ KAGE_TICK_HZ
 
 void timer_init(uint64_t timebase_hz);
 /* Called from the trap handler on every timer interrupt. */

@@ -5,6 +5,7 @@
  * one exception: in MODE=mono, the first touch of a page of the servers'
  * memory window (kernel/srvmem.h) is a fault the window resolves.
  */
+#include "kernel/cputime.h"
 #include "kernel/trap.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
@@ -52,6 +53,7 @@ void trap_kernel(struct trapframe *tf)
 		COUNT(interrupts);
 		switch (cause & ~SCAUSE_INTERRUPT) {
 		case IRQ_S_TIMER:
+			cputime_tick(sched_current(), false);
 			timer_tick();
 			return;
 		case IRQ_S_EXT:
@@ -94,6 +96,7 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 	else
 		COUNT(other_traps);
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		cputime_tick(t, true);
 		timer_tick();
 		kserver_poll(t);
 		sched_preempt();
@@ -120,12 +123,33 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 	task_die(t, -(int64_t)(cause & ~SCAUSE_INTERRUPT) - 1);
 }
 
+bool trap_tick_came_due(struct task *t)
+{
+	if (!(csr_read(sip) & SIP_STIP))
+		return false;
+	COUNT(interrupts);
+	cputime_tick(t, false);
+	timer_tick();
+	return true;
+}
+
+/* The tick came due during a system call: as a tick in user mode, it may preempt. */
+static __attribute__((noinline)) void trap_late_tick(struct task *t)
+{
+	if (!trap_tick_came_due(t))
+		return;
+	kserver_poll(t);
+	sched_preempt();
+}
+
 /* A trap from user mode; system calls are the hot path and take the shortest way. */
 void trap_user(struct trapframe *tf)
 {
 	if (tf->scause == EXC_ECALL_U) {
 		tf->sepc += 4;
 		syscall_dispatch(sched_current(), tf);
+		if (csr_read(sip) & SIP_STIP)
+			trap_late_tick(sched_current());
 		return;
 	}
 	trap_user_event(tf);

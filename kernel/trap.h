@@ -10,6 +10,7 @@
 #define TRAPFRAME_SIZE 288
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
 #include <stdint.h>
 
 /* x1..x31 in order, then the CSRs. trap.S depends on this layout. */
@@ -34,6 +35,13 @@ void trap_init(void);
 /* Stores the caller's registers in *tf (sepc = return address); for panic(). */
 void trap_capture(struct trapframe *tf);
 const char *trap_cause_name(uint64_t scause);
+struct task;
+/*
+ * If the tick came due while the kernel worked for t (interrupts are off
+ * in the kernel), takes it now as t's system time and re-arms the timer:
+ * true. Taken in user mode it would count as user time.
+ */
+bool trap_tick_came_due(struct task *t);
 /* Register `i` (1..31) of a frame, by architectural number, and its ABI name. */
 uint64_t trap_reg(const struct trapframe *tf, int i);
 const char *trap_reg_name(int i);

@@ -63,6 +63,8 @@
 #define KAGE_LOG_SIZE (64u << 10)	/* the system log keeps its last this many bytes (log_read) */
 #define KAGE_SYS_LOG_READ KAGE_SYS(42)	/* a0: position, a1: my buffer, a2: length, a3: uint64_t[2] for {first, end} or 0; result: bytes copied */
 #define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: 1 hold, 0 let go; result: 1 if letting go interrupted it (see below) */
+#define KAGE_TICK_HZ 100	/* the kernel's tick: CPU time is counted in these */
+#define KAGE_SYS_TASK_TIMES KAGE_SYS(44)	/* a0: task (read), a1: uint64_t[2]: its user and system ticks */
 #define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
 
 /*
@@ -329,6 +331,8 @@ struct kage_stats {
 	uint64_t regions;		/* regions of every space and of the server window */
 	uint64_t kalloc_bytes;		/* bytes kzalloc handed out and not freed, by size class (a frame above it) */
 	uint64_t kalloc_slabs;		/* frames kalloc holds: its slabs, and one per object above its largest class */
+	/* Fourth version: ticks (KAGE_TICK_HZ a second) since boot, charged as kernel/cputime.h says. */
+	uint64_t ticks_user, ticks_system, ticks_idle;
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

@@ -400,6 +400,22 @@ struct linux_timeval {
 	int64_t tv_sec, tv_usec;
 };
 
+/* getrusage, wait4 (asm-generic/resource.h: the times, then fourteen longs). */
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+struct linux_rusage {
+	struct linux_timeval ru_utime, ru_stime;
+	int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap;
+	int64_t ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+
+/* times (linux/times.h): clock ticks, USER_HZ a second. */
+struct linux_tms {
+	int64_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+#define LINUX_USER_HZ 100
+
 struct linux_timezone {
 	int32_t tz_minuteswest, tz_dsttime;
 };

@@ -75,8 +75,10 @@
 #define NR_getpgid 155
 #define NR_getsid 156
 #define NR_setsid 157
+#define NR_times 153
 #define NR_getgroups 158
 #define NR_uname 160
+#define NR_getrusage 165
 #define NR_personality 92
 #define NR_umask 166
 #define NR_gettimeofday 169

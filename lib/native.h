@@ -169,6 +169,12 @@ static inline long native_space_protect(long space, uint64_t va, uint64_t size, 
 	return native_call4(KAGE_SYS_SPACE_PROTECT, (uint64_t)space, va, size, prot);
 }
 
+/* A task's CPU time in ticks (KAGE_TICK_HZ): ticks[0] user, ticks[1] system. 0 or a negative errno. */
+static inline long native_task_times(long task, uint64_t ticks[2])
+{
+	return native_call(KAGE_SYS_TASK_TIMES, (uint64_t)task, (uint64_t)ticks);
+}
+
 /* mremap's kernel part (kernel/space.h, space_remap): 0 or a negative errno. */
 static inline long native_space_remap(long space, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size)
 {

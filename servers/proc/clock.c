@@ -63,6 +63,11 @@ void clock_init(const struct kage_bootinfo *bi)
 		   (unsigned long)(s % 60), regs ? "from the goldfish RTC" : "no RTC: the build's date");
 }
 
+uint64_t clock_boot_wall_ns(void)
+{
+	return clock_boot_ns;
+}
+
 uint64_t clock_wall_ns(void)
 {
 	return clock_boot_ns + clock_ticks_ns(native_time());
@@ -78,14 +83,21 @@ uint64_t clock_wall_to_ticks(uint64_t sec, uint64_t nsec)
 	return native_ticks(clock_hz(), ns / NS, ns % NS);
 }
 
-/* Which clock an id reads: 1 the wall clock, 0 the time since boot, -EINVAL none (as Linux's ids). */
+/*
+ * Which clock an id reads: 1 the wall clock, 0 the time since boot, 2 and 3
+ * the process's and the thread's CPU time, -EINVAL none (as Linux's ids).
+ */
 static int clock_kind(int64_t id)
 {
 	if (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_REALTIME_ALARM ||
 	    id == CLOCK_TAI)
 		return 1;
+	if (id == CLOCK_PROCESS_CPUTIME_ID)
+		return 2;
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return 3;
 	if (id < 0 || (id <= CLOCK_BOOTTIME_ALARM && id != CLOCK_SGI_CYCLE))
-		return 0;	/* CPU-time clocks (negative ids too) read as time since boot until time is accounted */
+		return 0;	/* another process's or thread's CPU clock (negative ids): time since boot */
 	return -EINVAL;
 }
 
@@ -96,13 +108,18 @@ static long clock_put(const struct process *p, uint64_t va, uint64_t ns)
 	return native_space_write_user(p->space, va, &v, sizeof(v));
 }
 
-long clock_gettime_call(const struct process *p, int64_t id, uint64_t ts)
+long clock_gettime_call(const struct thread *t, int64_t id, uint64_t ts)
 {
 	int kind = clock_kind(id);
+	uint64_t ns;
 
 	if (kind < 0)
 		return kind;
-	return clock_put(p, ts, kind ? clock_wall_ns() : clock_ticks_ns(native_time()));
+	if (kind >= 2)
+		ns = cputime_clock_ns(t, kind == 2);
+	else
+		ns = kind ? clock_wall_ns() : clock_ticks_ns(native_time());
+	return clock_put(t->proc, ts, ns);
 }
 
 long clock_getres_call(const struct process *p, int64_t id, uint64_t res)
@@ -111,6 +128,8 @@ long clock_getres_call(const struct process *p, int64_t id, uint64_t res)
 
 	if (kind < 0 || !res)
 		return kind < 0 ? kind : 0;
+	if (kind >= 2)
+		return clock_put(p, res, NS / KAGE_TICK_HZ);	/* CPU time is sampled at the tick */
 	return clock_put(p, res, (NS + clock_hz() - 1) / clock_hz());
 }
 

@@ -250,7 +250,9 @@ LINUX_VALUE(linux_sys_mprotect, native_space_protect(p->space, a[0], linux_page_
 LINUX_VALUE(linux_sys_uname, linux_uname(p, a[0]))
 LINUX_VALUE(linux_sys_prlimit64, limits_prlimit64(t, a))
 LINUX_VALUE(linux_sys_personality, linux_personality(p, a[0]))
-LINUX_VALUE(linux_sys_clock_gettime, clock_gettime_call(p, (int64_t)a[0], a[1]))
+LINUX_VALUE(linux_sys_clock_gettime, clock_gettime_call(t, (int64_t)a[0], a[1]))
+LINUX_VALUE(linux_sys_times, cputime_times_call(p, a[0]))
+LINUX_VALUE(linux_sys_getrusage, cputime_getrusage_call(t, (int64_t)(int32_t)a[0], a[1]))
 LINUX_VALUE(linux_sys_clock_getres, clock_getres_call(p, (int64_t)a[0], a[1]))
 LINUX_VALUE(linux_sys_clock_settime, clock_settime_call(p, (int64_t)a[0], a[1]))
 LINUX_VALUE(linux_sys_gettimeofday, clock_gettimeofday_call(p, a[0], a[1]))
@@ -356,7 +358,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
 	[NR_clock_getres] = linux_sys_clock_getres, [NR_clock_settime] = linux_sys_clock_settime,
 	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
-	[NR_syslog] = linux_sys_syslog,
+	[NR_syslog] = linux_sys_syslog, [NR_times] = linux_sys_times, [NR_getrusage] = linux_sys_getrusage,
 	[NR_socket] = linux_sys_no_family, [NR_socketpair] = linux_sys_no_family,
 	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */

@@ -70,6 +70,11 @@ struct process_live {
 
 struct thread;
 
+/* CPU time in ticks (KAGE_TICK_HZ), user and system (cputime.c). */
+struct proc_ticks {
+	uint64_t user, system;
+};
+
 struct process {
 	enum process_state state;
 	int pid;
@@ -105,6 +110,8 @@ struct process {
 	uint64_t vfork_token;
 	struct thread *vfork_waiter;
 	char comm[16];			/* what execve was given, last component: a script's, not its interpreter's */
+	struct proc_ticks ticks_gone;	/* CPU time of its threads that ended */
+	struct proc_ticks ticks_reaped;	/* of the children it reaped, theirs included (cutime, cstime) */
 };
 
 struct thread {
@@ -128,6 +135,7 @@ struct thread {
 		uint32_t options;	/* WEXITED, WUNTRACED, WCONTINUED, WNOHANG, WNOWAIT */
 		uint64_t status;	/* where the status goes (0: nowhere) */
 		uint8_t info;		/* waitid: a siginfo_t goes there, and the answer is 0 */
+		uint64_t rusage;	/* wait4: the child's struct rusage goes there (0: nowhere) */
 	} wait;
 	struct {
 		uint64_t token;
@@ -176,6 +184,8 @@ static inline struct process *proc_next(const struct process *p)
 }
 /* How many processes are alive (not zombies). */
 int proc_count(void);
+/* Processes made since boot. */
+uint64_t proc_forks(void);
 /*
  * The server's objects: processes (live and zombies), threads, and the
  * tasks Linux would count against threads-max and RLIMIT_NPROC (every
@@ -383,11 +393,27 @@ void clock_init(const struct kage_bootinfo *bi);
 void clock_share(void);
 /* The wall clock now, in ns since the epoch. */
 uint64_t clock_wall_ns(void);
+/* The wall clock at boot (/proc/stat's btime). */
+uint64_t clock_boot_wall_ns(void);
 /* The time CSR value when the wall clock shows sec.nsec (1 if that was before boot). */
 uint64_t clock_wall_to_ticks(uint64_t sec, uint64_t nsec);
 /* The Linux calls: 0 or -errno. */
-long clock_gettime_call(const struct process *p, int64_t id, uint64_t ts);
+long clock_gettime_call(const struct thread *t, int64_t id, uint64_t ts);
 long clock_getres_call(const struct process *p, int64_t id, uint64_t res);
+
+/* ---- CPU time (cputime.c) ---- */
+void cputime_of_thread(const struct thread *t, struct proc_ticks *out);
+/* A process's own: its live threads' and its ended threads'. */
+void cputime_of(const struct process *p, struct proc_ticks *out);
+/* Before a thread's task goes: its time joins its process's. */
+void cputime_thread_end(struct thread *t);
+/* A reaped child's time (and its children's) joins the parent's children's time. */
+void cputime_reaped(struct process *parent, const struct process *c);
+long cputime_put_rusage(const struct process *p, uint64_t va, const struct proc_ticks *ticks);
+long cputime_getrusage_call(const struct thread *t, int64_t who, uint64_t va);
+long cputime_times_call(const struct process *p, uint64_t va);
+/* CLOCK_PROCESS_CPUTIME_ID (process) and CLOCK_THREAD_CPUTIME_ID, in ns. */
+uint64_t cputime_clock_ns(const struct thread *t, int process);
 long clock_settime_call(const struct process *p, int64_t id, uint64_t ts);
 long clock_gettimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);
 long clock_settimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);

@@ -36,6 +36,7 @@ struct proc_table {
 	int next_pid;
 	uint8_t wrapped;		/* pids have wrapped: the next one may still be in use */
 	uint32_t next_mm;		/* names address spaces for futex keys */
+	uint64_t made;			/* processes made since boot (/proc/stat's "processes") */
 };
 
 static struct proc_table procs = {
@@ -69,6 +70,11 @@ struct process *proc_init(void)
 struct process *proc_first(void)
 {
 	return procs.first;
+}
+
+uint64_t proc_forks(void)
+{
+	return procs.made;
 }
 
 int proc_count(void)
@@ -213,6 +219,7 @@ struct process *proc_new(struct process *parent, const struct process *model, st
 		proc_free(p);	/* never LIVE: freed after this message */
 		return NULL;
 	}
+	procs.made++;
 	p->state = PROCESS_LIVE;
 	p->pgid = p->sid = pid;
 	p->exit_signal = SIGCHLD;

@@ -93,19 +93,27 @@ static size_t procfs_printf(char *buf, size_t size, const char *fmt, ...)
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-/* /proc/N/stat: Linux's 52 fields; kage keeps no times, fault counts or resident sizes, so those are 0. */
+/*
+ * /proc/N/stat: Linux's 52 fields, with the CPU times in ticks (utime,
+ * stime, cutime, cstime: cputime.c); kage keeps no fault counts, start
+ * times or resident sizes, so those are 0.
+ */
 static size_t procfs_stat(const struct process *p, char *buf, size_t size)
 {
 	struct procfs_facts f;
+	struct proc_ticks self;
 	char comm[16];
 
 	procfs_facts_of(p, &f);
 	procfs_comm(p, comm);
+	cputime_of(p, &self);
 	return procfs_printf(buf, size,
-			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu 0 18446744073709551615 "
-			     "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
-			     p->pid, comm, f.state, p->parent ? p->parent->pid : 0, p->pgid, p->sid, f.threads,
-			     (unsigned long)f.vsize, f.state == 'Z' ? p->status : 0);
+			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu 0 "
+			     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
+			     p->pid, comm, f.state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+			     (unsigned long)self.user, (unsigned long)self.system, (unsigned long)p->ticks_reaped.user,
+			     (unsigned long)p->ticks_reaped.system, f.threads, (unsigned long)f.vsize,
+			     f.state == 'Z' ? p->status : 0);
 }
 
 static size_t procfs_status(const struct process *p, char *buf, size_t size)
@@ -159,6 +167,30 @@ static size_t procfs_loadavg(char *buf, size_t size)
 	return procfs_printf(buf, size, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
 }
 
+/*
+ * /proc/stat: the kernel's tick counts (kernel/cputime.h: a server's work
+ * for a program is that program's system time) on the one hart, the
+ * interrupts and task switches, the boot time, what runs now.
+ */
+static size_t procfs_sysstat(char *buf, size_t size)
+{
+	struct kage_stats st = { 0 };
+	int running = 0;
+	char cpu[96];
+
+	native_stats(&st);
+	for (const struct process *p = proc_first(); p; p = proc_next(p))
+		for (const struct thread *t = p->threads; t; t = t->next)
+			running += !p->stopped && !procfs_waiting(t);
+	fmt_snprintf(cpu, sizeof(cpu), "%lu 0 %lu %lu 0 0 0 0 0 0", (unsigned long)st.ticks_user,
+		     (unsigned long)st.ticks_system, (unsigned long)st.ticks_idle);
+	return procfs_printf(buf, size,
+			     "cpu  %s\ncpu0 %s\nintr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\n"
+			     "procs_running %d\nprocs_blocked 0\nsoftirq 0\n",
+			     cpu, cpu, (unsigned long)st.count.interrupts, (unsigned long)st.count.task_switches,
+			     (unsigned long)(clock_boot_wall_ns() / 1000000000ull), (unsigned long)proc_forks(), running);
+}
+
 static size_t procfs_uptime(char *buf, size_t size)
 {
 	uint64_t t = native_time(), hz = proc_timebase_hz ? proc_timebase_hz : 1;
@@ -191,6 +223,7 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 	switch (n->file) {
 	case PROCFS_MEMINFO: return procfs_meminfo(buf, size);
 	case PROCFS_UPTIME: return procfs_uptime(buf, size);
+	case PROCFS_SYSSTAT: return procfs_sysstat(buf, size);
 	case PROCFS_LOADAVG: return procfs_loadavg(buf, size);
 	case PROCFS_MOUNTS:
 		return procfs_printf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");

@@ -167,6 +167,7 @@ void thread_end(struct thread *t, int status)
 		futex_wake(p->mm, t->clear_tid, 1, FUTEX_BITSET_MATCH_ANY);
 	if (t->task >= 0) {
 		native_task_kill(t->task, status);
+		cputime_thread_end(t);
 		native_handle_close(t->task);
 	}
 	if (t->vfork_child) {

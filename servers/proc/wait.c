@@ -73,13 +73,28 @@ static long wait_report(const struct thread *t, const struct process *c, enum wa
 	return native_space_write_user(p->space, t->wait.status, &status, sizeof(status));
 }
 
+/* wait4's rusage: what the child and the children it reaped used, as Linux's. */
+static long wait_rusage(const struct thread *t, const struct process *c)
+{
+	struct proc_ticks ticks;
+
+	if (!t->wait.rusage)
+		return 0;
+	cputime_of(c, &ticks);
+	ticks.user += c->ticks_reaped.user;
+	ticks.system += c->ticks_reaped.system;
+	return cputime_put_rusage(t->proc, t->wait.rusage, &ticks);
+}
+
 /* The event is told: a zombie is freed, a stop or continuation reported once. c's pid. */
 static int wait_consume(struct process *c, enum wait_event e)
 {
 	int pid = c->pid;
 
-	if (e == WAIT_EXIT)
+	if (e == WAIT_EXIT) {
+		cputime_reaped(c->parent, c);
 		proc_free(c);
+	}
 	else if (e == WAIT_STOP)
 		c->stop_report = 0;
 	else
@@ -104,7 +119,7 @@ static long wait_reap(struct thread *t)
 		e = wait_event_of(t, c);
 		if (e == WAIT_NONE)
 			continue;
-		if (wait_report(t, c, e) < 0)
+		if (wait_report(t, c, e) < 0 || wait_rusage(t, c) < 0)
 			return -EFAULT;
 		if (!(t->wait.options & WNOWAIT))
 			return wait_consume(c, e);
@@ -165,6 +180,7 @@ enum proc_reply proc_wait4(struct thread *t, const struct kage_msg *m, long *res
 	else if (pid < -1)
 		t->wait.pgid = -pid;
 	t->wait.status = a[1];
+	t->wait.rusage = a[3];
 	t->wait.info = 0;
 	t->wait.options = (uint32_t)(a[2] | WEXITED);
 	return wait_start(t, m, result);
@@ -194,6 +210,7 @@ enum proc_reply proc_waitid(struct thread *t, const struct kage_msg *m, long *re
 	if (a[0] == P_PGID)
 		t->wait.pgid = a[1] ? (int)a[1] : t->proc->pgid;
 	t->wait.status = a[2];
+	t->wait.rusage = 0;	/* glibc's waitid passes none */
 	t->wait.info = 1;
 	t->wait.options = (uint32_t)a[3];
 	return wait_start(t, m, result);

@@ -389,3 +389,18 @@ FILE_TIME_CHECKS = [
 
 def test_file_times_and_utimensat(board, mode):
     run_checks(board, mode, "file-times", FILE_TIME_CHECKS)
+
+
+CPUTIME_CHECKS = [
+    "a busy loop shows as user time", "system calls show as system time", "times() agrees with getrusage",
+    "wait4's rusage has the child's time", "RUSAGE_CHILDREN has it after the wait", "and times' cutime",
+    "a thread's own time: RUSAGE_THREAD and CLOCK_THREAD_CPUTIME_ID",
+    "an ended thread's time stays its process's", "/proc/self/stat's utime and stime as times() says",
+    "/proc/stat's cpu line counts this program's ticks",
+    "CLOCK_PROCESS_CPUTIME_ID advances with work, by ticks of 10 ms", "getrusage of an unknown who: EINVAL",
+    "getrusage into a bad pointer: EFAULT",
+]
+
+
+def test_cpu_time_is_accounted(board, mode):
+    run_checks(board, mode, "cputime", CPUTIME_CHECKS)
