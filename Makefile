@@ -129,7 +129,7 @@ $(B)/test/kage.elf: $(TEST_KERNEL_OBJS) boot/kernel.ld
 # The servers: native programs. The process server is module 0 (the root task) of the
 # system Image; it starts the file and console servers from modules 1 and 2.
 SERVER_LIB_OBJS := $(B)/obj/lib/errno.o $(NATIVE_LIB_OBJS)
-proc_OBJS := $(B)/obj/lib/elf.o $(B)/obj/lib/chacha20.o $(B)/obj/lib/random.o
+proc_OBJS := $(B)/obj/lib/elf.o $(B)/obj/lib/chacha20.o $(B)/obj/lib/random.o $(B)/obj/lib/fdt.o
 fs_OBJS := $(B)/obj/lib/cpio.o
 console_OBJS := $(B)/obj/lib/uart.o
 

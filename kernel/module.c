@@ -121,6 +121,17 @@ static int module_give_rtc(struct task *t, struct kage_bootinfo *bi)
 	return module_give_range(t, bi, r->base, PAGE_SIZE, HANDLE_RIGHT_READ, KAGE_BOOT_RTC, "goldfish-rtc");
 }
 
+/* The device tree, read-only, and the hart the kernel runs on: /proc/cpuinfo is read there. */
+static int module_give_dtb(struct task *t, struct kage_bootinfo *bi)
+{
+	int err = module_give_range(t, bi, boot.dtb_pa, boot.fdt.size, HANDLE_RIGHT_READ, KAGE_BOOT_DTB,
+				    "device-tree");
+
+	if (err == 0)
+		bi->item[bi->nitems - 1].aux[0] = (uint32_t)boot.hart;
+	return err;
+}
+
 /* Module m, with its role, so that whoever starts it can say what its task is. */
 static int module_give_module(struct task *t, struct kage_bootinfo *bi, const struct module *m)
 {
@@ -149,6 +160,8 @@ int module_give_boot(struct task *t, struct kage_bootinfo *bi)
 					KAGE_BOOT_INITRD, "initramfs");
 	if (err == 0)
 		err = module_give_rtc(t, bi);
+	if (err == 0)
+		err = module_give_dtb(t, bi);
 	return err ?: module_give_uart(t, bi);
 }
 

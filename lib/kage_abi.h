@@ -234,6 +234,7 @@ struct kage_fpregs {
 #define KAGE_BOOT_IRQ 4		/* an interrupt source: irq handle; aux[0] is its number */
 #define KAGE_BOOT_ENDPOINT 5	/* an endpoint, named (servers started by the process server) */
 #define KAGE_BOOT_RTC 6		/* a goldfish real-time clock's registers: memory handle, read-only */
+#define KAGE_BOOT_DTB 7		/* the device tree the kernel booted with: memory handle, read-only; aux[0] the boot hart */
 #define KAGE_BOOT_MAX 16
 
 struct kage_bootitem {

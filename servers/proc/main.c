@@ -220,6 +220,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	proc_timebase_hz = bi->timebase_hz;
 	rng_init(bi);
 	clock_init(bi);
+	cpuinfo_init(bi);
 	native_notes_setup(bi->timebase_hz);
 	proc_table_init();
 	thread_table_init();

@@ -401,6 +401,10 @@ uint64_t clock_wall_to_ticks(uint64_t sec, uint64_t nsec);
 long clock_gettime_call(const struct thread *t, int64_t id, uint64_t ts);
 long clock_getres_call(const struct process *p, int64_t id, uint64_t res);
 
+/* ---- /proc/cpuinfo (cpuinfo.c) ---- */
+void cpuinfo_init(const struct kage_bootinfo *bi);
+size_t cpuinfo_text(char *buf, size_t size);
+
 /* ---- CPU time (cputime.c) ---- */
 void cputime_of_thread(const struct thread *t, struct proc_ticks *out);
 /* A process's own: its live threads' and its ended threads'. */

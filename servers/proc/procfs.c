@@ -81,7 +81,7 @@ static long procfs_number(const char *s, size_t len)
 static const char *const procfs_names[PROCFS_KAGE_END] = {
 	[PROCFS_SELF] = "self", [PROCFS_MEMINFO] = "meminfo", [PROCFS_UPTIME] = "uptime",
 	[PROCFS_LOADAVG] = "loadavg", [PROCFS_MOUNTS] = "mounts", [PROCFS_VERSION] = "version",
-	[PROCFS_SYSSTAT] = "stat",
+	[PROCFS_SYSSTAT] = "stat", [PROCFS_CPUINFO] = "cpuinfo",
 	[PROCFS_SYSDIR] = "sys", [PROCFS_KAGEDIR] = "kage", [PROCFS_KERNELDIR] = "kernel",
 	[PROCFS_PID_MAX] = "pid_max", [PROCFS_RANDOMIZE] = "randomize_va_space",
 	[PROCFS_THREADS_MAX] = "threads-max", [PROCFS_OBJECTS] = "objects",

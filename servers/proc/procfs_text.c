@@ -224,6 +224,7 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 	case PROCFS_MEMINFO: return procfs_meminfo(buf, size);
 	case PROCFS_UPTIME: return procfs_uptime(buf, size);
 	case PROCFS_SYSSTAT: return procfs_sysstat(buf, size);
+	case PROCFS_CPUINFO: return cpuinfo_text(buf, size);
 	case PROCFS_LOADAVG: return procfs_loadavg(buf, size);
 	case PROCFS_MOUNTS:
 		return procfs_printf(buf, size, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");

@@ -67,11 +67,13 @@ def test_ash_pipelines_redirections_and_substitution(board, mode):
 
 def test_board_shell_applets_see_the_system(board, mode):
     """df (statfs), dmesg (syslog), date (the wall clock), free, uptime, stat,
-    fsync, flock, hexdump, pidof, pgrep, pkill and mount on what kage has."""
+    fsync, flock, hexdump, pidof, pgrep, pkill and mount on what kage has;
+    time, ps -l and top with CPU times, /proc/stat, /proc/cpuinfo, nproc."""
     with run_init(board, mode, "rdinit=/tests/busybox/board-shell") as k:
         assert program_lines(k, "start", "end") == [
             "start", "df ok", "1", "date ok", "free ok", "1", "5", "fsync ok", "flock ok", "flock -n ok",
             "00000000  64 61 74 61 0a                                    |data.|",
-            "1", "1", "killed 143", "1", "end",
+            "1", "1", "killed 143", "1",
+            "time ok", "stat ok", "ps ok", "1", "proc stat ok", "1", "mmu\t\t: sv39", "1", "end",
         ]
         expect_clean_end(k)
