@@ -46,7 +46,7 @@ MMAP_CHECKS = [
     "private mapping has the file's bytes", "past the end of the file, the last page is zero",
     "a store changes the copy only", "a later write to the file does not reach the copy",
     "an offset mapping starts at that byte of the file", "a read-only mapping cannot be written",
-    r"whole pages past the end read as zero \(Linux: SIGBUS\)", "munmap of the middle page leaves the others",
+    "whole pages past the end read as zero (Linux: SIGBUS)", "munmap of the middle page leaves the others",
     "mprotect of one page to read-only", "MAP_FIXED puts the file page exactly there",
     "the pages around it are as they were", "PROT_NONE, then mprotect, shows the file's bytes",
     "a file of the initramfs maps", "MAP_SHARED read-only maps the same bytes",
