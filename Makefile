@@ -9,7 +9,10 @@
 #   make compare micro against mono: docs/comparison.md
 #   make clean   remove build/
 #
-# Outputs land in build/$(BOARD)/$(MODE)/: kage.elf, Image, initramfs.cpio, sdcard.img.
+# Outputs land in build/$(BOARD)/$(MODE)/: Image (the system: kernel and servers; what
+# `make run` boots and `make image` puts on the SD card) with its kage.elf, initramfs.cpio,
+# sdcard.img; and monitor/Image (the kernel alone, at its monitor) and test/Image (the
+# kernel's own tests as root task).
 
 BOARD ?= qemu-virt
 MODE ?= micro
@@ -66,13 +69,14 @@ MONO_ONLY_SRCS := kernel/kserver.c kernel/srvmem.c boot/servers.c
 KERNEL_SRCS := $(filter-out $(if $(filter micro,$(MODE)),$(MONO_ONLY_SRCS)) kernel/kserver_native.c,\
 	$(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native%,$(wildcard lib/*.c)))
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
+# The monitor Image (monitor/Image): the kernel alone, which stops at its monitor.
 # The test Image differs only in its module table: the kernel test root task.
 TEST_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/test/modules.o
 
-# The system Image: the process server as root task (the plain Image still stops at the monitor).
+# The system Image, build/$(BOARD)/$(MODE)/Image: the process server as root task.
 SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/modules.o,$(KERNEL_OBJS)) $(B)/system/modules.o
 
-all: $(B)/kage.elf $(B)/Image $(B)/initramfs.cpio $(B)/test/Image $(B)/system/Image
+all: $(B)/Image $(B)/initramfs.cpio $(B)/test/Image $(B)/monitor/Image
 kernel: $(B)/Image
 
 $(B)/obj/%.o: %.c Makefile
@@ -89,11 +93,12 @@ $(B)/version.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 
-$(B)/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
+$(B)/monitor/kage.elf: $(KERNEL_OBJS) boot/kernel.ld
+	@mkdir -p $(dir $@)
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
 
 # A flat binary: the Linux RISC-V image header sits at offset 0.
-$(B)/Image $(B)/test/Image $(B)/system/Image: %/Image: %/kage.elf
+$(B)/Image $(B)/test/Image $(B)/monitor/Image: %/Image: %/kage.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Native programs (the kernel test root task, the servers) start at lib/native_start.S
@@ -179,7 +184,7 @@ $(B)/kservers/boot/servers.o: boot/servers.c Makefile
 SYSTEM_KERNEL_OBJS := $(filter-out $(B)/obj/boot/servers.o,$(KERNEL_OBJS)) $(KSERVER_OBJS)
 endif
 
-$(B)/system/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
+$(B)/kage.elf: $(SYSTEM_KERNEL_OBJS) boot/kernel.ld
 	@mkdir -p $(dir $@)
 	$(LD) $(KLDFLAGS) -o $@ $(SYSTEM_KERNEL_OBJS)
 
@@ -294,8 +299,8 @@ $(B)/ash-suite.cpio: $(INITRAMFS_INPUTS) $(ASH_SUITE)/rootfs/ash_test/run
 
 # make ash-suite: the suite by hand (ASH_DIRS: some of its directories, e.g. ash-redir;
 # ASH_TIMEOUT: seconds each script may take, 30 by default).
-ash-suite: deps $(B)/system/Image $(B)/ash-suite.cpio
-	QEMU_MEM=512M KAGE_INITRD=$(B)/ash-suite.cpio KAGE_KERNEL=$(B)/system/Image \
+ash-suite: deps $(B)/Image $(B)/ash-suite.cpio
+	QEMU_MEM=512M KAGE_INITRD=$(B)/ash-suite.cpio KAGE_KERNEL=$(B)/Image \
 	KAGE_APPEND='rdinit=/ash_test/run $(if $(ASH_TIMEOUT),ASH_TIMEOUT=$(ASH_TIMEOUT)) $(ASH_DIRS)' \
 	tools/run-qemu $(BOARD) $(B)
 
@@ -307,10 +312,14 @@ $(B)/rootfs.stamp: FORCE
 # ---------------------------------------------------------------------------
 # Running.
 
-# IMAGE=system (the default) boots the servers and /init (or rdinit= in KAGE_APPEND);
-# IMAGE=test the kernel test root task; IMAGE=monitor the kernel alone, at its monitor.
+# IMAGE=system (the default: build/$(BOARD)/$(MODE)/Image) boots the servers and /init
+# (or rdinit= in KAGE_APPEND); IMAGE=test the kernel test root task (test/Image);
+# IMAGE=monitor the kernel alone, at its monitor (monitor/Image).
 IMAGE ?= system
-RUN_KERNEL := $(if $(filter monitor,$(IMAGE)),$(B)/Image,$(B)/$(IMAGE)/Image)
+ifeq ($(filter $(IMAGE),system test monitor),)
+$(error IMAGE=$(IMAGE) is not one of: system test monitor)
+endif
+RUN_KERNEL := $(if $(filter system,$(IMAGE)),$(B)/Image,$(B)/$(IMAGE)/Image)
 run: deps all
 	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_APPEND='$(KAGE_APPEND)' \
 	KAGE_KERNEL=$(RUN_KERNEL) tools/run-qemu $(BOARD) $(B)

@@ -16,7 +16,7 @@ def qemu_command(mode, image, append, icount=True):
     return ["qemu-system-riscv64", "-M", "virt", "-smp", "1", "-m", MEMORY, "-nographic",
             "-bios", "default", "-no-reboot", "-rtc", "base=2026-01-01T00:00:00,clock=vm"] + \
         (["-icount", "shift=0"] if icount else []) + [
-            "-kernel", os.path.join(build, image, "Image"),
+            "-kernel", os.path.join(build, "Image") if image == "system" else os.path.join(build, image, "Image"),
             "-initrd", os.path.join(build, "initramfs.cpio"), "-append", append]
 
 

@@ -41,8 +41,13 @@ def build_dir(board, mode):
 
 
 def system_image(board, mode):
-    """The Image whose root task is the process server (make run's)."""
-    return os.path.join(build_dir(board, mode), "system", "Image")
+    """The Image whose root task is the process server (make run's, build/BOARD/MODE/Image)."""
+    return os.path.join(build_dir(board, mode), "Image")
+
+
+def monitor_image(board, mode):
+    """The kernel alone, which stops at its monitor: what Kage boots unless told otherwise."""
+    return os.path.join(build_dir(board, mode), "monitor", "Image")
 
 
 class Kage:
@@ -51,8 +56,8 @@ class Kage:
     def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=(), kernel=None, sdcard=None,
                  initrd=None):
         env = dict(os.environ)
-        if kernel:
-            env["KAGE_KERNEL"] = kernel
+        if not sdcard:
+            env["KAGE_KERNEL"] = kernel or monitor_image(board, mode)
         if initrd:
             env["KAGE_INITRD"] = initrd
         if sdcard:

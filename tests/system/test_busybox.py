@@ -4,13 +4,13 @@ a hard link per applet in /bin. Each test runs it as pid 1."""
 import os
 import re
 
-from kage import Kage, build_dir, expect_objects_back
+from kage import Kage, build_dir, expect_objects_back, system_image
 
 APPLET_LINKS = ["sh", "ls", "cat", "echo", "seq", "sort", "wc", "awk", "sed", "grep", "vi"]
 
 
 def run_init(board, mode, append):
-    return Kage(board, mode, kernel=os.path.join(build_dir(board, mode), "system", "Image"), append=append)
+    return Kage(board, mode, kernel=system_image(board, mode), append=append)
 
 
 def program_lines(k, first, last):

@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 
-from kage import ROOT, Kage, build_dir
+from kage import ROOT, Kage, build_dir, system_image
 
 
 def make_initramfs(board, mode, extra):
@@ -23,7 +23,7 @@ def test_extra_rootfs_is_copied_in(board, mode, tmp_path):
     script.chmod(0o755)
     try:
         make_initramfs(board, mode, str(tmp_path))
-        system = os.path.join(build_dir(board, mode), "system", "Image")
+        system = system_image(board, mode)
         with Kage(board, mode, kernel=system, append="rdinit=/opt/mine/run -- last") as k:
             k.expect('show-args: argv\\[0\\] = "/opt/mine/args"')
             k.expect('show-args: argv\\[1\\] = "from-the-script"')

@@ -1,10 +1,9 @@
 """Fault isolation (docs/comparison.md): the same bug in the file server,
 armed by "kage.crash=fs" and set off by /bin/isolation (user/isolation),
 kills one user task in MODE=micro and the whole kernel in MODE=mono."""
-import os
 import re
 
-from kage import FAILURE_STATUS, Kage, build_dir
+from kage import FAILURE_STATUS, Kage, system_image
 
 APPEND = "kage.crash=fs rdinit=/bin/isolation"
 CHECKS = [
@@ -18,7 +17,7 @@ CHECKS = [
 
 
 def boot(board, mode, append=APPEND):
-    return Kage(board, mode, kernel=os.path.join(build_dir(board, mode), "system", "Image"), append=append)
+    return Kage(board, mode, kernel=system_image(board, mode), append=append)
 
 
 def test_the_fs_bug_kills_only_the_fs_server_in_micro(board):

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from kage import Kage, build_dir
+from kage import Kage, build_dir, monitor_image
 
 
 def wrap_image(tmp_path, image, address):
@@ -26,7 +26,7 @@ def wrap_image(tmp_path, image, address):
 
 @pytest.mark.parametrize("address", [0x80400000, 0x8a000000], ids=["0x80400000", "0x8a000000"])
 def test_kernel_runs_where_it_is_loaded(tmp_path, mode, address):
-    image = os.path.join(build_dir("qemu-virt", mode), "Image")
+    image = monitor_image("qemu-virt", mode)
     elf = wrap_image(tmp_path, image, address)
     with Kage("qemu-virt", mode, mem="512M", kernel=str(elf)) as k:
         r = k.boot_report()

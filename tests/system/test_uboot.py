@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from kage import ROOT, Kage, build_dir
+from kage import ROOT, Kage, build_dir, monitor_image
 
 SPL_TYPE = "5B193300-FC78-40CD-8002-E86C45580B47"
 ITB_TYPE = "2E54B353-1271-4842-806F-E436D6AF6985"
@@ -62,7 +62,7 @@ def test_uboot_booti_runs_kage_at_another_address(tmp_path, mode):
     """booti places the Image at RAM base + text_offset: a larger offset moves kage."""
     address = 0x82000000
     image = tmp_path / "Image"
-    shutil.copy(os.path.join(build_dir("qemu-virt", mode), "Image"), image)  # the kernel monitor
+    shutil.copy(monitor_image("qemu-virt", mode), image)  # the kernel monitor
     with open(image, "r+b") as f:
         f.seek(8)
         f.write(struct.pack("<Q", address - 0x80000000))
@@ -137,7 +137,7 @@ def test_hardware_board_image_layout(tmp_path, hw_board):
     files = fat_files(disk, offset)
     assert {"/extlinux/extlinux.conf", "/Image", "/initramfs.cpio"} <= files, files
     b = build_dir(hw_board, "micro")
-    assert data[offset:].find(open(os.path.join(b, "system", "Image"), "rb").read(4096)) >= 0
+    assert data[offset:].find(open(os.path.join(b, "Image"), "rb").read(4096)) >= 0
     conf = fat_read(disk, offset, "/extlinux/extlinux.conf")
     assert re.search(r"^\s*kernel /Image$", conf, re.M) and re.search(r"^\s*initrd /initramfs.cpio$", conf, re.M)
     if hw_board == "hifive-unmatched":
