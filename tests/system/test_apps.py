@@ -12,6 +12,8 @@ expects. SQLite's: tools/apps/sqlite3-linux-reference."""
 import os
 import re
 
+import pytest
+
 from kage import ROOT, Kage, system_image
 from test_busybox import expect_clean_end, program_lines
 
@@ -19,15 +21,20 @@ SQLITE_DOC = os.path.join(ROOT, "docs", "sqlite-tests.md")
 
 
 def run_app(board, mode, script, mem=None):
-    return Kage(board, mode, mem=mem, kernel=system_image(board, mode), append=f"rdinit=/tests/apps/{script}")
+    """Boots with pid 1 running /tests/apps/SCRIPT, or a command line starting with / as it is."""
+    init = script if script.startswith("/") else f"/tests/apps/{script}"
+    return Kage(board, mode, mem=mem, kernel=system_image(board, mode), append=f"rdinit={init}")
 
 
 def no_missing_calls(k):
     assert "is not implemented" not in k.output(), k.output()[-3000:]
 
 
-def test_lua_files_clock_and_processes(board, mode):
-    with run_app(board, mode, "lua-io-os") as k:
+@pytest.mark.parametrize("lua", ["lua", "lua-dynamic"])
+def test_lua_files_clock_and_processes(board, mode, lua):
+    """The static interpreter runs the script by its #! line, the dynamic one (glibc's loader) by name."""
+    script = "lua-io-os" if lua == "lua" else "/usr/bin/lua-dynamic -- /tests/apps/lua-io-os"
+    with run_app(board, mode, script) as k:
         assert program_lines(k, "start", "end") == [
             "start", "Lua 5.4", "lines 3 first line|42|appended", "read first 5 23",
             "rename true", "remove true", "gone nil /tmp/lua-io-test.2: No such file or directory",
