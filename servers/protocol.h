@@ -79,7 +79,10 @@ enum fs_op {
 	FS_OP_TABLE_EXIT,	/* w1: key. Closes everything; pending calls are dropped */
 	/*
 	 * EXEC_OPEN: w1: key, w2: path (proc's memory), found from that
-	 * process's working directory. -> w1: a memory object with the file's
+	 * process's working directory, w3: where the file's absolute path
+	 * goes (proc's memory, w4 bytes; an empty string if it does not
+	 * fit; w3 0: nowhere), as Linux's /proc/N/exe names it whatever
+	 * path execve was given. -> w1: a memory object with the file's
 	 * bytes, given to the caller's handle table (read-only; -1 for an
 	 * empty file), w2: the size, w3: the mode, and in its high half where
 	 * the file starts in the object's first page (0: page-aligned, so

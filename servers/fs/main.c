@@ -67,9 +67,10 @@ static long fs_give_pages(uint64_t token, const struct fs_node *n, uint64_t out[
 	return 0;
 }
 
-/* FS_OP_EXEC_OPEN: an executable's pages, found from the process's working directory. */
+/* FS_OP_EXEC_OPEN: an executable's pages, found from the process's working directory, and its absolute path. */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
+	const uint64_t where = m->w[3], room = m->w[4];
 	struct fs_call_ctx c;
 	struct fs_node *n;
 	long len;
@@ -83,6 +84,14 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 	n = fs_lookup(c.t, c.path);
 	if (!n)
 		return -ENOENT;
+	if (where && room) {
+		len = fs_node_path(n, c.path2, PROTO_PATH_MAX);
+		if (len < 0 || (uint64_t)len >= room)
+			len = 0;	/* too long for the process server's record: it keeps the path it has */
+		c.path2[len] = 0;
+		if (native_caller_write(token, where, c.path2, (uint64_t)len + 1) < 0)
+			return -EFAULT;
+	}
 	return fs_give_pages(token, n, out);
 }
 

@@ -20,10 +20,11 @@ struct exec_file {
 	struct files_pages pages;
 	uint8_t *head;
 	size_t avail;			/* bytes in head */
+	char *exe;			/* its absolute path, for /proc/N/exe (PROC_EXE_MAX bytes; "" if too long) */
 };
 
-static int exec_path(struct thread *t, const char *path, const char *const argv[], const char *const envp[],
-		     int depth);
+static int exec_path(struct thread *t, const char *path, char *exe, const char *const argv[],
+		     const char *const envp[], int depth);
 
 /* Splits "#!interp arg" (one optional argument, as Linux): the interpreter, and *arg or NULL. */
 static char *exec_shebang(const struct exec_file *f, char *line, const char **arg)
@@ -79,7 +80,8 @@ static int exec_script(struct thread *t, const struct exec_file *f, const char *
 		v[n++] = argv[i];
 	}
 	v[n] = 0;
-	return exec_path(t, interp, v, envp, depth + 1);
+	/* f->exe is the script's: the interpreter's path takes its place, as Linux's /proc/N/exe names it. */
+	return exec_path(t, interp, f->exe, v, envp, depth + 1);
 }
 
 /* Refuses the interpreter of the program at path: a console line naming the problem, and err. */
@@ -131,7 +133,7 @@ static int exec_interp(const struct process *p, const char *path, const char *na
 		       struct exec_file *f, struct exec_elf *interp)
 {
 	static uint8_t head[EXEC_HEAD_MAX];
-	int err = files_exec_open(p, name, &f->pages);
+	int err = files_exec_open(p, name, &f->pages, NULL);
 
 	if (err < 0)
 		return exec_interp_refuse(path, name, errno_name(err), err);
@@ -147,6 +149,7 @@ static int exec_interp(const struct process *p, const char *path, const char *na
 		files_close(&f->pages);
 		return err;
 	}
+	f->exe = NULL;	/* an interpreter is not what /proc/N/exe names */
 	interp->file = &f->pages;
 	interp->bias = 0;
 	if (interp->img.type == ET_DYN)
@@ -188,7 +191,7 @@ static void exec_release_thread(struct thread *t)
 }
 
 /* Points t at the new space: the point of no return, and what the process keeps of its image. */
-static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, const char *path,
+static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, const char *exe,
 		       const char *const argv[], uint64_t brk, uint64_t mmap_top)
 {
 	struct process *p = t->proc;
@@ -208,7 +211,7 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 	p->space = space;
 	p->mm = proc_new_mm();	/* a new space: futex waiters of the old one cannot meet it */
 	files_exec(p);
-	strlcpy(p->live->exe, path, sizeof(p->live->exe));
+	strlcpy(p->live->exe, exe, sizeof(p->live->exe));
 	procfs_set_cmdline(p, argv);
 	p->brk_start = p->brk = brk;
 	p->mmap_next = p->mmap_base = mmap_top;
@@ -258,7 +261,8 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	if (space < 0)
 		err = (int)space;
 	else
-		err = exec_switch(t, space, pc, sp, path, argv, prog.img.hi + prog.bias + l.brk_pad, mmap_top);
+		err = exec_switch(t, space, pc, sp, f->exe[0] ? f->exe : path, argv, prog.img.hi + prog.bias + l.brk_pad,
+				  mmap_top);
 	if (err == 0)	/* what RLIMIT_AS counts from now on (RLIMIT_DATA: what the program maps and its heap) */
 		exec_account(t->proc, &prog, ip, &l);
 	if (ip)
@@ -277,13 +281,17 @@ static int exec_file(struct thread *t, struct exec_file *f, const char *path, co
 	return exec_elf(t, f, path, argv, envp);
 }
 
-/* The file at path, run; a script's level reads its head into the same buffer as the next level. */
-static int exec_path(struct thread *t, const char *path, const char *const argv[], const char *const envp[],
-		     int depth)
+/*
+ * The file at path, run; a script's level reads its head into the same
+ * buffer as the next level, and its absolute path into exe (PROC_EXE_MAX
+ * bytes) as the next level will.
+ */
+static int exec_path(struct thread *t, const char *path, char *exe, const char *const argv[],
+		     const char *const envp[], int depth)
 {
 	static uint8_t head[EXEC_HEAD_MAX];
-	struct exec_file f;
-	int err = files_exec_open(t->proc, path, &f.pages);
+	struct exec_file f = { .exe = exe };
+	int err = files_exec_open(t->proc, path, &f.pages, exe);
 
 	if (err < 0)
 		return err;
@@ -296,8 +304,9 @@ static int exec_path(struct thread *t, const char *path, const char *const argv[
 
 int exec_run(struct thread *t, const char *path, const char *const argv[], const char *const envp[])
 {
+	static char exe[PROC_EXE_MAX];
 	const char *name = strrchr(path, '/');
-	int err = exec_path(t, procfs_exec_path(t, path), argv, envp, 0);
+	int err = exec_path(t, procfs_exec_path(t, path), exe, argv, envp, 0);
 
 	if (err == 0)
 		strlcpy(t->proc->comm, name ? name + 1 : path, sizeof(t->proc->comm));	/* Linux's comm, as execve names it */

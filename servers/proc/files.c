@@ -111,10 +111,11 @@ static void files_held(struct files_pages *fp, const uint64_t out[6])
 				    .page_off = (uint32_t)(out[3] >> 32) & (PAGE - 1) };
 }
 
-int files_exec_open(const struct process *p, const char *path, struct files_pages *fp)
+int files_exec_open(const struct process *p, const char *path, struct files_pages *fp, char *exe)
 {
+	const uint64_t w[6] = { FS_OP_EXEC_OPEN, proc_key(p), (uint64_t)path, (uint64_t)exe, exe ? PROC_EXE_MAX : 0 };
 	uint64_t out[6];
-	long r = files_op3(FS_OP_EXEC_OPEN, proc_key(p), (uint64_t)path, 0, out);
+	long r = files_op(w, out);
 
 	if (r < 0)
 		return (int)r;

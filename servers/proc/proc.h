@@ -468,8 +468,12 @@ struct files_pages {
 	uint32_t mode;
 	uint32_t page_off;		/* where the file starts in the object's first page */
 };
-/* An executable, found from p's working directory; the regular file p's descriptor fd names (and its open flags). */
-int files_exec_open(const struct process *p, const char *path, struct files_pages *fp);
+/*
+ * An executable, found from p's working directory, and unless exe is NULL
+ * its absolute path in exe (PROC_EXE_MAX bytes; "" if longer); the
+ * regular file p's descriptor fd names (and its open flags).
+ */
+int files_exec_open(const struct process *p, const char *path, struct files_pages *fp, char *exe);
 int files_fd_open(const struct process *p, int fd, struct files_pages *fp, uint32_t *flags);
 void files_close(struct files_pages *fp);
 /* Up to len bytes at off into buf here (at most KAGE_COPY_MAX): the count, 0 past the end, or -errno. */

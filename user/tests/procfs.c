@@ -256,6 +256,15 @@ static void check_cmdline(void)
 	}
 	waitpid(pid, &status, 0);
 	check("execve of /proc/self/exe runs the same program", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* glibc's static start-up asserts that /proc/self/exe is absolute (_dl_get_origin). */
+	pid = fork();
+	if (pid == 0) {
+		if (chdir("/tmp") == 0)
+			execv("../bin/procfs", exe_args);
+		_exit(100);
+	}
+	waitpid(pid, &status, 0);
+	check("execve of a relative path: /proc/self/exe is absolute", WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static void check_exe(void)
