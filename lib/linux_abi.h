@@ -67,6 +67,8 @@
 #define F_GETFL 3
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031	/* a pipe's capacity: set, read */
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 #define F_GETLK 5		/* record locks: a process's (released at any close of the file, and at exit) */
 #define F_SETLK 6

@@ -190,6 +190,7 @@ static long fs_fcntl(const struct fs_call_ctx *c, uint64_t fd, uint64_t cmd, uin
 	case F_GETLK: case F_SETLK: case F_SETLKW:
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
 		return fs_fcntl_lock(c, f, cmd, arg);
+	case F_GETPIPE_SZ: case F_SETPIPE_SZ: return fs_pipe_size(f, cmd, arg);
 	default: return -EINVAL;
 	}
 }

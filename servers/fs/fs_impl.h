@@ -259,6 +259,8 @@ void fs_pipe_wait_drop(struct fs_wait *w);
 /* What poll sees on a pipe end; FIONREAD's count. */
 uint32_t fs_pipe_poll(const struct fs_file *f);
 uint64_t fs_pipe_unread(const struct fs_file *f);
+/* fcntl's F_GETPIPE_SZ and F_SETPIPE_SZ (size) of f: the capacity, or -errno. */
+long fs_pipe_size(const struct fs_file *f, uint64_t cmd, uint64_t size);
 /* A number naming a pipe while it exists, for /proc/N/fd's "pipe:[N]". */
 uint64_t fs_pipe_id(const struct fs_file *f);
 

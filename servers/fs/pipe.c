@@ -362,6 +362,24 @@ uint64_t fs_pipe_unread(const struct fs_file *f)
 	return f->pipe->len;
 }
 
+/*
+ * The ring's size is fixed: F_SETPIPE_SZ of at most that is granted as
+ * that (Linux too rounds a request up, to whole pages); more is -EPERM,
+ * Linux's answer past its pipe-max-size, which here is one ring. Programs
+ * that would write a whole document into a pipe before reading it (bash's
+ * here-documents) ask F_GETPIPE_SZ how much fits.
+ */
+long fs_pipe_size(const struct fs_file *f, uint64_t cmd, uint64_t size)
+{
+	if (!f->pipe)
+		return -EBADF;
+	if (cmd == F_SETPIPE_SZ && size > (uint64_t)INT32_MAX)
+		return -EINVAL;
+	if (cmd == F_SETPIPE_SZ && size > FS_PIPE_SIZE)
+		return -EPERM;
+	return FS_PIPE_SIZE;
+}
+
 struct fs_watchers *fs_pipe_watchers(const struct fs_file *f)
 {
 	return &f->pipe->watchers;

@@ -305,6 +305,8 @@ PIPE_CHECKS = [
     "data then end of file", "a reader waits for a late writer", "64 KiB through a 4 KiB pipe",
     "a big write to a reader that waits",
     "empty non-blocking read is EAGAIN", "writer without readers dies of SIGPIPE",
+    "F_GETPIPE_SZ bytes go in without a reader taking any",
+    "F_SETPIPE_SZ to at most that keeps it, and a file is EBADF",
     "printf before fork into a pipe comes out twice",
 ]
 

@@ -3,8 +3,10 @@
  * a late writer, 64 KiB through the 4 KiB pipe (the writer waits too),
  * a big write to a reader that already waits with a big buffer (it takes
  * the whole ring at once; the writer must fill it again, not wait),
- * EAGAIN without blocking, SIGPIPE for a writer without readers, and the
- * printf-before-fork demo with stdout on a pipe (fully buffered: twice).
+ * EAGAIN without blocking, SIGPIPE for a writer without readers, the
+ * capacity F_GETPIPE_SZ reports (what bash writes into a pipe whole before
+ * it reads: a here-document), and the printf-before-fork demo with stdout
+ * on a pipe (fully buffered: twice).
  */
 #define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
@@ -145,6 +147,23 @@ static void check_nonblocking_and_sigpipe(void)
 	close(fd[1]);
 }
 
+static void check_pipe_size(void)
+{
+	static char fill[1 << 16];
+	int fd[2], size;
+
+	pipe2(fd, O_NONBLOCK);
+	size = fcntl(fd[1], F_GETPIPE_SZ);
+	say("F_GETPIPE_SZ bytes go in without a reader taking any",
+	    size >= 4096 && size <= (int)sizeof(fill) && write(fd[1], fill, (size_t)size) == size &&
+		    write(fd[1], fill, 1) < 0 && errno == EAGAIN);
+	say("F_SETPIPE_SZ to at most that keeps it, and a file is EBADF",
+	    fcntl(fd[0], F_SETPIPE_SZ, 100) == size && fcntl(fd[0], F_GETPIPE_SZ) == size &&
+		    fcntl(0, F_GETPIPE_SZ) < 0 && errno == EBADF);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 static void check_printf_fork_into_a_pipe(void)
 {
 	char buf[4096] = { 0 }, *first;
@@ -178,6 +197,7 @@ int main(void)
 	check_big_transfer();
 	check_big_write_to_waiting_reader();
 	check_nonblocking_and_sigpipe();
+	check_pipe_size();
 	check_printf_fork_into_a_pipe();
 	return 0;
 }
