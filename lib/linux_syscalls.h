@@ -71,6 +71,14 @@
 #define NR_rt_sigprocmask 135
 #define NR_rt_sigpending 136
 #define NR_rt_sigreturn 139
+#define NR_setregid 143
+#define NR_setgid 144
+#define NR_setreuid 145
+#define NR_setuid 146
+#define NR_setresuid 147
+#define NR_getresuid 148
+#define NR_setresgid 149
+#define NR_getresgid 150
 #define NR_setpgid 154
 #define NR_getpgid 155
 #define NR_getsid 156

@@ -143,6 +143,32 @@ static long linux_sysinfo(const struct process *p, uint64_t buf)
 	return native_space_write_user(p->space, buf, &info, sizeof(info));
 }
 
+/*
+ * The set*id calls. Every process is root and stays root: an id of 0, or
+ * -1 (leave it), is granted; any other is EPERM, since kage has no other
+ * users to become (root on Linux may become any). n: how many ids.
+ */
+static long linux_setids(const uint64_t *a, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if ((uint32_t)a[i] != 0 && (uint32_t)a[i] != UINT32_MAX)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* getresuid and getresgid: the real, effective and saved ids, all root's. */
+static long linux_getresids(const struct process *p, const uint64_t *a)
+{
+	const uint32_t root = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (native_space_write_user(p->space, a[i], &root, sizeof(root)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /* len random bytes to buf: in p's space, or (p NULL) the caller's of token. The count, or -EFAULT. */
 static long linux_random_out(const struct process *p, uint64_t token, uint64_t buf, uint64_t len)
 {
@@ -260,6 +286,10 @@ LINUX_VALUE(linux_sys_settimeofday, clock_settimeofday_call(p, a[0], a[1]))
 LINUX_VALUE(linux_sys_syslog, syslog_call(p, (int)a[0], a[1], (int64_t)(int32_t)a[2]))
 LINUX_VALUE(linux_sys_getrandom, linux_getrandom(p, a[0], a[1], a[2]))
 LINUX_VALUE(linux_sys_sysinfo, linux_sysinfo(p, a[0]))
+LINUX_VALUE(linux_sys_setid, linux_setids(a, 1))
+LINUX_VALUE(linux_sys_setreid, linux_setids(a, 2))
+LINUX_VALUE(linux_sys_setresid, linux_setids(a, 3))
+LINUX_VALUE(linux_sys_getresid, linux_getresids(p, a))
 LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
 LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(t, a))
 LINUX_VALUE(linux_sys_rt_sigpending, sig_pending_call(t, a))
@@ -350,9 +380,12 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	/* Credentials: every process is root. */
 	[NR_getuid] = linux_sys_zero, [NR_geteuid] = linux_sys_zero, [NR_getgid] = linux_sys_zero,
 	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,
+	[NR_setuid] = linux_sys_setid, [NR_setgid] = linux_sys_setid, [NR_setreuid] = linux_sys_setreid,
+	[NR_setregid] = linux_sys_setreid, [NR_setresuid] = linux_sys_setresid, [NR_setresgid] = linux_sys_setresid,
+	[NR_getresuid] = linux_sys_getresid, [NR_getresgid] = linux_sys_getresid,
 	/* Memory. */
 	[NR_brk] = linux_sys_brk, [NR_mmap] = linux_sys_mmap, [NR_munmap] = linux_sys_munmap,
-	[NR_mremap] = linux_sys_mremap, 	[NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
+	[NR_mremap] = linux_sys_mremap, [NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
 	/* Time and the system. */
 	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,

@@ -210,8 +210,8 @@ enum proc_reply proc_waitid(struct thread *t, const struct kage_msg *m, long *re
 	if (a[0] == P_PGID)
 		t->wait.pgid = a[1] ? (int)a[1] : t->proc->pgid;
 	t->wait.status = a[2];
-	t->wait.rusage = 0;	/* glibc's waitid passes none */
 	t->wait.info = 1;
+	t->wait.rusage = a[4];	/* the system call's fifth argument (glibc passes NULL) */
 	t->wait.options = (uint32_t)a[3];
 	return wait_start(t, m, result);
 }

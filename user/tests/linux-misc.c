@@ -1,7 +1,8 @@
 /*
  * Small Linux calls glibc programs lean on: readlink("/proc/self/exe"),
  * getrlimit, getcwd, uname, clock_gettime, getrandom, waitid, statx,
- * 1,024 descriptors, chmod and chown, execve's argument limits, and
+ * 1,024 descriptors, chmod and chown, setuid and its kin on a system
+ * that is all root, execve's argument limits, and
  * -EFAULT for a bad pointer instead of a crash. Run with "--count-env" it
  * exits 100 if it has 1,024 environment strings.
  */
@@ -118,6 +119,21 @@ static void check_chmod(void)
 	unlink("/tmp/mode");
 }
 
+static void check_ids(void)
+{
+	uid_t r = 1, e = 1, s = 1;
+	gid_t gr = 1, ge = 1, gs = 1;
+	int ok = setuid(0) == 0 && setgid(0) == 0 && setresuid(0, -1, 0) == 0 && setresgid(-1, 0, -1) == 0 &&
+		 setreuid(0, 0) == 0 && setregid(-1, -1) == 0;
+
+	ok = ok && getresuid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0 && getresgid(&gr, &ge, &gs) == 0 &&
+	     gr == 0 && ge == 0 && gs == 0;
+	errno = 0;
+	printf("linux-misc: setuid and its kin: to root, to another user: %s\n",
+	       ok && setuid(1000) < 0 && errno == EPERM && setresgid(0, 0, 1000) < 0 && errno == EPERM && getuid() == 0
+		       ? "ok EPERM" : "wrong");
+}
+
 /* execve of this program with n environment strings: the child's exit status (200: E2BIG). */
 static int exec_with_env(int n)
 {
@@ -185,6 +201,7 @@ int main(int argc, char **argv)
 	check_statx();
 	check_descriptors();
 	check_chmod();
+	check_ids();
 	printf("linux-misc: execve with 1,024 environment strings %s\n", exec_with_env(1024) == 100 ? "ok" : "wrong");
 	printf("linux-misc: execve with 1,025 of them: %s\n", exec_with_env(1025) == 200 ? "E2BIG" : "wrong");
 	errno = 0;
