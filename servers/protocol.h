@@ -98,6 +98,13 @@ enum fs_op {
 	 * server can answer polls that include the console by itself.
 	 */
 	FS_OP_CONSOLE_READY,
+	/*
+	 * Badge CONSOLE: the console has a foreground process group from now
+	 * on (TIOCSPGRP), so it is a controlling terminal and /dev/tty opens
+	 * it; before, /dev/tty is ENXIO, as Linux answers a process without
+	 * one (init=/bin/sh's). Sent once.
+	 */
+	FS_OP_CONSOLE_CTTY,
 	FS_OP_ARM_CRASH,	/* from now on PROTO_IOCTL_CRASH crashes the file server (below) */
 	/*
 	 * /proc. PROC_OPEN: w1: key, w2: open flags or PROTO_PROCFS_CHDIR,

@@ -57,6 +57,8 @@ void console_uart_putc(char c);
 /* Provided by the loop (main.c): a signal key was typed; the readiness changed. */
 void console_interrupt(int sig, int pgrp);
 void console_tell_fs(int readable);
+/* The console became a controlling terminal: it has a foreground group (FS_OP_CONSOLE_CTTY). */
+void console_tell_fs_ctty(void);
 
 /* The line discipline (tty.c). */
 void tty_key(int c);

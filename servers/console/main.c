@@ -29,6 +29,14 @@ void console_tell_fs(int readable)
 		native_ipc_call(console_fs_ep, w, 0);
 }
 
+void console_tell_fs_ctty(void)
+{
+	const uint64_t w[6] = { FS_OP_CONSOLE_CTTY };
+
+	if (console_fs_ep >= 0)
+		native_ipc_call(console_fs_ep, w, 0);
+}
+
 /* Every message the console server gets (native_serve): whether to answer now. */
 static long console_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {

@@ -279,6 +279,8 @@ static long tty_set_pgrp(uint64_t token, uint64_t arg)
 		return -EFAULT;
 	if (pgrp <= 0)
 		return pgrp ? -EINVAL : -ESRCH;
+	if (!tty_pgrp)
+		console_tell_fs_ctty();	/* /dev/tty is the console from now on */
 	tty_pgrp = pgrp;
 	return 0;
 }

@@ -22,7 +22,8 @@ struct fs_archive {
 
 static struct fs_archive fs_archive = { .mem = -1 };
 struct fs_node *fs_console, *fs_null;
-struct fs_node *fs_zero, *fs_full, *fs_urandom, *fs_random;
+struct fs_node *fs_zero, *fs_full, *fs_urandom, *fs_random, *fs_tty;
+int fs_console_ctty;
 
 long fs_archive_slice(const struct fs_node *n, uint64_t *page_off)
 {
@@ -133,8 +134,9 @@ static long fs_load(void)
 
 /*
  * /dev, with the console, /dev/null (reads see the end, writes vanish),
- * /dev/zero and /dev/full (zeros; writes vanish, or ENOSPC), and
- * /dev/urandom and /dev/random (the process server's generator).
+ * /dev/zero and /dev/full (zeros; writes vanish, or ENOSPC),
+ * /dev/urandom and /dev/random (the process server's generator), and
+ * /dev/tty (the console once it is a controlling terminal, else ENXIO).
  */
 static long fs_devices(void)
 {
@@ -149,7 +151,8 @@ static long fs_devices(void)
 	fs_full = fs_device(dev, "full", S_IFCHR | 0666);
 	fs_urandom = fs_device(dev, "urandom", S_IFCHR | 0666);
 	fs_random = fs_device(dev, "random", S_IFCHR | 0666);
-	return fs_console && fs_null && fs_zero && fs_full && fs_urandom && fs_random ? 0 : -ENOMEM;
+	fs_tty = fs_device(dev, "tty", S_IFCHR | 0666);
+	return fs_console && fs_null && fs_zero && fs_full && fs_urandom && fs_random && fs_tty ? 0 : -ENOMEM;
 }
 
 int fs_init(const void *cpio, size_t size, long mem, uint64_t base)

@@ -28,6 +28,13 @@ void fs_ctx_init(struct fs_call_ctx *c, struct fs_fdtable *t, uint64_t token, ui
 extern struct fs_node *fs_root, *fs_console, *fs_null;
 /* /dev/zero, /dev/full, /dev/urandom and /dev/random (archive.c; NULL if they could not be made). */
 extern struct fs_node *fs_zero, *fs_full, *fs_urandom, *fs_random;
+/*
+ * /dev/tty: every process's controlling terminal is the console, once the
+ * console has a foreground group (fs_console_ctty, FS_OP_CONSOLE_CTTY);
+ * until then an open is ENXIO, as for a Linux process without one.
+ */
+extern struct fs_node *fs_tty;
+extern int fs_console_ctty;
 extern long fs_console_ep;	/* the console server's endpoint, or -1 */
 extern long fs_proc_ep;		/* the process server's, badged PROTO_BADGE_FS */
 extern int fs_crash_armed;	/* PROTO_IOCTL_CRASH crashes this server (FS_OP_ARM_CRASH) */

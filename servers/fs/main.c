@@ -157,6 +157,8 @@ static void fs_server_call(uint64_t token, const struct kage_msg *m, uint64_t ou
 		fs_transfer_pump();
 	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == FS_OP_CONSOLE_READY) {
 		fs_console_ready(m->w[1] != 0);
+	} else if (m->badge == PROTO_BADGE_CONSOLE && m->w[0] == FS_OP_CONSOLE_CTTY) {
+		fs_console_ctty = 1;
 	} else {
 		out[0] = (uint64_t)-ENOSYS;
 	}

@@ -77,6 +77,11 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 	struct fs_file *f;
 	long err;
 
+	if (n == fs_tty) {
+		if (!fs_console_ctty || !fs_console)
+			return -ENXIO;
+		n = fs_console;	/* the description is the console's, as Linux's open of /dev/tty gives the tty's */
+	}
 	if ((flags & O_DIRECTORY) && !fs_is(n, S_IFDIR))
 		return -ENOTDIR;
 	if (writing && fs_is(n, S_IFDIR))
@@ -132,13 +137,12 @@ static uint64_t fs_ino(const struct fs_node *n)
 	return n->procfs ? n->procfs_ino : n->ino;
 }
 
-/* A device's numbers: the console is (5, 1), /dev/null (1, 3). */
-/* Linux's numbers for the devices (Documentation/admin-guide/devices.txt): the console 5:1, the memory devices 1:n. */
+/* Linux's numbers for the devices (Documentation/admin-guide/devices.txt): the console 5:1, tty 5:0, the memory devices 1:n. */
 static void fs_rdev(const struct fs_node *n, uint32_t *major, uint32_t *minor)
 {
 	static const struct { struct fs_node *const *node; uint32_t major, minor; } devs[] = {
 		{ &fs_console, 5, 1 }, { &fs_null, 1, 3 }, { &fs_zero, 1, 5 }, { &fs_full, 1, 7 },
-		{ &fs_random, 1, 8 }, { &fs_urandom, 1, 9 },
+		{ &fs_random, 1, 8 }, { &fs_urandom, 1, 9 }, { &fs_tty, 5, 0 },
 	};
 
 	*major = *minor = 0;

@@ -28,7 +28,8 @@ def expect_ok(k, check):
 def test_termios_process_groups_and_console_poll(board, mode):
     with run_init(board, mode, "terminal") as k:
         for check in ["the console is a terminal", "defaults are a serial console's",
-                      "no foreground group at first \\(ENOTTY\\)", "TIOCSPGRP then TIOCGPGRP gives the group back",
+                      "no foreground group at first \\(ENOTTY\\)", "without a controlling terminal /dev/tty is ENXIO",
+                      "TIOCSPGRP then TIOCGPGRP gives the group back", "then /dev/tty is the console",
                       "a pipe is no terminal", "an idle console is writable, not readable"]:
             expect_ok(k, check)
         # poll wakes when a line is typed

@@ -1,6 +1,7 @@
 /*
  * The console as a terminal, driven by tests/system/test_terminal.py:
- * Linux's termios defaults, the foreground process group, poll on the
+ * Linux's termios defaults, the foreground process group (and /dev/tty,
+ * which needs one), poll on the
  * console, raw mode (a key without Enter and without echo), canonical
  * mode again, a line typed with echo off, and a reader killed while it
  * waits, which must leave the next line to the next reader. Each prompt
@@ -47,10 +48,18 @@ static void check_groups(void)
 {
 	int fd[2], pgrp = 0;
 
+	int tty;
+
 	errno = 0;
 	say("no foreground group at first (ENOTTY)", tcgetpgrp(0) == -1 && errno == ENOTTY);
+	errno = 0;
+	say("without a controlling terminal /dev/tty is ENXIO", open("/dev/tty", O_RDWR) == -1 && errno == ENXIO);
 	say("TIOCSPGRP then TIOCGPGRP gives the group back",
 	    tcsetpgrp(0, getpid()) == 0 && ioctl(0, TIOCGPGRP, &pgrp) == 0 && pgrp == getpid());
+	tty = open("/dev/tty", O_RDWR);
+	say("then /dev/tty is the console", tty >= 0 && isatty(tty) && tcgetpgrp(tty) == getpid() &&
+						     write(tty, "", 0) == 0);
+	close(tty);
 	pipe(fd);
 	errno = 0;
 	say("a pipe is no terminal", !isatty(fd[0]) && errno == ENOTTY && ioctl(fd[0], TIOCGPGRP, &pgrp) == -1);
