@@ -1,10 +1,12 @@
 /*
- * getdents64. A directory of the tree is listed in the order its entries
- * were made (their seq), and an open description's offset is the seq to
- * resume at, so a listing costs one step per entry however large the
- * directory, and entries made or removed meanwhile neither repeat nor
+ * getdents64. A directory of the tree is listed as Linux's are, "." and
+ * ".." first (offsets 0 and 1), then its entries in the order they were
+ * made (their seq): an open description's offset is then the seq to
+ * resume at plus 2, so a listing costs one step per entry however large
+ * the directory, and entries made or removed meanwhile neither repeat nor
  * hide the others. A /proc directory's node holds its entries as data,
- * the process server's records; its offset counts records.
+ * the process server's records, without "." and ".."; its offset counts
+ * records.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -17,6 +19,8 @@ struct fs_dirent {
 	uint8_t type;			/* DT_*: S_IF* >> 12 */
 	char name[FS_NAME_MAX + 1];
 };
+
+#define FS_DIR_DOTS 2	/* offsets of "." and ".." before a tree directory's entries */
 
 /* The entry at f's offset: 1, *e and the offset after it in *next, or 0 past the last. */
 static int fs_dir_entry(const struct fs_file *f, struct fs_dirent *e, uint64_t *next)
@@ -36,13 +40,21 @@ static int fs_dir_entry(const struct fs_file *f, struct fs_dirent *e, uint64_t *
 		*next = at + 1;
 		return 1;
 	}
+	if (at < FS_DIR_DOTS) {
+		e->ino = at ? n->parent->ino : n->ino;	/* the root is its own parent */
+		e->type = (uint8_t)(S_IFDIR >> 12);
+		strlcpy(e->name, at ? ".." : ".", sizeof(e->name));
+		*next = at + 1;
+		return 1;
+	}
+	at -= FS_DIR_DOTS;
 	c = fs_dir_next(n, &at);
 	if (!c)
 		return 0;
 	e->ino = c->ino;
 	e->type = (uint8_t)((c->mode & S_IFMT) >> 12);
 	memcpy(e->name, c->name, c->namelen + 1);
-	*next = at + 1;
+	*next = at + 1 + FS_DIR_DOTS;
 	return 1;
 }
 

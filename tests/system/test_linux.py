@@ -279,7 +279,7 @@ def test_init_mini_shell(board, mode):
 
 
 FILE_CHECKS = [
-    "open and read", "fstat size", "lseek", "pread leaves the offset", "getdents64 lists the corpus",
+    "open and read", "fstat size", "lseek", "pread leaves the offset", "getdents64 lists . and .. and the corpus",
     "stat by path", "missing file is ENOENT", "creating in a missing directory is ENOENT",
     "reading a directory is EISDIR",
     "O_DIRECTORY on a file is ENOTDIR", "dup shares the offset", "dup3 onto a chosen number",

@@ -22,15 +22,27 @@ static void say(const char *what, int ok)
 	printf("files: %s %s\n", what, ok ? "ok" : "FAILED");
 }
 
+/* The entries of dir, or -1 unless the first two are "." (dir itself) and ".." (its parent), as on Linux. */
 static int count_entries(const char *dir)
 {
-	char buf[512];
+	char buf[512], parent[64];
 	int fd = open(dir, O_RDONLY | O_DIRECTORY), n = 0;
+	struct stat self, up;
 	long got;
 
-	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < got; off += ((struct dirent64 *)(buf + off))->d_reclen)
+	snprintf(parent, sizeof(parent), "%s/..", dir);
+	if (stat(dir, &self) < 0 || stat(parent, &up) < 0)
+		return -1;
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < got; off += ((struct dirent64 *)(buf + off))->d_reclen) {
+			const struct dirent64 *d = (const struct dirent64 *)(buf + off);
+
+			if ((n == 0 && (strcmp(d->d_name, ".") || d->d_ino != self.st_ino)) ||
+			    (n == 1 && (strcmp(d->d_name, "..") || d->d_ino != up.st_ino)))
+				return -1;
 			n++;
+		}
+	}
 	close(fd);
 	return n;
 }
@@ -57,7 +69,7 @@ int main(int argc, char **argv)
 	say("fstat size", fstat(fd, &st) == 0 && st.st_size == 132 && S_ISREG(st.st_mode));
 	say("lseek", lseek(fd, 0, SEEK_END) == 132 && read(fd, buf, 4) == 0 && lseek(fd, 1, SEEK_SET) == 1);
 	say("pread leaves the offset", pread(fd, buf, 3, 0) == 3 && lseek(fd, 0, SEEK_CUR) == 1);
-	say("getdents64 lists the corpus", count_entries("/tests/elf") == 20);
+	say("getdents64 lists . and .. and the corpus", count_entries("/tests/elf") == 2 + 20);
 	say("stat by path", stat("/bin", &st) == 0 && S_ISDIR(st.st_mode));
 	say("missing file is ENOENT", open("/no/such", O_RDONLY) < 0 && errno == ENOENT);
 	say("creating in a missing directory is ENOENT", open("/no/dir/x", O_WRONLY | O_CREAT, 0644) < 0 &&
