@@ -257,7 +257,7 @@ $(BB)/busybox: $(BB)/src/.unpacked user/busybox/config tools/busybox-build
 # lua). APPS=1 (the default) puts them in; APPS=0 leaves them out.
 APPS ?= 1
 AP := build/apps
-APP_NAMES := sqlite3 lua
+APP_NAMES := sqlite3 bash lua
 APP_PACKAGE_sqlite3 := sqlite3
 APP_PACKAGE_bash := bash
 APP_PACKAGE_lua := lua5.4
