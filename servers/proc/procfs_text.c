@@ -152,18 +152,27 @@ static size_t procfs_meminfo(char *buf, size_t size)
 			     total, avail, avail);
 }
 
+/* The threads that could run now (neither waiting nor stopped); *total and *last: all of them, the highest tid. */
+static int procfs_runnable(int *total, int *last)
+{
+	int running = 0;
+
+	*total = *last = 0;
+	for (const struct process *p = proc_first(); p; p = proc_next(p)) {
+		for (const struct thread *t = p->threads; t; t = t->next) {
+			(*total)++;
+			running += !p->stopped && !procfs_waiting(t);
+			*last = t->tid > *last ? t->tid : *last;
+		}
+	}
+	return running;
+}
+
 /* loadavg's running/total threads and the last pid given out. */
 static size_t procfs_loadavg(char *buf, size_t size)
 {
-	int running = 0, total = 0, last = 0;
+	int total, last, running = procfs_runnable(&total, &last);
 
-	for (const struct process *p = proc_first(); p; p = proc_next(p)) {
-		for (const struct thread *t = p->threads; t; t = t->next) {
-			total++;
-			running += !p->stopped && !procfs_waiting(t);
-			last = t->tid > last ? t->tid : last;
-		}
-	}
 	return procfs_printf(buf, size, "0.00 0.00 0.00 %d/%d %d\n", running, total, last);
 }
 
@@ -175,13 +184,10 @@ static size_t procfs_loadavg(char *buf, size_t size)
 static size_t procfs_sysstat(char *buf, size_t size)
 {
 	struct kage_stats st = { 0 };
-	int running = 0;
+	int total, last, running = procfs_runnable(&total, &last);
 	char cpu[96];
 
 	native_stats(&st);
-	for (const struct process *p = proc_first(); p; p = proc_next(p))
-		for (const struct thread *t = p->threads; t; t = t->next)
-			running += !p->stopped && !procfs_waiting(t);
 	fmt_snprintf(cpu, sizeof(cpu), "%lu 0 %lu %lu 0 0 0 0 0 0", (unsigned long)st.ticks_user,
 		     (unsigned long)st.ticks_system, (unsigned long)st.ticks_idle);
 	return procfs_printf(buf, size,
