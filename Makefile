@@ -5,6 +5,7 @@
 #   make unit    host unit tests only  make bench   instruction counts
 #   make image   SD-card image         make run-uboot  boot that image in QEMU through U-Boot
 #   make ash-suite  BusyBox's own shell tests on kage (docs/busybox-tests.md)
+#   make bash-suite GNU bash's own tests on kage (docs/bash-tests.md)
 #   make fuzz    the system-call fuzzer in both modes (tools/fuzz)
 #   make compare micro against mono: docs/comparison.md
 #   make clean   remove build/
@@ -44,7 +45,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit lib-check bench compare fuzz deps clean ash-suite FORCE
+.PHONY: all kernel run image run-uboot test unit lib-check bench compare fuzz deps clean ash-suite bash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -304,6 +305,24 @@ ash-suite: deps $(B)/Image $(B)/ash-suite.cpio
 	KAGE_APPEND='rdinit=/ash_test/run $(if $(ASH_TIMEOUT),ASH_TIMEOUT=$(ASH_TIMEOUT)) $(ASH_DIRS)' \
 	tools/run-qemu $(BOARD) $(B)
 
+# GNU bash's own test suite (tests/bash-suite/run, docs/bash-tests.md): an
+# initramfs of its own, the usual one plus /bash_test (and /bin/bash even
+# with APPS=0), which only the system test boots.
+BASH_SUITE := build/bash-suite
+$(BASH_SUITE)/rootfs/bash_test/run: $(AP)/bash/built tests/bash-suite/run tools/bash-suite-stage
+	CROSS=$(CROSS) tools/bash-suite-stage $(AP)/bash/src $(AP)/bash/obj tests/bash-suite/run $(BASH_SUITE)/rootfs
+
+$(B)/bash-suite.cpio: ROOTFS_DIRS := $(filter-out $(AP)/bash/root:.,$(ROOTFS_DIRS)) $(AP)/bash/root:.
+$(B)/bash-suite.cpio: $(INITRAMFS_INPUTS) $(AP)/bash/built $(BASH_SUITE)/rootfs/bash_test/run
+	$(call mkinitramfs,$(B)/bash-suite-rootfs,$(BASH_SUITE)/rootfs)
+
+# make bash-suite: the suite by hand (BASH_TESTS: some of its run-* scripts, e.g.
+# run-redir; BASH_TIMEOUT: seconds each may take, 60 by default).
+bash-suite: deps $(B)/Image $(B)/bash-suite.cpio
+	QEMU_MEM=512M KAGE_INITRD=$(B)/bash-suite.cpio KAGE_KERNEL=$(B)/Image \
+	KAGE_APPEND='rdinit=/bash_test/run $(if $(BASH_TIMEOUT),BASH_TIMEOUT=$(BASH_TIMEOUT)) $(BASH_TESTS)' \
+	tools/run-qemu $(BOARD) $(B)
+
 $(B)/rootfs.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(EXTRA_ROOTFS) $(DYNAMIC) busybox=$(BUSYBOX) apps=$(APPS)' | cmp -s - $@ || \
@@ -410,7 +429,7 @@ $(H)/dtb/%.dtb: tests/data/dtb/%.dts
 
 test: deps
 	$(MAKE) unit
-	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio &&)) true
+	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio build/$(b)/$(m)/bash-suite.cpio &&)) true
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) image &&) true
 	$(foreach b,$(HW_BOARDS),$(MAKE) BOARD=$(b) all &&) true
 	$(PYTHON) tools/run-tests
