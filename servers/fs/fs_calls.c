@@ -264,8 +264,22 @@ static long fs_sync(const struct fs_file *f, uint64_t nr, const uint64_t *a)
 }
 
 /* Calls taking a descriptor as their first argument. */
+/* The calls that need a socket's descriptor (bind ... sendmmsg). */
+static int fs_socket_call(uint64_t nr)
+{
+	return (nr >= NR_bind && nr <= NR_recvmsg) || nr == NR_accept4 || nr == NR_recvmmsg || nr == NR_sendmmsg;
+}
+
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
+	/*
+	 * No descriptor is a socket (socket() is EAFNOSUPPORT): Linux's answer
+	 * for any other is ENOTSOCK. bash takes a standard input whose
+	 * getpeername fails otherwise for a network connection, and reads
+	 * ~/.bashrc even when not interactive.
+	 */
+	if (fs_socket_call(nr))
+		return -ENOTSOCK;
 	if (nr == NR_fsync || nr == NR_fdatasync || nr == NR_syncfs || nr == NR_sync_file_range)
 		return fs_sync(f, nr, a);
 	if (nr == NR_fstatfs)

@@ -393,6 +393,13 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
 	[NR_syslog] = linux_sys_syslog, [NR_times] = linux_sys_times, [NR_getrusage] = linux_sys_getrusage,
 	[NR_socket] = linux_sys_no_family, [NR_socketpair] = linux_sys_no_family,
+	/* The calls on a socket's descriptor: the file server's, which has none of them (ENOTSOCK). */
+	[NR_bind] = linux_sys_file, [NR_listen] = linux_sys_file, [NR_accept] = linux_sys_file,
+	[NR_connect] = linux_sys_file, [NR_getsockname] = linux_sys_file, [NR_getpeername] = linux_sys_file,
+	[NR_sendto] = linux_sys_file, [NR_recvfrom] = linux_sys_file, [NR_setsockopt] = linux_sys_file,
+	[NR_getsockopt] = linux_sys_file, [NR_shutdown] = linux_sys_file, [NR_sendmsg] = linux_sys_file,
+	[NR_recvmsg] = linux_sys_file, [NR_accept4] = linux_sys_file, [NR_recvmmsg] = linux_sys_file,
+	[NR_sendmmsg] = linux_sys_file,
 	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */
 	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,

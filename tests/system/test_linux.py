@@ -188,6 +188,7 @@ def test_small_linux_calls_and_bad_pointers(board, mode):
             "statx of a missing file ENOENT", "descriptors up to 1023, select on fd 1000 ok",
             "chmod, fchmod, chown and fchown ok", "chmod in /proc, and of a missing file: EPERM ENOENT",
             "setuid and its kin: to root, to another user: ok EPERM",
+            "socket calls on other descriptors: ENOTSOCK EBADF",
             "execve with 1,024 environment strings ok", "execve with 1,025 of them: E2BIG",
         ])
         k.expect("kage: proc: system call 500 is not implemented \\(-ENOSYS\\)")

@@ -2,7 +2,8 @@
  * Small Linux calls glibc programs lean on: readlink("/proc/self/exe"),
  * getrlimit, getcwd, uname, clock_gettime, getrandom, waitid, statx,
  * 1,024 descriptors, chmod and chown, setuid and its kin on a system
- * that is all root, execve's argument limits, and
+ * that is all root, the socket calls on descriptors that are no sockets,
+ * execve's argument limits, and
  * -EFAULT for a bad pointer instead of a crash. Run with "--count-env" it
  * exits 100 if it has 1,024 environment strings.
  */
@@ -20,6 +21,7 @@
 #include <sys/random.h>
 #include <sys/select.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -134,6 +136,22 @@ static void check_ids(void)
 		       ? "ok EPERM" : "wrong");
 }
 
+/* What bash asks of its standard input before it reads ~/.bashrc for a network login. */
+static void check_not_sockets(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	int v, ok;
+
+	errno = 0;
+	ok = getpeername(0, (struct sockaddr *)&sa, &len) < 0 && errno == ENOTSOCK;
+	ok = ok && getsockname(1, (struct sockaddr *)&sa, &len) < 0 && errno == ENOTSOCK;
+	ok = ok && getsockopt(2, SOL_SOCKET, SO_TYPE, &v, &len) < 0 && errno == ENOTSOCK;
+	ok = ok && shutdown(0, SHUT_RD) < 0 && errno == ENOTSOCK;
+	printf("linux-misc: socket calls on other descriptors: %s\n",
+	       ok && getpeername(900, (struct sockaddr *)&sa, &len) < 0 && errno == EBADF ? "ENOTSOCK EBADF" : "wrong");
+}
+
 /* execve of this program with n environment strings: the child's exit status (200: E2BIG). */
 static int exec_with_env(int n)
 {
@@ -202,6 +220,7 @@ int main(int argc, char **argv)
 	check_descriptors();
 	check_chmod();
 	check_ids();
+	check_not_sockets();
 	printf("linux-misc: execve with 1,024 environment strings %s\n", exec_with_env(1024) == 100 ? "ok" : "wrong");
 	printf("linux-misc: execve with 1,025 of them: %s\n", exec_with_env(1025) == 200 ? "E2BIG" : "wrong");
 	errno = 0;
