@@ -22,3 +22,24 @@ def _built(request):
         d = build_dir(params.params["board"], params.params["mode"])
         if not os.path.exists(os.path.join(d, "Image")):
             pytest.fail(f"{d}/Image is missing: run make test (it builds every board and mode)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """KAGE_TEST_SHARD=i/n keeps the tests of shard i of n, so that tools/run-tests can run n at once.
+
+    A test belongs to a shard by its board: QEMU_BOARDS[b] to shard b mod n, and a test with no
+    board parameter (it picks its own, qemu-virt) to shard 0. So one board's tests, which share its
+    build directory (test_extra_rootfs remakes its initramfs), never run at the same time as each other.
+    """
+    shard = os.environ.get("KAGE_TEST_SHARD")
+    if not shard:
+        return
+    index, count = (int(x) for x in shard.split("/"))
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        board = params.params.get("board") if params else None
+        home = QEMU_BOARDS.index(board) % count if board else 0
+        (keep if home == index else drop).append(item)
+    items[:] = keep
+    config.hook.pytest_deselected(items=drop)
