@@ -105,7 +105,12 @@ long cputime_times_call(const struct process *p, uint64_t va)
 	if (va && native_space_write_user(p->space, va, &tms, sizeof(tms)) < 0)
 		return -EFAULT;
 	/* Ticks since boot, as Linux's (which starts them near the 32-bit wrap instead). */
-	return (long)(native_ns(proc_timebase_hz, native_time()) / (NS / KAGE_TICK_HZ));
+	return (long)cputime_ticks_at(native_time());
+}
+
+uint64_t cputime_ticks_at(uint64_t time)
+{
+	return native_ns(proc_timebase_hz, time) / (NS / KAGE_TICK_HZ);
 }
 
 uint64_t cputime_clock_ns(const struct thread *t, int process)

@@ -112,6 +112,7 @@ struct process {
 	char comm[16];			/* what execve was given, last component: a script's, not its interpreter's */
 	struct proc_ticks ticks_gone;	/* CPU time of its threads that ended */
 	struct proc_ticks ticks_reaped;	/* of the children it reaped, theirs included (cutime, cstime) */
+	uint64_t started;		/* native_time() when it was made: /proc/N/stat's starttime */
 };
 
 struct thread {
@@ -418,6 +419,8 @@ long cputime_getrusage_call(const struct thread *t, int64_t who, uint64_t va);
 long cputime_times_call(const struct process *p, uint64_t va);
 /* CLOCK_PROCESS_CPUTIME_ID (process) and CLOCK_THREAD_CPUTIME_ID, in ns. */
 uint64_t cputime_clock_ns(const struct thread *t, int process);
+/* native_time() t as clock ticks (KAGE_TICK_HZ) since boot: times(2)'s, /proc/N/stat's starttime. */
+uint64_t cputime_ticks_at(uint64_t t);
 long clock_settime_call(const struct process *p, int64_t id, uint64_t ts);
 long clock_gettimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);
 long clock_settimeofday_call(const struct process *p, uint64_t tv, uint64_t tz);

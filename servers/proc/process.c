@@ -225,6 +225,7 @@ struct process *proc_new(struct process *parent, const struct process *model, st
 	p->exit_signal = SIGCHLD;
 	p->space = -1;
 	p->mm = proc_new_mm();
+	p->started = native_time();
 	p->parent = parent;
 	if (parent) {
 		p->sibling = parent->children;

@@ -95,8 +95,8 @@ static size_t procfs_printf(char *buf, size_t size, const char *fmt, ...)
 
 /*
  * /proc/N/stat: Linux's 52 fields, with the CPU times in ticks (utime,
- * stime, cutime, cstime: cputime.c); kage keeps no fault counts, start
- * times or resident sizes, so those are 0.
+ * stime, cutime, cstime: cputime.c) and the start time in ticks since
+ * boot; kage keeps no fault counts or resident sizes, so those are 0.
  */
 static size_t procfs_stat(const struct process *p, char *buf, size_t size)
 {
@@ -108,11 +108,13 @@ static size_t procfs_stat(const struct process *p, char *buf, size_t size)
 	procfs_comm(p, comm);
 	cputime_of(p, &self);
 	return procfs_printf(buf, size,
-			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu 0 "
+			     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu 0 "
 			     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n",
 			     p->pid, comm, f.state, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
 			     (unsigned long)self.user, (unsigned long)self.system, (unsigned long)p->ticks_reaped.user,
-			     (unsigned long)p->ticks_reaped.system, f.threads, (unsigned long)f.vsize,
+			     (unsigned long)p->ticks_reaped.system, f.threads,
+			     (unsigned long)cputime_ticks_at(p->started),
+			     (unsigned long)f.vsize,
 			     f.state == 'Z' ? p->status : 0);
 }
 

@@ -401,6 +401,7 @@ CPUTIME_CHECKS = [
     "a thread's own time: RUSAGE_THREAD and CLOCK_THREAD_CPUTIME_ID",
     "an ended thread's time stays its process's", "/proc/self/stat's utime and stime as times() says",
     "/proc/stat's cpu line counts this program's ticks",
+    "/proc/N/stat's starttime: init first, then this program, then its child",
     "CLOCK_PROCESS_CPUTIME_ID advances with work, by ticks of 10 ms", "getrusage of an unknown who: EINVAL",
     "getrusage into a bad pointer: EFAULT",
 ]

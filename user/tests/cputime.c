@@ -129,6 +129,55 @@ static int proc_stat_times(long *utime, long *stime)
 	return p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", utime, stime) == 2;
 }
 
+/* Field 22 of /proc/PID/stat (starttime), in ticks since boot; -1 when unreadable. */
+static long proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	long start = -1;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %ld",
+			 &start) != 1)
+		return -1;
+	return start;
+}
+
+/* A child made later started later: its starttime is between times() before the fork and after. */
+static void start_times(void)
+{
+	struct tms t;
+	long self = proc_start_time(getpid()), init = proc_start_time(1), before, child, after;
+	int fds[2], status;
+	char c;
+	pid_t pid;
+
+	burn_user(RUSAGE_SELF, 50000);	/* past this program's own start by at least five ticks */
+	before = (long)times(&t);
+	if (pipe(fds) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		read(fds[0], &c, 1);	/* alive until its stat is read */
+		_exit(0);
+	}
+	child = proc_start_time(pid);
+	after = (long)times(&t);
+	close(fds[1]);
+	waitpid(pid, &status, 0);
+	close(fds[0]);
+	check("/proc/N/stat's starttime: init first, then this program, then its child",
+	      init >= 0 && init <= self && self < before && before <= child && child <= after);
+}
+
 static void proc_files(void)
 {
 	long ut = 0, st = 0, u = 0, n = 0, s = 0, idle = 0;
@@ -168,6 +217,7 @@ int main(void)
 	child_times();
 	thread_times();
 	proc_files();
+	start_times();
 	clocks_and_errors();
 	printf("cputime: done\n");
 	return 0;
