@@ -79,6 +79,15 @@ int space_remap(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint
  */
 int space_unmap(struct space *s, uint64_t va, uint64_t size);
 /*
+ * Reads out what s maps from `from` on (lib/kage_abi.h, struct
+ * kage_range): each range goes to emit, at most max of them and at most
+ * KAGE_RANGES_STEPS pieces looked at (kernel/space_ranges.c). How many
+ * went, 0 when nothing is mapped from there on, or emit's error (the
+ * ranges before it went).
+ */
+int64_t space_ranges(const struct space *s, uint64_t from, uint64_t max,
+		     int (*emit)(void *ctx, const struct kage_range *r), void *ctx);
+/*
  * Copies into mapped user pages (ignoring their write permission): 0, or
  * -EFAULT (not mapped), or -ENOMEM (mapped, but no frame for a page yet).
  */

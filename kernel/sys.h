@@ -36,6 +36,7 @@ int64_t sys_space_unmap(struct task *t, struct trapframe *tf);
 int64_t sys_space_protect(struct task *t, struct trapframe *tf);
 int64_t sys_space_remap(struct task *t, struct trapframe *tf);
 int64_t sys_space_stat(struct task *t, struct trapframe *tf);
+int64_t sys_space_ranges(struct task *t, struct trapframe *tf);
 
 int64_t sys_mem_create(struct task *t, struct trapframe *tf);
 int64_t sys_mem_write(struct task *t, struct trapframe *tf);

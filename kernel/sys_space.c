@@ -133,6 +133,35 @@ int64_t sys_space_stat(struct task *t, struct trapframe *tf)
 	return err < 0 ? err : (int64_t)len;
 }
 
+/* Where space_ranges puts each range: the caller's array, in order. */
+struct sys_ranges_out {
+	struct task *t;
+	uint64_t at;
+};
+
+static int sys_range_out(void *ctx, const struct kage_range *r)
+{
+	struct sys_ranges_out *o = ctx;
+	int err = sys_copy_out(o->t, o->at, r, sizeof(*r));
+
+	o->at += sizeof(*r);
+	return err;
+}
+
+/* space_ranges: a3 ranges at most into the caller's array at a2 (-EFAULT for a bad one); how many. */
+int64_t sys_space_ranges(struct task *t, struct trapframe *tf)
+{
+	struct sys_ranges_out o = { .t = t, .at = tf->a2 };
+	struct space *s;
+	int64_t err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
+
+	if (err < 0)
+		return err;
+	if (!tf->a3)
+		return -EINVAL;
+	return space_ranges(s, tf->a1, tf->a3, sys_range_out, &o);
+}
+
 /*
  * Pages [offset, offset + size) of a memory object, counted from the page
  * holding its base: a physical range's own pages (PTE_PHYS), or the

@@ -210,7 +210,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(MEM_READ, sys_mem_read), SYS(MEM_SLICE, sys_mem_slice),
 	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
 	SYS(LOG_READ, sys_log_read), SYS(SPACE_REMAP, sys_space_remap),
-	SYS(TASK_TIMES, sys_task_times),
+	SYS(TASK_TIMES, sys_task_times), SYS(SPACE_RANGES, sys_space_ranges),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

@@ -66,6 +66,7 @@
 #define KAGE_TICK_HZ 100	/* the kernel's tick: CPU time is counted in these */
 #define KAGE_SYS_TASK_TIMES KAGE_SYS(44)	/* a0: task (read), a1: uint64_t[2]: its user and system ticks */
 #define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
+#define KAGE_SYS_SPACE_RANGES KAGE_SYS(45)	/* a0: space (read), a1: from, a2: struct kage_range *, a3: how many; result: how many filled */
 
 /*
  * timer_notify: a notification carries at most one armed one-shot timer.
@@ -346,6 +347,27 @@ struct kage_stats {
  * space (KAGE_HANDLE_SELF_SPACE) gets the server window's figures, which
  * all the servers in the kernel share.
  */
+/*
+ * space_ranges: what a space maps from an address on, as runs of pages
+ * with the same access, ascending, the one holding the address cut to
+ * start there. Pages that touch with the same prot and the same
+ * KAGE_RANGE_SHARED bit make one range, as Linux's VMAs merge; a call
+ * looks at KAGE_RANGES_STEPS pieces (a region, or a page mapped outside
+ * every region) at most, and one it cut short ends its last range where
+ * the next call, from that end, goes on, so a reader joins a range to
+ * the one before it by the same rule. 0 ranges: nothing is mapped there.
+ */
+#define KAGE_RANGES_STEPS 1024
+#define KAGE_RANGE_ZERO_FILL 0x1	/* holds regions: zero-fill memory, a page's frame at its first touch */
+#define KAGE_RANGE_DIRECT 0x2		/* holds pages mapped as they are, outside every region (a memory object's) */
+#define KAGE_RANGE_SHARED 0x4		/* stores there reach memory others see: a writable mapping of an object */
+
+struct kage_range {
+	uint64_t start, end;	/* page-aligned, end exclusive */
+	uint32_t prot;		/* KAGE_PROT_*, as the space's own code may use them (0: no access) */
+	uint32_t kind;		/* KAGE_RANGE_* */
+};
+
 struct kage_space_stat {
 	uint64_t pages;		/* user pages holding a frame (shared ones in each space; device pages not) */
 	uint64_t tables;	/* page-table frames, the root included */

@@ -181,6 +181,12 @@ static inline long native_space_remap(long space, uint64_t from, uint64_t size, 
 	return native_call6(KAGE_SYS_SPACE_REMAP, (uint64_t)space, from, size, to, new_size, 0);
 }
 
+/* A space's mappings from `from` on into r[0..n) (lib/kage_abi.h, struct kage_range): how many, or a negative errno. */
+static inline long native_space_ranges(long space, uint64_t from, struct kage_range *r, uint64_t n)
+{
+	return native_call4(KAGE_SYS_SPACE_RANGES, (uint64_t)space, from, (uint64_t)r, n);
+}
+
 static inline long native_space_map_phys(long space, uint64_t va, long mem, uint64_t offset, uint64_t size,
 					 unsigned prot)
 {

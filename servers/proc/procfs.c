@@ -86,7 +86,7 @@ static const char *const procfs_names[PROCFS_KAGE_END] = {
 	[PROCFS_PID_MAX] = "pid_max", [PROCFS_RANDOMIZE] = "randomize_va_space",
 	[PROCFS_THREADS_MAX] = "threads-max", [PROCFS_OBJECTS] = "objects",
 	[PROCFS_STAT] = "stat", [PROCFS_STATUS] = "status", [PROCFS_COMM] = "comm",
-	[PROCFS_CMDLINE] = "cmdline", [PROCFS_EXE] = "exe", [PROCFS_FDDIR] = "fd",
+	[PROCFS_CMDLINE] = "cmdline", [PROCFS_EXE] = "exe", [PROCFS_FDDIR] = "fd", [PROCFS_MAPS] = "maps",
 };
 
 const char *procfs_name(enum procfs_file f)
@@ -345,6 +345,8 @@ static uint8_t *procfs_fill(const struct procfs_call *c, const struct procfs_nod
 	*len = sizeof(*h);
 	if (text_too && n->type == PROCFS_DIR)
 		*len += procfs_list(n, c->t->proc, text, cap);
+	else if (text_too && n->file == PROCFS_MAPS)
+		return procfs_maps(n->proc, h, sizeof(*h), len);	/* as long as it needs: it grows the buffer */
 	else if (text_too)
 		*len += procfs_text(n, text, cap);
 	return (uint8_t *)h;

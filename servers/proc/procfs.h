@@ -1,6 +1,6 @@
 /*
  * /proc, the process server's own file system (procfs.c: names and
- * calls; procfs_text.c: what each file says).
+ * calls; procfs_text.c: what each file says; procfs_maps.c: maps).
  *
  * The file server's tree has a gateway where /proc is (and /dev/fd,
  * which names /proc/self/fd): a process's path call that walks into one
@@ -32,6 +32,7 @@ enum procfs_file {
 	PROCFS_ROOT_END,
 	/* /proc/N */
 	PROCFS_STAT = PROCFS_ROOT_END, PROCFS_STATUS, PROCFS_COMM, PROCFS_CMDLINE, PROCFS_EXE, PROCFS_FDDIR,
+	PROCFS_MAPS,
 	PROCFS_PID_END,
 	/* /proc/sys, /proc/sys/kernel (read-only), /proc/kage (kage's own: its servers' objects) */
 	PROCFS_KERNELDIR = PROCFS_PID_END,
@@ -61,6 +62,12 @@ uint32_t procfs_mode(const struct procfs_node *n);
 size_t procfs_capacity(const struct procfs_node *n);
 /* The text of a file into buf (at most size bytes): its length. */
 size_t procfs_text(const struct procfs_node *n, char *buf, size_t size);
+/*
+ * /proc/N/maps (procfs_maps.c): its text after the head bytes buf starts
+ * with (a heap block), grown in place or moved as it needs: the block,
+ * and in *len the head and the text; NULL when memory is out (buf freed).
+ */
+void *procfs_maps(const struct process *p, void *buf, size_t head, size_t *len);
 /* The entries of a directory that `opener` opens into buf as struct proto_procfs_dirent records: their bytes. */
 size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size);
 /* The inode number /proc gives n. */

@@ -28,6 +28,7 @@
 #include "lib/linux_abi.h"
 
 #define SIG_BIT(sig) (1ull << ((sig) - 1))
+#define SIG_TRAMP_VA 0x3fff800000ul	/* the return page: above the stack, below the top of user space */
 
 /* Where a pending signal came from, for its siginfo_t. */
 struct sig_info {

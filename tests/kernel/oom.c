@@ -24,6 +24,7 @@
 #define FAULTY 0x58000000ul		/* a region of this space a child faults in */
 #define MOVE_A 0x61000000ul		/* four pages holding 1, 2, 3, 4 that space_remap moves... */
 #define MOVE_B 0x80000000ul		/* ...here, where even the 1 GiB table is new, and back */
+#define RANGES_BUF 0x59000000ul		/* where space_ranges writes, in a page of this space never touched */
 
 struct oom {
 	long hog, scratch;		/* what holds the frames */
@@ -233,6 +234,24 @@ static long op_remap_move(struct oom *o)
 	return r;
 }
 
+/*
+ * A read-out into a buffer page not yet touched: the copy needs a frame
+ * for it, and without one the call fails with nothing mapped for it.
+ */
+static long op_space_ranges(struct oom *o)
+{
+	struct kage_range *out = (struct kage_range *)RANGES_BUF;
+	long r = native_space_map(SELF, RANGES_BUF, PAGE, RW);
+
+	if (r < 0)
+		return r;
+	r = native_space_ranges(o->work, 0, out, PAGE / sizeof(*out));
+	if (r >= 0)
+		o->bad |= r != 2 || out[0].start != SPLIT || out[1].start != MOVE_A;
+	native_space_unmap(SELF, RANGES_BUF, PAGE);
+	return r;
+}
+
 /* Gives the call 0 to SWEEP free frames: -ENOMEM or success each time, nothing left behind. */
 static void oom_sweep(struct oom *o, const char *name, long (*op)(struct oom *o), int must_fail)
 {
@@ -345,6 +364,7 @@ static void oom_main(long arg)
 	oom_sweep(&o, "oom_many_regions", op_many_regions, 1);
 	oom_sweep(&o, "oom_map_frames", op_map_frames, 1);
 	oom_sweep(&o, "oom_remap_move", op_remap_move, 1);
+	oom_sweep(&o, "oom_space_ranges", op_space_ranges, 1);
 	check_fault_without_frame(&o);
 	oom_release(&o);
 	native_handle_close(o.object);

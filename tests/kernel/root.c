@@ -142,6 +142,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	ipc_checks();
 	notif_checks();
 	memory_checks(bi);
+	ranges_checks();
 	handoff_checks();
 	heap_checks();
 	limit_checks(bi->timebase_hz);

@@ -97,6 +97,22 @@ def test_mappings_up_to_linux_max_map_count(board, mode):
         expect_clean_end(k)
 
 
+PROC_MAPS_CHECKS = [
+    "every line as Linux prints it", "an anonymous mapping at a fixed address, rw-p",
+    "mprotect cuts it into the ranges it made", "munmap takes them away",
+    "a file's mappings: their pages, their permissions", "[heap] is the break's pages after sbrk",
+    "[stack] holds a local variable", "the program's code is named by its path and inode", "and so are its data",
+    "the first is from offset 0, the data from further on",
+    "3,000 alternating mappings: every one a line of its own", "a forked child's /proc/N/maps, read by its parent",
+    "a zombie's maps is empty", "a reaped child's maps is gone", "a dynamic program's interpreter is named",
+]
+
+
+def test_proc_maps_shows_every_mapping_as_linux_prints_it(board, mode):
+    """/proc/N/maps: the kernel's ranges (space_ranges), named from what the process server knows."""
+    run_checks(board, mode, "proc-maps", PROC_MAPS_CHECKS)
+
+
 def test_clone_flags_checked_as_linux_does(board, mode):
     with run_init(board, mode, "clone-flags") as k:
         expect_lines(k, "clone-flags", [
