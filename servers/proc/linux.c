@@ -93,21 +93,15 @@ static long linux_mmap(struct process *p, const uint64_t *a)
 	err = limits_may_map(p, len, (prot & KAGE_PROT_WRITE) ? len : 0);
 	if (err < 0)
 		return err;
-	if (a[3] & MAP_FIXED) {
-		va = a[0];
-		linux_munmap(p, va, len);
-	} else {
-		if (len > p->mmap_next)
-			return -ENOMEM;
-		va = p->mmap_next - len;
-	}
+	err = mmap_place(p, a[0], len, a[3], &va);
+	if (err < 0)
+		return err;
 	err = native_space_map(p->space, va, len, prot ? prot : KAGE_PROT_READ);
 	if (err == 0 && !prot)
 		err = native_space_protect(p->space, va, len, 0);	/* PROT_NONE */
 	if (err < 0)
 		return err == -EEXIST ? -ENOMEM : err;
-	if (!(a[3] & MAP_FIXED))
-		p->mmap_next = va;
+	mmap_placed(p, va, a[3]);
 	linux_vm_account(p, (int64_t)len, (prot & KAGE_PROT_WRITE) ? (int64_t)len : 0);
 	return (long)va;
 }

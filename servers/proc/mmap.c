@@ -43,19 +43,43 @@ static int mmap_data(uint64_t flags, uint64_t prot)
 	return (flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE);
 }
 
-/* Where the mapping goes: addr with MAP_FIXED (what was there is gone), else below the last one. */
-static long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va)
+/* 0 when nothing is mapped in [va, va + len), -EEXIST when something is. */
+static long mmap_range_free(const struct process *p, uint64_t va, uint64_t len)
 {
-	if (flags & MAP_FIXED) {
-		if (addr & (PAGE - 1))
+	struct kage_range r;
+	long n = native_space_ranges(p->space, va, &r, 1);
+
+	if (n < 0)
+		return n;
+	return n == 1 && r.start < va + len && r.end > va ? -EEXIST : 0;
+}
+
+/*
+ * Where the mapping goes: addr with MAP_FIXED (what was there is gone) or
+ * MAP_FIXED_NOREPLACE (-EEXIST if anything is there), else below the last
+ * one (a hint is taken as Linux may: not at all).
+ */
+long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va)
+{
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if ((addr & (PAGE - 1)) || addr + len < addr)
 			return -EINVAL;
 		*va = addr;
+		if (flags & MAP_FIXED_NOREPLACE)	/* even with MAP_FIXED, as Linux's */
+			return mmap_range_free(p, addr, len);
 		return linux_munmap(p, addr, len) < 0 ? -ENOMEM : 0;
 	}
 	if (len > p->mmap_next)
 		return -ENOMEM;
 	*va = p->mmap_next - len;
 	return 0;
+}
+
+/* After a mapping at va: the next one without an address goes below it, unless it was put where asked. */
+void mmap_placed(struct process *p, uint64_t va, uint64_t flags)
+{
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		p->mmap_next = va;
 }
 
 /*
@@ -113,8 +137,7 @@ long mmap_file(struct process *p, const uint64_t *a)
 	files_close(&fp);
 	if (err < 0)
 		return err;
-	if (!(flags & MAP_FIXED))
-		p->mmap_next = va;
+	mmap_placed(p, va, flags);
 	linux_vm_account(p, (int64_t)len, mmap_data(flags, prot) ? (int64_t)len : 0);
 	return (long)va;
 }

@@ -494,6 +494,10 @@ uint64_t files_share(long space, uint64_t va, const struct files_pages *fp, uint
 
 /* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
 long mmap_file(struct process *p, const uint64_t *a);
+/* Where a mapping of len bytes goes (mmap's addr and flags): 0 and *va, or -EINVAL, -EEXIST, -ENOMEM. */
+long mmap_place(struct process *p, uint64_t addr, uint64_t len, uint64_t flags, uint64_t *va);
+/* Records a mapping made at va (mmap_place's), for where the next one goes. */
+void mmap_placed(struct process *p, uint64_t va, uint64_t flags);
 /* mremap(old_address, old_size, new_size, flags, new_address): the address, or a negative errno. */
 long mmap_remap(struct process *p, const uint64_t *a);
 

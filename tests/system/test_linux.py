@@ -99,7 +99,8 @@ def test_mappings_up_to_linux_max_map_count(board, mode):
 
 PROC_MAPS_CHECKS = [
     "every line as Linux prints it", "an anonymous mapping at a fixed address, rw-p",
-    "mprotect cuts it into the ranges it made", "munmap takes them away",
+    "mprotect cuts it into the ranges it made",
+    "MAP_FIXED_NOREPLACE: EEXIST over a mapping, that very address where nothing is", "munmap takes them away",
     "a file's mappings: their pages, their permissions", "[heap] is the break's pages after sbrk",
     "[stack] holds a local variable", "the program's code is named by its path and inode", "and so are its data",
     "the first is from offset 0, the data from further on",

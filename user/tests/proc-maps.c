@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 #define PAGE 4096ul
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #define FIXED_AT 0x1800000000ul	/* far from anything execve or mmap places */
 #define FILE_AT 0x1810000000ul
 #define MANY_AT 0x1900000000ul
@@ -145,6 +148,21 @@ static const struct map *named(const char *name)
 	return NULL;
 }
 
+/* MAP_FIXED_NOREPLACE over p's 8 pages (with MAP_FIXED too), and just past them where nothing is. */
+static void check_noreplace(char *p)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+	char *over = mmap(p + 7 * PAGE, 2 * PAGE, PROT_READ, flags, -1, 0);
+	int over_errno = errno;
+	char *past = mmap(p + 8 * PAGE, PAGE, PROT_READ | PROT_WRITE, flags, -1, 0);
+
+	read_maps("/proc/self/maps");
+	check("MAP_FIXED_NOREPLACE: EEXIST over a mapping, that very address where nothing is",
+	      over == MAP_FAILED && over_errno == EEXIST && has(FIXED_AT + 7 * PAGE, FIXED_AT + 9 * PAGE, "rw-p") &&
+	      past == p + 8 * PAGE && mmap(p, PAGE, PROT_READ, flags | MAP_FIXED, -1, 0) == MAP_FAILED &&
+	      errno == EEXIST);
+}
+
 static void check_anonymous(void)
 {
 	char *p = mmap((void *)FIXED_AT, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
@@ -163,7 +181,8 @@ static void check_anonymous(void)
 	      has(FIXED_AT + 5 * PAGE, FIXED_AT + 6 * PAGE, "---p") &&
 	      has(FIXED_AT + 6 * PAGE, FIXED_AT + 7 * PAGE, "r-xp") &&
 	      has(FIXED_AT + 7 * PAGE, FIXED_AT + 8 * PAGE, "rw-p"));
-	munmap(p, 8 * PAGE);
+	check_noreplace(p);
+	munmap(p, 9 * PAGE);
 	read_maps("/proc/self/maps");
 	check("munmap takes them away", !holding(FIXED_AT) && !holding(FIXED_AT + 7 * PAGE));
 }
