@@ -68,8 +68,8 @@ static long fs_add(const struct cpio_entry *e, struct fs_radix *links)
 		return err;
 	base = base ? base + 1 : e->name;
 	len = strlen(base);
-	if (len > FS_NAME_MAX)
-		return -ENAMETOOLONG;
+	if (len > FS_NAME_MAX || ((e->mode & S_IFMT) == S_IFLNK && e->size >= PROTO_PATH_MAX))
+		return -ENAMETOOLONG;	/* a name, or a link's target, longer than Linux takes */
 	n = fs_child(parent, base, len);
 	if (n) {
 		fs_touch(n, FS_TIME_A | FS_TIME_MC);
@@ -98,13 +98,19 @@ static void fs_share_links(const struct fs_radix *links)
 	struct cpio_iter it;
 	struct cpio_entry e;
 	struct fs_node *n, *src;
+	struct fs_walk w;
+	long err;
 
 	cpio_iter_init(&it, fs_archive.bytes, fs_archive.size);
 	while (cpio_next(&it, &e) > 0) {
 		if (e.nlink < 2 || e.size || (e.mode & S_IFMT) != S_IFREG)
 			continue;
 		src = fs_radix_get(links, e.ino);
-		if (!src || fs_walk(fs_root, e.name, e.namelen, &n, NULL) < 0 || n->size || !fs_is(n, S_IFREG))
+		err = src ? fs_walk(&w, fs_root, e.name, e.namelen, FS_WALK_NOFOLLOW) : -ENOENT;
+		n = w.node;
+		if (src)
+			fs_walk_done(&w);
+		if (err < 0 || n->size || !fs_is(n, S_IFREG))
 			continue;
 		n->archive = src->archive;
 		n->size = src->size;
@@ -122,7 +128,7 @@ static long fs_load(void)
 	for (r = cpio_next(&it, &e); r > 0; r = cpio_next(&it, &e)) {
 		r = fs_add(&e, &links);
 		if (r == -ENAMETOOLONG)
-			native_say("kage: fs: initramfs entry %s left out: its name is too long\n", e.name);
+			native_say("kage: fs: initramfs entry %s left out: its name or target is too long\n", e.name);
 		else if (r < 0)
 			break;
 	}

@@ -89,13 +89,36 @@ void fs_node_release(struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
 void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
 /*
- * Resolves path[0..len) from `at` (absolute paths from the root) into
- * *out: 0, or -ENOENT, -ENOTDIR, -ENAMETOOLONG (a component longer than
- * NAME_MAX). A path that walks into /proc ends at the gateway it went
- * through (gate set), with *rest (if asked) where the part for the
- * process server starts.
+ * A path walk (fs_walk): where it ended, and what following links made
+ * on the way, which fs_walk_done frees (call it after every walk).
  */
-long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest);
+struct fs_walk {
+	const char *path;	/* the path walked: the caller's, or buf once a link rewrote it */
+	size_t len;
+	char *buf;		/* the path as links rewrote it (heap), or NULL */
+	unsigned links;		/* symbolic links followed so far */
+	struct fs_node *node;	/* what the path names; a gateway: the process server's part is path + rest */
+	size_t rest;
+	/* -ENOENT for the last component alone: the directory that lacks it, and its name (in path). */
+	struct fs_node *dir;
+	const char *last;
+	size_t last_len;
+};
+
+#define FS_WALK_NOFOLLOW 1u	/* a link as the last component is the answer (lstat), not followed */
+#define FS_LINKS_MAX 40		/* links one walk follows, Linux's MAXSYMLINKS; then -ELOOP */
+
+/*
+ * Resolves path[0..len) from `at` (absolute paths from the root; NULL:
+ * the root): 0 and w->node, or -ENOENT, -ENOTDIR, -ENAMETOOLONG (a
+ * component longer than NAME_MAX), -ELOOP, -ENOMEM. Symbolic links are
+ * followed (relative targets from the link's directory), the last one
+ * unless flags has FS_WALK_NOFOLLOW and no "/" follows it. A path that
+ * walks into /proc ends at the gateway it went through (gate set), the
+ * part for the process server at w->path + w->rest.
+ */
+long fs_walk(struct fs_walk *w, struct fs_node *at, const char *path, size_t len, unsigned flags);
+void fs_walk_done(struct fs_walk *w);
 /* The directories of path[0..len) from the root, made where missing (the archive's): 0 and *out the last, or -errno. */
 long fs_mkdirs(const char *path, size_t len, struct fs_node **out);
 /* The entry of directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
@@ -120,6 +143,8 @@ long fs_truncate(struct fs_node *n, uint64_t size);
 /* truncate(2) of n by the caller: the same, within RLIMIT_FSIZE (FS_SIGXFSZ) and Linux's largest file (-EFBIG). */
 long fs_resize(const struct fs_call_ctx *c, struct fs_node *n, uint64_t size);
 void fs_data_free(struct fs_node *n);
+/* An empty n's data becomes len bytes of this server's at src (a link's target): 0 or -ENOSPC. */
+long fs_data_put(struct fs_node *n, const void *src, uint64_t len);
 /* n's data becomes len bytes read from the caller's memory at va: 0, -ENOMEM or -EFAULT. */
 long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len);
 /* A read or write of a regular file (transfer.c): one buffer, or (iov != 0) readv/writev's array. */
@@ -135,10 +160,16 @@ long fs_transfer(const struct fs_call_ctx *c, struct fs_file *f, const struct fs
 /* The initramfs (archive.c): n's bytes there as a memory object (a slice), and where it starts in its page. */
 long fs_archive_slice(const struct fs_node *n, uint64_t *page_off);
 
-/* The namespace calls (ramfs.c); a[] as fs_call's. */
-long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
-	       struct fs_node **out);
+/*
+ * The namespace calls (ramfs.c); a[] as fs_call's. fs_make: a new entry
+ * name[0..len) of dir, of mode (less the caller's umask, but a link's):
+ * 0 and *out, or -ENOENT (dir removed), -ENOTDIR, -EACCES (/proc),
+ * -EEXIST, -ENOSPC.
+ */
+long fs_make(const struct fs_call_ctx *c, struct fs_node *dir, const char *name, size_t len, uint32_t mode,
+	     struct fs_node **out);
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
@@ -221,7 +252,7 @@ long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
  * or write, or a poll. It is on its table's list of waits until it is
  * answered or dropped, and on the list of what it waits for.
  */
-enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK };
+enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK, FS_WAIT_PATH };
 
 struct fs_wait {
 	struct fs_list in_table;	/* on its table's `waits` */
@@ -320,14 +351,16 @@ int fs_mount_init(void);
 int fs_gate_depth(const struct fs_node *n);
 struct fs_node *fs_gate_exit(void);
 /*
- * A call whose path walked through gateway `gate`, the process server's
- * part starting at path + skip: forwarded to it (FS_BLOCKED), or -errno.
+ * A call (as nr, its arguments a[]) whose path walked through a gateway,
+ * where w ended: forwarded to the process server (FS_BLOCKED), or -errno.
  */
-long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_node *gate,
-		     size_t skip);
+long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_walk *w);
+/* A held path leaves its table, and is freed (taken, or its call gone). */
+void fs_held_path_drop(struct fs_wait *w);
 /* The process server's operations for /proc (FS_OP_PROC_*); out[] as fs_operation's. */
 long fs_proc_open(uint64_t token, const struct kage_msg *m);
 long fs_proc_link(uint64_t token, const struct kage_msg *m);
 long fs_proc_fds(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
+long fs_proc_path(uint64_t token, const struct kage_msg *m);
 
 #endif

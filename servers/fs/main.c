@@ -140,6 +140,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_PROC_OPEN: r = fs_proc_open(token, m); break;
 	case FS_OP_PROC_LINK: r = fs_proc_link(token, m); break;
 	case FS_OP_PROC_FDS: r = fs_proc_fds(token, m, out); break;
+	case FS_OP_PROC_PATH: r = fs_proc_path(token, m); break;
 	case FS_OP_ARM_CRASH: fs_crash_armed = 1; break;
 	case FS_OP_CLOCK: fs_time_set_boot(m->w[1]); break;
 	default: r = -ENOSYS;

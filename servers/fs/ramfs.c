@@ -10,19 +10,21 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-/* A path's last component: where it starts in the path, and its length. */
+/* A path's last component: where it starts in the path, its length, and whether a "/" followed it. */
 struct fs_last {
 	const char *name;
 	size_t len;
+	int slash;
 };
 
 /* The directory (dir, when there is one) and last component of path[0..len), a trailing "/" dropped. */
 static void fs_split(const char *path, size_t *len, size_t *dirlen, struct fs_last *last)
 {
-	size_t slash;
+	size_t slash, full = *len;
 
 	while (*len > 1 && path[*len - 1] == '/')
 		(*len)--;	/* "dir/" names dir */
+	last->slash = *len < full;
 	for (slash = *len; slash > 0 && path[slash - 1] != '/'; slash--)
 		;
 	last->name = path + slash;
@@ -30,38 +32,72 @@ static void fs_split(const char *path, size_t *len, size_t *dirlen, struct fs_la
 	*dirlen = slash > 1 ? slash - 1 : slash;	/* "/x" keeps "/" */
 }
 
+/* A directory new entries may be made in: 0, or why not (the checks of fs_parent). */
+static long fs_dir_open_for_entries(const struct fs_node *dir)
+{
+	if (dir->unlinked)
+		return -ENOENT;
+	if (!fs_is(dir, S_IFDIR))
+		return -ENOTDIR;
+	return dir->gate ? -EACCES : 0;
+}
+
 /*
  * The directory holding path's last component, and that component in
- * *last: the directory, or NULL and *err. A directory in /proc (or a
- * gateway into it) is -EACCES: nothing there is the file server's to
- * change. A directory already removed is -ENOENT, as Linux answers for a
- * deleted working directory: an entry made there could never be reached.
+ * *last (never a link followed: the calls that change names act on the
+ * link itself): the directory, or NULL and *err. A directory in /proc
+ * (or a gateway into it) is -EACCES: nothing there is the file server's
+ * to change. A directory already removed is -ENOENT, as Linux answers
+ * for a deleted working directory: an entry made there could never be
+ * reached.
  */
 static struct fs_node *fs_parent(struct fs_node *at, const char *path, struct fs_last *last, long *err)
 {
 	size_t len = strlen(path), dirlen;
 	struct fs_node *dir = at ? at : fs_root;
+	struct fs_walk w;
 
 	fs_split(path, &len, &dirlen, last);
 	*err = !len ? -ENOENT : last->len > FS_NAME_MAX ? -ENAMETOOLONG : 0;
-	if (!*err && dirlen)
-		*err = fs_walk(at, path, dirlen, &dir, NULL);
+	if (!*err && dirlen) {
+		*err = fs_walk(&w, at, path, dirlen, 0);
+		dir = w.node;
+		fs_walk_done(&w);
+	}
 	if (*err)
 		return NULL;
-	if (dir->unlinked)
-		*err = -ENOENT;
-	else if (!fs_is(dir, S_IFDIR))
-		*err = -ENOTDIR;
-	else if (dir->gate)
-		*err = -EACCES;
-	else if (!last->len || (last->len == 1 && last->name[0] == '.') ||
-		 (last->len == 2 && last->name[0] == '.' && last->name[1] == '.'))
+	*err = fs_dir_open_for_entries(dir);
+	if (*err)
+		return NULL;
+	if (!last->len || (last->len == 1 && last->name[0] == '.') ||
+	    (last->len == 2 && last->name[0] == '.' && last->name[1] == '.'))
 		*err = -EEXIST;
 	return *err ? NULL : dir;
 }
 
-long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
-	       struct fs_node **out)
+long fs_make(const struct fs_call_ctx *c, struct fs_node *dir, const char *name, size_t len, uint32_t mode,
+	     struct fs_node **out)
+{
+	long err = fs_dir_open_for_entries(dir);
+
+	if (err < 0)
+		return err;
+	if (fs_child(dir, name, len))
+		return -EEXIST;
+	if ((mode & S_IFMT) != S_IFLNK)
+		mode &= ~c->t->umask;	/* a link's mode is always 0777, as Linux's */
+	*out = fs_new(dir, name, len, mode);
+	return *out ? 0 : -ENOSPC;	/* tmpfs's answer when it has no memory for an inode */
+}
+
+/*
+ * A new entry of the path's directory, named by its last component, of
+ * mode (less the umask): 0 and *out, or -errno. A trailing "/" asks for
+ * a directory: for anything else it is -EEXIST if the name is taken,
+ * else -ENOENT, as Linux answers.
+ */
+static long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
+		      struct fs_node **out)
 {
 	struct fs_last last;
 	long err;
@@ -69,10 +105,9 @@ long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path
 
 	if (!dir)
 		return err;
-	if (fs_child(dir, last.name, last.len))
-		return -EEXIST;
-	*out = fs_new(dir, last.name, last.len, mode & ~c->t->umask);
-	return *out ? 0 : -ENOSPC;	/* tmpfs's answer when it has no memory for an inode */
+	if (last.slash && (mode & S_IFMT) != S_IFDIR)
+		return fs_child(dir, last.name, last.len) ? -EEXIST : -ENOENT;
+	return fs_make(c, dir, last.name, last.len, mode, out);
 }
 
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
@@ -84,6 +119,33 @@ long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
 	if (!at)
 		return err;
 	return fs_create(c, at, c->path, S_IFDIR | ((uint32_t)a[2] & S_IALLUGO), &n);
+}
+
+/*
+ * symlinkat(target, dirfd, path): a link holding target as its data
+ * (st_size its length). The target is not looked at: it may name nothing
+ * yet. An empty one is -ENOENT and one of PATH_MAX bytes or more
+ * -ENAMETOOLONG, as Linux's getname answers.
+ */
+long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	struct fs_node *n;
+	long err, len = fs_path(c, a[0], c->path2);
+	struct fs_node *at = len < 0 ? NULL : fs_start(c, (int64_t)a[1], a[2], c->path, &err);
+
+	if (len < 0)
+		return len;
+	if (!len)
+		return -ENOENT;
+	if (!at)
+		return err;
+	err = fs_create(c, at, c->path, S_IFLNK | 0777, &n);
+	if (err < 0)
+		return err;
+	err = fs_data_put(n, c->path2, (uint64_t)len);
+	if (err < 0)
+		fs_detach(n);	/* as if never made */
+	return err;
 }
 
 /* Whether unlinkat (rmdir with AT_REMOVEDIR) may remove n: 0, or why not. */
@@ -117,6 +179,8 @@ long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 	n = fs_child(dir, last.name, last.len);
 	if (!n)
 		return -ENOENT;
+	if (last.slash && !(a[2] & AT_REMOVEDIR))
+		return fs_is(n, S_IFDIR) ? -EISDIR : -ENOTDIR;	/* "name/" is a directory's name, as Linux reads it */
 	err = fs_removable(n, a[2]);
 	if (err < 0)
 		return err;
@@ -181,6 +245,8 @@ long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 		return -ENOENT;
 	if (n->pinned)
 		return -EBUSY;
+	if (!fs_is(n, S_IFDIR) && (oname.slash || nname.slash))
+		return -ENOTDIR;	/* "name/" is a directory's name */
 	if (fs_is(n, S_IFDIR) && fs_contains(n, ndir))
 		return -EINVAL;
 	victim = fs_child(ndir, nname.name, nname.len);
@@ -204,7 +270,7 @@ long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
 {
 	struct fs_file *f;
 	struct fs_node *n = NULL;
-	size_t rest;
+	struct fs_walk w;
 	long err;
 
 	if (by_fd) {
@@ -214,12 +280,15 @@ long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
 			return -EBADF;
 	} else {
 		err = fs_path(c, a[0], c->path);
-		if (err >= 0)
-			err = fs_walk(c->t->cwd, c->path, (size_t)err, &n, &rest);
-		if (err < 0)
+		if (err <= 0)
+			return err < 0 ? err : -ENOENT;
+		err = fs_walk(&w, c->t->cwd, c->path, (size_t)err, 0);
+		n = w.node;
+		if (err == 0 && n->gate)
+			err = fs_gate_forward(c, NR_chdir, a, &w);
+		fs_walk_done(&w);
+		if (err < 0 || n->gate)
 			return err;
-		if (n->gate)
-			return fs_gate_forward(c, NR_chdir, a, n, rest);
 	}
 	if (!fs_is(n, S_IFDIR))
 		return -ENOTDIR;

@@ -1,8 +1,10 @@
 /*
  * The node tree and path walks. A path is resolved from the root or from
  * a working or dirfd directory, component by component; "." and ".."
- * work; the tree holds no symbolic links (an archive's are plain files),
- * only the gateways into /proc (mount.c), where a walk stops and hands
+ * work; a symbolic link (a node whose data is its target) is followed by
+ * rewriting the path as its target and what was left of the path, from
+ * the root or from the link's own directory, at most FS_LINKS_MAX times
+ * a walk. At the gateways into /proc (mount.c) a walk stops and hands
  * the rest of its path to the process server.
  *
  * A directory keeps its entries twice: in its radix tree by seq, the
@@ -277,30 +279,95 @@ static long fs_step(const struct fs_node *n, const char *path, size_t len, size_
 	return fs_is(n, S_IFDIR) ? (long)clen : -ENOTDIR;
 }
 
-long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest)
+/* Whether nothing but slashes follows pos: the component before it is the last. */
+static int fs_at_end(const char *path, size_t len, size_t pos)
 {
-	struct fs_node *n = (len && path[0] == '/') || !at ? fs_root : at;
-	size_t pos = 0, start;
-	long clen = 0;
+	while (pos < len && path[pos] == '/')
+		pos++;
+	return pos == len;
+}
 
+/*
+ * w's path becomes link's target and, after it, what was left of the
+ * path after pos: 0, or -errno. The rest keeps its slashes, so a
+ * trailing "/" still asks for a directory at the target.
+ */
+static long fs_walk_link(struct fs_walk *w, const struct fs_node *link, size_t pos)
+{
+	size_t tlen = link->size, left = w->len - pos;
+	char *buf;
+
+	if (++w->links > FS_LINKS_MAX)
+		return -ELOOP;
+	if (!tlen)
+		return -ENOENT;	/* an empty target names nothing, as on Linux */
+	buf = heap_alloc(&fs_heap, tlen + left + 1);
+	if (!buf)
+		return -ENOMEM;
+	fs_data_peek(link, 0, buf, tlen);
+	memcpy(buf + tlen, w->path + pos, left);	/* before the old buffer, which it may lie in, goes */
+	buf[tlen + left] = 0;
+	heap_free(&fs_heap, w->buf);
+	w->buf = buf;
+	w->path = buf;
+	w->len = tlen + left;
+	return 0;
+}
+
+/* Component [start, pos) was not found in dir: when it is the last, w notes where it would be made. */
+static long fs_walk_missing(struct fs_walk *w, struct fs_node *dir, size_t start, size_t pos)
+{
+	if (fs_at_end(w->path, w->len, pos)) {
+		w->dir = dir;
+		w->last = w->path + start;
+		w->last_len = pos - start;
+	}
+	return -ENOENT;
+}
+
+long fs_walk(struct fs_walk *w, struct fs_node *at, const char *path, size_t len, unsigned flags)
+{
+	struct fs_node *n = (len && path[0] == '/') || !at ? fs_root : at, *c;
+	size_t pos = 0, start;
+	long clen = 0, err;
+
+	*w = (struct fs_walk){ .path = path, .len = len };
 	for (;;) {
-		if (n->gate && !fs_gate_leave(n, path, len, &pos))
+		if (n->gate && !fs_gate_leave(n, w->path, w->len, &pos))
 			break;	/* the process server's from here */
 		if (n->gate)
 			n = fs_gate_exit();
-		clen = fs_step(n, path, len, &pos, &start);
+		clen = fs_step(n, w->path, w->len, &pos, &start);
 		if (clen <= 0)
 			break;
-		n = fs_child(n, path + start, (size_t)clen);
-		if (!n)
-			return -ENOENT;
+		c = fs_child(n, w->path + start, (size_t)clen);
+		if (!c)
+			return fs_walk_missing(w, n, start, pos);
+		/* A link is followed inside a path, before a trailing "/", and at the end unless asked not to. */
+		if (!fs_is(c, S_IFLNK) || (pos == w->len && (flags & FS_WALK_NOFOLLOW))) {
+			n = c;
+			continue;
+		}
+		err = fs_walk_link(w, c, pos);
+		if (err < 0)
+			return err;
+		pos = 0;
+		if (w->path[0] == '/')
+			n = fs_root;	/* else on from the link's own directory, n */
 	}
 	if (clen < 0)
 		return clen;
-	*out = n;
-	if (rest)
-		*rest = pos;
+	if (!n->gate && !fs_is(n, S_IFDIR) && w->len && w->path[w->len - 1] == '/')
+		return -ENOTDIR;	/* "file/" */
+	w->node = n;
+	w->rest = pos;
 	return 0;
+}
+
+void fs_walk_done(struct fs_walk *w)
+{
+	heap_free(&fs_heap, w->buf);
+	w->buf = NULL;
 }
 
 long fs_mkdirs(const char *path, size_t len, struct fs_node **out)
@@ -328,9 +395,11 @@ long fs_mkdirs(const char *path, size_t len, struct fs_node **out)
 
 struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path)
 {
-	struct fs_node *n;
+	struct fs_walk w;
+	long err = fs_walk(&w, t->cwd, path, strlen(path), 0);
 
-	return fs_walk(t->cwd, path, strlen(path), &n, NULL) == 0 ? n : NULL;
+	fs_walk_done(&w);
+	return err == 0 ? w.node : NULL;
 }
 
 struct fs_node *fs_dir_next(const struct fs_node *n, uint64_t *seq)

@@ -317,6 +317,36 @@ def test_pipes_block_end_and_break(board, mode):
     run_checks(board, mode, "pipes", PIPE_CHECKS)
 
 
+LINK_CHECKS = [
+    "symlink and readlink", "readlink cuts at its size, without a NUL",
+    "lstat: S_IFLNK, st_size the target's length", "stat follows to the file", "getdents64 says DT_LNK",
+    "a link is followed to its file", "an absolute target from the root",
+    "a relative target from the link's directory", "a link to a directory inside a path",
+    "chdir through a link, getcwd the directory's own path", "a file through a trailing slash: ENOTDIR",
+    "lstat of link/ follows it", "dangling: stat ENOENT, lstat the link",
+    "O_CREAT through a dangling link makes its target", "O_CREAT|O_EXCL on a link: EEXIST",
+    "O_NOFOLLOW on a link: ELOOP", "mkdir over a link: EEXIST", "rmdir of a link to a directory: ENOTDIR",
+    "unlink of link/: ENOTDIR", "rename moves the link itself", "unlink removes the link, not its target",
+    "faccessat2 with AT_SYMLINK_NOFOLLOW sees a dangling link",
+    "utimensat with AT_SYMLINK_NOFOLLOW sets the link's times", "utimensat without it sets the target's",
+    "chmod follows, the link keeps 0777", "lchown of a link and of a dangling one", "truncate follows",
+    "a loop is ELOOP", "40 links are followed, the 41st is ELOOP",
+    "symlink: empty target ENOENT, a name taken EEXIST, no directory ENOENT",
+    "symlink: a target of PATH_MAX bytes ENAMETOOLONG, of PATH_MAX - 1 made",
+    "symlink: bad pointers EFAULT, in /proc EACCES, with a trailing slash ENOENT",
+    "readlink: of a file EINVAL, size 0 EINVAL, missing ENOENT, bad buffer EFAULT",
+    "/dev/stdin, /dev/stdout, /dev/stderr and /dev/fd are links into /proc/self/fd",
+    "stat /dev/stdin is fd 0's file, lstat the link", "writing /dev/stdout and /dev/fd/2 reaches fds 1 and 2",
+    "a link of ours into /proc: readlink, and .. back out",
+    "opening /dev/fd/N of a file: a new description at offset 0", "O_NOFOLLOW on /dev/stdin: ELOOP",
+    "a tree of links and files removed", "every node, description and byte back",
+]
+
+
+def test_symbolic_links_named_pipes_and_hard_links(board, mode):
+    run_checks(board, mode, "links", LINK_CHECKS)
+
+
 RAMFS_CHECKS = [
     "create and write", "read back", "append", "exclusive create of an existing file is EEXIST", "truncate",
     "mkdir and a file inside", "rmdir of a non-empty directory is ENOTEMPTY", "rename", "rmdir",
