@@ -60,6 +60,7 @@ struct fs_node {
 	uint8_t procfs;			/* made by the process server for an open of /proc: read-only */
 	uint8_t pinned;			/* a gateway or a device: never unlinked, renamed or freed */
 	struct fs_lockset *locks;	/* its file locks and their waiters, or NULL (lock.c) */
+	struct fs_pipe *fifo;		/* a named pipe's pipe while an end is open or an open waits, or NULL */
 	int64_t atime, mtime, ctime;	/* ns since the epoch (times.c) */
 };
 
@@ -69,9 +70,14 @@ struct fs_lockset;
 struct fs_file {
 	uint32_t refs;			/* descriptors naming it */
 	uint32_t flags;			/* O_ACCMODE | O_APPEND | O_NONBLOCK ... as opened */
-	struct fs_node *node;		/* NULL for a pipe end */
+	struct fs_node *node;		/* NULL for a pipe2 end; a named pipe's end has both */
 	struct fs_pipe *pipe;
-	uint64_t offset;		/* bytes; a directory's: the seq of the next entry to list */
+	/*
+	 * Bytes; a directory's: the seq of the next entry to list; a pipe
+	 * end's: its pipe's count of writers' opens until which poll sees
+	 * no hang-up (pipe.c).
+	 */
+	uint64_t offset;
 };
 
 /*

@@ -170,6 +170,7 @@ long fs_make(const struct fs_call_ctx *c, struct fs_node *dir, const char *name,
 	     struct fs_node **out);
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_mknodat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
@@ -215,8 +216,12 @@ long fs_place_fd(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloex
 /* FS_OP_PROC_FDS: t's open descriptors from `first` (a multiple of 64) into map, bits long (a multiple of 64). */
 void fs_table_fds(const struct fs_fdtable *t, uint64_t *map, uint64_t first, uint64_t bits);
 
-/* openat's work once the node is found: checks, O_TRUNC, a description and a descriptor. */
-long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags);
+/*
+ * openat's work once the node is found: checks, O_TRUNC, a description
+ * and a descriptor (or FS_BLOCKED: a named pipe's open waits for its
+ * other end, unless may_wait is 0, as for an open through /proc).
+ */
+long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags, int may_wait);
 /* stat or statx of a node (NULL: a pipe) into the caller's memory at buf. */
 long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx);
 /* The path calls (paths.c); a[] as fs_call's. */
@@ -252,7 +257,7 @@ long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
  * or write, or a poll. It is on its table's list of waits until it is
  * answered or dropped, and on the list of what it waits for.
  */
-enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK, FS_WAIT_PATH };
+enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK, FS_WAIT_PATH, FS_WAIT_OPEN };
 
 struct fs_wait {
 	struct fs_list in_table;	/* on its table's `waits` */
@@ -287,7 +292,16 @@ void fs_lock_file_gone(const struct fs_file *f);
 /* A waiting lock call leaves its queue, and is freed. */
 void fs_lock_wait_drop(struct fs_wait *w);
 
-/* Pipes (pipe.c). */
+/* Pipes (pipe.c). fs_pipe_make: a pipe with no end yet, of the named pipe fifo (NULL: pipe2's), or NULL. */
+struct fs_pipe *fs_pipe_make(struct fs_node *fifo);
+/* A new open file description of p (n: its named pipe), a reader, a writer or both by flags: it, or NULL. */
+struct fs_file *fs_pipe_end(struct fs_pipe *p, struct fs_node *n, uint32_t flags);
+/* p goes if nothing holds it any more: no end open, no open of it waiting. */
+void fs_pipe_unhold(struct fs_pipe *p);
+uint32_t fs_pipe_readers(const struct fs_pipe *p);
+uint32_t fs_pipe_writers(const struct fs_pipe *p);
+/* The opens of p's named pipe that wait for its other end (struct fs_fifo_wait's in_queue). */
+struct fs_list *fs_pipe_openers(struct fs_pipe *p);
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags);
 long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
 long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
@@ -301,6 +315,17 @@ uint64_t fs_pipe_unread(const struct fs_file *f);
 long fs_pipe_size(const struct fs_file *f, uint64_t cmd, uint64_t size);
 /* A number naming a pipe while it exists, for /proc/N/fd's "pipe:[N]". */
 uint64_t fs_pipe_id(const struct fs_file *f);
+
+/*
+ * Named pipes (fifo.c). fs_fifo_open: an open of named pipe n, which
+ * waits for the other end unless O_NONBLOCK or O_RDWR (or may_wait is
+ * 0): a descriptor, FS_BLOCKED, or -errno. fs_pipe_reopen: a new
+ * description of pipe p (an open through /proc/N/fd), never waiting.
+ */
+long fs_fifo_open(const struct fs_call_ctx *c, struct fs_node *n, uint32_t flags, int may_wait);
+long fs_pipe_reopen(const struct fs_call_ctx *c, struct fs_pipe *p, uint32_t flags);
+/* A waiting open leaves its pipe and its node, and is freed. */
+void fs_fifo_wait_drop(struct fs_wait *w);
 
 /*
  * What polls watch (a pipe, the console): the polls to look at again

@@ -227,7 +227,7 @@ long fs_proc_open(uint64_t token, const struct kage_msg *m)
 		return 0;
 	}
 	n->nopen++;	/* held across fs_open_node, which takes its own */
-	r = fs_open_node(&c, n, m->w[2]);
+	r = fs_open_node(&c, n, m->w[2], 0);
 	n->nopen--;
 	fs_node_release(n);
 	return r;
@@ -280,18 +280,16 @@ static long fs_proc_readlink(const struct fs_call_ctx *c, const struct fs_node *
 	return native_caller_write(c->token, buf, target, (uint64_t)len) < 0 ? -EFAULT : len;
 }
 
-/* The caller gets its own descriptor for what a link names: the same pipe end, or a new open of the file. */
+/*
+ * The caller gets a descriptor of its own for what a link names: a new
+ * open file description of the file, or of the pipe, with the flags it
+ * asks, as Linux reopens. This call is the process server's, so it cannot
+ * wait: a named pipe's end with no other end opens as with O_NONBLOCK
+ * (a reader at once, a writer ENXIO), where Linux would wait.
+ */
 static long fs_proc_reopen(const struct fs_call_ctx *c, struct fs_node *n, struct fs_file *f, uint64_t flags)
 {
-	long fd;
-
-	if (n)
-		return fs_open_node(c, n, flags);
-	f->refs++;	/* kage keeps no separate open of a pipe: the same end, once more */
-	fd = fs_install_fd(c->t, f, 0, (flags & O_CLOEXEC) != 0);
-	if (fd < 0)
-		f->refs--;	/* the other descriptor still holds it */
-	return fd;
+	return n ? fs_open_node(c, n, flags, 0) : fs_pipe_reopen(c, f->pipe, (uint32_t)flags);
 }
 
 long fs_proc_link(uint64_t token, const struct kage_msg *m)

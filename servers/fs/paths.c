@@ -79,7 +79,7 @@ static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_
 	return err;
 }
 
-long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags)
+long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags, int may_wait)
 {
 	int writing = (flags & O_ACCMODE) != O_RDONLY;
 	struct fs_file *f;
@@ -100,6 +100,10 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 		return -EISDIR;
 	if (n->procfs && (writing || (flags & O_TRUNC)))
 		return -EACCES;	/* /proc's files are read-only */
+	if (fs_is(n, S_IFIFO))
+		return fs_fifo_open(c, n, (uint32_t)flags, may_wait);
+	if (fs_is(n, S_IFSOCK))
+		return -ENXIO;	/* as Linux opens a socket's name: no socket is bound to it */
 	if ((flags & O_TRUNC) && writing && fs_is(n, S_IFREG)) {
 		err = fs_truncate(n, 0);
 		if (err < 0)
@@ -159,7 +163,7 @@ long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 	if (err < 0)
 		return err;
 	/* A file just made is empty already: no truncation to move its times (Linux's FMODE_CREATED). */
-	err = fs_open_node(c, n, created ? flags & ~(uint64_t)O_TRUNC : flags);
+	err = fs_open_node(c, n, created ? flags & ~(uint64_t)O_TRUNC : flags, 1);
 	if (err < 0 && created)
 		fs_detach(n);	/* as if never made: Linux refuses a descriptor before it creates */
 	return err;

@@ -122,6 +122,42 @@ long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a)
 }
 
 /*
+ * mknodat(dirfd, path, mode, dev): a named pipe (S_IFIFO), an empty
+ * regular file (S_IFREG, or no type), or a socket's name (S_IFSOCK: it
+ * opens as ENXIO, as Linux's unbound one), its permissions less the
+ * umask. A directory is EPERM and an unknown type EINVAL, as Linux checks
+ * before the path. Devices (S_IFCHR, S_IFBLK) are EPERM: kage has no
+ * device numbers to give a node (its devices are the file server's own
+ * nodes in /dev), so it answers as Linux does a caller without
+ * CAP_MKNOD, after the same checks of the name.
+ */
+long fs_mknodat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	uint32_t type = (uint32_t)a[2] & S_IFMT, perm = (uint32_t)a[2] & S_IALLUGO;
+	struct fs_last last;
+	struct fs_node *n, *dir;
+	long err;
+	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], c->path, &err);
+
+	if (!at)
+		return err;
+	if (!type)
+		type = S_IFREG;
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR && type != S_IFBLK)
+		return -EINVAL;
+	if (type != S_IFCHR && type != S_IFBLK)
+		return fs_create(c, at, c->path, type | perm, &n);
+	dir = fs_parent(at, c->path, &last, &err);
+	if (!dir)
+		return err;
+	if (fs_child(dir, last.name, last.len))
+		return -EEXIST;
+	return last.slash ? -ENOENT : -EPERM;
+}
+
+/*
  * symlinkat(target, dirfd, path): a link holding target as its data
  * (st_size its length). The target is not looked at: it may name nothing
  * yet. An empty one is -ENOENT and one of PATH_MAX bytes or more
