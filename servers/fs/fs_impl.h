@@ -74,16 +74,24 @@ static inline int fs_is(const struct fs_node *n, uint32_t type)
 /* The name index and the root (tree.c), before any other node: 0 or -ENOMEM. */
 int fs_tree_init(void);
 /*
- * Nodes and the tree (tree.c). fs_new: a node in dir (NULL: outside the
- * tree, unnamed only then), or NULL when memory is out. fs_child: dir's
- * entry called name ("." and ".." too), or NULL.
+ * Nodes and the tree (tree.c). fs_new: a node with a name in dir (NULL:
+ * outside the tree, unnamed only then), or NULL when memory is out.
+ * fs_link: one more name for n in dir: 0 or -ENOMEM. fs_entry: dir's
+ * name called name[0..len), or NULL; fs_child: the node it names ("."
+ * and ".." too), or NULL. fs_node_dir: the directory of n's first name
+ * (its ".."; the root and nodes outside the tree: n itself).
  */
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode);
+long fs_link(struct fs_node *dir, const char *name, size_t len, struct fs_node *n);
+struct fs_dentry *fs_entry(const struct fs_node *dir, const char *name, size_t len);
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
-/* Takes n out of its directory (it is freed now, or at its last close). */
+struct fs_node *fs_node_dir(const struct fs_node *n);
+/* Removes name d (its node goes now, or at its last close, when it was the last). */
+void fs_unlink(struct fs_dentry *d);
+/* Removes the only name of n (a directory's, or a node just made). */
 void fs_detach(struct fs_node *n);
-/* Moves n to dir under a new name, replacing victim there (if not NULL): 0, or -ENOMEM with nothing changed. */
-long fs_move(struct fs_node *n, struct fs_node *dir, const char *name, size_t len, struct fs_node *victim);
+/* Renames d to name in dir, replacing name victim there (if not NULL): 0, or -ENOMEM with nothing changed. */
+long fs_move(struct fs_dentry *d, struct fs_node *dir, const char *name, size_t len, struct fs_dentry *victim);
 /* Frees n if nothing holds it any more (out of the tree, not open, not pinned). */
 void fs_node_release(struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
@@ -98,6 +106,7 @@ struct fs_walk {
 	char *buf;		/* the path as links rewrote it (heap), or NULL */
 	unsigned links;		/* symbolic links followed so far */
 	struct fs_node *node;	/* what the path names; a gateway: the process server's part is path + rest */
+	struct fs_dentry *entry;	/* the name its last step went through (NULL: ".", "..", the root) */
 	size_t rest;
 	/* -ENOENT for the last component alone: the directory that lacks it, and its name (in path). */
 	struct fs_node *dir;
@@ -121,8 +130,8 @@ long fs_walk(struct fs_walk *w, struct fs_node *at, const char *path, size_t len
 void fs_walk_done(struct fs_walk *w);
 /* The directories of path[0..len) from the root, made where missing (the archive's): 0 and *out the last, or -errno. */
 long fs_mkdirs(const char *path, size_t len, struct fs_node **out);
-/* The entry of directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
-struct fs_node *fs_dir_next(const struct fs_node *n, uint64_t *seq);
+/* The name in directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
+struct fs_dentry *fs_dir_next(const struct fs_node *n, uint64_t *seq);
 
 /* File data (data.c). Gives n its own pages, a copy of what the initramfs had: 0 or -ENOSPC. */
 long fs_own(struct fs_node *n);
@@ -171,12 +180,25 @@ long fs_make(const struct fs_call_ctx *c, struct fs_node *dir, const char *name,
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_mknodat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_linkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
 long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a);
-/* n's absolute path into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
+/* The absolute path of name d, or of n's first name, into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
+long fs_entry_path(const struct fs_dentry *d, char *buf, size_t size);
 long fs_node_path(const struct fs_node *n, char *buf, size_t size);
+
+/*
+ * The node (dirfd a[0], path a[1]) names, for the *at calls (paths.c),
+ * the last link followed unless flags has AT_SYMLINK_NOFOLLOW: 0 and *n
+ * (NULL for a pipe, with AT_EMPTY_PATH and an empty path), or -errno. A
+ * path into /proc is `gate`'s: a call number forwards the call as that
+ * call to the process server (FS_BLOCKED), FS_GATE_NODE answers 0 with
+ * *n NULL, and a negative errno refuses it. The path is read into c->path.
+ */
+long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n, long gate);
+#define FS_GATE_NODE 0
 
 /* The directory a *at call starts from (paths.c), or NULL with *err; the caller's path at va into buf. */
 struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);

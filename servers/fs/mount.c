@@ -50,6 +50,7 @@ static struct fs_node *fs_mount(struct fs_node *dir, const char *name, uint64_t 
 	n->mode = S_IFDIR | 0555;
 	n->gate = gate;
 	n->pinned = 1;
+	n->names->pinned = 1;
 	return n;
 }
 
@@ -94,7 +95,7 @@ int fs_gate_depth(const struct fs_node *n)
 
 struct fs_node *fs_gate_exit(void)
 {
-	return fs_proc_gate ? fs_proc_gate->parent : fs_root;
+	return fs_proc_gate ? fs_node_dir(fs_proc_gate) : fs_root;
 }
 
 /* Where a path call's path is (a[] index), and its arguments after the path start. */
@@ -270,7 +271,7 @@ static long fs_proc_readlink(const struct fs_call_ctx *c, const struct fs_node *
 	if (!n)
 		len = fmt_snprintf(target, PROTO_PATH_MAX, "pipe:[%lu]", (unsigned long)fs_pipe_id(f));
 	else if (n->procfs)
-		len = (long)strlcpy(target, n->name, PROTO_PATH_MAX);
+		len = (long)strlcpy(target, n->names->name, PROTO_PATH_MAX);
 	else
 		len = fs_node_path(n, target, PROTO_PATH_MAX);
 	if (len < 0)

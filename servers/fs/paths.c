@@ -12,8 +12,6 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_GATE_NODE 0	/* fs_lookup_at's `gate`: a path into /proc is no error, and no node */
-
 long fs_path(const struct fs_call_ctx *c, uint64_t va, char *buf)
 {
 	return native_read_string(c->token, KAGE_COPY_CALLER, va, buf, PROTO_PATH_MAX);
@@ -43,16 +41,7 @@ struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va
 	return *err < 0 ? NULL : fs_at(c, dirfd, err);
 }
 
-/*
- * The node (dirfd a[0], path a[1]) names, for the *at calls, the last
- * link followed unless flags has AT_SYMLINK_NOFOLLOW: 0 and *n (NULL for
- * a pipe, with AT_EMPTY_PATH and an empty path), or -errno. A path into
- * /proc is `gate`'s: a call number forwards the call as that call to the
- * process server (FS_BLOCKED), FS_GATE_NODE answers 0 with *n NULL, and
- * a negative errno refuses it.
- */
-static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n,
-			 long gate)
+long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n, long gate)
 {
 	struct fs_node *at;
 	struct fs_walk w;
@@ -192,6 +181,19 @@ static void fs_rdev(const struct fs_node *n, uint32_t *major, uint32_t *minor)
 	}
 }
 
+/*
+ * st_nlink: a file's names; a directory's name, its "." and its
+ * subdirectories' "..", as tmpfs counts, and 0 once removed.
+ */
+static uint32_t fs_stat_nlink(const struct fs_node *n)
+{
+	if (n->procfs)
+		return fs_is(n, S_IFDIR) ? 2 : 1;
+	if (fs_is(n, S_IFDIR))
+		return n->unlinked ? 0 : 2 + n->nsubdirs;
+	return n->nnames;
+}
+
 /* A directory's size is 0 (a /proc directory's node holds its entries as data). */
 static uint64_t fs_stat_size(const struct fs_node *n)
 {
@@ -215,7 +217,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 
 	stx.stx_mask = STATX_BASIC_STATS;
 	stx.stx_blksize = 4096;
-	stx.stx_nlink = 1;
+	stx.stx_nlink = fs_stat_nlink(n);
 	stx.stx_mode = (uint16_t)n->mode;
 	stx.stx_ino = fs_ino(n);
 	stx.stx_size = fs_stat_size(n);
@@ -229,7 +231,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 
 long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx)
 {
-	static const struct fs_node pipe_node = { .mode = S_IFIFO | 0600 };
+	static const struct fs_node pipe_node = { .mode = S_IFIFO | 0600, .nnames = 1 };
 	struct linux_stat st = { 0 };
 	uint32_t major, minor;
 
@@ -239,7 +241,7 @@ long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t
 	fs_rdev(n, &major, &minor);
 	st.st_ino = fs_ino(n);
 	st.st_mode = n->mode;
-	st.st_nlink = 1;
+	st.st_nlink = fs_stat_nlink(n);
 	st.st_rdev = major << 8 | minor;
 	st.st_size = (int64_t)fs_stat_size(n);
 	st.st_blksize = 4096;

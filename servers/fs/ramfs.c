@@ -184,9 +184,56 @@ long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 	return err;
 }
 
-/* Whether unlinkat (rmdir with AT_REMOVEDIR) may remove n: 0, or why not. */
-static long fs_removable(const struct fs_node *n, uint64_t flags)
+/* Whether n may have one more name: 0, or Linux's refusal (vfs_link's, and EXDEV for /proc and pipes). */
+static long fs_linkable(const struct fs_node *n)
 {
+	if (!n || n->procfs)
+		return -EXDEV;	/* /proc's, or a pipe2 pipe's: another file system's */
+	if (fs_is(n, S_IFDIR))
+		return -EPERM;
+	if (n->unlinked)
+		return -ENOENT;	/* an open file whose names are all gone (AT_EMPTY_PATH) */
+	return n->nnames == UINT32_MAX ? -EMLINK : 0;
+}
+
+/*
+ * linkat(olddirfd, oldpath, newdirfd, newpath, flags): one more name for
+ * a file, which the file then has as its own (st_nlink counts them; its
+ * data goes with its last name and last close). The old path's last link
+ * is followed with AT_SYMLINK_FOLLOW only, else the link itself gets the
+ * name, as on Linux; AT_EMPTY_PATH names olddirfd's file (every process
+ * is root, which Linux lets do it). The new name is made as mknodat's.
+ */
+long fs_linkat(const struct fs_call_ctx *c, const uint64_t *a)
+{
+	uint64_t follow = (a[4] & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW;
+	struct fs_node *n, *dir, *at;
+	struct fs_last last;
+	long err;
+
+	if (a[4] & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = fs_lookup_at(c, a, (a[4] & AT_EMPTY_PATH) | follow, &n, FS_GATE_NODE);	/* /proc's: n NULL */
+	if (err < 0)
+		return err;
+	at = fs_start(c, (int64_t)a[2], a[3], c->path2, &err);
+	dir = at ? fs_parent(at, c->path2, &last, &err) : NULL;
+	if (!dir)
+		return err == -EACCES ? -EXDEV : err;	/* a name in /proc: another file system */
+	if (fs_entry(dir, last.name, last.len))
+		return -EEXIST;
+	if (last.slash)
+		return -ENOENT;	/* "name/" asks for a directory, which a link never makes */
+	err = fs_linkable(n);
+	if (err == 0)
+		err = fs_link(dir, last.name, last.len, n);
+	return err == -ENOMEM ? -ENOSPC : err;	/* tmpfs's answer when it has no memory for a name */
+}
+
+/* Whether unlinkat (rmdir with AT_REMOVEDIR) may remove name d: 0, or why not. */
+static long fs_removable(const struct fs_dentry *d, uint64_t flags)
+{
+	const struct fs_node *n = d->node;
 	int dir = fs_is(n, S_IFDIR);
 
 	if (flags & AT_REMOVEDIR) {
@@ -197,13 +244,14 @@ static long fs_removable(const struct fs_node *n, uint64_t flags)
 	} else if (dir) {
 		return -EISDIR;
 	}
-	return n == fs_root || n->pinned ? -EBUSY : 0;
+	return n == fs_root || d->pinned ? -EBUSY : 0;
 }
 
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	struct fs_last last;
-	struct fs_node *dir, *n;
+	struct fs_node *dir;
+	struct fs_dentry *d;
 	long err;
 	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], c->path, &err);
 
@@ -212,39 +260,39 @@ long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a)
 	dir = fs_parent(at, c->path, &last, &err);
 	if (!dir)
 		return err == -EEXIST ? -EINVAL : err;
-	n = fs_child(dir, last.name, last.len);
-	if (!n)
+	d = fs_entry(dir, last.name, last.len);
+	if (!d)
 		return -ENOENT;
 	if (last.slash && !(a[2] & AT_REMOVEDIR))
-		return fs_is(n, S_IFDIR) ? -EISDIR : -ENOTDIR;	/* "name/" is a directory's name, as Linux reads it */
-	err = fs_removable(n, a[2]);
+		return fs_is(d->node, S_IFDIR) ? -EISDIR : -ENOTDIR;	/* "name/" is a directory's name, as Linux reads it */
+	err = fs_removable(d, a[2]);
 	if (err < 0)
 		return err;
 	fs_touch(dir, FS_TIME_MC);
-	fs_touch(n, FS_TIME_C);
-	fs_detach(n);	/* freed now, or at its last close */
+	fs_touch(d->node, FS_TIME_C);
+	fs_unlink(d);	/* its node goes now, or at its last close, when this was its last name */
 	return 0;
 }
 
 /* True if a is d or one of d's ancestors: a directory cannot move into itself. */
 static int fs_contains(const struct fs_node *a, const struct fs_node *d)
 {
-	for (; d != fs_root; d = d->parent)
+	for (; d != fs_root; d = fs_node_dir(d))
 		if (d == a)
 			return 1;
 	return a == fs_root;
 }
 
-/* Whether n may replace victim (the name it moves to): 0, or Linux's refusal. */
-static long fs_replaceable(const struct fs_node *n, const struct fs_node *victim)
+/* Whether n may replace name victim (the name it moves to): 0, or Linux's refusal. */
+static long fs_replaceable(const struct fs_node *n, const struct fs_dentry *victim)
 {
-	int ndir = fs_is(n, S_IFDIR), vdir = fs_is(victim, S_IFDIR);
+	int ndir = fs_is(n, S_IFDIR), vdir = fs_is(victim->node, S_IFDIR);
 
 	if (victim->pinned)
 		return -EBUSY;
 	if (vdir && !ndir)
 		return -EISDIR;
-	if (vdir && victim->nkids)
+	if (vdir && victim->node->nkids)
 		return -ENOTEMPTY;
 	return !vdir && ndir ? -ENOTDIR : 0;
 }
@@ -268,7 +316,8 @@ static long fs_rename_ends(const struct fs_call_ctx *c, const uint64_t *a, struc
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	struct fs_last oname, nname;
-	struct fs_node *odir = NULL, *ndir = NULL, *n, *victim;
+	struct fs_node *odir = NULL, *ndir = NULL, *n;
+	struct fs_dentry *d, *victim;
 	long err;
 
 	if (a[4] & ~(uint64_t)RENAME_NOREPLACE)
@@ -276,23 +325,24 @@ long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a)
 	err = fs_rename_ends(c, a, &odir, &oname, &ndir, &nname);
 	if (err < 0)
 		return err;
-	n = fs_child(odir, oname.name, oname.len);
-	if (!n)
+	d = fs_entry(odir, oname.name, oname.len);
+	if (!d)
 		return -ENOENT;
-	if (n->pinned)
+	n = d->node;
+	if (d->pinned)
 		return -EBUSY;
 	if (!fs_is(n, S_IFDIR) && (oname.slash || nname.slash))
 		return -ENOTDIR;	/* "name/" is a directory's name */
 	if (fs_is(n, S_IFDIR) && fs_contains(n, ndir))
 		return -EINVAL;
-	victim = fs_child(ndir, nname.name, nname.len);
+	victim = fs_entry(ndir, nname.name, nname.len);
 	if (victim && (a[4] & RENAME_NOREPLACE))
 		return -EEXIST;
-	if (victim == n)
-		return 0;
+	if (victim && victim->node == n)
+		return 0;	/* two names of one file (or the same name): as Linux, nothing is done */
 	err = victim ? fs_replaceable(n, victim) : 0;
 	if (err == 0)
-		err = fs_move(n, ndir, nname.name, nname.len, victim);
+		err = fs_move(d, ndir, nname.name, nname.len, victim);
 	if (err < 0)
 		return err;
 	fs_touch(odir, FS_TIME_MC);
@@ -332,19 +382,19 @@ long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd)
 	return 0;
 }
 
-long fs_node_path(const struct fs_node *n, char *buf, size_t size)
+long fs_entry_path(const struct fs_dentry *d, char *buf, size_t size)
 {
 	size_t pos = size - 1, len;
 
-	if (n->procfs)
-		return (long)strlcpy(buf, n->name, size);	/* a /proc node knows its whole path */
+	if (d->node->procfs)
+		return (long)strlcpy(buf, d->name, size);	/* a /proc node's name is its whole path */
 	buf[pos] = 0;
-	for (; n != fs_root && n->parent != n; n = n->parent) {
-		len = n->namelen;
+	for (; d->dir; d = d->dir->names) {
+		len = d->len;
 		if (len + 1 > pos)
 			return -ENAMETOOLONG;
 		pos -= len;
-		memcpy(buf + pos, n->name, len);
+		memcpy(buf + pos, d->name, len);
 		buf[--pos] = '/';
 	}
 	if (pos == size - 1)
@@ -352,6 +402,11 @@ long fs_node_path(const struct fs_node *n, char *buf, size_t size)
 	len = size - 1 - pos;
 	memmove(buf, buf + pos, len + 1);	/* built from the end: move it to the start */
 	return (long)len;
+}
+
+long fs_node_path(const struct fs_node *n, char *buf, size_t size)
+{
+	return fs_entry_path(n->names, buf, size);
 }
 
 /* The working directory's absolute path, built from its name upwards. */

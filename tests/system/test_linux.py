@@ -352,7 +352,16 @@ LINK_CHECKS = [
     "an unlinked FIFO's ends go on working, and open again through /proc",
     "poll of a reader: no POLLHUP before a writer came, POLLHUP after it went",
     "a pipe's read end opened for writing through /proc: a write end of the same pipe",
-    "its end of file comes when both write ends are closed", "a tree of links and files removed",
+    "its end of file comes when both write ends are closed", "link: a second name of one file, st_nlink 2",
+    "a write through one name reads through the other", "unlink drops one name: st_nlink 1, the data stays",
+    "an open file whose names are all gone: st_nlink 0, still read", "AT_EMPTY_PATH of it: ENOENT",
+    "its data goes with its last name and last close", "link of a directory: EPERM",
+    "link: a name taken EEXIST, none to link ENOENT, no directory ENOENT, a trailing slash ENOENT",
+    "link: of a /proc file or into /proc EXDEV, bad flags EINVAL, bad pointers EFAULT",
+    "link of a symbolic link names the link; AT_SYMLINK_FOLLOW its target", "AT_EMPTY_PATH names an open file",
+    "rename between two names of one file does nothing", "a FIFO's two names open one pipe",
+    "a directory's st_nlink: 2 and its subdirectories", "the initramfs's applet links are one file",
+    "/proc/self/exe of a program run by its link names the link", "a tree of links and files removed",
     "every node, description and byte back",
 ]
 

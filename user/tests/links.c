@@ -16,6 +16,14 @@
  * and with SA_RESTART going on), an unlinked FIFO still working, poll's
  * hang-up, and a pipe's read end opened for writing through /proc.
  *
+ * Hard links: linkat's names share one file (st_nlink counts them, a
+ * write through one reads through another), unlink drops one, the data
+ * goes with the last name and the last close; Linux's refusals (EPERM for
+ * a directory, EEXIST, EXDEV for /proc, EINVAL), AT_SYMLINK_FOLLOW and
+ * AT_EMPTY_PATH, rename between two names of one file, directories'
+ * st_nlink, the initramfs's applet links, and /proc/self/exe naming the
+ * link a program was run by.
+ *
  * The file server's objects come back to where they were
  * (user/tests/fs_stats.h).
  */
@@ -474,6 +482,94 @@ static void pipe_reopened(void)
 	    read(p[0], buf, sizeof(buf)) == 0 && close(p[0]) == 0);
 }
 
+/* Whether a and b name one file (same inode), st_nlink nlink. */
+static int same_file(const char *a, const char *b, nlink_t nlink)
+{
+	struct stat sa, sb;
+
+	return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_nlink == nlink &&
+	       sb.st_nlink == nlink;
+}
+
+static void hard_names(void)
+{
+	struct fs_stats before = fs_stats();
+	struct stat st;
+	char buf[16] = { 0 };
+	int fd;
+
+	say("link: a second name of one file, st_nlink 2",
+	    put("/tmp/l/h1", "shared") && link("/tmp/l/h1", "/tmp/l/h2") == 0 && same_file("/tmp/l/h1", "/tmp/l/h2", 2));
+	say("a write through one name reads through the other",
+	    put("/tmp/l/h2", "changed") && reads("/tmp/l/h1", "changed"));
+	say("unlink drops one name: st_nlink 1, the data stays",
+	    unlink("/tmp/l/h1") == 0 && stat("/tmp/l/h2", &st) == 0 && st.st_nlink == 1 && reads("/tmp/l/h2", "changed"));
+	fd = open("/tmp/l/h2", O_RDONLY);
+	say("an open file whose names are all gone: st_nlink 0, still read",
+	    fd >= 0 && unlink("/tmp/l/h2") == 0 && fstat(fd, &st) == 0 && st.st_nlink == 0 &&
+	    read(fd, buf, sizeof(buf)) == 7 && strcmp(buf, "changed") == 0);
+	say("AT_EMPTY_PATH of it: ENOENT", fails(linkat(fd, "", AT_FDCWD, "/tmp/l/back", AT_EMPTY_PATH), ENOENT));
+	close(fd);
+	say("its data goes with its last name and last close", fs_stats_back(&before));
+}
+
+static void hard_refusals(void)
+{
+	say("link of a directory: EPERM", fails(link("/tmp/l/sub", "/tmp/l/sub2"), EPERM));
+	say("link: a name taken EEXIST, none to link ENOENT, no directory ENOENT, a trailing slash ENOENT",
+	    fails(link("/tmp/l/file", "/tmp/l/rel"), EEXIST) && fails(link("/tmp/l/none", "/tmp/l/x"), ENOENT) &&
+	    fails(link("/tmp/l/file", "/tmp/l/none/x"), ENOENT) && fails(link("/tmp/l/file", "/tmp/l/x/"), ENOENT));
+	say("link: of a /proc file or into /proc EXDEV, bad flags EINVAL, bad pointers EFAULT",
+	    fails(link("/proc/self/stat", "/tmp/l/x"), EXDEV) && fails(link("/tmp/l/file", "/proc/self/x"), EXDEV) &&
+	    fails(linkat(AT_FDCWD, "/tmp/l/file", AT_FDCWD, "/tmp/l/x", 0x10000), EINVAL) &&
+	    fails(link(BAD_POINTER, "/tmp/l/x"), EFAULT) && fails(link("/tmp/l/file", BAD_POINTER), EFAULT));
+}
+
+static void hard_kinds(void)
+{
+	struct stat st, target;
+	char buf[8];
+	int fd, rw;
+
+	say("link of a symbolic link names the link; AT_SYMLINK_FOLLOW its target",
+	    link("/tmp/l/rel", "/tmp/l/rel2") == 0 && same_file("/tmp/l/rel", "/tmp/l/rel2", 2) &&
+	    linkat(AT_FDCWD, "/tmp/l/rel", AT_FDCWD, "/tmp/l/hf", AT_SYMLINK_FOLLOW) == 0 &&
+	    same_file("/tmp/l/file", "/tmp/l/hf", 2) && unlink("/tmp/l/hf") == 0 && unlink("/tmp/l/rel2") == 0);
+	fd = open("/tmp/l/file", O_RDONLY);
+	say("AT_EMPTY_PATH names an open file",
+	    linkat(fd, "", AT_FDCWD, "/tmp/l/fromfd", AT_EMPTY_PATH) == 0 && same_file("/tmp/l/file", "/tmp/l/fromfd", 2));
+	close(fd);
+	say("rename between two names of one file does nothing",
+	    rename("/tmp/l/file", "/tmp/l/fromfd") == 0 && same_file("/tmp/l/file", "/tmp/l/fromfd", 2) &&
+	    unlink("/tmp/l/fromfd") == 0);
+	rw = mkfifo("/tmp/l/hfifo", 0600) == 0 && link("/tmp/l/hfifo", "/tmp/l/hfifo2") == 0 ?
+	     open("/tmp/l/hfifo", O_RDWR) : -1;
+	fd = open("/tmp/l/hfifo2", O_RDONLY | O_NONBLOCK);
+	say("a FIFO's two names open one pipe", rw >= 0 && fd >= 0 && write(rw, "p", 1) == 1 && read(fd, buf, 1) == 1 &&
+						     buf[0] == 'p' && close(fd) == 0 && close(rw) == 0);
+	say("a directory's st_nlink: 2 and its subdirectories",
+	    mkdir("/tmp/l/d", 0755) == 0 && stat("/tmp/l/d", &st) == 0 && st.st_nlink == 2 && mkdir("/tmp/l/d/a", 0755) == 0 &&
+	    mkdir("/tmp/l/d/b", 0755) == 0 && stat("/tmp/l/d", &st) == 0 && st.st_nlink == 4 &&
+	    rename("/tmp/l/d/b", "/tmp/l/b") == 0 && rmdir("/tmp/l/d/a") == 0 && stat("/tmp/l/d", &st) == 0 &&
+	    st.st_nlink == 2 && rmdir("/tmp/l/b") == 0);
+	say("the initramfs's applet links are one file",
+	    stat("/bin/busybox", &target) == 0 && target.st_nlink > 100 && stat("/bin/ls", &st) == 0 &&
+	    st.st_ino == target.st_ino && stat("/bin/sh", &st) == 0 && st.st_ino == target.st_ino);
+}
+
+/* The program run by a hard link of it: /proc/self/exe names that link, as on Linux. */
+static void exe_by_link(void)
+{
+	pid_t pid;
+
+	pid = link("/bin/links", "/tmp/l/again") == 0 ? fork() : -1;
+	if (pid == 0) {
+		execl("/tmp/l/again", "again", "exe", (char *)NULL);
+		_exit(3);
+	}
+	say("/proc/self/exe of a program run by its link names the link", pid > 0 && child_ok(pid));
+}
+
 /* Removes dir and everything in it, links as links: whether all went. */
 static int remove_tree(const char *dir)
 {
@@ -493,10 +589,13 @@ static int remove_tree(const char *dir)
 	return ok && rmdir(dir) == 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	char exe[64];
 	struct fs_stats before;
 
+	if (argc == 2 && strcmp(argv[1], "exe") == 0)	/* exe_by_link's child */
+		return readlink("/proc/self/exe", exe, sizeof(exe)) == 12 && memcmp(exe, "/tmp/l/again", 12) == 0 ? 0 : 1;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	before = fs_stats();
 	if (mkdir("/tmp/l", 0755) < 0 || !put("/tmp/l/file", "hello"))
@@ -515,6 +614,10 @@ int main(void)
 	fifo_interrupted();
 	fifo_unlinked_and_reopened();
 	pipe_reopened();
+	hard_names();
+	hard_refusals();
+	hard_kinds();
+	exe_by_link();
 	say("a tree of links and files removed", remove_tree("/tmp/l"));
 	say("every node, description and byte back", fs_stats_back(&before));
 	return 0;
