@@ -133,7 +133,9 @@ long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 
 	if (!at)
 		return err;
-	if ((flags & O_CREAT) && len && c->path[len - 1] == '/')
+	if (!len)
+		return -ENOENT;	/* an empty path names nothing, as on Linux */
+	if ((flags & O_CREAT) && c->path[len - 1] == '/')
 		return -EISDIR;	/* as Linux: a name for a directory cannot be created as a file */
 	err = fs_walk(&w, at, c->path, len, walk);
 	if (err == 0 && w.node->gate) {

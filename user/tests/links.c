@@ -157,6 +157,7 @@ static void not_followed(void)
 	say("O_CREAT|O_EXCL on a link: EEXIST",
 	    fails(open("/tmp/l/rel", O_WRONLY | O_CREAT | O_EXCL, 0600), EEXIST) &&
 	    fails(open("/tmp/l/abs", O_RDONLY | O_CREAT | O_EXCL, 0600), EEXIST));
+	say("an empty path: ENOENT", fails(open("", O_RDONLY), ENOENT) && fails(open("", O_WRONLY | O_CREAT, 0600), ENOENT));
 	say("O_NOFOLLOW on a link: ELOOP", fails(open("/tmp/l/rel", O_RDONLY | O_NOFOLLOW), ELOOP) &&
 						fd_ok(open("/tmp/l/file", O_RDONLY | O_NOFOLLOW)));
 	say("mkdir over a link: EEXIST", fails(mkdir("/tmp/l/dangle", 0755), EEXIST));
