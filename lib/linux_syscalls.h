@@ -14,8 +14,11 @@
 #define NR_fcntl 25
 #define NR_flock 32
 #define NR_ioctl 29
+#define NR_mknodat 33
 #define NR_mkdirat 34
 #define NR_unlinkat 35
+#define NR_symlinkat 36
+#define NR_linkat 37
 #define NR_statfs 43
 #define NR_fstatfs 44
 #define NR_truncate 45

@@ -19,7 +19,7 @@
  *   fs      -> console, fs -> proc: only ipc_forward of a process's call,
  *                    which never waits.
  * /proc is the process server's: the file server's tree has a gateway
- * where /proc is (and /dev/fd, a link into it), and a process's call whose
+ * where /proc is (/dev/fd and /dev/stdin are links into it), and a process's call whose
  * path walks through one is forwarded, rewritten to PROC_OP_PROCFS, to the
  * process server, which answers it itself, asking the file server
  * synchronously for what only it has (a descriptor for the text it made,
@@ -145,6 +145,15 @@ enum fs_op {
 	 * Sent at start and whenever the clock is set: file times read it.
 	 */
 	FS_OP_CLOCK,
+	/*
+	 * PROC_PATH: w1: key, w2: the number a PROC_OP_PROCFS with
+	 * PROTO_PROCFS_HELD gave, w3: a buffer of w4 bytes (proc's memory).
+	 * The rest of that call's path, with its NUL, which the file server
+	 * held for it and now lets go: -> w0: its length; -ENOENT when none
+	 * is held (the thread has called again, or its process ended),
+	 * -ENAMETOOLONG when it does not fit.
+	 */
+	FS_OP_PROC_PATH,
 };
 
 /*
@@ -183,7 +192,9 @@ enum proc_op {
 	 * the call's arguments after its path (openat: flags, mode; newfstatat:
 	 * buffer, flags; statx: flags, mask, buffer; readlinkat: buffer, size;
 	 * faccessat2: mode, flags; chdir: none). The process server answers
-	 * the process.
+	 * the process. When a symbolic link led there, the rest of the path is
+	 * not in the process's memory: w3's offset is PROTO_PROCFS_HELD and w4
+	 * a number the process server gives FS_OP_PROC_PATH for it.
 	 */
 	PROC_OP_PROCFS,
 	/*
@@ -234,6 +245,7 @@ static inline int proto_procfs_depth(uint64_t dir)
 
 /* PROC_OP_PROCFS's w3: a directory and an offset into the path (< 65536), and back. */
 #define PROTO_PROCFS_SKIP_BITS 16
+#define PROTO_PROCFS_HELD 0xffffu	/* the offset that says the file server holds the rest of the path */
 
 static inline uint64_t proto_procfs_where(uint64_t dir, uint32_t skip)
 {

@@ -47,18 +47,23 @@ static struct fs_node *fs_device(struct fs_node *dev, const char *name, uint32_t
 		return NULL;
 	n->mode = mode;
 	n->pinned = 1;
+	n->names->pinned = 1;
 	return n;
 }
 
 /*
  * Creates the node for one archive entry under its (implicitly created)
- * directory. A regular file with other names (nlink > 1) that carries the
- * data is noted in links by its inode number, for fs_share_links.
+ * directory. Hard links: newc gives every name of a file the same inode
+ * number and nlink > 1, and the data with one name only (the last, as
+ * cpio writes them). The first name makes the node, noted in links by
+ * its inode number; each later one is one more name of it, and the one
+ * that carries the data gives it.
  */
 static long fs_add(const struct cpio_entry *e, struct fs_radix *links)
 {
 	const char *base = strrchr(e->name, '/');
 	struct fs_node *parent = fs_root, *n;
+	int linked = e->nlink > 1 && (e->mode & S_IFMT) == S_IFREG;
 	size_t len;
 	long err;
 
@@ -68,47 +73,27 @@ static long fs_add(const struct cpio_entry *e, struct fs_radix *links)
 		return err;
 	base = base ? base + 1 : e->name;
 	len = strlen(base);
-	if (len > FS_NAME_MAX)
-		return -ENAMETOOLONG;
+	if (len > FS_NAME_MAX || ((e->mode & S_IFMT) == S_IFLNK && e->size >= PROTO_PATH_MAX))
+		return -ENAMETOOLONG;	/* a name, or a link's target, longer than Linux takes */
 	n = fs_child(parent, base, len);
 	if (n) {
 		fs_touch(n, FS_TIME_A | FS_TIME_MC);
 		return 0;	/* a directory created on the way */
 	}
-	n = fs_new(parent, base, len, e->mode);
-	if (!n)
-		return -ENOMEM;
-	if (e->size)
-		n->archive = e->data;	/* read-only until fs_own copies it */
-	n->size = e->size;
-	if (e->nlink > 1 && fs_is(n, S_IFREG) && e->size)
-		return fs_radix_set(links, &fs_heap, e->ino, n);
-	return 0;
-}
-
-/*
- * Hard links in the archive: newc gives every name of a file the same
- * inode number and nlink > 1, and the data with one name only (the last,
- * as cpio writes them). Every name becomes a node reading those bytes of
- * the archive; like any initramfs file, each gets its own copy when
- * first written.
- */
-static void fs_share_links(const struct fs_radix *links)
-{
-	struct cpio_iter it;
-	struct cpio_entry e;
-	struct fs_node *n, *src;
-
-	cpio_iter_init(&it, fs_archive.bytes, fs_archive.size);
-	while (cpio_next(&it, &e) > 0) {
-		if (e.nlink < 2 || e.size || (e.mode & S_IFMT) != S_IFREG)
-			continue;
-		src = fs_radix_get(links, e.ino);
-		if (!src || fs_walk(fs_root, e.name, e.namelen, &n, NULL) < 0 || n->size || !fs_is(n, S_IFREG))
-			continue;
-		n->archive = src->archive;
-		n->size = src->size;
+	n = linked ? fs_radix_get(links, e->ino) : NULL;
+	if (n) {
+		err = fs_link(parent, base, len, n);
+	} else {
+		n = fs_new(parent, base, len, e->mode);
+		if (!n)
+			return -ENOMEM;
+		err = linked ? fs_radix_set(links, &fs_heap, e->ino, n) : 0;
 	}
+	if (e->size) {
+		n->archive = e->data;	/* read-only until fs_own copies it */
+		n->size = e->size;
+	}
+	return err;
 }
 
 static long fs_load(void)
@@ -122,12 +107,10 @@ static long fs_load(void)
 	for (r = cpio_next(&it, &e); r > 0; r = cpio_next(&it, &e)) {
 		r = fs_add(&e, &links);
 		if (r == -ENAMETOOLONG)
-			native_say("kage: fs: initramfs entry %s left out: its name is too long\n", e.name);
+			native_say("kage: fs: initramfs entry %s left out: its name or target is too long\n", e.name);
 		else if (r < 0)
 			break;
 	}
-	if (r == 0)
-		fs_share_links(&links);
 	fs_radix_cut(&links, &fs_heap, 0, NULL, NULL);
 	return r;
 }

@@ -192,6 +192,24 @@ void fs_data_free(struct fs_node *n)
 	n->size = 0;
 }
 
+long fs_data_put(struct fs_node *n, const void *src, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += FS_PAGE) {
+		uint64_t chunk = fs_min(FS_PAGE, len - off);
+		uint8_t *p = heap_zalloc(&fs_heap, FS_PAGE);
+
+		if (!p || fs_radix_set(&n->pages, &fs_heap, off / FS_PAGE, p) < 0) {
+			heap_free(&fs_heap, p);
+			fs_data_free(n);
+			return -ENOSPC;
+		}
+		n->npages++;
+		memcpy(p, (const uint8_t *)src + off, chunk);
+	}
+	n->size = len;
+	return 0;
+}
+
 long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len)
 {
 	long r = len ? fs_data_write(n, token, va, 0, len) : 0;

@@ -25,7 +25,8 @@ struct fs_dirent {
 /* The entry at f's offset: 1, *e and the offset after it in *next, or 0 past the last. */
 static int fs_dir_entry(const struct fs_file *f, struct fs_dirent *e, uint64_t *next)
 {
-	const struct fs_node *n = f->node, *c;
+	const struct fs_node *n = f->node;
+	const struct fs_dentry *c;
 	struct proto_procfs_dirent d;
 	uint64_t at = f->offset;
 
@@ -41,7 +42,7 @@ static int fs_dir_entry(const struct fs_file *f, struct fs_dirent *e, uint64_t *
 		return 1;
 	}
 	if (at < FS_DIR_DOTS) {
-		e->ino = at ? n->parent->ino : n->ino;	/* the root is its own parent */
+		e->ino = at ? fs_node_dir(n)->ino : n->ino;	/* the root is its own parent */
 		e->type = (uint8_t)(S_IFDIR >> 12);
 		strlcpy(e->name, at ? ".." : ".", sizeof(e->name));
 		*next = at + 1;
@@ -51,9 +52,9 @@ static int fs_dir_entry(const struct fs_file *f, struct fs_dirent *e, uint64_t *
 	c = fs_dir_next(n, &at);
 	if (!c)
 		return 0;
-	e->ino = c->ino;
-	e->type = (uint8_t)((c->mode & S_IFMT) >> 12);
-	memcpy(e->name, c->name, c->namelen + 1);
+	e->ino = c->node->ino;
+	e->type = (uint8_t)((c->node->mode & S_IFMT) >> 12);
+	memcpy(e->name, c->name, c->len + 1);
 	*next = at + 1 + FS_DIR_DOTS;
 	return 1;
 }

@@ -7,9 +7,10 @@
  * finds the table by the process part of the forwarded call's badge and
  * serves the process server's own operations (servers/protocol.h).
  *
- * Ownership: a node lives while it is in the tree or open (an unlinked
- * file stays readable through its descriptors); a directory holds its
- * entries, the tree holds the root. Files from the initramfs keep their
+ * Ownership: a node lives while it has a name in the tree or is open (an
+ * unlinked file stays readable through its descriptors); a directory
+ * holds its names (struct fs_dentry), each naming a node, which may have
+ * several (hard links); the tree holds the root. Files from the initramfs keep their
  * data in the mapped archive until first written; then, as every file
  * made at run time, their bytes are heap pages found by page number
  * (a radix tree: holes read as zeros and take nothing), which go when
@@ -37,16 +38,36 @@ struct fs_list {
 	struct fs_list *next, *prev;
 };
 
+/*
+ * A name in a directory (tree.c): the name index and its directory's
+ * order hold it, and it names one node. A node's names are a list
+ * through them.
+ */
+struct fs_dentry {
+	struct fs_node *dir;		/* the directory it is in (a ghost's: was in); NULL outside the tree */
+	struct fs_node *node;		/* what it names */
+	struct fs_dentry *hnext;	/* the next in the name index's bucket */
+	struct fs_dentry *next_name;	/* its node's next name */
+	uint64_t seq;			/* its place in its directory's order (getdents) */
+	uint32_t hash;			/* the name index's hash of it and its directory */
+	uint32_t len;
+	uint8_t pinned;			/* a device's or a gateway's own name: never removed or renamed */
+	char name[];			/* NUL-terminated; a /proc file's: its absolute path */
+};
+
 struct fs_node {
 	uint32_t mode;			/* st_mode */
 	uint32_t nopen;			/* open file descriptions, working directories and holds naming it */
 	uint64_t ino;
-	char *name;			/* NUL-terminated, heap; a /proc file's: its absolute path */
-	uint32_t namelen, hash;		/* its length; the name index's hash of it and the parent */
-	struct fs_node *parent;		/* itself for the root and for nodes outside the tree */
-	struct fs_node *hnext;		/* the next node in the name index's bucket */
-	uint64_t seq;			/* its place in its directory's order (getdents) */
-	/* A directory: its entries by their seq, how many, and the seq the next one gets. */
+	/*
+	 * Its names in the tree (nnames of them: a file's st_nlink), the
+	 * first the one its path is read from; when none is left, the last
+	 * one, out of the tree (its ghost). Never empty.
+	 */
+	struct fs_dentry *names;
+	uint32_t nnames;
+	uint32_t nsubdirs;		/* a directory's: its names of directories (st_nlink is 2 more) */
+	/* A directory: its names by their seq, how many, and the seq the next one gets. */
 	struct fs_radix kids;
 	uint64_t nkids, next_seq;
 	/* Contents: still in the initramfs (archive set), or its own pages by page number. */
@@ -56,10 +77,11 @@ struct fs_node {
 	uint64_t size;
 	uint64_t procfs_ino;		/* a /proc file's inode number, as the process server gave it */
 	uint64_t gate;			/* a gateway into /proc: the /proc directory it stands for (protocol.h) */
-	uint8_t unlinked;		/* out of the tree; freed at its last close */
+	uint8_t unlinked;		/* out of the tree (no name left); freed at its last close */
 	uint8_t procfs;			/* made by the process server for an open of /proc: read-only */
-	uint8_t pinned;			/* a gateway or a device: never unlinked, renamed or freed */
+	uint8_t pinned;			/* a gateway or a device: never freed */
 	struct fs_lockset *locks;	/* its file locks and their waiters, or NULL (lock.c) */
+	struct fs_pipe *fifo;		/* a named pipe's pipe while an end is open or an open waits, or NULL */
 	int64_t atime, mtime, ctime;	/* ns since the epoch (times.c) */
 };
 
@@ -69,9 +91,14 @@ struct fs_lockset;
 struct fs_file {
 	uint32_t refs;			/* descriptors naming it */
 	uint32_t flags;			/* O_ACCMODE | O_APPEND | O_NONBLOCK ... as opened */
-	struct fs_node *node;		/* NULL for a pipe end */
+	struct fs_node *node;		/* NULL for a pipe2 end; a named pipe's end has both */
 	struct fs_pipe *pipe;
-	uint64_t offset;		/* bytes; a directory's: the seq of the next entry to list */
+	/*
+	 * Bytes; a directory's: the seq of the next entry to list; a pipe
+	 * end's: its pipe's count of writers' opens until which poll sees
+	 * no hang-up (pipe.c).
+	 */
+	uint64_t offset;
 };
 
 /*
@@ -125,8 +152,6 @@ void fs_table_exec(struct fs_fdtable *t);
 /* FS_OP_TABLE_LIMIT. */
 long fs_table_limit(struct fs_fdtable *t, uint64_t nofile, uint64_t fsize);
 
-/* The node at path, relative to t's working directory (for execve), or NULL (also for /proc's). */
-struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path);
 /* n's bytes (at least one) as a memory object: a new handle, or -errno; *page_off as FS_OP_EXEC_OPEN says. */
 long fs_node_pages(const struct fs_node *n, uint64_t *page_off);
 

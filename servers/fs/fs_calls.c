@@ -348,6 +348,9 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	case NR_pipe2: return fs_pipe_create(&c, a[0], a[1]);
 	case NR_getcwd: return fs_getcwd(&c, a);
 	case NR_mkdirat: return fs_mkdirat(&c, a);
+	case NR_symlinkat: return fs_symlinkat(&c, a);
+	case NR_mknodat: return fs_mknodat(&c, a);
+	case NR_linkat: return fs_linkat(&c, a);
 	case NR_unlinkat: return fs_unlinkat(&c, a);
 	case NR_renameat2: return fs_renameat2(&c, a);
 	case NR_chdir: return fs_chdir(&c, a, 0);

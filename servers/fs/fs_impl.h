@@ -74,32 +74,64 @@ static inline int fs_is(const struct fs_node *n, uint32_t type)
 /* The name index and the root (tree.c), before any other node: 0 or -ENOMEM. */
 int fs_tree_init(void);
 /*
- * Nodes and the tree (tree.c). fs_new: a node in dir (NULL: outside the
- * tree, unnamed only then), or NULL when memory is out. fs_child: dir's
- * entry called name ("." and ".." too), or NULL.
+ * Nodes and the tree (tree.c). fs_new: a node with a name in dir (NULL:
+ * outside the tree, unnamed only then), or NULL when memory is out.
+ * fs_link: one more name for n in dir: 0 or -ENOMEM. fs_entry: dir's
+ * name called name[0..len), or NULL; fs_child: the node it names ("."
+ * and ".." too), or NULL. fs_node_dir: the directory of n's first name
+ * (its ".."; the root and nodes outside the tree: n itself).
  */
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode);
+long fs_link(struct fs_node *dir, const char *name, size_t len, struct fs_node *n);
+struct fs_dentry *fs_entry(const struct fs_node *dir, const char *name, size_t len);
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len);
-/* Takes n out of its directory (it is freed now, or at its last close). */
+struct fs_node *fs_node_dir(const struct fs_node *n);
+/* Removes name d (its node goes now, or at its last close, when it was the last). */
+void fs_unlink(struct fs_dentry *d);
+/* Removes the only name of n (a directory's, or a node just made). */
 void fs_detach(struct fs_node *n);
-/* Moves n to dir under a new name, replacing victim there (if not NULL): 0, or -ENOMEM with nothing changed. */
-long fs_move(struct fs_node *n, struct fs_node *dir, const char *name, size_t len, struct fs_node *victim);
+/* Renames d to name in dir, replacing name victim there (if not NULL): 0, or -ENOMEM with nothing changed. */
+long fs_move(struct fs_dentry *d, struct fs_node *dir, const char *name, size_t len, struct fs_dentry *victim);
 /* Frees n if nothing holds it any more (out of the tree, not open, not pinned). */
 void fs_node_release(struct fs_node *n);
 /* Sets t's working directory (NULL: none, on exit), keeping the nodes' counts. */
 void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir);
 /*
- * Resolves path[0..len) from `at` (absolute paths from the root) into
- * *out: 0, or -ENOENT, -ENOTDIR, -ENAMETOOLONG (a component longer than
- * NAME_MAX). A path that walks into /proc ends at the gateway it went
- * through (gate set), with *rest (if asked) where the part for the
- * process server starts.
+ * A path walk (fs_walk): where it ended, and what following links made
+ * on the way, which fs_walk_done frees (call it after every walk).
  */
-long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest);
+struct fs_walk {
+	const char *path;	/* the path walked: the caller's, or buf once a link rewrote it */
+	size_t len;
+	char *buf;		/* the path as links rewrote it (heap), or NULL */
+	unsigned links;		/* symbolic links followed so far */
+	struct fs_node *node;	/* what the path names; a gateway: the process server's part is path + rest */
+	struct fs_dentry *entry;	/* the name its last step went through (NULL: ".", "..", the root) */
+	size_t rest;
+	/* -ENOENT for the last component alone: the directory that lacks it, and its name (in path). */
+	struct fs_node *dir;
+	const char *last;
+	size_t last_len;
+};
+
+#define FS_WALK_NOFOLLOW 1u	/* a link as the last component is the answer (lstat), not followed */
+#define FS_LINKS_MAX 40		/* links one walk follows, Linux's MAXSYMLINKS; then -ELOOP */
+
+/*
+ * Resolves path[0..len) from `at` (absolute paths from the root; NULL:
+ * the root): 0 and w->node, or -ENOENT, -ENOTDIR, -ENAMETOOLONG (a
+ * component longer than NAME_MAX), -ELOOP, -ENOMEM. Symbolic links are
+ * followed (relative targets from the link's directory), the last one
+ * unless flags has FS_WALK_NOFOLLOW and no "/" follows it. A path that
+ * walks into /proc ends at the gateway it went through (gate set), the
+ * part for the process server at w->path + w->rest.
+ */
+long fs_walk(struct fs_walk *w, struct fs_node *at, const char *path, size_t len, unsigned flags);
+void fs_walk_done(struct fs_walk *w);
 /* The directories of path[0..len) from the root, made where missing (the archive's): 0 and *out the last, or -errno. */
 long fs_mkdirs(const char *path, size_t len, struct fs_node **out);
-/* The entry of directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
-struct fs_node *fs_dir_next(const struct fs_node *n, uint64_t *seq);
+/* The name in directory n at seq >= *seq, which it sets to that seq; NULL past the last. */
+struct fs_dentry *fs_dir_next(const struct fs_node *n, uint64_t *seq);
 
 /* File data (data.c). Gives n its own pages, a copy of what the initramfs had: 0 or -ENOSPC. */
 long fs_own(struct fs_node *n);
@@ -120,6 +152,8 @@ long fs_truncate(struct fs_node *n, uint64_t size);
 /* truncate(2) of n by the caller: the same, within RLIMIT_FSIZE (FS_SIGXFSZ) and Linux's largest file (-EFBIG). */
 long fs_resize(const struct fs_call_ctx *c, struct fs_node *n, uint64_t size);
 void fs_data_free(struct fs_node *n);
+/* An empty n's data becomes len bytes of this server's at src (a link's target): 0 or -ENOSPC. */
+long fs_data_put(struct fs_node *n, const void *src, uint64_t len);
 /* n's data becomes len bytes read from the caller's memory at va: 0, -ENOMEM or -EFAULT. */
 long fs_data_fill(struct fs_node *n, uint64_t token, uint64_t va, uint64_t len);
 /* A read or write of a regular file (transfer.c): one buffer, or (iov != 0) readv/writev's array. */
@@ -135,16 +169,36 @@ long fs_transfer(const struct fs_call_ctx *c, struct fs_file *f, const struct fs
 /* The initramfs (archive.c): n's bytes there as a memory object (a slice), and where it starts in its page. */
 long fs_archive_slice(const struct fs_node *n, uint64_t *page_off);
 
-/* The namespace calls (ramfs.c); a[] as fs_call's. */
-long fs_create(const struct fs_call_ctx *c, struct fs_node *at, const char *path, uint32_t mode,
-	       struct fs_node **out);
+/*
+ * The namespace calls (ramfs.c); a[] as fs_call's. fs_make: a new entry
+ * name[0..len) of dir, of mode (less the caller's umask, but a link's):
+ * 0 and *out, or -ENOENT (dir removed), -ENOTDIR, -EACCES (/proc),
+ * -EEXIST, -ENOSPC.
+ */
+long fs_make(const struct fs_call_ctx *c, struct fs_node *dir, const char *name, size_t len, uint32_t mode,
+	     struct fs_node **out);
 long fs_mkdirat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_symlinkat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_mknodat(const struct fs_call_ctx *c, const uint64_t *a);
+long fs_linkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_unlinkat(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_renameat2(const struct fs_call_ctx *c, const uint64_t *a);
 long fs_chdir(const struct fs_call_ctx *c, const uint64_t *a, int by_fd);
 long fs_getcwd(const struct fs_call_ctx *c, const uint64_t *a);
-/* n's absolute path into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
+/* The absolute path of name d, or of n's first name, into buf (NUL-terminated): its length, or -ENAMETOOLONG. */
+long fs_entry_path(const struct fs_dentry *d, char *buf, size_t size);
 long fs_node_path(const struct fs_node *n, char *buf, size_t size);
+
+/*
+ * The node (dirfd a[0], path a[1]) names, for the *at calls (paths.c),
+ * the last link followed unless flags has AT_SYMLINK_NOFOLLOW: 0 and *n
+ * (NULL for a pipe, with AT_EMPTY_PATH and an empty path), or -errno. A
+ * path into /proc is `gate`'s: a call number forwards the call as that
+ * call to the process server (FS_BLOCKED), FS_GATE_NODE answers 0 with
+ * *n NULL, and a negative errno refuses it. The path is read into c->path.
+ */
+long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n, long gate);
+#define FS_GATE_NODE 0
 
 /* The directory a *at call starts from (paths.c), or NULL with *err; the caller's path at va into buf. */
 struct fs_node *fs_at(const struct fs_call_ctx *c, int64_t dirfd, long *err);
@@ -184,8 +238,12 @@ long fs_place_fd(struct fs_fdtable *t, uint64_t fd, struct fs_file *f, int cloex
 /* FS_OP_PROC_FDS: t's open descriptors from `first` (a multiple of 64) into map, bits long (a multiple of 64). */
 void fs_table_fds(const struct fs_fdtable *t, uint64_t *map, uint64_t first, uint64_t bits);
 
-/* openat's work once the node is found: checks, O_TRUNC, a description and a descriptor. */
-long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags);
+/*
+ * openat's work once the node is found: checks, O_TRUNC, a description
+ * and a descriptor (or FS_BLOCKED: a named pipe's open waits for its
+ * other end, unless may_wait is 0, as for an open through /proc).
+ */
+long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags, int may_wait);
 /* stat or statx of a node (NULL: a pipe) into the caller's memory at buf. */
 long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx);
 /* The path calls (paths.c); a[] as fs_call's. */
@@ -221,7 +279,7 @@ long fs_getdents64(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
  * or write, or a poll. It is on its table's list of waits until it is
  * answered or dropped, and on the list of what it waits for.
  */
-enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK };
+enum fs_wait_kind { FS_WAIT_READ, FS_WAIT_WRITE, FS_WAIT_POLL, FS_WAIT_LOCK, FS_WAIT_PATH, FS_WAIT_OPEN };
 
 struct fs_wait {
 	struct fs_list in_table;	/* on its table's `waits` */
@@ -256,7 +314,16 @@ void fs_lock_file_gone(const struct fs_file *f);
 /* A waiting lock call leaves its queue, and is freed. */
 void fs_lock_wait_drop(struct fs_wait *w);
 
-/* Pipes (pipe.c). */
+/* Pipes (pipe.c). fs_pipe_make: a pipe with no end yet, of the named pipe fifo (NULL: pipe2's), or NULL. */
+struct fs_pipe *fs_pipe_make(struct fs_node *fifo);
+/* A new open file description of p (n: its named pipe), a reader, a writer or both by flags: it, or NULL. */
+struct fs_file *fs_pipe_end(struct fs_pipe *p, struct fs_node *n, uint32_t flags);
+/* p goes if nothing holds it any more: no end open, no open of it waiting. */
+void fs_pipe_unhold(struct fs_pipe *p);
+uint32_t fs_pipe_readers(const struct fs_pipe *p);
+uint32_t fs_pipe_writers(const struct fs_pipe *p);
+/* The opens of p's named pipe that wait for its other end (struct fs_fifo_wait's in_queue). */
+struct fs_list *fs_pipe_openers(struct fs_pipe *p);
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags);
 long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
 long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len);
@@ -270,6 +337,17 @@ uint64_t fs_pipe_unread(const struct fs_file *f);
 long fs_pipe_size(const struct fs_file *f, uint64_t cmd, uint64_t size);
 /* A number naming a pipe while it exists, for /proc/N/fd's "pipe:[N]". */
 uint64_t fs_pipe_id(const struct fs_file *f);
+
+/*
+ * Named pipes (fifo.c). fs_fifo_open: an open of named pipe n, which
+ * waits for the other end unless O_NONBLOCK or O_RDWR (or may_wait is
+ * 0): a descriptor, FS_BLOCKED, or -errno. fs_pipe_reopen: a new
+ * description of pipe p (an open through /proc/N/fd), never waiting.
+ */
+long fs_fifo_open(const struct fs_call_ctx *c, struct fs_node *n, uint32_t flags, int may_wait);
+long fs_pipe_reopen(const struct fs_call_ctx *c, struct fs_pipe *p, uint32_t flags);
+/* A waiting open leaves its pipe and its node, and is freed. */
+void fs_fifo_wait_drop(struct fs_wait *w);
 
 /*
  * What polls watch (a pipe, the console): the polls to look at again
@@ -320,14 +398,16 @@ int fs_mount_init(void);
 int fs_gate_depth(const struct fs_node *n);
 struct fs_node *fs_gate_exit(void);
 /*
- * A call whose path walked through gateway `gate`, the process server's
- * part starting at path + skip: forwarded to it (FS_BLOCKED), or -errno.
+ * A call (as nr, its arguments a[]) whose path walked through a gateway,
+ * where w ended: forwarded to the process server (FS_BLOCKED), or -errno.
  */
-long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_node *gate,
-		     size_t skip);
+long fs_gate_forward(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a, const struct fs_walk *w);
+/* A held path leaves its table, and is freed (taken, or its call gone). */
+void fs_held_path_drop(struct fs_wait *w);
 /* The process server's operations for /proc (FS_OP_PROC_*); out[] as fs_operation's. */
 long fs_proc_open(uint64_t token, const struct kage_msg *m);
 long fs_proc_link(uint64_t token, const struct kage_msg *m);
 long fs_proc_fds(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
+long fs_proc_path(uint64_t token, const struct kage_msg *m);
 
 #endif

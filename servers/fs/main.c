@@ -67,11 +67,16 @@ static long fs_give_pages(uint64_t token, const struct fs_node *n, uint64_t out[
 	return 0;
 }
 
-/* FS_OP_EXEC_OPEN: an executable's pages, found from the process's working directory, and its absolute path. */
+/*
+ * FS_OP_EXEC_OPEN: an executable's pages, found from the process's
+ * working directory, and its absolute path: the name it was found by
+ * (a hard link's own, as Linux's /proc/N/exe names it).
+ */
 static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
 	const uint64_t where = m->w[3], room = m->w[4];
 	struct fs_call_ctx c;
+	struct fs_walk w;
 	struct fs_node *n;
 	long len;
 
@@ -81,11 +86,13 @@ static long fs_exec_open(uint64_t token, const struct kage_msg *m, uint64_t out[
 	len = fs_path(&c, m->w[2], c.path);
 	if (len < 0)
 		return len;
-	n = fs_lookup(c.t, c.path);
-	if (!n)
-		return -ENOENT;
+	len = fs_walk(&w, c.t->cwd, c.path, (size_t)len, 0);
+	fs_walk_done(&w);
+	if (len < 0)
+		return len;	/* ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, as Linux's execve */
+	n = w.node;
 	if (where && room) {
-		len = fs_node_path(n, c.path2, PROTO_PATH_MAX);
+		len = w.entry ? fs_entry_path(w.entry, c.path2, PROTO_PATH_MAX) : fs_node_path(n, c.path2, PROTO_PATH_MAX);
 		if (len < 0 || (uint64_t)len >= room)
 			len = 0;	/* too long for the process server's record: it keeps the path it has */
 		c.path2[len] = 0;
@@ -140,6 +147,7 @@ static void fs_operation(uint64_t token, const struct kage_msg *m, uint64_t out[
 	case FS_OP_PROC_OPEN: r = fs_proc_open(token, m); break;
 	case FS_OP_PROC_LINK: r = fs_proc_link(token, m); break;
 	case FS_OP_PROC_FDS: r = fs_proc_fds(token, m, out); break;
+	case FS_OP_PROC_PATH: r = fs_proc_path(token, m); break;
 	case FS_OP_ARM_CRASH: fs_crash_armed = 1; break;
 	case FS_OP_CLOCK: fs_time_set_boot(m->w[1]); break;
 	default: r = -ENOSYS;

@@ -41,15 +41,10 @@ struct fs_node *fs_start(const struct fs_call_ctx *c, int64_t dirfd, uint64_t va
 	return *err < 0 ? NULL : fs_at(c, dirfd, err);
 }
 
-/*
- * The node (dirfd a[0], path a[1]) names, for the *at calls: 0 and *n
- * (NULL for a pipe, with AT_EMPTY_PATH and an empty path), 1 and the
- * gateway in *n with *skip when the path goes into /proc, or -errno.
- */
-static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n,
-			 size_t *skip)
+long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_t flags, struct fs_node **n, long gate)
 {
 	struct fs_node *at;
+	struct fs_walk w;
 	long len = fs_path(c, a[1], c->path), err;
 
 	if (len < 0)
@@ -65,13 +60,15 @@ static long fs_lookup_at(const struct fs_call_ctx *c, const uint64_t *a, uint64_
 	at = fs_at(c, (int64_t)a[0], &err);
 	if (!at)
 		return err;
-	err = fs_walk(at, c->path, (size_t)len, n, skip);
-	if (err < 0)
-		return err;
-	return (*n)->gate ? 1 : 0;
+	err = fs_walk(&w, at, c->path, (size_t)len, (flags & AT_SYMLINK_NOFOLLOW) ? FS_WALK_NOFOLLOW : 0);
+	*n = err == 0 && !w.node->gate ? w.node : NULL;
+	if (err == 0 && w.node->gate)
+		err = gate > 0 ? fs_gate_forward(c, (uint64_t)gate, a, &w) : gate == FS_GATE_NODE ? 0 : gate;
+	fs_walk_done(&w);
+	return err;
 }
 
-long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags)
+long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags, int may_wait)
 {
 	int writing = (flags & O_ACCMODE) != O_RDONLY;
 	struct fs_file *f;
@@ -82,12 +79,20 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 			return -ENXIO;
 		n = fs_console;	/* the description is the console's, as Linux's open of /dev/tty gives the tty's */
 	}
+	if ((flags & O_CREAT) && fs_is(n, S_IFDIR))
+		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !fs_is(n, S_IFDIR))
 		return -ENOTDIR;
+	if (fs_is(n, S_IFLNK))
+		return -ELOOP;	/* O_NOFOLLOW found the link itself, which is not opened */
 	if (writing && fs_is(n, S_IFDIR))
 		return -EISDIR;
 	if (n->procfs && (writing || (flags & O_TRUNC)))
 		return -EACCES;	/* /proc's files are read-only */
+	if (fs_is(n, S_IFIFO))
+		return fs_fifo_open(c, n, (uint32_t)flags, may_wait);
+	if (fs_is(n, S_IFSOCK))
+		return -ENXIO;	/* as Linux opens a socket's name: no socket is bound to it */
 	if ((flags & O_TRUNC) && writing && fs_is(n, S_IFREG)) {
 		err = fs_truncate(n, 0);
 		if (err < 0)
@@ -102,30 +107,54 @@ long fs_open_node(const struct fs_call_ctx *c, struct fs_node *n, uint64_t flags
 	return err;
 }
 
+/*
+ * A file made by openat's O_CREAT in the directory its walk ended in
+ * (after the links it followed: a dangling link makes its target, as on
+ * Linux): 0 and *n, or -errno.
+ */
+static long fs_open_create(const struct fs_call_ctx *c, const struct fs_walk *w, uint64_t mode, struct fs_node **n)
+{
+	if (!w->dir)
+		return -ENOENT;	/* a directory on the way is missing */
+	return fs_make(c, w->dir, w->last, w->last_len, S_IFREG | ((uint32_t)mode & S_IALLUGO), n);
+}
+
 /* openat(dirfd, path, flags, mode). */
 long fs_openat(const struct fs_call_ctx *c, const uint64_t *a)
 {
+	const uint64_t flags = a[2];
+	unsigned walk = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL)) ? FS_WALK_NOFOLLOW : 0;
 	struct fs_node *n = NULL;
+	struct fs_walk w;
 	int created = 0;
-	size_t rest;
 	long err;
 	struct fs_node *at = fs_start(c, (int64_t)a[0], a[1], c->path, &err);
+	size_t len = at ? strlen(c->path) : 0;
 
 	if (!at)
 		return err;
-	err = fs_walk(at, c->path, strlen(c->path), &n, &rest);
-	if (err == 0 && n->gate)
-		return fs_gate_forward(c, NR_openat, a, n, rest);
-	if (err == 0 && (a[2] & O_CREAT) && (a[2] & O_EXCL))
-		return -EEXIST;
-	if (err == -ENOENT && (a[2] & O_CREAT)) {
-		err = fs_create(c, at, c->path, S_IFREG | ((uint32_t)a[3] & S_IALLUGO), &n);
+	if (!len)
+		return -ENOENT;	/* an empty path names nothing, as on Linux */
+	if ((flags & O_CREAT) && c->path[len - 1] == '/')
+		return -EISDIR;	/* as Linux: a name for a directory cannot be created as a file */
+	err = fs_walk(&w, at, c->path, len, walk);
+	if (err == 0 && w.node->gate) {
+		err = fs_gate_forward(c, NR_openat, a, &w);
+		fs_walk_done(&w);
+		return err;
+	}
+	if (err == 0 && (flags & O_CREAT) && (flags & O_EXCL))
+		err = -EEXIST;	/* a link too: O_EXCL does not follow one */
+	n = w.node;
+	if (err == -ENOENT && (flags & O_CREAT)) {
+		err = fs_open_create(c, &w, a[3], &n);
 		created = err == 0;
 	}
+	fs_walk_done(&w);
 	if (err < 0)
 		return err;
 	/* A file just made is empty already: no truncation to move its times (Linux's FMODE_CREATED). */
-	err = fs_open_node(c, n, created ? a[2] & ~(uint64_t)O_TRUNC : a[2]);
+	err = fs_open_node(c, n, created ? flags & ~(uint64_t)O_TRUNC : flags, 1);
 	if (err < 0 && created)
 		fs_detach(n);	/* as if never made: Linux refuses a descriptor before it creates */
 	return err;
@@ -154,6 +183,19 @@ static void fs_rdev(const struct fs_node *n, uint32_t *major, uint32_t *minor)
 	}
 }
 
+/*
+ * st_nlink: a file's names; a directory's name, its "." and its
+ * subdirectories' "..", as tmpfs counts, and 0 once removed.
+ */
+static uint32_t fs_stat_nlink(const struct fs_node *n)
+{
+	if (n->procfs)
+		return fs_is(n, S_IFDIR) ? 2 : 1;
+	if (fs_is(n, S_IFDIR))
+		return n->unlinked ? 0 : 2 + n->nsubdirs;
+	return n->nnames;
+}
+
 /* A directory's size is 0 (a /proc directory's node holds its entries as data). */
 static uint64_t fs_stat_size(const struct fs_node *n)
 {
@@ -177,7 +219,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 
 	stx.stx_mask = STATX_BASIC_STATS;
 	stx.stx_blksize = 4096;
-	stx.stx_nlink = 1;
+	stx.stx_nlink = fs_stat_nlink(n);
 	stx.stx_mode = (uint16_t)n->mode;
 	stx.stx_ino = fs_ino(n);
 	stx.stx_size = fs_stat_size(n);
@@ -191,7 +233,7 @@ static long fs_statx_node(const struct fs_call_ctx *c, const struct fs_node *n, 
 
 long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t buf, int statx)
 {
-	static const struct fs_node pipe_node = { .mode = S_IFIFO | 0600 };
+	static const struct fs_node pipe_node = { .mode = S_IFIFO | 0600, .nnames = 1 };
 	struct linux_stat st = { 0 };
 	uint32_t major, minor;
 
@@ -201,7 +243,7 @@ long fs_stat_node(const struct fs_call_ctx *c, const struct fs_node *n, uint64_t
 	fs_rdev(n, &major, &minor);
 	st.st_ino = fs_ino(n);
 	st.st_mode = n->mode;
-	st.st_nlink = 1;
+	st.st_nlink = fs_stat_nlink(n);
 	st.st_rdev = major << 8 | minor;
 	st.st_size = (int64_t)fs_stat_size(n);
 	st.st_blksize = 4096;
@@ -220,11 +262,8 @@ long fs_stat_path(const struct fs_call_ctx *c, const uint64_t *a, int statx)
 {
 	uint64_t flags = statx ? a[2] : a[3], buf = statx ? a[4] : a[2];
 	struct fs_node *n;
-	size_t skip;
-	long r = fs_lookup_at(c, a, flags, &n, &skip);
+	long r = fs_lookup_at(c, a, flags, &n, statx ? NR_statx : NR_newfstatat);
 
-	if (r == 1)
-		return fs_gate_forward(c, statx ? NR_statx : NR_newfstatat, a, n, skip);
 	return r < 0 ? r : fs_stat_node(c, n, buf, statx);
 }
 
@@ -237,14 +276,11 @@ long fs_access(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
 	uint64_t flags = nr == NR_faccessat2 ? a[3] : 0;
 	struct fs_node *n;
-	size_t skip;
 	long r;
 
 	if (a[2] & ~(uint64_t)(R_OK | W_OK | X_OK) || flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = fs_lookup_at(c, a, flags, &n, &skip);
-	if (r == 1)
-		return fs_gate_forward(c, nr, a, n, skip);
+	r = fs_lookup_at(c, a, flags, &n, (long)nr);
 	if (r < 0)
 		return r;
 	if ((a[2] & X_OK) && n && !fs_is(n, S_IFDIR) && !(n->mode & S_IXUGO))
@@ -252,27 +288,35 @@ long fs_access(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 	return 0;
 }
 
-/* readlinkat: the tree has no links of its own; /proc's are the process server's. */
+/*
+ * readlinkat(dirfd, path, buf, size): a link's target, cut to size bytes
+ * and without a NUL, as Linux gives it; anything else is -EINVAL. /proc's
+ * links are the process server's.
+ */
 long fs_readlink(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	struct fs_node *n;
-	size_t skip;
-	long r = fs_lookup_at(c, a, 0, &n, &skip);
+	uint64_t len;
+	long r;
 
-	if (r == 1)
-		return fs_gate_forward(c, NR_readlinkat, a, n, skip);
-	return r < 0 ? r : -EINVAL;
+	if ((int64_t)a[3] <= 0)
+		return -EINVAL;	/* before the path, as Linux checks */
+	r = fs_lookup_at(c, a, AT_SYMLINK_NOFOLLOW, &n, NR_readlinkat);
+	if (r < 0)
+		return r;
+	if (!n || !fs_is(n, S_IFLNK))
+		return -EINVAL;
+	len = n->size < a[3] ? n->size : a[3];	/* a target is shorter than PROTO_PATH_MAX (fs_symlinkat, archive.c) */
+	fs_data_peek(n, 0, c->path2, len);
+	return native_caller_write(c->token, a[2], c->path2, len) < 0 ? -EFAULT : (long)len;
 }
 
 long fs_truncate_path(const struct fs_call_ctx *c, const uint64_t *a)
 {
 	const uint64_t at[2] = { (uint64_t)AT_FDCWD, a[0] };
 	struct fs_node *n;
-	size_t skip;
-	long r = fs_lookup_at(c, at, 0, &n, &skip);
+	long r = fs_lookup_at(c, at, 0, &n, -EACCES);	/* /proc is read-only */
 
-	if (r == 1)
-		return -EACCES;	/* /proc is read-only */
 	if (r < 0)
 		return r;
 	if (fs_is(n, S_IFDIR))
@@ -297,18 +341,15 @@ long fs_chmod_path(const struct fs_call_ctx *c, uint64_t nr, const uint64_t *a)
 {
 	uint64_t flags = nr == NR_fchownat ? a[4] : 0;
 	struct fs_node *n;
-	size_t skip;
 	long r;
 
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = fs_lookup_at(c, a, flags, &n, &skip);
+	r = fs_lookup_at(c, a, flags, &n, -EPERM);
 	if (r < 0)
 		return r;
-	if (r == 1 || (n && n->procfs))
-		return -EPERM;
-	if (!n)
-		return -EPERM;	/* a pipe */
+	if (!n || n->procfs)
+		return -EPERM;	/* a pipe, or /proc */
 	if (nr == NR_fchmodat)
 		fs_set_mode(n, a[2]);
 	else
@@ -348,12 +389,9 @@ long fs_statfs_path(const struct fs_call_ctx *c, uint64_t path, uint64_t buf)
 {
 	const uint64_t a[2] = { (uint64_t)AT_FDCWD, path };
 	struct fs_node *n;
-	size_t skip;
-	long r = fs_lookup_at(c, a, 0, &n, &skip);
+	long r = fs_lookup_at(c, a, 0, &n, FS_GATE_NODE);	/* /proc's: n NULL */
 
-	if (r < 0)
-		return r;
-	return fs_statfs_node(c, r == 1 ? NULL : n, buf);
+	return r < 0 ? r : fs_statfs_node(c, n, buf);
 }
 
 /* One of utimensat's two times: UTIME_OMIT leaves it (0), else *ns is set; -EINVAL for a bad one. */
@@ -381,7 +419,6 @@ long fs_utimensat(const struct fs_call_ctx *c, const uint64_t *a)
 	int64_t now = fs_now(), at = 0, mt = 0;
 	struct fs_node *n;
 	struct fs_file *f;
-	size_t skip;
 	long r;
 	int set_a, set_m;
 
@@ -394,7 +431,7 @@ long fs_utimensat(const struct fs_call_ctx *c, const uint64_t *a)
 	if (set_a < 0 || set_m < 0)
 		return -EINVAL;
 	if (a[1]) {
-		r = fs_lookup_at(c, a, a[3], &n, &skip);
+		r = fs_lookup_at(c, a, a[3], &n, -EPERM);	/* /proc keeps no times */
 	} else {
 		f = fs_fd_file(c->t, a[0]);
 		r = f ? 0 : -EBADF;
@@ -402,8 +439,8 @@ long fs_utimensat(const struct fs_call_ctx *c, const uint64_t *a)
 	}
 	if (r < 0)
 		return r;
-	if (r == 1 || !n || n->procfs)
-		return r == 1 || n ? -EPERM : 0;	/* /proc keeps no times; a pipe's are not kept */
+	if (!n || n->procfs)
+		return n ? -EPERM : 0;	/* /proc keeps no times; a pipe's are not kept */
 	if (set_a)
 		n->atime = at;
 	if (set_m)

@@ -12,11 +12,14 @@
  * signal) has a stale token, and its copy fails with -ESRCH; the waiter is
  * dropped and the bytes stay for the next reader.
  *
- * Ownership: a pipe lives while either end has an open file description
- * (readers and writers count them); its waiters are its queues' and their
- * tables' (struct fs_wait). Invariant, after every run: readers wait only
- * on an empty pipe that has writers, and a writer waits only when the
- * ring cannot take its next bytes (or it is behind another writer).
+ * Ownership: a pipe lives while an end has an open file description
+ * (readers and writers count them: a description opened O_RDWR, which a
+ * named pipe's may be, counts as both) or, for a named pipe (fifo.c), an
+ * open of it waits; a named pipe's pipe holds its node. Its waiters are
+ * its queues' and their tables' (struct fs_wait). Invariant, after every
+ * run: readers wait only on an empty pipe that has writers, and a writer
+ * waits only when the ring cannot take its next bytes (or it is behind
+ * another writer).
  */
 #include "lib/errno.h"
 #include "lib/heap.h"
@@ -25,13 +28,17 @@
 #include "servers/fs/fs_impl.h"
 
 #define FS_PIPE_SIZE 4096
+#define FS_PIPE_SEEN_WRITER (~0ull)	/* an end's offset: its POLLHUP needs no writer to come first */
 
 struct fs_pipe {
 	uint32_t readers, writers;	/* open file descriptions of each end */
 	uint8_t *ring;
 	uint32_t head, len;		/* the bytes in the ring */
 	uint64_t ino;
+	uint64_t writer_opens;		/* descriptions ever opened to write: a reader's POLLHUP waits for one */
 	struct fs_list rq, wq;		/* waiting reads and writes (struct fs_pipe_wait), oldest first */
+	struct fs_list openers;		/* opens of a named pipe waiting for its other end (fifo.c) */
+	struct fs_node *fifo;		/* the named pipe it is the pipe of, or NULL (pipe2's) */
 	struct fs_watchers watchers;	/* polls watching either end */
 };
 
@@ -252,41 +259,97 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 	return r == -ENOMEM && done ? (long)done : r;
 }
 
-/* A pipe whose ends are both gone: the polls watching it stop, and its memory goes. */
-static void fs_pipe_free(struct fs_pipe *p)
+void fs_pipe_unhold(struct fs_pipe *p)
 {
-	fs_watchers_end(&p->watchers);
+	struct fs_node *fifo = p->fifo;
+
+	if (p->readers || p->writers || !fs_list_empty(&p->openers))
+		return;
+	fs_watchers_end(&p->watchers);	/* the polls watching it stop */
 	heap_free(&fs_heap, p->ring);
 	heap_free(&fs_heap, p);
 	fs_counts.pipes--;
+	if (fifo) {
+		fifo->fifo = NULL;
+		fifo->nopen--;	/* the pipe's hold: the node may go now (unlinked, nothing open) */
+		fs_node_release(fifo);
+	}
+}
+
+struct fs_pipe *fs_pipe_make(struct fs_node *fifo)
+{
+	struct fs_pipe *p = heap_zalloc(&fs_heap, sizeof(*p));
+	uint8_t *ring = heap_alloc(&fs_heap, FS_PIPE_SIZE);
+
+	if (!p || !ring) {
+		heap_free(&fs_heap, ring);
+		heap_free(&fs_heap, p);
+		return NULL;
+	}
+	p->ring = ring;
+	fs_list_init(&p->rq);
+	fs_list_init(&p->wq);
+	fs_list_init(&p->openers);
+	fs_list_init(&p->watchers.polls);
+	p->ino = fifo ? fifo->ino : fs_new_ino();
+	p->fifo = fifo;
+	if (fifo) {
+		fifo->fifo = p;
+		fifo->nopen++;	/* held while its pipe lives, so a waiting open keeps it */
+	}
+	fs_counts.pipes++;
+	return p;
+}
+
+struct fs_file *fs_pipe_end(struct fs_pipe *p, struct fs_node *n, uint32_t flags)
+{
+	struct fs_file *f = fs_file_new(n, flags);
+	uint32_t mode = flags & O_ACCMODE;
+
+	if (!f)
+		return NULL;
+	f->pipe = p;
+	/* A reader opened while no writer is there sees no hang-up until one has come (Linux's f_version). */
+	f->offset = mode == O_RDONLY && !p->writers ? p->writer_opens : FS_PIPE_SEEN_WRITER;
+	if (mode != O_WRONLY)
+		p->readers++;
+	if (mode != O_RDONLY) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	fs_watchers_wake(&p->watchers);	/* a hang-up or an error may be over */
+	return f;
+}
+
+uint32_t fs_pipe_readers(const struct fs_pipe *p)
+{
+	return p->readers;
+}
+
+uint32_t fs_pipe_writers(const struct fs_pipe *p)
+{
+	return p->writers;
+}
+
+struct fs_list *fs_pipe_openers(struct fs_pipe *p)
+{
+	return &p->openers;
 }
 
 /* A new pipe and its two ends (not yet installed): 0, or -ENFILE / -ENOMEM with nothing taken. */
 static long fs_pipe_new(uint32_t nb, struct fs_file **rd, struct fs_file **wr)
 {
-	struct fs_pipe *p = heap_zalloc(&fs_heap, sizeof(*p));
-	uint8_t *ring = heap_alloc(&fs_heap, FS_PIPE_SIZE);
+	struct fs_pipe *p = fs_pipe_make(NULL);
 
-	*rd = fs_file_new(NULL, O_RDONLY | nb);
-	*wr = fs_file_new(NULL, O_WRONLY | nb);
-	if (!p || !ring || !*rd || !*wr) {
-		if (*rd)
-			fs_file_put(*rd);	/* not a pipe end yet: it only goes */
-		if (*wr)
-			fs_file_put(*wr);
-		heap_free(&fs_heap, ring);
-		heap_free(&fs_heap, p);
-		return !p || !ring ? -ENFILE : -ENOMEM;	/* Linux's answer when a pipe's inode cannot be had */
-	}
-	p->ring = ring;
-	fs_list_init(&p->rq);
-	fs_list_init(&p->wq);
-	fs_list_init(&p->watchers.polls);
-	p->ino = fs_new_ino();
-	p->readers = p->writers = 1;
-	(*rd)->pipe = (*wr)->pipe = p;
-	fs_counts.pipes++;
-	return 0;
+	*rd = p ? fs_pipe_end(p, NULL, O_RDONLY | nb) : NULL;
+	*wr = *rd ? fs_pipe_end(p, NULL, O_WRONLY | nb) : NULL;
+	if (*wr)
+		return 0;
+	if (*rd)
+		fs_file_put(*rd);	/* the pipe goes with its only end */
+	else if (p)
+		fs_pipe_unhold(p);
+	return p ? -ENOMEM : -ENFILE;	/* ENFILE: Linux's answer when a pipe's inode cannot be had */
 }
 
 long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
@@ -321,14 +384,14 @@ long fs_pipe_create(const struct fs_call_ctx *c, uint64_t fds, uint64_t flags)
 void fs_pipe_release(struct fs_file *f)
 {
 	struct fs_pipe *p = f->pipe;
+	uint32_t mode = f->flags & O_ACCMODE;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if (mode != O_WRONLY)
 		p->readers--;
-	else
+	if (mode != O_RDONLY)
 		p->writers--;
 	fs_pipe_run(p);	/* end of file for a reader, EPIPE for a writer */
-	if (!p->readers && !p->writers)
-		fs_pipe_free(p);
+	fs_pipe_unhold(p);
 }
 
 /* ready_bits when ready, and gone_bits when the other end is gone. */
@@ -346,10 +409,14 @@ static uint32_t fs_pipe_events(int ready, uint32_t ready_bits, int gone, uint32_
 uint32_t fs_pipe_poll(const struct fs_file *f)
 {
 	const struct fs_pipe *p = f->pipe;
+	uint32_t mode = f->flags & O_ACCMODE, ev = 0;
+	int hung_up = !p->writers && f->offset != p->writer_opens;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return fs_pipe_events(p->len > 0, POLLIN | POLLRDNORM, !p->writers, POLLHUP);
-	return fs_pipe_events(p->len < FS_PIPE_SIZE, POLLOUT | POLLWRNORM, !p->readers, POLLERR);
+	if (mode != O_WRONLY)
+		ev |= fs_pipe_events(p->len > 0, POLLIN | POLLRDNORM, hung_up, POLLHUP);
+	if (mode != O_RDONLY)
+		ev |= fs_pipe_events(p->len < FS_PIPE_SIZE, POLLOUT | POLLWRNORM, !p->readers, POLLERR);
+	return ev;
 }
 
 uint64_t fs_pipe_id(const struct fs_file *f)

@@ -1,22 +1,27 @@
 /*
- * The node tree and path walks. A path is resolved from the root or from
- * a working or dirfd directory, component by component; "." and ".."
- * work; the tree holds no symbolic links (an archive's are plain files),
- * only the gateways into /proc (mount.c), where a walk stops and hands
- * the rest of its path to the process server.
+ * The node tree: nodes (what a file is: its type, data, times) and their
+ * names (struct fs_dentry: a name in a directory, naming one node). A
+ * file may have many names (hard links: linkat, and the archive's); a
+ * directory has one, so its ".." is that name's directory.
  *
- * A directory keeps its entries twice: in its radix tree by seq, the
- * order they were made in (getdents lists it, and resumes at a seq, so
- * a listing neither repeats nor skips an entry that stays while others
+ * A directory keeps its names twice: in its radix tree by seq, the order
+ * they were made in (getdents lists it, and resumes at a seq, so a
+ * listing neither repeats nor skips an entry that stays while others
  * come and go), and in the name index, one hash table of (directory,
- * name) for the whole tree, so a lookup costs the same in a directory
- * of ten thousand entries as in one of ten.
+ * name) for the whole tree, so a lookup costs the same in a directory of
+ * ten thousand entries as in one of ten.
  *
- * Ownership: a directory's entries are its own; a node taken out of the
- * tree (unlinked) holds its old directory (nopen) until it is freed, so
- * ".." and the path /proc shows for it stay valid. Invariants: a node is
- * in its directory's radix tree exactly when it is in the name index,
- * and then not unlinked; nkids counts those entries.
+ * Ownership: a directory's names are its own, and a name's node lives
+ * while it has a name in the tree or is open (nopen). When a node's last
+ * name is removed while something holds it, that name stays out of the
+ * tree as its ghost, holding its old directory (nopen), so that ".." and
+ * the path /proc shows for it stay valid; the node is then unlinked and
+ * goes with its last close, its ghost with it. Invariants: a name is in
+ * its directory's radix tree exactly when it is in the name index, and
+ * then its node has it among its names and is not unlinked; nkids counts
+ * a directory's names, nnames a node's, nsubdirs a directory's names of
+ * directories; a node's list of names is never empty (the root's and
+ * /proc's nodes have one outside the tree, of no directory).
  */
 #include "lib/errno.h"
 #include "lib/heap.h"
@@ -26,7 +31,7 @@
 #define FS_NAMES_FIRST 256	/* buckets of the name index at first; it doubles as it fills */
 
 struct fs_names {
-	struct fs_node **bucket;
+	struct fs_dentry **bucket;
 	uint64_t mask;		/* buckets - 1 */
 	uint64_t count;
 };
@@ -51,17 +56,17 @@ static uint32_t fs_name_hash(const struct fs_node *dir, const char *name, size_t
 static void fs_names_grow(struct fs_names *x)
 {
 	uint64_t buckets = (x->mask + 1) * 2;
-	struct fs_node **b = heap_zalloc(&fs_heap, buckets * sizeof(*b));
+	struct fs_dentry **b = heap_zalloc(&fs_heap, buckets * sizeof(*b));
 
 	if (!b)
 		return;
 	for (uint64_t i = 0; i <= x->mask; i++) {
 		while (x->bucket[i]) {
-			struct fs_node *n = x->bucket[i];
+			struct fs_dentry *d = x->bucket[i];
 
-			x->bucket[i] = n->hnext;
-			n->hnext = b[n->hash & (buckets - 1)];
-			b[n->hash & (buckets - 1)] = n;
+			x->bucket[i] = d->hnext;
+			d->hnext = b[d->hash & (buckets - 1)];
+			b[d->hash & (buckets - 1)] = d;
 		}
 	}
 	heap_free(&fs_heap, x->bucket);
@@ -69,28 +74,28 @@ static void fs_names_grow(struct fs_names *x)
 	x->mask = buckets - 1;
 }
 
-static void fs_names_add(struct fs_names *x, struct fs_node *n)
+static void fs_names_add(struct fs_names *x, struct fs_dentry *d)
 {
-	struct fs_node **b;
+	struct fs_dentry **b;
 
 	if (x->count >= 2 * (x->mask + 1))
 		fs_names_grow(x);
-	n->hash = fs_name_hash(n->parent, n->name, n->namelen);
-	b = &x->bucket[n->hash & x->mask];
-	n->hnext = *b;
-	*b = n;
+	d->hash = fs_name_hash(d->dir, d->name, d->len);
+	b = &x->bucket[d->hash & x->mask];
+	d->hnext = *b;
+	*b = d;
 	x->count++;
 }
 
-static void fs_names_remove(struct fs_names *x, struct fs_node *n)
+static void fs_names_remove(struct fs_names *x, struct fs_dentry *d)
 {
-	struct fs_node **p;
+	struct fs_dentry **p;
 
-	for (p = &x->bucket[n->hash & x->mask]; *p; p = &(*p)->hnext) {
-		if (*p != n)
+	for (p = &x->bucket[d->hash & x->mask]; *p; p = &(*p)->hnext) {
+		if (*p != d)
 			continue;
-		*p = n->hnext;
-		n->hnext = NULL;
+		*p = d->hnext;
+		d->hnext = NULL;
 		x->count--;
 		return;
 	}
@@ -105,36 +110,92 @@ int fs_tree_init(void)
 	return fs_root ? 0 : -ENOMEM;
 }
 
+/* A name name[0..len) for node n, not yet anywhere: it, or NULL when memory is out. */
+static struct fs_dentry *fs_dentry_new(struct fs_node *n, const char *name, size_t len)
+{
+	struct fs_dentry *d = heap_zalloc(&fs_heap, sizeof(*d) + len + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d->name, name, len);
+	d->name[len] = 0;
+	d->len = (uint32_t)len;
+	d->node = n;
+	return d;
+}
+
+/* d (which has its place in dir's radix tree, at dir's next seq) joins dir and its node's names. */
+static void fs_dentry_hook(struct fs_dentry *d, struct fs_node *dir)
+{
+	struct fs_node *n = d->node;
+
+	d->dir = dir;
+	d->seq = dir->next_seq++;
+	dir->nkids++;
+	if (fs_is(n, S_IFDIR))
+		dir->nsubdirs++;
+	fs_names_add(&fs_names, d);
+	d->next_name = n->names;
+	n->names = d;
+	n->nnames++;
+	fs_touch(dir, FS_TIME_MC);
+}
+
+/* d leaves its directory's order and the name index, and its node's names (it still points at its directory). */
+static void fs_dentry_unhook(struct fs_dentry *d)
+{
+	struct fs_node *n = d->node;
+	struct fs_dentry **p;
+
+	fs_radix_take(&d->dir->kids, &fs_heap, d->seq);
+	d->dir->nkids--;
+	if (fs_is(n, S_IFDIR))
+		d->dir->nsubdirs--;
+	fs_names_remove(&fs_names, d);
+	for (p = &n->names; *p != d; p = &(*p)->next_name)
+		;
+	*p = d->next_name;
+	d->next_name = NULL;
+	n->nnames--;
+}
+
 struct fs_node *fs_new(struct fs_node *dir, const char *name, size_t len, uint32_t mode)
 {
 	struct fs_node *n;
+	struct fs_dentry *d;
 
-	if (len > FS_NAME_MAX || (!len && dir))
+	if ((dir && len > FS_NAME_MAX) || (!len && dir))
 		return NULL;	/* only the root and nodes outside the tree (dir NULL) go without a name */
 	n = heap_zalloc(&fs_heap, sizeof(*n));
-	if (!n)
-		return NULL;
-	n->name = heap_alloc(&fs_heap, len + 1);
-	if (!n->name || (dir && fs_radix_set(&dir->kids, &fs_heap, dir->next_seq, n) < 0)) {
-		heap_free(&fs_heap, n->name);
+	d = n ? fs_dentry_new(n, name, len) : NULL;
+	if (!d || (dir && fs_radix_set(&dir->kids, &fs_heap, dir->next_seq, d) < 0)) {
+		heap_free(&fs_heap, d);
 		heap_free(&fs_heap, n);
 		return NULL;
 	}
-	memcpy(n->name, name, len);
-	n->name[len] = 0;
-	n->namelen = (uint32_t)len;
 	n->mode = mode;
 	n->ino = fs_new_ino();
-	n->parent = dir ? dir : n;
 	fs_touch(n, FS_TIME_A | FS_TIME_MC);
 	if (dir) {
-		fs_touch(dir, FS_TIME_MC);
-		n->seq = dir->next_seq++;
-		dir->nkids++;
-		fs_names_add(&fs_names, n);
+		fs_dentry_hook(d, dir);
+	} else {
+		n->names = d;	/* a name of no directory: the root's, or a /proc file's path */
 	}
 	fs_counts.nodes++;
 	return n;
+}
+
+long fs_link(struct fs_node *dir, const char *name, size_t len, struct fs_node *n)
+{
+	struct fs_dentry *d = fs_dentry_new(n, name, len);
+
+	if (!d || fs_radix_set(&dir->kids, &fs_heap, dir->next_seq, d) < 0) {
+		heap_free(&fs_heap, d);
+		return -ENOMEM;
+	}
+	fs_dentry_hook(d, dir);
+	fs_touch(n, FS_TIME_C);
+	return 0;
 }
 
 uint64_t fs_new_ino(void)
@@ -142,57 +203,67 @@ uint64_t fs_new_ino(void)
 	return fs_next_ino++;
 }
 
+struct fs_dentry *fs_entry(const struct fs_node *dir, const char *name, size_t len)
+{
+	struct fs_dentry *d;
+
+	for (d = fs_names.bucket[fs_name_hash(dir, name, len) & fs_names.mask]; d; d = d->hnext)
+		if (d->dir == dir && d->len == len && memcmp(d->name, name, len) == 0)
+			return d;
+	return NULL;
+}
+
+struct fs_node *fs_node_dir(const struct fs_node *n)
+{
+	return n->names->dir ? n->names->dir : (struct fs_node *)n;
+}
+
 struct fs_node *fs_child(struct fs_node *dir, const char *name, size_t len)
 {
-	struct fs_node *c;
+	struct fs_dentry *d;
 
 	if (len == 1 && name[0] == '.')
 		return dir;
 	if (len == 2 && name[0] == '.' && name[1] == '.')
-		return dir->parent;
-	for (c = fs_names.bucket[fs_name_hash(dir, name, len) & fs_names.mask]; c; c = c->hnext)
-		if (c->parent == dir && c->namelen == len && memcmp(c->name, name, len) == 0)
-			return c;
-	return NULL;
+		return fs_node_dir(dir);
+	d = fs_entry(dir, name, len);
+	return d ? d->node : NULL;
 }
 
-/* n leaves its directory's order and the name index (and stays pointing at that directory). */
-static void fs_unhook(struct fs_node *n)
+void fs_unlink(struct fs_dentry *d)
 {
-	fs_radix_take(&n->parent->kids, &fs_heap, n->seq);
-	n->parent->nkids--;
-	fs_names_remove(&fs_names, n);
-}
+	struct fs_node *n = d->node;
 
-void fs_detach(struct fs_node *n)
-{
-	fs_unhook(n);
-	n->parent->nopen++;	/* held while n lives: its ".." */
+	fs_dentry_unhook(d);
+	if (n->nnames) {
+		heap_free(&fs_heap, d);	/* another name stays: the node goes on in the tree */
+		return;
+	}
+	n->names = d;	/* its ghost, holding its directory while the node lives: its ".." */
+	d->dir->nopen++;
 	n->unlinked = 1;
 	fs_node_release(n);
 }
 
-long fs_move(struct fs_node *n, struct fs_node *dir, const char *name, size_t len, struct fs_node *victim)
+void fs_detach(struct fs_node *n)
 {
-	char *copy = heap_alloc(&fs_heap, len + 1);
+	fs_unlink(n->names);
+}
+
+long fs_move(struct fs_dentry *d, struct fs_node *dir, const char *name, size_t len, struct fs_dentry *victim)
+{
+	struct fs_dentry *copy = fs_dentry_new(d->node, name, len);
 
 	/* What may fail comes first: its new name, and its place in the new directory. */
-	if (!copy || fs_radix_set(&dir->kids, &fs_heap, dir->next_seq, n) < 0) {
+	if (!copy || fs_radix_set(&dir->kids, &fs_heap, dir->next_seq, copy) < 0) {
 		heap_free(&fs_heap, copy);
 		return -ENOMEM;
 	}
 	if (victim)
-		fs_detach(victim);
-	fs_unhook(n);
-	memcpy(copy, name, len);
-	copy[len] = 0;
-	heap_free(&fs_heap, n->name);
-	n->name = copy;
-	n->namelen = (uint32_t)len;
-	n->parent = dir;
-	n->seq = dir->next_seq++;
-	dir->nkids++;
-	fs_names_add(&fs_names, n);
+		fs_unlink(victim);
+	fs_dentry_unhook(d);
+	heap_free(&fs_heap, d);
+	fs_dentry_hook(copy, dir);
 	return 0;
 }
 
@@ -200,10 +271,10 @@ void fs_node_release(struct fs_node *n)
 {
 	/* A freed node lets go of its old directory, which may go in turn: a loop, not a recursion. */
 	while (n && n->unlinked && !n->nopen && !n->pinned) {
-		struct fs_node *up = n->parent != n ? n->parent : NULL;
+		struct fs_node *up = n->names->dir;
 
 		fs_data_free(n);
-		heap_free(&fs_heap, n->name);
+		heap_free(&fs_heap, n->names);	/* its ghost, or its name outside the tree */
 		heap_free(&fs_heap, n);
 		fs_counts.nodes--;
 		if (up)
@@ -225,115 +296,7 @@ void fs_set_cwd(struct fs_fdtable *t, struct fs_node *dir)
 	}
 }
 
-/* The next component of path[*pos, len): its start in *start, its length (0 at the end); *pos passes it. */
-static size_t fs_component(const char *path, size_t len, size_t *pos, size_t *start)
-{
-	size_t p = *pos;
-
-	while (p < len && path[p] == '/')
-		p++;
-	*start = p;
-	while (p < len && path[p] != '/')
-		p++;
-	*pos = p;
-	return p - *start;
-}
-
-/*
- * The rest of a path at gateway n, read lexically: whether it climbs out
- * of /proc again with "..", and then *pos where it goes on. Lexical ".."
- * is exact here: nothing in /proc leads elsewhere in it but "self",
- * which names a process's directory at the same depth.
- */
-static int fs_gate_leave(const struct fs_node *n, const char *path, size_t len, size_t *pos)
-{
-	int depth = fs_gate_depth(n);
-	size_t p = *pos, start, clen;
-
-	for (;;) {
-		clen = fs_component(path, len, &p, &start);
-		if (!clen)
-			return 0;
-		if (clen == 2 && path[start] == '.' && path[start + 1] == '.')
-			depth--;
-		else if (!(clen == 1 && path[start] == '.'))
-			depth++;
-		if (depth < 0)
-			break;
-	}
-	*pos = p;
-	return 1;
-}
-
-/* The next component of path after *pos, to be looked up in n: its length, 0 at the end, or -errno. */
-static long fs_step(const struct fs_node *n, const char *path, size_t len, size_t *pos, size_t *start)
-{
-	size_t clen = fs_component(path, len, pos, start);
-
-	if (!clen)
-		return 0;
-	if (clen > FS_NAME_MAX)
-		return -ENAMETOOLONG;
-	return fs_is(n, S_IFDIR) ? (long)clen : -ENOTDIR;
-}
-
-long fs_walk(struct fs_node *at, const char *path, size_t len, struct fs_node **out, size_t *rest)
-{
-	struct fs_node *n = (len && path[0] == '/') || !at ? fs_root : at;
-	size_t pos = 0, start;
-	long clen = 0;
-
-	for (;;) {
-		if (n->gate && !fs_gate_leave(n, path, len, &pos))
-			break;	/* the process server's from here */
-		if (n->gate)
-			n = fs_gate_exit();
-		clen = fs_step(n, path, len, &pos, &start);
-		if (clen <= 0)
-			break;
-		n = fs_child(n, path + start, (size_t)clen);
-		if (!n)
-			return -ENOENT;
-	}
-	if (clen < 0)
-		return clen;
-	*out = n;
-	if (rest)
-		*rest = pos;
-	return 0;
-}
-
-long fs_mkdirs(const char *path, size_t len, struct fs_node **out)
-{
-	struct fs_node *n = fs_root, *c;
-	size_t pos = 0, start;
-	long clen;
-
-	for (;;) {
-		clen = fs_step(n, path, len, &pos, &start);
-		if (clen <= 0)
-			break;
-		c = fs_child(n, path + start, (size_t)clen);
-		if (!c)
-			c = fs_new(n, path + start, (size_t)clen, S_IFDIR | 0755);
-		if (!c)
-			return -ENOMEM;
-		n = c;
-	}
-	if (clen < 0)
-		return clen;
-	*out = n;
-	return 0;
-}
-
-struct fs_node *fs_lookup(const struct fs_fdtable *t, const char *path)
-{
-	struct fs_node *n;
-
-	return fs_walk(t->cwd, path, strlen(path), &n, NULL) == 0 ? n : NULL;
-}
-
-struct fs_node *fs_dir_next(const struct fs_node *n, uint64_t *seq)
+struct fs_dentry *fs_dir_next(const struct fs_node *n, uint64_t *seq)
 {
 	return fs_radix_next(&n->kids, seq);
 }

@@ -1,5 +1,7 @@
 /*
- * Calls that wait in the file server: a pipe read or write, a poll, a lock.
+ * Calls that wait in the file server: a pipe read or write, a poll, a
+ * lock, an open of a named pipe, and a call forwarded to /proc whose
+ * path is held here.
  * Each is on its process's table's list, so that the process's end drops
  * them all without a search of every pipe and poll, and a thread's next
  * call finds its earlier one.
@@ -33,6 +35,10 @@ void fs_wait_drop(struct fs_wait *w)
 		fs_poll_wait_drop(w);
 	else if (w->kind == FS_WAIT_LOCK)
 		fs_lock_wait_drop(w);
+	else if (w->kind == FS_WAIT_PATH)
+		fs_held_path_drop(w);
+	else if (w->kind == FS_WAIT_OPEN)
+		fs_fifo_wait_drop(w);
 	else
 		fs_pipe_wait_drop(w);
 }

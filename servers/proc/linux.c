@@ -411,6 +411,7 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_fstat] = linux_sys_file, [NR_newfstatat] = linux_sys_file, [NR_statx] = linux_sys_file,
 	[NR_faccessat] = linux_sys_file, [NR_faccessat2] = linux_sys_file, [NR_readlinkat] = linux_sys_readlinkat,
 	[NR_mkdirat] = linux_sys_file, [NR_unlinkat] = linux_sys_file, [NR_renameat2] = linux_sys_file,
+	[NR_symlinkat] = linux_sys_file, [NR_mknodat] = linux_sys_file, [NR_linkat] = linux_sys_file,
 	[NR_truncate] = linux_sys_file, [NR_ftruncate] = linux_sys_file, [NR_getcwd] = linux_sys_file,
 	[NR_chdir] = linux_sys_file, [NR_fchdir] = linux_sys_file, [NR_fchmod] = linux_sys_file,
 	[NR_fchmodat] = linux_sys_file, [NR_fchownat] = linux_sys_file, [NR_fchown] = linux_sys_file,

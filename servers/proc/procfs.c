@@ -513,6 +513,18 @@ static long procfs_serve(const struct procfs_call *c)
 	}
 }
 
+/*
+ * The rest of a path a symbolic link led into /proc: the file server
+ * holds it (the caller's memory has only the path it gave), under the
+ * number w4 carries. Its length, or -errno.
+ */
+static long procfs_held_path(const struct procfs_call *c, uint64_t id, char *path, size_t size)
+{
+	const uint64_t w[6] = { FS_OP_PROC_PATH, proc_key(c->t->proc), id, (uint64_t)path, size };
+
+	return files_op(w, NULL);
+}
+
 int procfs_call(const struct kage_msg *m, long *result)
 {
 	static char path[PROTO_PATH_MAX];
@@ -524,7 +536,12 @@ int procfs_call(const struct kage_msg *m, long *result)
 	*result = -ESRCH;
 	if (!c.t)
 		return 1;	/* the caller is gone: nobody to answer */
-	len = native_read_string(c.token, KAGE_COPY_CALLER, m->w[4], path, sizeof(path));
+	if (skip == PROTO_PROCFS_HELD) {
+		len = procfs_held_path(&c, m->w[4], path, sizeof(path));
+		skip = 0;
+	} else {
+		len = native_read_string(c.token, KAGE_COPY_CALLER, m->w[4], path, sizeof(path));
+	}
 	*result = len < 0 ? len : -ENOENT;
 	if (len < 0 || skip > (uint64_t)len)
 		return 1;

@@ -77,3 +77,16 @@ def test_board_shell_applets_see_the_system(board, mode):
             "time ok", "stat ok", "ps ok", "1", "proc stat ok", "1", "mmu\t\t: sv39", "1", "end",
         ]
         expect_clean_end(k)
+
+
+def test_links_with_busybox_applets(board, mode):
+    """ln -s, readlink, ls -l and rm of a link; /dev/stdin reading a pipe; mkfifo and a FIFO's two ends; ln of a hard link."""
+    with run_init(board, mode, "rdinit=/tests/busybox/links") as k:
+        assert program_lines(k, "start", "end") == [
+            "start", "target", "lrwxrwxrwx link -> target", "hi", "/tmp/target",
+            "/dev/stdin -> /proc/self/fd/0", "piped",
+            "ls: link: No such file or directory", "target",
+            "prw-r--r--", "through the fifo", "2", "one file", "hi", "applets are links",
+            "end",
+        ]
+        expect_clean_end(k)

@@ -334,6 +334,59 @@ def test_pipes_block_end_and_break(board, mode):
     run_checks(board, mode, "pipes", PIPE_CHECKS)
 
 
+LINK_CHECKS = [
+    "symlink and readlink", "readlink cuts at its size, without a NUL",
+    "lstat: S_IFLNK, st_size the target's length", "stat follows to the file", "getdents64 says DT_LNK",
+    "a link is followed to its file", "an absolute target from the root",
+    "a relative target from the link's directory", "a link to a directory inside a path",
+    "chdir through a link, getcwd the directory's own path", "a file through a trailing slash: ENOTDIR",
+    "lstat of link/ follows it", "dangling: stat ENOENT, lstat the link",
+    "O_CREAT through a dangling link makes its target", "O_CREAT|O_EXCL on a link: EEXIST",
+    "an empty path: ENOENT", "O_NOFOLLOW on a link: ELOOP", "mkdir over a link: EEXIST",
+    "rmdir of a link to a directory: ENOTDIR", "unlink of link/: ENOTDIR", "rename moves the link itself",
+    "unlink removes the link, not its target", "faccessat2 with AT_SYMLINK_NOFOLLOW sees a dangling link",
+    "utimensat with AT_SYMLINK_NOFOLLOW sets the link's times", "utimensat without it sets the target's",
+    "chmod follows, the link keeps 0777", "lchown of a link and of a dangling one", "truncate follows",
+    "a loop is ELOOP", "40 links are followed, the 41st is ELOOP",
+    "symlink: empty target ENOENT, a name taken EEXIST, no directory ENOENT",
+    "symlink: a target of PATH_MAX bytes ENAMETOOLONG, of PATH_MAX - 1 made",
+    "symlink: bad pointers EFAULT, in /proc EACCES, with a trailing slash ENOENT",
+    "readlink: of a file EINVAL, size 0 EINVAL, missing ENOENT, bad buffer EFAULT",
+    "/dev/stdin, /dev/stdout, /dev/stderr and /dev/fd are links into /proc/self/fd",
+    "stat /dev/stdin is fd 0's file, lstat the link", "writing /dev/stdout and /dev/fd/2 reaches fds 1 and 2",
+    "a link of ours into /proc: readlink, and .. back out",
+    "opening /dev/fd/N of a file: a new description at offset 0", "O_NOFOLLOW on /dev/stdin: ELOOP",
+    "mkfifo and mknod S_IFIFO: S_IFIFO, DT_FIFO, the umask taken off",
+    "mknod S_IFREG, and no type, make empty files",
+    "mknod: devices and directories EPERM, a bad type EINVAL, a name taken EEXIST",
+    "mknod: no directory ENOENT, bad pointer EFAULT, in /proc EACCES", "a socket's name opens as ENXIO",
+    "a reader's open waits for a writer, and reads what it wrote to the end", "a writer's open waits for a reader",
+    "O_RDONLY|O_NONBLOCK opens at once, and reads 0 with no writer", "O_WRONLY|O_NONBLOCK with no reader: ENXIO",
+    "O_WRONLY|O_NONBLOCK with a reader opens", "the last writer's close is the end of file",
+    "O_RDWR never waits, and is both ends", "a write with no reader left: EPIPE", "and SIGPIPE, as a pipe's",
+    "an open that waits, interrupted by a signal: EINTR", "and nothing of it is left",
+    "with SA_RESTART the open goes on after the handler",
+    "an unlinked FIFO's ends go on working, and open again through /proc",
+    "poll of a reader: no POLLHUP before a writer came, POLLHUP after it went",
+    "a pipe's read end opened for writing through /proc: a write end of the same pipe",
+    "its end of file comes when both write ends are closed", "link: a second name of one file, st_nlink 2",
+    "a write through one name reads through the other", "unlink drops one name: st_nlink 1, the data stays",
+    "an open file whose names are all gone: st_nlink 0, still read", "AT_EMPTY_PATH of it: ENOENT",
+    "its data goes with its last name and last close", "link of a directory: EPERM",
+    "link: a name taken EEXIST, none to link ENOENT, no directory ENOENT, a trailing slash ENOENT",
+    "link: of a /proc file or into /proc EXDEV, bad flags EINVAL, bad pointers EFAULT",
+    "link of a symbolic link names the link; AT_SYMLINK_FOLLOW its target", "AT_EMPTY_PATH names an open file",
+    "rename between two names of one file does nothing", "a FIFO's two names open one pipe",
+    "a directory's st_nlink: 2 and its subdirectories", "the initramfs's applet links are one file",
+    "/proc/self/exe of a program run by its link names the link", "a tree of links and files removed",
+    "every node, description and byte back",
+]
+
+
+def test_symbolic_links_named_pipes_and_hard_links(board, mode):
+    run_checks(board, mode, "links", LINK_CHECKS)
+
+
 RAMFS_CHECKS = [
     "create and write", "read back", "append", "exclusive create of an existing file is EEXIST", "truncate",
     "mkdir and a file inside", "rmdir of a non-empty directory is ENOTEMPTY", "rename", "rmdir",
