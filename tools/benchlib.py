@@ -1,7 +1,9 @@
 """What tools/bench and tools/compare share: booting a kage Image on QEMU
-virt under -icount shift=0 (one instruction per virtual nanosecond, so
-every count is the same on every run, and the RTC at a fixed date on
-the virtual clock, so even the transcripts are), provenance for the documents they
+virt under -icount shift=0,sleep=off (one instruction per virtual
+nanosecond, and an idle hart's wait for its timer skipped on the virtual
+clock instead of slept in host time, which would move where later ticks
+land: so every count is the same on every run; and the RTC at a fixed
+date on the virtual clock, so even the transcripts are), provenance for the documents they
 write, and matplotlib set up for files that do not change between runs."""
 import os
 import subprocess
@@ -15,7 +17,7 @@ def qemu_command(mode, image, append, icount=True):
     build = os.path.join("build", "qemu-virt", mode)
     return ["qemu-system-riscv64", "-M", "virt", "-smp", "1", "-m", MEMORY, "-nographic",
             "-bios", "default", "-no-reboot", "-rtc", "base=2026-01-01T00:00:00,clock=vm"] + \
-        (["-icount", "shift=0"] if icount else []) + [
+        (["-icount", "shift=0,sleep=off"] if icount else []) + [
             "-kernel", os.path.join(build, "Image") if image == "system" else os.path.join(build, image, "Image"),
             "-initrd", os.path.join(build, "initramfs.cpio"), "-append", append]
 
