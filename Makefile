@@ -427,11 +427,14 @@ $(H)/dtb/%.dtb: tests/data/dtb/%.dts
 # ---------------------------------------------------------------------------
 # Tests: everything, both layers, every QEMU board in both modes.
 
+# make test builds with JOBS jobs (one per core unless set): each board and
+# mode in turn, each of those in parallel.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 test: deps
-	$(MAKE) unit
-	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio build/$(b)/$(m)/bash-suite.cpio &&)) true
-	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) image &&) true
-	$(foreach b,$(HW_BOARDS),$(MAKE) BOARD=$(b) all &&) true
+	$(MAKE) -j$(JOBS) unit
+	$(foreach b,$(QEMU_BOARDS),$(foreach m,$(MODES),$(MAKE) -j$(JOBS) BOARD=$(b) MODE=$(m) all build/$(b)/$(m)/ash-suite.cpio build/$(b)/$(m)/bash-suite.cpio &&)) true
+	$(foreach m,$(MODES),$(MAKE) -j$(JOBS) BOARD=qemu-virt MODE=$(m) image &&) true
+	$(foreach b,$(HW_BOARDS),$(MAKE) -j$(JOBS) BOARD=$(b) all &&) true
 	$(PYTHON) tools/run-tests
 
 # Instruction counts under QEMU -icount shift=0 (tools/bench); never part of make test.
