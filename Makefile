@@ -8,6 +8,7 @@
 #   make bash-suite GNU bash's own tests on kage (docs/bash-tests.md)
 #   make fuzz    the system-call fuzzer in both modes (tools/fuzz)
 #   make compare micro against mono: docs/comparison.md
+#   make linux-reference  Linux running make bench's program: its column (minutes)
 #   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: Image (the system: kernel and servers; what
@@ -45,7 +46,8 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit lib-check bench compare fuzz deps clean ash-suite bash-suite FORCE
+.PHONY: all kernel run image run-uboot test unit lib-check bench compare linux-reference fuzz deps clean ash-suite \
+	bash-suite FORCE
 
 # ---------------------------------------------------------------------------
 # Kernel: freestanding, linked in the upper half, position-independent code
@@ -444,6 +446,16 @@ bench:
 	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
 	$(PYTHON) tools/bench
+
+# The Linux column of make bench (tools/linux-reference): Debian's linux source
+# built for riscv64 (tinyconfig plus tools/linux-reference.config) and booted as
+# the system Image is, with the same initramfs and first program, twice; its
+# figures and their provenance go to docs/linux-reference.json, which tools/bench
+# reads. Minutes (a kernel build), so never part of make bench.
+linux-reference:
+	@tools/install-deps linux
+	$(MAKE) BOARD=qemu-virt MODE=micro build/qemu-virt/micro/initramfs.cpio
+	+$(PYTHON) tools/linux-reference
 
 # The monolithic/microkernel comparison (tools/compare): event counters per
 # operation, fault isolation, footprint and lines of code of both modes, into

@@ -1,10 +1,11 @@
-"""What tools/bench and tools/compare share: booting a kage Image on QEMU
-virt under -icount shift=0,sleep=off (one instruction per virtual
-nanosecond, and an idle hart's wait for its timer skipped on the virtual
-clock instead of slept in host time, which would move where later ticks
-land: so every count is the same on every run; and the RTC at a fixed
-date on the virtual clock, so even the transcripts are), provenance for the documents they
-write, and matplotlib set up for files that do not change between runs."""
+"""What tools/bench, tools/compare and tools/linux-reference share: booting
+a kage Image (or Linux) on QEMU virt under -icount shift=0,sleep=off (one
+instruction per virtual nanosecond, and an idle hart's wait for its timer
+skipped on the virtual clock instead of slept in host time, which would
+move where later ticks land: so every count is the same on every run; and
+the RTC at a fixed date on the virtual clock, so even the transcripts
+are), provenance for the documents they write, and matplotlib set up for
+files that do not change between runs."""
 import os
 import subprocess
 
@@ -13,27 +14,36 @@ MODES = ["micro", "mono"]
 MEMORY = "256M"
 
 
-def qemu_command(mode, image, append, icount=True):
-    build = os.path.join("build", "qemu-virt", mode)
+def qemu_line(kernel, initrd, append, icount=True):
+    """The command line every benchmark boots with (tools/linux-reference boots Linux with it too)."""
     return ["qemu-system-riscv64", "-M", "virt", "-smp", "1", "-m", MEMORY, "-nographic",
             "-bios", "default", "-no-reboot", "-rtc", "base=2026-01-01T00:00:00,clock=vm"] + \
         (["-icount", "shift=0,sleep=off"] if icount else []) + [
-            "-kernel", os.path.join(build, "Image") if image == "system" else os.path.join(build, image, "Image"),
-            "-initrd", os.path.join(build, "initramfs.cpio"), "-append", append]
+            "-kernel", kernel, "-initrd", initrd, "-append", append]
 
 
-def run_qemu(tool, mode, image, append, timeout, done=None):
+def qemu_command(mode, image, append, icount=True):
+    build = os.path.join("build", "qemu-virt", mode)
+    return qemu_line(os.path.join(build, "Image") if image == "system" else os.path.join(build, image, "Image"),
+                     os.path.join(build, "initramfs.cpio"), append, icount)
+
+
+def run_command(tool, what, cmd, timeout, done=None):
     """One boot to its power-off: the console output. Fails unless `done` (if given) was printed."""
-    cmd = qemu_command(mode, image, append)
     try:
         out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, errors="replace",
                              timeout=timeout).stdout
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        raise SystemExit(f"{tool}: the {mode} {image} run did not finish in {timeout} s:\n{out}")
+        raise SystemExit(f"{tool}: the {what} run did not finish in {timeout} s:\n{out}")
     if done and done not in out:
-        raise SystemExit(f"{tool}: the {mode} {image} run did not finish:\n{out}")
+        raise SystemExit(f"{tool}: the {what} run did not finish:\n{out}")
     return out
+
+
+def run_qemu(tool, mode, image, append, timeout, done=None):
+    """One boot of a kage Image (qemu_command) to its power-off: the console output."""
+    return run_command(tool, f"{mode} {image}", qemu_command(mode, image, append), timeout, done)
 
 
 def git(*args):
