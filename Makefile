@@ -390,7 +390,7 @@ lib-check:
 		echo "lib/ includes kernel/ headers (above): lib/ must build without the kernel"; exit 1; fi
 
 # Every number and layout of lib/linux_abi.h against Linux's own headers (riscv64 cross toolchain).
-$(H)/linux-abi.ok: lib/linux_abi.h lib/linux_syscalls.h tools/check-linux-abi
+$(H)/linux-abi.ok: lib/linux_abi.h lib/linux_syscalls.h lib/linux_abi_fs.h tools/check-linux-abi
 	@mkdir -p $(dir $@)
 	tools/check-linux-abi --cc $(CC) --hostcc $(HOSTCC) --stamp $@
 

@@ -4,7 +4,8 @@
  * a time, as the file server resolves its own: "." and ".." lexically (the
  * file server already sent anything that climbs out of /proc back into its
  * tree), "self" as a link to the caller's process, "exe" and "fd/N" as
- * links out of /proc that only the file server can follow.
+ * links out of /proc that only the file server can follow (fd/N's and
+ * the fd directory's side is procfs_fd.c).
  *
  * Every call is answered to the process here, with one call on the file
  * server when the answer is its to give; nothing is kept between calls.
@@ -141,28 +142,12 @@ static long procfs_root_child(const char *name, size_t len, struct procfs_node *
 	return 0;
 }
 
-/* The entry `name` of /proc/N/fd: a link per open descriptor. */
-static long procfs_fd_child(struct process *p, const char *name, size_t len, struct procfs_node *n)
-{
-	uint64_t map[PROCFS_FD_WINDOW / 64], bit;
-	struct procfs_fdinfo info;
-	long fd = procfs_number(name, len);
-
-	if (fd < 0 || fd >= LINUX_NR_OPEN)
-		return -ENOENT;
-	bit = (uint64_t)fd % PROCFS_FD_WINDOW;
-	if (procfs_fds(p, map, (uint64_t)fd - bit, &info) < 0 || !(map[bit / 64] & (1ull << (bit % 64))))
-		return -ENOENT;
-	*n = (struct procfs_node){ .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = (int)fd };
-	return 0;
-}
-
 static long procfs_child(const struct procfs_node *dir, const char *name, size_t len, struct procfs_node *n)
 {
 	switch (proto_procfs_kind_of(dir->dir)) {
 	case PROTO_PROCFS_ROOT: return procfs_root_child(name, len, n);
 	case PROTO_PROCFS_PID: return procfs_named(dir->proc, PROCFS_STAT, PROCFS_PID_END, name, len, n);
-	case PROTO_PROCFS_FD: return procfs_fd_child(dir->proc, name, len, n);
+	case PROTO_PROCFS_FD: return procfs_fd_node(dir->proc, procfs_number(name, len), n);
 	case PROTO_PROCFS_SYS: return procfs_named(NULL, PROCFS_KERNELDIR, PROCFS_SYS_END, name, len, n);
 	case PROTO_PROCFS_SYS_KERNEL: return procfs_named(NULL, PROCFS_PID_MAX, PROCFS_SYSK_END, name, len, n);
 	case PROTO_PROCFS_KAGE: return procfs_named(NULL, PROCFS_OBJECTS, PROCFS_KAGE_END, name, len, n);
@@ -253,17 +238,6 @@ uint64_t procfs_ino(const struct procfs_node *n)
 	return (0xfull << 60) | pid << 24 | idx;	/* apart from the file server's small numbers */
 }
 
-long procfs_fds(const struct process *p, uint64_t map[PROCFS_FD_WINDOW / 64], uint64_t first,
-		struct procfs_fdinfo *info)
-{
-	const uint64_t w[6] = { FS_OP_PROC_FDS, proc_key(p), (uint64_t)map, PROCFS_FD_WINDOW, first };
-	uint64_t out[6];
-	long err = files_op(w, out);
-
-	*info = err == 0 ? (struct procfs_fdinfo){ (uint32_t)out[1], out[2], out[3] } : (struct procfs_fdinfo){ 0 };
-	return err;
-}
-
 uint32_t procfs_mode(const struct procfs_node *n)
 {
 	if (n->type == PROCFS_DIR)
@@ -301,16 +275,18 @@ static void procfs_path(const struct procfs_node *n, char *buf, size_t size)
 		fmt_snprintf(buf, size, "/proc/%s", procfs_name(n->file));
 }
 
-/* The file server's answer for a link out of /proc: what `act` gives for n's target. */
+/*
+ * The file server's answer for a link out of /proc: what `act` gives for
+ * n's target, exe's path here, fd/M's descriptor in procfs_fd.c.
+ */
 static long procfs_link(const struct procfs_call *c, const struct procfs_node *n, enum proto_procfs_act act,
 			uint64_t arg)
 {
-	uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH, (uint64_t)n->proc->live->exe, arg };
+	const uint64_t w[6] = { FS_OP_PROC_LINK, proc_key(c->t->proc), act, PROTO_PROCFS_PATH,
+				(uint64_t)n->proc->live->exe, arg };
 
-	if (n->file == PROCFS_FDLINK) {
-		w[3] = PROTO_PROCFS_FDLINK;
-		w[4] = (uint64_t)proc_key(n->proc) << 32 | (uint32_t)n->fd;
-	}
+	if (n->file == PROCFS_FDLINK)
+		return procfs_fd_follow(c->t->proc, n, act, arg);
 	return files_op(w, NULL);
 }
 

@@ -1,6 +1,7 @@
 /*
  * /proc, the process server's own file system (procfs.c: names and
- * calls; procfs_text.c: what each file says; procfs_maps.c: maps).
+ * calls; procfs_text.c: what each file says; procfs_maps.c: maps;
+ * procfs_fd.c: /proc/N/fd, the descriptors the file server holds).
  *
  * The file server's tree has a gateway where /proc is (and /dev/fd,
  * which names /proc/self/fd): a process's path call that walks into one
@@ -70,6 +71,8 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size);
 void *procfs_maps(const struct process *p, void *buf, size_t head, size_t *len);
 /* The entries of a directory that `opener` opens into buf as struct proto_procfs_dirent records: their bytes. */
 size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size);
+/* One entry of a listing into buf, if it fits in size: the bytes used. */
+size_t procfs_entry(char *buf, size_t size, uint64_t ino, uint32_t mode, const char *name);
 /* The inode number /proc gives n. */
 uint64_t procfs_ino(const struct procfs_node *n);
 /* What the file server says of a process's table besides its descriptors (FS_OP_PROC_FDS). */
@@ -84,5 +87,13 @@ struct procfs_fdinfo {
 /* p's open descriptors from first (a multiple of 64) on, as a map of PROCFS_FD_WINDOW bits, and *info: 0 or -errno. */
 long procfs_fds(const struct process *p, uint64_t map[PROCFS_FD_WINDOW / 64], uint64_t first,
 		struct procfs_fdinfo *info);
+/* /proc/N/fd/M, of p's descriptor fd (-1 for a name that is no number), as a node: 0, or -ENOENT if it is not open. */
+long procfs_fd_node(struct process *p, long fd, struct procfs_node *n);
+/* fd link n followed by caller: the file server's answer to `act` (arg its w5), a descriptor, 0, a length or -errno. */
+long procfs_fd_follow(const struct process *caller, const struct procfs_node *n, enum proto_procfs_act act,
+		      uint64_t arg);
+/* /proc/N/fd's entries as `opener` opens it, into buf: their bytes; and how many bytes they may need. */
+size_t procfs_fd_list(struct process *p, const struct process *opener, char *buf, size_t size);
+size_t procfs_fd_capacity(const struct process *p);
 
 #endif

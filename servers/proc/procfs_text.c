@@ -1,9 +1,10 @@
 /*
  * What /proc's files say, made from the tables at the moment a file is
- * opened (or stat'ed), and what its directories list. Each process (not
- * each thread) has /proc/N with Linux's stat (52 fields), status, comm,
- * cmdline, exe and fd; the system has meminfo, uptime, loadavg, mounts
- * and version.
+ * opened (or stat'ed), and what its directories list (but /proc/N/fd,
+ * whose entries are the file server's descriptors: procfs_fd.c). Each
+ * process (not each thread) has /proc/N with Linux's stat (52 fields),
+ * status, comm, cmdline, exe and fd; the system has meminfo, uptime,
+ * loadavg, mounts and version.
  */
 #include <stdarg.h>
 #include "lib/fmt.h"
@@ -260,7 +261,7 @@ size_t procfs_text(const struct procfs_node *n, char *buf, size_t size)
 }
 
 /* One entry of a listing, if it fits: the bytes used. */
-static size_t procfs_entry(char *buf, size_t size, uint64_t ino, uint32_t mode, const char *name)
+size_t procfs_entry(char *buf, size_t size, uint64_t ino, uint32_t mode, const char *name)
 {
 	struct proto_procfs_dirent d = { .ino = ino, .type = (uint8_t)((mode & S_IFMT) >> 12) };
 
@@ -302,64 +303,12 @@ static size_t procfs_list_root(char *buf, size_t size)
 	return used;
 }
 
-/* The lowest descriptor not in map (a window of them): set there, and whether there was one. */
-static int procfs_add_next_fd(uint64_t map[PROCFS_FD_WINDOW / 64])
-{
-	for (int fd = 0; fd < PROCFS_FD_WINDOW; fd++) {
-		if (!(map[fd / 64] & (1ull << (fd % 64)))) {
-			map[fd / 64] |= 1ull << (fd % 64);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* The link of p's descriptor fd as an entry. */
-static size_t procfs_fd_entry(struct process *p, uint64_t fd, char *buf, size_t size)
-{
-	struct procfs_node n = { .type = PROCFS_LINK, .file = PROCFS_FDLINK, .proc = p, .fd = (int)fd };
-	char name[12];
-
-	fmt_snprintf(name, sizeof(name), "%d", (int)fd);
-	return procfs_entry(buf, size, procfs_ino(&n), procfs_mode(&n), name);
-}
-
-/*
- * /proc/N/fd: a link per open descriptor, asked of the file server a
- * window at a time. Linux lists the table as it is at the first
- * getdents, when the descriptor opendir took exists; so when a process
- * opens its own fd directory, the descriptor this open is about to get
- * (the lowest free one) is listed too (ls /proc/self/fd shows 3).
- */
-static size_t procfs_list_fds(struct process *p, const struct process *opener, char *buf, size_t size)
-{
-	uint64_t map[PROCFS_FD_WINDOW / 64], first;
-	struct procfs_fdinfo info;
-	int next = p == opener;
-	size_t used = 0;
-
-	for (first = 0;; first += PROCFS_FD_WINDOW) {
-		if (procfs_fds(p, map, first, &info) < 0)
-			return used;
-		if (next)
-			next = !procfs_add_next_fd(map);
-		for (uint64_t i = 0; i < PROCFS_FD_WINDOW; i++)
-			if (map[i / 64] & (1ull << (i % 64)))
-				used += procfs_fd_entry(p, first + i, buf + used, size - used);
-		if (first + PROCFS_FD_WINDOW >= info.top)
-			break;
-	}
-	if (next)	/* every one up to the window's end is open: the next is the one after */
-		used += procfs_fd_entry(p, first + PROCFS_FD_WINDOW, buf + used, size - used);
-	return used;
-}
-
 size_t procfs_list(const struct procfs_node *n, const struct process *opener, char *buf, size_t size)
 {
 	switch (proto_procfs_kind_of(n->dir)) {
 	case PROTO_PROCFS_ROOT: return procfs_list_root(buf, size);
 	case PROTO_PROCFS_PID: return procfs_list_files(n->proc, PROCFS_STAT, PROCFS_PID_END, buf, size);
-	case PROTO_PROCFS_FD: return procfs_list_fds(n->proc, opener, buf, size);
+	case PROTO_PROCFS_FD: return procfs_fd_list(n->proc, opener, buf, size);
 	case PROTO_PROCFS_SYS: return procfs_list_files(NULL, PROCFS_KERNELDIR, PROCFS_SYS_END, buf, size);
 	case PROTO_PROCFS_SYS_KERNEL: return procfs_list_files(NULL, PROCFS_PID_MAX, PROCFS_SYSK_END, buf, size);
 	case PROTO_PROCFS_KAGE: return procfs_list_files(NULL, PROCFS_OBJECTS, PROCFS_KAGE_END, buf, size);
@@ -369,8 +318,6 @@ size_t procfs_list(const struct procfs_node *n, const struct process *opener, ch
 
 size_t procfs_capacity(const struct procfs_node *n)
 {
-	uint64_t map[PROCFS_FD_WINDOW / 64];
-	struct procfs_fdinfo fds;
 	struct proc_objects o;
 
 	if (n->type != PROCFS_DIR)
@@ -379,11 +326,7 @@ size_t procfs_capacity(const struct procfs_node *n)
 	case PROTO_PROCFS_ROOT:
 		proc_objects(&o);
 		return (PROCFS_ROOT_END + o.processes) * sizeof(struct proto_procfs_dirent);
-	case PROTO_PROCFS_FD:
-		/* a link per open descriptor, and the one opendir is about to get */
-		if (procfs_fds(n->proc, map, 0, &fds) < 0)
-			return 0;
-		return (fds.top + 1) * sizeof(struct proto_procfs_dirent);
+	case PROTO_PROCFS_FD: return procfs_fd_capacity(n->proc);
 	default: return PROCFS_KAGE_END * sizeof(struct proto_procfs_dirent);
 	}
 }

@@ -356,20 +356,7 @@ LINK_CHECKS = [
     "stat /dev/stdin is fd 0's file, lstat the link", "writing /dev/stdout and /dev/fd/2 reaches fds 1 and 2",
     "a link of ours into /proc: readlink, and .. back out",
     "opening /dev/fd/N of a file: a new description at offset 0", "O_NOFOLLOW on /dev/stdin: ELOOP",
-    "mkfifo and mknod S_IFIFO: S_IFIFO, DT_FIFO, the umask taken off",
-    "mknod S_IFREG, and no type, make empty files",
-    "mknod: devices and directories EPERM, a bad type EINVAL, a name taken EEXIST",
-    "mknod: no directory ENOENT, bad pointer EFAULT, in /proc EACCES", "a socket's name opens as ENXIO",
-    "a reader's open waits for a writer, and reads what it wrote to the end", "a writer's open waits for a reader",
-    "O_RDONLY|O_NONBLOCK opens at once, and reads 0 with no writer", "O_WRONLY|O_NONBLOCK with no reader: ENXIO",
-    "O_WRONLY|O_NONBLOCK with a reader opens", "the last writer's close is the end of file",
-    "O_RDWR never waits, and is both ends", "a write with no reader left: EPIPE", "and SIGPIPE, as a pipe's",
-    "an open that waits, interrupted by a signal: EINTR", "and nothing of it is left",
-    "with SA_RESTART the open goes on after the handler",
-    "an unlinked FIFO's ends go on working, and open again through /proc",
-    "poll of a reader: no POLLHUP before a writer came, POLLHUP after it went",
-    "a pipe's read end opened for writing through /proc: a write end of the same pipe",
-    "its end of file comes when both write ends are closed", "link: a second name of one file, st_nlink 2",
+    "link: a second name of one file, st_nlink 2",
     "a write through one name reads through the other", "unlink drops one name: st_nlink 1, the data stays",
     "an open file whose names are all gone: st_nlink 0, still read", "AT_EMPTY_PATH of it: ENOENT",
     "its data goes with its last name and last close", "link of a directory: EPERM",
@@ -383,8 +370,31 @@ LINK_CHECKS = [
 ]
 
 
-def test_symbolic_links_named_pipes_and_hard_links(board, mode):
+def test_symbolic_and_hard_links(board, mode):
     run_checks(board, mode, "links", LINK_CHECKS)
+
+
+FIFO_CHECKS = [
+    "mkfifo and mknod S_IFIFO: S_IFIFO, DT_FIFO, the umask taken off",
+    "mknod S_IFREG, and no type, make empty files",
+    "mknod: devices and directories EPERM, a bad type EINVAL, a name taken EEXIST",
+    "mknod: no directory ENOENT, bad pointer EFAULT, in /proc EACCES", "a socket's name opens as ENXIO",
+    "a reader's open waits for a writer, and reads what it wrote to the end", "a writer's open waits for a reader",
+    "O_RDONLY|O_NONBLOCK opens at once, and reads 0 with no writer", "O_WRONLY|O_NONBLOCK with no reader: ENXIO",
+    "O_WRONLY|O_NONBLOCK with a reader opens", "the last writer's close is the end of file",
+    "O_RDWR never waits, and is both ends", "a write with no reader left: EPIPE", "and SIGPIPE, as a pipe's",
+    "an open that waits, interrupted by a signal: EINTR", "and nothing of it is left",
+    "with SA_RESTART the open goes on after the handler",
+    "an unlinked FIFO's ends go on working, and open again through /proc",
+    "poll of a reader: no POLLHUP before a writer came, POLLHUP after it went",
+    "a pipe's read end opened for writing through /proc: a write end of the same pipe",
+    "its end of file comes when both write ends are closed", "the directory and its FIFOs removed",
+    "every node, description and byte back",
+]
+
+
+def test_named_pipes(board, mode):
+    run_checks(board, mode, "fifo", FIFO_CHECKS)
 
 
 RAMFS_CHECKS = [
