@@ -347,17 +347,19 @@ run: deps all
 
 # The SD-card image (tools/mkimage-sd, docs/flashing.md): GPT with U-Boot SPL and
 # ITB partitions (filled from SPL=FILE and UBOOT_ITB=FILE, else left empty) and
-# FAT partition 3 holding extlinux/extlinux.conf, the Image `make run` boots
+# FAT partition 3 holding boot.scr (tools/boot.cmd), the Image `make run` boots
 # (IMAGE=), the initramfs and, as dtbs/$(BOARD_DTB), the device tree DTB=FILE
-# (default: the board's BOARD_DTB_FILE, if it has one). SDCARD=FILE writes it
-# elsewhere. Rewritten every time: SPL, DTB and KAGE_APPEND are not tracked.
+# (default: the board's BOARD_DTB_FILE, if it has one), and extlinux/extlinux.conf
+# for a board whose firmware reads that by name (BOARD_EXTLINUX in board.mk).
+# SDCARD=FILE writes it elsewhere. Rewritten every time: SPL, DTB and KAGE_APPEND
+# are not tracked.
 SDCARD ?= $(B)/sdcard.img
 DTB ?= $(BOARD_DTB_FILE)
 image: deps $(RUN_KERNEL) $(B)/initramfs.cpio
 	@DTB='$(DTB)' DTB_NAME='$(BOARD_DTB)' SPL='$(SPL)' UBOOT_ITB='$(UBOOT_ITB)' KAGE_APPEND='$(KAGE_APPEND)' \
-		tools/mkimage-sd $(SDCARD) $(RUN_KERNEL) $(B)/initramfs.cpio
+		EXTLINUX='$(BOARD_EXTLINUX)' tools/mkimage-sd $(SDCARD) $(RUN_KERNEL) $(B)/initramfs.cpio
 
-# That image booted the way a board boots it: OpenSBI, U-Boot, distro boot, booti.
+# That image booted the way a board boots it: OpenSBI, U-Boot, distro boot (boot.scr), booti.
 run-uboot: image
 	QEMU_MEM='$(QEMU_MEM)' QEMU_SMP='$(QEMU_SMP)' KAGE_SDCARD=$(SDCARD) tools/run-qemu $(BOARD) $(B)
 
