@@ -32,39 +32,46 @@ static uint64_t ipc_token(const struct task *caller)
 	return caller->call_seq >> 1 | caller->id;
 }
 
-/* Hands the message of s to r: r's receive registers, s now waits for r's reply. */
-static inline void ipc_deliver(struct task *s, struct task *r)
+/* A Linux call's words: its number, six arguments, the pc of the ecall. */
+static inline void ipc_syscall_words(const struct trapframe *in, uint64_t w[8])
+{
+	w[0] = in->a7, w[1] = in->a0, w[2] = in->a1, w[3] = in->a2;
+	w[4] = in->a3, w[5] = in->a4, w[6] = in->a5, w[7] = in->sepc - 4;
+}
+
+/* The eight words of s's message, by its kind (lib/kage_abi.h); the kind the receiver sees. */
+static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
 {
 	const struct trapframe *in = s->tf;
-	struct trapframe *out = r->tf;
 
-	out->a0 = ipc_token(s);
-	out->a1 = s->msg_badge;
-	out->a2 = s->msg;
 	if (__builtin_expect(s->fwd_rewritten, 0)) {
-		const uint64_t *w = s->fwd_words;
-
-		out->a2 = TASK_MSG_CALL;
-		out->a3 = w[0], out->a4 = w[1], out->a5 = w[2], out->a6 = w[3];
-		out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
-	} else switch (s->msg) {
+		for (int i = 0; i < 8; i++)
+			w[i] = s->fwd_words[i];
+		return TASK_MSG_CALL;	/* a forward with new words arrives as a call */
+	}
+	switch (s->msg) {
 	case TASK_MSG_CALL:
-		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
-		out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
+		w[0] = in->a1, w[1] = in->a2, w[2] = in->a3, w[3] = in->a4;
+		w[4] = in->a5, w[5] = in->a6, w[6] = 0, w[7] = 0;
 		break;
-	case TASK_MSG_SYSCALL:	/* number, six arguments, pc of the ecall */
-		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
-		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
+	case TASK_MSG_SYSCALL:
+		ipc_syscall_words(in, w);
 		break;
 	case TASK_MSG_FAULT:	/* scause, stval, pc, why it was not resolved */
-		out->a3 = in->scause, out->a4 = in->stval, out->a5 = in->sepc, out->a6 = (uint64_t)s->fault_error;
-		out->a7 = out->t0 = out->t1 = out->t2 = 0;
+		w[0] = in->scause, w[1] = in->stval, w[2] = in->sepc, w[3] = (uint64_t)s->fault_error;
+		w[4] = w[5] = w[6] = w[7] = 0;
 		break;
-	case TASK_MSG_ALERT:	/* a0 of the last Linux call, pc */
-		out->a3 = s->sys_a0, out->a4 = in->sepc;
-		out->a5 = out->a6 = out->a7 = out->t0 = out->t1 = out->t2 = 0;
+	default:	/* TASK_MSG_ALERT: a0 of the last Linux call, pc */
+		w[0] = s->sys_a0, w[1] = in->sepc;
+		w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = 0;
 		break;
 	}
+	return s->msg;
+}
+
+/* s now waits for r's reply: r has received its message. */
+static inline void ipc_accept(struct task *s, struct task *r)
+{
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
 	r->serving = s->id;
@@ -72,9 +79,26 @@ static inline void ipc_deliver(struct task *s, struct task *r)
 	counters.received[r->role]++;
 }
 
-void ipc_receive(struct task *s, struct task *r)
+/* Hands the message of s to r's receive registers. */
+static inline void ipc_deliver(struct task *s, struct task *r)
 {
-	ipc_deliver(s, r);
+	struct trapframe *out = r->tf;
+	uint64_t w[8];
+
+	out->a2 = ipc_words(s, w);
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+	out->a3 = w[0], out->a4 = w[1], out->a5 = w[2], out->a6 = w[3];
+	out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
+	ipc_accept(s, r);
+}
+
+void ipc_take(struct task *s, struct task *r, struct kage_msg *m)
+{
+	m->kind = ipc_words(s, m->w);
+	m->token = ipc_token(s);
+	m->badge = s->msg_badge;
+	ipc_accept(s, r);
 }
 
 void ipc_send(struct task *t, struct endpoint *ep, enum task_msg kind, uint64_t badge)
@@ -225,6 +249,26 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
 	ipc_answer(c, words, IPC_REPLY_WORDS);
 	ipc_wake(c);
 	return 0;
+}
+
+void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m)
+{
+	ipc_syscall_words(s->tf, m->w);
+	m->token = ipc_token(s);
+	m->badge = s->msg_badge;
+	m->kind = TASK_MSG_SYSCALL;
+	ipc_accept(s, r);
+}
+
+bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
+{
+	if (c->state != TASK_REPLY_WAIT || c->replier != t || c->alert_pending ||
+	    (token & IPC_ID_MASK) != c->id || c->call_seq >> (TASKID_BITS + 1) != token >> TASKID_BITS)
+		return false;
+	COUNT(msg_replies);
+	ipc_answer(c, words, IPC_REPLY_WORDS);
+	c->state = TASK_RUNNING;
+	return true;
 }
 
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include "kernel/endpoint.h"
 #include "kernel/task.h"
+#include "lib/kage_abi.h"
 
 #define IPC_REPLY_WORDS 6
 
@@ -39,6 +40,13 @@ __attribute__((noreturn)) void ipc_send(struct task *t, struct endpoint *ep, enu
 int64_t ipc_recv(struct task *t, struct endpoint *ep);
 /* Answers the call named by token with `words`: 0, or -ESRCH. */
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
+/*
+ * Answers c's call under token as ipc_reply does, but c does not queue:
+ * it goes on running (the caller a server in the kernel was called by
+ * directly, kserver.c). False, and nothing done, unless token is c's
+ * current call with no alert waiting for its answer.
+ */
+bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
 /*
  * Answers token (unless 0) with five words, then receives on ep; when
  * nothing is waiting the hart goes straight to the caller just answered.
@@ -57,8 +65,13 @@ int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const u
 		    uint64_t flags);
 /* c, waiting for an answer, gets -KAGE_ERESTART instead and sends its alert (task_alert's interrupt). */
 void ipc_interrupt(struct task *c);
-/* Hands s's message to r's receive registers; s now waits for r's reply (kserver.c). */
-void ipc_receive(struct task *s, struct task *r);
+/*
+ * r receives s's message into *m rather than into its registers (a
+ * server in the kernel, kserver.c); s now waits for r's reply.
+ */
+void ipc_take(struct task *s, struct task *r, struct kage_msg *m);
+/* ipc_take of a Linux call that s has just made (kind SYSCALL, not forwarded). */
+void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m);
 /* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */
 struct task *ipc_caller(struct task *t, uint64_t token);
 /* Sends c's ALERT to its personality endpoint (c waits for nothing else; see task_alert). */

@@ -109,18 +109,33 @@ static struct kserver *kserver_of_task(const struct task *t)
 	return NULL;
 }
 
+/*
+ * Whether no server has work waiting (its endpoint's queue, its helper's
+ * notification), so no handler runs before the kernel's return to user
+ * mode: the held caller may then run on without queueing.
+ */
+static bool kserver_idle(void)
+{
+	if (kserver_deferred)
+		return false;
+	for (int i = 0; i < KSERVER_MAX; i++)
+		if (kservers[i].handler && (kservers[i].helper || kservers[i].ep->senders.head))
+			return false;
+	return true;
+}
+
 /* c's message, received by the server as its receive loop would, and answered if the handler says so. */
 static void kserver_take(struct kserver *ks, struct task *c)
 {
-	const struct trapframe *tf = ks->task->tf;
 	uint64_t out[IPC_REPLY_WORDS] = { 0 };
 	struct kage_msg m;
 
-	ipc_receive(c, ks->task);
-	m.token = tf->a0, m.badge = tf->a1, m.kind = tf->a2;
-	m.w[0] = tf->a3, m.w[1] = tf->a4, m.w[2] = tf->a5, m.w[3] = tf->a6;
-	m.w[4] = tf->a7, m.w[5] = tf->t0, m.w[6] = tf->t1, m.w[7] = tf->t2;
-	if (ks->handler(m.token, &m, out) && ipc_reply(ks->task, m.token, out) == 0 && c == kserver_held)
+	ipc_take(c, ks->task, &m);
+	if (!ks->handler(m.token, &m, out))
+		return;
+	if (c == kserver_held && kserver_idle() && ipc_reply_running(ks->task, c, m.token, out))
+		kserver_quick = true;	/* nothing else is due: c returns from its call without queueing */
+	else if (ipc_reply(ks->task, m.token, out) == 0 && c == kserver_held)
 		kserver_quick = true;
 }
 
@@ -135,15 +150,36 @@ static void kserver_helper_message(struct kserver *ks)
 	ks->handler(0, &m, out);
 }
 
-/* ks runs as the current task: `first` (if any), what queued for it meanwhile, its helper's wake-up. */
-static void kserver_serve_all(struct kserver *ks, struct task *first)
+/* What kserver_begin changed, for kserver_end to put back. */
+struct kserver_frame {
+	struct task *prev;
+	enum task_state state;
+};
+
+/* ks's code runs now, as the current task (so native calls are its own). */
+static inline struct kserver_frame kserver_begin(struct kserver *ks)
 {
-	struct task *prev = sched_running, *s;
-	enum task_state state = ks->task->state;
+	struct kserver_frame f = { sched_running, ks->task->state };
 
 	ks->busy = true;
 	sched_running = ks->task;
 	ks->task->state = TASK_RUNNING;
+	return f;
+}
+
+static inline void kserver_end(struct kserver *ks, struct kserver_frame f)
+{
+	ks->task->state = f.state;
+	sched_running = f.prev;
+	ks->busy = false;
+}
+
+/* ks runs as the current task: `first` (if any), what queued for it meanwhile, its helper's wake-up. */
+static void kserver_serve_all(struct kserver *ks, struct task *first)
+{
+	struct kserver_frame f = kserver_begin(ks);
+	struct task *s;
+
 	if (first)
 		kserver_take(ks, first);
 	for (;;) {
@@ -155,9 +191,7 @@ static void kserver_serve_all(struct kserver *ks, struct task *first)
 		else
 			break;
 	}
-	ks->task->state = state;
-	sched_running = prev;
-	ks->busy = false;
+	kserver_end(ks, f);
 }
 
 struct kserver_job {
@@ -258,6 +292,13 @@ static __attribute__((noreturn)) void kserver_leave(struct task *t)
 	kobj_put(&t->obj);
 	if (trap_tick_came_due(t))
 		quick = false;	/* the servers' time was t's; a tick also puts it behind the others */
+	if (t->state == TASK_RUNNING) {
+		/* Answered with nothing else due (kserver_take): it was never queued. */
+		if (quick)
+			sched_switch_to(t);
+		sched_ready(t);
+		sched_next();
+	}
 	if (t->state == TASK_RUNNABLE && quick) {
 		sched_unready(t);
 		sched_switch_to(t);
@@ -271,6 +312,63 @@ void kserver_send(struct task *t, struct endpoint *ep)
 	kserver_post(t, ep);
 	kserver_poll(NULL);
 	kserver_leave(t);
+}
+
+/* A Linux call made straight to its server's handler (kserver_syscall). */
+struct kserver_direct {
+	struct kserver *ks;
+	struct task *t;
+	uint64_t token;
+	long answer;
+	uint64_t out[IPC_REPLY_WORDS];
+};
+
+/* kserver_syscall's handler call, on the server stack. */
+static void kserver_direct_job(void *arg)
+{
+	struct kserver_direct *d = arg;
+	struct kserver_frame f = kserver_begin(d->ks);
+	struct kage_msg m;
+
+	ipc_take_syscall(d->t, d->ks->task, &m);
+	d->token = m.token;
+	d->answer = d->ks->handler(m.token, &m, d->out);
+	kserver_end(d->ks, f);
+}
+
+/*
+ * A Linux call of t, the way a monolithic kernel takes one: the
+ * personality server's handler runs at once on the arguments in t's trap
+ * frame. Answered at once (by the handler, or by the server it passed the
+ * call to) with nothing else due, t goes back to user mode from here:
+ * syscall_dispatch returns, with no queue and no switch. Otherwise (it
+ * waits, it ended, or other work came up) the hart goes to whoever is due.
+ */
+void kserver_syscall(struct task *t, struct endpoint *ep)
+{
+	struct kserver_direct d;
+
+	t->msg = TASK_MSG_SYSCALL;
+	t->msg_badge = t->personality_badge;
+	COUNT(msg_syscalls);
+	d.ks = ep->kserver;
+	d.t = t;
+	if (!d.ks->handler)
+		kserver_send(t, ep);	/* not serving yet: it waits on the endpoint */
+	kserver_hold(t, false);
+	kserver_call_on_stack(kserver_direct_job, &d);
+	if (d.answer) {
+		if (!(kserver_pending | kserver_deferred) && ipc_reply_running(d.ks->task, t, d.token, d.out))
+			kserver_quick = true;
+		else if (ipc_reply(d.ks->task, d.token, d.out) == 0)
+			kserver_quick = true;
+	}
+	kserver_poll(NULL);	/* what the handler passed on (a file call) runs now */
+	if (t->state != TASK_RUNNING)
+		kserver_leave(t);	/* (a tick that came due meanwhile: trap_user takes it) */
+	kserver_held = NULL;
+	kserver_quick = false;
+	kobj_put(&t->obj);	/* not the last: t runs */
 }
 
 void kserver_interrupted(struct task *t)

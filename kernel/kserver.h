@@ -67,6 +67,8 @@ static inline bool kserver_bound(const struct notif *n)
 
 /* The current task t's message (kind and badge set) to a server: runs it, then whoever is due. */
 __attribute__((noreturn)) void kserver_send(struct task *t, struct endpoint *ep);
+/* The current task t's Linux call to the server behind ep: returns only if t returns to user mode now. */
+void kserver_syscall(struct task *t, struct endpoint *ep);
 /* c's message to a server, without switching: handled now, or queued if the server is busy. */
 void kserver_post(struct task *c, struct endpoint *ep);
 /* A helper's notification fired (from notif_signal). */
@@ -126,6 +128,11 @@ static inline bool kserver_bound(const struct notif *n)
 }
 
 static inline void kserver_send(struct task *t, struct endpoint *ep)
+{
+	(void)t, (void)ep;
+}
+
+static inline void kserver_syscall(struct task *t, struct endpoint *ep)
 {
 	(void)t, (void)ep;
 }

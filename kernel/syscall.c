@@ -237,6 +237,10 @@ void syscall_dispatch(struct task *t, struct trapframe *tf)
 		/* A Linux call: the personality server answers it (in a0). */
 		COUNT(ecall_linux);
 		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
+		if (t->personality && kserver_serves(t->personality)) {
+			kserver_syscall(t, t->personality);	/* MODE=mono: a function call */
+			return;
+		}
 		if (t->personality)
 			ipc_send(t, t->personality, TASK_MSG_SYSCALL, t->personality_badge);
 		tf->a0 = (uint64_t)-ENOSYS;
