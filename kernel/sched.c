@@ -12,6 +12,7 @@ extern char boot_stack_top[];
 
 struct task *sched_running;
 uint32_t sched_last_id = UINT32_MAX;
+uint64_t sched_switches;
 static struct task_queue runq;
 static struct task_queue dead;
 static struct task *root_task;

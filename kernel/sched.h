@@ -20,6 +20,8 @@
 extern struct task *sched_running;
 /* The id of the last task that ran in user mode: a switch to another is counted. */
 extern uint32_t sched_last_id;
+/* Every sched_switch_to since boot (sys_stats). */
+extern uint64_t sched_switches;
 
 static inline struct task *sched_current(void)
 {
@@ -46,6 +48,7 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 {
 	t->state = TASK_RUNNING;
 	sched_running = t;
+	sched_switches++;
 	if (t->id != sched_last_id) {
 		COUNT(task_switches);
 		sched_last_id = t->id;

@@ -12,6 +12,7 @@
 #include "kernel/ipc.h"
 #include "kernel/kalloc.h"
 #include "kernel/region.h"
+#include "kernel/sched.h"
 #include "kernel/kserver.h"
 #include "kernel/logbuf.h"
 #include "lib/string.h"
@@ -131,6 +132,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.regions = region_count();
 	kalloc_usage(&ks.kalloc_bytes, &ks.kalloc_slabs);
 	cputime_totals(&ks.ticks_user, &ks.ticks_system, &ks.ticks_idle);
+	ks.sched_switches = sched_switches;
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }

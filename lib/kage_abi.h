@@ -335,6 +335,13 @@ struct kage_stats {
 	uint64_t kalloc_slabs;		/* frames kalloc holds: its slabs, and one per object above its largest class */
 	/* Fourth version: ticks (KAGE_TICK_HZ a second) since boot, charged as kernel/cputime.h says. */
 	uint64_t ticks_user, ticks_system, ticks_idle;
+	/*
+	 * Fifth version: returns to user mode through a switch (sched_switch_to):
+	 * a hand-off to a server or back, or the scheduler's pick. A Linux call a
+	 * server in the kernel answers at once (MODE=mono) makes none: the task
+	 * returns from its own trap.
+	 */
+	uint64_t sched_switches;
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

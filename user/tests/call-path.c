@@ -1,0 +1,81 @@
+/*
+ * The path a Linux call takes, read from the kernel's counters around
+ * N calls of getpid and N one-byte pipe write + read rounds: how many
+ * messages the servers took, how many returns to user mode went through
+ * a switch, and how many address-space switches there were. Prints
+ * "call-path: OP n=N FIELD=V ..." per operation and "call-path: done";
+ * tests/system/test_modes.py says what each mode must show (MODE=mono
+ * answers in place: no switch at all; MODE=micro hands the hart to the
+ * server and back). A read of the counters is one native ecall, which
+ * neither switches nor sends a message, so it adds nothing to the fields
+ * printed. A timer tick or a device interrupt in a loop may switch in
+ * either mode, so "interrupts" is printed too: in MODE=mono every switch
+ * must be one of those.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "lib/kage_abi.h"
+
+#define N 1000
+
+static void fail(const char *what)
+{
+	printf("call-path: failed: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* sys_stats, straight to the kernel: the one native call a Linux program may make. */
+static void stats(struct kage_stats *st)
+{
+	register long a0 __asm__("a0") = (long)st;
+	register long a1 __asm__("a1") = sizeof(*st);
+	register long a7 __asm__("a7") = KAGE_SYS_STATS;
+
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+	if (a0 != (long)sizeof(*st)) {
+		errno = a0 < 0 ? (int)-a0 : EINVAL;
+		fail("sys_stats");
+	}
+}
+
+static void report(const char *op, const struct kage_stats *a, const struct kage_stats *b)
+{
+	printf("call-path: %s n=%d ecall_linux=%lu received_proc=%lu received_fs=%lu replies=%lu "
+	       "sched_switches=%lu satp_writes=%lu interrupts=%lu\n",
+	       op, N, (unsigned long)(b->count.ecall_linux - a->count.ecall_linux),
+	       (unsigned long)(b->count.received[KAGE_SERVER_PROC] - a->count.received[KAGE_SERVER_PROC]),
+	       (unsigned long)(b->count.received[KAGE_SERVER_FS] - a->count.received[KAGE_SERVER_FS]),
+	       (unsigned long)(b->count.msg_replies - a->count.msg_replies),
+	       (unsigned long)(b->sched_switches - a->sched_switches),
+	       (unsigned long)(b->count.satp_writes - a->count.satp_writes),
+	       (unsigned long)(b->count.interrupts - a->count.interrupts));
+}
+
+/* Both loops before anything is printed, so the console has no output to drain meanwhile. */
+int main(void)
+{
+	struct kage_stats a[2], b[2];
+	char c = 'k';
+	int p[2];
+
+	if (pipe(p) < 0 || write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
+		fail("pipe");	/* also faults in every page the loops touch */
+	stats(&a[0]);
+	stats(&a[0]);
+	for (int i = 0; i < N; i++)
+		syscall(SYS_getpid);
+	stats(&b[0]);
+	stats(&a[1]);
+	for (int i = 0; i < N; i++)
+		if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
+			fail("pipe write+read");
+	stats(&b[1]);
+	report("getpid", &a[0], &b[0]);
+	report("pipe", &a[1], &b[1]);
+	printf("call-path: done\n");
+	return 0;
+}
