@@ -201,7 +201,7 @@ USER_DIRS := $(patsubst user/%/main.c,%,$(wildcard user/*/main.c)) \
 	$(patsubst user/%.c,%,$(wildcard user/demo/*.c user/tests/*.c))
 # Directories copied into the initramfs as SRC:DEST (the broken-ELF corpus).
 ROOTFS_DIRS := tests/data/elf:tests/elf tests/data/scripts:tests/scripts tests/data/busybox:tests/busybox \
-	tests/data/apps:tests/apps
+	tests/data/apps:tests/apps tests/data/bench:tests/bench
 ROOTFS := $(B)/rootfs
 
 # Dynamically linked programs (user/dyn/NAME.c, installed as /bin/NAME) and what
@@ -221,6 +221,9 @@ endif
 $(B)/user/%: user/%/main.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
+
+# The benchmark's and the comparison's real workloads (make bench, make compare).
+$(B)/user/bench $(B)/user/compare: user/bench/workloads.h
 
 $(B)/user/demo/%: user/demo/%.c Makefile
 	@mkdir -p $(dir $@)
@@ -281,7 +284,7 @@ $(AP)/sqlite3/built: tools/apps/sqlite3.flags
 # EXTRA_ROOTFS (a directory copied into the initramfs) is re-read on every
 # build: its content cannot be tracked, and the archive is cheap to make.
 INITRAMFS_INPUTS := $(USER_DIRS:%=$(B)/user/%) $(BUSYBOX_BIN) $(APP_STAMPS) tools/mkinitramfs tools/mkcpio $(B)/rootfs.stamp \
-	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* tests/data/apps/* user/busybox/rootfs/*/*) \
+	$(wildcard tests/data/elf/* tests/data/scripts/* tests/data/busybox/* tests/data/apps/* tests/data/bench/* user/busybox/rootfs/*/*) \
 	$(foreach f,$(ROOTFS_FILES),$(firstword $(subst :, ,$(f))))
 # $(call mkinitramfs,STAGING_DIR,EXTRA_ROOTFS) builds $@.
 mkinitramfs = SOURCE_DATE_EPOCH=$(BUILD_EPOCH) EXTRA_ROOTFS='$(2)' ROOTFS_DIRS='$(ROOTFS_DIRS)' ROOTFS_FILES='$(ROOTFS_FILES)' BUSYBOX='$(BUSYBOX_BIN)' \
@@ -446,7 +449,7 @@ test: deps
 # and docs/bench-fork.png (tools/bench --check compares with them instead).
 bench:
 	@tools/install-deps bench
-	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all build/qemu-virt/$(m)/ash-suite.cpio &&) true
 	$(PYTHON) tools/bench
 
 # The Linux column of make bench (tools/linux-reference): Debian's linux source
@@ -456,7 +459,7 @@ bench:
 # reads. Minutes (a kernel build), so never part of make bench.
 linux-reference:
 	@tools/install-deps linux
-	$(MAKE) BOARD=qemu-virt MODE=micro build/qemu-virt/micro/initramfs.cpio
+	$(MAKE) BOARD=qemu-virt MODE=micro build/qemu-virt/micro/ash-suite.cpio
 	+$(PYTHON) tools/linux-reference
 
 # The monolithic/microkernel comparison (tools/compare): event counters per
@@ -464,7 +467,7 @@ linux-reference:
 # the generated sections of docs/comparison.md and docs/comparison.png.
 compare:
 	@tools/install-deps bench
-	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all build/qemu-virt/$(m)/ash-suite.cpio &&) true
 	$(PYTHON) tools/compare
 
 # The system-call fuzzer (user/tests/fuzz.c, tools/fuzz) in both modes:

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lib/instret.h"
+#include "user/bench/workloads.h"
 
 #define PAGE 4096ul
 #define FAULT_PAGES 256
@@ -223,6 +224,48 @@ static void bench_mmap_file(const char *name, const char *path)
 	close(fd);
 }
 
+/*
+ * The real workloads (workloads.h), each once: the figure is the whole
+ * run, and a run whose output is wrong ends the program without a figure.
+ * With names (speedtest1, configure, pipe_64MiB, ash_suite), only those.
+ */
+static void bench_workloads(int argc, char **argv)
+{
+	if (workload_setup() < 0) {
+		printf("kage-bench: failed: setting up the workloads: %s\n", workload_why);
+		exit(1);
+	}
+	for (unsigned i = 0; i < NWORKLOADS; i++) {
+		const struct workload *w = &workloads[i];
+		int wanted = argc <= 1;
+		uint64_t t0, t1;
+
+		for (int a = 1; a < argc; a++)
+			wanted |= !strcmp(argv[a], w->name + strlen("workload_"));
+		if (!wanted)
+			continue;
+		if (w->prepare() < 0) {
+			printf("kage-bench: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		t0 = instret();
+		if (w->run() < 0) {
+			printf("kage-bench: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		t1 = instret();
+		if (workload_reap_orphans() < 0) {
+			printf("kage-bench: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		if (w->check() < 0) {
+			printf("kage-bench: failed: %s: wrong output: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		report(w->name, NULL, t1 - t0, 1);
+	}
+}
+
 /* Every process-creation figure with `bytes` of the parent's memory written beforehand. */
 static void bench_touched(const char *suffix, size_t bytes)
 {
@@ -243,9 +286,15 @@ static void bench_touched(const char *suffix, size_t bytes)
 		munmap(mem, bytes);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 1) {
+		/* Workloads named on the command line (after rdinit=/bin/bench): those only. */
+		bench_workloads(argc, argv);
+		printf("kage-bench: done\n");
+		return 0;
+	}
 	bench_getpid();
 	bench_pipe();
 	bench_faults();
@@ -256,6 +305,7 @@ int main(void)
 	bench_exec_only("exec_static", STATIC_PROGRAM);
 	bench_exec_only("exec_dynamic", DYNAMIC_PROGRAM);
 	bench_mmap_file("mmap_munmap_libc_1MiB", "/lib/riscv64-linux-gnu/libc.so.6");
+	bench_workloads(argc, argv);
 	printf("kage-bench: done\n");
 	return 0;
 }
