@@ -5,6 +5,9 @@
  * execve of a static binary, in whichever mode kage was built
  * (tools/compare boots both and writes docs/comparison.md).
  *
+ * Then the same for the real workloads of user/bench/workloads.h (each
+ * run once, its output checked as make bench checks it).
+ *
  * The counters are read with the native call sys_stats, the one native
  * call a Linux program may make (it names no object): one trap, no IPC,
  * so reading them disturbs little, and what it does add (one native
@@ -25,6 +28,7 @@
 #include <unistd.h>
 #include "lib/instret.h"
 #include "lib/kage_abi.h"
+#include "user/bench/workloads.h"
 
 #define STATIC_PROGRAM "/bin/exit0"
 
@@ -80,7 +84,8 @@ static void report(const char *name, unsigned n, uint64_t instructions, const st
 	printf("kage-compare: op %s n=%u instructions=%lu", name, n, (unsigned long)instructions);
 	for (size_t i = 0; i < NFIELDS; i++)
 		printf(" %s=%ld", fields[i].name, (long)(counter(b, i) - counter(a, i) - baseline[i]));
-	printf("\n");
+	/* Timer ticks that found the hart idle: none, or a figure holds time the clock skipped. */
+	printf(" ticks_idle=%ld\n", (long)(b->ticks_idle - a->ticks_idle));
 }
 
 static void measure_baseline(void)
@@ -197,6 +202,42 @@ static void op_exec(unsigned n)
 		baseline[f] /= n;
 }
 
+/* The real workloads, each once, with the counters around its run. */
+static void op_workloads(void)
+{
+	if (workload_setup() < 0) {
+		printf("kage-compare: failed: setting up the workloads: %s\n", workload_why);
+		exit(1);
+	}
+	for (unsigned i = 0; i < NWORKLOADS; i++) {
+		const struct workload *w = &workloads[i];
+		struct kage_stats a, b;
+		uint64_t t0, t1;
+
+		if (w->prepare() < 0) {
+			printf("kage-compare: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		stats(&a);
+		t0 = instret();
+		if (w->run() < 0) {
+			printf("kage-compare: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		t1 = instret();
+		stats(&b);
+		if (workload_reap_orphans() < 0) {
+			printf("kage-compare: failed: %s: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		if (w->check() < 0) {
+			printf("kage-compare: failed: %s: wrong output: %s\n", w->name, workload_why);
+			exit(1);
+		}
+		report(w->name, 1, t1 - t0, &a, &b);
+	}
+}
+
 /* Memory when this program (pid 1) starts: what the kernel and the servers hold after boot. */
 static void memory(void)
 {
@@ -220,6 +261,7 @@ int main(void)
 	op_pipe(1000);
 	op_fork(20);
 	op_exec(10);
+	op_workloads();
 	printf("kage-compare: done\n");
 	return 0;
 }
