@@ -22,10 +22,15 @@ def qemu_line(kernel, initrd, append, icount=True):
             "-kernel", kernel, "-initrd", initrd, "-append", append]
 
 
-def qemu_command(mode, image, append, icount=True):
+# The system Image's initramfs for the benchmarks: the usual one plus BusyBox's
+# ash suite under /ash_test (the Makefile's ash-suite.cpio), one of the workloads.
+BENCH_INITRAMFS = "ash-suite.cpio"
+
+
+def qemu_command(mode, image, append, icount=True, initramfs="initramfs.cpio"):
     build = os.path.join("build", "qemu-virt", mode)
     return qemu_line(os.path.join(build, "Image") if image == "system" else os.path.join(build, image, "Image"),
-                     os.path.join(build, "initramfs.cpio"), append, icount)
+                     os.path.join(build, initramfs), append, icount)
 
 
 def run_command(tool, what, cmd, timeout, done=None):
@@ -41,9 +46,10 @@ def run_command(tool, what, cmd, timeout, done=None):
     return out
 
 
-def run_qemu(tool, mode, image, append, timeout, done=None):
+def run_qemu(tool, mode, image, append, timeout, done=None, initramfs="initramfs.cpio"):
     """One boot of a kage Image (qemu_command) to its power-off: the console output."""
-    return run_command(tool, f"{mode} {image}", qemu_command(mode, image, append), timeout, done)
+    return run_command(tool, f"{mode} {image}", qemu_command(mode, image, append, initramfs=initramfs), timeout,
+                       done)
 
 
 def git(*args):
