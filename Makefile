@@ -218,18 +218,21 @@ ROOTFS_FILES := $(GLIBC_LIB)/$(DYN_LOADER):lib/$(DYN_LOADER) \
 	$(foreach l,$(DYN_LIBS),$(GLIBC_LIB)/$(l):lib/riscv64-linux-gnu/$(l))
 endif
 
-$(B)/user/%: user/%/main.c Makefile
+# The kage headers Linux programs include (the counters, rdinstret): a change rebuilds them.
+USER_HEADERS := lib/instret.h lib/kage_abi.h lib/kage_stats.h
+
+$(B)/user/%: user/%/main.c $(USER_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
 # The benchmark's and the comparison's real workloads (make bench, make compare).
 $(B)/user/bench $(B)/user/compare: user/bench/workloads.h
 
-$(B)/user/demo/%: user/demo/%.c Makefile
+$(B)/user/demo/%: user/demo/%.c $(USER_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
-$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h user/tests/fs_stats.h Makefile
+$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h user/tests/fs_stats.h $(USER_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 

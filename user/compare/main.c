@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "lib/instret.h"
 #include "lib/kage_abi.h"
+#include "lib/kage_stats.h"
 #include "user/bench/workloads.h"
 
 #define STATIC_PROGRAM "/bin/exit0"
@@ -59,13 +60,10 @@ static void fail(const char *what)
 /* sys_stats, straight to the kernel (a native ecall, not a Linux call). */
 static void stats(struct kage_stats *st)
 {
-	register long a0 __asm__("a0") = (long)st;
-	register long a1 __asm__("a1") = sizeof(*st);
-	register long a7 __asm__("a7") = KAGE_SYS_STATS;
+	long r = kage_stats_read(st);
 
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
-	if (a0 != (long)sizeof(*st)) {
-		errno = a0 < 0 ? (int)-a0 : EINVAL;
+	if (r != (long)sizeof(*st)) {
+		errno = r < 0 ? (int)-r : EINVAL;
 		fail("sys_stats (a kernel without event counters?)");
 	}
 }

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "lib/kage_abi.h"
+#include "lib/kage_stats.h"
 
 #define N 1000
 
@@ -31,13 +32,10 @@ static void fail(const char *what)
 /* sys_stats, straight to the kernel: the one native call a Linux program may make. */
 static void stats(struct kage_stats *st)
 {
-	register long a0 __asm__("a0") = (long)st;
-	register long a1 __asm__("a1") = sizeof(*st);
-	register long a7 __asm__("a7") = KAGE_SYS_STATS;
+	long r = kage_stats_read(st);
 
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
-	if (a0 != (long)sizeof(*st)) {
-		errno = a0 < 0 ? (int)-a0 : EINVAL;
+	if (r != (long)sizeof(*st)) {
+		errno = r < 0 ? (int)-r : EINVAL;
 		fail("sys_stats");
 	}
 }

@@ -25,4 +25,19 @@ static inline int has_entry(const char *dir, const char *name)
 	return found;
 }
 
+/* The d_type readdir gives `name` in `dir`, or -1. */
+static inline int entry_type(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int type = -1;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, name) == 0)
+			type = e->d_type;
+	if (d)
+		closedir(d);
+	return type;
+}
+
 #endif

@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "user/tests/dirs.h"
 #include "user/tests/fs_stats.h"
 
 static char *volatile bad_pointer = (char *)8;	/* never mapped: the first page is not */
@@ -39,21 +40,6 @@ static void say(const char *what, int ok)
 static int fails(long r, int err)
 {
 	return r < 0 && errno == err;
-}
-
-/* The d_type readdir gives name in dir, or -1. */
-static int dtype(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int type = -1;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, name) == 0)
-			type = e->d_type;
-	if (d)
-		closedir(d);
-	return type;
 }
 
 #define FIFO "/tmp/f/fifo"
@@ -85,7 +71,7 @@ static void fifo_make(void)
 	umask(022);
 	say("mkfifo and mknod S_IFIFO: S_IFIFO, DT_FIFO, the umask taken off",
 	    mkfifo(FIFO, 0666) == 0 && stat(FIFO, &st) == 0 && S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0644 &&
-	    st.st_size == 0 && mknod("/tmp/f/fifo2", S_IFIFO | 0600, 0) == 0 && dtype("/tmp/f", "fifo2") == DT_FIFO);
+	    st.st_size == 0 && mknod("/tmp/f/fifo2", S_IFIFO | 0600, 0) == 0 && entry_type("/tmp/f", "fifo2") == DT_FIFO);
 	say("mknod S_IFREG, and no type, make empty files",
 	    mknod("/tmp/f/reg", S_IFREG | 0644, 0) == 0 && stat("/tmp/f/reg", &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size == 0 && mknod("/tmp/f/reg0", 0600, 0) == 0 && stat("/tmp/f/reg0", &st) == 0 &&

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "user/tests/dirs.h"
 #include "user/tests/fs_stats.h"
 
 static char *volatile bad_pointer = (char *)8;	/* never mapped: the first page is not */
@@ -83,21 +84,6 @@ static int link_is(const char *path, const char *target)
 	return n == (long)strlen(target) && memcmp(buf, target, (size_t)n) == 0;
 }
 
-/* The d_type readdir gives name in dir, or -1. */
-static int dtype(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int type = -1;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, name) == 0)
-			type = e->d_type;
-	if (d)
-		closedir(d);
-	return type;
-}
-
 static void make_and_read(void)
 {
 	char buf[8];
@@ -110,7 +96,7 @@ static void make_and_read(void)
 	say("lstat: S_IFLNK, st_size the target's length",
 	    lstat("/tmp/l/rel", &st) == 0 && S_ISLNK(st.st_mode) && st.st_size == 4 && (st.st_mode & 0777) == 0777);
 	say("stat follows to the file", stat("/tmp/l/rel", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 5);
-	say("getdents64 says DT_LNK", dtype("/tmp/l", "rel") == DT_LNK && dtype("/tmp/l", "file") == DT_REG);
+	say("getdents64 says DT_LNK", entry_type("/tmp/l", "rel") == DT_LNK && entry_type("/tmp/l", "file") == DT_REG);
 	say("a link is followed to its file", reads("/tmp/l/rel", "hello"));
 	say("an absolute target from the root", symlink("/tmp/l/file", "/tmp/l/abs") == 0 && reads("/tmp/l/abs", "hello"));
 	say("a relative target from the link's directory",
