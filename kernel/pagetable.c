@@ -31,8 +31,71 @@ int pt_alloc_table(uint64_t *pa)
 	return 0;
 }
 
-/* The table at `level` for va, creating intermediate tables on the way (counted in *made). */
-static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table, uint64_t *made)
+int pt_own(pte_t *l1)
+{
+	const pte_t *from = pt_table(*l1);
+	uint64_t pa;
+	pte_t *to;
+
+	if (frame_refcount(PTE_TO_PA(*l1)) == 1)
+		return 0;
+	if (frame_alloc(&pa) < 0)
+		return -ENOMEM;
+	to = phys_to_virt(pa);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = from[i];
+
+		to[i] = e;
+		if ((e & (PTE_V | PTE_PHYS)) == PTE_V)
+			frame_ref(PTE_TO_PA(e));	/* now mapped by two tables */
+	}
+	frame_unref(PTE_TO_PA(*l1));	/* not the last: another space still has it */
+	*l1 = PTE_FROM_PA(pa) | PTE_V;
+	pt_flush_walks();	/* no cached walk may still go through the shared table */
+	return 1;
+}
+
+/* Whether level-0 table t, for the 2 MiB at mb, is shared and has a valid entry in [va, end). */
+static bool pt_shared_with_leaf(const pte_t *t, uint64_t mb, uint64_t va, uint64_t end)
+{
+	uint64_t from = va > mb ? va : mb, to = end < mb + pt_level_size(1) ? end : mb + pt_level_size(1);
+
+	if (frame_refcount(virt_to_phys(t)) == 1)
+		return false;	/* its own already: nothing to do */
+	for (unsigned i = pt_index(from, 0); i <= pt_index(to - 1, 0); i++)
+		if (t[i] & PTE_V)
+			return true;
+	return false;
+}
+
+int pt_own_range(pte_t *root, uint64_t va, uint64_t end)
+{
+	uint64_t gb, mb, gsize = pt_level_size(2), msize = pt_level_size(1);
+
+	for (gb = va & ~(gsize - 1); gb < end; gb += gsize) {
+		pte_t *e2 = &root[pt_index(gb, 2)];
+
+		if (!(*e2 & PTE_V) || PTE_LEAF(*e2))
+			continue;
+		for (mb = gb > (va & ~(msize - 1)) ? gb : va & ~(msize - 1); mb < end && mb < gb + gsize; mb += msize) {
+			pte_t *e1 = &pt_table(*e2)[pt_index(mb, 1)];
+
+			if (!(*e1 & PTE_V) || PTE_LEAF(*e1))
+				continue;
+			*e1 &= ~PTE_LEAVES_RO;
+			if (pt_shared_with_leaf(pt_table(*e1), mb, va, end) && pt_own(e1) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The table at `level` for va, creating intermediate tables on the way
+ * (counted in *made); with `own`, a level-0 table another space shares
+ * becomes this one's own first (a user space's tables, pt_own).
+ */
+static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table, uint64_t *made, bool own)
 {
 	pte_t *t = root;
 	int l;
@@ -40,6 +103,11 @@ static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table, uint64
 	for (l = PT_LEVELS - 1; l > level; l--) {
 		pte_t *e = &t[pt_index(va, l)];
 
+		if (own && l == 1 && (*e & PTE_V) && !PTE_LEAF(*e)) {
+			*e &= ~PTE_LEAVES_RO;
+			if (pt_own(e) < 0)
+				return -ENOMEM;
+		}
 		if (!(*e & PTE_V)) {
 			uint64_t pa;
 			int err = pt_alloc_table(&pa);
@@ -79,7 +147,7 @@ static int pt_map_counted(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, 
 	while (size) {
 		int level = pt_leaf_level(va, pa, size, large);
 		pte_t *t, *e;
-		int err = pt_descend(root, va, level, &t, made);
+		int err = pt_descend(root, va, level, &t, made, false);
 
 		if (err < 0)
 			return err;
@@ -109,7 +177,7 @@ int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *
 
 	if ((va | pa) & (PAGE_SIZE - 1) || !(perm & (PTE_R | PTE_X)))
 		return -EINVAL;
-	err = pt_descend(root, va, 0, &t, tables);
+	err = pt_descend(root, va, 0, &t, tables, true);
 	if (err < 0)
 		return err;
 	e = &t[pt_index(va, 0)];
@@ -117,6 +185,17 @@ int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *
 		return -EEXIST;
 	*e = PTE_FROM_PA(pa) | perm | PTE_V | PTE_A | PTE_D;
 	return 0;
+}
+
+/* The valid level-1 entry on va's way, or NULL. */
+static pte_t *pt_lookup_l1(pte_t *root, uint64_t va)
+{
+	pte_t *e2 = &root[pt_index(va, 2)], *e1;
+
+	if (!(*e2 & PTE_V) || PTE_LEAF(*e2))
+		return NULL;
+	e1 = &pt_table(*e2)[pt_index(va, 1)];
+	return (*e1 & PTE_V) ? e1 : NULL;
 }
 
 pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
@@ -137,6 +216,21 @@ pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
 		t = pt_table(*e);
 	}
 	return 0;
+}
+
+pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err)
+{
+	pte_t *e1 = pt_lookup_l1(root, va);
+
+	*err = 0;
+	if (e1 && !PTE_LEAF(*e1)) {
+		*e1 &= ~PTE_LEAVES_RO;
+		if (pt_own(e1) < 0) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+	}
+	return pt_lookup(root, va, NULL);
 }
 
 pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at)

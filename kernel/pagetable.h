@@ -19,7 +19,7 @@ int pt_alloc_table(uint64_t *pa);
  * Fails with -EEXIST if a page is already mapped, -ENOMEM, -EINVAL.
  */
 int pt_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm, bool large);
-/* Maps one 4 KiB page as pt_map does, adding the tables it had to make to *tables. */
+/* Maps one 4 KiB page as pt_map does, adding the tables it had to make to *tables; its table is owned first. */
 int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *tables);
 /* The leaf entry mapping va and its page size, or NULL. */
 pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size);
@@ -38,6 +38,36 @@ pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at);
  * caller must flush the TLB. Never call it on the kernel half.
  */
 unsigned pt_prune(pte_t *root, uint64_t va, uint64_t end);
+/*
+ * Level-0 tables shared between user spaces (a fork shares them rather
+ * than copying their leaves; kernel/space.c). A table page's frame
+ * reference count is the number of level-1 entries that point at it, so
+ * a count above one means another space maps the same leaves; every
+ * leaf in a shared table is read-only or copy-on-write, and a frame
+ * mapped there holds one reference for the table, not one per space.
+ * Before a space changes a leaf, the table becomes its own:
+ *
+ * A level-1 entry may carry PTE_LEAVES_RO: every leaf of its table is
+ * read-only or copy-on-write already, so the next fork need not look at
+ * them. Every path that may make a leaf writable clears it first (the
+ * owning calls below, and pt_map_page).
+ *
+ * pt_own: the table under level-1 entry *l1 copied for this entry alone
+ * if shared (each mapped frame gains a reference for the copy): 1 if it
+ * copied (and flushed the TLB), 0 if it was its own, -ENOMEM.
+ */
+int pt_own(pte_t *l1);
+#define PTE_LEAVES_RO PTE_COW	/* a software bit, on a non-leaf level-1 entry */
+/* Forgets every cached translation and walk (sfence.vma; kernel/space.c, a stub in the host tests). */
+void pt_flush_walks(void);
+/*
+ * pt_own of every level-0 table with a leaf in [va, end), and
+ * PTE_LEAVES_RO off for every table there: 0, or -ENOMEM (some may be
+ * owned already).
+ */
+int pt_own_range(pte_t *root, uint64_t va, uint64_t end);
+/* pt_lookup of a leaf about to be changed: its table owned first (*err -ENOMEM and NULL if that failed). */
+pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err);
 /* Ensures the level-1 table under root entry `index` exists (shared kernel tables). */
 int pt_ensure_l1(pte_t *root, unsigned index);
 

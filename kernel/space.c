@@ -29,6 +29,11 @@ static void space_leaf_unref(pte_t e)
 		frame_unref(PTE_TO_PA(e));
 }
 
+void pt_flush_walks(void)
+{
+	sfence_vma_all();
+}
+
 uint64_t space_count(void)
 {
 	return space_live;
@@ -58,14 +63,16 @@ static void space_free_table(pte_t *table, int level)
 
 		if (!(e & PTE_V))
 			continue;
-		if (PTE_LEAF(e))
+		if (PTE_LEAF(e)) {
 			space_leaf_unref(e);
-		else if (level == 1)
+			continue;
+		}
+		/* A level-0 table another space shares keeps its leaves: only this reference goes. */
+		if (level == 1 && frame_refcount(PTE_TO_PA(e)) == 1)
 			space_free_leaves(phys_to_virt(PTE_TO_PA(e)));
-		else
+		else if (level == 2)
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
-		if (!PTE_LEAF(e))
-			frame_unref(PTE_TO_PA(e));
+		frame_unref(PTE_TO_PA(e));
 	}
 }
 
@@ -194,12 +201,17 @@ static int space_populate(struct space *s, uint64_t va)
 static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, int *err)
 {
 	pte_t *e;
-	int r;
+	int r = 0;
 
 	*err = -EFAULT;
 	if (va >= USER_TOP)
 		return NULL;
-	e = pt_lookup(s->root, va, NULL);
+	/* Writing changes the leaf (its own frame, write permission back): its table first. */
+	e = to_user ? pt_lookup_own(s->root, va, &r) : pt_lookup(s->root, va, NULL);
+	if (r < 0) {
+		*err = r;
+		return NULL;
+	}
 	if (!e) {
 		r = space_populate(s, va);
 		if (r == 0)
@@ -363,7 +375,28 @@ void space_switch(const struct space *s)
 	sfence_vma_all();
 }
 
-/* Copies one level of `from` into `to` (both tables), sharing leaves copy-on-write. */
+/*
+ * A level-0 table a fork shares: every writable page in it becomes
+ * copy-on-write, in place, for both spaces (memory-object pages stay as
+ * they are). Its frames keep the one reference the table holds.
+ */
+static void space_share_leaves(pte_t *table)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if ((e & (PTE_V | PTE_W | PTE_PHYS)) == (PTE_V | PTE_W))
+			table[i] = (e & ~PTE_W) | PTE_COW;
+	}
+}
+
+/*
+ * Copies one level of `from` into `to` (both tables). Level-0 tables are
+ * not copied but shared (pagetable.h): a fork costs a pass over the
+ * leaves to take write permission away, not a copy and a frame reference
+ * per page, and the first change a space makes in a 2 MiB range copies
+ * that one table (pt_own).
+ */
 static int space_clone_table(pte_t *from, pte_t *to, int level)
 {
 	unsigned i, n = level == 2 ? USER_ENTRIES : PT_ENTRIES;
@@ -386,6 +419,16 @@ static int space_clone_table(pte_t *from, pte_t *to, int level)
 			}
 			to[i] = e;
 			frame_ref(PTE_TO_PA(e));
+			continue;
+		}
+		if (level == 1) {
+			if (!(e & PTE_LEAVES_RO)) {
+				space_share_leaves(phys_to_virt(PTE_TO_PA(e)));
+				e |= PTE_LEAVES_RO;
+				from[i] = e;
+			}
+			frame_ref(PTE_TO_PA(e));
+			to[i] = e;
 			continue;
 		}
 		err = pt_alloc_table(&pa);
@@ -432,8 +475,14 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	if (va >= USER_TOP)
 		return -EFAULT;
 	e = pt_lookup(s->root, va, NULL);
+	if (e && (*e & PTE_U) && !(*e & PTE_PHYS) && access == PTE_W && (*e & PTE_COW)) {
+		int err;
+
+		e = pt_lookup_own(s->root, va, &err);	/* the write changes the leaf: its table first */
+		return e ? space_break_cow(e, va) : err;
+	}
 	if (e && (*e & PTE_U) && !(*e & PTE_PHYS))
-		return access == PTE_W && (*e & PTE_COW) ? space_break_cow(e, va) : -EFAULT;
+		return -EFAULT;
 	if (e)
 		return -EFAULT;
 	r = region_find(&s->regions, va);

@@ -31,6 +31,13 @@ static void space_drop_range(struct space *s, uint64_t va, uint64_t end)
 	uint64_t at;
 	unsigned freed;
 
+	/*
+	 * The tables with leaves here are this space's own already:
+	 * space_unmap owned them first, and every other caller drops pages it
+	 * has just mapped where nothing was (pt_map_page owned their tables).
+	 */
+	if (pt_own_range(s->root, va, end) < 0)
+		panic("space_drop_range: a table in [0x%lx, 0x%lx) was still shared", va, end);
 	for (pte_t *e = pt_next_leaf(s->root, va, end, &at); e; e = pt_next_leaf(s->root, at + PAGE_SIZE, end, &at))
 		space_drop_page(s, e, at);
 	freed = pt_prune(s->root, va, end);
@@ -94,6 +101,9 @@ int space_unmap(struct space *s, uint64_t va, uint64_t size)
 
 	if (!space_range_ok(va, size))
 		return -EINVAL;
+	err = pt_own_range(s->root, va, va + size);	/* the one step that may fail, before any change */
+	if (err < 0)
+		return err;
 	err = region_remove(&s->regions, va, va + size);
 	if (err < 0)
 		return err;
@@ -191,7 +201,9 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 		return -EINVAL;
 	if (perm == PTE_W)
 		perm |= PTE_R;	/* Sv39 has no write-only pages */
-	err = region_protect(&s->regions, va, va + size, perm);
+	err = pt_own_range(s->root, va, va + size);
+	if (err == 0)
+		err = region_protect(&s->regions, va, va + size, perm);
 	if (err < 0)
 		return err;
 	for (pte_t *e = pt_next_leaf(s->root, va, va + size, &at); e;
@@ -238,8 +250,11 @@ static void space_move_back(struct space *s, uint64_t from, uint64_t to, uint64_
 static int space_move(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size,
 		      uint64_t perm)
 {
-	int err = space_move_leaves(s, from, to, size);
+	int err = pt_own_range(s->root, from, from + size);	/* the leaves leave their tables */
 
+	if (err < 0)
+		return err;
+	err = space_move_leaves(s, from, to, size);
 	if (err == 0)
 		err = region_remove(&s->regions, from, from + size);	/* -ENOMEM only to split a region */
 	if (err < 0) {
