@@ -3,8 +3,12 @@
  * belongs to the space and whose kernel half is a copy of the kernel's
  * root entries, fixed at boot (kernel/kmap.h), so that traps need no
  * satp switch.
- * Ownership: the space owns its user page-table pages; each user leaf
- * holds one reference on its frame. Reference count (kobj): tasks running
+ * Ownership: the space owns its root and level-1 tables; a level-0
+ * table may be shared with the spaces forked from it or with it, and is
+ * held by one reference per level-1 entry naming it (kernel/pagetable.h:
+ * every leaf of a shared table is read-only or copy-on-write, and a
+ * space copies the table before it changes a leaf there). Each leaf of a
+ * table holds one reference on its frame. Reference count (kobj): tasks running
  * in the space and handles naming it; the last put frees every frame and
  * table.
  * Invariant: user leaves are 4 KiB pages with PTE_U (a leaf without
@@ -12,7 +16,7 @@
  * mapped with PTE_U. Pages of a physical-range memory object carry
  * PTE_PHYS and no frame reference. A page shared copy-on-write is mapped
  * without PTE_W and with PTE_COW in every space that shares it, and its
- * frame's reference count counts those mappings. A frame-backed memory
+ * frame's reference count counts the tables that map it. A frame-backed memory
  * object's pages are ordinary leaves (the object holds one more
  * reference on each frame), so the only writable leaves whose frame has
  * other references are writable mappings of such an object: stores there,

@@ -182,6 +182,113 @@ static void test_next_leaf_skips_empty_tables(void **state)
 	assert_int_equal(at, 0x80000000);
 }
 
+/* The level-1 entry above va's level-0 table. */
+static pte_t *l1_entry(uint64_t va)
+{
+	pte_t *l1 = phys_to_virt(PTE_TO_PA(root[(va >> 30) & (PT_ENTRIES - 1)]));
+
+	return &l1[(va >> 21) & (PT_ENTRIES - 1)];
+}
+
+/* A page of its own frame at va, as a space maps one (the leaf holds the frame's reference). */
+static uint64_t map_frame(uint64_t va)
+{
+	uint64_t pa, made = 0;
+
+	assert_int_equal(frame_alloc(&pa), 0);
+	assert_int_equal(pt_map_page(root, va, pa, PTE_R | PTE_U, &made), 0);
+	return pa;
+}
+
+/* What a fork does to a level-0 table: a second level-1 entry points at it (here, a reference for one). */
+static uint64_t share(uint64_t va)
+{
+	uint64_t table = PTE_TO_PA(*l1_entry(va));
+
+	frame_ref(table);
+	*l1_entry(va) |= PTE_LEAVES_RO;
+	return table;
+}
+
+/* A shared table is copied for the entry that owns it now; its frames gain a reference for the copy. */
+static void test_own_copies_only_a_shared_table(void **state)
+{
+	uint64_t a = map_frame(0x1000), b = map_frame(0x5000), table, copy;
+	pte_t before = *pt_lookup(root, 0x5000, NULL);
+
+	(void)state;
+	assert_int_equal(pt_own(l1_entry(0x1000)), 0);	/* its own: nothing to do */
+	table = share(0x1000);
+	assert_int_equal(pt_own(l1_entry(0x1000)), 1);
+	copy = PTE_TO_PA(*l1_entry(0x1000));
+	assert_true(copy != table);
+	assert_false(*l1_entry(0x1000) & PTE_LEAVES_RO);
+	assert_int_equal(frame_refcount(table), 1);	/* the other space's, alone now */
+	assert_int_equal(frame_refcount(a), 2);
+	assert_int_equal(frame_refcount(b), 2);
+	assert_int_equal(*pt_lookup(root, 0x5000, NULL), before);
+	assert_int_equal(((pte_t *)phys_to_virt(table))[5], before);	/* the shared one is untouched */
+	assert_int_equal(pt_own(l1_entry(0x1000)), 0);
+}
+
+/* A range owns the shared tables that have a leaf in it, and no other; it clears every LEAVES_RO mark there. */
+static void test_own_range_copies_shared_tables_with_leaves_in_it(void **state)
+{
+	uint64_t t1, t2, t3;
+
+	(void)state;
+	map_frame(0x1000);
+	map_frame(0x200000 + 0x1ff000);
+	map_frame(0x400000);
+	t1 = share(0x1000);
+	t2 = share(0x200000);
+	t3 = share(0x400000);
+	/* [0x2000, 0x400000): no leaf of the first table, the second's last page, none of the third. */
+	assert_int_equal(pt_own_range(root, 0x2000, 0x400000), 0);
+	assert_int_equal(PTE_TO_PA(*l1_entry(0x1000)), t1);
+	assert_true(PTE_TO_PA(*l1_entry(0x200000)) != t2);
+	assert_int_equal(PTE_TO_PA(*l1_entry(0x400000)), t3);
+	assert_false(*l1_entry(0x1000) & PTE_LEAVES_RO);
+	assert_true(*l1_entry(0x400000) & PTE_LEAVES_RO);	/* outside the range */
+}
+
+/* Mapping a page into a shared table, or looking a leaf up to change it, owns the table first. */
+static void test_map_page_and_lookup_own_copy_a_shared_table(void **state)
+{
+	uint64_t made = 0, t;
+	int err;
+
+	(void)state;
+	map_frame(0x1000);
+	t = share(0x1000);
+	assert_int_equal(pt_map_page(root, 0x2000, 0x90000000, PTE_R | PTE_U | PTE_PHYS, &made), 0);
+	assert_true(PTE_TO_PA(*l1_entry(0x1000)) != t);
+	assert_int_equal(((pte_t *)phys_to_virt(t))[2], 0);	/* the other space never sees the new page */
+	t = share(0x1000);
+	assert_non_null(pt_lookup_own(root, 0x1000, &err));
+	assert_int_equal(err, 0);
+	assert_true(PTE_TO_PA(*l1_entry(0x1000)) != t);
+}
+
+/* No frame for the copy: -ENOMEM, and the entry still points at the shared table. */
+static void test_own_without_a_frame_is_enomem(void **state)
+{
+	uint64_t t, pa;
+	int err;
+
+	(void)state;
+	map_frame(0x1000);
+	t = share(0x1000);
+	while (frame_alloc(&pa) == 0)
+		;
+	assert_int_equal(pt_own(l1_entry(0x1000)), -ENOMEM);
+	assert_null(pt_lookup_own(root, 0x1000, &err));
+	assert_int_equal(err, -ENOMEM);
+	assert_int_equal(pt_own_range(root, 0, 0x200000), -ENOMEM);
+	assert_int_equal(PTE_TO_PA(*l1_entry(0x1000)), t);
+	assert_int_equal(frame_refcount(t), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +302,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ensure_l1_creates_once, setup, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_prune_frees_only_empty_tables, setup, physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_next_leaf_skips_empty_tables, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_own_copies_only_a_shared_table, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_own_range_copies_shared_tables_with_leaves_in_it, setup,
+						physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_map_page_and_lookup_own_copy_a_shared_table, setup,
+						physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_own_without_a_frame_is_enomem, setup, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);

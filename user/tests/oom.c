@@ -1,7 +1,11 @@
 /*
  * Out of memory: a child fills nearly all free memory (watching sysinfo's
- * freeram), then tries fork and execve (of a program with 1 MiB of data),
- * which must fail with ENOMEM and leave it running. When it has exited, every frame it held is free again.
+ * freeram), then forks and tries execve (of a program with 1 MiB of data).
+ * The fork works even so, since a fork shares its parent's page tables
+ * rather than copying them: the grandchild writes one page (which costs
+ * it a table and a frame of its own) and exits 0. The execve must fail
+ * with ENOMEM and leave the filler running. When it has exited, every
+ * frame it held is free again.
  * Three times: the last round must end exactly where the one before did.
  */
 #include <errno.h>
@@ -39,11 +43,19 @@ static int hog(void)
 	}
 	printf("oom: filled %lu MiB, %lu KiB left\n", (unsigned long)(off >> 20), free_bytes() >> 10);
 	pid = fork();
-	if (pid == 0)
-		_exit(0);
-	printf("oom: fork with memory full: %s\n", pid < 0 && errno == ENOMEM ? "ENOMEM" : "succeeded (wrong)");
-	if (pid > 0)
-		waitpid(pid, 0, 0);
+	if (pid == 0) {
+		p[0] = 2;
+		_exit(p[0] == 2 && p[4096] == 1 ? 0 : 1);
+	}
+	if (pid < 0) {
+		printf("oom: fork with memory full: %s\n", strerror(errno));
+	} else {
+		int status = -1;
+
+		waitpid(pid, &status, 0);
+		printf("oom: fork with memory full: a child that wrote a page and exited %d, the parent's page still %d\n",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, p[0]);
+	}
 	execve(args[0], args, 0);
 	printf("oom: execve with memory full: %s, still running\n", errno == ENOMEM ? "ENOMEM" : strerror(errno));
 	return 0;
