@@ -88,6 +88,16 @@ static inline uint32_t frame_unref(uint64_t pa)
 	return frame_unref_slow(pa);
 }
 uint32_t frame_refcount(uint64_t pa);
+
+/* Whether a used frame has another reference than one; inline for the walks that ask it of every table (pt_own). */
+static inline bool frame_shared(uint64_t pa)
+{
+	uint64_t off = pa - frame_hint.base;
+
+	if (off < frame_hint.size)
+		return frame_hint.desc[off / FRAME_SIZE].ref > 1;
+	return frame_refcount(pa) > 1;
+}
 /* True if pa lies in a managed zone; if all of [pa, pa + len) lies in one. */
 bool frame_is_ram(uint64_t pa);
 bool frame_range_is_ram(uint64_t pa, uint64_t len);

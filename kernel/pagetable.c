@@ -37,7 +37,7 @@ int pt_own(pte_t *l1)
 	uint64_t pa;
 	pte_t *to;
 
-	if (frame_refcount(PTE_TO_PA(*l1)) == 1)
+	if (!frame_shared(PTE_TO_PA(*l1)))
 		return 0;
 	if (frame_alloc(&pa) < 0)
 		return -ENOMEM;
@@ -60,7 +60,7 @@ static bool pt_shared_with_leaf(const pte_t *t, uint64_t mb, uint64_t va, uint64
 {
 	uint64_t from = va > mb ? va : mb, to = end < mb + pt_level_size(1) ? end : mb + pt_level_size(1);
 
-	if (frame_refcount(virt_to_phys(t)) == 1)
+	if (!frame_shared(virt_to_phys(t)))
 		return false;	/* its own already: nothing to do */
 	for (unsigned i = pt_index(from, 0); i <= pt_index(to - 1, 0); i++)
 		if (t[i] & PTE_V)
@@ -220,17 +220,20 @@ pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
 
 pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err)
 {
-	pte_t *e1 = pt_lookup_l1(root, va);
+	pte_t *e1 = pt_lookup_l1(root, va), *e0;
 
 	*err = 0;
-	if (e1 && !PTE_LEAF(*e1)) {
-		*e1 &= ~PTE_LEAVES_RO;
-		if (pt_own(e1) < 0) {
-			*err = -ENOMEM;
-			return NULL;
-		}
+	if (!e1)
+		return NULL;
+	if (PTE_LEAF(*e1))
+		return e1;
+	*e1 &= ~PTE_LEAVES_RO;
+	if (pt_own(e1) < 0) {
+		*err = -ENOMEM;
+		return NULL;
 	}
-	return pt_lookup(root, va, NULL);
+	e0 = &pt_table(*e1)[pt_index(va, 0)];
+	return (*e0 & PTE_V) ? e0 : NULL;
 }
 
 pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at)

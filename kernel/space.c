@@ -68,7 +68,7 @@ static void space_free_table(pte_t *table, int level)
 			continue;
 		}
 		/* A level-0 table another space shares keeps its leaves: only this reference goes. */
-		if (level == 1 && frame_refcount(PTE_TO_PA(e)) == 1)
+		if (level == 1 && !frame_shared(PTE_TO_PA(e)))
 			space_free_leaves(phys_to_virt(PTE_TO_PA(e)));
 		else if (level == 2)
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
@@ -160,7 +160,7 @@ static int space_unshare(pte_t *e, uint64_t va)
 {
 	uint64_t old = PTE_TO_PA(*e), pa;
 
-	if (frame_refcount(old) > 1) {
+	if (frame_shared(old)) {
 		if (frame_alloc(&pa) < 0)
 			return -ENOMEM;
 		memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
@@ -470,19 +470,17 @@ int space_clone(struct space *src, struct space **out)
 int space_fault(struct space *s, uint64_t va, uint64_t access)
 {
 	const struct region *r;
+	int err = 0;
 	pte_t *e;
 
 	if (va >= USER_TOP)
 		return -EFAULT;
-	e = pt_lookup(s->root, va, NULL);
-	if (e && (*e & PTE_U) && !(*e & PTE_PHYS) && access == PTE_W && (*e & PTE_COW)) {
-		int err;
-
-		e = pt_lookup_own(s->root, va, &err);	/* the write changes the leaf: its table first */
-		return e ? space_break_cow(e, va) : err;
-	}
+	/* A write may change the leaf (copy-on-write): its table becomes this space's own first. */
+	e = access == PTE_W ? pt_lookup_own(s->root, va, &err) : pt_lookup(s->root, va, NULL);
+	if (err < 0)
+		return err;
 	if (e && (*e & PTE_U) && !(*e & PTE_PHYS))
-		return -EFAULT;
+		return access == PTE_W && (*e & PTE_COW) ? space_break_cow(e, va) : -EFAULT;
 	if (e)
 		return -EFAULT;
 	r = region_find(&s->regions, va);
