@@ -65,10 +65,10 @@ KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexe
 	-z max-page-size=4096
 
 # lib/native*.c are the servers' side of the native interface, not the kernel's.
-# kernel/kserver.c and srvmem.c (servers in the kernel) and boot/servers.c
+# kernel/kserver.c, kserver_start.c and srvmem.c (servers in the kernel) and boot/servers.c
 # (their table) exist only in MODE=mono; kernel/kserver_native.c (the kernel's
 # side of the servers' native calls) only in its system Image, with the servers.
-MONO_ONLY_SRCS := kernel/kserver.c kernel/srvmem.c boot/servers.c
+MONO_ONLY_SRCS := kernel/kserver.c kernel/kserver_start.c kernel/srvmem.c boot/servers.c
 KERNEL_SRCS := $(filter-out $(if $(filter micro,$(MODE)),$(MONO_ONLY_SRCS)) kernel/kserver_native.c,\
 	$(wildcard boot/*.S boot/*.c kernel/*.S kernel/*.c) $(filter-out lib/native%,$(wildcard lib/*.c)))
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))

@@ -1,16 +1,17 @@
 /*
  * Servers in the kernel (MODE=mono): see kernel/kserver.h for the rules.
- * This file holds the dispatch (a message becomes a handler call on the
- * server stack), the server objects' lifetime, and the direct-call side
- * of the native interface that kernel/kserver_native.c forwards
- * lib/native.h's calls to.
+ * This file holds the dispatch (a Linux call or a message becomes a
+ * handler call on the server stack), the server objects' lifetime, and
+ * the direct-call side of the native interface that
+ * kernel/kserver_native.c forwards lib/native.h's calls to; starting
+ * the servers is kernel/kserver_start.c's.
  *
  * Ownership: a kserver holds a reference on the endpoint it serves,
  * dropped at shutdown; its task holds its handles like any task's, and
  * stays alive (never scheduled) until the shutdown kills every task.
  */
 #include "kernel/kserver.h"
-#include "kernel/boot.h"
+#include "kernel/kserver_impl.h"
 #include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
@@ -18,26 +19,14 @@
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/memobj.h"
-#include "kernel/module.h"
 #include "kernel/sched.h"
 #include "kernel/srvmem.h"
 #include "kernel/sys.h"
 #include "kernel/syscall.h"
 #include "kernel/trap.h"
 #include "lib/errno.h"
-#include "lib/string.h"
 
-#define KSERVER_MAX 4
 #define KSERVER_STACK (64u << 10)
-
-struct kserver {
-	struct task *task;		/* its identity: handles, and the replier of its calls */
-	struct endpoint *ep;		/* the endpoint it serves (a reference) */
-	kserver_handler handler;	/* NULL until its start reaches native_serve */
-	bool busy;			/* its code is on the server stack now: messages queue */
-	bool helper;			/* its helper's notification fired */
-	bool helper_later;		/* it fired while server code ran: served at the next safe point */
-};
 
 static struct kserver kservers[KSERVER_MAX];
 static unsigned kserver_depth;	/* server code frames on the server stack */
@@ -61,8 +50,7 @@ static uint8_t kserver_stack[KSERVER_STACK] __attribute__((aligned(16)));
 /* Calls fn(arg) on the stack ending at top and comes back to this one (kernel/trapvec.S). */
 void kserver_on_stack(void (*fn)(void *), void *arg, uint64_t top);
 
-/* Runs fn(arg) as server code: on the server stack, unless already there. */
-static void kserver_call_on_stack(void (*fn)(void *), void *arg)
+void kserver_call_on_stack(void (*fn)(void *), void *arg)
 {
 	if (kserver_depth++)
 		fn(arg);
@@ -71,22 +59,8 @@ static void kserver_call_on_stack(void (*fn)(void *), void *arg)
 	kserver_depth--;
 }
 
-static const struct kserver_main *kserver_main_of(const char *name)
-{
-	for (const struct kserver_main *m = kserver_mains; m->name; m++)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	return NULL;
-}
-
-/* The first server in the table is the root, as boot module 0 is in MODE=micro. */
-bool kserver_linked(void)
-{
-	return kserver_mains[0].name != NULL;
-}
-
 /* The kserver of ep, made on first use (a helper may be bound before its server serves). */
-static struct kserver *kserver_for(struct endpoint *ep)
+struct kserver *kserver_for(struct endpoint *ep)
 {
 	if (ep->kserver)
 		return ep->kserver;
@@ -101,7 +75,7 @@ static struct kserver *kserver_for(struct endpoint *ep)
 	return NULL;
 }
 
-static struct kserver *kserver_of_task(const struct task *t)
+struct kserver *kserver_of_task(const struct task *t)
 {
 	for (int i = 0; i < KSERVER_MAX; i++)
 		if (kservers[i].task == t && kservers[i].handler)
@@ -231,7 +205,7 @@ void kserver_post(struct task *c, struct endpoint *ep)
 	kserver_enter(ks, c);
 }
 
-static bool kserver_has_work(const struct kserver *ks)
+bool kserver_has_work(const struct kserver *ks)
 {
 	return ks->handler && !ks->busy && (ks->helper || ks->ep->senders.head);
 }
@@ -421,182 +395,6 @@ void kserver_shutdown(void)
 	}
 	kserver_pending = kserver_deferred = false;
 	srvmem_release();
-}
-
-/* ---- Starting servers ---------------------------------------------------- */
-
-struct kserver_start_job {
-	const struct kserver_main *sm;
-	struct task *task;
-	const char *args;
-	const struct kage_bootinfo *bi;
-	long result;
-};
-
-static void kserver_start_job(void *arg)
-{
-	struct kserver_start_job *j = arg;
-	struct task *prev = sched_running;
-
-	sched_running = j->task;
-	j->task->state = TASK_RUNNING;
-	j->result = j->sm->main(j->args, j->bi);
-	j->task->state = TASK_SUSPENDED;
-	sched_running = prev;
-}
-
-/*
- * Runs a server's start (its native_main) to the point where it serves
- * its endpoint, then what reached it meanwhile. A start that ends
- * without serving is the server's exit: its task dies with the status.
- * The root's task stays until the scheduler has seen it dead and shut
- * the system down, as a root task that exits does.
- */
-static long kserver_start(const struct kserver_main *sm, struct task *k, const char *args,
-			  const struct kage_bootinfo *bi, bool root)
-{
-	struct kserver_start_job j = { sm, k, args, bi, 0 };
-	struct kserver *ks;
-
-	kserver_call_on_stack(kserver_start_job, &j);
-	ks = kserver_of_task(k);
-	if (!ks) {
-		klog("kage: %s: ended its start without serving (status %ld)\n", k->name, j.result);
-		if (root) {
-			kobj_get(&k->obj);
-			task_die(k, j.result);
-			sched_bury(k);
-			return 0;
-		}
-		task_die(k, j.result);
-		return j.result < 0 ? j.result : -EINVAL;
-	}
-	if (kserver_has_work(ks))
-		kserver_pending = true;	/* served at the next safe point */
-	return 0;
-}
-
-/*
- * Server sm's task, of the role its table entry gives: never scheduled,
- * with its (empty) space and itself as handles 0 and 1.
- */
-static int kserver_task_new(const struct kserver_main *sm, struct task **out)
-{
-	struct space *s;
-	struct task *k;
-	int err = space_create(&s);
-
-	if (err < 0)
-		return err;
-	err = task_create(s, sm->name, sm->role, 0, 0, &k);
-	kobj_put(&s->obj);
-	if (err < 0)
-		return err;
-	k->kmode = true;
-	if (handle_install(&k->handles, &k->space->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_SPACE ||
-	    handle_install(&k->handles, &k->obj, HANDLE_RIGHTS_ALL, 0) != KAGE_HANDLE_SELF_TASK) {
-		task_die(k, -ENOMEM);
-		return -ENOMEM;
-	}
-	*out = k;
-	return 0;
-}
-
-int kserver_start_root(struct task **out)
-{
-	static struct kage_bootinfo bi;	/* too big for a kernel stack */
-	const struct kserver_main *sm = &kserver_mains[0];
-	struct task *k;
-	int err = kserver_task_new(sm, &k);
-
-	if (err < 0)
-		return err;
-	memset(&bi, 0, sizeof(bi));
-	err = module_give_boot(k, &bi);
-	if (err < 0) {
-		task_die(k, err);
-		return err;
-	}
-	err = (int)kserver_start(sm, k, boot.platform.bootargs, &bi, true);
-	memset(bi.seed, 0, sizeof(bi.seed));	/* its start has taken the seed */
-	if (err < 0)
-		return err;
-	*out = k;
-	return 0;
-}
-
-long kserver_create(const char *name)
-{
-	const struct kserver_main *sm = kserver_main_of(name);
-	struct task *k;
-	int64_t h;
-	int err;
-
-	if (!sm)
-		return -ENOENT;
-	err = kserver_task_new(sm, &k);
-	if (err < 0)
-		return err;
-	h = handle_install(&sched_current()->handles, &k->obj, HANDLE_RIGHTS_ALL, 0);
-	if (h < 0)
-		task_die(k, h);
-	return h;
-}
-
-long kserver_run(long task, const struct kage_bootinfo *bi)
-{
-	const struct kserver_main *sm;
-	struct task *k;
-	int64_t err = sys_object(sched_current(), (uint64_t)task, KOBJ_TASK, HANDLE_RIGHT_WRITE, &k);
-
-	if (err < 0)
-		return err;
-	if (!k->kmode || k->state == TASK_DEAD || kserver_of_task(k))
-		return -EINVAL;
-	sm = kserver_main_of(k->name);	/* kserver_create named the task after its entry */
-	if (!sm)
-		return -ENOENT;
-	return kserver_start(sm, k, "", bi, false);
-}
-
-long kserver_serve(long ep, kserver_handler fn)
-{
-	struct task *t = sched_current();
-	struct endpoint *e;
-	struct kserver *ks;
-	int64_t err = sys_object(t, (uint64_t)ep, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &e);
-
-	if (err < 0)
-		return err;
-	ks = kserver_for(e);
-	if (!ks)
-		return -ENOMEM;
-	if (ks->handler)
-		return -EBUSY;
-	ks->task = t;
-	ks->handler = fn;
-	return 0;
-}
-
-long kserver_helper(long ep, long notif)
-{
-	struct task *t = sched_current();
-	struct endpoint *e;
-	struct notif *n;
-	struct kserver *ks;
-	int64_t err = sys_object(t, (uint64_t)ep, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &e);
-
-	if (err == 0)
-		err = sys_object(t, (uint64_t)notif, KOBJ_NOTIFICATION, HANDLE_RIGHT_READ, &n);
-	if (err < 0)
-		return err;
-	ks = kserver_for(e);
-	if (!ks)
-		return -ENOMEM;
-	n->kserver = ks;
-	if (n->bits)
-		kserver_notify(n);
-	return 0;
 }
 
 /* ---- Native calls as function calls ---------------------------------------- */
