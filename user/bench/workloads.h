@@ -300,7 +300,9 @@ static int pipe_run(void)
 	if (in < 0 || null < 0 || err < 0 || pipe(p) < 0 ||
 	    fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) < 0)
 		workload_fail("opening /dev/null, %s or a pipe: %s", WORKLOAD_ERR, strerror(errno));
-	else if ((writer = workload_spawn(dd, workload_env, in, p[1], err)) >= 0)
+	else
+		writer = workload_spawn(dd, workload_env, in, p[1], err);
+	if (writer >= 0)
 		reader = workload_spawn(cat, workload_env, p[0], null, err);
 	close(in);
 	close(null);
