@@ -43,8 +43,10 @@ unsigned pt_prune(pte_t *root, uint64_t va, uint64_t end);
  * than copying their leaves; kernel/space.c). A table page's frame
  * reference count is the number of level-1 entries that point at it, so
  * a count above one means another space maps the same leaves; every
- * leaf in a shared table is read-only or copy-on-write, and a frame
- * mapped there holds one reference for the table, not one per space.
+ * leaf in a shared table is read-only or copy-on-write (but for pages of
+ * physical-range memory objects, PTE_PHYS, which are shared on purpose
+ * and hold no reference), and a frame mapped there holds one reference
+ * for the table, not one per space.
  * Before a space changes a leaf, the table becomes its own:
  *
  * A level-1 entry may carry PTE_LEAVES_RO: every leaf of its table is
