@@ -218,22 +218,46 @@ pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size)
 	return 0;
 }
 
-pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err)
+pte_t *pt_lookup_leaf(pte_t *root, uint64_t va, pte_t **l1)
 {
 	pte_t *e1 = pt_lookup_l1(root, va), *e0;
 
-	*err = 0;
-	if (!e1)
-		return NULL;
-	if (PTE_LEAF(*e1))
+	*l1 = NULL;
+	if (!e1 || PTE_LEAF(*e1))
 		return e1;
-	*e1 &= ~PTE_LEAVES_RO;
-	if (pt_own(e1) < 0) {
+	*l1 = e1;
+	e0 = &pt_table(*e1)[pt_index(va, 0)];
+	return (*e0 & PTE_V) ? e0 : NULL;
+}
+
+/* pt_own_leaf, inline for pt_lookup_own (every kernel write into user memory). */
+static inline pte_t *pt_own_entry(pte_t *l1, uint64_t va, int *err)
+{
+	pte_t *e0;
+
+	*err = 0;
+	*l1 &= ~PTE_LEAVES_RO;
+	if (pt_own(l1) < 0) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	e0 = &pt_table(*e1)[pt_index(va, 0)];
+	e0 = &pt_table(*l1)[pt_index(va, 0)];
 	return (*e0 & PTE_V) ? e0 : NULL;
+}
+
+pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err)
+{
+	pte_t *e1 = pt_lookup_l1(root, va);
+
+	*err = 0;
+	if (!e1 || PTE_LEAF(*e1))
+		return e1;
+	return pt_own_entry(e1, va, err);
+}
+
+pte_t *pt_own_leaf(pte_t *l1, uint64_t va, int *err)
+{
+	return pt_own_entry(l1, va, err);
 }
 
 pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at)

@@ -70,6 +70,15 @@ void pt_flush_walks(void);
 int pt_own_range(pte_t *root, uint64_t va, uint64_t end);
 /* pt_lookup of a leaf about to be changed: its table owned first (*err -ENOMEM and NULL if that failed). */
 pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err);
+/*
+ * The two halves of pt_lookup_own, for a caller that decides from the
+ * leaf whether it will change it (a fault): pt_lookup_leaf is pt_lookup
+ * that also gives the level-1 entry above the leaf's table (NULL for a
+ * large leaf); pt_own_leaf owns that table and gives the leaf's entry
+ * in it, as pt_lookup_own does.
+ */
+pte_t *pt_lookup_leaf(pte_t *root, uint64_t va, pte_t **l1);
+pte_t *pt_own_leaf(pte_t *l1, uint64_t va, int *err);
 /* Ensures the level-1 table under root entry `index` exists (shared kernel tables). */
 int pt_ensure_l1(pte_t *root, unsigned index);
 

@@ -470,19 +470,19 @@ int space_clone(struct space *src, struct space **out)
 int space_fault(struct space *s, uint64_t va, uint64_t access)
 {
 	const struct region *r;
+	pte_t *e, *l1;
 	int err = 0;
-	pte_t *e;
 
 	if (va >= USER_TOP)
 		return -EFAULT;
-	/* A write may change the leaf (copy-on-write): its table becomes this space's own first. */
-	e = access == PTE_W ? pt_lookup_own(s->root, va, &err) : pt_lookup(s->root, va, NULL);
-	if (err < 0)
-		return err;
-	if (e && (*e & PTE_U) && !(*e & PTE_PHYS))
-		return access == PTE_W && (*e & PTE_COW) ? space_break_cow(e, va) : -EFAULT;
+	e = pt_lookup_leaf(s->root, va, &l1);
+	if (e && (*e & (PTE_U | PTE_PHYS | PTE_COW)) == (PTE_U | PTE_COW) && access == PTE_W) {
+		if (l1)
+			e = pt_own_leaf(l1, va, &err);	/* the write changes the leaf: its table first */
+		return e ? space_break_cow(e, va) : err;
+	}
 	if (e)
-		return -EFAULT;
+		return -EFAULT;	/* mapped, and not a write that copy-on-write resolves */
 	r = region_find(&s->regions, va);
 	if (!r || !(r->perm & access))
 		return -EFAULT;
