@@ -135,17 +135,21 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 }
 
 /*
- * The caller waiting for t's answer under `token`, or NULL; inline on the
- * reply path. The id finds the task; the sequence must be its current
- * call's (call_seq keeps it one bit higher than the token does).
+ * Whether `token` names c's current call, received by t: c waits for
+ * t's answer, and the sequence is its current call's (call_seq keeps it
+ * one bit higher than the token does). The id is the caller's to check.
  */
+static inline bool ipc_token_is(const struct task *c, const struct task *t, uint64_t token)
+{
+	return c->state == TASK_REPLY_WAIT && c->replier == t && c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS;
+}
+
+/* The caller waiting for t's answer under `token`, or NULL; inline on the reply path. */
 static inline struct task *ipc_caller_of(struct task *t, uint64_t token)
 {
 	struct task *c = task_by_id(token & IPC_ID_MASK);
 
-	if (!c || c->state != TASK_REPLY_WAIT || c->replier != t)
-		return NULL;
-	return c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS ? c : NULL;
+	return c && ipc_token_is(c, t, token) ? c : NULL;
 }
 
 struct task *ipc_caller(struct task *t, uint64_t token)
@@ -262,8 +266,7 @@ void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m)
 
 bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
 {
-	if (c->state != TASK_REPLY_WAIT || c->replier != t || c->alert_pending ||
-	    (token & IPC_ID_MASK) != c->id || c->call_seq >> (TASKID_BITS + 1) != token >> TASKID_BITS)
+	if ((token & IPC_ID_MASK) != c->id || !ipc_token_is(c, t, token) || c->alert_pending)
 		return false;
 	COUNT(msg_replies);
 	ipc_answer(c, words, IPC_REPLY_WORDS);
