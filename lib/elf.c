@@ -91,6 +91,10 @@ static int elf_load_segment(const uint8_t *ph, size_t size, uint64_t user_top, s
 		return elf_refuse(img, -ENOEXEC, "segment data outside the file");
 	if (align > 1 && (align & (align - 1)))
 		return elf_refuse(img, -ENOEXEC, "segment alignment not a power of two");
+	if (align > ELF_MAX_ALIGN)
+		return elf_refuse(img, -ENOEXEC, "segment alignment beyond 1 GiB");
+	if (align > img->align)
+		img->align = align;
 	if ((s->vaddr - s->offset) % ELF_PAGE)
 		return elf_refuse(img, -ENOEXEC, "segment address and offset not page-congruent");
 	if (s->memsz > user_top || s->vaddr > user_top - s->memsz)
@@ -142,6 +146,8 @@ static int elf_check_span(struct elf_image *img, uint64_t user_top)
 
 	img->lo = img->load[0].vaddr & ~(ELF_PAGE - 1);
 	img->hi = (last->vaddr + last->memsz + ELF_PAGE - 1) & ~(ELF_PAGE - 1);
+	if (img->align < ELF_PAGE)
+		img->align = ELF_PAGE;
 	if (img->hi > user_top || img->hi < img->lo)
 		return elf_refuse(img, -ENOMEM, "segments reach past user space");
 	for (i = 0; i < img->nload; i++) {

@@ -22,6 +22,7 @@
 #define ELF_MAX_LOAD 16		/* PT_LOAD segments; glibc binaries have 2-4 */
 #define ELF_MAX_PHNUM 128
 #define ELF_PAGE 4096ull
+#define ELF_MAX_ALIGN (1ull << 30)	/* a larger p_align would leave nothing for ASLR to move */
 
 #define ET_EXEC 2
 #define ET_DYN 3
@@ -54,6 +55,7 @@ struct elf_image {
 	struct elf_segment load[ELF_MAX_LOAD];
 	unsigned nload;
 	uint64_t lo, hi;	/* page-aligned span of all PT_LOAD segments */
+	uint64_t align;		/* the largest PT_LOAD p_align, at least ELF_PAGE: an ET_DYN bias's multiple */
 	const char *interp;	/* PT_INTERP path inside the file, NULL if static */
 	bool exec_stack;	/* PT_GNU_STACK asked for PF_X */
 	const char *why;	/* after a refusal: what was wrong */

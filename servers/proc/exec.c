@@ -153,8 +153,7 @@ static int exec_interp(const struct process *p, const char *path, const char *na
 	interp->file = &f->pages;
 	interp->bias = 0;
 	if (interp->img.type == ET_DYN)
-		interp->bias = ((mmap_top - (interp->img.hi - interp->img.lo)) & ~(EXEC_INTERP_ALIGN - 1)) -
-			       interp->img.lo;
+		interp->bias = (mmap_top - interp->img.hi) & ~(interp->img.align - 1);
 	return 0;
 }
 
@@ -246,7 +245,9 @@ static int exec_elf(struct thread *t, struct exec_file *f, const char *path, con
 	exec_layout(t->proc, &l);
 	mmap_top = l.mmap_top;
 	prog.file = &f->pages;
-	prog.bias = prog.img.type == ET_DYN ? l.dyn_bias : 0;
+	prog.bias = 0;
+	if (prog.img.type == ET_DYN)
+		prog.bias = (l.dyn_bias + prog.img.align - 1) & ~(prog.img.align - 1);
 	pc = prog.img.entry + prog.bias;
 	if (prog.img.interp) {
 		err = exec_interp(t->proc, path, prog.img.interp, l.mmap_top, &ifile, &interp);

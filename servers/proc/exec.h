@@ -24,7 +24,6 @@
 #define EXEC_STACK_MAX (4ul << 30)	/* kage's largest (RLIMIT_STACK above it, or unlimited, gets this) */
 #define EXEC_SEGMENT_TOP (1ul << 37)	/* ELF segments stay below the mmap area */
 #define EXEC_DYN_BIAS 0x400000ul	/* where an ET_DYN program (static-pie or PIE) goes */
-#define EXEC_INTERP_ALIGN (2ul << 20)	/* an ET_DYN interpreter's base, at the top of the mmap area */
 
 /* One ELF file being loaded: its pages, what elf_parse found in it, and the bias it loads at. */
 struct exec_elf {

@@ -6,7 +6,9 @@
  *    the stack by up to 8 KiB more (arch_align_stack);
  *  - the mmap area's top (mmap_base) moves down by mmap_rnd_bits (18,
  *    riscv64's default) of pages below the gap the stack may use, so the
- *    dynamic loader, which goes at its top, moves with it;
+ *    dynamic loader, which goes at its top, moves with it by whole pages
+ *    (by its largest p_align, if larger: a coarser alignment would throw
+ *    away random bits, as a 2 MiB one once left the loader nine);
  *  - an ET_DYN program's load address gets the same kind of random offset
  *    (arch_mmap_rnd) on its base (Linux's ELF_ET_DYN_BASE is two thirds
  *    of the address space; kage keeps its programs low, at

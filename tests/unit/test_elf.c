@@ -88,6 +88,7 @@ static void test_static_executable_is_accepted(void **state)
 	assert_int_equal(img.hi % ELF_PAGE, 0);
 	assert_int_equal(img.phdr_vaddr, img.load[0].vaddr + img.phoff);
 	assert_int_equal(img.phnum, get(f + 56, 2));
+	assert_int_equal(img.align, ELF_PAGE);	/* the toolchain's max-page-size */
 	free(f);
 }
 
@@ -103,6 +104,24 @@ static void test_pie_with_interpreter_is_accepted(void **state)
 	assert_string_equal(img.interp, "/lib/ld-linux-riscv64-lp64d.so.1");
 	assert_int_equal(img.lo, 0);
 	assert_int_equal(img.phdr_vaddr, 0x40);	/* from PT_PHDR */
+	free(f);
+}
+
+/* An ET_DYN bias is a multiple of the largest p_align, which is at least a page. */
+static void test_alignment_is_the_largest_p_align(void **state)
+{
+	struct elf_image img;
+	size_t size;
+	uint8_t *f = load("dynamic", &size);
+
+	(void)state;
+	put(nth_load(f, 1) + 48, 0x10000, 8);
+	assert_int_equal(elf_parse(f, size, USER_TOP, &img), 0);
+	assert_int_equal(img.align, 0x10000);
+	put(nth_load(f, 0) + 48, 0, 8);
+	put(nth_load(f, 1) + 48, 1, 8);
+	assert_int_equal(elf_parse(f, size, USER_TOP, &img), 0);
+	assert_int_equal(img.align, ELF_PAGE);
 	free(f);
 }
 
@@ -162,6 +181,7 @@ static void overlapping(uint8_t *f, size_t size)
 }
 static void incongruent(uint8_t *f, size_t size) { (void)size; put(nth_load(f, 1) + 16, get(nth_load(f, 1) + 16, 8) + 8, 8); }
 static void bad_align(uint8_t *f, size_t size) { (void)size; put(nth_load(f, 0) + 48, 0x1001, 8); }
+static void huge_align(uint8_t *f, size_t size) { (void)size; put(nth_load(f, 1) + 48, ELF_MAX_ALIGN << 1, 8); }
 static void entry_outside(uint8_t *f, size_t size) { (void)size; put(f + 24, 0x10, 8); }
 static void entry_in_data(uint8_t *f, size_t size) { (void)size; put(f + 24, get(nth_load(f, 1) + 16, 8), 8); }
 static void no_loads(uint8_t *f, size_t size)
@@ -190,6 +210,7 @@ static const struct damage damages[] = {
 	{ "overlapping segments", overlapping, -ENOEXEC },
 	{ "address and offset not congruent", incongruent, -ENOEXEC },
 	{ "alignment not a power of two", bad_align, -ENOEXEC },
+	{ "alignment beyond 1 GiB", huge_align, -ENOEXEC },
 	{ "entry outside every segment", entry_outside, -ENOEXEC },
 	{ "entry in a non-executable segment", entry_in_data, -ENOEXEC },
 	{ "no loadable segment", no_loads, -ENOEXEC },
@@ -332,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_static_executable_is_accepted),
 		cmocka_unit_test(test_pie_with_interpreter_is_accepted),
 		cmocka_unit_test(test_dynamic_loader_is_et_dyn_without_interpreter),
+		cmocka_unit_test(test_alignment_is_the_largest_p_align),
 		cmocka_unit_test(test_every_damage_is_refused_with_a_reason),
 		cmocka_unit_test(test_bad_interpreter_paths_are_refused),
 		cmocka_unit_test(test_truncated_files_are_refused),
