@@ -187,6 +187,21 @@ int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *
 	return 0;
 }
 
+int pt_leaf_run(pte_t *root, uint64_t va, uint64_t end, pte_t **first, uint64_t *tables)
+{
+	uint64_t table_end = (va | (pt_level_size(1) - 1)) + 1;
+	pte_t *t;
+	int err;
+
+	if ((va & (PAGE_SIZE - 1)) || end <= va)
+		return -EINVAL;
+	err = pt_descend(root, va, 0, &t, tables, true);
+	if (err < 0)
+		return err;
+	*first = &t[pt_index(va, 0)];
+	return (int)(((end < table_end ? end : table_end) - va + PAGE_SIZE - 1) / PAGE_SIZE);
+}
+
 /* The valid level-1 entry on va's way, or NULL. */
 static pte_t *pt_lookup_l1(pte_t *root, uint64_t va)
 {

@@ -38,7 +38,7 @@ static void space_drop_range(struct space *s, uint64_t va, uint64_t end)
 	 */
 	if (pt_own_range(s->root, va, end) < 0)
 		panic("space_drop_range: a table in [0x%lx, 0x%lx) was still shared", va, end);
-	for (pte_t *e = pt_next_leaf(s->root, va, end, &at); e; e = pt_next_leaf(s->root, at + PAGE_SIZE, end, &at))
+	for (pte_t *e = pt_next_leaf(s->root, va, end, &at); e; e = pt_next_leaf_after(s->root, e, end, &at))
 		space_drop_page(s, e, at);
 	freed = pt_prune(s->root, va, end);
 	s->tables -= freed;
@@ -126,48 +126,62 @@ static bool space_object_map_ok(uint64_t va, uint64_t size, uint64_t perm, bool 
 	       (!(perm & PTE_W) || may_write);
 }
 
+/*
+ * Fills [va, va + size), where nothing is mapped, a table's run of
+ * leaves at a time: page i gets pa + i pages of a physical range
+ * (m NULL: PTE_PHYS, no reference, not counted in s->pages), or the
+ * frame at offset pa + i pages of memory object m (a reference each).
+ * 0, or -ENOMEM with nothing left mapped.
+ */
+static int space_fill(struct space *s, uint64_t va, uint64_t size, const struct memobj *m, uint64_t pa,
+		      uint64_t perm)
+{
+	uint64_t done = 0;
+
+	perm |= PTE_U | PTE_V | PTE_A | PTE_D | (m ? 0 : PTE_PHYS);
+	while (done < size) {
+		pte_t *e;
+		int n = pt_leaf_run(s->root, va + done, va + size, &e, &s->tables);
+
+		if (n < 0) {
+			space_drop_range(s, va, va + done + PAGE_SIZE);	/* with any table made for nothing */
+			return n;
+		}
+		for (int i = 0; i < n; i++, done += PAGE_SIZE) {
+			uint64_t frame = m ? memobj_frame(m, pa + done) : pa + done;
+
+			if (e[i] & PTE_V)
+				panic("space_fill: 0x%lx mapped in a range found free", va + done);
+			e[i] = PTE_FROM_PA(frame) | perm;
+			if (m) {
+				frame_ref(frame);
+				s->pages++;
+			}
+		}
+	}
+	return 0;
+}
+
 int space_map_phys(struct space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm,
 		   bool may_write)
 {
-	uint64_t off;
-	int err;
-
 	if (!space_object_map_ok(va, size, perm, may_write) || (pa & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	if (!space_range_free(s, va, size))
 		return -EEXIST;
 	if (may_write)
 		perm |= PTE_MAYWRITE;
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		err = space_set_page(s, va + off, pa + off, perm | PTE_U | PTE_PHYS);
-		if (err < 0) {
-			space_drop_range(s, va, va + off + PAGE_SIZE);	/* with any table made for nothing */
-			return err;
-		}
-	}
-	return 0;
+	return space_fill(s, va, size, NULL, pa, perm);
 }
 
 int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
 		     uint64_t perm, bool may_write)
 {
-	int err;
-
 	if (!space_object_map_ok(va, size, perm, may_write))
 		return -EINVAL;
 	if (!space_range_free(s, va, size))
 		return -EEXIST;
-	for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
-		uint64_t pa = memobj_frame(m, off + done);
-
-		err = space_set_page(s, va + done, pa, perm | PTE_U);
-		if (err < 0) {
-			space_drop_range(s, va, va + done + PAGE_SIZE);	/* the references taken so far */
-			return err;
-		}
-		frame_ref(pa);
-	}
-	return 0;
+	return space_fill(s, va, size, m, off, perm);
 }
 
 /* The leaf *e with user permissions `perm` (0: no access), keeping sharing safe. */
@@ -207,7 +221,7 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 	if (err < 0)
 		return err;
 	for (pte_t *e = pt_next_leaf(s->root, va, va + size, &at); e;
-	     e = pt_next_leaf(s->root, at + PAGE_SIZE, va + size, &at)) {
+	     e = pt_next_leaf_after(s->root, e, va + size, &at)) {
 		*e = space_leaf_protect(*e, perm);
 		space_flush(at);
 	}
@@ -220,7 +234,7 @@ static int space_move_leaves(struct space *s, uint64_t from, uint64_t to, uint64
 	uint64_t at;
 
 	for (pte_t *e = pt_next_leaf(s->root, from, from + size, &at); e;
-	     e = pt_next_leaf(s->root, at + PAGE_SIZE, from + size, &at)) {
+	     e = pt_next_leaf_after(s->root, e, from + size, &at)) {
 		/* The leaf's own bits go along: COW marks, no-access protection, A and D. */
 		int err = pt_map_page(s->root, to + (at - from), PTE_TO_PA(*e), *e & PTE_FLAG_MASK & ~PTE_V,
 				      &s->tables);

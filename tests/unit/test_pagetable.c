@@ -289,6 +289,33 @@ static void test_own_without_a_frame_is_enomem(void **state)
 	assert_int_equal(frame_refcount(t), 2);
 }
 
+/* A run stops at its table's end or at end; the walk after a leaf takes the next entry or skips the gap. */
+static void test_leaf_runs_and_the_walk_after_a_leaf(void **state)
+{
+	uint64_t tables = 0, at = 0x3fe000;
+	pte_t *first, *e;
+
+	(void)state;
+	assert_int_equal(pt_leaf_run(root, 0x3fe000, 0x600000, &first, &tables), 2);	/* to 0x400000 */
+	assert_int_equal(tables, 2);	/* the level-1 and level-0 tables */
+	first[0] = PTE_FROM_PA(0x90000000) | RW | PTE_U | PTE_V;
+	first[1] = PTE_FROM_PA(0x90001000) | RW | PTE_U | PTE_V;
+	assert_int_equal(pt_leaf_run(root, 0x400000, 0x403000, &first, &tables), 3);	/* to end */
+	assert_int_equal(tables, 3);
+	first[2] = PTE_FROM_PA(0x90002000) | RW | PTE_U | PTE_V;	/* 0x402000; 0x400000-0x401fff empty */
+	assert_int_equal(pt_leaf_run(root, 0x400001, 0x403000, &first, &tables), -EINVAL);
+	e = pt_lookup(root, 0x3fe000, NULL);
+	e = pt_next_leaf_after(root, e, 0x600000, &at);	/* the next entry */
+	assert_ptr_equal(e, pt_lookup(root, 0x3ff000, NULL));
+	assert_int_equal(at, 0x3ff000);
+	e = pt_next_leaf_after(root, e, 0x600000, &at);	/* another table, past a gap */
+	assert_ptr_equal(e, pt_lookup(root, 0x402000, NULL));
+	assert_int_equal(at, 0x402000);
+	assert_null(pt_next_leaf_after(root, e, 0x403000, &at));	/* end */
+	at = 0x3fe000;
+	assert_null(pt_next_leaf_after(root, pt_lookup(root, 0x3fe000, NULL), 0x3ff000, &at));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_page_and_lookup_own_copy_a_shared_table, setup,
 						physmem_teardown),
 		cmocka_unit_test_setup_teardown(test_own_without_a_frame_is_enomem, setup, physmem_teardown),
+		cmocka_unit_test_setup_teardown(test_leaf_runs_and_the_walk_after_a_leaf, setup, physmem_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
