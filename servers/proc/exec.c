@@ -314,30 +314,6 @@ int exec_run(struct thread *t, const char *path, const char *const argv[], const
 	return err;
 }
 
-/* Reads a NULL-terminated vector of strings into v[] and pool: 0 or a negative errno. */
-static long exec_vector(const struct process *p, uint64_t va, const char *v[], char **pool, char *end)
-{
-	uint64_t ptr;
-	int n = 0;
-	long len;
-
-	for (; va; va += 8, n++) {
-		if (native_space_read(p->space, va, &ptr, sizeof(ptr)) < 0)
-			return -EFAULT;
-		if (!ptr)
-			break;
-		if (n == PROC_ARGS_MAX)
-			return -E2BIG;
-		len = proc_string(p, ptr, *pool, (size_t)(end - *pool));
-		if (len < 0)
-			return len == -ENAMETOOLONG ? -E2BIG : len;
-		v[n] = *pool;
-		*pool += len + 1;
-	}
-	v[n] = 0;
-	return 0;
-}
-
 enum proc_reply proc_execve(struct thread *t, const struct kage_msg *m, long *result)
 {
 	static char path[PROTO_PATH_MAX], pool[PROC_ARG_BYTES];
@@ -348,9 +324,9 @@ enum proc_reply proc_execve(struct thread *t, const struct kage_msg *m, long *re
 	long err = proc_string(p, a[0], path, sizeof(path));
 
 	if (err >= 0)
-		err = exec_vector(p, a[1], argv, &next, pool + sizeof(pool));
+		err = exec_args(p, a[1], argv, &next, pool + sizeof(pool));
 	if (err >= 0)
-		err = exec_vector(p, a[2], envp, &next, pool + sizeof(pool));
+		err = exec_args(p, a[2], envp, &next, pool + sizeof(pool));
 	if (err >= 0)
 		err = exec_run(t, path, argv, envp);
 	if (err < 0) {

@@ -42,6 +42,13 @@ struct exec_layout {
 	uint64_t brk_pad;		/* the heap starts this far after the program's end */
 };
 
+/*
+ * The NULL-terminated vector of strings at va in p's memory (execve's
+ * argv or envp) into v[] (PROC_ARGS_MAX + 1 slots) and the pool from
+ * *pool to end, which advances: 0, -EFAULT, or -E2BIG (exec_args.c).
+ */
+long exec_args(const struct process *p, uint64_t va, const char *v[], char **pool, char *end);
+
 /* p's next image's layout: randomised unless "norandmaps" or p's ADDR_NO_RANDOMIZE says not. */
 void exec_layout(const struct process *p, struct exec_layout *l);
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/select.h>
 #include <sys/resource.h>
@@ -175,6 +176,51 @@ static int exec_with_env(int n)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* execve of /bin/exit0 with argv: 0 if it ran, 202 for EFAULT, 203 for another error. */
+static int exec_status(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve("/bin/exit0", argv, environ);
+		_exit(errno == EFAULT ? 202 : 203);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * execve's vectors and strings at the end of a mapping, the next page
+ * unmapped: what ends on the page's last byte is read, what runs past it
+ * is EFAULT, and a vector at an odd address reads as it stands.
+ */
+static void check_exec_edges(void)
+{
+	const long page = 4096;
+	char *two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *end, *vec[3] = { "/bin/exit0", "x", NULL };
+	int ok;
+
+	if (two == MAP_FAILED || munmap(two + page, page) < 0) {
+		printf("linux-misc: execve at a mapping's end: no mapping\n");
+		return;
+	}
+	end = two + page;
+	memcpy(end - 6, "abcde", 6);	/* its NUL is the page's last byte */
+	ok = exec_status((char *[]){ "/bin/exit0", end - 6, NULL }) == 0;
+	memcpy(end - 5, "abcde", 5);	/* no NUL before the unmapped page */
+	ok = ok && exec_status((char *[]){ "/bin/exit0", end - 5, NULL }) == 202;
+	memcpy(end - sizeof(vec), vec, sizeof(vec));	/* its NULL is the page's last word */
+	ok = ok && exec_status((char **)(end - sizeof(vec))) == 0;
+	memcpy(end - sizeof(char *), &vec[1], sizeof(char *));	/* no NULL before the unmapped page */
+	ok = ok && exec_status((char **)(end - 2 * sizeof(char *))) == 202;
+	memcpy(end - sizeof(vec) - 4, vec, sizeof(vec));	/* at an odd address */
+	ok = ok && exec_status((char **)(end - sizeof(vec) - 4)) == 0;
+	printf("linux-misc: execve at a mapping's end: %s\n", ok ? "ok" : "wrong");
+	munmap(two, page);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[128], cwd[64];
@@ -223,6 +269,7 @@ int main(int argc, char **argv)
 	check_not_sockets();
 	printf("linux-misc: execve with 1,024 environment strings %s\n", exec_with_env(1024) == 100 ? "ok" : "wrong");
 	printf("linux-misc: execve with 1,025 of them: %s\n", exec_with_env(1025) == 200 ? "E2BIG" : "wrong");
+	check_exec_edges();
 	errno = 0;
 	printf("linux-misc: unknown system call, twice: %s\n",
 	       syscall(500) < 0 && errno == ENOSYS && syscall(500) < 0 && errno == ENOSYS ? "ENOSYS" : "wrong");
