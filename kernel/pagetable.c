@@ -68,9 +68,20 @@ static bool pt_shared_with_leaf(const pte_t *t, uint64_t mb, uint64_t va, uint64
 	return false;
 }
 
-int pt_own_range(pte_t *root, uint64_t va, uint64_t end)
+/*
+ * Calls fn(e1, mb, va, end) for each level-1 entry that points at a table
+ * in [va, end) (mb: the 2 MiB it covers), and then done(e2), if given,
+ * for each level-2 entry on the way; stops at fn's first negative
+ * answer and returns it, or else the sum of the answers.
+ */
+typedef long (*pt_l1_fn)(pte_t *e1, uint64_t mb, uint64_t va, uint64_t end);
+
+/* Inline, so that each caller's steps are direct calls: unmap and protect take this walk. */
+static inline __attribute__((always_inline)) long pt_each_l1(pte_t *root, uint64_t va, uint64_t end, pt_l1_fn fn,
+							     long (*done)(pte_t *e2))
 {
 	uint64_t gb, mb, gsize = pt_level_size(2), msize = pt_level_size(1);
+	long sum = 0, r;
 
 	for (gb = va & ~(gsize - 1); gb < end; gb += gsize) {
 		pte_t *e2 = &root[pt_index(gb, 2)];
@@ -82,12 +93,29 @@ int pt_own_range(pte_t *root, uint64_t va, uint64_t end)
 
 			if (!(*e1 & PTE_V) || PTE_LEAF(*e1))
 				continue;
-			*e1 &= ~PTE_LEAVES_RO;
-			if (pt_shared_with_leaf(pt_table(*e1), mb, va, end) && pt_own(e1) < 0)
-				return -ENOMEM;
+			r = fn(e1, mb, va, end);
+			if (r < 0)
+				return r;
+			sum += r;
 		}
+		if (done)
+			sum += done(e2);
 	}
+	return sum;
+}
+
+/* pt_own_range's step: the table under e1 made this space's own if it is shared and has a leaf in [va, end). */
+static long pt_own_if_used(pte_t *e1, uint64_t mb, uint64_t va, uint64_t end)
+{
+	*e1 &= ~PTE_LEAVES_RO;
+	if (pt_shared_with_leaf(pt_table(*e1), mb, va, end) && pt_own(e1) < 0)
+		return -ENOMEM;
 	return 0;
+}
+
+int pt_own_range(pte_t *root, uint64_t va, uint64_t end)
+{
+	return pt_each_l1(root, va, end, pt_own_if_used, NULL) < 0 ? -ENOMEM : 0;
 }
 
 /*
@@ -331,7 +359,7 @@ static bool pt_empty(const pte_t *t)
 }
 
 /* Frees the table under *e if nothing in it is valid: 1 if it did, else 0. */
-static unsigned pt_free_if_empty(pte_t *e)
+static long pt_free_if_empty(pte_t *e)
 {
 	if (!(*e & PTE_V) || PTE_LEAF(*e) || !pt_empty(pt_table(*e)))
 		return 0;
@@ -340,19 +368,16 @@ static unsigned pt_free_if_empty(pte_t *e)
 	return 1;
 }
 
+/* pt_prune's step for a level-1 entry. */
+static long pt_prune_l1(pte_t *e1, uint64_t mb, uint64_t va, uint64_t end)
+{
+	(void)mb;
+	(void)va;
+	(void)end;
+	return pt_free_if_empty(e1);
+}
+
 unsigned pt_prune(pte_t *root, uint64_t va, uint64_t end)
 {
-	uint64_t gb, mb, gsize = pt_level_size(2), msize = pt_level_size(1);
-	unsigned freed = 0;
-
-	for (gb = va & ~(gsize - 1); gb < end; gb += gsize) {
-		pte_t *e2 = &root[pt_index(gb, 2)];
-
-		if (!(*e2 & PTE_V) || PTE_LEAF(*e2))
-			continue;
-		for (mb = gb > (va & ~(msize - 1)) ? gb : va & ~(msize - 1); mb < end && mb < gb + gsize; mb += msize)
-			freed += pt_free_if_empty(&pt_table(*e2)[pt_index(mb, 1)]);
-		freed += pt_free_if_empty(e2);
-	}
-	return freed;
+	return (unsigned)pt_each_l1(root, va, end, pt_prune_l1, pt_free_if_empty);
 }
