@@ -201,21 +201,26 @@ static long op_many_regions(struct oom *o)
 	return r;
 }
 
-static long op_map_frames(struct oom *o)
-{
-	long r = native_space_map_phys(o->work, 0x7f000000, o->object, 0, 4 * PAGE, KAGE_PROT_READ);
-
-	if (r == 0)
-		native_space_unmap(o->work, 0x7f000000, 4 * PAGE);
-	return r;
-}
-
 /* The byte at va of the work space, or -1. */
 static int work_byte(struct oom *o, uint64_t va)
 {
 	unsigned char b;
 
 	return native_space_read(o->work, va, &b, 1) == 0 ? b : -1;
+}
+
+/* Across a 2 MiB line: the second table's run can fail after the first was filled, and must leave nothing. */
+#define MAP_FRAMES_AT (0x7f200000ul - 2 * PAGE)
+
+static long op_map_frames(struct oom *o)
+{
+	long r = native_space_map_phys(o->work, MAP_FRAMES_AT, o->object, 0, 4 * PAGE, KAGE_PROT_READ);
+
+	if (r == 0)
+		native_space_unmap(o->work, MAP_FRAMES_AT, 4 * PAGE);
+	else
+		o->bad |= work_byte(o, MAP_FRAMES_AT) != -1;	/* the first run went with the failure */
+	return r;
 }
 
 /* A move that fails leaves the pages where they were; one that works is undone with what it freed. */
