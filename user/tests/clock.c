@@ -14,15 +14,12 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#define CHECK_NAME "clock"
+#include "user/tests/check.h"
 
 #define NS 1000000000ll
 #define Y2023 1700000000ll	/* 2023-11-14: no kage Image is older */
 #define Y2030 1893456000ll	/* 2030-01-01 00:00:00 UTC */
-
-static void say(const char *what, int ok)
-{
-	printf("clock: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 static int64_t ns_of(clockid_t id)
 {

@@ -14,13 +14,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#define CHECK_NAME "devices"
+#include "user/tests/check.h"
 
 static unsigned char buf[1 << 20], other[64];
-
-static void say(const char *what, int ok)
-{
-	printf("devices: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 static int all_zero(const unsigned char *p, size_t n)
 {

@@ -27,20 +27,11 @@
 #include <unistd.h>
 #include "user/tests/dirs.h"
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "fifo"
+#include "user/tests/check.h"
 
 static char *volatile bad_pointer = (char *)8;	/* never mapped: the first page is not */
 #define BAD_POINTER bad_pointer
-
-static void say(const char *what, int ok)
-{
-	printf("fifo: %s %s\n", what, ok ? "ok" : "FAILED");
-}
-
-/* Whether the call failed with err. */
-static int fails(long r, int err)
-{
-	return r < 0 && errno == err;
-}
 
 #define FIFO "/tmp/f/fifo"
 

@@ -14,13 +14,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#define CHECK_NAME "files"
+#include "user/tests/check.h"
 
 #define OK "/tests/elf/ok.elf"
-
-static void say(const char *what, int ok)
-{
-	printf("files: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 /* The entries of dir, or -1 unless the first two are "." (dir itself) and ".." (its parent), as on Linux. */
 static int count_entries(const char *dir)

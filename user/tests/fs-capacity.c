@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "fs-capacity"
+#include "user/tests/check.h"
 
 #define FILES 10000
 #define BIG (64ul << 20)
@@ -39,11 +41,6 @@
 #define HOLE (1ul << 30)
 
 static uint64_t chunk[CHUNK / 8];
-
-static void say(const char *what, int ok)
-{
-	printf("fs-capacity: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 /* A word of the test pattern: what a file holds at byte offset off (a multiple of 8). */
 static uint64_t pattern(uint64_t off)

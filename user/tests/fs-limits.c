@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include "user/tests/dirs.h"
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "fs-limits"
+#include "user/tests/check.h"
 
 #define HIGH 4096
 #define FAR 3000
@@ -28,11 +30,6 @@
 #define FSIZE 10000
 
 static volatile int xfsz;
-
-static void say(const char *what, int ok)
-{
-	printf("fs-limits: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 static void on_xfsz(int sig)
 {

@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "fs-waiters"
+#include "user/tests/check.h"
 
 #define PIPE_PROCS 5
 #define PIPES_EACH 450
@@ -32,11 +34,6 @@
 #define POLL_PROCS 5
 #define READERS 100
 #define STACK (64ul << 10)
-
-static void say(const char *what, int ok)
-{
-	printf("fs-waiters: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 /* A child of the pipes part: its pipes made and filled, kept until told, then read back. */
 static int pipes_child(int k, int ready, int go)

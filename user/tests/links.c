@@ -34,20 +34,11 @@
 #include <unistd.h>
 #include "user/tests/dirs.h"
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "links"
+#include "user/tests/check.h"
 
 static char *volatile bad_pointer = (char *)8;	/* never mapped: the first page is not */
 #define BAD_POINTER bad_pointer
-
-static void say(const char *what, int ok)
-{
-	printf("links: %s %s\n", what, ok ? "ok" : "FAILED");
-}
-
-/* Whether the call failed with err. */
-static int fails(long r, int err)
-{
-	return r < 0 && errno == err;
-}
 
 /* Whether fd is a descriptor, closed now. */
 static int fd_ok(int fd)

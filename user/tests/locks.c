@@ -20,15 +20,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "user/tests/fs_stats.h"
+#define CHECK_NAME "locks"
+#include "user/tests/check.h"
 
 #define FILE_PATH "/tmp/locks"
 #define TMPFS_MAGIC 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
-
-static void say(const char *what, int ok)
-{
-	printf("locks: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 /* F_SETLK-style call of cmd on fd: the result, errno in *err. */
 static int lock(int fd, int cmd, short type, off_t start, off_t len)

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#define CHECK_NAME "mmap-file"
+#include "user/tests/check.h"
 
 #define PAGE 4096
 #define DATA "/tmp/mmap-data"
@@ -24,11 +26,6 @@
 #define SPAN ((PAGES + 1) * PAGE)
 
 static char file[SIZE];
-
-static void say(const char *what, int ok)
-{
-	printf("mmap-file: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 static int make_file(void)
 {
@@ -163,7 +160,8 @@ static void shared_from_the_initramfs(void)
 								   WIFSIGNALED(status));
 }
 
-static int fails(void *r, int err)
+/* Whether an mmap failed with err. */
+static int map_fails(void *r, int err)
 {
 	return r == MAP_FAILED && errno == err;
 }
@@ -173,17 +171,17 @@ static void refusals(int fd)
 	int pipefd[2], dir = open("/tmp", O_RDONLY | O_DIRECTORY), wr = open(DATA, O_WRONLY);
 
 	pipe(pipefd);
-	say("EBADF for fd -1 without MAP_ANONYMOUS", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), EBADF));
-	say("EBADF for a closed descriptor", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 40, 0), EBADF));
-	say("ENODEV for a directory", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, dir, 0), ENODEV));
-	say("ENODEV for a pipe", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, pipefd[0], 0), ENODEV));
-	say("ENODEV for the console", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 1, 0), ENODEV));
-	say("EINVAL for an offset off a page", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100), EINVAL));
-	say("EINVAL for length 0", fails(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL));
-	say("EINVAL without MAP_PRIVATE or MAP_SHARED", fails(mmap(NULL, PAGE, PROT_READ, 0, fd, 0), EINVAL));
-	say("EACCES for a write-only descriptor", fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wr, 0), EACCES));
+	say("EBADF for fd -1 without MAP_ANONYMOUS", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), EBADF));
+	say("EBADF for a closed descriptor", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 40, 0), EBADF));
+	say("ENODEV for a directory", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, dir, 0), ENODEV));
+	say("ENODEV for a pipe", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, pipefd[0], 0), ENODEV));
+	say("ENODEV for the console", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 1, 0), ENODEV));
+	say("EINVAL for an offset off a page", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100), EINVAL));
+	say("EINVAL for length 0", map_fails(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL));
+	say("EINVAL without MAP_PRIVATE or MAP_SHARED", map_fails(mmap(NULL, PAGE, PROT_READ, 0, fd, 0), EINVAL));
+	say("EACCES for a write-only descriptor", map_fails(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wr, 0), EACCES));
 	say("ENODEV for a writable MAP_SHARED mapping",
-	    fails(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), ENODEV));
+	    map_fails(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), ENODEV));
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(dir);

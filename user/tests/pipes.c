@@ -17,11 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static void say(const char *what, int ok)
-{
-	printf("pipes: %s %s\n", what, ok ? "ok" : "FAILED");
-}
+#define CHECK_NAME "pipes"
+#include "user/tests/check.h"
 
 /* Reads until end of file: the byte count, the bytes kept in buf (up to max). */
 static long drain(int fd, char *buf, long max, unsigned long *sum)

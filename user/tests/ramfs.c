@@ -13,11 +13,8 @@
 #include <unistd.h>
 
 #include "dirs.h"
-
-static void say(const char *what, int ok)
-{
-	printf("ramfs: %s %s\n", what, ok ? "ok" : "FAILED");
-}
+#define CHECK_NAME "ramfs"
+#include "user/tests/check.h"
 
 static int copy(const char *from, const char *to)
 {

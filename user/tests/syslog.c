@@ -10,16 +10,13 @@
 #include <sys/klog.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#define CHECK_NAME "syslog"
+#include "user/tests/check.h"
 
 #define LOG_SIZE 65536
 #define UNUSED_CALL 500	/* no Linux call has this number yet: the process server notes it */
 
 static char log_text[LOG_SIZE + 1];
-
-static void say(const char *what, int ok)
-{
-	printf("syslog: %s %s\n", what, ok ? "ok" : "FAILED");
-}
 
 /* READ_ALL (or READ_CLEAR) into log_text: its length, NUL-terminated, or -1. */
 static int read_all(int type)

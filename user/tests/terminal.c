@@ -18,11 +18,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-static void say(const char *what, int ok)
-{
-	printf("terminal: %s %s\n", what, ok ? "ok" : "FAILED");
-}
+#define CHECK_NAME "terminal"
+#include "user/tests/check.h"
 
 /* One read of the console, without its newline. */
 static long line(char *buf, size_t max)
