@@ -68,15 +68,16 @@ static bool pt_shared_with_leaf(const pte_t *t, uint64_t mb, uint64_t va, uint64
 	return false;
 }
 
-/*
- * Calls fn(e1, mb, va, end) for each level-1 entry that points at a table
- * in [va, end) (mb: the 2 MiB it covers), and then done(e2), if given,
- * for each level-2 entry on the way; stops at fn's first negative
- * answer and returns it, or else the sum of the answers.
- */
+/* A step of pt_each_l1, on the level-1 entry e1 for the 2 MiB at mb, in a walk of [va, end). */
 typedef long (*pt_l1_fn)(pte_t *e1, uint64_t mb, uint64_t va, uint64_t end);
 
-/* Inline, so that each caller's steps are direct calls: unmap and protect take this walk. */
+/*
+ * Calls fn for each level-1 entry that points at a table in [va, end),
+ * and then done(e2), if given, for each level-2 entry on the way; stops
+ * at fn's first negative answer and returns it, or else the sum of the
+ * answers. Inline, so that each caller's steps are direct calls: unmap
+ * and protect take this walk.
+ */
 static inline __attribute__((always_inline)) long pt_each_l1(pte_t *root, uint64_t va, uint64_t end, pt_l1_fn fn,
 							     long (*done)(pte_t *e2))
 {

@@ -51,7 +51,7 @@ static inline pte_t *pt_next_leaf_after(pte_t *root, pte_t *e, uint64_t end, uin
 {
 	uint64_t next = *at + PAGE_SIZE;
 
-	if (next < end && (next & ((PAGE_SIZE << 9) - 1)) && (e[1] & PTE_V)) {
+	if (next < end && (next & (PT_ENTRIES * PAGE_SIZE - 1)) && (e[1] & PTE_V)) {
 		*at = next;
 		return e + 1;
 	}

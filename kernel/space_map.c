@@ -128,12 +128,12 @@ static bool space_object_map_ok(uint64_t va, uint64_t size, uint64_t perm, bool 
 
 /*
  * Fills [va, va + size), where nothing is mapped, a table's run of
- * leaves at a time: page i gets pa + i pages of a physical range
+ * leaves at a time: page i gets the physical page from + i pages
  * (m NULL: PTE_PHYS, no reference, not counted in s->pages), or the
- * frame at offset pa + i pages of memory object m (a reference each).
- * 0, or -ENOMEM with nothing left mapped.
+ * frame at offset from + i pages of memory object m (a reference each).
+ * 0, or pt_leaf_run's error (-ENOMEM) with nothing left mapped.
  */
-static int space_fill(struct space *s, uint64_t va, uint64_t size, const struct memobj *m, uint64_t pa,
+static int space_fill(struct space *s, uint64_t va, uint64_t size, const struct memobj *m, uint64_t from,
 		      uint64_t perm)
 {
 	uint64_t done = 0;
@@ -148,7 +148,7 @@ static int space_fill(struct space *s, uint64_t va, uint64_t size, const struct 
 			return n;
 		}
 		for (int i = 0; i < n; i++, done += PAGE_SIZE) {
-			uint64_t frame = m ? memobj_frame(m, pa + done) : pa + done;
+			uint64_t frame = m ? memobj_frame(m, from + done) : from + done;
 
 			if (e[i] & PTE_V)
 				panic("space_fill: 0x%lx mapped in a range found free", va + done);
