@@ -1,6 +1,7 @@
 /* Native calls on endpoints, notifications, interrupts and timers (lib/kage_abi.h). */
 #include "kernel/ipc.h"
 #include "kernel/irq.h"
+#include "kernel/kserver.h"
 #include "kernel/notif.h"
 #include "kernel/sys.h"
 #include "kernel/timer.h"
@@ -68,19 +69,37 @@ int64_t sys_ipc_hold(struct task *t, struct trapframe *tf)
 	return 1;
 }
 
+/* KAGE_FORWARD_RECV's endpoint: looked up before the forward, so a bad one forwards nothing. */
+static int sys_forward_receiver(struct task *t, const struct trapframe *tf, struct endpoint **ep)
+{
+	*ep = NULL;
+	if (!(tf->a3 & KAGE_FORWARD_RECV))
+		return 0;
+	if (kserver_task(t))
+		return -EDEADLK;	/* a server in the kernel never receives (kernel/kserver.h) */
+	return (int)sys_object(t, tf->a4, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, ep);
+}
+
 int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 {
 	const struct handle *h;
+	struct endpoint *recv_ep;
 	uint64_t words[8];
-	int err = handle_lookup(&t->handles, (int64_t)tf->a1, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
+	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a1, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
 
 	if (err < 0)
 		return err;
 	if (tf->a2 && sys_copy_in(t, tf->a2, words, sizeof(words)) < 0)
 		return -EFAULT;
-	if (tf->a3 & ~(uint64_t)KAGE_FORWARD_HOLD)
+	if (tf->a3 & ~(uint64_t)(KAGE_FORWARD_HOLD | KAGE_FORWARD_RECV))
 		return -EINVAL;
-	return ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge, tf->a3);
+	err = sys_forward_receiver(t, tf, &recv_ep);
+	if (err < 0)
+		return err;
+	err = ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge, tf->a3);
+	if (err < 0 || !recv_ep)
+		return err;
+	return ipc_reply_recv(t, recv_ep, 0, NULL);
 }
 
 int64_t sys_notif_create(struct task *t, struct trapframe *tf)

@@ -53,7 +53,7 @@
 #define KAGE_SYS_HANDLE_COPY KAGE_SYS(31)	/* a0: handle (grant), a1: task (write), -1: self, or token (a4 KAGE_HANDLE_TO_CALLER), a2: rights mask, a3: badge */
 #define KAGE_SYS_TASK_STATUS KAGE_SYS(32)	/* a0: task (read); result: KAGE_TASK_* state, status to *a1 */
 #define KAGE_SYS_TASK_YIELD KAGE_SYS(33)	/* the caller goes to the back of the run queue */
-#define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged), a3: KAGE_FORWARD_* */
+#define KAGE_SYS_IPC_FORWARD KAGE_SYS(34)	/* a0: token, a1: endpoint (send), a2: 8 new words or 0 (unchanged), a3: KAGE_FORWARD_*, a4: endpoint (recv) with KAGE_FORWARD_RECV */
 #define KAGE_SYS_TASK_ALERT KAGE_SYS(35)	/* a0: task (write), a1: KAGE_ALERT_* */
 #define KAGE_SYS_MEM_CREATE KAGE_SYS(36)	/* a0: size; result: handle of a memory object of zeroed frames */
 #define KAGE_SYS_MEM_WRITE KAGE_SYS(37)	/* a0: memory (write), a1: offset, a2: my buffer, a3: length */
@@ -170,6 +170,15 @@
  * the task still ends it. -ESRCH: no such call waits.
  */
 #define KAGE_FORWARD_HOLD 0x1
+/*
+ * ipc_forward, then ipc_reply_recv with token 0 on the endpoint in a4, in
+ * one request: a server whose handler ends by passing its call on takes
+ * its next message without a second trap. The result is that message's,
+ * in the registers reply_recv fills. A forward that fails returns its
+ * error and nothing is received (the call is still the forwarder's); a
+ * bad a4 fails before anything is forwarded.
+ */
+#define KAGE_FORWARD_RECV 0x2
 #define KAGE_ERESTART 512
 
 /*

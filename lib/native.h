@@ -353,20 +353,19 @@ static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[
 
 #ifndef KAGE_NATIVE_DIRECT
 /*
- * Answers `token` (0: nothing to answer) with five words, then waits for
- * the next message on ep. Returns its token (> 0) or a negative errno.
- * (User programs only: servers receive through native_serve.)
+ * A native call with a0-a6 from a[] that ends in a receive: the message
+ * comes back in a0-a7 and t0-t2, as lib/kage_abi.h lays it out.
  */
-static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t w[5], struct kage_msg *m)
+static inline long native_call_recv(uint64_t nr, const uint64_t a[7], struct kage_msg *m)
 {
-	register uint64_t a0 __asm__("a0") = (uint64_t)ep;
-	register uint64_t a1 __asm__("a1") = token;
-	register uint64_t a2 __asm__("a2") = w ? w[0] : 0;
-	register uint64_t a3 __asm__("a3") = w ? w[1] : 0;
-	register uint64_t a4 __asm__("a4") = w ? w[2] : 0;
-	register uint64_t a5 __asm__("a5") = w ? w[3] : 0;
-	register uint64_t a6 __asm__("a6") = w ? w[4] : 0;
-	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_REPLY_RECV;
+	register uint64_t a0 __asm__("a0") = a[0];
+	register uint64_t a1 __asm__("a1") = a[1];
+	register uint64_t a2 __asm__("a2") = a[2];
+	register uint64_t a3 __asm__("a3") = a[3];
+	register uint64_t a4 __asm__("a4") = a[4];
+	register uint64_t a5 __asm__("a5") = a[5];
+	register uint64_t a6 __asm__("a6") = a[6];
+	register uint64_t a7 __asm__("a7") = nr;
 	register uint64_t t0 __asm__("t0");
 	register uint64_t t1 __asm__("t1");
 	register uint64_t t2 __asm__("t2");
@@ -383,9 +382,36 @@ static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t
 	return (long)a0;
 }
 
+/*
+ * Answers `token` (0: nothing to answer) with five words, then waits for
+ * the next message on ep. Returns its token (> 0) or a negative errno.
+ * (User programs only: servers receive through native_serve.)
+ */
+static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t w[5], struct kage_msg *m)
+{
+	const uint64_t a[7] = { (uint64_t)ep, token, w ? w[0] : 0, w ? w[1] : 0, w ? w[2] : 0, w ? w[3] : 0,
+				w ? w[4] : 0 };
+
+	return native_call_recv(KAGE_SYS_IPC_REPLY_RECV, a, m);
+}
+
 static inline long native_ipc_recv(long ep, struct kage_msg *m)
 {
 	return native_ipc_reply_recv(ep, 0, 0, m);
+}
+
+/*
+ * Forwards the call `token` names to ep, unchanged (flags: KAGE_FORWARD_*
+ * but RECV), then waits for the next message on recv_ep
+ * (KAGE_FORWARD_RECV): that message's token (> 0), or the forward's
+ * error, and then nothing was received. Servers use native_ipc_pass.
+ */
+static inline long native_ipc_forward_recv(uint64_t token, long ep, uint64_t flags, long recv_ep,
+					   struct kage_msg *m)
+{
+	const uint64_t a[7] = { token, (uint64_t)ep, 0, flags | KAGE_FORWARD_RECV, (uint64_t)recv_ep, 0, 0 };
+
+	return native_call_recv(KAGE_SYS_IPC_FORWARD, a, m);
 }
 #endif
 
@@ -463,6 +489,23 @@ typedef long (*native_handler)(uint64_t token, const struct kage_msg *m, uint64_
  * is over.
  */
 long native_serve(long ep, native_handler fn);
+/*
+ * Passes the call of m (the message the handler was called with) on to
+ * ep, held (native_ipc_forward_held), as the handler's last act: in user
+ * mode the receive loop's next message comes back in the same request
+ * (KAGE_FORWARD_RECV), so the handler must do nothing after it that
+ * another message could be waiting for, and must answer later (return 0);
+ * in the kernel it is the forward alone. 0, or the forward's error, and
+ * then the call is still the handler's.
+ */
+#ifdef KAGE_NATIVE_DIRECT
+static inline long native_ipc_pass(const struct kage_msg *m, long ep)
+{
+	return native_ipc_forward_held(m->token, ep);	/* the kernel calls the next handler itself */
+}
+#else
+long native_ipc_pass(const struct kage_msg *m, long ep);
+#endif
 
 #ifdef KAGE_NATIVE_DIRECT
 /* Another server in the kernel, by name: a handle to its task (handles 0 and 1 are its own). */

@@ -44,14 +44,55 @@ long native_helper_start(long endpoint, long notif, void *stack, size_t size)
 	return native_task_resume(t);
 }
 
+/*
+ * A receive loop's state. The handler is called with &m, and that is how
+ * native_ipc_pass finds the loop: a message it takes with its forward
+ * waits in `next` (token `next_token`), served without asking again.
+ */
+struct native_loop {
+	struct kage_msg m;	/* first, so the handler's message is the loop's address */
+	long ep;
+	long next_token;	/* > 0 while `next` holds a message not yet served */
+	struct kage_msg next;
+};
+
+long native_ipc_pass(const struct kage_msg *m, long ep)
+{
+	struct native_loop *l = (struct native_loop *)(uintptr_t)m;
+	long tok;
+
+	if (l->next_token)
+		return -ESRCH;	/* passed once already: the call is spent */
+	tok = native_ipc_forward_recv(m->token, ep, KAGE_FORWARD_HOLD, l->ep, &l->next);
+	if (tok < 0)
+		return tok;	/* not forwarded, nothing received */
+	l->next_token = tok;
+	return 0;
+}
+
+/*
+ * The next message into l->m: the one a pass took (the handler's token is
+ * spent then: nothing to answer), or a new one after answering `token`.
+ */
+static long native_next(struct native_loop *l, uint64_t token, const uint64_t out[5])
+{
+	long tok = l->next_token;
+
+	if (!tok)
+		return native_ipc_reply_recv(l->ep, token, out, &l->m);
+	l->m = l->next;
+	l->next_token = 0;
+	return tok;
+}
+
 long native_serve(long ep, native_handler fn)
 {
+	struct native_loop l = { .ep = ep };
 	uint64_t out[5] = { 0 }, token = 0;
-	struct kage_msg m;
 	long tok;
 
 	for (;;) {
-		tok = native_ipc_reply_recv(ep, token, out, &m);
+		tok = native_next(&l, token, out);
 		if (tok == -ESRCH && token) {
 			token = 0;	/* the caller was killed while its call was served: nobody to answer */
 			continue;
@@ -63,7 +104,7 @@ long native_serve(long ep, native_handler fn)
 		}
 		for (int i = 0; i < 5; i++)
 			out[i] = 0;	/* five stores: cheaper than a call on this hot path */
-		if (fn((uint64_t)tok, &m, out))
+		if (fn((uint64_t)tok, &l.m, out))
 			token = (uint64_t)tok;
 	}
 }

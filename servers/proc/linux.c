@@ -348,7 +348,8 @@ static enum proc_reply linux_sys_exit_group(struct thread *t, const struct kage_
 static enum proc_reply linux_sys_file(struct thread *t, const struct kage_msg *m, long *result)
 {
 	(void)t;
-	*result = native_ipc_forward_held(m->token, proc_fs_ep);	/* Linux's file calls sleep only where they wait */
+	/* Held: Linux's file calls sleep only where they wait. Passed: nothing follows it in proc_handle. */
+	*result = native_ipc_pass(m, proc_fs_ep);
 	if (*result == -EPIPE)
 		*result = files_gone(m);
 	return *result == 0 ? PROC_NO_REPLY : PROC_REPLY;

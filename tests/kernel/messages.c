@@ -1,9 +1,10 @@
 /*
  * IPC checks: call/reply, deferred replies, reply_recv, stale tokens,
  * Linux ecall forwarding to a personality endpoint, fault forwarding to
- * an exception endpoint, a server forwarding a call to another and
- * copying to and from its caller by token, invalid handles, and the
- * event counters filing a message under its receiver's role.
+ * an exception endpoint, a server forwarding a call to another (and
+ * taking its next message in the same request) and copying to and from
+ * its caller by token, invalid handles, and the event counters filing a
+ * message under its receiver's role.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -186,7 +187,7 @@ static void check_hold(uint64_t spent, uint64_t token, long ep)
 {
 	check(native_call(KAGE_SYS_IPC_HOLD, spent, 1) == -ESRCH, "ipc_hold_spent_token_is_esrch", "accepted");
 	check(native_call(KAGE_SYS_IPC_HOLD, token, 2) == -EINVAL, "ipc_hold_bad_flag_is_einval", "accepted");
-	check(native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, 2) == -EINVAL,
+	check(native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, 4) == -EINVAL,
 	      "ipc_forward_unknown_flag_is_einval", "accepted");
 	check(native_call(KAGE_SYS_IPC_HOLD, token, 1) == 0 && native_ipc_let_go(token) == 0,
 	      "ipc_hold_and_let_go", "refused, or said a signal was waiting");
@@ -235,6 +236,45 @@ static void check_forward(long ep)
 	check(replies[0][0] == 1007 && forward_mark == 77, "forwarded_call_answered_by_last_server",
 	      "wrong reply");
 	native_handle_close(srv), native_handle_close(t), native_handle_close(badged), native_handle_close(b);
+}
+
+/*
+ * ipc_forward with KAGE_FORWARD_RECV: the call goes on, and the next
+ * message comes back in the same request, at once when one waits, else
+ * when it is sent. A bad receiving endpoint forwards nothing; a bad
+ * token receives nothing (the message it would have taken is still there).
+ */
+static void check_forward_recv(long ep)
+{
+	long b = native_ep_create(), t = spawn(child_caller, 1, ep, 0x41, 0), u, v;
+	const uint64_t answer[3][6] = { { 4100 }, { 4200 }, { 4300 } };
+	struct kage_msg m1, m2, m3, m4, m5;
+	uint64_t got = 0;
+
+	native_ipc_recv(ep, &m1);
+	check(native_ipc_forward_recv(m1.token, b, 0, b + 100, &m2) == -EBADF &&
+		      native_caller_read(m1.token, (uint64_t)&got, &got, 0) == 0,
+	      "ipc_forward_recv_bad_endpoint_forwards_nothing", "forwarded, or the wrong error");
+	u = spawn(child_caller, 101, ep, 0x42, 1);
+	native_task_yield();	/* u calls, and waits on ep */
+	check(native_ipc_forward_recv(0x12345, b, 0, ep, &m2) == -ESRCH, "ipc_forward_recv_bad_token_is_esrch",
+	      "accepted");
+	check(native_ipc_forward_recv(m1.token, b, KAGE_FORWARD_HOLD, ep, &m2) > 0 && m2.kind == KAGE_MSG_CALL &&
+		      m2.badge == 0x42 && m2.w[0] == 101 && m2.w[5] == 106,
+	      "ipc_forward_recv_takes_waiting_message", "wrong message");
+	v = spawn(child_caller, 201, ep, 0x43, 2);
+	check(native_ipc_forward_recv(m2.token, b, 0, ep, &m3) > 0 && m3.badge == 0x43 && m3.w[0] == 201,
+	      "ipc_forward_recv_waits_for_message", "wrong message");
+	native_ipc_recv(b, &m4);
+	native_ipc_recv(b, &m5);
+	check(m4.badge == 0x41 && m4.w[0] == 1 && m5.badge == 0x42 && m5.w[0] == 101,
+	      "ipc_forward_recv_forwards_in_order", "wrong calls at the second endpoint");
+	native_ipc_reply(m4.token, answer[0]), native_ipc_reply(m5.token, answer[1]);
+	native_ipc_reply(m3.token, answer[2]);
+	child_wait(t, 0), child_wait(u, 0), child_wait(v, 0);
+	check(replies[0][0] == 4100 && replies[1][0] == 4200 && replies[2][0] == 4300,
+	      "ipc_forward_recv_calls_answered", "wrong replies");
+	native_handle_close(t), native_handle_close(u), native_handle_close(v), native_handle_close(b);
 }
 
 /*
@@ -326,6 +366,7 @@ void ipc_checks(void)
 	check_linux_forwarding(ep);
 	check_fault_forwarding(ep);
 	check_forward(ep);
+	check_forward_recv(ep);
 	check_token_outlives_task(ep);
 	check_ipc_bad_input(ep);
 	check_server_death(ep);
