@@ -69,16 +69,6 @@ static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
 	return s->msg;
 }
 
-/* s now waits for r's reply: r has received its message. */
-static inline void ipc_accept(struct task *s, struct task *r)
-{
-	s->state = TASK_REPLY_WAIT;
-	s->replier = r;
-	r->serving = s->id;
-	r->received = true;
-	counters.received[r->role]++;
-}
-
 /* Hands the message of s to r's receive registers. */
 static inline void ipc_deliver(struct task *s, struct task *r)
 {
@@ -272,6 +262,11 @@ bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uin
 	ipc_answer(c, words, IPC_REPLY_WORDS);
 	c->state = TASK_RUNNING;
 	return true;
+}
+
+void ipc_wake_answered(struct task *c)
+{
+	ipc_wake(c);
 }
 
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,

@@ -24,6 +24,7 @@
 #define KAGE_KERNEL_IPC_H
 
 #include <stdint.h>
+#include "kernel/counters.h"
 #include "kernel/endpoint.h"
 #include "kernel/task.h"
 #include "lib/kage_abi.h"
@@ -47,6 +48,51 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
  * current call with no alert waiting for its answer.
  */
 bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
+/* s now waits for r's reply: r has received its message. */
+static inline void ipc_accept(struct task *s, struct task *r)
+{
+	s->state = TASK_REPLY_WAIT;
+	s->replier = r;
+	r->serving = s->id;
+	r->received = true;
+	counters.received[r->role]++;
+}
+
+/* c, just answered, runs again (queued), unless an alert was waiting for the answer. */
+void ipc_wake_answered(struct task *c);
+
+/*
+ * A Linux call of s that r answers from its words alone, with no message
+ * (kserver.c's plain calls): s waits for r's answer as if r had received
+ * it, so an alert meanwhile waits for the answer, and r's time is s's.
+ */
+static inline void ipc_take_plain(struct task *s, struct task *r)
+{
+	ipc_accept(s, r);
+}
+
+/*
+ * The answer to a call ipc_take_plain took, into s's a0, if s still waits
+ * for it (no token was ever given, so only s's end can have taken the
+ * call). now: s goes on running with nothing queued, unless an alert
+ * waited for the answer; else s is woken as ipc_reply wakes it. Whether
+ * s was answered.
+ */
+static inline bool ipc_answer_plain(struct task *r, struct task *s, long answer, bool now)
+{
+	if (s->state != TASK_REPLY_WAIT || s->replier != r)
+		return false;
+	COUNT(msg_replies);
+	s->tf->a0 = (uint64_t)answer;
+	task_next_call(s);
+	s->replier = NULL;
+	if (now && !s->alert_pending)
+		s->state = TASK_RUNNING;
+	else
+		ipc_wake_answered(s);
+	return true;
+}
+
 /*
  * Answers token (unless 0) with five words, then receives on ep; when
  * nothing is waiting the hart goes straight to the caller just answered.

@@ -311,38 +311,85 @@ static void kserver_direct_job(void *arg)
 }
 
 /*
+ * The end of a Linux call made straight to its server (kserver_syscall):
+ * t was answered (quick) or not. What the handler passed on runs now (a
+ * file call); then t returns to user mode from here if it may, without a
+ * queue or a switch (a tick that came due meanwhile: trap_user takes
+ * it), or the hart goes to whoever is due.
+ */
+static inline __attribute__((always_inline)) void kserver_syscall_done(struct task *t, bool answered)
+{
+	if (answered)
+		kserver_quick = true;
+	kserver_poll(NULL);
+	if (t->state != TASK_RUNNING)
+		kserver_leave(t);
+	kserver_held = NULL;
+	kserver_quick = false;
+	kobj_put(&t->obj);	/* not the last: t runs */
+}
+
+/* A plain call (kserver_serve_plain): its answer from the words in t's trap frame. */
+struct kserver_plain_call {
+	struct kserver *ks;
+	struct task *t;
+	long answer;
+};
+
+static void kserver_plain_job(void *arg)
+{
+	struct kserver_plain_call *c = arg;
+	struct kserver_frame f = kserver_begin(c->ks);
+	const struct trapframe *tf = c->t->tf;
+
+	ipc_take_plain(c->t, c->ks->task);
+	c->answer = c->ks->plain(c->t->msg_badge, tf->a7, &tf->a[0]);
+	kserver_end(c->ks, f);
+}
+
+static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
+{
+	return ks->plain && nr < ks->plain_count && (ks->plain_which[nr / 64] >> (nr % 64) & 1);
+}
+
+/*
  * A Linux call of t, the way a monolithic kernel takes one: the
  * personality server's handler runs at once on the arguments in t's trap
- * frame. Answered at once (by the handler, or by the server it passed the
- * call to) with nothing else due, t goes back to user mode from here:
- * syscall_dispatch returns, with no queue and no switch. Otherwise (it
- * waits, it ended, or other work came up) the hart goes to whoever is due.
+ * frame. A call the server answers from its words alone (getpid, mmap,
+ * rt_sigprocmask: kserver_serve_plain) is a function call with the
+ * arguments and the result, and no message or token. Any other gets a
+ * `struct kage_msg` and a token, which a call that must wait keeps.
+ * Answered at once (by the handler, or by the server it passed the call
+ * to) with nothing else due, t goes back to user mode from here:
+ * syscall_dispatch returns. Otherwise (it waits, it ended, or other work
+ * came up) the hart goes to whoever is due.
  */
 void kserver_syscall(struct task *t, struct endpoint *ep)
 {
+	struct kserver *ks = ep->kserver;
+	struct kserver_plain_call c;
 	struct kserver_direct d;
 
 	t->msg = TASK_MSG_SYSCALL;
 	t->msg_badge = t->personality_badge;
 	COUNT(msg_syscalls);
-	d.ks = ep->kserver;
-	d.t = t;
-	if (!d.ks->handler)
+	if (!ks->handler)
 		kserver_send(t, ep);	/* not serving yet: it waits on the endpoint */
 	kserver_hold(t, false);
-	kserver_call_on_stack(kserver_direct_job, &d);
-	if (d.answer) {
-		if (!(kserver_pending | kserver_deferred) && ipc_reply_running(d.ks->task, t, d.token, d.out))
-			kserver_quick = true;
-		else if (ipc_reply(d.ks->task, d.token, d.out) == 0)
-			kserver_quick = true;
+	if (kserver_is_plain(ks, t->tf->a7)) {
+		c.ks = ks, c.t = t;
+		kserver_call_on_stack(kserver_plain_job, &c);
+		kserver_syscall_done(t, ipc_answer_plain(ks->task, t, c.answer, !(kserver_pending | kserver_deferred)));
+		return;
 	}
-	kserver_poll(NULL);	/* what the handler passed on (a file call) runs now */
-	if (t->state != TASK_RUNNING)
-		kserver_leave(t);	/* (a tick that came due meanwhile: trap_user takes it) */
-	kserver_held = NULL;
-	kserver_quick = false;
-	kobj_put(&t->obj);	/* not the last: t runs */
+	d.ks = ks, d.t = t;
+	kserver_call_on_stack(kserver_direct_job, &d);
+	if (!d.answer)
+		kserver_syscall_done(t, false);
+	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(ks->task, t, d.token, d.out))
+		kserver_syscall_done(t, true);
+	else
+		kserver_syscall_done(t, ipc_reply(ks->task, d.token, d.out) == 0);
 }
 
 void kserver_interrupted(struct task *t)

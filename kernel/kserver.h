@@ -35,6 +35,8 @@
 
 /* A server's message handler: 1 to answer now with out[0..4], 0 to answer later. */
 typedef long (*kserver_handler)(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
+/* A server's handler of the calls it answers from their words alone (native_serve_plain): the answer. */
+typedef long (*kserver_plain_handler)(uint64_t badge, uint64_t nr, const uint64_t a[6]);
 
 /*
  * The servers linked into this Image (boot/servers.c); a NULL name ends
@@ -105,6 +107,7 @@ void kserver_window_stat(struct kage_space_stat *st);
 long kserver_native(uint64_t nr, uint64_t a[7]);
 const void *kserver_map_item(long handle);
 long kserver_serve(long ep, kserver_handler fn);
+long kserver_serve_plain(long ep, kserver_plain_handler fn, const uint64_t *which, uint64_t count);
 long kserver_helper(long ep, long notif);
 long kserver_create(const char *name);
 long kserver_run(long task, const struct kage_bootinfo *bi);

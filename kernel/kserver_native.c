@@ -30,6 +30,11 @@ long native_serve(long ep, native_handler fn)
 	return kserver_serve(ep, fn);
 }
 
+long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which, uint64_t count)
+{
+	return kserver_serve_plain(ep, fn, which, count);
+}
+
 long native_server_create(const char *name)
 {
 	return kserver_create(name);

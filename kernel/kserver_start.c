@@ -187,6 +187,25 @@ long kserver_serve(long ep, kserver_handler fn)
 	return 0;
 }
 
+long kserver_serve_plain(long ep, kserver_plain_handler fn, const uint64_t *which, uint64_t count)
+{
+	struct endpoint *e;
+	struct kserver *ks;
+	int64_t err = sys_object(sched_current(), (uint64_t)ep, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &e);
+
+	if (err < 0)
+		return err;
+	if (!fn || !which)
+		return -EINVAL;
+	ks = kserver_for(e);
+	if (!ks)
+		return -ENOMEM;
+	ks->plain = fn;
+	ks->plain_which = which;
+	ks->plain_count = count;
+	return 0;
+}
+
 long kserver_helper(long ep, long notif)
 {
 	struct task *t = sched_current();

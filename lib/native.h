@@ -490,6 +490,18 @@ typedef long (*native_handler)(uint64_t token, const struct kage_msg *m, uint64_
  */
 long native_serve(long ep, native_handler fn);
 /*
+ * A server's handler for calls it answers at once from their words alone,
+ * never keeping a token: the caller's badge, the call's number and its
+ * six arguments in, the answer out. In the kernel (MODE=mono) the Linux
+ * calls whose numbers are set in which[] (a bitmap of `count` bits) are
+ * made this way, straight from the caller's registers with no message;
+ * in user mode every call comes as a message and this does nothing, so
+ * the server's message handler must answer those numbers the same way.
+ * 0 or a negative errno.
+ */
+typedef long (*native_plain_handler)(uint64_t badge, uint64_t nr, const uint64_t a[6]);
+long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which, uint64_t count);
+/*
  * Passes the call of m (the message the handler was called with) on to
  * ep, held (native_ipc_forward_held), as the handler's last act: in user
  * mode the receive loop's next message comes back in the same request

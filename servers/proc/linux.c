@@ -239,19 +239,20 @@ static long linux_affinity(struct thread *t, const uint64_t *a)
 /*
  * The system call table: one handler per Linux number, like Linux's own
  * sys_call_table, so a call costs one indexed load whatever its number.
- * LINUX_VALUE makes a handler of an expression of t, its process p and
- * the arguments a[].
+ * LINUX_VALUE makes a plain handler of an expression of t, its process p
+ * and the arguments a[]: a call answered at once from its words alone,
+ * which never keeps a token (so MODE=mono makes it with no message,
+ * kernel/kserver.c; a[] may be the caller's saved registers there, so a
+ * handler that changes them, rt_sigreturn, reads a[] first).
  */
 typedef enum proc_reply (*linux_handler)(struct thread *t, const struct kage_msg *m, long *result);
 
-#define LINUX_VALUE(name, expr)                                                          \
-	static enum proc_reply name(struct thread *t, const struct kage_msg *m, long *result) \
-	{                                                                                \
-		const uint64_t *a = &m->w[1];                                            \
-		struct process *p = t->proc;                                             \
-		(void)a, (void)p;                                                        \
-		*result = (expr);                                                        \
-		return PROC_REPLY;                                                       \
+#define LINUX_VALUE(name, expr)                                          \
+	static long name(struct thread *t, const uint64_t *a)            \
+	{                                                                \
+		struct process *p = t->proc;                             \
+		(void)a, (void)p;                                        \
+		return (expr);                                           \
 	}
 
 LINUX_VALUE(linux_sys_getpid, p->pid)
@@ -363,13 +364,11 @@ static enum proc_reply linux_sys_readlinkat(struct thread *t, const struct kage_
 	return linux_sys_file(t, m, result);
 }
 
-static const linux_handler linux_calls[LINUX_NR_MAX] = {
+/* The calls answered from their words alone (LINUX_VALUE), in both modes; linux_calls has the rest. */
+const linux_plain_handler linux_plain_calls[LINUX_NR_MAX] = {
 	/* Processes and threads. */
-	[NR_clone] = proc_clone, [NR_execve] = proc_execve, [NR_exit] = linux_sys_exit,
-	[NR_exit_group] = linux_sys_exit_group, [NR_wait4] = proc_wait4, [NR_waitid] = proc_waitid,
 	[NR_getpid] = linux_sys_getpid, [NR_gettid] = linux_sys_gettid, [NR_getppid] = linux_sys_getppid,
 	[NR_set_tid_address] = linux_sys_set_tid_address, [NR_set_robust_list] = linux_sys_set_robust_list,
-	[NR_futex] = futex_call, [NR_sched_yield] = linux_sys_sched_yield,
 	[NR_sched_getaffinity] = linux_sys_sched_getaffinity, [NR_prlimit64] = linux_sys_prlimit64,
 	[NR_personality] = linux_sys_personality,
 	/* Credentials: every process is root. */
@@ -382,12 +381,27 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_brk] = linux_sys_brk, [NR_mmap] = linux_sys_mmap, [NR_munmap] = linux_sys_munmap,
 	[NR_mremap] = linux_sys_mremap, [NR_mprotect] = linux_sys_mprotect, [NR_madvise] = linux_sys_zero,
 	/* Time and the system. */
-	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
 	[NR_clock_gettime] = linux_sys_clock_gettime, [NR_uname] = linux_sys_uname,
 	[NR_clock_getres] = linux_sys_clock_getres, [NR_clock_settime] = linux_sys_clock_settime,
 	[NR_gettimeofday] = linux_sys_gettimeofday, [NR_settimeofday] = linux_sys_settimeofday,
 	[NR_syslog] = linux_sys_syslog, [NR_times] = linux_sys_times, [NR_getrusage] = linux_sys_getrusage,
 	[NR_socket] = linux_sys_no_family, [NR_socketpair] = linux_sys_no_family,
+	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
+	/* Signals and job control. */
+	[NR_rt_sigaction] = linux_sys_rt_sigaction, [NR_rt_sigprocmask] = linux_sys_rt_sigprocmask,
+	[NR_rt_sigpending] = linux_sys_rt_sigpending, [NR_rt_sigreturn] = linux_sys_rt_sigreturn,
+	[NR_sigaltstack] = linux_sys_sigaltstack,
+	[NR_setpgid] = linux_sys_setpgid, [NR_getpgid] = linux_sys_getpgid, [NR_getsid] = linux_sys_getsid,
+	[NR_setsid] = linux_sys_setsid,
+};
+
+static const linux_handler linux_calls[LINUX_NR_MAX] = {
+	/* Processes and threads. */
+	[NR_clone] = proc_clone, [NR_execve] = proc_execve, [NR_exit] = linux_sys_exit,
+	[NR_exit_group] = linux_sys_exit_group, [NR_wait4] = proc_wait4, [NR_waitid] = proc_waitid,
+	[NR_futex] = futex_call, [NR_sched_yield] = linux_sys_sched_yield,
+	/* Time. */
+	[NR_nanosleep] = linux_sys_nanosleep, [NR_clock_nanosleep] = linux_sys_clock_nanosleep,
 	/* The calls on a socket's descriptor: the file server's, which has none of them (ENOTSOCK). */
 	[NR_bind] = linux_sys_file, [NR_listen] = linux_sys_file, [NR_accept] = linux_sys_file,
 	[NR_connect] = linux_sys_file, [NR_getsockname] = linux_sys_file, [NR_getpeername] = linux_sys_file,
@@ -395,14 +409,9 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_getsockopt] = linux_sys_file, [NR_shutdown] = linux_sys_file, [NR_sendmsg] = linux_sys_file,
 	[NR_recvmsg] = linux_sys_file, [NR_accept4] = linux_sys_file, [NR_recvmmsg] = linux_sys_file,
 	[NR_sendmmsg] = linux_sys_file,
-	[NR_sysinfo] = linux_sys_sysinfo, [NR_getrandom] = linux_sys_getrandom, [NR_sync] = linux_sys_zero,
 	/* Signals and job control. */
 	[NR_kill] = linux_sys_kill, [NR_tkill] = linux_sys_tkill, [NR_tgkill] = linux_sys_tgkill,
-	[NR_rt_sigaction] = linux_sys_rt_sigaction, [NR_rt_sigprocmask] = linux_sys_rt_sigprocmask,
-	[NR_rt_sigpending] = linux_sys_rt_sigpending, [NR_rt_sigreturn] = linux_sys_rt_sigreturn,
-	[NR_rt_sigsuspend] = sig_suspend_call, [NR_sigaltstack] = linux_sys_sigaltstack,
-	[NR_setpgid] = linux_sys_setpgid, [NR_getpgid] = linux_sys_getpgid, [NR_getsid] = linux_sys_getsid,
-	[NR_setsid] = linux_sys_setsid,
+	[NR_rt_sigsuspend] = sig_suspend_call,
 	/* Descriptors, paths and the umask: the file server's. */
 	[NR_openat] = linux_sys_file, [NR_close] = linux_sys_file, [NR_read] = linux_sys_file,
 	[NR_write] = linux_sys_file, [NR_readv] = linux_sys_file, [NR_writev] = linux_sys_file,
@@ -422,11 +431,28 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_fstatfs] = linux_sys_file, [NR_utimensat] = linux_sys_file,
 };
 
+void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64])
+{
+	for (unsigned nr = 0; nr < LINUX_NR_MAX; nr++)
+		if (linux_plain_calls[nr])
+			which[nr / 64] |= 1ull << (nr % 64);
+}
+
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)
 {
 	const uint64_t nr = m->w[0];
-	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : NULL;
+	linux_handler h;
 
+	if (nr >= LINUX_NR_MAX) {
+		linux_unknown(nr);
+		*result = -ENOSYS;
+		return PROC_REPLY;
+	}
+	if (linux_plain_calls[nr]) {
+		*result = linux_plain_calls[nr](t, &m->w[1]);
+		return PROC_REPLY;
+	}
+	h = linux_calls[nr];
 	if (h)
 		return h(t, m, result);
 	linux_unknown(nr);

@@ -136,6 +136,16 @@ static int proc_thread_message(struct thread *t, uint64_t token, const struct ka
 	return r == PROC_REPLY;
 }
 
+/* Something ended during a call (pid 1's end retires it too): one test on the common path. */
+static inline void proc_retire_check(void)
+{
+	if (!proc_retiring)
+		return;
+	if (proc_init_status() >= 0)
+		proc_finish();	/* the last message goes unanswered, as every other does then */
+	proc_collect_now();
+}
+
 /* Every message the process server gets (native_serve): whether to answer now. */
 static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5])
 {
@@ -151,13 +161,25 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
 		if (t)
 			answer = proc_thread_message(t, token, m, result);
 	}
-	if (proc_retiring) {
-		/* Something ended during the message (pid 1's end retires it too): one test on the common path. */
-		if (proc_init_status() >= 0)
-			proc_finish();	/* the last message goes unanswered, as every other does then */
-		proc_collect_now();
-	}
+	proc_retire_check();
 	return answer;
+}
+
+/*
+ * A call answered from its words alone (native_serve_plain: in the
+ * kernel, made with no message), as proc_handle answers it.
+ */
+static long proc_plain(uint64_t badge, uint64_t nr, const uint64_t a[6])
+{
+	struct thread *t = thread_by_badge(badge);
+	long result = -ESRCH;	/* a task without a thread: none makes Linux calls */
+
+	if (t) {
+		result = linux_plain(t, nr, a);
+		sig_check(t);
+	}
+	proc_retire_check();
+	return result;
 }
 
 /* Waits until a server just started answers a call: its start is done (what it makes there is made). */
@@ -215,6 +237,7 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
+	static uint64_t plain[LINUX_NR_MAX / 64];
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
@@ -247,5 +270,9 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: cannot run init %s: error %d\n", cmd.path, err);
 		return 1;
 	}
+	linux_plain_set(plain);
+	err = native_serve_plain(proc_endpoint, proc_plain, plain, LINUX_NR_MAX);
+	if (err < 0)
+		native_say("kage: proc: every call comes as a message: error %d\n", err);
 	return native_serve(proc_endpoint, proc_handle);
 }

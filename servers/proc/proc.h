@@ -438,6 +438,15 @@ void rng_bytes(void *out, size_t len);
 void linux_unknown(uint64_t nr);
 /* Serves one forwarded Linux system call; *result is what lands in a0. */
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result);
+/* The calls answered at once from their six arguments a[] (linux_plain_set's numbers): the answer. */
+typedef long (*linux_plain_handler)(struct thread *t, const uint64_t *a);
+extern const linux_plain_handler linux_plain_calls[LINUX_NR_MAX];
+static inline long linux_plain(struct thread *t, uint64_t nr, const uint64_t *a)
+{
+	return linux_plain_calls[nr](t, a);
+}
+/* Sets the bit of every Linux number linux_plain takes. */
+void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64]);
 /* Linux PROT_* bits as kage's: write implies read, as on RISC-V's page tables. */
 unsigned linux_prot(uint64_t prot);
 /* p's counts for RLIMIT_AS and RLIMIT_DATA change by these bytes (never below 0). */
