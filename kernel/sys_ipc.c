@@ -72,9 +72,6 @@ int64_t sys_ipc_hold(struct task *t, struct trapframe *tf)
 /* KAGE_FORWARD_RECV's endpoint: looked up before the forward, so a bad one forwards nothing. */
 static int sys_forward_receiver(struct task *t, const struct trapframe *tf, struct endpoint **ep)
 {
-	*ep = NULL;
-	if (!(tf->a3 & KAGE_FORWARD_RECV))
-		return 0;
 	if (kserver_task(t))
 		return -EDEADLK;	/* a server in the kernel never receives (kernel/kserver.h) */
 	return (int)sys_object(t, tf->a4, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, ep);
@@ -93,9 +90,12 @@ int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 		return -EFAULT;
 	if (tf->a3 & ~(uint64_t)(KAGE_FORWARD_HOLD | KAGE_FORWARD_RECV))
 		return -EINVAL;
-	err = sys_forward_receiver(t, tf, &recv_ep);
-	if (err < 0)
-		return err;
+	recv_ep = NULL;
+	if (tf->a3 & KAGE_FORWARD_RECV) {
+		err = sys_forward_receiver(t, tf, &recv_ep);
+		if (err < 0)
+			return err;
+	}
 	err = ipc_forward(t, tf->a0, (struct endpoint *)h->obj, tf->a2 ? words : NULL, h->badge, tf->a3);
 	if (err < 0 || !recv_ep)
 		return err;
