@@ -329,24 +329,19 @@ static inline __attribute__((always_inline)) void kserver_syscall_done(struct ta
 	kobj_put(&t->obj);	/* not the last: t runs */
 }
 
-/* A plain call (kserver_serve_plain): its answer from the words in t's trap frame. */
-struct kserver_plain_call {
-	struct kserver *ks;
-	struct task *t;
-	long answer;
-};
-
+/* A plain call (kserver_serve_plain): its answer from the words in t's trap frame, into d->answer. */
 static void kserver_plain_job(void *arg)
 {
-	struct kserver_plain_call *c = arg;
-	struct kserver_frame f = kserver_begin(c->ks);
-	const struct trapframe *tf = c->t->tf;
+	struct kserver_direct *d = arg;
+	struct kserver_frame f = kserver_begin(d->ks);
+	const struct trapframe *tf = d->t->tf;
 
-	ipc_take_plain(c->t, c->ks->task);
-	c->answer = c->ks->plain(c->t->msg_badge, tf->a7, &tf->a[0]);
-	kserver_end(c->ks, f);
+	ipc_take_plain(d->t, d->ks->task);
+	d->answer = d->ks->plain(d->t->msg_badge, tf->a7, &tf->a[0]);
+	kserver_end(d->ks, f);
 }
 
+/* Whether Linux call nr is one ks answers from its words alone: a bit of the server's bitmap. */
 static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
 {
 	return ks->plain && nr < ks->plain_count && (ks->plain_which[nr / 64] >> (nr % 64) & 1);
@@ -366,30 +361,30 @@ static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
  */
 void kserver_syscall(struct task *t, struct endpoint *ep)
 {
-	struct kserver *ks = ep->kserver;
-	struct kserver_plain_call c;
 	struct kserver_direct d;
+	bool now;
 
 	t->msg = TASK_MSG_SYSCALL;
 	t->msg_badge = t->personality_badge;
 	COUNT(msg_syscalls);
-	if (!ks->handler)
+	d.ks = ep->kserver;
+	d.t = t;
+	if (!d.ks->handler)
 		kserver_send(t, ep);	/* not serving yet: it waits on the endpoint */
 	kserver_hold(t, false);
-	if (kserver_is_plain(ks, t->tf->a7)) {
-		c.ks = ks, c.t = t;
-		kserver_call_on_stack(kserver_plain_job, &c);
-		kserver_syscall_done(t, ipc_answer_plain(ks->task, t, c.answer, !(kserver_pending | kserver_deferred)));
+	if (kserver_is_plain(d.ks, t->tf->a7)) {
+		kserver_call_on_stack(kserver_plain_job, &d);
+		now = !(kserver_pending | kserver_deferred);
+		kserver_syscall_done(t, ipc_answer_plain(d.ks->task, t, d.answer, now));
 		return;
 	}
-	d.ks = ks, d.t = t;
 	kserver_call_on_stack(kserver_direct_job, &d);
 	if (!d.answer)
 		kserver_syscall_done(t, false);
-	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(ks->task, t, d.token, d.out))
+	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(d.ks->task, t, d.token, d.out))
 		kserver_syscall_done(t, true);
 	else
-		kserver_syscall_done(t, ipc_reply(ks->task, d.token, d.out) == 0);
+		kserver_syscall_done(t, ipc_reply(d.ks->task, d.token, d.out) == 0);
 }
 
 void kserver_interrupted(struct task *t)

@@ -441,20 +441,14 @@ void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64])
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)
 {
 	const uint64_t nr = m->w[0];
-	linux_handler h;
+	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : NULL;
 
-	if (nr >= LINUX_NR_MAX) {
-		linux_unknown(nr);
-		*result = -ENOSYS;
-		return PROC_REPLY;
-	}
-	if (linux_plain_calls[nr]) {
+	if (h)
+		return h(t, m, result);	/* first: in MODE=mono the plain ones never come as messages */
+	if (nr < LINUX_NR_MAX && linux_plain_calls[nr]) {
 		*result = linux_plain_calls[nr](t, &m->w[1]);
 		return PROC_REPLY;
 	}
-	h = linux_calls[nr];
-	if (h)
-		return h(t, m, result);
 	linux_unknown(nr);
 	*result = -ENOSYS;
 	return PROC_REPLY;
