@@ -4,11 +4,40 @@
 #include "kernel/panic.h"
 #include "lib/errno.h"
 
+static void endpoint_route_free(struct endpoint_route *r)
+{
+	if (!r)
+		return;
+	kobj_put(&r->to->obj);
+	kfree(r, sizeof(*r));
+}
+
+int endpoint_route(struct endpoint *ep, struct endpoint *to, const uint64_t which[KAGE_ROUTE_WORDS])
+{
+	struct endpoint_route *r = NULL;
+
+	if (to && (to == ep || to->route))
+		return -EINVAL;	/* no route ever leads back */
+	if (to) {
+		r = kzalloc(sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		for (int i = 0; i < KAGE_ROUTE_WORDS; i++)
+			r->which[i] = which[i];
+		kobj_get(&to->obj);
+		r->to = to;
+	}
+	endpoint_route_free(ep->route);
+	ep->route = r;
+	return 0;
+}
+
 static void endpoint_destroy(struct kobj *obj)
 {
 	struct endpoint *ep = (struct endpoint *)obj;
 
 	kassert(!ep->senders.head && !ep->receivers.head);
+	endpoint_route_free(ep->route);
 	kfree(ep, sizeof(*ep));
 }
 

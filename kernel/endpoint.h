@@ -5,22 +5,31 @@
  * time: callers waiting for a receiver, or receivers waiting for a caller.
  * Reference count (kobj): handles naming it, tasks queued on it (each
  * holds one while in the queue, so closing the last handle cannot free
- * an endpoint someone waits on), and tasks using it as personality or
- * exception endpoint.
+ * an endpoint someone waits on), tasks using it as personality or
+ * exception endpoint, and the route of another endpoint that sends
+ * calls to it (ep_route; one hop only, so routes hold no cycle).
  */
 #ifndef KAGE_KERNEL_ENDPOINT_H
 #define KAGE_KERNEL_ENDPOINT_H
 
 #include "kernel/kobj.h"
 #include "kernel/task.h"
+#include "lib/kage_abi.h"
 
 struct kserver;
+
+/* The Linux calls an endpoint's receiver has handed to another endpoint (ep_route, lib/kage_abi.h). */
+struct endpoint_route {
+	struct endpoint *to;			/* a reference; never an endpoint that routes itself */
+	uint64_t which[KAGE_ROUTE_WORDS];	/* a bit per Linux number */
+};
 
 struct endpoint {
 	struct kobj obj;
 	struct task_queue senders;	/* SENDING tasks, in arrival order */
 	struct task_queue receivers;	/* RECEIVING tasks, in arrival order */
 	struct kserver *kserver;	/* MODE=mono: the server in the kernel that serves it */
+	struct endpoint_route *route;	/* its owner's, freed with it; NULL: every call comes here */
 };
 
 /* A new endpoint with one reference: 0 or -ENOMEM. */
@@ -50,5 +59,18 @@ static inline struct task *endpoint_take(struct endpoint *ep, struct task_queue 
 }
 /* Takes t out of ep's queues (a killed or exec'ed task). */
 void endpoint_cancel(struct endpoint *ep, struct task *t);
+/*
+ * Routes ep's Linux calls set in which[] to `to` (NULL: no route), in
+ * place of its route before: 0; -EINVAL for a route to ep itself or to
+ * an endpoint that routes (one hop only), -ENOMEM, and nothing changed.
+ */
+int endpoint_route(struct endpoint *ep, struct endpoint *to, const uint64_t which[KAGE_ROUTE_WORDS]);
+/* Whether ep's route takes Linux call nr. */
+static inline bool endpoint_routes(const struct endpoint *ep, uint64_t nr)
+{
+	const struct endpoint_route *r = ep->route;
+
+	return r && nr < KAGE_ROUTE_NR && (r->which[nr / 64] >> (nr % 64) & 1);
+}
 
 #endif

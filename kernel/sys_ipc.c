@@ -102,6 +102,25 @@ int64_t sys_ipc_forward(struct task *t, struct trapframe *tf)
 	return ipc_reply_recv(t, recv_ep, 0, NULL);
 }
 
+/* Only the receiver of an endpoint's calls may hand them elsewhere: RECV. */
+int64_t sys_ep_route(struct task *t, struct trapframe *tf)
+{
+	uint64_t which[KAGE_ROUTE_WORDS];
+	struct endpoint *ep, *to = NULL;
+	int64_t err = sys_object(t, tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &ep);
+
+	if (err < 0)
+		return err;
+	if ((int64_t)tf->a1 == -1)
+		return endpoint_route(ep, NULL, NULL);
+	err = sys_object(t, tf->a1, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &to);
+	if (err < 0)
+		return err;
+	if (sys_copy_in(t, tf->a2, which, sizeof(which)) < 0)
+		return -EFAULT;
+	return endpoint_route(ep, to, which);
+}
+
 int64_t sys_notif_create(struct task *t, struct trapframe *tf)
 {
 	struct notif *n;

@@ -213,6 +213,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
 	SYS(LOG_READ, sys_log_read), SYS(SPACE_REMAP, sys_space_remap),
 	SYS(TASK_TIMES, sys_task_times), SYS(SPACE_RANGES, sys_space_ranges),
+	SYS(EP_ROUTE, sys_ep_route),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)
@@ -233,20 +234,43 @@ int64_t syscall_native(struct task *t, struct trapframe *tf)
 	return syscall_call_native(t, tf);
 }
 
+/*
+ * Where t's Linux call nr goes: its personality endpoint, or the endpoint
+ * that one's route hands nr to, held as a forward with KAGE_FORWARD_HOLD
+ * would hold it (unless nobody receives there: then the first decides).
+ */
+static inline struct endpoint *syscall_endpoint(struct task *t, uint64_t nr)
+{
+	struct endpoint *ep = t->personality;
+	struct endpoint *to;
+
+	if (!endpoint_routes(ep, nr))
+		return ep;
+	to = ep->route->to;
+	if (!to->obj.receivers && !kserver_serves(to))
+		return ep;
+	t->held_seq = t->call_seq | 1;	/* the call the token of this message names */
+	return to;
+}
+
 void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
+	struct endpoint *ep;
+
 	if (tf->a7 - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
-		/* A Linux call: the personality server answers it (in a0). */
+		/* A Linux call: the personality server answers it (in a0), or the server it routes it to. */
 		COUNT(ecall_linux);
 		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
-		if (t->personality && kserver_serves(t->personality)) {
-			kserver_syscall(t, t->personality);	/* MODE=mono: a function call */
+		if (!t->personality) {
+			tf->a0 = (uint64_t)-ENOSYS;
 			return;
 		}
-		if (t->personality)
-			ipc_send(t, t->personality, TASK_MSG_SYSCALL, t->personality_badge);
-		tf->a0 = (uint64_t)-ENOSYS;
-		return;
+		ep = syscall_endpoint(t, tf->a7);
+		if (kserver_serves(ep)) {
+			kserver_syscall(t, ep);	/* MODE=mono: a function call */
+			return;
+		}
+		ipc_send(t, ep, TASK_MSG_SYSCALL, t->personality_badge);
 	}
 	COUNT(ecall_native);
 	tf->a0 = (uint64_t)syscall_call_native(t, tf);

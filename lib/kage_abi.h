@@ -67,6 +67,23 @@
 #define KAGE_SYS_TASK_TIMES KAGE_SYS(44)	/* a0: task (read), a1: uint64_t[2]: its user and system ticks */
 #define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
 #define KAGE_SYS_SPACE_RANGES KAGE_SYS(45)	/* a0: space (read), a1: from, a2: struct kage_range *, a3: how many; result: how many filled */
+#define KAGE_SYS_EP_ROUTE KAGE_SYS(46)	/* a0: endpoint (recv), a1: endpoint (send) or -1: none, a2: uint64_t[KAGE_ROUTE_WORDS]; see below */
+
+/*
+ * ep_route: the Linux calls sent to the first endpoint whose numbers are
+ * set in the bitmap go to the second instead, as if the first one's
+ * receiver had forwarded each there at once, unchanged and held
+ * (KAGE_FORWARD_HOLD): the same kind, words and badge, and the answer
+ * from whoever receives there. A server hands a whole class of its calls
+ * to another this way (the process server's descriptor calls to the file
+ * server), and each of them skips a hop. While the second endpoint has
+ * nobody to receive (its server is gone) those calls come to the first
+ * as before. Only Linux calls are routed, and only one hop: an endpoint
+ * that routes cannot be routed to, nor route to itself (-EINVAL), so no
+ * cycle of routes can form. -1 removes the route.
+ */
+#define KAGE_ROUTE_NR 512
+#define KAGE_ROUTE_WORDS (KAGE_ROUTE_NR / 64)
 
 /*
  * timer_notify: a notification carries at most one armed one-shot timer.

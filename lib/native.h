@@ -187,6 +187,12 @@ static inline long native_space_ranges(long space, uint64_t from, struct kage_ra
 	return native_call4(KAGE_SYS_SPACE_RANGES, (uint64_t)space, from, (uint64_t)r, n);
 }
 
+/* Routes the Linux calls of ep set in which[] to `to` (-1: no more route): 0 or a negative errno. */
+static inline long native_ep_route(long ep, long to, const uint64_t which[KAGE_ROUTE_WORDS])
+{
+	return native_call4(KAGE_SYS_EP_ROUTE, (uint64_t)ep, (uint64_t)to, (uint64_t)which, 0);
+}
+
 static inline long native_space_map_phys(long space, uint64_t va, long mem, uint64_t offset, uint64_t size,
 					 unsigned prot)
 {

@@ -431,6 +431,15 @@ static const linux_handler linux_calls[LINUX_NR_MAX] = {
 	[NR_fstatfs] = linux_sys_file, [NR_utimensat] = linux_sys_file,
 };
 
+_Static_assert(LINUX_NR_MAX <= KAGE_ROUTE_NR, "every number can be routed");
+
+void linux_route_set(uint64_t which[KAGE_ROUTE_WORDS])
+{
+	for (unsigned nr = 0; nr < LINUX_NR_MAX; nr++)
+		if (linux_calls[nr] == linux_sys_file)
+			which[nr / 64] |= 1ull << (nr % 64);
+}
+
 void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64])
 {
 	for (unsigned nr = 0; nr < LINUX_NR_MAX; nr++)

@@ -237,7 +237,7 @@ static int proc_start_servers(const struct kage_bootinfo *bi)
 long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
-	static uint64_t plain[LINUX_NR_MAX / 64];
+	static uint64_t plain[LINUX_NR_MAX / 64], files[KAGE_ROUTE_WORDS];
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
@@ -258,6 +258,10 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		native_say("kage: proc: cannot start the file server: error %d\n", err);
 		return 1;
 	}
+	linux_route_set(files);
+	err = (int)native_ep_route(proc_endpoint, proc_fs_ep, files);
+	if (err < 0)
+		native_say("kage: proc: file calls go through the process server: error %d\n", err);
 	clock_share();
 	proc_parse_cmdline(&cmd, args);
 	if (cmd.crash_fs)

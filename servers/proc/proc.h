@@ -447,6 +447,12 @@ static inline long linux_plain(struct thread *t, uint64_t nr, const uint64_t *a)
 }
 /* Sets the bit of every Linux number linux_plain takes. */
 void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64]);
+/*
+ * Sets the bit of every Linux number that is only passed on to the file
+ * server (linux_sys_file): the kernel routes those there (ep_route), and
+ * only while the file server is gone do they come here.
+ */
+void linux_route_set(uint64_t which[KAGE_ROUTE_WORDS]);
 /* Linux PROT_* bits as kage's: write implies read, as on RISC-V's page tables. */
 unsigned linux_prot(uint64_t prot);
 /* p's counts for RLIMIT_AS and RLIMIT_DATA change by these bytes (never below 0). */

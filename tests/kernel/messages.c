@@ -239,6 +239,54 @@ static void check_forward(long ep)
 }
 
 /*
+ * ep_route: Linux calls of a routed number go to the second endpoint,
+ * unchanged (kind, badge, words); others, and all of them once the route
+ * is gone or while nobody receives there, come to the first. Routes need
+ * RECV on the first, SEND on the second, and never form a chain back.
+ */
+static void check_route(long ep)
+{
+	long b = native_ep_create(), c = native_ep_create(), badged = native_handle_copy(ep, -1, KAGE_RIGHT_SEND, 0x4321);
+	long send_only = native_handle_copy(c, -1, KAGE_RIGHT_SEND, 0), t;
+	uint64_t getpid_only[KAGE_ROUTE_WORDS] = { 0 }, none[KAGE_ROUTE_WORDS] = { 0 };
+	const uint64_t pid[6] = { 4343 };
+	volatile uintptr_t unmapped = 8;
+	struct kage_msg m;
+
+	getpid_only[172 / 64] = 1ull << (172 % 64);
+	check(native_ep_route(send_only, b, getpid_only) == -EPERM && native_ep_route(ep, ep, getpid_only) == -EINVAL &&
+		      native_ep_route(ep, b, (const uint64_t *)unmapped) == -EFAULT,
+	      "ep_route_checks_rights_and_arguments", "accepted");
+	check(native_ep_route(b, c, none) == 0 && native_ep_route(ep, b, getpid_only) == -EINVAL &&
+		      native_ep_route(b, -1, 0) == 0, "ep_route_one_hop_only", "routed to an endpoint that routes");
+	check(native_ep_route(ep, b, getpid_only) == 0, "ep_route", "refused");
+	t = child_create(SELF, child_linux, 0, 0);
+	native_handle_copy(SELF, t, KAGE_RIGHT_READ, 0);
+	native_task_bind(t, KAGE_BIND_PERSONALITY, badged);
+	native_task_resume(t);
+	native_ipc_recv(b, &m);
+	check(m.kind == KAGE_MSG_SYSCALL && m.badge == 0x4321 && m.w[0] == 172 && m.w[1] == 10 && m.w[6] == 15,
+	      "ep_route_delivers_the_call_unchanged", "wrong kind, badge or words");
+	native_ipc_reply(m.token, pid);
+	child_wait(t, 0);
+	check(forwarded_a0 == 4343, "ep_route_answer_reaches_caller", "wrong a0");
+	native_handle_close(t);
+	/* To an endpoint nobody receives on: the calls come to the first. */
+	check(native_ep_route(ep, send_only, getpid_only) == 0, "ep_route_to_send_only_handle", "refused");
+	native_handle_close(c);
+	t = child_create(SELF, child_linux, 0, 0);
+	native_handle_copy(SELF, t, KAGE_RIGHT_READ, 0);
+	native_task_bind(t, KAGE_BIND_PERSONALITY, badged);
+	native_task_resume(t);
+	native_ipc_recv(ep, &m);
+	check(m.kind == KAGE_MSG_SYSCALL && m.w[0] == 172, "ep_route_without_receiver_falls_back", "lost or wrong");
+	native_ipc_reply(m.token, pid);
+	child_wait(t, 0);
+	check(native_ep_route(ep, -1, 0) == 0, "ep_route_removed", "refused");
+	native_handle_close(t), native_handle_close(send_only), native_handle_close(badged), native_handle_close(b);
+}
+
+/*
  * ipc_forward with KAGE_FORWARD_RECV: the call goes on, and the next
  * message comes back in the same request, at once when one waits, else
  * when it is sent. A bad receiving endpoint forwards nothing; a bad
@@ -367,6 +415,7 @@ void ipc_checks(void)
 	check_fault_forwarding(ep);
 	check_forward(ep);
 	check_forward_recv(ep);
+	check_route(ep);
 	check_token_outlives_task(ep);
 	check_ipc_bad_input(ep);
 	check_server_death(ep);
