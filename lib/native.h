@@ -50,6 +50,34 @@ static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
 	return (long)r_a0;
 }
 
+/* What the kernel leaves in a0-a7 and t0-t2 (a received message's registers, lib/kage_abi.h). */
+struct native_regs {
+	uint64_t a0, a1, a2, a3, a4, a5, a6, a7, t0, t1, t2;
+};
+
+/* The ecall of every native call with more than four arguments: a0-a6 from a[0..6], the number in a7. */
+static inline struct native_regs native_ecall(uint64_t nr, const uint64_t a[7])
+{
+	register uint64_t a0 __asm__("a0") = a[0];
+	register uint64_t a1 __asm__("a1") = a[1];
+	register uint64_t a2 __asm__("a2") = a[2];
+	register uint64_t a3 __asm__("a3") = a[3];
+	register uint64_t a4 __asm__("a4") = a[4];
+	register uint64_t a5 __asm__("a5") = a[5];
+	register uint64_t a6 __asm__("a6") = a[6];
+	register uint64_t a7 __asm__("a7") = nr;
+	register uint64_t t0 __asm__("t0");
+	register uint64_t t1 __asm__("t1");
+	register uint64_t t2 __asm__("t2");
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7),
+			   "=r"(t0), "=r"(t1), "=r"(t2)
+			 :
+			 : "memory");
+	return (struct native_regs){ a0, a1, a2, a3, a4, a5, a6, a7, t0, t1, t2 };
+}
+
 /*
  * Seven arguments in a[0..6] (a0-a6); a0-a5 come back in a[0..5] (ipc_call
  * returns its reply words there). Every native call but ipc_recv and
@@ -57,21 +85,10 @@ static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
  */
 static inline long native_call7(uint64_t nr, uint64_t a[7])
 {
-	register uint64_t r_a0 __asm__("a0") = a[0];
-	register uint64_t r_a1 __asm__("a1") = a[1];
-	register uint64_t r_a2 __asm__("a2") = a[2];
-	register uint64_t r_a3 __asm__("a3") = a[3];
-	register uint64_t r_a4 __asm__("a4") = a[4];
-	register uint64_t r_a5 __asm__("a5") = a[5];
-	register uint64_t r_a6 __asm__("a6") = a[6];
-	register uint64_t r_a7 __asm__("a7") = nr;
+	const struct native_regs r = native_ecall(nr, a);
 
-	__asm__ volatile("ecall"
-			 : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
-			 : "r"(r_a6), "r"(r_a7)
-			 : "memory");
-	a[0] = r_a0, a[1] = r_a1, a[2] = r_a2, a[3] = r_a3, a[4] = r_a4, a[5] = r_a5;
-	return (long)r_a0;
+	a[0] = r.a0, a[1] = r.a1, a[2] = r.a2, a[3] = r.a3, a[4] = r.a4, a[5] = r.a5;
+	return (long)r.a0;
 }
 #endif
 #define NATIVE_SELF_SIZE (32ul << 30)
@@ -358,34 +375,16 @@ static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[
 }
 
 #ifndef KAGE_NATIVE_DIRECT
-/*
- * A native call with a0-a6 from a[] that ends in a receive: the message
- * comes back in a0-a7 and t0-t2, as lib/kage_abi.h lays it out.
- */
+/* A native call with a0-a6 from a[] that ends in a receive: the message, as lib/kage_abi.h lays it out. */
 static inline long native_call_recv(uint64_t nr, const uint64_t a[7], struct kage_msg *m)
 {
-	register uint64_t a0 __asm__("a0") = a[0];
-	register uint64_t a1 __asm__("a1") = a[1];
-	register uint64_t a2 __asm__("a2") = a[2];
-	register uint64_t a3 __asm__("a3") = a[3];
-	register uint64_t a4 __asm__("a4") = a[4];
-	register uint64_t a5 __asm__("a5") = a[5];
-	register uint64_t a6 __asm__("a6") = a[6];
-	register uint64_t a7 __asm__("a7") = nr;
-	register uint64_t t0 __asm__("t0");
-	register uint64_t t1 __asm__("t1");
-	register uint64_t t2 __asm__("t2");
+	const struct native_regs r = native_ecall(nr, a);
 
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7),
-			   "=r"(t0), "=r"(t1), "=r"(t2)
-			 :
-			 : "memory");
 	/* Filled even on an error (then kind and the words are meaningless), so m is never undefined. */
-	m->token = a0, m->badge = a1, m->kind = (long)a0 > 0 ? a2 : ~0ull;
-	m->w[0] = a3, m->w[1] = a4, m->w[2] = a5, m->w[3] = a6;
-	m->w[4] = a7, m->w[5] = t0, m->w[6] = t1, m->w[7] = t2;
-	return (long)a0;
+	m->token = r.a0, m->badge = r.a1, m->kind = (long)r.a0 > 0 ? r.a2 : ~0ull;
+	m->w[0] = r.a3, m->w[1] = r.a4, m->w[2] = r.a5, m->w[3] = r.a6;
+	m->w[4] = r.a7, m->w[5] = r.t0, m->w[6] = r.t1, m->w[7] = r.t2;
+	return (long)r.a0;
 }
 
 /*
