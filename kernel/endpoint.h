@@ -70,7 +70,7 @@ static inline bool endpoint_routes(const struct endpoint *ep, uint64_t nr)
 {
 	const struct endpoint_route *r = ep->route;
 
-	return r && nr < KAGE_ROUTE_NR && (r->which[nr / 64] >> (nr % 64) & 1);
+	return r && kage_nr_has(r->which, KAGE_ROUTE_NR, nr);
 }
 
 #endif

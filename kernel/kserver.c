@@ -344,7 +344,7 @@ static void kserver_plain_job(void *arg)
 /* Whether Linux call nr is one ks answers from its words alone: a bit of the server's bitmap. */
 static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
 {
-	return ks->plain && nr < ks->plain_count && (ks->plain_which[nr / 64] >> (nr % 64) & 1);
+	return ks->plain && kage_nr_has(ks->plain_which, ks->plain_count, nr);
 }
 
 /*

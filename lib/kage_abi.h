@@ -222,6 +222,18 @@
 #define KAGE_SERVER_WINDOW (8ul << 30)
 
 #ifndef __ASSEMBLY__
+/* A bitmap of Linux numbers (ep_route's, and a server's plain calls): a bit per number, 64 to a word. */
+static inline void kage_nr_set(uint64_t *map, uint64_t nr)
+{
+	map[nr / 64] |= 1ull << (nr % 64);
+}
+
+/* Whether nr, below count (the bitmap's size in bits), is set in map. */
+static inline int kage_nr_has(const uint64_t *map, uint64_t count, uint64_t nr)
+{
+	return nr < count && (map[nr / 64] >> (nr % 64) & 1);
+}
+
 struct kage_msg {
 	uint64_t token;		/* for ipc_reply; > 0 */
 	uint64_t badge;

@@ -437,14 +437,14 @@ void linux_route_set(uint64_t which[KAGE_ROUTE_WORDS])
 {
 	for (unsigned nr = 0; nr < LINUX_NR_MAX; nr++)
 		if (linux_calls[nr] == linux_sys_file)
-			which[nr / 64] |= 1ull << (nr % 64);
+			kage_nr_set(which, nr);
 }
 
 void linux_plain_set(uint64_t which[LINUX_NR_MAX / 64])
 {
 	for (unsigned nr = 0; nr < LINUX_NR_MAX; nr++)
 		if (linux_plain_calls[nr])
-			which[nr / 64] |= 1ull << (nr % 64);
+			kage_nr_set(which, nr);
 }
 
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result)
