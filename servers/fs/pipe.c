@@ -1,12 +1,20 @@
 /*
- * Pipes: a 4 KiB ring per pipe, and queues of the reads and writes that
- * wait on it, oldest first. A read of an empty pipe with writers, or a
+ * Pipes: a ring per pipe that holds up to 64 KiB (Linux's default), and
+ * queues of the reads and writes that wait on it, oldest first. A read of an empty pipe with writers, or a
  * write to a full one with readers, is answered later (its reply token
  * is kept in the queue); every change runs the pipe: the oldest waiting
  * reader takes what the ring has (or the end of file), the oldest waiting
  * writer moves what fits, and so on while anything moves; then the polls
  * that watch the pipe look again. A write of at most PIPE_BUF bytes goes
  * into the ring whole or waits, so it is never interleaved with another.
+ *
+ * Why the ring grows: most pipes carry a line or two, and a shell makes
+ * thousands of them, so a ring starts at one page and doubles only when
+ * a write needs the room (memory decides: a write that finds no room and
+ * cannot grow the ring gets -ENOMEM, as on Linux). Why a waiting writer
+ * goes on only when half the pipe is free (or all it has left fits): a
+ * reader taking 4 KiB at a time from a full pipe would otherwise make a
+ * copy from the writer per read; so it is one copy per 32 KiB.
  *
  * Why copy first and consume after: a waiting call the kernel aborted (a
  * signal) has a stale token, and its copy fails with -ESRCH; the waiter is
@@ -18,8 +26,9 @@
  * open of it waits; a named pipe's pipe holds its node. Its waiters are
  * its queues' and their tables' (struct fs_wait). Invariant, after every
  * run: readers wait only on an empty pipe that has writers, and a writer
- * waits only when the ring cannot take its next bytes (or it is behind
- * another writer).
+ * waits only when the pipe has room for neither its next bytes nor half
+ * the pipe (or it is behind another writer). So a writer never waits on
+ * an empty pipe, and a reader never on a full one.
  */
 #include "lib/errno.h"
 #include "lib/heap.h"
@@ -27,12 +36,15 @@
 #include "lib/string.h"
 #include "servers/fs/fs_impl.h"
 
-#define FS_PIPE_SIZE 4096
+#define FS_PIPE_SIZE 65536		/* what a pipe holds (F_GETPIPE_SZ) */
+#define FS_PIPE_FIRST 4096		/* its ring at first; it doubles as writes need, up to FS_PIPE_SIZE */
+#define FS_PIPE_WAKE (FS_PIPE_SIZE / 2)	/* the room a waiting writer waits for (or what it has left, if less) */
 #define FS_PIPE_SEEN_WRITER (~0ull)	/* an end's offset: its POLLHUP needs no writer to come first */
 
 struct fs_pipe {
 	uint32_t readers, writers;	/* open file descriptions of each end */
 	uint8_t *ring;
+	uint32_t size;			/* the ring's, a power of two */
 	uint32_t head, len;		/* the bytes in the ring */
 	uint64_t ino;
 	uint64_t writer_opens;		/* descriptions ever opened to write: a reader's POLLHUP waits for one */
@@ -48,7 +60,10 @@ struct fs_pipe_wait {
 	uint64_t buf, len, done;	/* the call's buffer, and what a writer has moved of it */
 };
 
-_Static_assert(FS_PIPE_SIZE >= PIPE_BUF, "a write of PIPE_BUF bytes fits into an empty ring");
+_Static_assert(FS_PIPE_WAKE >= PIPE_BUF, "a write of PIPE_BUF bytes waits only for its own room");
+_Static_assert((FS_PIPE_FIRST & (FS_PIPE_FIRST - 1)) == 0 && FS_PIPE_SIZE % FS_PIPE_FIRST == 0 &&
+	       (FS_PIPE_SIZE / FS_PIPE_FIRST & (FS_PIPE_SIZE / FS_PIPE_FIRST - 1)) == 0,
+	       "the ring doubles from its first size to the pipe's");
 
 static struct fs_pipe_wait *fs_pipe_first(struct fs_list *q)
 {
@@ -76,7 +91,7 @@ static long fs_pipe_answer(struct fs_pipe_wait *w, long value)
 /* Copies up to len bytes of the ring to user memory, leaving them there: the count, or the copy's error. */
 static long fs_pipe_peek(const struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len)
 {
-	uint64_t n = len < p->len ? len : p->len, first = FS_PIPE_SIZE - p->head;
+	uint64_t n = len < p->len ? len : p->len, first = p->size - p->head;
 	long err;
 
 	if (first > n)
@@ -89,23 +104,53 @@ static long fs_pipe_peek(const struct fs_pipe *p, uint64_t token, uint64_t buf, 
 
 static void fs_pipe_consume(struct fs_pipe *p, uint64_t n)
 {
-	p->head = (uint32_t)((p->head + n) % FS_PIPE_SIZE);
+	p->head = (uint32_t)((p->head + n) % p->size);
 	p->len -= (uint32_t)n;
+}
+
+/* The ring made big enough for need bytes (doubling), its bytes kept in order: 0, or -ENOMEM. */
+static long fs_pipe_grow(struct fs_pipe *p, uint64_t need)
+{
+	uint32_t size = p->size, first = p->size - p->head;
+	uint8_t *ring;
+
+	while (size < need)
+		size *= 2;
+	ring = heap_alloc(&fs_heap, size);
+	if (!ring)
+		return -ENOMEM;
+	if (first > p->len)
+		first = p->len;
+	memcpy(ring, p->ring + p->head, first);
+	memcpy(ring + first, p->ring, p->len - first);
+	heap_free(&fs_heap, p->ring);
+	p->ring = ring;
+	p->size = size;
+	p->head = 0;
+	return 0;
 }
 
 /*
  * Moves the next bytes of a write of len (done of them moved) from user
  * memory into the ring, as many as fit; one of at most PIPE_BUF bytes
- * moves whole or not at all. The count, or the copy's error.
+ * moves whole or not at all. The count; the copy's error; or -ENOMEM when
+ * the ring is full and could not grow.
  */
 static long fs_pipe_push(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64_t len, uint64_t done)
 {
 	uint64_t room = FS_PIPE_SIZE - p->len, n = len - done < room ? len - done : room;
-	uint64_t tail = (p->head + p->len) % FS_PIPE_SIZE, first = FS_PIPE_SIZE - tail;
+	uint64_t tail, first;
 	long err;
 
 	if (!n || (len <= PIPE_BUF && n < len))
 		return 0;
+	if (p->len + n > p->size && fs_pipe_grow(p, p->len + n) < 0) {
+		n = p->size - p->len;	/* what fits without growing */
+		if (!n || (len <= PIPE_BUF && n < len))
+			return -ENOMEM;
+	}
+	tail = (p->head + p->len) % p->size;
+	first = p->size - tail;
 	if (first > n)
 		first = n;
 	err = native_caller_read(token, buf + done, p->ring + tail, first);
@@ -115,6 +160,12 @@ static long fs_pipe_push(struct fs_pipe *p, uint64_t token, uint64_t buf, uint64
 		return err;
 	p->len += (uint32_t)n;
 	return (long)n;
+}
+
+/* What a write that moved nothing gets for push's error r: -ENOMEM, or -EFAULT for any failed copy. */
+static long fs_pipe_error(long r)
+{
+	return r == -ENOMEM ? -ENOMEM : -EFAULT;
 }
 
 /* The oldest waiting read takes what the ring has, or the end of file: whether there was one to serve. */
@@ -137,10 +188,14 @@ static int fs_pipe_serve_reader(struct fs_pipe *p)
 static int fs_pipe_serve_writer(struct fs_pipe *p)
 {
 	struct fs_pipe_wait *w = fs_pipe_first(&p->wq);
+	uint64_t left;
 	long r;
 
 	if (!w)
 		return 0;
+	left = w->len - w->done;
+	if (p->readers && FS_PIPE_SIZE - p->len < (left < FS_PIPE_WAKE ? left : FS_PIPE_WAKE))
+		return 0;	/* it waits for more room */
 	if (!p->readers) {
 		/* As Linux: SIGPIPE, and the count moved so far or -EPIPE. */
 		fs_signal_caller(w->w.token, w->w.badge, SIGPIPE, w->done ? (long)w->done : -EPIPE);
@@ -155,7 +210,7 @@ static int fs_pipe_serve_writer(struct fs_pipe *p)
 	if (r > 0)
 		w->done += (uint64_t)r;
 	if (r < 0 || w->done == w->len) {
-		fs_pipe_answer(w, r < 0 && !w->done ? -EFAULT : (long)w->done);
+		fs_pipe_answer(w, r < 0 && !w->done ? fs_pipe_error(r) : (long)w->done);
 		return 1;
 	}
 	return r > 0;
@@ -249,7 +304,7 @@ long fs_pipe_write(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf,
 	do {
 		r = fs_pipe_push(p, c->token, buf, len, done);
 		if (r < 0)
-			return done ? (long)done : -EFAULT;
+			return done ? (long)done : fs_pipe_error(r);
 		done += (uint64_t)r;
 		fs_pipe_run(p);
 	} while (r > 0 && done < len);
@@ -279,7 +334,7 @@ void fs_pipe_unhold(struct fs_pipe *p)
 struct fs_pipe *fs_pipe_make(struct fs_node *fifo)
 {
 	struct fs_pipe *p = heap_zalloc(&fs_heap, sizeof(*p));
-	uint8_t *ring = heap_alloc(&fs_heap, FS_PIPE_SIZE);
+	uint8_t *ring = heap_alloc(&fs_heap, FS_PIPE_FIRST);
 
 	if (!p || !ring) {
 		heap_free(&fs_heap, ring);
@@ -287,6 +342,7 @@ struct fs_pipe *fs_pipe_make(struct fs_node *fifo)
 		return NULL;
 	}
 	p->ring = ring;
+	p->size = FS_PIPE_FIRST;
 	fs_list_init(&p->rq);
 	fs_list_init(&p->wq);
 	fs_list_init(&p->openers);
@@ -430,9 +486,9 @@ uint64_t fs_pipe_unread(const struct fs_file *f)
 }
 
 /*
- * The ring's size is fixed: F_SETPIPE_SZ of at most that is granted as
+ * What a pipe holds is fixed: F_SETPIPE_SZ of at most that is granted as
  * that (Linux too rounds a request up, to whole pages); more is -EPERM,
- * Linux's answer past its pipe-max-size, which here is one ring. Programs
+ * Linux's answer past its pipe-max-size, which here is 64 KiB. Programs
  * that would write a whole document into a pipe before reading it (bash's
  * here-documents) ask F_GETPIPE_SZ how much fits.
  */

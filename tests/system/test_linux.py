@@ -324,7 +324,8 @@ def test_descriptors_and_initramfs_files(board, mode):
 
 
 PIPE_CHECKS = [
-    "data then end of file", "a reader waits for a late writer", "64 KiB through a 4 KiB pipe",
+    "data then end of file", "a reader waits for a late writer", "256 KiB through a 64 KiB pipe, in order",
+    "a growing ring keeps its bytes in order",
     "a big write to a reader that waits",
     "empty non-blocking read is EAGAIN", "writer without readers dies of SIGPIPE",
     "F_GETPIPE_SZ bytes go in without a reader taking any",
