@@ -12,6 +12,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
+#include "kernel/uaccess.h"
 #include "kernel/memobj.h"
 #include "kernel/pagetable.h"
 #include "lib/errno.h"
@@ -319,9 +320,24 @@ static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 	return 0;
 }
 
+/* The kernel address of va in s (NULL: va is the kernel's own), as space_byte. */
+static uint8_t *space_at(struct space *s, uint64_t va, uint64_t need, bool to_user, int *err)
+{
+	return s ? space_byte(s, va, need, to_user, err) : (uint8_t *)va;
+}
+
+/*
+ * Why each side's page is looked up once, not once a chunk: when the two
+ * addresses sit at different offsets in their pages every page is copied
+ * in two chunks, and a lookup (a walk, and for the destination the
+ * ownership of its table) costs more than copying a chunk of a few
+ * hundred bytes. Within one space the source is looked up again after
+ * the destination, whose page may have just been given its own frame.
+ */
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user)
 {
+	uint8_t *d = NULL, *p = NULL;
 	int err;
 
 	while (len) {
@@ -334,20 +350,70 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 			if (err < 0)
 				return err;
 			dva += PAGE_SIZE, sva += PAGE_SIZE, len -= PAGE_SIZE;
+			d = p = NULL;
 			continue;
 		}
 		size_t chunk = space_page_left(dva) < space_page_left(sva) ? space_page_left(dva)
 									     : space_page_left(sva);
 		/* The destination first: unsharing it can never change the source's page. */
-		uint8_t *d = dst ? space_byte(dst, dva, as_user ? PTE_W : 0, true, &err) : (uint8_t *)dva;
-		uint8_t *p = !d ? NULL : src ? space_byte(src, sva, PTE_R, false, &err) : (uint8_t *)sva;
-
-		if (!p)
+		if (!d || !(dva & (PAGE_SIZE - 1)))
+			d = space_at(dst, dva, as_user ? PTE_W : 0, true, &err);
+		if (d && (!p || !(sva & (PAGE_SIZE - 1)) || src == dst))
+			p = space_at(src, sva, PTE_R, false, &err);
+		if (!d || !p)
 			return err;
 		if (chunk > len)
 			chunk = len;
 		memmove(d, p, chunk);
+		d += chunk, p += chunk;
 		dva += chunk, sva += chunk, len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * One page's worth of space_transfer_here: 0 when copied; 1 when it must
+ * go the slow way (the running side faulted, or s's page is untouched and
+ * the copy fills it whole); or s's side's error.
+ */
+static int space_chunk_here(struct space *s, uint64_t va, uint64_t here, size_t chunk, bool to_s, bool as_user,
+			    uint64_t *resume)
+{
+	uint64_t need = PTE_R;
+	uint8_t *k;
+	long r;
+	int err;
+
+	if (to_s && chunk == PAGE_SIZE && !pt_lookup(s->root, va, NULL))
+		return 1;	/* space_transfer takes a frame it need not zero first */
+	if (to_s)
+		need = as_user ? PTE_W : 0;
+	k = space_byte(s, va, need, to_s, &err);
+	if (!k)
+		return err;
+	if (to_s)
+		r = uaccess_copy(resume, k, (const void *)here, chunk);
+	else
+		r = uaccess_copy(resume, (void *)here, k, chunk);
+	return r < 0;
+}
+
+int space_transfer_here(struct space *s, uint64_t va, struct space *self, uint64_t here, size_t len, bool to_s,
+			bool as_user, uint64_t *resume)
+{
+	if (!uaccess_range_ok(here, len))
+		return -EFAULT;
+	while (len) {
+		size_t chunk = space_page_left(va) < len ? space_page_left(va) : len;
+		int err = space_chunk_here(s, va, here, chunk, to_s, as_user, resume);
+
+		if (err > 0 && to_s)
+			err = space_transfer(s, va, self, here, chunk, as_user);
+		else if (err > 0)
+			err = space_transfer(self, here, s, va, chunk, true);
+		if (err < 0)
+			return err;
+		va += chunk, here += chunk, len -= chunk;
 	}
 	return 0;
 }

@@ -105,6 +105,17 @@ int space_write(struct space *s, uint64_t va, const void *src, size_t len);
  */
 int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t sva, size_t len,
 		   bool as_user);
+
+/*
+ * space_transfer between s at va and the running space self at here
+ * (to_s: from here into s), self's side reached through the running page
+ * table (kernel/uaccess.h) instead of a walk a page; resume is the
+ * running task's uaccess_sp. A page self has not touched, or cannot be
+ * written as it is (copy-on-write), goes through space_transfer. s must
+ * not be self. 0, or -EFAULT / -ENOMEM as space_transfer.
+ */
+int space_transfer_here(struct space *s, uint64_t va, struct space *self, uint64_t here, size_t len, bool to_s,
+			bool as_user, uint64_t *resume);
 /* Copies out of mapped, readable user pages: 0 or -EFAULT. */
 int space_read(struct space *s, uint64_t va, void *dst, size_t len);
 /* Copies into user pages the user may write (a system call's result): 0 or -EFAULT. */

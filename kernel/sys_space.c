@@ -66,6 +66,8 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 	counters.copy_bytes += len;
 	/* A server in the kernel (MODE=mono) copies from or to kernel memory: no space of its own. */
 	local = kserver_task(t) ? NULL : t->space;
+	if (local && s != local)	/* t is running: its own side through its page table */
+		return space_transfer_here(s, va, local, buf, len, write, as_user, &t->uaccess_sp);
 	if (write)
 		return space_transfer(s, va, local, buf, len, as_user);
 	return space_transfer(local, buf, s, va, len, true);

@@ -87,6 +87,7 @@ struct task {
 	uint64_t user_ticks, system_ticks;	/* CPU time sampled at the tick (kernel/cputime.h) */
 	uint32_t serving;	/* a server: the id of the task whose call it received last */
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
+	uint64_t uaccess_sp;	/* while the kernel copies its memory (kernel/uaccess.h): where a fault resumes */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 
 	struct handle_table handles;

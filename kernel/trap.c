@@ -1,9 +1,10 @@
 /*
  * Trap dispatch. Interrupts go to their handlers; an exception taken in the
  * kernel is a kernel bug (user input never reaches a kernel fault: user
- * pointers are checked before use), so it panics with the full frame. The
- * one exception: in MODE=mono, the first touch of a page of the servers'
- * memory window (kernel/srvmem.h) is a fault the window resolves.
+ * pointers are checked before use), so it panics with the full frame. Two
+ * exceptions: a copy of the running task's own memory (kernel/uaccess.h)
+ * ends with -EFAULT, and in MODE=mono the first touch of a page of the
+ * servers' memory window (kernel/srvmem.h) is a fault the window resolves.
  */
 #include "kernel/cputime.h"
 #include "kernel/trap.h"
@@ -19,6 +20,7 @@
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "kernel/uaccess.h"
 #include "lib/errno.h"
 
 void trap_vector(void);
@@ -63,7 +65,11 @@ void trap_kernel(struct trapframe *tf)
 			break;
 		}
 	} else if (trap_page_access(cause)) {
-		int err = kserver_fault(tf->stval, trap_page_access(cause));
+		int err;
+
+		if (uaccess_fault(tf))
+			return;	/* a copy of the running task's memory: it answers -EFAULT */
+		err = kserver_fault(tf->stval, trap_page_access(cause));
 
 		if (err == 0) {
 			COUNT(page_faults);	/* as a user-mode server's would be */

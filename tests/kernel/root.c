@@ -137,6 +137,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	check_unknown_calls();
 	cow_checks();
 	demand_checks();
+	uaccess_checks();
 	bootinfo_checks(bi);
 	task_checks();
 	ipc_checks();

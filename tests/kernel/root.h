@@ -9,6 +9,7 @@
 void check(int ok, const char *name, const char *why);
 void cow_checks(void);
 void demand_checks(void);
+void uaccess_checks(void);
 void bench_run(void);
 void task_checks(void);
 void ipc_checks(void);

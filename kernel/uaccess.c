@@ -1,0 +1,32 @@
+/*
+ * The C half of kernel/uaccess.h: the range check, and the fault hook
+ * trap_kernel asks. uaccess_copy.S has the copy itself.
+ */
+#include "kernel/memlayout.h"
+#include "kernel/riscv.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
+#include "kernel/trap.h"
+#include "kernel/uaccess.h"
+#include "lib/errno.h"
+
+_Static_assert(SSTATUS_SUM == 1ul << 18 && EFAULT == 14, "uaccess_copy.S's numbers");
+
+void uaccess_resume(void);
+
+bool uaccess_range_ok(uint64_t va, size_t n)
+{
+	return va < USER_TOP && n <= USER_TOP - va;
+}
+
+bool uaccess_fault(struct trapframe *tf)
+{
+	struct task *t = sched_current();
+
+	/* Only a user address: a fault on the kernel's own side of the copy is a kernel bug. */
+	if (!t || !t->uaccess_sp || tf->stval >= USER_TOP)
+		return false;
+	tf->sp = t->uaccess_sp;
+	tf->sepc = (uint64_t)uaccess_resume;
+	return true;
+}

@@ -1,0 +1,78 @@
+/*
+ * The caller's own side of a copy (kernel/uaccess.h): space_read and
+ * space_write reach the calling task's buffer through its running page
+ * table. The kernel's addresses stay out of reach, and every case the
+ * page walk used to handle comes out as before: a page never touched is
+ * filled, a copy-on-write page is broken, a read-only or unmapped one is
+ * -EFAULT.
+ */
+#include "kernel/memlayout.h"
+#include "lib/errno.h"
+#include "lib/native.h"
+#include "lib/string.h"
+#include "tests/kernel/root.h"
+
+#define OTHER_VA 0x32000000ul
+#define MINE 0x33000000ul	/* two pages read-write, then one read-only */
+#define PAGE 4096ul
+#define SELF KAGE_HANDLE_SELF_SPACE
+
+static const char pattern[16] = "own memory, 16b";
+
+/* With sstatus.SUM set the kernel's own memory is reachable: the range check is what refuses it. */
+static void check_kernel_out_of_reach(long other)
+{
+	char back[16];
+
+	native_space_write(other, OTHER_VA, pattern, sizeof(pattern));
+	check(native_space_write(other, OTHER_VA, (const void *)KERNEL_IMAGE_BASE, 16) == -EFAULT &&
+		      native_space_write(other, OTHER_VA, (const void *)KERNEL_DIRECT_BASE, 16) == -EFAULT,
+	      "copy_from_kernel_address_is_efault", "the kernel's bytes were reachable");
+	check(native_space_read(other, OTHER_VA, back, sizeof(back)) == 0 && !memcmp(back, pattern, sizeof(back)),
+	      "kernel_bytes_never_reach_the_other_space", "the destination changed");
+	check(native_space_read(other, OTHER_VA, (void *)(KERNEL_IMAGE_BASE + 0x100000), 16) == -EFAULT,
+	      "copy_into_kernel_address_is_efault", "accepted");
+	check(native_space_read(other, OTHER_VA, (void *)(USER_TOP - 8), 16) == -EFAULT &&
+		      native_space_read(other, OTHER_VA, (void *)~0ul - 7, 16) == -EFAULT,
+	      "copy_past_user_top_is_efault", "accepted");
+}
+
+static void check_own_pages(long other)
+{
+	volatile char *mine = (volatile char *)MINE;
+	char back[16], zeros[16] = { 0 };
+	long copy;
+
+	native_space_map(SELF, MINE, 2 * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	native_space_map(SELF, MINE + 2 * PAGE, PAGE, KAGE_PROT_READ);
+	check(native_space_read(other, OTHER_VA, (void *)MINE, 16) == 0 && !memcmp((const void *)MINE, pattern, 16),
+	      "copy_into_untouched_own_page", "not filled");
+	check(native_space_write(other, OTHER_VA, (const void *)(MINE + PAGE), 16) == 0 &&
+		      native_space_read(other, OTHER_VA, back, sizeof(back)) == 0 && !memcmp(back, zeros, 16),
+	      "copy_from_untouched_own_page_is_zeros", "not zeros");
+	check(native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 16) == -EFAULT,
+	      "copy_into_read_only_own_page_is_efault", "accepted");
+	check(native_space_read(other, OTHER_VA, (void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT &&
+		      native_space_write(other, OTHER_VA, (const void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT,
+	      "copy_running_into_unmapped_own_page_is_efault", "accepted");
+	mine[0] = 'x';
+	native_space_write(other, OTHER_VA, pattern, sizeof(pattern));
+	copy = native_space_clone(SELF);	/* MINE is copy-on-write now, in both */
+	check(copy > 0 && native_space_read(other, OTHER_VA, (void *)MINE, 16) == 0 &&
+		      !memcmp((const void *)MINE, pattern, 16) && native_space_read(copy, MINE, back, 1) == 0 &&
+		      back[0] == 'x',
+	      "copy_into_own_cow_page_breaks_it", "the clone saw the copy, or it failed");
+	native_handle_close(copy);
+	native_space_unmap(SELF, MINE, 3 * PAGE);
+}
+
+void uaccess_checks(void)
+{
+	long other = native_space_create();
+
+	check(other > 0 && native_space_map(other, OTHER_VA, PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE) == 0,
+	      "uaccess_other_space", "no space");
+	check_kernel_out_of_reach(other);
+	check_own_pages(other);
+	native_handle_close(other);
+}
