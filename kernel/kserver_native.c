@@ -5,12 +5,21 @@
  * Compiled only into MODE=mono system Images, with the servers and
  * KAGE_NATIVE_DIRECT, which makes lib/native.h declare this side.
  */
+#include "kernel/counters.h"
 #include "kernel/kserver.h"
+#include "kernel/sched.h"
+#include "kernel/sys.h"
 #include "lib/native.h"
 
 long native_direct(uint64_t nr, uint64_t a[7])
 {
 	return kserver_native(nr, a);
+}
+
+long native_caller_copy(uint64_t token, uint64_t va, uint64_t buf, uint64_t len, int write)
+{
+	COUNT(direct_native);
+	return sys_caller_copy(sched_current(), token, va, buf, len, write != 0);
 }
 
 const void *native_map_item(const struct kage_bootitem *it, uint64_t va, unsigned prot)

@@ -372,45 +372,57 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 }
 
 /*
- * One page's worth of space_transfer_here: 0 when copied; 1 when it must
- * go the slow way (the running side faulted, or s's page is untouched and
- * the copy fills it whole); or s's side's error.
+ * The other side's bytes at va for one chunk of space_transfer_here,
+ * NULL with *err: 1 when the copy
+ * fills an untouched page whole (space_transfer takes a frame it need not
+ * zero first), else other's error.
  */
-static int space_chunk_here(struct space *s, uint64_t va, uint64_t here, size_t chunk, bool to_s, bool as_user,
-			    uint64_t *resume)
+static uint8_t *space_other(struct space *other, uint64_t va, size_t chunk, bool into_other, bool as_user, int *err)
 {
 	uint64_t need = PTE_R;
-	uint8_t *k;
-	long r;
-	int err;
 
-	if (to_s && chunk == PAGE_SIZE && !pt_lookup(s->root, va, NULL))
-		return 1;	/* space_transfer takes a frame it need not zero first */
-	if (to_s)
+	if (into_other && chunk == PAGE_SIZE && !pt_lookup(other->root, va, NULL)) {
+		*err = 1;
+		return NULL;
+	}
+	if (into_other)
 		need = as_user ? PTE_W : 0;
-	k = space_byte(s, va, need, to_s, &err);
-	if (!k)
-		return err;
-	if (to_s)
-		r = uaccess_copy(resume, k, (const void *)here, chunk);
-	else
-		r = uaccess_copy(resume, (void *)here, k, chunk);
-	return r < 0;
+	return space_byte(other, va, need, into_other, err);
 }
 
-int space_transfer_here(struct space *s, uint64_t va, struct space *self, uint64_t here, size_t len, bool to_s,
-			bool as_user, uint64_t *resume)
+int space_kernel_here(uint64_t kva, struct space *self, uint64_t here, size_t len, bool into_kernel, bool as_user,
+		      uint64_t *resume)
+{
+	if (!uaccess_range_ok(here, len))
+		return -EFAULT;
+	if (into_kernel && uaccess_copy(resume, (void *)kva, (const void *)here, len) == 0)
+		return 0;
+	if (!into_kernel && uaccess_copy(resume, (void *)here, (const void *)kva, len) == 0)
+		return 0;
+	if (into_kernel)
+		return space_transfer(NULL, kva, self, here, len, as_user);
+	return space_transfer(self, here, NULL, kva, len, as_user);
+}
+
+int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
+			bool into_other, bool as_user, uint64_t *resume)
 {
 	if (!uaccess_range_ok(here, len))
 		return -EFAULT;
 	while (len) {
 		size_t chunk = space_page_left(va) < len ? space_page_left(va) : len;
-		int err = space_chunk_here(s, va, here, chunk, to_s, as_user, resume);
+		int err = 1;
+		uint8_t *k = space_other(other, va, chunk, into_other, as_user, &err);
 
-		if (err > 0 && to_s)
-			err = space_transfer(s, va, self, here, chunk, as_user);
+		if (k && into_other)
+			err = uaccess_copy(resume, k, (const void *)here, chunk) < 0;
+		else if (k)
+			err = uaccess_copy(resume, (void *)here, k, chunk) < 0;
+		/* The slow way: a page self has not touched, or may not write as it is, or a fresh one. */
+		if (err > 0 && into_other)
+			err = space_transfer(other, va, self, here, chunk, as_user);
 		else if (err > 0)
-			err = space_transfer(self, here, s, va, chunk, true);
+			err = space_transfer(self, here, other, va, chunk, as_user);
 		if (err < 0)
 			return err;
 		va += chunk, here += chunk, len -= chunk;

@@ -107,15 +107,20 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 		   bool as_user);
 
 /*
- * space_transfer between s at va and the running space self at here
- * (to_s: from here into s), self's side reached through the running page
- * table (kernel/uaccess.h) instead of a walk a page; resume is the
- * running task's uaccess_sp. A page self has not touched, or cannot be
- * written as it is (copy-on-write), goes through space_transfer. s must
- * not be self. 0, or -EFAULT / -ENOMEM as space_transfer.
+ * space_transfer between other at va and the
+ * running space self at here, into other or out of it, self's side
+ * reached through the running page table (kernel/uaccess.h) instead of a
+ * walk a page; as_user is for whichever side is written, and resume is
+ * the running task's uaccess_sp. A page self has not touched, or may not
+ * write as it is (copy-on-write, or read-only without as_user), goes
+ * through space_transfer. other must not be self. 0, or -EFAULT / -ENOMEM
+ * as space_transfer.
  */
-int space_transfer_here(struct space *s, uint64_t va, struct space *self, uint64_t here, size_t len, bool to_s,
-			bool as_user, uint64_t *resume);
+int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
+			bool into_other, bool as_user, uint64_t *resume);
+/* The same between kernel memory at kva and the running space: one copy, as a monolithic kernel's copy_to_user. */
+int space_kernel_here(uint64_t kva, struct space *self, uint64_t here, size_t len, bool into_kernel, bool as_user,
+		      uint64_t *resume);
 /* Copies out of mapped, readable user pages: 0 or -EFAULT. */
 int space_read(struct space *s, uint64_t va, void *dst, size_t len);
 /* Copies into user pages the user may write (a system call's result): 0 or -EFAULT. */
@@ -185,6 +190,11 @@ static inline void space_activate(const struct space *s)
 {
 	if (space_active != s->root_pa)
 		space_switch(s);
+}
+/* Whether s is the hart's address space now. */
+static inline bool space_is_active(const struct space *s)
+{
+	return space_active == s->root_pa;
 }
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */

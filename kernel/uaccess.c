@@ -1,6 +1,5 @@
 /*
- * The C half of kernel/uaccess.h: the range check, and the fault hook
- * trap_kernel asks. uaccess_copy.S has the copy itself.
+ * The C half of kernel/uaccess.h: the fault hook trap_kernel asks. uaccess_copy.S has the copy itself.
  */
 #include "kernel/memlayout.h"
 #include "kernel/riscv.h"
@@ -13,11 +12,6 @@
 _Static_assert(SSTATUS_SUM == 1ul << 18 && EFAULT == 14, "uaccess_copy.S's numbers");
 
 void uaccess_resume(void);
-
-bool uaccess_range_ok(uint64_t va, size_t n)
-{
-	return va < USER_TOP && n <= USER_TOP - va;
-}
 
 bool uaccess_fault(struct trapframe *tf)
 {

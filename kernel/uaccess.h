@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/memlayout.h"
 
 struct trapframe;
 
@@ -35,7 +36,10 @@ struct trapframe;
 long uaccess_copy(uint64_t *resume, void *dst, const void *src, size_t n);
 
 /* Whether [va, va + n) lies wholly in user addresses. */
-bool uaccess_range_ok(uint64_t va, size_t n);
+static inline bool uaccess_range_ok(uint64_t va, size_t n)
+{
+	return va < USER_TOP && n <= USER_TOP - va;
+}
 
 /* A page fault in the kernel: if uaccess_copy took it, tf resumes at its error exit (true). */
 bool uaccess_fault(struct trapframe *tf);

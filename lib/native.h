@@ -26,6 +26,12 @@ static inline long native_call7(uint64_t nr, uint64_t a[7])
 	return native_direct(nr, a);
 }
 
+/*
+ * caller_read and caller_write, the commonest native calls (every buffer
+ * of a read or write), as one function call with no words to marshal.
+ */
+long native_caller_copy(uint64_t token, uint64_t va, uint64_t buf, uint64_t len, int write);
+
 static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	uint64_t a[7] = { a0, a1, a2, a3, 0, 0, 0 };
@@ -124,12 +130,20 @@ static inline long native_space_read(long space, uint64_t va, void *buf, uint64_
 /* Copies from / to the memory of the task whose call `token` names (KAGE_COPY_CALLER). */
 static inline long native_caller_read(uint64_t token, uint64_t va, void *buf, uint64_t len)
 {
+#ifdef KAGE_NATIVE_DIRECT
+	return native_caller_copy(token, va, (uint64_t)buf, len, 0);
+#else
 	return native_call6(KAGE_SYS_SPACE_READ, token, va, (uint64_t)buf, len, KAGE_COPY_CALLER, 0);
+#endif
 }
 
 static inline long native_caller_write(uint64_t token, uint64_t va, const void *buf, uint64_t len)
 {
+#ifdef KAGE_NATIVE_DIRECT
+	return native_caller_copy(token, va, (uint64_t)buf, len, 1);
+#else
 	return native_call6(KAGE_SYS_SPACE_WRITE, token, va, (uint64_t)buf, len, KAGE_COPY_CALLER, 0);
+#endif
 }
 
 static inline long native_space_write(long space, uint64_t va, const void *buf, uint64_t len)
