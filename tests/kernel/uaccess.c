@@ -52,9 +52,14 @@ static void check_own_pages(long other)
 	      "copy_from_untouched_own_page_is_zeros", "not zeros");
 	check(native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 16) == -EFAULT,
 	      "copy_into_read_only_own_page_is_efault", "accepted");
+	/* 16 bytes take uaccess_copy's short loop, 256 its memcpy: a fault in each ends as -EFAULT. */
 	check(native_space_read(other, OTHER_VA, (void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT &&
 		      native_space_write(other, OTHER_VA, (const void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT,
 	      "copy_running_into_unmapped_own_page_is_efault", "accepted");
+	check(native_space_read(other, OTHER_VA, (void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT &&
+		      native_space_write(other, OTHER_VA, (const void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT &&
+		      native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 256) == -EFAULT,
+	      "long_copy_faulting_in_own_memory_is_efault", "accepted");
 	mine[0] = 'x';
 	native_space_write(other, OTHER_VA, pattern, sizeof(pattern));
 	copy = native_space_clone(SELF);	/* MINE is copy-on-write now, in both */
