@@ -263,13 +263,13 @@ static long fs_sync(const struct fs_file *f, uint64_t nr, const uint64_t *a)
 	return data ? 0 : -ESPIPE;
 }
 
-/* Calls taking a descriptor as their first argument. */
 /* The calls that need a socket's descriptor (bind ... sendmmsg). */
 static int fs_socket_call(uint64_t nr)
 {
 	return (nr >= NR_bind && nr <= NR_recvmsg) || nr == NR_accept4 || nr == NR_recvmmsg || nr == NR_sendmmsg;
 }
 
+/* Calls taking a descriptor as their first argument, but read and write (fs_call). */
 static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t nr, const uint64_t *a)
 {
 	/*
@@ -286,13 +286,11 @@ static long fs_fd_call(const struct fs_call_ctx *c, struct fs_file *f, uint64_t 
 		return fs_statfs_node(c, f->node ? f->node : fs_root, a[1]);
 	if (nr == NR_flock)
 		return fs_flock(c, f, a[1]);
-	if (f->pipe && nr != NR_read && nr != NR_write && nr != NR_readv && nr != NR_writev && nr != NR_fstat &&
-	    nr != NR_dup && nr != NR_ioctl && nr != NR_fchmod && nr != NR_fchown)
+	if (f->pipe && nr != NR_readv && nr != NR_writev && nr != NR_fstat && nr != NR_dup && nr != NR_ioctl &&
+	    nr != NR_fchmod && nr != NR_fchown)
 		return nr == NR_lseek || nr == NR_pread64 || nr == NR_pwrite64 ? -ESPIPE
 		       : nr == NR_ftruncate ? -EINVAL : -ENOTDIR;
 	switch (nr) {
-	case NR_read: return fs_read_write(c, f, a[1], a[2], 0);
-	case NR_write: return fs_read_write(c, f, a[1], a[2], 1);
 	case NR_readv: return fs_vector(c, f, a[1], a[2], 0);
 	case NR_writev: return fs_vector(c, f, a[1], a[2], 1);
 	case NR_pread64: return fs_positional(c, f, a, 0);
@@ -337,6 +335,11 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	if (!fs_list_empty(&t->waits))
 		fs_wait_stale(&c);
 	switch (nr) {
+	case NR_read:
+	case NR_write:
+		/* The commonest calls, on any descriptor (a pipe's too), straight to their handler. */
+		f = fs_fd(&c, a[0]);
+		return f ? fs_read_write(&c, f, a[1], a[2], nr == NR_write) : -EBADF;
 	case NR_openat: return fs_openat(&c, a);
 	case NR_close: return fs_fd_close(t, a[0]);
 	case NR_dup3: return fs_dup3(&c, a[0], a[1], a[2]);
