@@ -24,8 +24,6 @@ static inline void ipc_count_send(enum task_msg kind)
 
 static void ipc_refuse(struct task *c);
 
-#define IPC_ID_MASK (TASKID_MAX - 1)
-
 /* (sequence << 20) | id: the sequence sits in call_seq's top 43 bits, so bit 63 is always clear. */
 static uint64_t ipc_token(const struct task *caller)
 {
@@ -124,29 +122,6 @@ int64_t ipc_recv(struct task *t, struct endpoint *ep)
 	return (int64_t)t->tf->a0;
 }
 
-/*
- * Whether `token` names c's current call, received by t: c waits for
- * t's answer, and the sequence is its current call's (call_seq keeps it
- * one bit higher than the token does). The id is the caller's to check.
- */
-static inline bool ipc_token_is(const struct task *c, const struct task *t, uint64_t token)
-{
-	return c->state == TASK_REPLY_WAIT && c->replier == t && c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS;
-}
-
-/* The caller waiting for t's answer under `token`, or NULL; inline on the reply path. */
-static inline struct task *ipc_caller_of(struct task *t, uint64_t token)
-{
-	struct task *c = task_by_id(token & IPC_ID_MASK);
-
-	return c && ipc_token_is(c, t, token) ? c : NULL;
-}
-
-struct task *ipc_caller(struct task *t, uint64_t token)
-{
-	return ipc_caller_of(t, token);
-}
-
 /* Puts c's message on ep without switching: to a waiting receiver, or in the queue. */
 static void ipc_post(struct task *c, struct endpoint *ep)
 {
@@ -235,7 +210,7 @@ static void ipc_refuse(struct task *c)
 
 int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])
 {
-	struct task *c = ipc_caller_of(t, token);
+	struct task *c = ipc_caller(t, token);
 
 	if (!c)
 		return -ESRCH;
@@ -275,7 +250,7 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	struct task *c = NULL, *s;
 
 	if (token) {
-		c = ipc_caller_of(t, token);
+		c = ipc_caller(t, token);
 		if (!c)
 			return -ESRCH;
 		COUNT(msg_replies);

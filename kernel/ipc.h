@@ -27,6 +27,7 @@
 #include "kernel/counters.h"
 #include "kernel/endpoint.h"
 #include "kernel/task.h"
+#include "kernel/taskid.h"
 #include "lib/kage_abi.h"
 
 #define IPC_REPLY_WORDS 6
@@ -118,8 +119,29 @@ void ipc_interrupt(struct task *c);
 void ipc_take(struct task *s, struct task *r, struct kage_msg *m);
 /* ipc_take of a Linux call that s has just made (kind SYSCALL, not forwarded). */
 void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m);
-/* The caller waiting for t's answer under `token` (its call received, not yet answered), or NULL. */
-struct task *ipc_caller(struct task *t, uint64_t token);
+#define IPC_ID_MASK (TASKID_MAX - 1)
+
+/*
+ * Whether `token` names c's current call, received by t: c waits for
+ * t's answer, and the sequence is its current call's (call_seq keeps it
+ * one bit higher than the token does). The id is the caller's to check.
+ */
+static inline bool ipc_token_is(const struct task *c, const struct task *t, uint64_t token)
+{
+	return c->state == TASK_REPLY_WAIT && c->replier == t && c->call_seq >> (TASKID_BITS + 1) == token >> TASKID_BITS;
+}
+
+/*
+ * The caller waiting for t's answer under `token` (its call received, not
+ * yet answered), or NULL; inline, as every reply and every copy by token
+ * asks it.
+ */
+static inline struct task *ipc_caller(struct task *t, uint64_t token)
+{
+	struct task *c = task_by_id(token & IPC_ID_MASK);
+
+	return c && ipc_token_is(c, t, token) ? c : NULL;
+}
 /* Sends c's ALERT to its personality endpoint (c waits for nothing else; see task_alert). */
 void ipc_alert(struct task *c);
 /* A dead server's pending calls: callers get -EPIPE, faulted tasks die. */

@@ -390,20 +390,6 @@ static uint8_t *space_other(struct space *other, uint64_t va, size_t chunk, bool
 	return space_byte(other, va, need, into_other, err);
 }
 
-int space_kernel_here(uint64_t kva, struct space *self, uint64_t here, size_t len, bool into_kernel, bool as_user,
-		      uint64_t *resume)
-{
-	if (!uaccess_range_ok(here, len))
-		return -EFAULT;
-	if (into_kernel && uaccess_copy(resume, (void *)kva, (const void *)here, len) == 0)
-		return 0;
-	if (!into_kernel && uaccess_copy(resume, (void *)here, (const void *)kva, len) == 0)
-		return 0;
-	if (into_kernel)
-		return space_transfer(NULL, kva, self, here, len, as_user);
-	return space_transfer(self, here, NULL, kva, len, as_user);
-}
-
 int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
 			bool into_other, bool as_user, uint64_t *resume)
 {

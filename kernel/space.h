@@ -31,6 +31,8 @@
 #include "kernel/kobj.h"
 #include "kernel/region.h"
 #include "kernel/riscv.h"
+#include "kernel/uaccess.h"
+#include "lib/errno.h"
 #include "lib/kage_abi.h"
 
 struct space {
@@ -118,9 +120,24 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
  */
 int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
 			bool into_other, bool as_user, uint64_t *resume);
-/* The same between kernel memory at kva and the running space: one copy, as a monolithic kernel's copy_to_user. */
-int space_kernel_here(uint64_t kva, struct space *self, uint64_t here, size_t len, bool into_kernel, bool as_user,
-		      uint64_t *resume);
+/*
+ * The same between kernel memory at kva and the running space: one copy,
+ * as a monolithic kernel's copy_to_user; inline, as it is every copy a
+ * server in the kernel makes for its caller.
+ */
+static inline int space_kernel_here(uint64_t kva, struct space *self, uint64_t here, size_t len, bool into_kernel,
+				    bool as_user, uint64_t *resume)
+{
+	if (!uaccess_range_ok(here, len))
+		return -EFAULT;
+	if (into_kernel && uaccess_copy(resume, (void *)kva, (const void *)here, len) == 0)
+		return 0;
+	if (!into_kernel && uaccess_copy(resume, (void *)here, (const void *)kva, len) == 0)
+		return 0;
+	if (into_kernel)
+		return space_transfer(NULL, kva, self, here, len, as_user);
+	return space_transfer(self, here, NULL, kva, len, as_user);
+}
 /* Copies out of mapped, readable user pages: 0 or -EFAULT. */
 int space_read(struct space *s, uint64_t va, void *dst, size_t len);
 /* Copies into user pages the user may write (a system call's result): 0 or -EFAULT. */

@@ -36,7 +36,7 @@ int64_t sys_space_clone(struct task *t, struct trapframe *tf)
 }
 
 /* The space of the task whose call t holds token for (NULL: a server in the kernel, kernel memory). */
-static int64_t sys_caller_space(struct task *t, uint64_t token, struct space **s)
+static inline int64_t sys_caller_space(struct task *t, uint64_t token, struct space **s)
 {
 	struct task *caller = ipc_caller(t, token);
 
@@ -60,8 +60,8 @@ static int64_t sys_copy_space(struct task *t, struct trapframe *tf, bool write, 
  * t's own (micro), or the caller's a server in the kernel copies to or
  * from (mono), as a monolithic kernel's copy_to_user.
  */
-static int64_t sys_copy_with(struct task *t, struct space *s, uint64_t va, uint64_t buf, uint64_t len, bool write,
-			     bool as_user)
+static inline __attribute__((always_inline)) int64_t sys_copy_with(struct task *t, struct space *s, uint64_t va,
+								   uint64_t buf, uint64_t len, bool write, bool as_user)
 {
 	struct space *local = kserver_task(t) ? NULL : t->space;
 	bool user = write ? as_user : true;	/* as_user is for the side written */
