@@ -12,9 +12,9 @@
 #include "kernel/kalloc.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
-#include "kernel/uaccess.h"
 #include "kernel/memobj.h"
 #include "kernel/pagetable.h"
+#include "kernel/uaccess.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -372,10 +372,10 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 }
 
 /*
- * The other side's bytes at va for one chunk of space_transfer_here,
- * NULL with *err: 1 when the copy
- * fills an untouched page whole (space_transfer takes a frame it need not
- * zero first), else other's error.
+ * The other side's bytes at va for one chunk of space_transfer_here, or
+ * NULL with *err: 1 when the copy fills an untouched page whole
+ * (space_transfer takes a frame it need not zero first), else other's
+ * error.
  */
 static uint8_t *space_other(struct space *other, uint64_t va, size_t chunk, bool into_other, bool as_user, int *err)
 {

@@ -109,14 +109,13 @@ int space_transfer(struct space *dst, uint64_t dva, struct space *src, uint64_t 
 		   bool as_user);
 
 /*
- * space_transfer between other at va and the
- * running space self at here, into other or out of it, self's side
- * reached through the running page table (kernel/uaccess.h) instead of a
- * walk a page; as_user is for whichever side is written, and resume is
- * the running task's uaccess_sp. A page self has not touched, or may not
- * write as it is (copy-on-write, or read-only without as_user), goes
- * through space_transfer. other must not be self. 0, or -EFAULT / -ENOMEM
- * as space_transfer.
+ * space_transfer between another space, other at va, and the running
+ * space, self at here, into other or out of it: self's side through the
+ * running page table (kernel/uaccess.h) instead of a walk a page. as_user
+ * is for whichever side is written; resume is the running task's
+ * uaccess_sp. A page self has not touched, or may not write as it is
+ * (copy-on-write, or read-only without as_user), goes through
+ * space_transfer. 0, or -EFAULT / -ENOMEM as space_transfer.
  */
 int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
 			bool into_other, bool as_user, uint64_t *resume);

@@ -68,7 +68,7 @@ static inline __attribute__((always_inline)) int64_t sys_copy_with(struct task *
 
 	COUNT(copies);
 	counters.copy_bytes += len;
-	if (local && s != local)
+	if (local && s && s != local)
 		return space_transfer_here(s, va, local, buf, len, write, user, &t->uaccess_sp);
 	if (!local && s && space_is_active(s))
 		return space_kernel_here(buf, s, va, len, !write, user, &t->uaccess_sp);
