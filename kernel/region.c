@@ -5,6 +5,7 @@
  * A call that must split a region takes the memory for it before it
  * changes anything, so -ENOMEM always leaves the set as it was.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include "kernel/kalloc.h"
 #include "kernel/region.h"
@@ -76,8 +77,8 @@ static int region_room(const struct region_set *rs, uint64_t more)
 	return !rs->max || rs->n + more <= rs->max;
 }
 
-/* A region not yet in any set, or NULL. */
-static struct region *region_new(uint64_t start, uint64_t end, uint64_t perm)
+/* A region not yet in any set (with its own reference on obj, if any), or NULL. */
+static struct region *region_new(uint64_t start, uint64_t end, uint64_t perm, struct memobj *obj, uint64_t off)
 {
 	struct region *r = kzalloc(sizeof(*r));
 
@@ -86,14 +87,28 @@ static struct region *region_new(uint64_t start, uint64_t end, uint64_t perm)
 	r->start = start;
 	r->end = end;
 	r->perm = perm;
+	r->obj = obj;
+	r->off = off;
+	if (obj)
+		kobj_get(&obj->obj);
 	region_live++;
 	return r;
 }
 
 static void region_delete(struct region *r)
 {
+	if (r->obj)
+		kobj_put(&r->obj->obj);
 	kfree(r, sizeof(*r));
 	region_live--;
+}
+
+/* Whether b carries on where a ends, so that the two are one region: the same permissions and backing. */
+static bool region_continues(const struct region *a, const struct region *b)
+{
+	if (a->end != b->start || a->perm != b->perm || a->obj != b->obj)
+		return false;
+	return !a->obj || a->off + (a->end - a->start) == b->off;	/* the same object's next pages */
 }
 
 /* Puts r, disjoint from every region of rs, in its place. */
@@ -116,8 +131,10 @@ static void region_free(struct region_set *rs, struct region *r)
 	region_delete(r);
 }
 
-int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm)
+int region_add_backed(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm, struct memobj *obj,
+		      uint64_t off)
 {
+	const struct region add = { .start = start, .end = end, .perm = perm, .obj = obj, .off = off };
 	struct region *next, *prev, *r;
 
 	if (end <= start)
@@ -126,10 +143,10 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t per
 	if (next && next->start < end)
 		return -EEXIST;
 	prev = next ? region_prev(next) : region_of(avl_last(&rs->tree));
-	/* A neighbour that touches with the same permissions grows instead: no memory needed. */
-	if (prev && (prev->end != start || prev->perm != perm))
+	/* A neighbour that it continues (or that continues it) grows instead: no memory needed. */
+	if (prev && !region_continues(prev, &add))
 		prev = NULL;
-	if (next && (next->start != end || next->perm != perm))
+	if (next && !region_continues(&add, next))
 		next = NULL;
 	if (prev) {
 		prev->end = next ? next->end : end;
@@ -139,21 +156,40 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t per
 	}
 	if (next) {
 		next->start = start;	/* still after prev and before the rest: the order holds */
+		next->off = off;
 		return 0;
 	}
-	r = region_room(rs, 1) ? region_new(start, end, perm) : NULL;
+	r = region_room(rs, 1) ? region_new(start, end, perm, obj, off) : NULL;
 	if (!r)
 		return -ENOMEM;
 	region_link(rs, r);
 	return 0;
 }
 
+int region_add(struct region_set *rs, uint64_t start, uint64_t end, uint64_t perm)
+{
+	return region_add_backed(rs, start, end, perm, NULL, 0);
+}
+
+/* Where r's start moves up to `at`: its backing's first page moves with it. */
+static void region_trim_head(struct region *r, uint64_t at)
+{
+	if (r->obj)
+		r->off += at - r->start;
+	r->start = at;
+}
+
 /* Cuts r at `at` (inside it): r keeps what lies below, `tail` (taken already) the rest. */
 static void region_cut(struct region_set *rs, struct region *r, uint64_t at, struct region *tail)
 {
-	tail->start = at;
+	tail->start = r->start;
 	tail->end = r->end;
 	tail->perm = r->perm;
+	tail->obj = r->obj;
+	tail->off = r->off;
+	if (r->obj)
+		kobj_get(&r->obj->obj);	/* each part holds its own */
+	region_trim_head(tail, at);
 	r->end = at;
 	region_link(rs, tail);
 }
@@ -169,7 +205,7 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
 		return 0;
 	if (r->start < start && end < r->end) {
 		/* A hole inside one region: its upper part needs a region of its own. */
-		next = region_room(rs, 1) ? region_new(0, 0, 0) : NULL;
+		next = region_room(rs, 1) ? region_new(0, 0, 0, NULL, 0) : NULL;
 		if (!next)
 			return -ENOMEM;
 		region_cut(rs, r, end, next);
@@ -186,16 +222,16 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
 		r = next;
 	}
 	if (r && r->start < end)
-		r->start = end;
+		region_trim_head(r, end);
 	return 0;
 }
 
-/* Merges into r the regions after it that touch it with its permissions. */
+/* Merges into r the regions after it that continue it. */
 static void region_absorb(struct region_set *rs, struct region *r)
 {
 	struct region *n = region_next(r);
 
-	while (n && n->start == r->end && n->perm == r->perm) {
+	while (n && region_continues(r, n)) {
 		r->end = n->end;
 		region_free(rs, n);
 		n = region_next(r);
@@ -223,7 +259,7 @@ int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t
 	if (!region_room(rs, (uint64_t)need))
 		return -ENOMEM;
 	for (int i = 0; i < need; i++) {
-		spare[i] = region_new(0, 0, 0);
+		spare[i] = region_new(0, 0, 0, NULL, 0);
 		if (!spare[i]) {
 			for (int j = 0; j < i; j++)
 				region_delete(spare[j]);
@@ -244,11 +280,11 @@ int region_protect(struct region_set *rs, uint64_t start, uint64_t end, uint64_t
 	return 0;
 }
 
-/* A copy of s's bounds, permissions and height, unlinked, or NULL. */
+/* A copy of s's bounds, permissions, backing and height, unlinked, or NULL. */
 static struct avl_node *region_copy(const struct avl_node *s, struct avl_node *parent)
 {
 	const struct region *from = region_of(s);
-	struct region *r = region_new(from->start, from->end, from->perm);
+	struct region *r = region_new(from->start, from->end, from->perm, from->obj, from->off);
 
 	if (!r)
 		return NULL;

@@ -184,13 +184,15 @@ static int space_break_cow(pte_t *e, uint64_t va)
 	return 0;
 }
 
-/* First touch of a page inside a region: a zeroed frame with the region's permissions. */
-static int space_populate(struct space *s, uint64_t va)
+/* First touch of a page inside a region: a zeroed frame with the region's permissions, or its object's page. */
+static inline __attribute__((always_inline)) int space_populate(struct space *s, uint64_t va)
 {
 	const struct region *r = region_find(&s->regions, va);
 
 	if (!r)
 		return -EFAULT;
+	if (r->obj)
+		return space_object_fault(s, r, va & ~(PAGE_SIZE - 1));
 	return space_zero_page(s, va & ~(PAGE_SIZE - 1), r->perm);
 }
 
@@ -287,8 +289,8 @@ static uint8_t *space_fresh_page(struct space *s, uint64_t va, bool as_user)
 	if (!s || pt_lookup(s->root, va, NULL))
 		return NULL;
 	r = region_find(&s->regions, va);
-	if (!r || (as_user && !(r->perm & PTE_W)))
-		return NULL;
+	if (!r || r->obj || (as_user && !(r->perm & PTE_W)))
+		return NULL;	/* an object's page is the object's bytes until a store copies it */
 	if (frame_alloc(&pa) < 0)
 		return NULL;
 	if (space_set_page(s, va, pa, r->perm | PTE_U) < 0) {

@@ -176,6 +176,17 @@ struct memobj;
 int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint64_t off, uint64_t size,
 		     uint64_t perm, bool may_write);
 /*
+ * Declares [va, va + size) a region backed by memory object m from its
+ * page `off` (counted as sys_space_map_phys counts), with permissions
+ * `perm`; no page is mapped now. Its pages arrive at their first touch
+ * (space_object_fault): m's own page where the region is read-only and
+ * the page lies wholly in m, else a private copy, zeroed past m's end.
+ * Stores never reach m, so any handle may map it writable. The region
+ * holds a reference on m until its last part goes. -EINVAL (as
+ * space_map_frames, or m a device's registers), -EEXIST, -ENOMEM.
+ */
+int space_map_object(struct space *s, uint64_t va, struct memobj *m, uint64_t off, uint64_t size, uint64_t perm);
+/*
  * Changes the permissions of regions and pages in [va, va + size) to
  * `perm` (0: no access, the contents kept). A page shared with another
  * space becomes copy-on-write rather than writable. -EINVAL or -ENOMEM.
@@ -190,6 +201,14 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm);
  */
 int space_set_page(struct space *s, uint64_t va, uint64_t pa, uint64_t perm);
 int space_zero_page(struct space *s, uint64_t va, uint64_t perm);
+struct region;
+/*
+ * The first touch of page va in r, a region backed by a memory object
+ * (space_map_object): a copy of the page, or the object's page itself
+ * with its untouched neighbours in the aligned SPACE_FAULT_AROUND window.
+ * 0, -EFAULT (r allows no access), -ENOMEM.
+ */
+int space_object_fault(struct space *s, const struct region *r, uint64_t va);
 
 /* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
 static inline void space_flush(uint64_t va)

@@ -11,8 +11,10 @@
 #include "kernel/memobj.h"
 #include "kernel/pagetable.h"
 #include "kernel/panic.h"
+#include "kernel/region.h"
 #include "kernel/space.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 /* Takes the page mapped by leaf *e at va away, dropping its frame reference. */
 static void space_drop_page(struct space *s, pte_t *e, uint64_t va)
@@ -184,6 +186,99 @@ int space_map_frames(struct space *s, uint64_t va, const struct memobj *m, uint6
 	return space_fill(s, va, size, m, off, perm);
 }
 
+int space_map_object(struct space *s, uint64_t va, struct memobj *m, uint64_t off, uint64_t size, uint64_t perm)
+{
+	/* Stores go to copies, never to m: writable with any handle. Copies read m through the direct map. */
+	if (!space_object_map_ok(va, size, perm, true) || (!memobj_has_frames(m) && !memobj_is_ram(m, 0, m->size)))
+		return -EINVAL;
+	if (!space_range_free(s, va, size))
+		return -EEXIST;
+	return region_add_backed(&s->regions, va, va + size, perm, m, off);
+}
+
+/*
+ * Linux's fault_around_bytes: a program that reads a mapped file reads
+ * on, so one fault maps the pages around it too, at the cost of one
+ * table walk rather than one fault each.
+ */
+#define SPACE_FAULT_AROUND (16 * PAGE_SIZE)
+
+/* The physical page of m at `off`, counted as sys_space_map_phys counts (from the page holding m's base). */
+static uint64_t space_object_pa(const struct memobj *m, uint64_t off)
+{
+	if (memobj_has_frames(m))
+		return memobj_frame(m, off);
+	return (m->base & ~(PAGE_SIZE - 1)) + off;
+}
+
+/* Where m's bytes end, counted the same way. */
+static uint64_t space_object_end(const struct memobj *m)
+{
+	return (m->base & (PAGE_SIZE - 1)) + m->size;
+}
+
+/* A private copy of r's page at va: m's bytes, zeros past its end. */
+static int space_object_copy(struct space *s, const struct region *r, uint64_t va)
+{
+	uint64_t off = r->off + (va - r->start), end = space_object_end(r->obj), n = end - off, pa;
+	uint8_t *d;
+	int err;
+
+	if (frame_alloc(&pa) < 0)
+		return -ENOMEM;
+	d = phys_to_virt(pa);
+	n = n < PAGE_SIZE ? n : PAGE_SIZE;
+	memcpy(d, phys_to_virt(space_object_pa(r->obj, off)), n);
+	memset(d + n, 0, PAGE_SIZE - n);
+	err = space_set_page(s, va, pa, r->perm | PTE_U);
+	if (err < 0)
+		frame_unref(pa);
+	return err;
+}
+
+/* r's pages in [lo, hi), one table's, that are not mapped yet: m's own, never writable. */
+static int space_object_share(struct space *s, const struct region *r, uint64_t lo, uint64_t hi)
+{
+	uint64_t perm = r->perm | PTE_U | PTE_V | PTE_A | PTE_D;
+	bool frames = memobj_has_frames(r->obj);
+	pte_t *e;
+	int n = pt_leaf_run(s->root, lo, hi, &e, &s->tables);
+
+	if (n < 0)
+		return n;
+	if (!frames)
+		perm |= PTE_PHYS;	/* a physical range's pages hold no references */
+	for (int i = 0; i < n; i++) {
+		uint64_t pa;
+
+		if (e[i] & PTE_V)
+			continue;	/* touched already */
+		pa = space_object_pa(r->obj, r->off + (lo - r->start) + (uint64_t)i * PAGE_SIZE);
+		e[i] = PTE_FROM_PA(pa) | perm;
+		if (frames) {
+			frame_ref(pa);
+			s->pages++;
+		}
+	}
+	return 0;
+}
+
+int space_object_fault(struct space *s, const struct region *r, uint64_t va)
+{
+	uint64_t lo = va & ~(SPACE_FAULT_AROUND - 1), hi = lo + SPACE_FAULT_AROUND;
+	uint64_t whole = r->start + (space_object_end(r->obj) - r->off);	/* m's whole pages end below this */
+
+	if (!(r->perm & (PTE_R | PTE_X)))
+		return -EFAULT;
+	whole &= ~(PAGE_SIZE - 1);
+	if ((r->perm & PTE_W) || va >= whole)
+		return space_object_copy(s, r, va);	/* writable, or the page m ends in */
+	lo = lo > r->start ? lo : r->start;
+	hi = hi < r->end ? hi : r->end;
+	hi = hi < whole ? hi : whole;
+	return space_object_share(s, r, lo, hi);	/* one table holds the whole aligned window */
+}
+
 /* The leaf *e with user permissions `perm` (0: no access), keeping sharing safe. */
 static pte_t space_leaf_protect(pte_t e, uint64_t perm)
 {
@@ -260,35 +355,65 @@ static void space_move_back(struct space *s, uint64_t from, uint64_t to, uint64_
 	s->tables -= pt_prune(s->root, to, to + size);
 }
 
-/* The move of space_remap: leaves first (undone on failure), then the regions. */
-static int space_move(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size,
-		      uint64_t perm)
+/*
+ * The regions of a move at `to`: the moved range's, with its backing
+ * (obj from byte off, or zero-fill), and zero-fill for what it grows by.
+ * All or nothing: [to, to + new_size) was free, so taking the first back
+ * out trims or frees a region and never needs a split.
+ */
+static int space_move_regions(struct space *s, uint64_t to, uint64_t size, uint64_t new_size, uint64_t perm,
+			      struct memobj *obj, uint64_t off)
 {
+	int err = region_add_backed(&s->regions, to, to + size, perm, obj, off);
+
+	if (err < 0 || new_size == size)
+		return err;
+	err = region_add(&s->regions, to + size, to + new_size, perm);
+	if (err < 0)
+		(void)region_remove(&s->regions, to, to + size);
+	return err;
+}
+
+/*
+ * The move of space_remap: leaves first (undone on failure), then the
+ * regions. r holds [from, from + size); its object, if any, is held here
+ * too, since taking the range out of r may drop r's reference.
+ */
+static int space_move(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint64_t new_size,
+		      const struct region *r)
+{
+	uint64_t perm = r->perm, off = r->off + (from - r->start);
+	struct memobj *obj = r->obj;
 	int err = pt_own_range(s->root, from, from + size);	/* the leaves leave their tables */
 
 	if (err < 0)
 		return err;
+	if (obj)
+		kobj_get(&obj->obj);
 	err = space_move_leaves(s, from, to, size);
 	if (err == 0)
 		err = region_remove(&s->regions, from, from + size);	/* -ENOMEM only to split a region */
 	if (err < 0) {
 		space_move_back(s, from, to, size);
-		return err;
+		goto out;
 	}
-	err = region_add(&s->regions, to, to + new_size, perm);
+	err = space_move_regions(s, to, size, new_size, perm, obj, off);
 	if (err < 0) {
 		/*
 		 * Re-adding what was just removed merges with what the removal
 		 * left, or takes the region it freed: it needs no new memory.
 		 */
-		if (region_add(&s->regions, from, from + size, perm) < 0)
+		if (region_add_backed(&s->regions, from, from + size, perm, obj, off) < 0)
 			panic("space_remap: the region just removed cannot be put back");
 		space_move_back(s, from, to, size);
-		return err;
+		goto out;
 	}
 	s->tables -= pt_prune(s->root, from, from + size);
 	sfence_vma_all();
-	return 0;
+out:
+	if (obj)
+		kobj_put(&obj->obj);
+	return err;
 }
 
 /* More of a region where it ends: zero-fill, with its permissions, none included. */
@@ -321,5 +446,5 @@ int space_remap(struct space *s, uint64_t from, uint64_t size, uint64_t to, uint
 		return -EINVAL;
 	if (!space_range_free(s, to, new_size))
 		return -EEXIST;
-	return space_move(s, from, size, to, new_size, r->perm);
+	return space_move(s, from, size, to, new_size, r);
 }

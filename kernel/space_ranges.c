@@ -103,6 +103,7 @@ static int space_walk_step(const struct space *s, struct space_walk *w, uint64_t
 {
 	const struct region *r = region_first_in(&s->regions, *va, USER_TOP);
 	uint64_t gap_end = USER_TOP, at;
+	uint32_t kind;
 	pte_t *e = NULL;
 
 	if (r)
@@ -117,7 +118,10 @@ static int space_walk_step(const struct space *s, struct space_walk *w, uint64_t
 		return 1;
 	at = r->start > *va ? r->start : *va;
 	*va = r->end;
-	return space_walk_add(w, at, r->end, (uint32_t)r->perm, KAGE_RANGE_ZERO_FILL);
+	kind = KAGE_RANGE_ZERO_FILL;
+	if (r->obj)
+		kind = KAGE_RANGE_OBJECT;
+	return space_walk_add(w, at, r->end, (uint32_t)r->perm, kind);
 }
 
 int64_t space_ranges(const struct space *s, uint64_t from, uint64_t max,

@@ -12,6 +12,8 @@
 _Static_assert(KAGE_PROT_READ == PTE_R && KAGE_PROT_WRITE == PTE_W && KAGE_PROT_EXEC == PTE_X,
 	       "space_map passes protections through as PTE bits");
 _Static_assert(KAGE_MAP_POPULATE == SPACE_POPULATE, "space_map passes its populate flag through");
+_Static_assert((KAGE_MAP_LAZY & (KAGE_PROT_READ | KAGE_PROT_WRITE | KAGE_PROT_EXEC | KAGE_MAP_POPULATE)) == 0,
+	       "space_map_phys's lazy flag is no permission");
 
 int64_t sys_space_create(struct task *t, struct trapframe *tf)
 {
@@ -199,11 +201,12 @@ int64_t sys_space_ranges(struct task *t, struct trapframe *tf)
 /*
  * Pages [offset, offset + size) of a memory object, counted from the page
  * holding its base: a physical range's own pages (PTE_PHYS), or the
- * frames of a frame-backed object (ordinary pages, frame references).
+ * frames of a frame-backed object (ordinary pages, frame references);
+ * with KAGE_MAP_LAZY, a region they fill as they are touched.
  */
 int64_t sys_space_map_phys(struct task *t, struct trapframe *tf)
 {
-	uint64_t off = tf->a3, size = tf->a4, first, span;
+	uint64_t off = tf->a3, size = tf->a4, perm = tf->a5 & ~(uint64_t)KAGE_MAP_LAZY, first, span;
 	const struct handle *mh;
 	struct memobj *m;
 	struct space *s;
@@ -221,7 +224,9 @@ int64_t sys_space_map_phys(struct task *t, struct trapframe *tf)
 	span = ((m->base + m->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - first;
 	if ((off | size) & (PAGE_SIZE - 1) || off >= span || size > span - off)
 		return -EINVAL;
+	if (tf->a5 & KAGE_MAP_LAZY)
+		return space_map_object(s, tf->a1, m, off, size, perm);
 	if (memobj_has_frames(m))
-		return space_map_frames(s, tf->a1, m, off, size, tf->a5, may_write);
-	return space_map_phys(s, tf->a1, first + off, size, tf->a5, may_write);
+		return space_map_frames(s, tf->a1, m, off, size, perm, may_write);
+	return space_map_phys(s, tf->a1, first + off, size, perm, may_write);
 }

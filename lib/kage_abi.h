@@ -104,6 +104,12 @@
  * it can answer, not a fault that ends it.
  */
 #define KAGE_MAP_POPULATE 0x400
+/*
+ * space_map_phys flag: map nothing now; each page of the object arrives
+ * at its first touch, with the untouched ones around it (a file mmap'd
+ * whole, of which a program reads a few pages). Read or execute only.
+ */
+#define KAGE_MAP_LAZY 0x800
 
 /* Rights a handle may carry (handle_copy narrows them). */
 #define KAGE_RIGHT_READ 0x1
@@ -406,6 +412,7 @@ struct kage_stats {
 #define KAGE_RANGE_ZERO_FILL 0x1	/* holds regions: zero-fill memory, a page's frame at its first touch */
 #define KAGE_RANGE_DIRECT 0x2		/* holds pages mapped as they are, outside every region (a memory object's) */
 #define KAGE_RANGE_SHARED 0x4		/* stores there reach memory others see: a writable mapping of an object */
+#define KAGE_RANGE_OBJECT 0x8		/* holds regions of an object's pages, each mapped at its first touch */
 
 struct kage_range {
 	uint64_t start, end;	/* page-aligned, end exclusive */

@@ -183,3 +183,16 @@ uint64_t files_share(long space, uint64_t va, const struct files_pages *fp, uint
 		return 0;	/* whole pages of the file only: a slice's last page goes on into the next file */
 	return native_space_map_phys(space, va, fp->mem, at, len, prot) == 0 ? len : 0;
 }
+
+uint64_t files_map_lazy(long space, uint64_t va, const struct files_pages *fp, uint64_t off, uint64_t len,
+			unsigned prot)
+{
+	uint64_t at = fp->page_off + off, pages;
+
+	if (!prot || fp->mem < 0 || off >= fp->size || ((at | off) & (PAGE - 1)))
+		return 0;
+	pages = (fp->size - off + PAGE - 1) & ~(PAGE - 1);
+	if (len > pages)
+		len = pages;	/* past the file's last page: zero-fill, the caller's */
+	return native_space_map_phys(space, va, fp->mem, at, len, prot | KAGE_MAP_LAZY) == 0 ? len : 0;
+}

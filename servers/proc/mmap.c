@@ -1,14 +1,17 @@
 /*
  * mmap of a file descriptor. The file server hands over the file's pages
- * as a memory object (a snapshot of its bytes at the call). Read-only
- * whole pages of a page-aligned file are mapped from it as they are, so
- * every process mapping a library shares its text; the rest of the
- * mapping is a fresh region the kernel fills from the object. That is
- * exactly MAP_PRIVATE: stores reach only the process's own pages, and
- * later changes to the file do not show (Linux leaves that unspecified
- * for pages the process has not written). Bytes past the end of the file
- * read as zero, in its last page as on Linux and in whole pages beyond it
- * too (where Linux would raise SIGBUS).
+ * as a memory object (a snapshot of its bytes at the call), and the
+ * mapping becomes a region backed by it (files_map_lazy): nothing is
+ * mapped until a page is touched, as on Linux. A read-only mapping's
+ * whole pages are the object's own, so every process mapping a library
+ * shares its text; any other page is the process's own copy, made at its
+ * first touch. That is exactly MAP_PRIVATE: stores reach only the
+ * process's own pages, and later changes to the file do not show (Linux
+ * leaves that unspecified for pages the process has not written). Bytes
+ * past the end of the file read as zero, in its last page as on Linux
+ * and in whole pages beyond it too (where Linux would raise SIGBUS). A
+ * file that does not start on a page of its object, or a PROT_NONE
+ * mapping, is copied at once into a fresh region instead.
  *
  * MAP_SHARED without PROT_WRITE is the same: it differs from Linux only
  * when the file changes while mapped. A writable MAP_SHARED mapping would
@@ -16,9 +19,9 @@
  * Linux answers for files that cannot be mapped that way.
  *
  * mremap is the kernel's space_remap: a mapping grows where it is, or its
- * pages move, frames and all, never copied. The kernel knows regions, not
- * what filled them, so a file's mapping grows with zeroed pages (Linux
- * would map more of the file), and MREMAP_DONTUNMAP is -EINVAL.
+ * pages move, frames and all, never copied. A file's mapping grows with
+ * zeroed pages (Linux would map more of the file) and does not move
+ * (-EFAULT), and MREMAP_DONTUNMAP is -EINVAL.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -83,14 +86,13 @@ void mmap_placed(struct process *p, uint64_t va, uint64_t flags)
 }
 
 /*
- * Maps len bytes at va with the file's bytes from off (its whole pages
- * shared where they can be); on failure nothing stays mapped there.
+ * Maps len bytes at va with the file's bytes from off (at first touch
+ * where they can be, else copied now); on failure nothing stays mapped.
  */
 static long mmap_fill(struct process *p, uint64_t va, uint64_t len, unsigned kprot, const struct files_pages *fp,
 		      uint64_t off)
 {
-	uint64_t whole = off < fp->size ? (fp->size - off) & ~(PAGE - 1) : 0;
-	uint64_t shared = files_share(p->space, va, fp, off, whole < len ? whole : len, kprot);
+	uint64_t shared = files_map_lazy(p->space, va, fp, off, len, kprot);
 	long err = 0;
 
 	if (len > shared)

@@ -506,6 +506,16 @@ long files_copy(const struct files_pages *fp, uint64_t off, long space, uint64_t
  */
 uint64_t files_share(long space, uint64_t va, const struct files_pages *fp, uint64_t off, uint64_t len,
 		     unsigned prot);
+/*
+ * mmap's way: the file's pages from off (up to len bytes, at most to its
+ * last page) become a region of space at va whose pages arrive at their
+ * first touch (KAGE_MAP_LAZY): a read-only whole page shared, any other
+ * a private copy, zeroed past the file's end. The bytes mapped (whole
+ * pages), or 0 when the file cannot be mapped so (not page-aligned in
+ * the object, no access) and the caller copies instead.
+ */
+uint64_t files_map_lazy(long space, uint64_t va, const struct files_pages *fp, uint64_t off, uint64_t len,
+			unsigned prot);
 
 /* mmap of a file descriptor (mmap.c); a[] are the call's six arguments. */
 long mmap_file(struct process *p, const uint64_t *a);

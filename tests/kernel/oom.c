@@ -24,6 +24,9 @@
 #define FAULTY 0x58000000ul		/* a region of this space a child faults in */
 #define MOVE_A 0x61000000ul		/* four pages holding 1, 2, 3, 4 that space_remap moves... */
 #define MOVE_B 0x80000000ul		/* ...here, where even the 1 GiB table is new, and back */
+#define LAZY_A 0x62000000ul		/* o->object mapped lazily and writable, its first page touched, moved... */
+#define LAZY_B 0x90000000ul		/* ...here, where the 1 GiB table is new, and back */
+#define LAZY_AT 0xa0000000ul		/* o->object mapped lazily where a first touch needs new tables */
 #define RANGES_BUF 0x59000000ul		/* where space_ranges writes, in a page of this space never touched */
 
 struct oom {
@@ -239,6 +242,39 @@ static long op_remap_move(struct oom *o)
 	return r;
 }
 
+/* A first touch of a lazy page needs tables and a frame for its copy: it works or maps nothing. */
+static long op_lazy_fault(struct oom *o)
+{
+	unsigned char b = 0;
+	long r = native_space_map_phys(o->work, LAZY_AT, o->object, 0, 4 * PAGE, RW | KAGE_MAP_LAZY);
+
+	if (r == 0)
+		r = native_space_read(o->work, LAZY_AT + 2 * PAGE, &b, 1);
+	if (r == 0)
+		o->bad |= b != 0x12;
+	native_space_unmap(o->work, LAZY_AT, 4 * PAGE);
+	return r;
+}
+
+/* A lazy region moves with its object, touched page and untouched ones, or stays where it was. */
+static long op_remap_move_lazy(struct oom *o)
+{
+	long r = native_space_remap(o->work, LAZY_A, 4 * PAGE, LAZY_B, 8 * PAGE);
+	struct kage_range range = { 0 };
+
+	if (r < 0) {
+		o->bad |= work_byte(o, LAZY_A) != 0x10 || work_byte(o, LAZY_B) != -1;
+		o->bad |= native_space_ranges(o->work, LAZY_A, &range, 1) != 1 || range.start != LAZY_A ||
+			  range.end != LAZY_A + 4 * PAGE || !(range.kind & KAGE_RANGE_OBJECT);
+		return r;
+	}
+	o->bad |= work_byte(o, LAZY_B) != 0x10 || work_byte(o, LAZY_A) != -1;
+	native_space_unmap(o->work, LAZY_B + 4 * PAGE, 4 * PAGE);
+	o->bad |= native_space_remap(o->work, LAZY_B, 4 * PAGE, LAZY_A, 4 * PAGE) != 0;
+	o->bad |= work_byte(o, LAZY_A) != 0x10;
+	return r;
+}
+
 /*
  * A read-out into a buffer page not yet touched: the copy needs a frame
  * for it, and without one the call fails with nothing mapped for it.
@@ -252,7 +288,7 @@ static long op_space_ranges(struct oom *o)
 		return r;
 	r = native_space_ranges(o->work, 0, out, PAGE / sizeof(*out));
 	if (r >= 0)
-		o->bad |= r != 2 || out[0].start != SPLIT || out[1].start != MOVE_A;
+		o->bad |= r != 3 || out[0].start != SPLIT || out[1].start != MOVE_A || out[2].start != LAZY_A;
 	native_space_unmap(SELF, RANGES_BUF, PAGE);
 	return r;
 }
@@ -345,6 +381,13 @@ static void oom_prepare(struct oom *o)
 		native_space_write(o->source, 0x10000 + (uint64_t)i * PAGE, &one, 1);
 	o->model = native_task_create(SELF, 0x10000, 0);
 	o->object = native_mem_create(4 * PAGE);
+	for (unsigned char i = 0; i < 4; i++) {
+		unsigned char b = 0x10 + i;
+
+		native_mem_write(o->object, i * PAGE, &b, 1);
+	}
+	native_space_map_phys(o->work, LAZY_A, o->object, 0, 4 * PAGE, RW | KAGE_MAP_LAZY);
+	(void)work_byte(o, LAZY_A);	/* page 0 copied; 1 to 3 untouched */
 	grow_handle_table(60);
 }
 
@@ -369,6 +412,8 @@ static void oom_main(long arg)
 	oom_sweep(&o, "oom_many_regions", op_many_regions, 1);
 	oom_sweep(&o, "oom_map_frames", op_map_frames, 1);
 	oom_sweep(&o, "oom_remap_move", op_remap_move, 1);
+	oom_sweep(&o, "oom_lazy_fault", op_lazy_fault, 1);
+	oom_sweep(&o, "oom_remap_move_lazy", op_remap_move_lazy, 1);
 	oom_sweep(&o, "oom_space_ranges", op_space_ranges, 1);
 	check_fault_without_frame(&o);
 	oom_release(&o);

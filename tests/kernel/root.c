@@ -143,6 +143,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	ipc_checks();
 	notif_checks();
 	memory_checks(bi);
+	lazy_checks(bi);
 	ranges_checks();
 	handoff_checks();
 	heap_checks();

@@ -15,6 +15,7 @@ void task_checks(void);
 void ipc_checks(void);
 void notif_checks(void);
 void memory_checks(const struct kage_bootinfo *bi);
+void lazy_checks(const struct kage_bootinfo *bi);
 void ranges_checks(void);
 void handoff_checks(void);
 void heap_checks(void);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "kernel/kobj.h"
 #include "kernel/region.h"
 #include "lib/errno.h"
 #include "tests/unit/support/kalloc_stub.h"
@@ -271,6 +272,97 @@ static void test_a_bounded_set_refuses_the_region_past_its_max(void **state)
 	rs.max = 0;
 }
 
+/* A stand-in memory object: only its reference count matters to regions. */
+static void obj_destroy(struct kobj *obj)
+{
+	(void)obj;
+}
+
+static struct memobj obj_a, obj_b;
+
+static void objs_init(void)
+{
+	kobj_init(&obj_a.obj, KOBJ_MEMORY, obj_destroy);
+	kobj_init(&obj_b.obj, KOBJ_MEMORY, obj_destroy);
+}
+
+static void assert_backed(unsigned i, uint64_t start, uint64_t end, const struct memobj *obj, uint64_t off)
+{
+	const struct region *r = nth(&rs, i);
+
+	assert_non_null(r);
+	assert_int_equal(r->start, start);
+	assert_int_equal(r->end, end);
+	assert_ptr_equal(r->obj, obj);
+	assert_int_equal(r->off, off);
+}
+
+/* A backed region merges only with the same object's next pages; each region holds one reference. */
+static void test_backed_regions_merge_only_where_the_object_continues(void **state)
+{
+	(void)state;
+	objs_init();
+	assert_int_equal(region_add_backed(&rs, 10 * P, 20 * P, 1, &obj_a, 0), 0);
+	assert_int_equal(obj_a.obj.refs, 2);
+	assert_int_equal(region_add_backed(&rs, 20 * P, 30 * P, 1, &obj_a, 10 * P), 0);	/* continues it */
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(obj_a.obj.refs, 2);
+	assert_int_equal(region_add_backed(&rs, 30 * P, 31 * P, 1, &obj_a, 40 * P), 0);	/* a jump in the object */
+	assert_int_equal(region_add_backed(&rs, 31 * P, 32 * P, 1, &obj_b, 41 * P), 0);	/* another object */
+	assert_int_equal(region_add(&rs, 32 * P, 33 * P, 1), 0);				/* zero-fill */
+	assert_int_equal(region_add_backed(&rs, 9 * P, 10 * P, 1, &obj_a, 0), 0);		/* not before page 0 */
+	assert_int_equal(rs.n, 5);
+	assert_backed(0, 9 * P, 10 * P, &obj_a, 0);
+	assert_backed(1, 10 * P, 30 * P, &obj_a, 0);
+	assert_backed(2, 30 * P, 31 * P, &obj_a, 40 * P);
+	assert_backed(3, 31 * P, 32 * P, &obj_b, 41 * P);
+	assert_backed(4, 32 * P, 33 * P, NULL, 0);
+	assert_int_equal(obj_a.obj.refs, 4);
+	assert_int_equal(region_remove(&rs, 9 * P, 10 * P), 0);
+	assert_int_equal(obj_a.obj.refs, 3);
+	/* Added in front of a region that continues it: that one grows down and takes its offset. */
+	assert_int_equal(region_add_backed(&rs, 40 * P, 42 * P, 1, &obj_b, 10 * P), 0);
+	assert_int_equal(region_add_backed(&rs, 38 * P, 40 * P, 1, &obj_b, 8 * P), 0);
+	assert_int_equal(rs.n, 5);
+	assert_backed(4, 38 * P, 42 * P, &obj_b, 8 * P);
+	assert_int_equal(obj_b.obj.refs, 3);
+	region_set_clear(&rs);
+	assert_int_equal(obj_a.obj.refs, 1);
+	assert_int_equal(obj_b.obj.refs, 1);
+}
+
+/* Trimming, splitting, protecting and cloning keep each part's offset in the object, and a reference each. */
+static void test_backed_regions_keep_their_offsets_through_every_change(void **state)
+{
+	(void)state;
+	objs_init();
+	assert_int_equal(region_add_backed(&rs, 10 * P, 30 * P, 1, &obj_a, 100 * P), 0);
+	assert_int_equal(region_remove(&rs, 10 * P, 12 * P), 0);	/* the head */
+	assert_backed(0, 12 * P, 30 * P, &obj_a, 102 * P);
+	assert_int_equal(region_remove(&rs, 15 * P, 16 * P), 0);	/* a hole */
+	assert_backed(0, 12 * P, 15 * P, &obj_a, 102 * P);
+	assert_backed(1, 16 * P, 30 * P, &obj_a, 106 * P);
+	assert_int_equal(obj_a.obj.refs, 3);
+	assert_int_equal(region_protect(&rs, 20 * P, 22 * P, 2), 0);	/* two cuts */
+	assert_backed(2, 20 * P, 22 * P, &obj_a, 110 * P);
+	assert_backed(3, 22 * P, 30 * P, &obj_a, 112 * P);
+	assert_int_equal(obj_a.obj.refs, 5);
+	assert_int_equal(region_protect(&rs, 20 * P, 22 * P, 1), 0);	/* and back: one region again */
+	assert_int_equal(rs.n, 2);
+	assert_backed(1, 16 * P, 30 * P, &obj_a, 106 * P);
+	assert_int_equal(obj_a.obj.refs, 3);
+	assert_int_equal(region_set_clone(&copy, &rs), 0);
+	assert_int_equal(obj_a.obj.refs, 5);
+	assert_int_equal(region_find(&copy, 16 * P)->off, 106 * P);
+	kalloc_stub_allowed = 0;	/* a failed split takes no reference */
+	assert_int_equal(region_remove(&rs, 20 * P, 21 * P), -ENOMEM);
+	assert_int_equal(obj_a.obj.refs, 5);
+	kalloc_stub_allowed = -1;
+	region_set_clear(&copy);
+	assert_int_equal(region_remove(&rs, 0, 100 * P), 0);
+	assert_int_equal(obj_a.obj.refs, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +376,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grows_past_65530_regions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clone_copies_and_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_bounded_set_refuses_the_region_past_its_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backed_regions_merge_only_where_the_object_continues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backed_regions_keep_their_offsets_through_every_change, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);

@@ -11,8 +11,8 @@ test_elf := lib/elf.c lib/string.c lib/errno.c tests/unit/support/mutate.c
 test_pagetable := kernel/pagetable.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
 test_handle := kernel/handle.c kernel/kobj.c lib/string.c tests/unit/support/kassert.c tests/unit/support/kalloc_stub.c
 test_taskid := kernel/taskid.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
-test_region := kernel/region.c kernel/avl.c tests/unit/support/kalloc_stub.c
-test_space_ranges := kernel/space_ranges.c kernel/region.c kernel/avl.c kernel/pagetable.c kernel/frame.c lib/string.c \
+test_region := kernel/region.c kernel/avl.c kernel/kobj.c tests/unit/support/kalloc_stub.c tests/unit/support/kassert.c
+test_space_ranges := kernel/space_ranges.c kernel/region.c kernel/avl.c kernel/kobj.c kernel/pagetable.c kernel/frame.c lib/string.c \
 	tests/unit/support/physmem.c tests/unit/support/kassert.c tests/unit/support/kalloc_stub.c
 test_avl := kernel/avl.c
 test_kalloc := kernel/kalloc.c kernel/frame.c lib/string.c tests/unit/support/physmem.c tests/unit/support/kassert.c
