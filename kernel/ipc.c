@@ -24,18 +24,6 @@ static inline void ipc_count_send(enum task_msg kind)
 
 static void ipc_refuse(struct task *c);
 
-/* (sequence << 20) | id: the sequence sits in call_seq's top 43 bits, so bit 63 is always clear. */
-static uint64_t ipc_token(const struct task *caller)
-{
-	return caller->call_seq >> 1 | caller->id;
-}
-
-/* A Linux call's words: its number, six arguments, the pc of the ecall. */
-static inline void ipc_syscall_words(const struct trapframe *in, uint64_t w[8])
-{
-	w[0] = in->a7, w[1] = in->a0, w[2] = in->a1, w[3] = in->a2;
-	w[4] = in->a3, w[5] = in->a4, w[6] = in->a5, w[7] = in->sepc - 4;
-}
 
 /* The eight words of s's message, by its kind (lib/kage_abi.h); the kind the receiver sees. */
 static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
@@ -218,15 +206,6 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
 	ipc_answer(c, words, IPC_REPLY_WORDS);
 	ipc_wake(c);
 	return 0;
-}
-
-void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m)
-{
-	ipc_syscall_words(s->tf, m->w);
-	m->token = ipc_token(s);
-	m->badge = s->msg_badge;
-	m->kind = TASK_MSG_SYSCALL;
-	ipc_accept(s, r);
 }
 
 bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS])

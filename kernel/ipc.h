@@ -117,9 +117,30 @@ void ipc_interrupt(struct task *c);
  * server in the kernel, kserver.c); s now waits for r's reply.
  */
 void ipc_take(struct task *s, struct task *r, struct kage_msg *m);
-/* ipc_take of a Linux call that s has just made (kind SYSCALL, not forwarded). */
-void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m);
 #define IPC_ID_MASK (TASKID_MAX - 1)
+
+/* (sequence << 20) | id: the sequence sits in call_seq's top 43 bits, so bit 63 is always clear. */
+static inline uint64_t ipc_token(const struct task *caller)
+{
+	return caller->call_seq >> 1 | caller->id;
+}
+
+/* A Linux call's words: its number, six arguments, the pc of the ecall. */
+static inline void ipc_syscall_words(const struct trapframe *in, uint64_t w[8])
+{
+	w[0] = in->a7, w[1] = in->a0, w[2] = in->a1, w[3] = in->a2;
+	w[4] = in->a3, w[5] = in->a4, w[6] = in->a5, w[7] = in->sepc - 4;
+}
+
+/* ipc_take of a Linux call that s has just made (kind SYSCALL, not forwarded); inline for MODE=mono's entry. */
+static inline void ipc_take_syscall(struct task *s, struct task *r, struct kage_msg *m)
+{
+	ipc_syscall_words(s->tf, m->w);
+	m->token = ipc_token(s);
+	m->badge = s->msg_badge;
+	m->kind = TASK_MSG_SYSCALL;
+	ipc_accept(s, r);
+}
 
 /*
  * Whether `token` names c's current call, received by t: c waits for

@@ -9,6 +9,7 @@
 #include "kernel/kserver.h"
 #include "kernel/sched.h"
 #include "kernel/sys.h"
+#include "kernel/sys_copy.h"
 #include "lib/native.h"
 
 long native_direct(uint64_t nr, uint64_t a[7])

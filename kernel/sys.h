@@ -30,8 +30,6 @@ int64_t sys_space_create(struct task *t, struct trapframe *tf);
 int64_t sys_space_clone(struct task *t, struct trapframe *tf);
 int64_t sys_space_read(struct task *t, struct trapframe *tf);
 int64_t sys_space_write(struct task *t, struct trapframe *tf);
-/* caller_read (write false) and caller_write without a trap frame: MODE=mono's servers call it directly. */
-int64_t sys_caller_copy(struct task *t, uint64_t token, uint64_t va, uint64_t buf, uint64_t len, bool write);
 int64_t sys_space_map(struct task *t, struct trapframe *tf);
 int64_t sys_space_map_phys(struct task *t, struct trapframe *tf);
 int64_t sys_space_unmap(struct task *t, struct trapframe *tf);

@@ -6,6 +6,7 @@
 #include "kernel/memobj.h"
 #include "kernel/space.h"
 #include "kernel/sys.h"
+#include "kernel/sys_copy.h"
 #include "lib/errno.h"
 #include "lib/kage_abi.h"
 
@@ -37,46 +38,12 @@ int64_t sys_space_clone(struct task *t, struct trapframe *tf)
 	return sys_install_new(t, &copy->obj);
 }
 
-/* The space of the task whose call t holds token for (NULL: a server in the kernel, kernel memory). */
-static inline int64_t sys_caller_space(struct task *t, uint64_t token, struct space **s)
-{
-	struct task *caller = ipc_caller(t, token);
-
-	if (!caller)
-		return -ESRCH;
-	*s = kserver_task(caller) ? NULL : caller->space;
-	return 0;
-}
-
 /* The space a copy works on: a handle's, or (KAGE_COPY_CALLER) that of the call named by a token. */
 static int64_t sys_copy_space(struct task *t, struct trapframe *tf, bool write, struct space **s)
 {
 	if (!(tf->a4 & KAGE_COPY_CALLER))
 		return sys_object(t, tf->a0, KOBJ_SPACE, write ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ, s);
 	return sys_caller_space(t, tf->a0, s);
-}
-
-/*
- * Copies between t's memory (kernel memory for a server in the kernel)
- * and s, where the running space's side goes through its page table:
- * t's own (micro), or the caller's a server in the kernel copies to or
- * from (mono), as a monolithic kernel's copy_to_user.
- */
-static inline __attribute__((always_inline)) int64_t sys_copy_with(struct task *t, struct space *s, uint64_t va,
-								   uint64_t buf, uint64_t len, bool write, bool as_user)
-{
-	struct space *local = kserver_task(t) ? NULL : t->space;
-	bool user = write ? as_user : true;	/* as_user is for the side written */
-
-	COUNT(copies);
-	counters.copy_bytes += len;
-	if (local && s && s != local)
-		return space_transfer_here(s, va, local, buf, len, write, user, &t->uaccess_sp);
-	if (!local && s && space_is_active(s))
-		return space_kernel_here(buf, s, va, len, !write, user, &t->uaccess_sp);
-	if (write)
-		return space_transfer(s, va, local, buf, len, as_user);
-	return space_transfer(local, buf, s, va, len, true);
 }
 
 /* Copies between the caller's memory and another space. */
@@ -91,20 +58,7 @@ static int64_t sys_space_copy(struct task *t, struct trapframe *tf, bool write)
 	err = sys_copy_space(t, tf, write, &s);
 	if (err < 0)
 		return err;
-	return sys_copy_with(t, s, tf->a1, tf->a2, tf->a3, write, as_user);
-}
-
-int64_t sys_caller_copy(struct task *t, uint64_t token, uint64_t va, uint64_t buf, uint64_t len, bool write)
-{
-	struct space *s;
-	int64_t err;
-
-	if (len > KAGE_COPY_MAX)
-		return -EINVAL;
-	err = sys_caller_space(t, token, &s);
-	if (err < 0)
-		return err;
-	return sys_copy_with(t, s, va, buf, len, write, true);
+	return sys_copy_with(t, kserver_task(t) ? NULL : t->space, s, tf->a1, tf->a2, tf->a3, write, as_user);
 }
 
 int64_t sys_space_read(struct task *t, struct trapframe *tf)
