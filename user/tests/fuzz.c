@@ -236,6 +236,26 @@ static long call_fork(void)
 	return pid;
 }
 
+/*
+ * mmap of a real file (a region whose pages arrive at first touch), often
+ * into the scratch area, where the memory calls then cut, protect, move
+ * and unmap it and the pointer arguments make the kernel read and write it.
+ */
+static void arg_file_mapping(uint64_t *a)
+{
+	static int fd = -1;
+	static const uint64_t prots[] = { PROT_READ, PROT_READ | PROT_EXEC, PROT_READ | PROT_WRITE, PROT_NONE };
+
+	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+		fd = open("/bin/busybox", O_RDONLY);
+	a[2] = prots[below(sizeof(prots) / sizeof(prots[0]))];
+	a[3] = below(4) ? MAP_PRIVATE : MAP_SHARED;
+	if (below(2))
+		a[3] |= MAP_FIXED;
+	a[4] = (uint64_t)fd;
+	a[5] = 4096 * below(64);
+}
+
 static long call_reined(long nr, uint64_t *a)
 {
 	switch (nr) {
@@ -252,6 +272,8 @@ static long call_reined(long nr, uint64_t *a)
 			a[3] &= ~(uint64_t)MREMAP_FIXED;
 		return syscall(nr, a[0], a[1], a[2], a[3], a[4]);
 	case SYS_mmap:
+		if (below(2))
+			arg_file_mapping(a);
 		if (a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE))
 			arg_memory(&a[0], &a[1]);
 		return syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
