@@ -301,6 +301,22 @@ static pte_t space_leaf_protect(pte_t e, uint64_t perm)
 	return base | PTE_U | perm;
 }
 
+/*
+ * Whether leaf e at va, a physical range's page (never written), goes
+ * when the range becomes `perm`: it lies in a region backed by an
+ * object, made writable, whose pages are private copies once written
+ * (space_object_fault), as Linux's private file mapping made writable.
+ */
+static bool space_leaf_becomes_copy(const struct space *s, pte_t e, uint64_t va, uint64_t perm)
+{
+	const struct region *r;
+
+	if (!(perm & PTE_W) || !(e & PTE_PHYS) || (e & PTE_MAYWRITE))
+		return false;
+	r = region_find(&s->regions, va);
+	return r && r->obj;
+}
+
 int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 {
 	uint64_t at;
@@ -317,7 +333,10 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 		return err;
 	for (pte_t *e = pt_next_leaf(s->root, va, va + size, &at); e;
 	     e = pt_next_leaf_after(s->root, e, va + size, &at)) {
-		*e = space_leaf_protect(*e, perm);
+		if (space_leaf_becomes_copy(s, *e, at, perm))
+			*e = 0;	/* its next touch copies it; a physical page holds no reference */
+		else
+			*e = space_leaf_protect(*e, perm);
 		space_flush(at);
 	}
 	return 0;

@@ -182,6 +182,15 @@ static void check_physical(const struct kage_bootinfo *bi)
 	}
 	check(s > 0 && memcmp(magic, "070701", 6) == 0 && *at(PAGE + 9) == next[9] && zeros && other,
 	      "lazy_physical_zeroed_past_slice", "wrong bytes");
+	/* Its first page, shared from the archive, made writable: a store goes to a copy. */
+	check(s > 0 && native_space_protect(SELF, LAZY_VA, 2 * PAGE, RW) == 0, "lazy_physical_protect_writable",
+	      "refused");
+	if (s > 0)
+		*at(2) = 'x';
+	magic[0] = 0;
+	check(s > 0 && *at(2) == 'x' && *at(3) == '7' && native_mem_read(s, 2, SELF, (uint64_t)magic, 1, 0) == 0 &&
+		      magic[0] == '0',
+	      "lazy_physical_made_writable_copies", "the store failed or reached the archive");
 	native_space_unmap(SELF, LAZY_VA, 2 * PAGE);
 	native_handle_close(s);
 	check(uart && native_space_map_phys(SELF, LAZY_VA, uart->handle, 0, PAGE, R | KAGE_MAP_LAZY) == -EINVAL,

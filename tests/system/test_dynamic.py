@@ -52,6 +52,8 @@ MMAP_CHECKS = [
     "a file of the initramfs maps", "MAP_SHARED read-only maps the same bytes",
     "a 1 MB read-only mapping of an initramfs file costs no copy", "its last page is zero past the end of the file",
     "a running program shares its text with the archive",
+    "a read mapping of the archive made writable takes stores",
+    "the stores reach neither the file nor another mapping",
     "EBADF for fd -1 without MAP_ANONYMOUS", "EBADF for a closed descriptor", "ENODEV for a directory",
     "ENODEV for a pipe", "ENODEV for the console", "EINVAL for an offset off a page", "EINVAL for length 0",
     "EINVAL without MAP_PRIVATE or MAP_SHARED", "EACCES for a write-only descriptor",

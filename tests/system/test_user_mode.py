@@ -7,7 +7,7 @@ import re
 from kage import FAILURE_STATUS, Kage, build_dir
 
 RESULT = re.compile(r"kage-test: (ok|FAIL) (\w+)([^\r\n]*)\r*\n")
-MIN_CHECKS = 303
+MIN_CHECKS = 305
 FLOOD_KILL = re.compile(r"kage: task flood killed: ")
 SUPPRESSED = re.compile(r"kage: (\d+) messages suppressed")
 KLOG_BURST = 10  # kernel/klog.h

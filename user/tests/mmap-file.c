@@ -160,6 +160,36 @@ static void shared_from_the_initramfs(void)
 								   WIFSIGNALED(status));
 }
 
+/*
+ * A read-only mapping of an initramfs file, read (its pages the archive's
+ * own), then made writable: a store goes to the process's own copy, as in
+ * Linux's private mapping, and neither the file nor another mapping sees it.
+ */
+static void writable_after_reading(void)
+{
+	int fd = open("/bin/busybox", O_RDONLY);
+	char *m = mmap(NULL, 64 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	char *other = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	char byte = 0, at40 = 0;
+	int ok = m != MAP_FAILED && other != MAP_FAILED && m[1] == 'E';
+
+	if (ok)
+		at40 = *(volatile char *)(m + 40 * PAGE + 1);	/* pages 0-15 and 32-47 mapped, 50 not */
+	ok = ok && mprotect(m, 64 * PAGE, PROT_READ | PROT_WRITE) == 0;
+	if (ok) {
+		m[1] = 'x';
+		m[40 * PAGE + 1] = (char)(at40 + 1);
+		m[50 * PAGE] = 'y';
+	}
+	say("a read mapping of the archive made writable takes stores",
+	    ok && m[1] == 'x' && m[2] == 'L' && m[40 * PAGE + 1] == (char)(at40 + 1) && m[50 * PAGE] == 'y');
+	say("the stores reach neither the file nor another mapping",
+	    ok && other[1] == 'E' && pread(fd, &byte, 1, 1) == 1 && byte == 'E');
+	munmap(m, 64 * PAGE);
+	munmap(other, PAGE);
+	close(fd);
+}
+
 /* Whether an mmap failed with err. */
 static int map_fails(void *r, int err)
 {
@@ -202,6 +232,7 @@ int main(void)
 	fixed_over_part(fd);
 	from_the_initramfs();
 	shared_from_the_initramfs();
+	writable_after_reading();
 	refusals(fd);
 	close(fd);
 	unlink(DATA);
