@@ -24,7 +24,6 @@ static inline void ipc_count_send(enum task_msg kind)
 
 static void ipc_refuse(struct task *c);
 
-
 /* The eight words of s's message, by its kind (lib/kage_abi.h); the kind the receiver sees. */
 static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
 {

@@ -20,8 +20,8 @@
  *
  * mremap is the kernel's space_remap: a mapping grows where it is, or its
  * pages move, frames and all, never copied. A file's mapping grows with
- * zeroed pages (Linux would map more of the file) and does not move
- * (-EFAULT), and MREMAP_DONTUNMAP is -EINVAL.
+ * zeroed pages (Linux would map more of the file) and moves with the
+ * file's bytes, and MREMAP_DONTUNMAP is -EINVAL.
  */
 #include "lib/errno.h"
 #include "lib/native.h"
@@ -92,19 +92,19 @@ void mmap_placed(struct process *p, uint64_t va, uint64_t flags)
 static long mmap_fill(struct process *p, uint64_t va, uint64_t len, unsigned kprot, const struct files_pages *fp,
 		      uint64_t off)
 {
-	uint64_t shared = files_map_lazy(p->space, va, fp, off, len, kprot);
+	uint64_t lazy = files_map_lazy(p->space, va, fp, off, len, kprot);
 	long err = 0;
 
-	if (len > shared)
-		err = native_space_map(p->space, va + shared, len - shared, kprot ? kprot : KAGE_PROT_READ);
+	if (len > lazy)
+		err = native_space_map(p->space, va + lazy, len - lazy, kprot ? kprot : KAGE_PROT_READ);
 	if (err < 0) {
-		if (shared)
-			native_space_unmap(p->space, va, shared);	/* only ours: -EEXIST means another's is there */
+		if (lazy)
+			native_space_unmap(p->space, va, lazy);	/* only ours: -EEXIST means another's is there */
 		return err == -EEXIST ? -ENOMEM : err;
 	}
-	err = files_copy(fp, off + shared, p->space, va + shared, len - shared);
-	if (err == 0 && !kprot && len > shared)
-		err = native_space_protect(p->space, va + shared, len - shared, 0);	/* PROT_NONE, filled all the same */
+	err = files_copy(fp, off + lazy, p->space, va + lazy, len - lazy);
+	if (err == 0 && !kprot && len > lazy)
+		err = native_space_protect(p->space, va + lazy, len - lazy, 0);	/* PROT_NONE, filled all the same */
 	if (err < 0)
 		native_space_unmap(p->space, va, len);
 	return err;
