@@ -10,6 +10,7 @@
  */
 #include "kernel/memlayout.h"
 #include "kernel/riscv.h"
+#include "kernel/hart.h"
 
 	.section .head.text, "ax"
 	.option push
@@ -82,6 +83,43 @@ boot_entry:
 	/* kmain does not return. */
 boot_park:
 	wfi
+	j	boot_park
+
+/*
+ * Where SBI HSM starts every other hart (hart_start_others): paging off,
+ * a0 = hart id, a1 = physical address of the hart's struct hart, whose
+ * boot_satp holds the kernel's tables. Those tables do not map this
+ * code at its physical address, so stvec points at the virtual
+ * continuation first: turning paging on either runs on (if the address
+ * happens to be mapped) or faults straight to it.
+ */
+	.globl	boot_secondary
+	.balign	4
+boot_secondary:
+	csrw	sie, zero
+	li	t0, SSTATUS_FS | SSTATUS_SIE
+	csrc	sstatus, t0
+	ld	t0, HART_BOOT_SATP(a1)
+	ld	tp, HART_SELF(a1)
+	ld	t1, boot_secondary_va
+	csrw	stvec, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	jr	t1
+
+	.balign	8
+boot_secondary_va:
+	.dword	boot_secondary_virtual
+
+	.text
+	.balign	4
+boot_secondary_virtual:
+	sfence.vma
+	ld	sp, HART_STACK(tp)
+	mv	fp, zero
+	call	hart_secondary_main
+	/* hart_secondary_main does not return. */
 	j	boot_park
 
 	.section .bss

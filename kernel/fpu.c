@@ -1,4 +1,5 @@
 #include "kernel/fpu.h"
+#include "kernel/hart.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/task.h"
@@ -7,29 +8,44 @@
 void fpu_regs_save(struct fpu_state *s);
 void fpu_regs_load(const struct fpu_state *s);
 
-static struct task *fpu_owner;	/* whose state the registers hold; NULL: nobody's */
-
-static void fpu_save_owner(void)
+static bool fpu_dirty(const struct task *t)
 {
-	if (!fpu_owner || (fpu_owner->tf->sstatus & SSTATUS_FS) != SSTATUS_FS_DIRTY)
-		return;
-	fpu_regs_save(&fpu_owner->fpu);
-	fpu_owner->tf->sstatus = (fpu_owner->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	return (t->tf->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY;
 }
 
-static void fpu_take(struct task *t)
+/* Saves t's state from this hart's registers, which hold it. */
+static void fpu_save(struct task *t)
+{
+	fpu_regs_save(&t->fpu);
+	t->tf->sstatus = (t->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+}
+
+/* h's owner's state, if the registers hold it and it changed, into its task. */
+static void fpu_save_owner(struct hart *h)
+{
+	struct task *o = h->fpu_owner;
+
+	if (!o || o->fpu_hart != h || !fpu_dirty(o))
+		return;
+	fpu_save(o);
+}
+
+static void fpu_take(struct hart *h, struct task *t)
 {
 	csr_set(sstatus, SSTATUS_FS_INITIAL);	/* lets the kernel reach the registers */
-	fpu_save_owner();
+	fpu_save_owner(h);
 	fpu_regs_load(&t->fpu);
 	csr_clear_bits(sstatus, SSTATUS_FS);
-	fpu_owner = t;
+	h->fpu_owner = t;
+	t->fpu_hart = h;
 }
 
 void fpu_switch_to(struct task *t)
 {
-	if (t->fpu_used && fpu_owner != t)
-		fpu_take(t);
+	struct hart *h = hart_self();
+
+	if (t->fpu_used && (h->fpu_owner != t || t->fpu_hart != h))
+		fpu_take(h, t);
 }
 
 bool fpu_first_use(struct task *t)
@@ -38,34 +54,51 @@ bool fpu_first_use(struct task *t)
 		return false;	/* FP was on: a genuinely illegal instruction */
 	t->fpu_used = true;
 	memset(&t->fpu, 0, sizeof(t->fpu));
-	fpu_take(t);
+	fpu_take(hart_self(), t);
 	t->tf->sstatus |= SSTATUS_FS_CLEAN;
 	return true;
 }
 
 void fpu_sync(struct task *t)
 {
-	if (t != fpu_owner)
+	struct hart *h = hart_self();
+
+	if (t != h->fpu_owner)
+		return;	/* another hart's registers hold nothing newer: fpu_trap_save */
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
+	fpu_save_owner(h);
+	csr_clear_bits(sstatus, SSTATUS_FS);
+}
+
+void fpu_trap_save(struct hart *h, struct task *t)
+{
+	if (h->fpu_owner != t || t->fpu_hart != h || !fpu_dirty(t))
 		return;
 	csr_set(sstatus, SSTATUS_FS_INITIAL);
-	fpu_save_owner();
+	fpu_save(t);
 	csr_clear_bits(sstatus, SSTATUS_FS);
+}
+
+/* No hart's registers hold t's state any more. */
+static void fpu_disown(struct task *t)
+{
+	if (t->fpu_hart && t->fpu_hart->fpu_owner == t)
+		t->fpu_hart->fpu_owner = NULL;
+	t->fpu_hart = NULL;
 }
 
 void fpu_forget(struct task *t)
 {
-	if (fpu_owner == t)
-		fpu_owner = NULL;
+	fpu_disown(t);
 	t->fpu_used = false;
 }
 
 void fpu_set(struct task *t, const struct fpu_state *s)
 {
-	if (fpu_owner == t)
-		fpu_owner = NULL;	/* the registers hold what is being replaced */
+	fpu_disown(t);	/* the registers hold what is being replaced */
 	t->fpu = *s;
 	t->fpu_used = true;
 	t->tf->sstatus = (t->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
-	if (t == sched_running)
-		fpu_take(t);
+	if (t == sched_current())
+		fpu_take(hart_self(), t);
 }

@@ -4,9 +4,13 @@
  *
  * A task starts with sstatus.FS = Off. Its first FP instruction traps as
  * illegal; the kernel then gives it a zeroed FP state and retries. From
- * then on the registers hold the state of `fpu_owner`, saved into its task
- * only when another FP-using task is about to run and the owner's FS says
- * Dirty, so tasks that never touch FP (the servers) cost nothing.
+ * then on a hart's registers hold the state of its `fpu_owner`, saved into
+ * its task only when another FP-using task is about to run there and the
+ * owner's FS says Dirty, so tasks that never touch FP (the servers) cost
+ * nothing. With several harts a task may next run on another hart, so its
+ * Dirty state is also saved at each trap from user mode (fpu_trap_save),
+ * and a task's `fpu_hart` says whose registers still hold its state: a
+ * hart loads a task's state unless it is the owner there and holds it.
  */
 #ifndef KAGE_KERNEL_FPU_H
 #define KAGE_KERNEL_FPU_H
@@ -15,6 +19,7 @@
 #include <stdint.h>
 
 struct task;
+struct hart;
 
 /* f0-f31, then fcsr. */
 struct fpu_state {
@@ -32,5 +37,7 @@ void fpu_sync(struct task *t);
 void fpu_set(struct task *t, const struct fpu_state *s);
 /* t is dying or replacing its image: it no longer owns the registers. */
 void fpu_forget(struct task *t);
+/* A trap of t from user mode on hart h (several harts): its Dirty state into its task struct. */
+void fpu_trap_save(struct hart *h, struct task *t);
 
 #endif

@@ -91,6 +91,11 @@ void *kmap_device(uint64_t pa, uint64_t size)
 	return (void *)(va + off);
 }
 
+uint64_t kmap_satp(void)
+{
+	return SATP_MODE_SV39 | (kmap_root_pa >> PAGE_SHIFT);
+}
+
 void kmap_activate(void)
 {
 	sfence_vma_all();

@@ -18,6 +18,8 @@ void kmap_build(const struct bootmem *bm, uint64_t load_pa);
 void *kmap_device(uint64_t pa, uint64_t size);
 /* Switches the hart to the kernel tables. */
 void kmap_activate(void);
+/* satp for the kernel tables (a started hart's first). */
+uint64_t kmap_satp(void);
 /* The physical address of a kernel image address (boot modules, for the root task). */
 uint64_t kmap_image_to_phys(const void *va);
 pte_t *kmap_root(void);

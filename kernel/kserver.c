@@ -133,10 +133,10 @@ struct kserver_frame {
 /* ks's code runs now, as the current task (so native calls are its own). */
 static inline struct kserver_frame kserver_begin(struct kserver *ks)
 {
-	struct kserver_frame f = { sched_running, ks->task->state };
+	struct kserver_frame f = { hart_self()->running, ks->task->state };
 
 	ks->busy = true;
-	sched_running = ks->task;
+	hart_self()->running = ks->task;
 	ks->task->state = TASK_RUNNING;
 	return f;
 }
@@ -144,7 +144,7 @@ static inline struct kserver_frame kserver_begin(struct kserver *ks)
 static inline void kserver_end(struct kserver *ks, struct kserver_frame f)
 {
 	ks->task->state = f.state;
-	sched_running = f.prev;
+	hart_self()->running = f.prev;
 	ks->busy = false;
 }
 

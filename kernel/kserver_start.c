@@ -45,13 +45,13 @@ struct kserver_start_job {
 static void kserver_start_job(void *arg)
 {
 	struct kserver_start_job *j = arg;
-	struct task *prev = sched_running;
+	struct task *prev = hart_self()->running;
 
-	sched_running = j->task;
+	hart_self()->running = j->task;
 	j->task->state = TASK_RUNNING;
 	j->result = j->sm->main(j->args, j->bi);
 	j->task->state = TASK_SUSPENDED;
-	sched_running = prev;
+	hart_self()->running = prev;
 }
 
 /*

@@ -4,13 +4,15 @@
  * Order matters: traps first (so a mistake panics instead of looping in
  * firmware), then the device tree (everything else depends on it), the
  * console, the frame allocator, the final page tables, the timer and the
- * interrupt controller; last the root task (a boot module, or in MODE=mono
- * the process server in the kernel), or without one interrupts and the
- * monitor.
+ * interrupt controller; last the other harts and the root task (a boot
+ * module, or in MODE=mono the process server in the kernel), or without
+ * one interrupts and the monitor, on the boot hart alone.
  */
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
+#include "kernel/hart.h"
+#include "kernel/klock.h"
 #include "kernel/kmap.h"
 #include "kernel/kserver.h"
 #include "kernel/memlayout.h"
@@ -31,6 +33,7 @@
 #include "lib/string.h"
 
 struct boot boot;
+extern char boot_stack_top[];
 
 void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa);
 
@@ -179,6 +182,8 @@ void boot_report(void)
 
 void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 {
+	hart_boot_init(hart, (uint64_t)boot_stack_top);
+	klock_take();	/* dropped when the first task runs */
 	boot.hart = hart;
 	boot.dtb_pa = dtb_pa;
 	boot.load_pa = load_pa;
@@ -195,8 +200,10 @@ void kmain(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	taskid_init();
 	/* User programs may read cycle, time and instret (rdtime, benchmarks). */
 	csr_write(scounteren, 0x7);
-	if (kage_nmodules > 0 || kserver_linked())
+	if (kage_nmodules > 0 || kserver_linked()) {
+		hart_start_others(&boot.platform);
 		kmain_root();
+	}
 	irq_enable();
 	monitor_run();
 }

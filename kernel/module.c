@@ -7,6 +7,7 @@
  * kage_bootinfo on its stack; nothing else is started.
  */
 #include "kernel/module.h"
+#include "kernel/hart.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
@@ -121,15 +122,28 @@ static int module_give_rtc(struct task *t, struct kage_bootinfo *bi)
 	return module_give_range(t, bi, r->base, PAGE_SIZE, HANDLE_RIGHT_READ, KAGE_BOOT_RTC, "goldfish-rtc");
 }
 
-/* The device tree, read-only, and the hart the kernel runs on: /proc/cpuinfo is read there. */
+/*
+ * The device tree, read-only, the hart the kernel booted on and the ids
+ * of every hart it runs on (a mask of ids below 64, in aux[1] and aux[2]):
+ * /proc/cpuinfo and sched_getaffinity are read there.
+ */
 static int module_give_dtb(struct task *t, struct kage_bootinfo *bi)
 {
 	int err = module_give_range(t, bi, boot.dtb_pa, boot.fdt.size, HANDLE_RIGHT_READ, KAGE_BOOT_DTB,
 				    "device-tree");
+	struct kage_bootitem *it = &bi->item[bi->nitems - 1];
+	uint64_t ids = 0;
 
-	if (err == 0)
-		bi->item[bi->nitems - 1].aux[0] = (uint32_t)boot.hart;
-	return err;
+	if (err < 0)
+		return err;
+	for (unsigned i = 0; i < hart_count; i++) {
+		if (hart_at(i)->id < 64)
+			ids |= 1ull << hart_at(i)->id;
+	}
+	it->aux[0] = (uint32_t)boot.hart;
+	it->aux[1] = (uint32_t)ids;
+	it->aux[2] = (uint32_t)(ids >> 32);
+	return 0;
 }
 
 /* Module m, with its role, so that whoever starts it can say what its task is. */

@@ -17,6 +17,7 @@
 
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
+#define SIP_SSIP (1ul << 1)	/* an IPI is pending */
 #define SIP_STIP (1ul << 5)	/* a timer interrupt is pending */
 #define SIE_SEIE (1ul << 9)
 
@@ -84,6 +85,12 @@ static inline void sfence_vma_all(void)
 static inline void wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");
+}
+
+/* A spin-wait loop's pause (Zihintpause; a no-op fence where it is not implemented). */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile(".4byte 0x0100000f" ::: "memory");
 }
 
 static inline void irq_enable(void)

@@ -12,6 +12,13 @@
 #define SBI_EXT_BASE 0x10
 #define SBI_EXT_TIME 0x54494d45
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464e43
+#define SBI_EXT_HSM 0x48534d
+
+#define SBI_IPI_SEND 0
+#define SBI_RFENCE_SFENCE_VMA 1
+#define SBI_HSM_HART_START 0
 
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_GET_IMPL_ID 1
@@ -29,18 +36,25 @@ struct sbiret {
 static bool sbi_has_time;
 static bool sbi_has_srst;
 
-static struct sbiret sbi_call(long ext, long fid, long a0, long a1)
+static struct sbiret sbi_call4(long ext, long fid, long a0, long a1, long a2, long a3)
 {
 	register long r_a0 __asm__("a0") = a0;
 	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a3 __asm__("a3") = a3;
 	register long r_a6 __asm__("a6") = fid;
 	register long r_a7 __asm__("a7") = ext;
 
 	__asm__ volatile("ecall"
 			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_a6), "r"(r_a7)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7)
 			 : "memory");
 	return (struct sbiret){ .error = r_a0, .value = r_a1 };
+}
+
+static struct sbiret sbi_call(long ext, long fid, long a0, long a1)
+{
+	return sbi_call4(ext, fid, a0, a1, 0, 0);
 }
 
 static bool sbi_probe(long ext)
@@ -84,4 +98,19 @@ void sbi_system_reset(uint32_t type, bool failure)
 		sbi_call(SBI_EXT_SRST, 0, type, reason);
 	else if (type == SBI_RESET_SHUTDOWN)
 		sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0);
+}
+
+long sbi_hart_start(uint64_t hart, uint64_t start_pa, uint64_t opaque)
+{
+	return sbi_call4(SBI_EXT_HSM, SBI_HSM_HART_START, (long)hart, (long)start_pa, (long)opaque, 0).error;
+}
+
+void sbi_send_ipi(uint64_t hart)
+{
+	sbi_call(SBI_EXT_IPI, SBI_IPI_SEND, 1, (long)hart);
+}
+
+void sbi_remote_sfence_vma(uint64_t mask, uint64_t base, uint64_t start, uint64_t size)
+{
+	sbi_call4(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, (long)mask, (long)base, (long)start, (long)size);
 }

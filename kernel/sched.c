@@ -1,4 +1,5 @@
 #include "kernel/sched.h"
+#include "kernel/hart.h"
 #include "kernel/kmap.h"
 #include "kernel/kserver.h"
 #include "kernel/panic.h"
@@ -8,10 +9,6 @@
 /* Jumps to fn on the stack ending at `top`, dropping the current one. */
 __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
 
-extern char boot_stack_top[];
-
-struct task *sched_running;
-uint32_t sched_last_id = UINT32_MAX;
 uint64_t sched_switches;
 static struct task_queue runq;
 static struct task_queue dead;
@@ -20,8 +17,11 @@ static void (*root_done)(int64_t status);
 
 void sched_ready(struct task *t)
 {
+	klock_assert_held("sched_ready");
 	t->state = TASK_RUNNABLE;
 	task_queue_push(&runq, t);
+	if (hart_idle)
+		hart_wake_idle();
 }
 
 void sched_ready_new(struct task *t)
@@ -39,7 +39,7 @@ void sched_yield(void)
 {
 	if (!runq.head)
 		return;		/* alone: keep running */
-	sched_ready(sched_running);
+	sched_ready(sched_current());
 	sched_next();
 }
 
@@ -53,6 +53,33 @@ void sched_preempt(void)
 void sched_bury(struct task *t)
 {
 	task_queue_push(&dead, t);
+}
+
+void sched_enter_smp(struct hart *h)
+{
+	struct task *t = h->running;
+
+	fpu_trap_save(h, t);
+	__atomic_store_n(&t->on_cpu, false, __ATOMIC_RELEASE);
+	klock_take();
+	if (!h->running)
+		sched_next();
+}
+
+void sched_off_cpu(struct task *t)
+{
+	struct hart *h = t->cpu;
+
+	if (t->state != TASK_RUNNING || !h || h == hart_self())
+		return;
+	if (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
+		hart_kick(h);
+		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
+	h->running = NULL;	/* h finds its trap dropped when it has the lock */
+	t->cpu = NULL;
+	sched_ready(t);
 }
 
 /* Drops the alive reference of every buried task: their stacks are no longer in use. */
@@ -82,15 +109,34 @@ static void sched_shutdown(void)
 }
 
 /*
- * Runs on the boot stack. Waiting with interrupts masked and taking them
- * only after wfi leaves no window in which a wake-up is missed: wfi
- * returns on a pending interrupt whether or not it is enabled.
+ * The hart has nothing to run: it waits in wfi, without the kernel lock
+ * and, with other harts, without any task's tables in satp (a space may
+ * be destroyed while this hart sleeps). Waiting with interrupts masked
+ * and taking them only after wfi leaves no window in which a wake-up is
+ * missed: wfi returns on a pending interrupt whether or not it is
+ * enabled, and an IPI stays pending until taken.
  */
+static void sched_idle(struct hart *h)
+{
+	if (hart_count == 1) {
+		wfi();
+		return;
+	}
+	space_deactivate(h);
+	hart_idle |= h->bit;
+	klock_drop();
+	wfi();
+	klock_take();
+	hart_idle &= ~h->bit;
+}
+
+/* Runs on the hart's own stack. */
 static __attribute__((noreturn)) void sched_loop(void)
 {
+	struct hart *h = hart_self();
 	struct task *t;
 
-	sched_running = NULL;
+	h->running = NULL;
 	for (;;) {
 		/* Before reaping: a buried root task is still there to be read. */
 		if (root_task && root_task->state == TASK_DEAD)
@@ -101,7 +147,7 @@ static __attribute__((noreturn)) void sched_loop(void)
 		if (t)
 			sched_switch_to(t);
 		if (!kserver_busy_later())
-			wfi();
+			sched_idle(h);
 		irq_enable();	/* interrupts that came meanwhile are taken here */
 		irq_disable();
 	}
@@ -109,7 +155,12 @@ static __attribute__((noreturn)) void sched_loop(void)
 
 void sched_next(void)
 {
-	sched_on_stack((uint64_t)boot_stack_top, sched_loop);
+	sched_on_stack(hart_self()->stack_top, sched_loop);
+}
+
+void sched_join(void)
+{
+	sched_next();
 }
 
 void sched_start(struct task *root, void (*done)(int64_t status))

@@ -1,31 +1,37 @@
 /*
  * The scheduler: round-robin over runnable tasks, preempted by the timer
- * tick, on one hart.
+ * tick, one run queue for every hart.
  *
  * Because a waiting task keeps its whole state in its trap frame (see
  * kernel/task.h), switching to a task is a return to user mode with its
  * frame; nothing on the kernel stack being left needs keeping. Decisions
  * that need a safe stack (reaping a dead task whose stack we may be on,
- * idling) run on the boot stack, which doubles as the idle thread's.
- * Invariants: exactly the RUNNABLE tasks are in the run queue; `current`
- * is the RUNNING task, or NULL on the idle stack.
+ * idling) run on the hart's own stack, which doubles as its idle thread's.
+ * Invariants: exactly the RUNNABLE tasks are in the run queue; a hart's
+ * `running` is its RUNNING task, or NULL on its idle loop; a RUNNING task's
+ * `cpu` is the hart it runs on. All of it under the kernel lock.
+ *
+ * Several harts: a hart that finds the queue empty marks itself idle and
+ * waits in wfi without the lock; sched_ready wakes one idle hart with an
+ * IPI. A task running on another hart is never changed in place: whoever
+ * must change it (kill, alert, registers) first takes it off that hart
+ * (sched_off_cpu), which then holds it as RUNNABLE.
  */
 #ifndef KAGE_KERNEL_SCHED_H
 #define KAGE_KERNEL_SCHED_H
 
 #include "kernel/counters.h"
+#include "kernel/hart.h"
+#include "kernel/klock.h"
 #include "kernel/task.h"
 
-/* The task running now, NULL while idle or before the first task (read through sched_current). */
-extern struct task *sched_running;
-/* The id of the last task that ran in user mode: a switch to another is counted. */
-extern uint32_t sched_last_id;
 /* Every sched_switch_to since boot (sys_stats). */
 extern uint64_t sched_switches;
 
+/* The task this hart runs, NULL while idle or before the first task. */
 static inline struct task *sched_current(void)
 {
-	return sched_running;
+	return hart_self()->running;
 }
 /* Makes t runnable (at the tail of the run queue). */
 void sched_ready(struct task *t);
@@ -42,25 +48,67 @@ void sched_ready_new(struct task *t);
 /* Takes a RUNNABLE task out of the run queue. */
 void sched_unready(struct task *t);
 void trap_return_user(struct trapframe *tf);
+/* Gives the hart to the next runnable task (or idles); does not return. */
+__attribute__((noreturn)) void sched_next(void);
 
-/* Runs t at once, leaving the current kernel stack for good; inline for IPC hand-offs. */
+/* The SMP half of sched_switch_to: t's registers are live from here, and the kernel lock goes. */
+static inline void sched_switch_smp(struct hart *h, struct task *t)
+{
+	t->cpu = h;
+	t->on_cpu = true;
+	klock_drop();
+}
+
+/*
+ * Runs t at once, leaving the current kernel stack for good and, with
+ * other harts, dropping the kernel lock on the way to user mode; inline
+ * for IPC hand-offs.
+ */
 __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 {
+	struct hart *h = hart_self();
+
 	t->state = TASK_RUNNING;
-	sched_running = t;
+	h->running = t;
 	sched_switches++;
-	if (t->id != sched_last_id) {
+	if (t->id != h->last_id) {
 		COUNT(task_switches);
-		sched_last_id = t->id;
+		h->last_id = t->id;
 	}
 	space_activate(t->space);
 	if (t->fpu_used)
 		fpu_switch_to(t);
+	if (h->smp)
+		sched_switch_smp(h, t);
 	trap_return_user(t->tf);
 	__builtin_unreachable();
 }
-/* Gives the hart to the next runnable task (or idles); does not return. */
-__attribute__((noreturn)) void sched_next(void);
+
+/*
+ * A trap from user mode on hart h with other harts, its task's registers
+ * saved: the task is off the hart from here on (sched_off_cpu waits for
+ * that), and the hart takes the kernel lock. If the lock's holder took
+ * the task away meanwhile, the trap is dropped (the task runs its
+ * trapping instruction again wherever it next runs) and the hart looks
+ * for other work. With one hart the lock is the boot hart's for good, and
+ * none of this is needed.
+ */
+void sched_enter_smp(struct hart *h);
+
+/* Back to user mode with the current task t, which went on running in the kernel (other harts). */
+static inline void sched_leave_smp(struct hart *h, struct task *t)
+{
+	sched_switch_smp(h, t);
+}
+
+/*
+ * If t runs on another hart, takes it off (an IPI makes that hart trap,
+ * and its registers are saved before it waits for the lock), and makes it
+ * RUNNABLE: then t can be changed like any task that is not running.
+ */
+void sched_off_cpu(struct task *t);
+/* A started hart's first entry into the scheduler (hart_secondary_main), the kernel lock held. */
+__attribute__((noreturn)) void sched_join(void);
 /* The timer tick from user mode: the current task goes to the back of the queue (but see sched_ready_new). */
 void sched_preempt(void);
 /* task_yield: the current task goes to the back of the queue if another is runnable, new or not. */
@@ -69,7 +117,7 @@ void sched_yield(void);
 void sched_bury(struct task *t);
 /*
  * Starts scheduling with `root` as the task whose death ends the system:
- * then every other task is killed, and `done(status)` runs on the boot
+ * then every other task is killed, and `done(status)` runs on a hart's own
  * stack once all are released.
  */
 __attribute__((noreturn)) void sched_start(struct task *root, void (*done)(int64_t status));

@@ -21,7 +21,6 @@
 #define USER_ENTRIES (PT_ENTRIES / 2)
 
 static uint64_t space_live;
-uint64_t space_active;
 
 /* Leaves holding a frame reference: all but memory-object pages. */
 static void space_leaf_unref(pte_t e)
@@ -30,9 +29,26 @@ static void space_leaf_unref(pte_t e)
 		frame_unref(PTE_TO_PA(e));
 }
 
+/*
+ * A table was unshared (pt_own) in some space: the harts running that
+ * space may hold walks through the old table, which the other space
+ * goes on changing. pagetable.c does not know the space, so every other
+ * hart flushes (this is the first write into a 2 MiB range after a fork).
+ */
 void pt_flush_walks(void)
 {
 	sfence_vma_all();
+	if (hart_count > 1)
+		space_flush_harts(hart_all() & ~hart_self()->bit, 0, SPACE_FLUSH_ALL);
+}
+
+void space_flush_all(const struct space *s)
+{
+	uint64_t others = s->live & ~hart_self()->bit;
+
+	sfence_vma_all();
+	if (others)
+		space_flush_harts(others, 0, SPACE_FLUSH_ALL);
 }
 
 uint64_t space_count(void)
@@ -77,15 +93,42 @@ static void space_free_table(pte_t *table, int level)
 	}
 }
 
+/*
+ * s is being destroyed while other harts' satp still hold it: harts whose
+ * task was just taken off them (sched_off_cpu), waiting for the kernel
+ * lock, which is the only place such a hart can be (an idle hart holds no
+ * space, and s has no task left to run). Each drops it while it waits.
+ */
+static void space_evict(struct space *s)
+{
+	for (unsigned i = 0; i < hart_count; i++) {
+		struct hart *h = hart_at(i);
+
+		if (!(s->live & h->bit))
+			continue;
+		__atomic_store_n(&h->kmap_request, true, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
+}
+
+void klock_wait_poll(struct hart *h)
+{
+	if (!__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
+		return;
+	space_deactivate(h);
+	__atomic_store_n(&h->kmap_request, false, __ATOMIC_RELEASE);
+}
+
 static void space_destroy(struct kobj *obj)
 {
 	struct space *s = (struct space *)obj;
 
-	if (space_active == s->root_pa) {
-		/* The hart must not walk tables that are about to be freed. */
-		kmap_activate();
-		space_active = 0;
-	}
+	/* No hart may walk tables that are about to be freed. */
+	if (hart_self()->space == s)
+		space_deactivate(hart_self());
+	if (s->live)
+		space_evict(s);
 	space_free_table(s->root, 2);
 	frame_unref(s->root_pa);
 	region_set_clear(&s->regions);
@@ -157,7 +200,7 @@ int space_map_anon(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 }
 
 /* Gives the page mapped by *e a frame of its own if other mappings share it; permissions stay. */
-static int space_unshare(pte_t *e, uint64_t va)
+static inline __attribute__((always_inline)) int space_unshare(const struct space *s, pte_t *e, uint64_t va)
 {
 	uint64_t old = PTE_TO_PA(*e), pa;
 
@@ -167,20 +210,20 @@ static int space_unshare(pte_t *e, uint64_t va)
 		memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
 		*e = PTE_FROM_PA(pa) | (*e & ((1ul << PTE_PPN_SHIFT) - 1));
 		frame_unref(old);
-		space_flush(va);
+		space_flush(s, va);
 	}
 	return 0;
 }
 
 /* A write to a copy-on-write page: its own frame (or just its write permission back). */
-static int space_break_cow(pte_t *e, uint64_t va)
+static int space_break_cow(const struct space *s, pte_t *e, uint64_t va)
 {
-	int err = space_unshare(e, va);
+	int err = space_unshare(s, e, va);
 
 	if (err < 0)
 		return err;
 	*e = (*e | PTE_W) & ~PTE_COW;
-	space_flush(va);
+	space_flush(s, va);
 	return 0;
 }
 
@@ -236,7 +279,7 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 	 * frame is a writable mapping of a memory object, shared on purpose.
 	 */
 	if (to_user && !(*e & PTE_W)) {
-		r = (*e & PTE_COW) ? space_break_cow(e, va) : space_unshare(e, va);
+		r = (*e & PTE_COW) ? space_break_cow(s, e, va) : space_unshare(s, e, va);
 		if (r < 0) {
 			*err = r == -ENOMEM ? r : -EFAULT;
 			return NULL;
@@ -433,12 +476,29 @@ int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
 	return space_copy(s, va, (void *)src, len, PTE_W, true);
 }
 
-void space_switch(const struct space *s)
+void space_switch(struct space *s)
 {
+	struct hart *h = hart_self();
+
 	COUNT(satp_writes);
-	space_active = s->root_pa;
+	if (h->smp) {	/* one hart needs no record: it flushes itself */
+		if (h->space)
+			__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
+		__atomic_fetch_or(&s->live, h->bit, __ATOMIC_RELAXED);
+	}
+	h->space = s;
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
 	sfence_vma_all();
+}
+
+/* Without the kernel lock: h itself, waiting for it (klock_wait_poll). */
+void space_deactivate(struct hart *h)
+{
+	if (!h->space)
+		return;
+	kmap_activate();
+	__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
+	h->space = NULL;
 }
 
 /*
@@ -518,8 +578,8 @@ int space_clone(struct space *src, struct space **out)
 	err = region_set_clone(&dst->regions, &src->regions);
 	if (err == 0) {
 		err = space_clone_table(src->root, dst->root, 2);
-		/* src lost write permission on its pages: stale TLB entries must go. */
-		sfence_vma_all();
+		/* src lost write permission on its pages: stale TLB entries must go, on its other threads' harts too. */
+		space_flush_all(src);
 	}
 	if (err < 0) {
 		/* What was cloned so far is released with dst; src stays COW, which is harmless. */
@@ -545,7 +605,7 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	if (e && (*e & (PTE_U | PTE_PHYS | PTE_COW)) == (PTE_U | PTE_COW) && access == PTE_W) {
 		if (l1)
 			e = pt_own_leaf(l1, va, &err);	/* the write changes the leaf: its table first */
-		return e ? space_break_cow(e, va) : err;
+		return e ? space_break_cow(s, e, va) : err;
 	}
 	if (e)
 		return -EFAULT;	/* mapped, and not a write that copy-on-write resolves */

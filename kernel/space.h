@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/hart.h"
 #include "kernel/kobj.h"
 #include "kernel/region.h"
 #include "kernel/riscv.h"
@@ -43,6 +44,7 @@ struct space {
 	/* Kept as pages come and go, never counted by a walk (space_stat, sys_stats). */
 	uint64_t pages;		/* user leaves holding a frame reference: all but physical ranges' */
 	uint64_t tables;	/* page-table frames, the root included */
+	uint64_t live;		/* the harts whose satp holds it, by index (kernel/hart.h) */
 };
 
 /* A new empty space with one reference: 0 or -ENOMEM. */
@@ -210,27 +212,52 @@ struct region;
  */
 int space_object_fault(struct space *s, const struct region *r, uint64_t va);
 
-/* RISC-V may cache a translation even after its PTE changed, more or less permissive. */
-static inline void space_flush(uint64_t va)
+/*
+ * The harts in `harts` (by index) forget their cached translations of
+ * [va, va + size), size SPACE_FLUSH_ALL for all: through SBI, returning
+ * when they have.
+ */
+void space_flush_harts(uint64_t harts, uint64_t va, uint64_t size);
+#define SPACE_FLUSH_ALL UINT64_MAX
+
+/* This hart forgets va's translation (a loop over many pages, which flushes other harts once after). */
+static inline void space_flush_local(uint64_t va)
 {
 	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 
-/* root_pa of the space in satp, 0 for the kernel's own tables (read through space_activate). */
-extern uint64_t space_active;
-void space_switch(const struct space *s);
+/*
+ * RISC-V may cache a translation even after its PTE changed, more or less
+ * permissive: this hart forgets va's, and so does every other hart whose
+ * satp holds s (a thread of the same program, or a hart waiting for the
+ * kernel lock), before the change counts as made.
+ */
+static inline void space_flush(const struct space *s, uint64_t va)
+{
+	const struct hart *h = hart_self();
+
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	if (__builtin_expect(h->smp, 0) && (s->live & ~h->bit))
+		space_flush_harts(s->live & ~h->bit, va, PAGE_SIZE);
+}
+
+/* space_flush for every address of s. */
+void space_flush_all(const struct space *s);
+void space_switch(struct space *s);
 
 /* Makes s the hart's address space; inline, as IPC between tasks of one space needs no switch. */
-static inline void space_activate(const struct space *s)
+static inline void space_activate(struct space *s)
 {
-	if (space_active != s->root_pa)
+	if (hart_self()->space != s)
 		space_switch(s);
 }
 /* Whether s is the hart's address space now. */
 static inline bool space_is_active(const struct space *s)
 {
-	return space_active == s->root_pa;
+	return hart_self()->space == s;
 }
+/* Hart h goes back to the kernel's own tables (an idle hart, space_destroy). */
+void space_deactivate(struct hart *h);
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
 static inline uint64_t space_pages(const struct space *s)

@@ -24,7 +24,7 @@ static void space_drop_page(struct space *s, pte_t *e, uint64_t va)
 		s->pages--;
 	}
 	*e = 0;
-	space_flush(va);
+	space_flush_local(va);	/* other harts: once for the range (space_drop_range) */
 }
 
 /* Drops every page in [va, end) and the tables that leaves empty: work in proportion to what was there. */
@@ -44,8 +44,15 @@ static void space_drop_range(struct space *s, uint64_t va, uint64_t end)
 		space_drop_page(s, e, at);
 	freed = pt_prune(s->root, va, end);
 	s->tables -= freed;
+	/*
+	 * The frames went back before the other harts forgot them: safe, as
+	 * nothing is allocated before this returns, and every frame is
+	 * cleared or filled when it is handed out again.
+	 */
 	if (freed)
-		sfence_vma_all();
+		space_flush_all(s);
+	else if (s->live & ~hart_self()->bit)
+		space_flush_harts(s->live & ~hart_self()->bit, va, end - va);
 }
 
 static bool space_range_ok(uint64_t va, uint64_t size)
@@ -337,8 +344,10 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 			*e = 0;	/* its next touch copies it; a physical page holds no reference */
 		else
 			*e = space_leaf_protect(*e, perm);
-		space_flush(at);
+		space_flush_local(at);
 	}
+	if (s->live & ~hart_self()->bit)
+		space_flush_harts(s->live & ~hart_self()->bit, va, size);
 	return 0;
 }
 
@@ -356,7 +365,7 @@ static int space_move_leaves(struct space *s, uint64_t from, uint64_t to, uint64
 		if (err < 0)
 			return err;
 		*e = 0;
-		space_flush(at);
+		space_flush(s, at);	/* a move is rare: each page as it goes */
 	}
 	return 0;
 }
@@ -428,7 +437,7 @@ static int space_move(struct space *s, uint64_t from, uint64_t size, uint64_t to
 		goto out;
 	}
 	s->tables -= pt_prune(s->root, from, from + size);
-	sfence_vma_all();
+	space_flush_all(s);
 out:
 	if (obj)
 		kobj_put(&obj->obj);

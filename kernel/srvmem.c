@@ -85,6 +85,8 @@ static void srvmem_free(uint64_t va, uint64_t end)
 	if (table)
 		srvmem_prune(table);
 	sfence_vma_all();
+	if (hart_count > 1)	/* the window is in every hart's kernel half */
+		space_flush_harts(hart_all() & ~hart_self()->bit, 0, SPACE_FLUSH_ALL);
 }
 
 /* A zeroed frame at the window's page va, PTE_R/W bits perm: 0, -ENOMEM or -EFAULT. */

@@ -13,12 +13,20 @@ _Static_assert(sizeof(struct kage_regs) == 32 * 8, "pc and x1-x31");
 _Static_assert(sizeof(((struct trapframe *)0)->ra) * TRAPFRAME_GPRS == 31 * 8, "x1-x31 lead the trap frame");
 _Static_assert(sizeof(struct kage_fpregs) == sizeof(struct fpu_state), "f0-f31 and fcsr");
 
-/* A live task behind handle h. */
+/*
+ * A live task behind handle h, to be read or changed: if it runs on
+ * another hart, it is taken off it first (kernel/sched.h).
+ */
 static int64_t sys_task(struct task *t, uint64_t h, uint32_t rights, struct task **out)
 {
 	int64_t err = sys_object(t, h, KOBJ_TASK, rights, out);
 
-	return err < 0 ? err : (*out)->state == TASK_DEAD ? -ESRCH : 0;
+	if (err < 0)
+		return err;
+	if ((*out)->state == TASK_DEAD)
+		return -ESRCH;
+	sched_off_cpu(*out);
+	return 0;
 }
 
 /*

@@ -203,6 +203,7 @@ void task_die(struct task *t, int64_t status)
 {
 	if (t->state == TASK_DEAD)
 		return;
+	sched_off_cpu(t);	/* running on another hart: stopped there first */
 	task_cancel_wait(t);
 	t->state = TASK_DEAD;
 	t->status = status;
@@ -216,7 +217,7 @@ void task_die(struct task *t, int64_t status)
 		kobj_put(&t->obj);	/* the alive reference */
 		return;
 	}
-	/* We are on its stack: the idle thread drops the alive reference. */
+	/* It ran here to the end: the idle loop drops the alive reference. */
 	sched_bury(t);
 	sched_next();
 }

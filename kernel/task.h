@@ -35,7 +35,7 @@
 enum task_state {
 	TASK_SUSPENDED,		/* created or cloned, not yet resumed */
 	TASK_RUNNABLE,		/* in the run queue */
-	TASK_RUNNING,		/* the current task */
+	TASK_RUNNING,		/* a hart's current task */
 	TASK_SENDING,		/* in an endpoint's queue, waiting for a receiver */
 	TASK_REPLY_WAIT,	/* its call was received; waiting for the reply */
 	TASK_RECEIVING,		/* in an endpoint's queue, waiting for a caller */
@@ -87,6 +87,9 @@ struct task {
 	uint64_t user_ticks, system_ticks;	/* CPU time sampled at the tick (kernel/cputime.h) */
 	uint32_t serving;	/* a server: the id of the task whose call it received last */
 	bool fpu_used;		/* has run an FP instruction (kernel/fpu.h) */
+	struct hart *fpu_hart;	/* the hart whose FP registers hold its state, NULL for none (kernel/fpu.c) */
+	struct hart *cpu;	/* while RUNNING: the hart it runs on (kernel/sched.h) */
+	bool on_cpu;		/* its registers are live on `cpu` (not saved in tf): set from user entry to its next trap */
 	uint64_t uaccess_sp;	/* while the kernel copies its memory (kernel/uaccess.h): where a fault resumes */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 

@@ -1,4 +1,5 @@
 #include "kernel/timer.h"
+#include "kernel/hart.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/notif.h"
@@ -7,8 +8,7 @@
 
 static uint64_t timer_timebase;
 static uint64_t timer_interval;
-static uint64_t timer_next;
-static volatile uint64_t timer_count;
+static volatile uint64_t timer_count;	/* the boot hart's ticks: the system's */
 static struct avl_tree timer_armed;	/* notifications with an armed timer, soonest first */
 
 static struct notif *timer_notif(struct avl_node *node)
@@ -81,21 +81,35 @@ void timer_init(uint64_t timebase_hz)
 	timer_interval = timebase_hz / TIMER_HZ;
 	if (timer_interval == 0)
 		timer_interval = 1;
-	timer_next = time_read() + timer_interval;
-	sbi_set_timer(timer_next);
+	timer_start_hart();
+}
+
+void timer_start_hart(void)
+{
+	struct hart *h = hart_self();
+
+	h->timer_next = time_read() + timer_interval;
+	sbi_set_timer(h->timer_next);
 	csr_set(sie, SIE_STIE);
 }
 
+/*
+ * Every hart ticks, to preempt what it runs; the boot hart's ticks are
+ * the system's count and expire the armed timers.
+ */
 void timer_tick(void)
 {
+	struct hart *h = hart_self();
 	uint64_t now = time_read();
 
-	timer_count++;
 	/* After a long stall, do not fire a burst of catch-up ticks. */
-	timer_next += timer_interval;
-	if (timer_next <= now)
-		timer_next = now + timer_interval;
-	sbi_set_timer(timer_next);
+	h->timer_next += timer_interval;
+	if (h->timer_next <= now)
+		h->timer_next = now + timer_interval;
+	sbi_set_timer(h->timer_next);
+	if (h->index != 0)
+		return;
+	timer_count++;
 	if (timer_armed.root)
 		timer_expire(now);
 }

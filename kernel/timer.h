@@ -20,7 +20,10 @@ struct notif;
 
 #define TIMER_HZ KAGE_TICK_HZ
 
+/* The boot hart's timer, ticking from now on. */
 void timer_init(uint64_t timebase_hz);
+/* This hart's timer (timer_init's for the boot hart, a started hart's own). */
+void timer_start_hart(void);
 /* Called from the trap handler on every timer interrupt. */
 void timer_tick(void);
 uint64_t timer_ticks(void);

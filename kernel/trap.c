@@ -27,13 +27,20 @@ void trap_vector(void);
 void trap_kernel(struct trapframe *tf);
 void trap_user(struct trapframe *tf);
 
-_Static_assert(sizeof(struct trapframe) == 35 * 8 && TRAPFRAME_SIZE >= 35 * 8 && TRAPFRAME_SIZE % 16 == 0,
-	       "trapvec.S assumes 35 slots in TRAPFRAME_SIZE bytes");
+_Static_assert(sizeof(struct trapframe) == 35 * 8 && TRAPFRAME_SIZE >= 36 * 8 && TRAPFRAME_SIZE % 16 == 0,
+	       "trapvec.S assumes 35 slots and the hart's word in TRAPFRAME_SIZE bytes");
 
 void trap_init(void)
 {
 	csr_clear(sscratch);
 	csr_write(stvec, (uint64_t)trap_vector);
+	csr_set(sie, SIE_SSIE);	/* IPIs (kernel/hart.h) */
+}
+
+/* An IPI: whatever it asked for is done by the trap having happened (sched_enter, the idle loop). */
+static void trap_ipi(void)
+{
+	csr_clear_bits(sip, SIP_SSIP);
 }
 
 /* The access a page fault was for, 0 if the cause is no page fault. */
@@ -60,6 +67,9 @@ void trap_kernel(struct trapframe *tf)
 			return;
 		case IRQ_S_EXT:
 			irq_dispatch();
+			return;
+		case IRQ_S_SOFT:
+			trap_ipi();
 			return;
 		default:
 			break;
@@ -113,6 +123,10 @@ static __attribute__((noinline)) void trap_user_event(struct trapframe *tf)
 		kserver_poll(t);
 		return;
 	}
+	if (cause == (SCAUSE_INTERRUPT | IRQ_S_SOFT)) {
+		trap_ipi();
+		return;
+	}
 	if (trap_page_access(cause)) {
 		err = space_fault(t->space, tf->stval, trap_page_access(cause));
 		if (err == 0)
@@ -149,7 +163,7 @@ static __attribute__((noinline)) void trap_late_tick(struct task *t)
 }
 
 /* A trap from user mode; system calls are the hot path and take the shortest way. */
-void trap_user(struct trapframe *tf)
+static inline __attribute__((always_inline)) void trap_user_body(struct trapframe *tf)
 {
 	if (tf->scause == EXC_ECALL_U) {
 		tf->sepc += 4;
@@ -159,6 +173,28 @@ void trap_user(struct trapframe *tf)
 		return;
 	}
 	trap_user_event(tf);
+}
+
+/* With other harts: the kernel lock around the trap (kernel/sched.h). */
+static __attribute__((noinline)) void trap_user_smp(struct hart *h, struct trapframe *tf)
+{
+	sched_enter_smp(h);
+	trap_user_body(tf);
+	sched_leave_smp(h, h->running);
+}
+
+/*
+ * A trap from user mode, on the hart's own stack (kernel/trapvec.S).
+ * Returning resumes the same task.
+ */
+void trap_user(struct trapframe *tf)
+{
+	struct hart *h = hart_self();
+
+	if (__builtin_expect(h->smp, 0))
+		trap_user_smp(h, tf);
+	else
+		trap_user_body(tf);
 }
 
 const char *trap_cause_name(uint64_t scause)

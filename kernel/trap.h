@@ -6,7 +6,7 @@
 #ifndef KAGE_KERNEL_TRAP_H
 #define KAGE_KERNEL_TRAP_H
 
-/* Bytes a trap frame takes on a kernel stack: 35 slots, rounded to 16. */
+/* Bytes a trap frame takes on a kernel stack: 35 slots, then the hart a task runs on (trapvec.S), rounded to 16. */
 #define TRAPFRAME_SIZE 288
 
 #ifndef __ASSEMBLY__

@@ -3,11 +3,16 @@
  *
  * sscratch tells where a trap came from: 0 while the kernel runs, the top
  * of the running task's kernel stack while it runs in user mode. A trap
- * from the kernel builds its frame on the current stack; a trap from user
- * mode builds it at the top of the task's kernel stack (that frame is the
- * task's saved user state, task->tf) and calls trap_user.
+ * from the kernel builds its frame on the current stack. A trap from user
+ * mode saves the task's registers in the frame at the top of the task's
+ * kernel stack (the task's saved user state, task->tf), takes the hart's
+ * struct hart for tp from the word after the frame (trap_return_user
+ * leaves it there; a user's tp is in the frame) and runs trap_user on the
+ * hart's own stack, so that once the registers are saved the task is no
+ * longer on this hart in any way (kernel/sched.h, sched_off_cpu).
  */
 #include "kernel/riscv.h"
+#include "kernel/hart.h"
 #include "kernel/trap.h"
 
 #define TF_SIZE TRAPFRAME_SIZE
@@ -15,6 +20,7 @@
 #define TF_SSTATUS (32 * 8)
 #define TF_SCAUSE (33 * 8)
 #define TF_STVAL (34 * 8)
+#define TF_HART (35 * 8)	/* the padding word after the 35 slots: the hart the task runs on */
 
 /* Saves x1..x31 (except sp, which the caller handles) into the frame at sp. */
 .macro save_gprs
@@ -80,20 +86,26 @@ trap_vector:
 trap_from_user:
 	addi	sp, sp, -TF_SIZE
 	save_gprs
+	ld	tp, TF_HART(sp)
 	csrr	t0, sscratch		/* the user sp */
 	sd	t0, 1*8(sp)
 	csrw	sscratch, zero
 	save_csrs
 	mv	a0, sp
+	mv	s1, sp			/* the frame, across the call */
+	ld	sp, HART_STACK(tp)
 	mv	s0, zero		/* backtraces end at the user boundary */
 	call	trap_user
-	/* trap_user returns only to resume the same task: fall through. */
-	mv	a0, sp
+	/* trap_user returns only to resume the same task, on this hart. */
+	mv	sp, s1
+	j	trap_resume
 
 /* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
 	.globl trap_return_user
 trap_return_user:
 	mv	sp, a0
+	sd	tp, TF_HART(sp)		/* where the next trap finds this hart */
+trap_resume:
 	ld	t0, TF_SEPC(sp)
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)

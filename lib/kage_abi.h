@@ -286,7 +286,11 @@ struct kage_bootitem {
 	uint32_t kind;
 	int32_t handle;
 	uint64_t base, size;	/* physical range (memory handles) */
-	uint32_t aux[4];	/* UART: kind (lib/uart.h), reg-shift, reg-io-width, irq item index; module: role */
+	/*
+	 * UART: kind (lib/uart.h), reg-shift, reg-io-width, irq item index; module: role;
+	 * device tree: the boot hart's id, then the mask of the ids (below 64) of the harts kage runs on, low and high half.
+	 */
+	uint32_t aux[4];
 	char name[32];
 };
 

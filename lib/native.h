@@ -351,9 +351,9 @@ static inline long native_ipc_forward(uint64_t token, long ep, const uint64_t wo
 }
 
 /* The same, the call held on where it goes (KAGE_FORWARD_HOLD): signals wait until it is let go or answered. */
-static inline long native_ipc_forward_held(uint64_t token, long ep)
+static inline long native_ipc_forward_held(uint64_t token, long ep, const uint64_t words[8])
 {
-	return native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, KAGE_FORWARD_HOLD);
+	return native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, (uint64_t)words, KAGE_FORWARD_HOLD);
 }
 
 /*
@@ -532,7 +532,7 @@ long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which,
 #ifdef KAGE_NATIVE_DIRECT
 static inline long native_ipc_pass(const struct kage_msg *m, long ep)
 {
-	return native_ipc_forward_held(m->token, ep);	/* the kernel calls the next handler itself */
+	return native_ipc_forward_held(m->token, ep, NULL);	/* the kernel calls the next handler itself */
 }
 #else
 long native_ipc_pass(const struct kage_msg *m, long ep);

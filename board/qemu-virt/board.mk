@@ -1,7 +1,8 @@
 # QEMU virt: OpenSBI (QEMU's default firmware) loads the Image at 0x80200000.
 BOARD_KIND := qemu
 QEMU_MACHINE := virt
-QEMU_SMP ?= 1
+# make run's harts; the system tests pick their own (tests/system/kage.py).
+QEMU_SMP ?= 4
 QEMU_MEM ?= 256M
 BOARD_LOAD_ADDR := 0x80200000
 # A reset (how sifive_u powers off, see kernel/power.h) ends QEMU.

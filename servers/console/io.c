@@ -80,6 +80,13 @@ long console_read(uint64_t token, uint64_t buf, uint64_t len, uint64_t nonblock)
 {
 	struct console_reader *r;
 
+	/*
+	 * The file server forwards it held (fs_to_console); it may wait for
+	 * input, so from here a signal may end it. Input goes only to a
+	 * reader that got it, so an ended read loses nothing.
+	 */
+	if (native_ipc_let_go(token) != 0)
+		return CONSOLE_LATER;	/* a signal came first: nobody to answer */
 	if (!len || !console_has_input())
 		return 0;	/* no input device: end of file */
 	console_sweep_readers();

@@ -26,7 +26,11 @@ static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)
 /*
  * The console is the console server's: the call goes on to it (rewritten
  * to one of its operations) and it answers the process itself. Without
- * a console server, reads see end of file and writes vanish.
+ * a console server, reads see end of file and writes vanish. The call
+ * stays held: a signal waits for a write's answer rather than end it
+ * after some of its bytes went out (the restarted write would print
+ * them again; this hart may be sending them while the signal comes on
+ * another). A read lets go before it waits for input (console_read).
  */
 static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d)
 {
@@ -34,7 +38,7 @@ static long fs_to_console(const struct fs_call_ctx *c, uint64_t op, uint64_t a, 
 
 	if (fs_console_ep < 0)
 		return op == CONSOLE_OP_READ ? 0 : op == CONSOLE_OP_IOCTL ? -ENOTTY : (long)b;
-	return native_ipc_forward(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
+	return native_ipc_forward_held(c->token, fs_console_ep, w) < 0 ? -EIO : FS_BLOCKED;
 }
 
 /* /dev/urandom and /dev/random: the process server's generator fills the buffer and answers. */

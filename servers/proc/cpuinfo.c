@@ -1,11 +1,12 @@
 /*
  * /proc/cpuinfo, from the device tree the kernel booted with (its
- * KAGE_BOOT_DTB item: read-only, mapped once at start). Linux lists the
- * processors that are online; kage runs on the one hart it booted on, so
- * that is processor 0, with the hart's id, its ISA string (riscv,isa, or
- * riscv,isa-base with riscv,isa-extensions), the MMU mode in use (sv39:
- * the tree's mmu-type says what the hart could do, Linux prints what it
- * runs) and its compatible string, as Linux's riscv show_cpuinfo does.
+ * KAGE_BOOT_DTB item: read-only, mapped once at start, with the ids of the
+ * harts kage runs on). Linux lists the processors that are online: the
+ * boot hart is processor 0, the others follow in the order of their ids,
+ * each with its hart id, its ISA string (riscv,isa, or riscv,isa-base
+ * with riscv,isa-extensions), the MMU mode in use (sv39: the tree's
+ * mmu-type says what the hart could do, Linux prints what it runs) and
+ * its compatible string, as Linux's riscv show_cpuinfo does.
  *
  * Invariant: cpuinfo.fdt is valid (validated by fdt_init) or cpuinfo.ok is 0.
  */
@@ -20,7 +21,8 @@
 static struct {
 	struct fdt fdt;
 	int ok;
-	uint32_t hart;
+	uint32_t hart;		/* the boot hart's id */
+	uint64_t harts;		/* the ids of the harts kage runs on, as a mask */
 } cpuinfo;
 
 void cpuinfo_init(const struct kage_bootinfo *bi)
@@ -31,6 +33,9 @@ void cpuinfo_init(const struct kage_bootinfo *bi)
 	if (!blob)
 		return;
 	cpuinfo.hart = it->aux[0];
+	cpuinfo.harts = it->aux[1] | (uint64_t)it->aux[2] << 32;
+	if (!(cpuinfo.harts & (1ull << (cpuinfo.hart & 63))))
+		cpuinfo.harts = 1ull << (cpuinfo.hart & 63);	/* a kernel that does not say: the boot hart alone */
 	cpuinfo.ok = fdt_init(&cpuinfo.fdt, blob, it->size) == 0;
 }
 
@@ -82,9 +87,19 @@ static void cpuinfo_isa(int cpu, char *buf, size_t size)
 	}
 }
 
-size_t cpuinfo_text(char *buf, size_t size)
+unsigned cpuinfo_count(void)
 {
-	int cpu = cpuinfo.ok ? cpuinfo_node(cpuinfo.hart) : -1;
+	unsigned n = 0;
+
+	for (uint64_t m = cpuinfo.harts; m; m &= m - 1)
+		n++;
+	return n ? n : 1;
+}
+
+/* Processor `proc`'s block for hart `id` into buf: its length, or 0 if it does not fit. */
+static size_t cpuinfo_block(unsigned proc, uint32_t id, char *buf, size_t size)
+{
+	int cpu = cpuinfo.ok ? cpuinfo_node(id) : -1;
 	const char *uarch = cpu >= 0 ? fdt_prop_string_index(&cpuinfo.fdt, cpu, "compatible", 0) : NULL;
 	char isa[256] = "unknown", line[96] = "";
 	int n;
@@ -93,7 +108,29 @@ size_t cpuinfo_text(char *buf, size_t size)
 		cpuinfo_isa(cpu, isa, sizeof(isa));
 	if (uarch && strcmp(uarch, "riscv") != 0)
 		fmt_snprintf(line, sizeof(line), "uarch\t\t: %s\n", uarch);	/* Linux leaves out the generic one */
-	n = fmt_snprintf(buf, size, "processor\t: 0\nhart\t\t: %u\nisa\t\t: %s\nmmu\t\t: sv39\n%s\n",
-			 cpuinfo.hart, isa, line);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	n = fmt_snprintf(buf, size, "processor\t: %u\nhart\t\t: %u\nisa\t\t: %s\nmmu\t\t: sv39\n%s\n", proc, id,
+			 isa, line);
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+size_t cpuinfo_text(char *buf, size_t size)
+{
+	size_t len;
+	unsigned proc = 1;
+
+	if (size == 0)
+		return 0;
+	buf[0] = 0;
+	len = cpuinfo_block(0, cpuinfo.hart, buf, size);
+	for (uint32_t id = 0; id < 64 && len; id++) {
+		size_t n;
+
+		if (id == cpuinfo.hart || !(cpuinfo.harts & (1ull << id)))
+			continue;
+		n = cpuinfo_block(proc++, id, buf + len, size - len);
+		if (n == 0)
+			break;	/* what fits */
+		len += n;
+	}
+	return len;
 }

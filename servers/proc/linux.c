@@ -223,17 +223,19 @@ static long linux_personality(struct process *p, uint64_t persona)
 }
 
 /* One hart: the mask has bit 0, and the answer is the bytes written (a whole long). */
+/* Every processor /proc/cpuinfo lists, as Linux's mask of online CPUs (one long: kage runs on up to 64). */
 static long linux_affinity(struct thread *t, const uint64_t *a)
 {
-	const uint64_t one = 1;
+	unsigned n = cpuinfo_count();
+	const uint64_t mask = n >= 64 ? UINT64_MAX : (1ull << n) - 1;
 
-	if (a[1] < sizeof(one))
+	if (a[1] < sizeof(mask))
 		return -EINVAL;
 	if (a[0] && !thread_by_tid((int)a[0]))
 		return -ESRCH;
-	if (native_space_write_user(t->proc->space, a[2], &one, sizeof(one)) < 0)
+	if (native_space_write_user(t->proc->space, a[2], &mask, sizeof(mask)) < 0)
 		return -EFAULT;
-	return (long)sizeof(one);
+	return (long)sizeof(mask);
 }
 
 /*

@@ -405,6 +405,8 @@ long clock_getres_call(const struct process *p, int64_t id, uint64_t res);
 /* ---- /proc/cpuinfo (cpuinfo.c) ---- */
 void cpuinfo_init(const struct kage_bootinfo *bi);
 size_t cpuinfo_text(char *buf, size_t size);
+/* How many processors it lists: the harts kage runs on. */
+unsigned cpuinfo_count(void);
 
 /* ---- CPU time (cputime.c) ---- */
 void cputime_of_thread(const struct thread *t, struct proc_ticks *out);

@@ -184,20 +184,31 @@ static size_t procfs_loadavg(char *buf, size_t size)
  * for a program is that program's system time) on the one hart, the
  * interrupts and task switches, the boot time, what runs now.
  */
+/*
+ * kage counts CPU time per task and for the system, not per hart: the
+ * "cpu" line has the totals, and each processor's line an even share of
+ * them (what glibc's get_nprocs counts, and what top's per-CPU view sums).
+ */
 static size_t procfs_sysstat(char *buf, size_t size)
 {
 	struct kage_stats st = { 0 };
 	int total, last, running = procfs_runnable(&total, &last);
-	char cpu[96];
+	unsigned n = cpuinfo_count();
+	size_t len;
 
 	native_stats(&st);
-	fmt_snprintf(cpu, sizeof(cpu), "%lu 0 %lu %lu 0 0 0 0 0 0", (unsigned long)st.ticks_user,
-		     (unsigned long)st.ticks_system, (unsigned long)st.ticks_idle);
-	return procfs_printf(buf, size,
-			     "cpu  %s\ncpu0 %s\nintr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\n"
-			     "procs_running %d\nprocs_blocked 0\nsoftirq 0\n",
-			     cpu, cpu, (unsigned long)st.count.interrupts, (unsigned long)st.count.task_switches,
-			     (unsigned long)(clock_boot_wall_ns() / 1000000000ull), (unsigned long)proc_forks(), running);
+	len = procfs_printf(buf, size, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", (unsigned long)st.ticks_user,
+			    (unsigned long)st.ticks_system, (unsigned long)st.ticks_idle);
+	for (unsigned i = 0; i < n; i++)
+		len += procfs_printf(buf + len, size - len, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", i,
+				     (unsigned long)(st.ticks_user / n), (unsigned long)(st.ticks_system / n),
+				     (unsigned long)(st.ticks_idle / n));
+	return len + procfs_printf(buf + len, size - len,
+				   "intr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n"
+				   "softirq 0\n",
+				   (unsigned long)st.count.interrupts, (unsigned long)st.count.task_switches,
+				   (unsigned long)(clock_boot_wall_ns() / 1000000000ull), (unsigned long)proc_forks(),
+				   running);
 }
 
 static size_t procfs_uptime(char *buf, size_t size)

@@ -45,14 +45,29 @@ void child_run(void (*fn)(long), long arg)
 	native_handle_close(t);
 }
 
+/*
+ * On one hart each yield lets the child run until it blocks, ends or is
+ * preempted. With several the child runs on another hart, and may not
+ * have started yet when the yields (which find nothing else to run) are
+ * done: then the root sleeps 1 ms at a time, for up to 20 s.
+ */
 long child_wait(long task, long *status)
 {
-	long st = native_task_status(task, status);
+	long st = native_task_status(task, status), n;
 
-	/* Each yield lets the child run until it blocks, ends or is preempted. */
 	for (int i = 0; i < 1000 && st == KAGE_TASK_ALIVE; i++) {
 		native_task_yield();
 		st = native_task_status(task, status);
 	}
+	if (st != KAGE_TASK_ALIVE)
+		return st;
+	n = native_notif_create();
+	for (int i = 0; i < 20000 && n >= 0 && st == KAGE_TASK_ALIVE; i++) {
+		native_timer_notify(n, 1000 * 1000, 1);
+		native_notif_wait(n);
+		st = native_task_status(task, status);
+	}
+	if (n >= 0)
+		native_handle_close(n);
 	return st;
 }

@@ -50,12 +50,30 @@ def monitor_image(board, mode):
     return os.path.join(build_dir(board, mode), "monitor", "Image")
 
 
+# Harts without an MMU that QEMU's -smp counts but kage leaves to the firmware (sifive_u's E51).
+MONITOR_HARTS = {"qemu-sifive-u": 1}
+
+
+def default_harts():
+    """The harts kage runs on in a system test that does not ask: 1 (KAGE_TEST_HARTS overrides).
+    make run uses board.mk's QEMU_SMP, every hart; tests/system/test_smp.py runs on several."""
+    return int(os.environ.get("KAGE_TEST_HARTS", "1"))
+
+
+def qemu_smp(board, harts):
+    """QEMU's -smp for kage to run on `harts` harts of `board`."""
+    return harts + MONITOR_HARTS.get(board, 0)
+
+
 class Kage:
-    """One QEMU running kage; use as a context manager so QEMU always dies."""
+    """One QEMU running kage; use as a context manager so QEMU always dies.
+    smp is QEMU's -smp; by default kage gets default_harts() harts."""
 
     def __init__(self, board, mode, mem=None, smp=None, append=None, qemu_args=(), kernel=None, sdcard=None,
                  initrd=None):
         env = dict(os.environ)
+        smp = smp or qemu_smp(board, default_harts())
+        self.harts = smp - MONITOR_HARTS.get(board, 0)
         if not sdcard:
             env["KAGE_KERNEL"] = kernel or monitor_image(board, mode)
         if initrd:

@@ -74,7 +74,7 @@ def test_board_shell_applets_see_the_system(board, mode):
             "start", "df ok", "1", "date ok", "free ok", "1", "5", "fsync ok", "flock ok", "flock -n ok",
             "00000000  64 61 74 61 0a                                    |data.|",
             "1", "1", "killed 143", "1",
-            "time ok", "stat ok", "ps ok", "1", "proc stat ok", "1", "mmu\t\t: sv39", "1", "end",
+            "time ok", "stat ok", "ps ok", "1", "proc stat ok", str(k.harts), "mmu\t\t: sv39", str(k.harts), "end",
         ]
         expect_clean_end(k)
 

@@ -7,9 +7,9 @@ import re
 from kage import FAILURE_STATUS, Kage, build_dir, expect_objects_back, system_image
 
 
-def run_init(board, mode, program):
-    """Boots the system Image with /bin/PROGRAM as pid 1."""
-    return Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}")
+def run_init(board, mode, program, smp=None):
+    """Boots the system Image with /bin/PROGRAM as pid 1 (QEMU's -smp smp, else kage's default)."""
+    return Kage(board, mode, kernel=system_image(board, mode), append=f"rdinit=/bin/{program}", smp=smp)
 
 
 def expect_lines(k, program, lines):
@@ -310,9 +310,9 @@ FILE_CHECKS = [
 ]
 
 
-def run_checks(board, mode, program, checks):
+def run_checks(board, mode, program, checks, smp=None):
     """Runs /bin/PROGRAM as init; each check prints "PROGRAM: CHECK ok" (or FAILED)."""
-    with run_init(board, mode, program) as k:
+    with run_init(board, mode, program, smp) as k:
         for check in checks:
             k.expect(f"{program}: {re.escape(check)} (ok|FAILED)")
             assert k.child.match.group(1) == "ok", check

@@ -1,0 +1,200 @@
+#include "kernel/hart.h"
+#include "kernel/console.h"
+#include "kernel/frame.h"
+#include "kernel/kalloc.h"
+#include "kernel/klock.h"
+#include "kernel/kmap.h"
+#include "kernel/memlayout.h"
+#include "kernel/riscv.h"
+#include "kernel/sbi.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "lib/errno.h"
+#include "lib/fmt.h"
+#include "lib/platform.h"
+
+#define HART_ONLINE_WAIT_S 2	/* how long a started hart has to check in */
+
+_Static_assert(__builtin_offsetof(struct hart, stack_top) == HART_STACK, "trapvec.S reads hart.stack_top");
+_Static_assert(__builtin_offsetof(struct hart, boot_satp) == HART_BOOT_SATP, "entry.S reads hart.boot_satp");
+_Static_assert(__builtin_offsetof(struct hart, self) == HART_SELF, "entry.S reads hart.self");
+_Static_assert(PLATFORM_MAX_HARTS <= 64, "hart masks are 64 bits");
+
+void boot_secondary(void);
+void hart_secondary_main(void);
+
+unsigned hart_count = 1;
+uint64_t hart_idle;
+static struct hart hart_boot;
+static struct hart *hart_boot_table[1] = { &hart_boot };
+static struct hart **hart_table = hart_boot_table;	/* hart_count entries */
+
+void hart_boot_init(uint64_t id, uint64_t stack_top)
+{
+	hart_boot.self = &hart_boot;
+	hart_boot.id = (uint32_t)id;
+	hart_boot.bit = 1;
+	hart_boot.stack_top = stack_top;
+	hart_boot.last_id = UINT32_MAX;
+	hart_boot.online = true;
+	__asm__ volatile("mv tp, %0" ::"r"(&hart_boot));
+}
+
+struct hart *hart_at(unsigned i)
+{
+	return hart_table[i];
+}
+
+uint64_t hart_all(void)
+{
+	return hart_count == 64 ? UINT64_MAX : (1ull << hart_count) - 1;
+}
+
+void hart_kick(const struct hart *h)
+{
+	sbi_send_ipi(h->id);
+}
+
+void hart_wake_idle(void)
+{
+	unsigned i = 0;
+
+	while (!(hart_idle & (1ull << i)))
+		i++;	/* rv64imac has no count-trailing-zeros */
+	hart_idle &= ~(1ull << i);
+	hart_kick(hart_table[i]);
+}
+
+void space_flush_harts(uint64_t harts, uint64_t va, uint64_t size)
+{
+	uint64_t ids = 0;
+
+	for (unsigned i = 0; i < hart_count; i++) {
+		const struct hart *h = hart_table[i];
+
+		if (!(harts & h->bit))
+			continue;
+		if (h->id < 64)
+			ids |= 1ull << h->id;
+		else
+			sbi_remote_sfence_vma(1, h->id, va, size);
+	}
+	if (ids)
+		sbi_remote_sfence_vma(ids, 0, va, size);
+}
+
+/* A started hart's first C code: its own traps, timer and IPIs, then the scheduler. */
+void hart_secondary_main(void)
+{
+	struct hart *h = hart_self();
+
+	trap_init();
+	csr_write(scounteren, 0x7);	/* as on the boot hart: cycle, time, instret */
+	timer_start_hart();
+	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+	klock_take();
+	sched_join();
+}
+
+/* A struct hart and a one-frame stack for platform hart ph at `index`, started: 0 or an error. */
+static int hart_start_one(const struct platform_hart *ph, unsigned index, struct hart **out)
+{
+	struct hart *h = kzalloc(sizeof(*h));
+	uint64_t stack_pa;
+	long err;
+
+	if (!h)
+		return -ENOMEM;
+	if (frame_alloc(&stack_pa) < 0) {
+		kfree(h, sizeof(*h));
+		return -ENOMEM;
+	}
+	h->self = h;
+	h->id = ph->id;
+	h->index = index;
+	h->bit = 1ull << index;
+	h->last_id = UINT32_MAX;
+	h->stack_top = (uint64_t)phys_to_virt(stack_pa) + PAGE_SIZE;
+	h->boot_satp = kmap_satp();
+	h->smp = true;
+	err = sbi_hart_start(ph->id, kmap_image_to_phys(boot_secondary), virt_to_phys(h));
+	if (err != 0) {
+		kprintf("kage: smp: hart %u did not start (SBI error %ld)\n", ph->id, err);
+		frame_unref(stack_pa);
+		kfree(h, sizeof(*h));
+		return -EIO;
+	}
+	*out = h;
+	return 0;
+}
+
+/* Whether h checked in within HART_ONLINE_WAIT_S. */
+static bool hart_wait_online(const struct hart *h, uint64_t timebase_hz)
+{
+	uint64_t until = time_read() + HART_ONLINE_WAIT_S * timebase_hz;
+
+	while (!__atomic_load_n(&h->online, __ATOMIC_ACQUIRE)) {
+		if (time_read() > until)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* A hart kage can run on: enabled, with an MMU, and not the boot hart. */
+static bool hart_usable(const struct platform *p, const struct platform_hart *ph)
+{
+	return ph->enabled && ph->mmu && ph->id != p->boot_hart;
+}
+
+/* The "kage: smp:" line: how many harts run kage, and their ids in order (the boot hart is any of them). */
+static void hart_report(void)
+{
+	char ids[PLATFORM_MAX_HARTS * 11] = "";
+	size_t len = 0;
+	uint32_t last = 0;
+
+	for (unsigned n = 0; n < hart_count; n++) {
+		uint32_t next = UINT32_MAX;
+
+		for (unsigned i = 0; i < hart_count; i++) {
+			uint32_t id = hart_table[i]->id;
+
+			if ((n == 0 || id > last) && id < next)
+				next = id;
+		}
+		len += (size_t)fmt_snprintf(ids + len, sizeof(ids) - len, "%s%u", n ? " " : "", next);
+		last = next;
+	}
+	kprintf("kage: smp: %u hart%s online (ids %s)\n", hart_count, hart_count == 1 ? "" : "s", ids);
+}
+
+void hart_start_others(const struct platform *p)
+{
+	unsigned want = 0, n = 1;
+	struct hart **table;
+
+	for (unsigned i = 0; i < p->nharts; i++)
+		want += hart_usable(p, &p->harts[i]);
+	table = want ? kzalloc((want + 1) * sizeof(*table)) : NULL;
+	if (want && !table)
+		kprintf("kage: smp: no memory for %u more harts\n", want);
+	for (unsigned i = 0; table && i < p->nharts; i++) {
+		const struct platform_hart *ph = &p->harts[i];
+
+		if (hart_usable(p, ph) && hart_start_one(ph, n, &table[n]) == 0)
+			n++;
+	}
+	if (table) {
+		table[0] = &hart_boot;
+		hart_table = table;
+		hart_count = n;
+		hart_boot.smp = n > 1;
+	}
+	for (unsigned i = 1; i < hart_count; i++) {
+		if (!hart_wait_online(hart_table[i], p->timebase_hz))
+			kprintf("kage: smp: hart %u started but did not come online\n", hart_table[i]->id);
+	}
+	hart_report();
+}

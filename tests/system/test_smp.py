@@ -1,0 +1,64 @@
+"""kage on several harts (kernel/hart.c): every hart with an MMU comes online,
+the kernel's own checks and Linux programs pass with programs and servers
+running on all of them at once, and every frame and object comes back.
+The other system tests run on one hart (kage.default_harts); KAGE_TEST_HARTS=4
+runs them all on four. tests/system/test_fs_capacity.py's signal flood found
+the console write that a signal ended after its bytes went out (now held)."""
+import os
+import re
+
+import pytest
+
+from kage import Kage, build_dir, qemu_smp, system_image
+from test_linux import THREAD_CHECKS, expect_clean_end, run_checks
+from test_user_mode import MIN_CHECKS, run_checks as run_kernel_checks
+
+HARTS = 4
+# The ids kage runs on with HARTS harts: sifive_u's hart 0 is the E51, left to the firmware.
+HART_IDS = {"qemu-virt": "0 1 2 3", "qemu-sifive-u": "1 2 3 4"}
+SMP_CHECKS = [
+    "threads: no atomic increment lost", "threads: no increment under the mutex lost",
+    "fork + exec + wait from several processes at once", "pipe pairs bounce every byte back",
+]
+
+
+def smp_kage(board, mode, **kw):
+    return Kage(board, mode, smp=qemu_smp(board, HARTS), **kw)
+
+
+def test_every_hart_with_an_mmu_comes_online(board, mode):
+    with smp_kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/smp") as k:
+        k.expect(f"kage: smp: {HARTS} harts online \\(ids {HART_IDS[board]}\\)")
+        k.expect(f"smp: {HARTS} processors online")
+        for check in SMP_CHECKS:
+            k.expect(f"smp: {re.escape(check)} (ok|FAILED)", timeout=300)
+            assert k.child.match.group(1) == "ok", check
+        k.expect("smp: done")
+        expect_clean_end(k)
+
+
+def test_kernel_checks_pass_on_every_hart(board, mode):
+    with smp_kage(board, mode, kernel=os.path.join(build_dir(board, mode), "test", "Image")) as k:
+        k.expect("kage-test: root task in user mode")
+        results, failed = run_kernel_checks(k)
+        failures = {n: d for n, (ok, d) in results.items() if not ok}
+        assert not failures, failures
+        assert failed == 0 and len(results) >= MIN_CHECKS
+        m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
+        assert m.group(1) == m.group(2), "frames leaked by the root task"
+        assert k.wait_exit() == 0
+
+
+def test_threads_on_every_hart(board, mode):
+    """Mutexes and condition variables under true concurrency, pthread_kill to a thread on another hart."""
+    run_checks(board, mode, "threads", THREAD_CHECKS, smp=qemu_smp(board, HARTS))
+
+
+def test_process_tree_stress_on_every_hart(board, mode):
+    if board != "qemu-virt":
+        pytest.skip("one board is enough for the 1,000 rounds; sifive_u runs the smp program's processes")
+    with smp_kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/proc-stress") as k:
+        k.expect("proc-stress: 64 children at once, 0 statuses wrong", timeout=300)
+        k.expect("proc-stress: 1000 rounds of fork\\+exec\\+wait, 0 failed", timeout=600)
+        k.expect("proc-stress: done")
+        expect_clean_end(k)
