@@ -19,3 +19,8 @@ void klock_not_held(const char *where)
 	panic("%s: the kernel lock is held by hart index %d, not by this one (%u)", where, klock.holder,
 	      hart_self()->index);
 }
+
+void klock_taken_twice(void)
+{
+	panic("klock_take: hart index %u holds the kernel lock already", hart_self()->index);
+}

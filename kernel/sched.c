@@ -70,6 +70,7 @@ void sched_off_cpu(struct task *t)
 {
 	struct hart *h = t->cpu;
 
+	klock_assert_held("sched_off_cpu");
 	if (t->state != TASK_RUNNING || !h || h == hart_self())
 		return;
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {

@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include "kernel/space.h"
+#include "kernel/klock.h"
 #include "kernel/counters.h"
 #include "kernel/frame.h"
 #include "kernel/kalloc.h"
@@ -124,6 +125,7 @@ static void space_destroy(struct kobj *obj)
 {
 	struct space *s = (struct space *)obj;
 
+	klock_assert_held("space_destroy");
 	/* No hart may walk tables that are about to be freed. */
 	if (hart_self()->space == s)
 		space_deactivate(hart_self());

@@ -203,6 +203,7 @@ void task_die(struct task *t, int64_t status)
 {
 	if (t->state == TASK_DEAD)
 		return;
+	klock_assert_held("task_die");
 	sched_off_cpu(t);	/* running on another hart: stopped there first */
 	task_cancel_wait(t);
 	t->state = TASK_DEAD;

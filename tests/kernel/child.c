@@ -71,3 +71,20 @@ long child_wait(long task, long *status)
 		native_handle_close(n);
 	return st;
 }
+
+/* As child_wait, for a child to change *word from `was`: whether it did. */
+int child_wait_word(volatile long *word, long was)
+{
+	long n;
+
+	for (int i = 0; i < 100 && *word == was; i++)
+		native_task_yield();
+	n = *word == was ? native_notif_create() : -1;
+	for (int i = 0; i < 20000 && n >= 0 && *word == was; i++) {
+		native_timer_notify(n, 1000 * 1000, 1);
+		native_notif_wait(n);
+	}
+	if (n >= 0)
+		native_handle_close(n);
+	return *word != was;
+}

@@ -30,6 +30,7 @@ long child_create(long space, void (*fn)(long), long arg, int slot);
 uint64_t child_stack_top(int slot);
 /* Lets the child run until it is no longer alive: its KAGE_TASK_* state. */
 long child_wait(long task, long *status);
+int child_wait_word(volatile long *word, long was);
 /*
  * Runs fn(arg) in a task of this space whose handle 0 is this space, until
  * it ends: checks whose handles, and the table that grows to hold them,
