@@ -30,28 +30,6 @@ static void space_leaf_unref(pte_t e)
 		frame_unref(PTE_TO_PA(e));
 }
 
-/*
- * A table was unshared (pt_own) in some space: the harts running that
- * space may hold walks through the old table, which the other space
- * goes on changing. pagetable.c does not know the space, so every other
- * hart flushes (this is the first write into a 2 MiB range after a fork).
- */
-void pt_flush_walks(void)
-{
-	sfence_vma_all();
-	if (hart_count > 1)
-		space_flush_harts(hart_all() & ~hart_self()->bit, 0, SPACE_FLUSH_ALL);
-}
-
-void space_flush_all(const struct space *s)
-{
-	uint64_t others = s->live & ~hart_self()->bit;
-
-	sfence_vma_all();
-	if (others)
-		space_flush_harts(others, 0, SPACE_FLUSH_ALL);
-}
-
 uint64_t space_count(void)
 {
 	return space_live;
@@ -92,33 +70,6 @@ static void space_free_table(pte_t *table, int level)
 			space_free_table(phys_to_virt(PTE_TO_PA(e)), level - 1);
 		frame_unref(PTE_TO_PA(e));
 	}
-}
-
-/*
- * s is being destroyed while other harts' satp still hold it: harts whose
- * task was just taken off them (sched_off_cpu), waiting for the kernel
- * lock, which is the only place such a hart can be (an idle hart holds no
- * space, and s has no task left to run). Each drops it while it waits.
- */
-static void space_evict(struct space *s)
-{
-	for (unsigned i = 0; i < hart_count; i++) {
-		struct hart *h = hart_at(i);
-
-		if (!(s->live & h->bit))
-			continue;
-		__atomic_store_n(&h->kmap_request, true, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
-			cpu_relax();
-	}
-}
-
-void klock_wait_poll(struct hart *h)
-{
-	if (!__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
-		return;
-	space_deactivate(h);
-	__atomic_store_n(&h->kmap_request, false, __ATOMIC_RELEASE);
 }
 
 static void space_destroy(struct kobj *obj)
@@ -476,31 +427,6 @@ int space_read(struct space *s, uint64_t va, void *dst, size_t len)
 int space_copy_out(struct space *s, uint64_t va, const void *src, size_t len)
 {
 	return space_copy(s, va, (void *)src, len, PTE_W, true);
-}
-
-void space_switch(struct space *s)
-{
-	struct hart *h = hart_self();
-
-	COUNT(satp_writes);
-	if (h->smp) {	/* one hart needs no record: it flushes itself */
-		if (h->space)
-			__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
-		__atomic_fetch_or(&s->live, h->bit, __ATOMIC_RELAXED);
-	}
-	h->space = s;
-	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
-	sfence_vma_all();
-}
-
-/* Without the kernel lock: h itself, waiting for it (klock_wait_poll). */
-void space_deactivate(struct hart *h)
-{
-	if (!h->space)
-		return;
-	kmap_activate();
-	__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
-	h->space = NULL;
 }
 
 /*

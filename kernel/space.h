@@ -258,6 +258,8 @@ static inline bool space_is_active(const struct space *s)
 }
 /* Hart h goes back to the kernel's own tables (an idle hart, space_destroy). */
 void space_deactivate(struct hart *h);
+/* s is ending: every other hart whose satp holds it drops it (harts waiting for the kernel lock). */
+void space_evict(struct space *s);
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
 static inline uint64_t space_pages(const struct space *s)
