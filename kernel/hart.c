@@ -148,6 +148,20 @@ static bool hart_usable(const struct platform *p, const struct platform_hart *ph
 	return ph->enabled && ph->mmu && ph->id != p->boot_hart;
 }
 
+/* The usable hart with the lowest id above after's (any, for NULL), or NULL. */
+static const struct platform_hart *hart_next_usable(const struct platform *p, const struct platform_hart *after)
+{
+	const struct platform_hart *next = NULL;
+
+	for (unsigned i = 0; i < p->nharts; i++) {
+		const struct platform_hart *ph = &p->harts[i];
+
+		if (hart_usable(p, ph) && (!after || ph->id > after->id) && (!next || ph->id < next->id))
+			next = ph;
+	}
+	return next;
+}
+
 /* The "kage: smp:" line: how many harts run kage, and their ids in order (the boot hart is any of them). */
 static void hart_report(void)
 {
@@ -180,10 +194,9 @@ void hart_start_others(const struct platform *p)
 	table = want ? kzalloc((want + 1) * sizeof(*table)) : NULL;
 	if (want && !table)
 		kprintf("kage: smp: no memory for %u more harts\n", want);
-	for (unsigned i = 0; table && i < p->nharts; i++) {
-		const struct platform_hart *ph = &p->harts[i];
-
-		if (hart_usable(p, ph) && hart_start_one(ph, n, &table[n]) == 0)
+	/* In the order of their ids: hart n is Linux's CPU n (task_sched, /proc/cpuinfo). */
+	for (const struct platform_hart *ph = hart_next_usable(p, NULL); table && ph; ph = hart_next_usable(p, ph)) {
+		if (hart_start_one(ph, n, &table[n]) == 0)
 			n++;
 	}
 	if (table) {

@@ -45,7 +45,7 @@ struct hart {
 	uint64_t timer_next;	/* the hart's next tick */
 	uint32_t last_id;	/* the last task that ran here in user mode: a switch to another is counted */
 	uint64_t bit;		/* 1 << index: its bit in hart masks (space.live, hart_idle) */
-	uint32_t index;		/* 0 for the boot hart, then in device-tree order */
+	uint32_t index;		/* 0 for the boot hart, then by id: Linux's CPU number (task_sched) */
 	uint32_t id;		/* mhartid, as SBI names it */
 	bool smp;		/* hart_count > 1: the kernel lock and the other harts' bookkeeping are in use */
 	volatile bool kmap_request;	/* drop `space` while waiting for the lock (space_destroy) */

@@ -5,23 +5,110 @@
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
+#include "lib/errno.h"
+#include "lib/platform.h"
 
 /* Jumps to fn on the stack ending at `top`, dropping the current one. */
 __attribute__((noreturn)) void sched_on_stack(uint64_t top, void (*fn)(void));
 
+/* A hart's own queue, of pinned tasks placed there (sched_ready_pinned). */
+struct sched_queue {
+	struct task_queue q;
+	uint32_t count;
+};
+
 uint64_t sched_switches;
-static struct task_queue runq;
+static struct task_queue runq;	/* tasks that may run on any hart */
+static struct sched_queue pinned[PLATFORM_MAX_HARTS];
+static uint64_t ready_seq;
 static struct task_queue dead;
 static struct task *root_task;
 static void (*root_done)(int64_t status);
+
+/*
+ * A pinned task waits on one of its harts: an idle one if there is one
+ * (woken for it), else the one with the fewest tasks waiting. A look at
+ * every hart, so bounded by the harts, not by the tasks.
+ */
+static void sched_ready_pinned(struct task *t)
+{
+	struct hart *best = NULL;
+	struct sched_queue *q;
+
+	for (unsigned i = 0; i < hart_count; i++) {
+		struct hart *h = hart_at(i);
+
+		if (!(t->affinity & h->bit))
+			continue;
+		if (hart_idle & h->bit) {
+			best = h;
+			break;
+		}
+		if (!best || pinned[i].count < pinned[best->index].count)
+			best = h;
+	}
+	if (!best)
+		panic("sched: task %s may run on no hart", t->name);
+	q = &pinned[best->index];
+	task_queue_push(&q->q, t);
+	q->count++;
+	t->queue_hart = (uint8_t)(best->index + 1);
+	if (hart_idle & best->bit) {
+		hart_idle &= ~best->bit;
+		hart_kick(best);
+	}
+}
 
 void sched_ready(struct task *t)
 {
 	klock_assert_held("sched_ready");
 	t->state = TASK_RUNNABLE;
+	t->ready_seq = ++ready_seq;
+	if (__builtin_expect(t->pinned, 0)) {
+		sched_ready_pinned(t);
+		return;
+	}
 	task_queue_push(&runq, t);
 	if (hart_idle)
 		hart_wake_idle();
+}
+
+/* The queue h serves next: its own queue's head if that waited longer than the shared queue's, else the shared one. */
+static struct task_queue *sched_queue_of(const struct hart *h)
+{
+	struct task_queue *mine = &pinned[h->index].q;
+
+	if (mine->head && (!runq.head || mine->head->ready_seq < runq.head->ready_seq))
+		return mine;
+	return &runq;
+}
+
+/* Takes the head of q (a pinned task's queue is counted). */
+static struct task *sched_pop(struct task_queue *q)
+{
+	struct task *t = task_queue_pop(q);
+
+	if (t && t->queue_hart) {
+		pinned[t->queue_hart - 1].count--;
+		t->queue_hart = 0;
+	}
+	return t;
+}
+
+/*
+ * Nothing for h in its queues: a pinned task that waits on another
+ * hart's queue and may run on h too comes over. Only each queue's head is
+ * looked at, so the look is bounded by the harts.
+ */
+static struct task *sched_steal(const struct hart *h)
+{
+	for (unsigned i = 1; i < hart_count; i++) {
+		struct sched_queue *q = &pinned[(h->index + i) % hart_count];
+
+		if (q->q.head && (q->q.head->affinity & h->bit))
+			return sched_pop(&q->q);
+	}
+	return NULL;
 }
 
 void sched_ready_new(struct task *t)
@@ -32,12 +119,20 @@ void sched_ready_new(struct task *t)
 
 void sched_unready(struct task *t)
 {
+	if (t->queue_hart) {
+		struct sched_queue *q = &pinned[t->queue_hart - 1];
+
+		task_queue_remove(&q->q, t);
+		q->count--;
+		t->queue_hart = 0;
+		return;
+	}
 	task_queue_remove(&runq, t);
 }
 
 void sched_yield(void)
 {
-	if (!runq.head)
+	if (!sched_queue_of(hart_self())->head)
 		return;		/* alone: keep running */
 	sched_ready(sched_current());
 	sched_next();
@@ -45,9 +140,35 @@ void sched_yield(void)
 
 void sched_preempt(void)
 {
-	if (runq.head && runq.head->new_until >= timer_ticks())
+	const struct task *next = sched_queue_of(hart_self())->head;
+
+	if (next && next->new_until >= timer_ticks())
 		return;		/* made in the period that just ended: the next tick */
 	sched_yield();
+}
+
+void sched_elsewhere(struct task *t)
+{
+	sched_ready(t);
+	sched_next();
+}
+
+int64_t sched_set_affinity(struct task *t, uint64_t mask)
+{
+	uint64_t all = hart_all(), old = t->affinity & all;
+	bool queued = t->state == TASK_RUNNABLE;
+
+	if (!(mask & all))
+		return -EINVAL;
+	if (queued)
+		sched_unready(t);
+	t->affinity = mask & all;
+	t->pinned = t->affinity != all;
+	if (queued)
+		sched_ready(t);
+	else if (t->state == TASK_RUNNING && t->cpu && !(t->affinity & t->cpu->bit))
+		sched_off_cpu(t);	/* on this hart it moves on its way out (sched_leave_smp) */
+	return (int64_t)old;
 }
 
 void sched_bury(struct task *t)
@@ -144,7 +265,9 @@ static __attribute__((noreturn)) void sched_loop(void)
 			sched_shutdown();
 		sched_reap();
 		kserver_poll(NULL);
-		t = task_queue_pop(&runq);
+		t = sched_pop(sched_queue_of(h));
+		if (!t && h->smp)
+			t = sched_steal(h);
 		if (t)
 			sched_switch_to(t);
 		if (!kserver_busy_later())

@@ -1,21 +1,27 @@
 /*
  * The scheduler: round-robin over runnable tasks, preempted by the timer
- * tick, one run queue for every hart.
+ * tick; one run queue that every hart serves, and a queue of its own on
+ * each hart for the tasks pinned to some harts only (task_sched).
  *
  * Because a waiting task keeps its whole state in its trap frame (see
  * kernel/task.h), switching to a task is a return to user mode with its
  * frame; nothing on the kernel stack being left needs keeping. Decisions
  * that need a safe stack (reaping a dead task whose stack we may be on,
  * idling) run on the hart's own stack, which doubles as its idle thread's.
- * Invariants: exactly the RUNNABLE tasks are in the run queue; a hart's
+ * Invariants: exactly the RUNNABLE tasks are in a run queue: the shared
+ * one unless pinned, else (queue_hart) a hart's they may run on; a hart's
  * `running` is its RUNNING task, or NULL on its idle loop; a RUNNING task's
  * `cpu` is the hart it runs on. All of it under the kernel lock.
  *
- * Several harts: a hart that finds the queue empty marks itself idle and
+ * Several harts: a hart that finds its queues empty marks itself idle and
  * waits in wfi without the lock; sched_ready wakes one idle hart with an
- * IPI. A task running on another hart is never changed in place: whoever
- * must change it (kill, alert, registers) first takes it off that hart
- * (sched_off_cpu), which then holds it as RUNNABLE.
+ * IPI (for a pinned task, one of its own). A hart serves the longest
+ * waiting of its own queue's head and the shared queue's (ready_seq), and
+ * before it idles takes a pinned task at the head of another hart's
+ * queue that may run on it too. A task running on another hart is never
+ * changed in place: whoever must change it (kill, alert, registers,
+ * affinity) first takes it off that hart (sched_off_cpu), which then
+ * holds it as RUNNABLE.
  */
 #ifndef KAGE_KERNEL_SCHED_H
 #define KAGE_KERNEL_SCHED_H
@@ -51,10 +57,23 @@ void trap_return_user(struct trapframe *tf);
 /* Gives the hart to the next runnable task (or idles); does not return. */
 __attribute__((noreturn)) void sched_next(void);
 
+/*
+ * t, about to run here, may not run on this hart (its affinity): it is
+ * made runnable for its own harts, and this hart looks for other work.
+ */
+__attribute__((noreturn)) void sched_elsewhere(struct task *t);
+/*
+ * task_sched's SET_AFFINITY: t may run only on the online harts of mask
+ * (hart.bit), and is moved if it runs or waits elsewhere. The mask before,
+ * or -EINVAL when mask names no online hart.
+ */
+int64_t sched_set_affinity(struct task *t, uint64_t mask);
+
 /* The SMP half of sched_switch_to: t's registers are live from here, and the kernel lock goes. */
 static inline void sched_switch_smp(struct hart *h, struct task *t)
 {
 	t->cpu = h;
+	t->last_hart = h->index;
 	t->on_cpu = true;
 	klock_drop();
 }
@@ -68,6 +87,8 @@ __attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
 {
 	struct hart *h = hart_self();
 
+	if (h->smp && !(t->affinity & h->bit))
+		sched_elsewhere(t);	/* an IPC hand-off to a task pinned to other harts */
 	t->state = TASK_RUNNING;
 	h->running = t;
 	sched_switches++;
@@ -98,6 +119,8 @@ void sched_enter_smp(struct hart *h);
 /* Back to user mode with the current task t, which went on running in the kernel (other harts). */
 static inline void sched_leave_smp(struct hart *h, struct task *t)
 {
+	if (!(t->affinity & h->bit))
+		sched_elsewhere(t);	/* its affinity changed while it was here */
 	sched_switch_smp(h, t);
 }
 

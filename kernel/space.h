@@ -260,6 +260,16 @@ static inline bool space_is_active(const struct space *s)
 void space_deactivate(struct hart *h);
 /* s is ending: every other hart whose satp holds it drops it (harts waiting for the kernel lock). */
 void space_evict(struct space *s);
+/*
+ * membarrier (lib/kage_abi.h, space_barrier): every other hart running a
+ * task of s (any user task when s is NULL) in user mode is made to enter
+ * the kernel, which it does with a release of on_cpu, and the caller
+ * waits for each; a fence then orders the caller's own accesses. Harts in
+ * the kernel or idle need nothing: they pass the kernel lock after us.
+ */
+void space_barrier(const struct space *s);
+/* Harts space_barrier found running a task it covers, since boot (sys_stats). */
+extern uint64_t space_barrier_harts;
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
 static inline uint64_t space_pages(const struct space *s)

@@ -10,6 +10,7 @@
 #include "kernel/klock.h"
 #include "kernel/kmap.h"
 #include "kernel/riscv.h"
+#include "kernel/task.h"
 
 /*
  * A table was unshared (pt_own) in some space: the harts running that
@@ -50,6 +51,28 @@ void space_evict(struct space *s)
 		while (__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
 			cpu_relax();
 	}
+}
+
+uint64_t space_barrier_harts;
+
+void space_barrier(const struct space *s)
+{
+	struct hart *self = hart_self();
+
+	for (unsigned i = 0; self->smp && i < hart_count; i++) {
+		struct hart *h = hart_at(i);
+		struct task *t = h->running;
+
+		if (h == self || !t || (s && t->space != s))
+			continue;
+		space_barrier_harts++;
+		if (!__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			continue;	/* in the kernel already, where it waits for the lock */
+		hart_kick(h);
+		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void klock_wait_poll(struct hart *h)

@@ -36,6 +36,7 @@ int64_t sys_space_unmap(struct task *t, struct trapframe *tf);
 int64_t sys_space_protect(struct task *t, struct trapframe *tf);
 int64_t sys_space_remap(struct task *t, struct trapframe *tf);
 int64_t sys_space_stat(struct task *t, struct trapframe *tf);
+int64_t sys_space_barrier(struct task *t, struct trapframe *tf);
 int64_t sys_space_ranges(struct task *t, struct trapframe *tf);
 
 int64_t sys_mem_create(struct task *t, struct trapframe *tf);
@@ -52,6 +53,7 @@ int64_t sys_task_regs(struct task *t, struct trapframe *tf);
 int64_t sys_task_bind(struct task *t, struct trapframe *tf);
 int64_t sys_task_status(struct task *t, struct trapframe *tf);
 int64_t sys_task_times(struct task *t, struct trapframe *tf);
+int64_t sys_task_sched(struct task *t, struct trapframe *tf);
 int64_t sys_task_yield(struct task *t, struct trapframe *tf);
 int64_t sys_task_alert(struct task *t, struct trapframe *tf);
 

@@ -184,3 +184,17 @@ int64_t sys_space_map_phys(struct task *t, struct trapframe *tf)
 		return space_map_frames(s, tf->a1, m, off, size, perm, may_write);
 	return space_map_phys(s, tf->a1, first + off, size, perm, may_write);
 }
+
+int64_t sys_space_barrier(struct task *t, struct trapframe *tf)
+{
+	struct space *s = NULL;
+	int64_t err;
+
+	if ((int64_t)tf->a0 != -1) {
+		err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
+		if (err < 0)
+			return err;
+	}
+	space_barrier(s);
+	return 0;
+}

@@ -268,6 +268,26 @@ int64_t sys_task_times(struct task *t, struct trapframe *tf)
 	return sys_copy_out(t, tf->a1, ticks, sizeof(ticks));
 }
 
+int64_t sys_task_sched(struct task *t, struct trapframe *tf)
+{
+	uint32_t right = tf->a1 == KAGE_SCHED_SET_AFFINITY ? HANDLE_RIGHT_WRITE : HANDLE_RIGHT_READ;
+	struct task *target;
+	int64_t err = sys_object(t, tf->a0, KOBJ_TASK, right, &target);
+
+	if (err < 0)
+		return err;
+	switch (tf->a1) {
+	case KAGE_SCHED_GET_AFFINITY:
+		return (int64_t)(target->affinity & hart_all());
+	case KAGE_SCHED_SET_AFFINITY:
+		return sched_set_affinity(target, tf->a2);
+	case KAGE_SCHED_GET_CPU:
+		return target->last_hart;
+	default:
+		return -EINVAL;
+	}
+}
+
 int64_t sys_task_yield(struct task *t, struct trapframe *tf)
 {
 	(void)t;

@@ -133,6 +133,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	kalloc_usage(&ks.kalloc_bytes, &ks.kalloc_slabs);
 	cputime_totals(&ks.ticks_user, &ks.ticks_system, &ks.ticks_idle);
 	ks.sched_switches = sched_switches;
+	ks.barrier_harts = space_barrier_harts;
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }
@@ -213,7 +214,8 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(SPACE_STAT, sys_space_stat), SYS(IPC_HOLD, sys_ipc_hold),
 	SYS(LOG_READ, sys_log_read), SYS(SPACE_REMAP, sys_space_remap),
 	SYS(TASK_TIMES, sys_task_times), SYS(SPACE_RANGES, sys_space_ranges),
-	SYS(EP_ROUTE, sys_ep_route),
+	SYS(EP_ROUTE, sys_ep_route), SYS(TASK_SCHED, sys_task_sched),
+	SYS(SPACE_BARRIER, sys_space_barrier),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

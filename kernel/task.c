@@ -103,6 +103,7 @@ static int task_new(struct space *s, const char *name, uint8_t role, struct task
 	t->state = TASK_SUSPENDED;
 	strlcpy(t->name, name, sizeof(t->name));
 	t->role = role;
+	t->affinity = UINT64_MAX;
 	handle_table_init(&t->handles);
 	kobj_get(&s->obj);
 	t->space = s;
@@ -131,6 +132,8 @@ int task_clone(struct task *src, struct space *s, struct task **out)
 		return err;
 	*(*out)->tf = *src->tf;
 	(*out)->tf->a0 = 0;
+	(*out)->affinity = src->affinity;
+	(*out)->pinned = src->pinned;
 	if (src->fpu_used) {
 		fpu_sync(src);
 		(*out)->fpu_used = true;

@@ -90,6 +90,11 @@ struct task {
 	struct hart *fpu_hart;	/* the hart whose FP registers hold its state, NULL for none (kernel/fpu.c) */
 	struct hart *cpu;	/* while RUNNING: the hart it runs on (kernel/sched.h) */
 	bool on_cpu;		/* its registers are live on `cpu` (not saved in tf): set from user entry to its next trap */
+	uint64_t affinity;	/* the harts it may run on (hart.bit); every bit unless task_sched narrowed it */
+	bool pinned;		/* affinity leaves out an online hart: it waits in a hart's own queue (sched.c) */
+	uint8_t queue_hart;	/* while RUNNABLE and pinned: 1 + the index of the hart whose queue holds it */
+	uint32_t last_hart;	/* the index of the hart it last ran on (getcpu) */
+	uint64_t ready_seq;	/* when it was last made runnable: the queues are served oldest first */
 	uint64_t uaccess_sp;	/* while the kernel copies its memory (kernel/uaccess.h): where a fault resumes */
 	struct fpu_state fpu;	/* its FP registers while another task owns them */
 

@@ -68,6 +68,30 @@
 #define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
 #define KAGE_SYS_SPACE_RANGES KAGE_SYS(45)	/* a0: space (read), a1: from, a2: struct kage_range *, a3: how many; result: how many filled */
 #define KAGE_SYS_EP_ROUTE KAGE_SYS(46)	/* a0: endpoint (recv), a1: endpoint (send) or -1: none, a2: uint64_t[KAGE_ROUTE_WORDS]; see below */
+#define KAGE_SYS_TASK_SCHED KAGE_SYS(47)	/* a0: task, a1: KAGE_SCHED_*, a2: a hart mask (SET_AFFINITY); see below */
+#define KAGE_SYS_SPACE_BARRIER KAGE_SYS(48)	/* a0: space (read), or -1: every space; see below */
+
+/*
+ * task_sched: where a task runs. Harts are numbered as Linux numbers its
+ * CPUs: the boot hart 0, the others in the order of their ids; a mask has
+ * bit n for hart n (at most 64 harts, so a mask is never negative).
+ *   GET_AFFINITY  (read)  the harts it may run on, of those online.
+ *   SET_AFFINITY  (write) it may run only on the harts of a2 that are
+ *                 online (-EINVAL if none is); the answer is the mask
+ *                 before. A task that runs where it may no longer is
+ *                 moved before it next returns to user mode. task_clone
+ *                 copies the mask; task_exec keeps it.
+ *   GET_CPU       (read)  the hart it last ran on (getcpu).
+ *
+ * space_barrier: membarrier. When it returns, every hart that was running
+ * a task of the space (or, with -1, any user task) in user mode has
+ * executed a full fence since the call began: its stores before are seen
+ * by the caller's loads after. Those harts are interrupted (an IPI) and
+ * the call waits until each has entered the kernel.
+ */
+#define KAGE_SCHED_GET_AFFINITY 0
+#define KAGE_SCHED_SET_AFFINITY 1
+#define KAGE_SCHED_GET_CPU 2
 
 /*
  * ep_route: the Linux calls sent to the first endpoint whose numbers are
@@ -390,6 +414,8 @@ struct kage_stats {
 	 * returns from its own trap.
 	 */
 	uint64_t sched_switches;
+	/* Sixth version: harts space_barrier (membarrier) found running a task of the space, each made to fence. */
+	uint64_t barrier_harts;
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

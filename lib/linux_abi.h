@@ -205,6 +205,14 @@
 #define GRND_RANDOM 0x0002
 #define GRND_INSECURE 0x0004
 
+/* membarrier's commands (linux/membarrier.h): kage has the global and the private expedited ones. */
+#define MEMBARRIER_CMD_QUERY 0
+#define MEMBARRIER_CMD_GLOBAL 1
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED 2
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
+
 /* personality (linux/personality.h): the flag setarch -R sets; 0xffffffff only asks. */
 #define ADDR_NO_RANDOMIZE 0x0040000
 

@@ -63,6 +63,7 @@
 #define NR_clock_getres 114
 #define NR_clock_nanosleep 115
 #define NR_syslog 116
+#define NR_sched_setaffinity 122
 #define NR_sched_getaffinity 123
 #define NR_sched_yield 124
 #define NR_kill 129
@@ -90,6 +91,7 @@
 #define NR_getgroups 158
 #define NR_uname 160
 #define NR_getrusage 165
+#define NR_getcpu 168
 #define NR_personality 92
 #define NR_umask 166
 #define NR_gettimeofday 169
@@ -133,6 +135,7 @@
 #define NR_sendmmsg 269
 #define NR_renameat2 276
 #define NR_getrandom 278
+#define NR_membarrier 283
 #define NR_statx 291
 #define NR_faccessat2 439
 /* Every number is below this (the call tables' size). */

@@ -212,6 +212,18 @@ static inline long native_space_remap(long space, uint64_t from, uint64_t size, 
 	return native_call6(KAGE_SYS_SPACE_REMAP, (uint64_t)space, from, size, to, new_size, 0);
 }
 
+/* task_sched (lib/kage_abi.h): a task's hart mask, a new one (the old is the answer), or its last hart. */
+static inline long native_task_sched(long task, unsigned op, uint64_t mask)
+{
+	return native_call4(KAGE_SYS_TASK_SCHED, (uint64_t)task, op, mask, 0);
+}
+
+/* membarrier: every hart running a task of `space` (-1: any user task) has fenced when this returns. */
+static inline long native_space_barrier(long space)
+{
+	return native_call(KAGE_SYS_SPACE_BARRIER, (uint64_t)space, 0);
+}
+
 /* A space's mappings from `from` on into r[0..n) (lib/kage_abi.h, struct kage_range): how many, or a negative errno. */
 static inline long native_space_ranges(long space, uint64_t from, struct kage_range *r, uint64_t n)
 {

@@ -209,6 +209,7 @@ static int exec_switch(struct thread *t, long space, uint64_t pc, uint64_t sp, c
 		native_handle_close(p->space);
 	p->space = space;
 	p->mm = proc_new_mm();	/* a new space: futex waiters of the old one cannot meet it */
+	p->membarrier = 0;	/* registrations are the old space's, as Linux's are its mm's */
 	files_exec(p);
 	strlcpy(p->live->exe, exe, sizeof(p->live->exe));
 	procfs_set_cmdline(p, argv);

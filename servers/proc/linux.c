@@ -222,22 +222,6 @@ static long linux_personality(struct process *p, uint64_t persona)
 	return old;
 }
 
-/* One hart: the mask has bit 0, and the answer is the bytes written (a whole long). */
-/* Every processor /proc/cpuinfo lists, as Linux's mask of online CPUs (one long: kage runs on up to 64). */
-static long linux_affinity(struct thread *t, const uint64_t *a)
-{
-	unsigned n = cpuinfo_count();
-	const uint64_t mask = n >= 64 ? UINT64_MAX : (1ull << n) - 1;
-
-	if (a[1] < sizeof(mask))
-		return -EINVAL;
-	if (a[0] && !thread_by_tid((int)a[0]))
-		return -ESRCH;
-	if (native_space_write_user(t->proc->space, a[2], &mask, sizeof(mask)) < 0)
-		return -EFAULT;
-	return (long)sizeof(mask);
-}
-
 /*
  * The system call table: one handler per Linux number, like Linux's own
  * sys_call_table, so a call costs one indexed load whatever its number.
@@ -296,7 +280,10 @@ LINUX_VALUE(linux_sys_setpgid, job_setpgid(t, (int)a[0], (int)a[1]))
 LINUX_VALUE(linux_sys_getpgid, job_getpgid(t, (int)a[0], 0))
 LINUX_VALUE(linux_sys_getsid, job_getpgid(t, (int)a[0], 1))
 LINUX_VALUE(linux_sys_setsid, job_setsid(t))
-LINUX_VALUE(linux_sys_sched_getaffinity, linux_affinity(t, a))
+LINUX_VALUE(linux_sys_sched_getaffinity, sched_getaffinity_call(t, a))
+LINUX_VALUE(linux_sys_sched_setaffinity, sched_setaffinity_call(t, a))
+LINUX_VALUE(linux_sys_getcpu, sched_getcpu_call(t, a))
+LINUX_VALUE(linux_sys_membarrier, sched_membarrier_call(t, a))
 
 static enum proc_reply linux_sys_nanosleep(struct thread *t, const struct kage_msg *m, long *result)
 {
@@ -372,7 +359,8 @@ const linux_plain_handler linux_plain_calls[LINUX_NR_MAX] = {
 	[NR_getpid] = linux_sys_getpid, [NR_gettid] = linux_sys_gettid, [NR_getppid] = linux_sys_getppid,
 	[NR_set_tid_address] = linux_sys_set_tid_address, [NR_set_robust_list] = linux_sys_set_robust_list,
 	[NR_sched_getaffinity] = linux_sys_sched_getaffinity, [NR_prlimit64] = linux_sys_prlimit64,
-	[NR_personality] = linux_sys_personality,
+	[NR_personality] = linux_sys_personality, [NR_sched_setaffinity] = linux_sys_sched_setaffinity,
+	[NR_getcpu] = linux_sys_getcpu, [NR_membarrier] = linux_sys_membarrier,
 	/* Credentials: every process is root. */
 	[NR_getuid] = linux_sys_zero, [NR_geteuid] = linux_sys_zero, [NR_getgid] = linux_sys_zero,
 	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,

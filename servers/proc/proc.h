@@ -85,6 +85,7 @@ struct process {
 	uint8_t on_retired;
 	struct process_live *live;	/* NULL once a zombie's is given back */
 	uint32_t persona;		/* personality(2)'s flags: ADDR_NO_RANDOMIZE */
+	uint8_t membarrier;		/* the MEMBARRIER_CMD_REGISTER_* it made since its execve (sched_calls.c) */
 	struct process *parent;		/* whose child it is (NULL for init) */
 	struct process *children;	/* its children, zombies included, linked by `sibling` */
 	struct process *sibling;
@@ -407,6 +408,12 @@ void cpuinfo_init(const struct kage_bootinfo *bi);
 size_t cpuinfo_text(char *buf, size_t size);
 /* How many processors it lists: the harts kage runs on. */
 unsigned cpuinfo_count(void);
+
+/* ---- Where threads run (sched_calls.c): the Linux calls, 0 or more, or -errno ---- */
+long sched_setaffinity_call(struct thread *t, const uint64_t *a);
+long sched_getaffinity_call(struct thread *t, const uint64_t *a);
+long sched_getcpu_call(struct thread *t, const uint64_t *a);
+long sched_membarrier_call(struct thread *t, const uint64_t *a);
 
 /* ---- CPU time (cputime.c) ---- */
 void cputime_of_thread(const struct thread *t, struct proc_ticks *out);

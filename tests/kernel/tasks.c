@@ -180,6 +180,42 @@ static void check_task_bad_input(void)
 	native_handle_close(t);
 }
 
+/*
+ * task_sched and space_barrier: a new task may run on every hart, a mask
+ * narrows it and a clone keeps it, a pinned task runs on its hart (the
+ * last one: on one hart, hart 0), and bad input is refused.
+ */
+static void check_sched(void)
+{
+	long all = native_task_sched(KAGE_HANDLE_SELF_TASK, KAGE_SCHED_GET_AFFINITY, 0);
+	long last = 0, t = child_create(SELF, child_spin, 0, 0), c;
+
+	while (all >> (last + 1) & 1)
+		last++;
+	check(all > 0 && native_task_sched(t, KAGE_SCHED_GET_AFFINITY, 0) == all, "task_sched_every_hart",
+	      "a new task is not allowed everywhere");
+	check(native_task_sched(t, KAGE_SCHED_SET_AFFINITY, 0) == -EINVAL &&
+		      native_task_sched(t, KAGE_SCHED_SET_AFFINITY, (uint64_t)all + 1) == -EINVAL &&
+		      native_task_sched(t, 9, 0) == -EINVAL && native_task_sched(99, KAGE_SCHED_GET_CPU, 0) == -EBADF,
+	      "task_sched_bad_input", "accepted");
+	check(native_task_sched(t, KAGE_SCHED_SET_AFFINITY, 1ul << last) == all &&
+		      native_task_sched(t, KAGE_SCHED_GET_AFFINITY, 0) == 1l << last,
+	      "task_sched_set_affinity", "the mask does not read back");
+	c = native_task_clone(t, SELF);
+	check(native_task_sched(c, KAGE_SCHED_GET_AFFINITY, 0) == 1l << last, "task_clone_keeps_affinity",
+	      "another mask");
+	native_task_kill(c, 0);
+	native_handle_close(c);
+	shared_word = 0;
+	native_task_resume(t);
+	check(child_wait_word(&shared_word, 0) && native_task_sched(t, KAGE_SCHED_GET_CPU, 0) == last,
+	      "pinned_task_runs_on_its_hart", "it ran elsewhere, or never");
+	check(native_space_barrier(-1) == 0 && native_space_barrier(SELF) == 0 && native_space_barrier(99) == -EBADF,
+	      "space_barrier", "wrong result");
+	native_task_kill(t, 0);
+	native_handle_close(t);
+}
+
 void task_checks(void)
 {
 	check_create_and_exit();
@@ -188,4 +224,5 @@ void task_checks(void)
 	check_clone();
 	check_exec();
 	check_task_bad_input();
+	check_sched();
 }

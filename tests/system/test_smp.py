@@ -26,15 +26,20 @@ def smp_kage(board, mode, **kw):
     return Kage(board, mode, smp=qemu_smp(board, HARTS), **kw)
 
 
+def expect_checks(k, program, checks, timeout):
+    """The program's "<program>: <check> ok" lines, in order, then its last line and a clean end."""
+    for check in checks:
+        k.expect(f"{program}: {re.escape(check)} (ok|FAILED)", timeout=timeout)
+        assert k.child.match.group(1) == "ok", check
+    k.expect(f"{program}: done")
+    expect_clean_end(k)
+
+
 def test_every_hart_with_an_mmu_comes_online(board, mode):
     with smp_kage(board, mode, kernel=system_image(board, mode), append="rdinit=/bin/smp") as k:
         k.expect(f"kage: smp: {HARTS} harts online \\(ids {HART_IDS[board]}\\)")
         k.expect(f"smp: {HARTS} processors online")
-        for check in SMP_CHECKS:
-            k.expect(f"smp: {re.escape(check)} (ok|FAILED)", timeout=300)
-            assert k.child.match.group(1) == "ok", check
-        k.expect("smp: done")
-        expect_clean_end(k)
+        expect_checks(k, "smp", SMP_CHECKS, 300)
 
 
 def test_kernel_checks_pass_on_every_hart(board, mode):
@@ -49,3 +54,23 @@ def test_kernel_checks_pass_on_every_hart(board, mode):
         m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
         assert m.group(1) == m.group(2), "frames leaked by the root task"
         assert k.wait_exit() == 0
+
+
+AFFINITY_CHECKS = [
+    "sched_getaffinity: every CPU", "bad arguments: EINVAL, ESRCH, EFAULT",
+    "pinned to each CPU in turn, getcpu says it", "fork and execve keep the mask",
+    "membarrier: query, flags, global", "a thread pinned by another runs where it was pinned",
+    "membarrier: private, registered, interrupts the harts that run its threads",
+]
+
+
+@pytest.mark.parametrize("harts", [1, HARTS])
+def test_affinity_getcpu_and_membarrier(board, mode, harts):
+    """user/tests/affinity.c: threads pinned to each hart run there, and membarrier
+    interrupts the harts that run the caller's other threads."""
+    if harts == 1 and board != "qemu-virt":
+        pytest.skip("one hart: one board is enough")
+    with Kage(board, mode, smp=qemu_smp(board, harts), kernel=system_image(board, mode),
+              append="rdinit=/bin/affinity") as k:
+        k.expect(f"affinity: {harts} processors online")
+        expect_checks(k, "affinity", AFFINITY_CHECKS, 120)
