@@ -9,6 +9,7 @@
 #   make fuzz    the system-call fuzzer in both modes (tools/fuzz)
 #   make compare micro against mono: docs/comparison.md
 #   make linux-reference  Linux running make bench's program: its column (minutes)
+#   make scaling throughput on 1, 2, 4 harts (wall time): docs/scaling.json
 #   make clean   remove build/
 #
 # Outputs land in build/$(BOARD)/$(MODE)/: Image (the system: kernel and servers; what
@@ -46,7 +47,7 @@ B := build/$(BOARD)/$(MODE)
 H := build/host
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel run image run-uboot test unit lib-check bench compare linux-reference fuzz deps clean ash-suite \
+.PHONY: all kernel run image run-uboot test unit lib-check bench scaling compare linux-reference fuzz deps clean ash-suite \
 	bash-suite FORCE
 
 # ---------------------------------------------------------------------------
@@ -454,6 +455,15 @@ bench:
 	@tools/install-deps bench
 	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all build/qemu-virt/$(m)/ash-suite.cpio &&) true
 	$(PYTHON) tools/bench
+
+# Throughput on 1, 2 and 4 harts (tools/scaling): wall time under QEMU's
+# multi-threaded TCG, so it wants an otherwise idle host with the cores; its
+# figures go to docs/scaling.json and docs/bench-scaling.png, which make bench
+# renders. Never part of make test or make bench (host time, not instructions).
+scaling:
+	@tools/install-deps bench
+	$(foreach m,$(MODES),$(MAKE) BOARD=qemu-virt MODE=$(m) all &&) true
+	$(PYTHON) tools/scaling
 
 # The Linux column of make bench (tools/linux-reference): Debian's linux source
 # built for riscv64 (tinyconfig plus tools/linux-reference.config) and booted as

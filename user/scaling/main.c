@@ -1,0 +1,144 @@
+/*
+ * How throughput scales with harts (tools/scaling, make scaling): on a
+ * system with k harts, k workers run at once, each the same fixed work,
+ * and the wall time of the whole is printed; throughput against the one
+ * hart run is then k times the work over the time. Two kinds of work:
+ *   spawn  each worker forks, execs /bin/exit0 and waits, SPAWN_ROUNDS times;
+ *   pipe   each worker bounces a byte off a child of its own through two
+ *          pipes, PIPE_ROUNDS times.
+ * Each is run SAMPLES times, one line each:
+ *   kage-scaling: <work> harts=<k> sample=<i> ops=<ops> ns=<wall time>
+ * Wall time is CLOCK_MONOTONIC, which under QEMU without -icount is the
+ * host's time: this measures how the guest's harts share out real work,
+ * so it needs a host with at least k idle cores.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SAMPLES 5
+#define SPAWN_ROUNDS 40
+#define PIPE_ROUNDS 2000
+#define MAX_WORKERS 64
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int spawn_work(void)
+{
+	for (int i = 0; i < SPAWN_ROUNDS; i++) {
+		int status;
+		pid_t p = fork();
+
+		if (p == 0) {
+			execl("/bin/exit0", "exit0", (char *)NULL);
+			_exit(127);
+		}
+		if (p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int pipe_work(void)
+{
+	int to[2], from[2], status, bad = 0;
+	pid_t p;
+
+	if (pipe(to) < 0 || pipe(from) < 0)
+		return 1;
+	p = fork();
+	if (p == 0) {
+		char c;
+
+		close(to[1]);
+		close(from[0]);
+		while (read(to[0], &c, 1) == 1)
+			if (write(from[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	for (int i = 0; i < PIPE_ROUNDS && !bad; i++) {
+		char c = (char)i, back = 0;
+
+		bad = write(to[1], &c, 1) != 1 || read(from[0], &back, 1) != 1 || back != c;
+	}
+	close(to[1]);
+	bad |= p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	close(from[0]);
+	return bad;
+}
+
+/*
+ * k workers started together: each waits for the start pipe to close, so
+ * the forks are not in the time. The wall time from the start to the last
+ * one's end, or 0 if any failed.
+ */
+static uint64_t run_workers(int k, int (*work)(void))
+{
+	int go[2], failed = 0;
+	pid_t pids[MAX_WORKERS];
+	uint64_t start;
+	char c;
+
+	if (pipe(go) < 0)
+		return 0;
+	for (int i = 0; i < k; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(1);
+			_exit(work());
+		}
+	}
+	close(go[0]);
+	start = now_ns();
+	close(go[1]);
+	for (int i = 0; i < k; i++) {
+		int status;
+
+		failed += pids[i] < 0 || waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+			  WEXITSTATUS(status) != 0;
+	}
+	return failed ? 0 : now_ns() - start;
+}
+
+int main(void)
+{
+	long k = sysconf(_SC_NPROCESSORS_ONLN);
+	static const struct {
+		const char *name;
+		int (*work)(void);
+		int ops;
+	} kinds[] = { { "spawn", spawn_work, SPAWN_ROUNDS }, { "pipe", pipe_work, PIPE_ROUNDS } };
+
+	if (k < 1 || k > MAX_WORKERS)
+		return 1;
+	for (unsigned w = 0; w < sizeof(kinds) / sizeof(kinds[0]); w++) {
+		for (int s = -1; s < SAMPLES; s++) {
+			uint64_t ns = run_workers((int)k, kinds[w].work);
+
+			if (!ns) {
+				printf("kage-scaling: %s failed\n", kinds[w].name);
+				return 1;
+			}
+			if (s < 0)
+				continue;	/* a first round warms the caches (QEMU's translations, the page cache) */
+			printf("kage-scaling: %s harts=%ld sample=%d ops=%ld ns=%llu\n", kinds[w].name, k, s,
+			       k * kinds[w].ops, (unsigned long long)ns);
+		}
+	}
+	printf("kage-scaling: done\n");
+	return 0;
+}
