@@ -228,12 +228,15 @@ $(B)/user/%: user/%/main.c $(USER_HEADERS) Makefile
 
 # The benchmark's and the comparison's real workloads (make bench, make compare).
 $(B)/user/bench $(B)/user/compare: user/bench/workloads.h
+# make scaling's work is the smp test's (user/tests/workers.h).
+$(B)/user/scaling: user/tests/workers.h
 
 $(B)/user/demo/%: user/demo/%.c $(USER_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 
-$(B)/user/tests/%: user/tests/%.c user/tests/dirs.h user/tests/fs_stats.h $(USER_HEADERS) Makefile
+$(B)/user/tests/%: user/tests/%.c user/tests/check.h user/tests/dirs.h user/tests/fs_stats.h user/tests/workers.h \
+		$(USER_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
 

@@ -60,6 +60,13 @@ def default_harts():
     return int(os.environ.get("KAGE_TEST_HARTS", "1"))
 
 
+def host_slowdown(harts):
+    """How much longer a QEMU of `harts` harts may take than one of one hart: each hart is a host
+    thread, so on a host with fewer cores than harts they take turns (KAGE_TEST_HARTS=4 on two
+    cores). Every wait of a test is stretched by this; with one hart it is 1."""
+    return max(1.0, harts / (os.cpu_count() or 1))
+
+
 def qemu_smp(board, harts):
     """QEMU's -smp for kage to run on `harts` harts of `board`."""
     return harts + MONITOR_HARTS.get(board, 0)
@@ -74,6 +81,7 @@ class Kage:
         env = dict(os.environ)
         smp = smp or qemu_smp(board, default_harts())
         self.harts = smp - MONITOR_HARTS.get(board, 0)
+        self.slowdown = host_slowdown(self.harts)
         if not sdcard:
             env["KAGE_KERNEL"] = kernel or monitor_image(board, mode)
         if initrd:
@@ -106,7 +114,7 @@ class Kage:
 
     def expect(self, pattern, timeout=BOOT_TIMEOUT):
         try:
-            self.child.expect(pattern, timeout=timeout)
+            self.child.expect(pattern, timeout=timeout if timeout is None else timeout * self.slowdown)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             raise AssertionError(
                 f"{type(e).__name__} waiting for {pattern!r}; console so far:\n{self.output()}") from None

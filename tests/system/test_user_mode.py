@@ -19,7 +19,7 @@ def run_checks(k):
     interrupt check asks for one; returns {name: (ok, detail)}."""
     results = {}
     while True:
-        i = k.child.expect([RESULT, r"kage-test: (\d+) failed\r*\n", KEY_PROMPT], timeout=60)
+        i = k.child.expect([RESULT, r"kage-test: (\d+) failed\r*\n", KEY_PROMPT], timeout=60 * k.slowdown)
         if i == 1:
             return results, int(k.child.match.group(1))
         if i == 2:

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "user/tests/workers.h"
 
 #define SAMPLES 5
 #define SPAWN_ROUNDS 40
@@ -34,49 +35,12 @@ static uint64_t now_ns(void)
 
 static int spawn_work(void)
 {
-	for (int i = 0; i < SPAWN_ROUNDS; i++) {
-		int status;
-		pid_t p = fork();
-
-		if (p == 0) {
-			execl("/bin/exit0", "exit0", (char *)NULL);
-			_exit(127);
-		}
-		if (p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			return 1;
-	}
-	return 0;
+	return work_spawn(SPAWN_ROUNDS);
 }
 
 static int pipe_work(void)
 {
-	int to[2], from[2], status, bad = 0;
-	pid_t p;
-
-	if (pipe(to) < 0 || pipe(from) < 0)
-		return 1;
-	p = fork();
-	if (p == 0) {
-		char c;
-
-		close(to[1]);
-		close(from[0]);
-		while (read(to[0], &c, 1) == 1)
-			if (write(from[1], &c, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	close(to[0]);
-	close(from[1]);
-	for (int i = 0; i < PIPE_ROUNDS && !bad; i++) {
-		char c = (char)i, back = 0;
-
-		bad = write(to[1], &c, 1) != 1 || read(from[0], &back, 1) != 1 || back != c;
-	}
-	close(to[1]);
-	bad |= p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-	close(from[0]);
-	return bad;
+	return work_ping(PIPE_ROUNDS);
 }
 
 /*

@@ -8,6 +8,7 @@
  */
 #define CHECK_NAME "smp"
 #include "user/tests/check.h"
+#include "user/tests/workers.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -38,53 +39,14 @@ static void *smp_thread(void *arg)
 	return NULL;
 }
 
-/* A child that runs /bin/exit0 SPAWNS times: 0 when every one exited 0. */
 static int smp_spawner(void)
 {
-	for (int i = 0; i < SPAWNS; i++) {
-		int status;
-		pid_t p = fork();
-
-		if (p == 0) {
-			execl("/bin/exit0", "exit0", (char *)NULL);
-			_exit(127);
-		}
-		if (p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			return 1;
-	}
-	return 0;
+	return work_spawn(SPAWNS);
 }
 
-/* A child that bounces PING_BYTES bytes, one at a time, off a grandchild: 0 when each came back. */
 static int smp_ping(void)
 {
-	int to[2], from[2], status, bad = 0;
-	pid_t p;
-
-	if (pipe(to) < 0 || pipe(from) < 0)
-		return 1;
-	p = fork();
-	if (p == 0) {
-		char c;
-
-		close(to[1]);	/* else its own copy keeps the end it waits on open */
-		close(from[0]);
-		while (read(to[0], &c, 1) == 1)
-			if (write(from[1], &c, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	close(to[0]);
-	close(from[1]);
-	for (int i = 0; i < PING_BYTES && !bad; i++) {
-		char c = (char)i, back = 0;
-
-		bad = write(to[1], &c, 1) != 1 || read(from[0], &back, 1) != 1 || back != c;
-	}
-	close(to[1]);
-	bad |= p < 0 || waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-	close(from[0]);
-	return bad;
+	return work_ping(PING_BYTES);
 }
 
 /* n children running fn at once: how many of them failed. */
