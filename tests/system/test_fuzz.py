@@ -3,13 +3,15 @@
 processes, and the oracle: the system never stopped, every server still
 answers, the kernel's objects and every frame came back."""
 from test_linux import expect_clean_end
-from kage import Kage, system_image
+from kage import Kage, default_harts, host_slowdown, system_image
 
 SEED, CALLS, SECONDS, WORKERS = 1, 20000, 300, 6
 
 
 def test_fuzz_slice_leaves_the_system_whole(board, mode):
-    append = f"rdinit=/bin/fuzz -- {SEED} {CALLS} {SECONDS} {WORKERS}"
+    # The fuzzer's own time limit is wall time too: stretched like the test's waits (kage.host_slowdown).
+    seconds = int(SECONDS * host_slowdown(default_harts()))
+    append = f"rdinit=/bin/fuzz -- {SEED} {CALLS} {seconds} {WORKERS}"
     with Kage(board, mode, kernel=system_image(board, mode), append=append) as k:
         k.expect(r"fuzz: (\d+) calls ran in (\d+) workers", timeout=SECONDS + 60)
         assert int(k.child.match.group(1)) >= CALLS, "the workers stopped before their calls were made"

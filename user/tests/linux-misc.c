@@ -71,7 +71,7 @@ static void check_statx(void)
 	       statx(AT_FDCWD, "/no/such", 0, STATX_BASIC_STATS, &stx) < 0 && errno == ENOENT ? "ENOENT" : "wrong");
 }
 
-/* umask is kept per process; one hart in the affinity mask. */
+/* umask is kept per process; the affinity mask holds every hart (the test knows how many). */
 static void check_umask_affinity(void)
 {
 	cpu_set_t set;
@@ -79,8 +79,7 @@ static void check_umask_affinity(void)
 
 	printf("linux-misc: umask 022 then 077 %s\n", first == 022 && second == 077 ? "ok" : "wrong");
 	CPU_ZERO(&set);
-	printf("linux-misc: affinity one hart %s\n",
-	       sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1 ? "ok" : "wrong");
+	printf("linux-misc: affinity %d harts\n", sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : -1);
 }
 
 /* 1,024 descriptors, as RLIMIT_NOFILE says (ash keeps its own above 255), and select's sets that big. */
