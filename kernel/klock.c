@@ -4,14 +4,16 @@
 
 struct klock klock = { .holder = -1 };
 
-void klock_wait(uint32_t ticket)
+void klock_wait(void)
 {
 	struct hart *h = hart_self();
 
-	while (__atomic_load_n(&klock.serving, __ATOMIC_ACQUIRE) != ticket) {
-		klock_wait_poll(h);
-		cpu_relax();
-	}
+	do {
+		while (__atomic_load_n(&klock.locked, __ATOMIC_RELAXED)) {
+			klock_wait_poll(h);
+			cpu_relax();
+		}
+	} while (__atomic_exchange_n(&klock.locked, 1, __ATOMIC_ACQUIRE));
 }
 
 void klock_not_held(const char *where)
