@@ -187,6 +187,15 @@ void sched_enter_smp(struct hart *h)
 		sched_next();
 }
 
+void sched_out_of_user(struct task *t, const struct hart *h)
+{
+	if (!__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		return;
+	hart_kick(h);
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
 void sched_off_cpu(struct task *t)
 {
 	struct hart *h = t->cpu;
@@ -194,11 +203,7 @@ void sched_off_cpu(struct task *t)
 	klock_assert_held("sched_off_cpu");
 	if (t->state != TASK_RUNNING || !h || h == hart_self())
 		return;
-	if (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
-		hart_kick(h);
-		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-			cpu_relax();
-	}
+	sched_out_of_user(t, h);
 	h->running = NULL;	/* h finds its trap dropped when it has the lock */
 	t->cpu = NULL;
 	sched_ready(t);

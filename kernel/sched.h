@@ -130,6 +130,12 @@ static inline void sched_leave_smp(struct hart *h, struct task *t)
  * RUNNABLE: then t can be changed like any task that is not running.
  */
 void sched_off_cpu(struct task *t);
+/*
+ * t, RUNNING on hart h (not this one), is made to enter the kernel if it
+ * is in user mode: an IPI, then a wait until h's trap entry has saved it
+ * and released on_cpu. With the kernel lock held; h waits for it after.
+ */
+void sched_out_of_user(struct task *t, const struct hart *h);
 /* A started hart's first entry into the scheduler (hart_secondary_main), the kernel lock held. */
 __attribute__((noreturn)) void sched_join(void);
 /* The timer tick from user mode: the current task goes to the back of the queue (but see sched_ready_new). */

@@ -10,6 +10,7 @@
 #include "kernel/klock.h"
 #include "kernel/kmap.h"
 #include "kernel/riscv.h"
+#include "kernel/sched.h"
 #include "kernel/task.h"
 
 /*
@@ -66,11 +67,7 @@ void space_barrier(const struct space *s)
 		if (h == self || !t || (s && t->space != s))
 			continue;
 		space_barrier_harts++;
-		if (!__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-			continue;	/* in the kernel already, where it waits for the lock */
-		hart_kick(h);
-		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-			cpu_relax();
+		sched_out_of_user(t, h);	/* one in the kernel already waits for the lock */
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
