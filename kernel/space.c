@@ -535,6 +535,16 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 			e = pt_own_leaf(l1, va, &err);	/* the write changes the leaf: its table first */
 		return e ? space_break_cow(s, e, va) : err;
 	}
+	if (e && (*e & (PTE_V | PTE_U | access)) == (PTE_V | PTE_U | access)) {
+		/*
+		 * Another hart resolved this address between this hart's
+		 * access and its taking the kernel lock (a thread of the same
+		 * program broke the same COW page or filled the same zero
+		 * page): the stale translation goes, and the access is retried.
+		 */
+		space_flush_local(va);
+		return 0;
+	}
 	if (e)
 		return -EFAULT;	/* mapped, and not a write that copy-on-write resolves */
 	r = region_find(&s->regions, va);

@@ -17,6 +17,8 @@ HARTS = 4
 # The ids kage runs on with HARTS harts: sifive_u's hart 0 is the E51, left to the firmware.
 HART_IDS = {"qemu-virt": "0 1 2 3", "qemu-sifive-u": "1 2 3 4"}
 SMP_CHECKS = [
+    "threads: first stores into the same pages at once",
+    "threads: first stores into the same copy-on-write pages at once",
     "threads: no atomic increment lost", "threads: no increment under the mutex lost",
     "fork + exec + wait from several processes at once", "pipe pairs bounce every byte back",
 ]

@@ -2,6 +2,10 @@
  * Everything at once, on every hart: threads that share counters through
  * atomics and a contended mutex (futexes), processes that fork, exec and
  * wait, and pipe pairs that pass bytes to and fro, all running together.
+ * Before them, threads store into the same fresh pages at once, then into
+ * the same copy-on-write pages: every hart but the first to take the
+ * kernel lock finds the page already resolved (a fault that must be
+ * retried, not a SIGSEGV).
  * Each part checks its own result exactly; tests/system/test_smp.py runs
  * it on several harts in both modes and then checks every frame and
  * object came back.
@@ -11,6 +15,7 @@
 #include "user/tests/workers.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -23,6 +28,9 @@
 #define SPAWNS 25
 #define PAIRS 4
 #define PING_BYTES 200
+#define TOUCHERS 4
+#define TOUCH_PAGES 256
+#define PAGE 4096
 
 static pthread_mutex_t smp_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t smp_atomic, smp_locked;
@@ -37,6 +45,84 @@ static void *smp_thread(void *arg)
 		pthread_mutex_unlock(&smp_lock);
 	}
 	return NULL;
+}
+
+struct smp_touch {
+	unsigned char *area;
+	int start;	/* the threads spin on it, so their first stores come together */
+	int base;	/* what thread i stores is base + i */
+};
+
+static void *smp_toucher(void *arg)
+{
+	struct smp_touch *t = arg;
+	int i = __atomic_add_fetch(&t->start, 1, __ATOMIC_ACQ_REL);
+
+	while (__atomic_load_n(&t->start, __ATOMIC_ACQUIRE) < TOUCHERS)
+		;
+	for (int p = 0; p < TOUCH_PAGES; p++)
+		t->area[p * PAGE + i] = (unsigned char)(t->base + i);
+	return NULL;
+}
+
+/* Whether every page holds what the round with `base` stored. */
+static bool smp_touched(const struct smp_touch *t, int base)
+{
+	bool ok = true;
+
+	for (int p = 0; p < TOUCH_PAGES; p++)
+		for (int i = 1; i <= TOUCHERS; i++)
+			ok &= t->area[p * PAGE + i] == base + i;
+	return ok;
+}
+
+/* TOUCHERS threads store into every page of t->area together: whether each store stayed. */
+static bool smp_touch_together(struct smp_touch *t, int base)
+{
+	pthread_t threads[TOUCHERS];
+	int started = 0;
+
+	t->start = 0;
+	t->base = base;
+	for (int i = 0; i < TOUCHERS; i++)
+		started += pthread_create(&threads[i], NULL, smp_toucher, t) == 0;
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	return started == TOUCHERS && smp_touched(t, base);
+}
+
+/*
+ * The same pages first touched by several harts at once: zero fill, then
+ * copy-on-write while a child shares them (whose copy must not change).
+ */
+static void smp_check_racing_faults(void)
+{
+	struct smp_touch t = {0};
+	int go[2], status = 1;
+	bool fresh, cow = false;
+	pid_t child;
+
+	t.area = mmap(NULL, TOUCH_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (t.area == MAP_FAILED || pipe(go) < 0) {
+		say("threads: first stores into the same pages at once", false);
+		return;
+	}
+	fresh = smp_touch_together(&t, 0);
+	child = fork();
+	if (child == 0) {
+		char c;
+
+		close(go[1]);
+		_exit(read(go[0], &c, 1) != 0 || !smp_touched(&t, 0));	/* after the parent's round */
+	}
+	close(go[0]);
+	if (child > 0)
+		cow = smp_touch_together(&t, TOUCHERS);
+	close(go[1]);
+	cow &= child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	munmap(t.area, TOUCH_PAGES * PAGE);
+	say("threads: first stores into the same pages at once", fresh);
+	say("threads: first stores into the same copy-on-write pages at once", cow);
 }
 
 static int smp_spawner(void)
@@ -75,6 +161,7 @@ int main(void)
 	int started = 0, failed_spawns, failed_pings;
 
 	printf("smp: %ld processors online\n", sysconf(_SC_NPROCESSORS_ONLN));
+	smp_check_racing_faults();
 	for (int i = 0; i < THREADS; i++)
 		started += pthread_create(&threads[i], NULL, smp_thread, NULL) == 0;
 	/* The processes run while the threads do. */
