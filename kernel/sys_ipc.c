@@ -56,9 +56,11 @@ int64_t sys_ipc_hold(struct task *t, struct trapframe *tf)
 {
 	struct task *c = ipc_caller(t, tf->a0);
 
-	if (!c || tf->a1 > 1)
+	if (!c || tf->a1 > KAGE_HOLD_ASK)
 		return c ? -EINVAL : -ESRCH;
-	if (tf->a1) {
+	if (tf->a1 == KAGE_HOLD_ASK)
+		return c->alert_pending && c->alert_interrupt;
+	if (tf->a1 == KAGE_HOLD_KEEP) {
 		c->held_seq = c->call_seq | 1;
 		return 0;
 	}

@@ -62,7 +62,7 @@
 #define KAGE_SYS_SPACE_STAT KAGE_SYS(40)	/* a0: space (read), a1: struct kage_space_stat *, a2: its size; result: bytes filled */
 #define KAGE_LOG_SIZE (64u << 10)	/* the system log keeps its last this many bytes (log_read) */
 #define KAGE_SYS_LOG_READ KAGE_SYS(42)	/* a0: position, a1: my buffer, a2: length, a3: uint64_t[2] for {first, end} or 0; result: bytes copied */
-#define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: 1 hold, 0 let go; result: 1 if letting go interrupted it (see below) */
+#define KAGE_SYS_IPC_HOLD KAGE_SYS(41)	/* a0: token, a1: KAGE_HOLD_*; result: 1 if letting go interrupted it, or if ASK finds a signal waiting (see below) */
 #define KAGE_TICK_HZ 100	/* the kernel's tick: CPU time is counted in these */
 #define KAGE_SYS_TASK_TIMES KAGE_SYS(44)	/* a0: task (read), a1: uint64_t[2]: its user and system ticks */
 #define KAGE_SYS_SPACE_REMAP KAGE_SYS(43)	/* a0: space (write), a1: from, a2: size, a3: to, a4: new size (>= size); mremap's move or growth */
@@ -217,6 +217,15 @@
  * the task still ends it. -ESRCH: no such call waits.
  */
 #define KAGE_FORWARD_HOLD 0x1
+/*
+ * ipc_hold's a1. ASK leaves the call held and answers 1 when an interrupt
+ * waits for it: a server that moves a long call in pieces (the console's
+ * writes) then ends it short with what it moved, as Linux's terminal
+ * does, rather than making the signal wait for the whole of it.
+ */
+#define KAGE_HOLD_LET_GO 0
+#define KAGE_HOLD_KEEP 1
+#define KAGE_HOLD_ASK 2
 /*
  * ipc_forward, then ipc_reply_recv with token 0 on the endpoint in a4, in
  * one request: a server whose handler ends by passing its call on takes

@@ -374,7 +374,13 @@ static inline long native_ipc_forward_held(uint64_t token, long ep, const uint64
  */
 static inline long native_ipc_let_go(uint64_t token)
 {
-	return native_call(KAGE_SYS_IPC_HOLD, token, 0);
+	return native_call(KAGE_SYS_IPC_HOLD, token, KAGE_HOLD_LET_GO);
+}
+
+/* Whether a signal waits to interrupt a held call (KAGE_HOLD_ASK): 1, 0, or -ESRCH. */
+static inline long native_ipc_interrupt_waits(uint64_t token)
+{
+	return native_call(KAGE_SYS_IPC_HOLD, token, KAGE_HOLD_ASK);
 }
 
 /* The system log from pos (kernel/logbuf.h): bytes copied to buf; bounds[2], if given, the oldest kept and the end. */

@@ -15,7 +15,10 @@
  * between pieces and, since the helper is scheduled like any task (or,
  * in the kernel, runs at the next safe point), other programs run too.
  * A writer whose token goes stale is dropped. A write that fits in one
- * piece with nobody ahead of it is answered at once.
+ * piece with nobody ahead of it is answered at once. Before each piece
+ * the server asks whether a signal waits for the writer
+ * (console_write_interrupted): a caught signal ends a long write short
+ * instead of waiting for all of it.
  *
  * Ownership: the queued records are the console's heap's; a record is
  * freed when its call is answered or found stale.
@@ -178,11 +181,32 @@ static void console_next_writer(void)
 	heap_free(&console_heap, w);
 }
 
+/*
+ * A signal waits to interrupt w (the write is held: kernel ipc_hold): a
+ * write some of which went out ends short with that count, as Linux's
+ * terminal ends it, and the signal follows the answer; one nothing of
+ * which went out is let go, and the signal takes it (it restarts, or
+ * fails with EINTR, as the handler says). Whether w is done (1) or goes
+ * on (0).
+ */
+static int console_write_interrupted(struct console_writer *w)
+{
+	long waits = native_ipc_interrupt_waits(w->token);
+
+	if (waits == 0)
+		return 0;
+	if (waits > 0 && w->total)
+		console_answer(w->token, (long)w->total);
+	else if (waits > 0 && native_ipc_let_go(w->token) == 0)
+		return 0;	/* the signal is gone after all: the write goes on, no longer held */
+	return 1;
+}
+
 void console_pump(void)
 {
 	while (console_writers.head) {
 		struct console_writer *w = console_writers.head;
-		int r = console_write_piece(w);
+		int r = console_write_interrupted(w) ? -ESRCH : console_write_piece(w);
 
 		if (r == 0)
 			console_answer(w->token, (long)w->total);

@@ -185,12 +185,15 @@ static void check_fault_forwarding(long ep)
 /* ipc_hold's arguments, on a call this task holds (spent: a token already forwarded). */
 static void check_hold(uint64_t spent, uint64_t token, long ep)
 {
-	check(native_call(KAGE_SYS_IPC_HOLD, spent, 1) == -ESRCH, "ipc_hold_spent_token_is_esrch", "accepted");
-	check(native_call(KAGE_SYS_IPC_HOLD, token, 2) == -EINVAL, "ipc_hold_bad_flag_is_einval", "accepted");
+	check(native_call(KAGE_SYS_IPC_HOLD, spent, KAGE_HOLD_KEEP) == -ESRCH, "ipc_hold_spent_token_is_esrch",
+	      "accepted");
+	check(native_ipc_interrupt_waits(spent) == -ESRCH, "ipc_hold_ask_spent_token_is_esrch", "accepted");
+	check(native_call(KAGE_SYS_IPC_HOLD, token, KAGE_HOLD_ASK + 1) == -EINVAL, "ipc_hold_bad_flag_is_einval",
+	      "accepted");
 	check(native_call4(KAGE_SYS_IPC_FORWARD, token, (uint64_t)ep, 0, 4) == -EINVAL,
 	      "ipc_forward_unknown_flag_is_einval", "accepted");
-	check(native_call(KAGE_SYS_IPC_HOLD, token, 1) == 0 && native_ipc_let_go(token) == 0,
-	      "ipc_hold_and_let_go", "refused, or said a signal was waiting");
+	check(native_call(KAGE_SYS_IPC_HOLD, token, KAGE_HOLD_KEEP) == 0 && native_ipc_interrupt_waits(token) == 0 &&
+	      native_ipc_let_go(token) == 0, "ipc_hold_and_let_go", "refused, or said a signal was waiting");
 }
 
 /* Forwarded unchanged to a second endpoint, then rewritten back to the first: one reply ends it. */

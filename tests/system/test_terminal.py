@@ -61,7 +61,8 @@ def test_termios_process_groups_and_console_poll(board, mode):
 
 
 def test_console_under_load(board, mode):
-    """Readers wait together, writes never interleave, and ^C cuts a long write short."""
+    """Readers wait together, writes never interleave, and ^C cuts a long write short: killing the
+    writer, or caught, ending its write with the count of what went out."""
     with run_init(board, mode, "console-load") as k:
         seen = set()
         for _ in range(4):  # the parent's line and the readers' come in any order
@@ -87,5 +88,10 @@ def test_console_under_load(board, mode):
         k.expect("console-load: flood child killed by signal 2", timeout=120)
         flooded = k.child.before.count("x")
         assert flooded < 2 * 1024 * 1024 * 63 // 64, f"the whole write went out before ^C: {flooded} bytes"
+        k.expect("console-load: caught flood: press \\^C")
+        k.expect("x" * 63)
+        k.child.send("\x03")
+        k.expect("console-load: caught flood: (\\w+) write, handler (ran|did not run)", timeout=120)
+        assert k.child.match.groups() == ("short", "ran"), "a caught ^C waited for the whole write"
         k.expect("console-load: done")
         expect_clean_end(k)

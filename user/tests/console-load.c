@@ -2,10 +2,12 @@
  * The console under load: several readers waiting at once, writes that
  * are never interleaved, a writev of 1,024 vectors, and a write of
  * megabytes that ^C still interrupts (it goes out in pieces, with input
- * served between them). The test types the lines and the ^C.
+ * served between them), killing the writer or, caught, ending the write
+ * short. The test types the lines and the ^Cs.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +95,37 @@ static void vectors(void)
 	printf("console-load: writev of 1025 vectors: %s\n", n < 0 ? strerror(errno) : "accepted (wrong)");
 }
 
-/* A child writes FLOOD bytes in one call; the test's ^C must end it before the end. */
-static void flood(void)
+static volatile sig_atomic_t flood_caught;
+
+static void flood_handler(int sig)
+{
+	(void)sig;
+	flood_caught = 1;
+}
+
+/*
+ * The child writing a flood catches ^C: its write must end short, with
+ * the count of what went out, and the handler run then (SA_RESTART does
+ * not restart a write some of which was done, as on Linux's terminal).
+ */
+static void flood_caught_child(const char *buf)
+{
+	struct sigaction sa = { .sa_handler = flood_handler, .sa_flags = SA_RESTART };
+	long n;
+
+	sigaction(SIGINT, &sa, NULL);
+	n = write(1, buf, FLOOD);
+	printf("\nconsole-load: caught flood: %s write, handler %s\n",
+	       n > 0 && (unsigned long)n < FLOOD ? "short" : n == (long)FLOOD ? "whole" : "failed",
+	       flood_caught ? "ran" : "did not run");
+	_exit(0);
+}
+
+/*
+ * A child writes FLOOD bytes in one call; the test's ^C must end it before
+ * the end: first one the ^C kills, then one that catches it.
+ */
+static void flood(bool caught)
 {
 	char *buf = malloc(FLOOD);
 	pid_t pid;
@@ -102,16 +133,20 @@ static void flood(void)
 
 	for (unsigned long i = 0; i < FLOOD; i++)
 		buf[i] = i % 64 == 63 ? '\n' : 'x';
-	printf("console-load: flood: press ^C\n");
+	printf("console-load: %s: press ^C\n", caught ? "caught flood" : "flood");
 	pid = fork();
+	if (pid == 0 && caught)
+		flood_caught_child(buf);
 	if (pid == 0) {
 		write(1, buf, FLOOD);
 		pause();	/* a write that ran to its end would still wait here for the ^C */
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	printf("\nconsole-load: flood child %s %d\n", WIFSIGNALED(status) ? "killed by signal" : "exited",
-	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	free(buf);
+	if (!caught)
+		printf("\nconsole-load: flood child %s %d\n", WIFSIGNALED(status) ? "killed by signal" : "exited",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 }
 
 int main(void)
@@ -120,7 +155,8 @@ int main(void)
 	readers();
 	writers();
 	vectors();
-	flood();
+	flood(false);
+	flood(true);
 	printf("console-load: done\n");
 	return 0;
 }
