@@ -66,7 +66,17 @@ void hart_wake_idle(void)
 	hart_kick(hart_table[i]);
 }
 
-void space_flush_harts(uint64_t harts, uint64_t va, uint64_t size)
+/* One SBI remote fence (fence_i, else sfence.vma of [va, va + size)) on the harts of mask from id base. */
+static void hart_remote_fence(bool fence_i, uint64_t mask, uint64_t base, uint64_t va, uint64_t size)
+{
+	if (fence_i)
+		sbi_remote_fence_i(mask, base);
+	else
+		sbi_remote_sfence_vma(mask, base, va, size);
+}
+
+/* The fence on the harts in `harts` (by index), in as few SBI calls as their ids allow. */
+static void hart_remote(uint64_t harts, bool fence_i, uint64_t va, uint64_t size)
 {
 	uint64_t ids = 0;
 
@@ -78,10 +88,20 @@ void space_flush_harts(uint64_t harts, uint64_t va, uint64_t size)
 		if (h->id < 64)
 			ids |= 1ull << h->id;
 		else
-			sbi_remote_sfence_vma(1, h->id, va, size);
+			hart_remote_fence(fence_i, 1, h->id, va, size);
 	}
 	if (ids)
-		sbi_remote_sfence_vma(ids, 0, va, size);
+		hart_remote_fence(fence_i, ids, 0, va, size);
+}
+
+void space_flush_harts(uint64_t harts, uint64_t va, uint64_t size)
+{
+	hart_remote(harts, false, va, size);
+}
+
+void hart_fence_i(uint64_t harts)
+{
+	hart_remote(harts, true, 0, 0);
 }
 
 /* A started hart's first C code: its own traps, timer and IPIs, then the scheduler. */

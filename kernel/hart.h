@@ -49,6 +49,7 @@ struct hart {
 	uint32_t id;		/* mhartid, as SBI names it */
 	bool smp;		/* hart_count > 1: the kernel lock and the other harts' bookkeeping are in use */
 	volatile bool kmap_request;	/* drop `space` while waiting for the lock (space_destroy) */
+	uint32_t icache_stale;	/* new code went into memory since its last fence.i: one before its next space */
 	volatile bool online;
 };
 
@@ -69,6 +70,9 @@ static inline struct hart *hart_self(void)
 extern unsigned hart_count;
 /* Harts idling in wfi, by index: sched_ready wakes one. */
 extern uint64_t hart_idle;
+
+/* The harts in `harts` (by index) run fence.i, through SBI; returns when they have. */
+void hart_fence_i(uint64_t harts);
 
 /* Makes the boot hart's struct and puts it in tp: first thing in kmain. */
 void hart_boot_init(uint64_t id, uint64_t stack_top);

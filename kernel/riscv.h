@@ -82,6 +82,12 @@ static inline void sfence_vma_all(void)
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
+/* Instruction fetches on this hart see every store made before it (Zifencei). */
+static inline void fence_i(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
 static inline void wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");

@@ -17,6 +17,7 @@
 #define SBI_EXT_HSM 0x48534d
 
 #define SBI_IPI_SEND 0
+#define SBI_RFENCE_FENCE_I 0
 #define SBI_RFENCE_SFENCE_VMA 1
 #define SBI_HSM_HART_START 0
 
@@ -108,6 +109,11 @@ long sbi_hart_start(uint64_t hart, uint64_t start_pa, uint64_t opaque)
 void sbi_send_ipi(uint64_t hart)
 {
 	sbi_call(SBI_EXT_IPI, SBI_IPI_SEND, 1, (long)hart);
+}
+
+void sbi_remote_fence_i(uint64_t mask, uint64_t base)
+{
+	sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, (long)mask, (long)base);
 }
 
 void sbi_remote_sfence_vma(uint64_t mask, uint64_t base, uint64_t start, uint64_t size)

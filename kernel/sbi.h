@@ -31,5 +31,7 @@ void sbi_send_ipi(uint64_t hart);
  * hart base + i); size -1 flushes everything. Returns when they have.
  */
 void sbi_remote_sfence_vma(uint64_t mask, uint64_t base, uint64_t start, uint64_t size);
+/* The harts in mask (ids from base) run fence.i; returns when they have. */
+void sbi_remote_fence_i(uint64_t mask, uint64_t base);
 
 #endif

@@ -533,7 +533,12 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	if (e && (*e & (PTE_U | PTE_PHYS | PTE_COW)) == (PTE_U | PTE_COW) && access == PTE_W) {
 		if (l1)
 			e = pt_own_leaf(l1, va, &err);	/* the write changes the leaf: its table first */
-		return e ? space_break_cow(s, e, va) : err;
+		if (!e)
+			return err;
+		err = space_break_cow(s, e, va);
+		if (err == 0 && (*e & PTE_X))
+			space_icache_sync(s);	/* code copied into a new frame */
+		return err;
 	}
 	if (e && (*e & (PTE_V | PTE_U | access)) == (PTE_V | PTE_U | access)) {
 		/*
@@ -550,5 +555,8 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	r = region_find(&s->regions, va);
 	if (!r || !(r->perm & access))
 		return -EFAULT;
-	return space_populate(s, va);
+	err = space_populate(s, va);
+	if (err == 0 && (r->perm & PTE_X))
+		space_icache_sync(s);	/* code filled in (a file's text), or a frame that held other code */
+	return err;
 }

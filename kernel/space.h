@@ -270,6 +270,19 @@ void space_evict(struct space *s);
 void space_barrier(const struct space *s);
 /* Harts space_barrier found running a task it covers, since boot (sys_stats). */
 extern uint64_t space_barrier_harts;
+
+/*
+ * New instructions may be in memory that s maps executable (a page filled,
+ * copied, or made executable; s NULL: anywhere, riscv_flush_icache).
+ * RISC-V fetches see stores only after a fence.i on the fetching hart,
+ * and a frame's old code may still be in a hart's instruction cache: this
+ * hart fences now, the harts whose satp holds s fence before this returns
+ * (SBI), and every other hart before it next takes a space (space_switch).
+ * QEMU keeps fetches coherent by itself; a U74 (VisionFive 2, Unmatched)
+ * does not.
+ */
+void space_icache_sync(const struct space *s);
+extern uint64_t space_icache_syncs;
 uint64_t space_count(void);
 /* Frames the space holds: its page tables and the frames its pages map (shared ones counted in each). */
 static inline uint64_t space_pages(const struct space *s)

@@ -55,6 +55,24 @@ void space_evict(struct space *s)
 }
 
 uint64_t space_barrier_harts;
+uint64_t space_icache_syncs;
+
+void space_icache_sync(const struct space *s)
+{
+	struct hart *self = hart_self();
+	uint64_t others;
+
+	fence_i();
+	space_icache_syncs++;
+	if (!self->smp)
+		return;
+	for (unsigned i = 0; i < hart_count; i++)
+		if (hart_at(i) != self)
+			__atomic_store_n(&hart_at(i)->icache_stale, 1u, __ATOMIC_RELEASE);
+	others = (s ? s->live : hart_all()) & ~self->bit;
+	if (others)
+		hart_fence_i(others);
+}
 
 void space_barrier(const struct space *s)
 {
@@ -89,6 +107,8 @@ void space_switch(struct space *s)
 		if (h->space)
 			__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&s->live, h->bit, __ATOMIC_RELAXED);
+		if (__atomic_exchange_n(&h->icache_stale, 0u, __ATOMIC_ACQ_REL))
+			fence_i();	/* code another hart stored while s was not here (space_icache_sync) */
 	}
 	h->space = s;
 	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));

@@ -101,6 +101,8 @@ int space_map(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 		err = region_add(&s->regions, va, va + size, perm);
 	if (err < 0)
 		space_drop_range(s, va, va + size);
+	else if (perm & PTE_X)
+		space_icache_sync(s);
 	return err;
 }
 
@@ -168,6 +170,8 @@ static int space_fill(struct space *s, uint64_t va, uint64_t size, const struct 
 			}
 		}
 	}
+	if (perm & PTE_X)
+		space_icache_sync(s);
 	return 0;
 }
 
@@ -348,6 +352,8 @@ int space_protect(struct space *s, uint64_t va, uint64_t size, uint64_t perm)
 	}
 	if (s->live & ~hart_self()->bit)
 		space_flush_harts(s->live & ~hart_self()->bit, va, size);
+	if (perm & PTE_X)
+		space_icache_sync(s);	/* what the program wrote there may be run now */
 	return 0;
 }
 

@@ -190,11 +190,16 @@ int64_t sys_space_barrier(struct task *t, struct trapframe *tf)
 	struct space *s = NULL;
 	int64_t err;
 
+	if (tf->a1 & ~(uint64_t)KAGE_BARRIER_ICACHE)
+		return -EINVAL;
 	if ((int64_t)tf->a0 != -1) {
 		err = sys_object(t, tf->a0, KOBJ_SPACE, HANDLE_RIGHT_READ, &s);
 		if (err < 0)
 			return err;
 	}
-	space_barrier(s);
+	if (tf->a1 & KAGE_BARRIER_ICACHE)
+		space_icache_sync(s);
+	else
+		space_barrier(s);
 	return 0;
 }

@@ -69,7 +69,7 @@
 #define KAGE_SYS_SPACE_RANGES KAGE_SYS(45)	/* a0: space (read), a1: from, a2: struct kage_range *, a3: how many; result: how many filled */
 #define KAGE_SYS_EP_ROUTE KAGE_SYS(46)	/* a0: endpoint (recv), a1: endpoint (send) or -1: none, a2: uint64_t[KAGE_ROUTE_WORDS]; see below */
 #define KAGE_SYS_TASK_SCHED KAGE_SYS(47)	/* a0: task, a1: KAGE_SCHED_*, a2: a hart mask (SET_AFFINITY); see below */
-#define KAGE_SYS_SPACE_BARRIER KAGE_SYS(48)	/* a0: space (read), or -1: every space; see below */
+#define KAGE_SYS_SPACE_BARRIER KAGE_SYS(48)	/* a0: space (read), or -1: every space; a1: 0 or KAGE_BARRIER_ICACHE; see below */
 
 /*
  * task_sched: where a task runs. Harts are numbered as Linux numbers its
@@ -87,8 +87,13 @@
  * a task of the space (or, with -1, any user task) in user mode has
  * executed a full fence since the call began: its stores before are seen
  * by the caller's loads after. Those harts are interrupted (an IPI) and
- * the call waits until each has entered the kernel.
+ * the call waits until each has entered the kernel. With
+ * KAGE_BARRIER_ICACHE it is riscv_flush_icache instead: when it returns,
+ * every hart's instruction fetches see every store made before the call
+ * (a fence.i on each: now on those running the space, before their next
+ * space on the others). Other bits of a1: -EINVAL.
  */
+#define KAGE_BARRIER_ICACHE 0x1
 #define KAGE_SCHED_GET_AFFINITY 0
 #define KAGE_SCHED_SET_AFFINITY 1
 #define KAGE_SCHED_GET_CPU 2
@@ -425,6 +430,12 @@ struct kage_stats {
 	uint64_t sched_switches;
 	/* Sixth version: harts space_barrier (membarrier) found running a task of the space, each made to fence. */
 	uint64_t barrier_harts;
+	/*
+	 * Seventh version: instruction-cache syncs (space_icache_sync): a page
+	 * made executable with new contents (filled, copied or protected), or
+	 * riscv_flush_icache, each a fence.i here and on the other harts.
+	 */
+	uint64_t icache_syncs;
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

@@ -205,6 +205,8 @@
 #define GRND_RANDOM 0x0002
 #define GRND_INSECURE 0x0004
 
+/* riscv_flush_icache's one flag (arch/riscv/include/asm/cacheflush.h, not in uapi): only this thread need see the stores. */
+#define LINUX_FLUSH_ICACHE_LOCAL 1
 /* membarrier's commands (linux/membarrier.h): kage has the global and the private expedited ones. */
 #define MEMBARRIER_CMD_QUERY 0
 #define MEMBARRIER_CMD_GLOBAL 1

@@ -129,6 +129,7 @@
 #define NR_madvise 233
 #define NR_accept4 242
 #define NR_recvmmsg 243
+#define NR_riscv_flush_icache 259
 #define NR_wait4 260
 #define NR_prlimit64 261
 #define NR_syncfs 267

@@ -224,6 +224,12 @@ static inline long native_space_barrier(long space)
 	return native_call(KAGE_SYS_SPACE_BARRIER, (uint64_t)space, 0);
 }
 
+/* riscv_flush_icache: every hart's instruction fetches see the stores made before this call. */
+static inline long native_icache_sync(long space)
+{
+	return native_call(KAGE_SYS_SPACE_BARRIER, (uint64_t)space, KAGE_BARRIER_ICACHE);
+}
+
 /* A space's mappings from `from` on into r[0..n) (lib/kage_abi.h, struct kage_range): how many, or a negative errno. */
 static inline long native_space_ranges(long space, uint64_t from, struct kage_range *r, uint64_t n)
 {

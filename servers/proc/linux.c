@@ -284,6 +284,7 @@ LINUX_VALUE(linux_sys_sched_getaffinity, sched_getaffinity_call(t, a))
 LINUX_VALUE(linux_sys_sched_setaffinity, sched_setaffinity_call(t, a))
 LINUX_VALUE(linux_sys_getcpu, sched_getcpu_call(t, a))
 LINUX_VALUE(linux_sys_membarrier, sched_membarrier_call(t, a))
+LINUX_VALUE(linux_sys_riscv_flush_icache, sched_flush_icache_call(t, a))
 
 static enum proc_reply linux_sys_nanosleep(struct thread *t, const struct kage_msg *m, long *result)
 {
@@ -361,6 +362,7 @@ const linux_plain_handler linux_plain_calls[LINUX_NR_MAX] = {
 	[NR_sched_getaffinity] = linux_sys_sched_getaffinity, [NR_prlimit64] = linux_sys_prlimit64,
 	[NR_personality] = linux_sys_personality, [NR_sched_setaffinity] = linux_sys_sched_setaffinity,
 	[NR_getcpu] = linux_sys_getcpu, [NR_membarrier] = linux_sys_membarrier,
+	[NR_riscv_flush_icache] = linux_sys_riscv_flush_icache,
 	/* Credentials: every process is root. */
 	[NR_getuid] = linux_sys_zero, [NR_geteuid] = linux_sys_zero, [NR_getgid] = linux_sys_zero,
 	[NR_getegid] = linux_sys_zero, [NR_getgroups] = linux_sys_zero,

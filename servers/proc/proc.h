@@ -414,6 +414,7 @@ long sched_setaffinity_call(struct thread *t, const uint64_t *a);
 long sched_getaffinity_call(struct thread *t, const uint64_t *a);
 long sched_getcpu_call(struct thread *t, const uint64_t *a);
 long sched_membarrier_call(struct thread *t, const uint64_t *a);
+long sched_flush_icache_call(struct thread *t, const uint64_t *a);
 
 /* ---- CPU time (cputime.c) ---- */
 void cputime_of_thread(const struct thread *t, struct proc_ticks *out);

@@ -6,7 +6,8 @@
  * mask as it is (lib/kage_abi.h, task_sched). The masks live with the
  * tasks in the kernel, which copies them to a forked or cloned task and
  * keeps them across execve, as Linux does; this server keeps only which
- * membarrier commands a process registered for.
+ * membarrier commands a process registered for. riscv_flush_icache, the
+ * other call that reaches every hart, is here too.
  */
 #include "lib/errno.h"
 #include "lib/linux_abi.h"
@@ -110,4 +111,18 @@ long sched_membarrier_call(struct thread *t, const uint64_t *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * riscv_flush_icache(start, end, flags): code the program wrote (a JIT, a
+ * trampoline; GCC's __builtin___clear_cache) may run once this returns.
+ * Every hart fences, as Linux's call without the LOCAL flag does; with it,
+ * Linux may defer the others until the thread moves, which this does not
+ * need to. The range is only a hint on Linux too.
+ */
+long sched_flush_icache_call(struct thread *t, const uint64_t *a)
+{
+	if (a[2] & ~(uint64_t)LINUX_FLUSH_ICACHE_LOCAL)
+		return -EINVAL;
+	return native_icache_sync(t->proc->space);
 }

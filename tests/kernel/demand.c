@@ -5,6 +5,7 @@
  */
 #include "lib/errno.h"
 #include "lib/native.h"
+#include "lib/string.h"
 #include "tests/kernel/root.h"
 
 #define AREA 0x20000000ul
@@ -64,6 +65,49 @@ static void check_failed_fill_is_zeroed(void)
 	native_space_unmap(KAGE_HANDLE_SELF_SPACE, src, PAGE);
 }
 
+static uint64_t icache_syncs(void)
+{
+	struct kage_stats st;
+
+	native_stats(&st);
+	return st.icache_syncs;
+}
+
+/*
+ * Code stored into a page runs once the page is made executable: the
+ * kernel fences the instruction cache then (kage_stats.icache_syncs), and
+ * when it fills an executable page, and not for a data page.
+ */
+static void check_icache_sync(void)
+{
+	static const uint32_t ret42[] = { 0x02a00513, 0x00008067 };	/* li a0, 42; ret */
+	const uint64_t code = 0x32000000ul;
+	long (*fn)(void) = (long (*)(void))code;
+	uint32_t warm[2];
+	uint64_t s0, s1, s2, s3;
+
+	/* This code's own first touches of text pages would count too: they come first. */
+	memcpy(warm, ret42, sizeof(warm));
+	s0 = icache_syncs();
+	native_space_map(KAGE_HANDLE_SELF_SPACE, code, 2 * PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE);
+	memcpy((void *)code, ret42, sizeof(ret42));
+	s1 = icache_syncs();
+	native_space_protect(KAGE_HANDLE_SELF_SPACE, code, PAGE, KAGE_PROT_READ | KAGE_PROT_EXEC);
+	s2 = icache_syncs();
+	check(s1 == s0 && s2 == s1 + 1 && fn() == 42, "protect_exec_fences_icache",
+	      "no fence, a fence for a data page, or the code did not run");
+	native_space_protect(KAGE_HANDLE_SELF_SPACE, code + PAGE, PAGE, KAGE_PROT_READ | KAGE_PROT_EXEC);
+	s2 = icache_syncs();
+	(void)*(volatile uint32_t *)(code + PAGE);	/* its first touch fills an executable page */
+	s3 = icache_syncs();
+	check(s3 == s2 + 1, "exec_page_fill_fences_icache", "no fence");
+	check(native_icache_sync(-1) == 0 && native_icache_sync(KAGE_HANDLE_SELF_SPACE) == 0 &&
+		      icache_syncs() == s3 + 2 &&
+		      native_call(KAGE_SYS_SPACE_BARRIER, (uint64_t)-1, KAGE_BARRIER_ICACHE << 1) == -EINVAL,
+	      "icache_sync_call", "wrong result or count");
+	native_space_unmap(KAGE_HANDLE_SELF_SPACE, code, 2 * PAGE);
+}
+
 void demand_checks(void)
 {
 	uint64_t before = frames_used();
@@ -84,4 +128,5 @@ void demand_checks(void)
 	/* The page tables stay for later use; every data frame is back. */
 	check(frames_used() - before <= 2, "space_unmap_returns_frames", "frames leaked");
 	check_failed_fill_is_zeroed();
+	check_icache_sync();
 }

@@ -220,6 +220,33 @@ static void check_exec_edges(void)
 	munmap(two, page);
 }
 
+/*
+ * What a JIT does: code stored into a page, the page made executable, the
+ * instruction cache flushed (GCC's __builtin___clear_cache, which is
+ * riscv_flush_icache), the code called. Bad flags are EINVAL.
+ */
+static void check_flush_icache(void)
+{
+	static const uint32_t ret42[] = { 0x02a00513, 0x00008067 };	/* li a0, 42; ret */
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long (*fn)(void) = (long (*)(void))(uintptr_t)page;
+	int ok, bad;
+
+	if (page == MAP_FAILED) {
+		printf("linux-misc: riscv_flush_icache: no mapping\n");
+		return;
+	}
+	memcpy(page, ret42, sizeof(ret42));
+	ok = mprotect(page, 4096, PROT_READ | PROT_EXEC) == 0;
+	__builtin___clear_cache(page, page + sizeof(ret42));
+	ok = ok && syscall(SYS_riscv_flush_icache, page, page + 8, 0) == 0 &&
+	     syscall(SYS_riscv_flush_icache, page, page + 8, 1) == 0 && fn() == 42;
+	bad = syscall(SYS_riscv_flush_icache, page, page + 8, 2) < 0 && errno == EINVAL;
+	printf("linux-misc: riscv_flush_icache, then the code runs: %s %s\n", ok ? "ok" : "wrong",
+	       bad ? "EINVAL" : "wrong");
+	munmap(page, 4096);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[128], cwd[64];
@@ -269,6 +296,7 @@ int main(int argc, char **argv)
 	printf("linux-misc: execve with 1,024 environment strings %s\n", exec_with_env(1024) == 100 ? "ok" : "wrong");
 	printf("linux-misc: execve with 1,025 of them: %s\n", exec_with_env(1025) == 200 ? "E2BIG" : "wrong");
 	check_exec_edges();
+	check_flush_icache();
 	errno = 0;
 	printf("linux-misc: unknown system call, twice: %s\n",
 	       syscall(500) < 0 && errno == ENOSYS && syscall(500) < 0 && errno == ENOSYS ? "ENOSYS" : "wrong");
