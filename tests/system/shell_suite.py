@@ -23,27 +23,36 @@ DETERMINISTIC_CLOCK = ("-icount", "shift=2,sleep=off")
 CLOCK_BOARDS = ("qemu-virt",)
 
 
+class Clock:
+    """The scripts of a suite whose verdict rests on the clock: their names, and what the kernel
+    command line adds to leave them out of a run (skip) or to run only them (only)."""
+
+    def __init__(self, names, skip, only):
+        self.names, self.skip, self.only = frozenset(names), skip, only
+
+    @staticmethod
+    def from_file(path, pattern, guest_path, skip_var, only_var):
+        """The names listed one a line in `path` (in the repository; at guest_path in the
+        initramfs), which the runner reads from the file skip_var or only_var names."""
+        with open(os.path.join(ROOT, path)) as f:
+            names = re.findall(r"^(" + pattern + r")$", f.read(), re.M)
+        return Clock(names, f"{skip_var}={guest_path}", f"{only_var}={guest_path}")
+
+
 class Suite:
-    """clock: None, or (list, guest_list, skip_var, only_var): `list` (a path in the repository, at
-    `guest_list` in the initramfs) names the scripts that wait on the clock. They run in a boot of
-    their own under DETERMINISTIC_CLOCK, on one hart (QEMU's instruction counting runs harts in
-    turn); the runner leaves out those named by skip_var's file and runs only only_var's."""
+    """clock: None, or a Clock. Its scripts run in a boot of their own under DETERMINISTIC_CLOCK,
+    on one hart (QEMU's instruction counting runs harts in turn), and on no other board."""
 
     def __init__(self, tag, script, doc, cpio, rdinit, count, clock=None):
         self.tag, self.doc, self.cpio, self.rdinit, self.count = tag, doc, cpio, rdinit, count
         self.clock = clock
         self.listed = re.compile(r"^\| `(" + script + r")` \|", re.M)
-        self.named = re.compile(r"^(" + script + r")$", re.M)
         self.verdict = re.compile(r"^" + tag + r": (" + script + r") (ok|fail|timeout)(?: \(\d+ s\))?\r*$", re.M)
         self.done = tag + r": done (\d+) passed, (\d+) failed"
 
     def listed_failures(self):
         with open(os.path.join(ROOT, "docs", self.doc)) as f:
             return set(self.listed.findall(f.read()))
-
-    def clock_scripts(self):
-        with open(os.path.join(ROOT, self.clock[0])) as f:
-            return set(self.named.findall(f.read()))
 
     def boot(self, board, mode, append, **kw):
         """One boot of the runner: its verdicts, its pass and fail counts, and the console's log."""
@@ -64,13 +73,12 @@ class Suite:
         if not self.clock:
             verdicts, log = self.boot(board, mode, "")
             return verdicts, set(), log
-        _, guest_list, skip_var, only_var = self.clock
-        verdicts, log = self.boot(board, mode, f"{skip_var}={guest_list}")
+        verdicts, log = self.boot(board, mode, self.clock.skip)
         if board not in CLOCK_BOARDS:
-            return verdicts, self.clock_scripts(), log
-        timed, timed_log = self.boot(board, mode, f"{only_var}={guest_list}", smp=qemu_smp(board, 1),
+            return verdicts, set(self.clock.names), log
+        timed, timed_log = self.boot(board, mode, self.clock.only, smp=qemu_smp(board, 1),
                                      qemu_args=DETERMINISTIC_CLOCK)
-        assert set(timed) == self.clock_scripts(), timed_log[-3000:]
+        assert set(timed) == self.clock.names, timed_log[-3000:]
         return {**verdicts, **timed}, set(), log + timed_log
 
     def run(self, board, mode):

@@ -13,11 +13,13 @@ docs/bash-tests.md lists every script that fails on kage and why. The
 test holds kage to that list both ways: a new failure fails it, and so
 does a listed script that now passes (the document would be wrong).
 """
-from shell_suite import Suite
+from shell_suite import Clock, Suite
 
 # The runner's default list: the 85 run-* scripts but run-all, run-minimal, run-jobs, run-read, run-ifs-posix
-# and run-posixpipe. Listed failures are rows like | `run-rsh` | why |.
-BASH = Suite("bash-suite", r"run-[\w-]+", "bash-tests.md", "bash-suite.cpio", "/bash_test/run", 79)
+# and run-posixpipe. Listed failures are rows like | `run-rsh` | why |. run-nameref's nameref11.sub
+# races a coproc's end against the next command (docs/bash-tests.md): it runs under a counted clock.
+BASH = Suite("bash-suite", r"run-[\w-]+", "bash-tests.md", "bash-suite.cpio", "/bash_test/run", 79,
+             clock=Clock(["run-nameref"], "BASH_SKIP=run-nameref", "run-nameref"))
 
 
 def test_bash_suite_fails_only_where_the_docs_say(board, mode):
