@@ -193,13 +193,14 @@ static int console_write_interrupted(struct console_writer *w)
 {
 	long waits = native_ipc_interrupt_waits(w->token);
 
-	if (waits == 0)
-		return 0;
-	if (waits > 0 && w->total)
+	if (waits <= 0)
+		return waits < 0;	/* the caller is gone (-ESRCH), or nothing waits */
+	if (w->total) {
 		console_answer(w->token, (long)w->total);
-	else if (waits > 0 && native_ipc_let_go(w->token) == 0)
-		return 0;	/* the signal is gone after all: the write goes on, no longer held */
-	return 1;
+		return 1;
+	}
+	/* 1: the signal took the call; 0: it is gone after all, and the write goes on, no longer held. */
+	return native_ipc_let_go(w->token) != 0;
 }
 
 void console_pump(void)

@@ -55,7 +55,7 @@ class Suite:
             return set(self.listed.findall(f.read()))
 
     def boot(self, board, mode, append, **kw):
-        """One boot of the runner: its verdicts, its pass and fail counts, and the console's log."""
+        """One boot of the runner: its verdicts (script: ok, fail or timeout) and the console's log."""
         cpio = os.path.join(build_dir(board, mode), self.cpio)
         assert os.path.exists(cpio), "make test builds it: make BOARD=... MODE=... " + cpio
         with Kage(board, mode, mem="512M", kernel=system_image(board, mode), initrd=cpio,
@@ -74,6 +74,7 @@ class Suite:
             verdicts, log = self.boot(board, mode, "")
             return verdicts, set(), log
         verdicts, log = self.boot(board, mode, self.clock.skip)
+        assert not set(verdicts) & self.clock.names, "the real-time boot ran scripts that rest on the clock"
         if board not in CLOCK_BOARDS:
             return verdicts, set(self.clock.names), log
         timed, timed_log = self.boot(board, mode, self.clock.only, smp=qemu_smp(board, 1),
