@@ -25,11 +25,11 @@ static inline void ipc_count_send(enum task_msg kind)
 static void ipc_refuse(struct task *c);
 
 /* The eight words of s's message, by its kind (lib/kage_abi.h); the kind the receiver sees. */
-static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
+static uint64_t ipc_words(const struct task *s, uint64_t w[8])
 {
 	const struct trapframe *in = s->tf;
 
-	if (__builtin_expect(s->fwd_rewritten, 0)) {
+	if (s->fwd_rewritten) {
 		for (int i = 0; i < 8; i++)
 			w[i] = s->fwd_words[i];
 		return TASK_MSG_CALL;	/* a forward with new words arrives as a call */
@@ -54,17 +54,39 @@ static inline uint64_t ipc_words(const struct task *s, uint64_t w[8])
 	return s->msg;
 }
 
-/* Hands the message of s to r's receive registers. */
-static inline void ipc_deliver(struct task *s, struct task *r)
+/* The kind and words of a message other than a call or Linux call as it was made, into r's registers. */
+static __attribute__((noinline)) void ipc_deliver_words(const struct task *s, struct trapframe *out)
 {
-	struct trapframe *out = r->tf;
 	uint64_t w[8];
 
 	out->a2 = ipc_words(s, w);
-	out->a0 = ipc_token(s);
-	out->a1 = s->msg_badge;
 	out->a3 = w[0], out->a4 = w[1], out->a5 = w[2], out->a6 = w[3];
 	out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
+}
+
+/*
+ * Hands the message of s to r's receive registers. Inline at every hand-off
+ * with the two kinds almost every message is, register to register: what
+ * ipc_words would build, without the words in between.
+ */
+static inline __attribute__((always_inline)) void ipc_deliver(struct task *s, struct task *r)
+{
+	struct trapframe *out = r->tf;
+	const struct trapframe *in = s->tf;
+
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+	if (__builtin_expect(s->fwd_rewritten, 0) || s->msg > TASK_MSG_SYSCALL) {
+		ipc_deliver_words(s, out);
+	} else if (s->msg == TASK_MSG_CALL) {
+		out->a2 = TASK_MSG_CALL;
+		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
+		out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
+	} else {
+		out->a2 = TASK_MSG_SYSCALL;
+		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
+		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
+	}
 	ipc_accept(s, r);
 }
 

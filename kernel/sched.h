@@ -83,7 +83,7 @@ static inline void sched_switch_smp(struct hart *h, struct task *t)
  * other harts, dropping the kernel lock on the way to user mode; inline
  * for IPC hand-offs.
  */
-__attribute__((noreturn)) static inline void sched_switch_to(struct task *t)
+__attribute__((noreturn)) static inline __attribute__((always_inline)) void sched_switch_to(struct task *t)
 {
 	struct hart *h = hart_self();
 

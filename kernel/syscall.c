@@ -256,7 +256,7 @@ static inline struct endpoint *syscall_endpoint(struct task *t, uint64_t nr)
 	return to;
 }
 
-void syscall_dispatch(struct task *t, struct trapframe *tf)
+static inline __attribute__((always_inline)) void syscall_dispatch_inline(struct task *t, struct trapframe *tf)
 {
 	struct endpoint *ep;
 
@@ -277,4 +277,28 @@ void syscall_dispatch(struct task *t, struct trapframe *tf)
 	}
 	COUNT(ecall_native);
 	tf->a0 = (uint64_t)syscall_call_native(t, tf);
+}
+
+void syscall_dispatch(struct task *t, struct trapframe *tf)
+{
+	syscall_dispatch_inline(t, tf);
+}
+
+/*
+ * A system call from user mode (trapvec.S; sepc still at the ecall): the
+ * hot path of every program and server, so the dispatch is inline here.
+ * With other harts it goes the general way, which takes the kernel lock.
+ */
+void syscall_trap(struct trapframe *tf)
+{
+	struct hart *h = hart_self();
+
+	if (__builtin_expect(h->smp, 0)) {
+		trap_user(tf);
+		return;
+	}
+	tf->sepc += 4;
+	syscall_dispatch_inline(h->running, tf);
+	if (trap_tick_waiting())
+		trap_late_tick(sched_current());
 }

@@ -11,6 +11,8 @@
 
 /* Handles the ecall in tf (sepc already past it); the result goes to tf->a0. */
 void syscall_dispatch(struct task *t, struct trapframe *tf);
+/* The trap of an ecall from user mode (kernel/trapvec.S). */
+void syscall_trap(struct trapframe *tf);
 /* The native call tf->a7 with tf's arguments, for t: its result (MODE=mono's direct calls). */
 int64_t syscall_native(struct task *t, struct trapframe *tf);
 

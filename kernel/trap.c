@@ -25,7 +25,6 @@
 
 void trap_vector(void);
 void trap_kernel(struct trapframe *tf);
-void trap_user(struct trapframe *tf);
 
 _Static_assert(sizeof(struct trapframe) == 35 * 8 && TRAPFRAME_SIZE >= 36 * 8 && TRAPFRAME_SIZE % 16 == 0,
 	       "trapvec.S assumes 35 slots and the hart's word in TRAPFRAME_SIZE bytes");
@@ -154,7 +153,7 @@ bool trap_tick_came_due(struct task *t)
 }
 
 /* The tick came due during a system call: as a tick in user mode, it may preempt. */
-static __attribute__((noinline)) void trap_late_tick(struct task *t)
+void trap_late_tick(struct task *t)
 {
 	if (!trap_tick_came_due(t))
 		return;
@@ -168,7 +167,7 @@ static inline __attribute__((always_inline)) void trap_user_body(struct trapfram
 	if (tf->scause == EXC_ECALL_U) {
 		tf->sepc += 4;
 		syscall_dispatch(sched_current(), tf);
-		if (csr_read(sip) & SIP_STIP)
+		if (trap_tick_waiting())
 			trap_late_tick(sched_current());
 		return;
 	}

@@ -12,6 +12,7 @@
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/riscv.h"
 
 /* x1..x31 in order, then the CSRs. trap.S depends on this layout. */
 struct trapframe {
@@ -42,6 +43,15 @@ struct task;
  * true. Taken in user mode it would count as user time.
  */
 bool trap_tick_came_due(struct task *t);
+/* Whether the tick came due while the kernel ran with interrupts off. */
+static inline bool trap_tick_waiting(void)
+{
+	return csr_read(sip) & SIP_STIP;
+}
+/* After a system call for t, the tick trap_tick_waiting saw: taken now, it may preempt. */
+void trap_late_tick(struct task *t);
+/* A trap from user mode (trapvec.S): everything but a system call on one hart, and all traps with other harts. */
+void trap_user(struct trapframe *tf);
 /* Register `i` (1..31) of a frame, by architectural number, and its ABI name. */
 uint64_t trap_reg(const struct trapframe *tf, int i);
 const char *trap_reg_name(int i);

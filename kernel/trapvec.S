@@ -32,15 +32,16 @@
 	.endr
 .endm
 
+/* Leaves scause in t0. */
 .macro save_csrs
 	csrr	t0, sepc
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
 	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
 	csrr	t0, stval
 	sd	t0, TF_STVAL(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
 .endm
 
 .macro restore_gprs
@@ -95,8 +96,13 @@ trap_from_user:
 	mv	s1, sp			/* the frame, across the call */
 	ld	sp, HART_STACK(tp)
 	mv	s0, zero		/* backtraces end at the user boundary */
+	li	t1, EXC_ECALL_U
+	beq	t0, t1, 1f
 	call	trap_user
-	/* trap_user returns only to resume the same task, on this hart. */
+	/* trap_user and syscall_trap return only to resume the same task, on this hart. */
+	mv	sp, s1
+	j	trap_resume
+1:	call	syscall_trap		/* the hot path: a system call straight to its dispatch */
 	mv	sp, s1
 	j	trap_resume
 
