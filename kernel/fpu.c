@@ -30,7 +30,7 @@ static void fpu_save_owner(struct hart *h)
 	fpu_save(o);
 }
 
-static void fpu_take(struct hart *h, struct task *t)
+void fpu_take(struct hart *h, struct task *t)
 {
 	csr_set(sstatus, SSTATUS_FS_INITIAL);	/* lets the kernel reach the registers */
 	fpu_save_owner(h);
@@ -38,14 +38,6 @@ static void fpu_take(struct hart *h, struct task *t)
 	csr_clear_bits(sstatus, SSTATUS_FS);
 	h->fpu_owner = t;
 	t->fpu_hart = h;
-}
-
-void fpu_switch_to(struct task *t)
-{
-	struct hart *h = hart_self();
-
-	if (t->fpu_used && (h->fpu_owner != t || t->fpu_hart != h))
-		fpu_take(h, t);
 }
 
 bool fpu_first_use(struct task *t)

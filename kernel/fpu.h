@@ -27,8 +27,12 @@ struct fpu_state {
 	uint64_t fcsr;
 };
 
-/* Before t runs: its FP state in the registers (nothing to do for tasks that never used FP). */
-void fpu_switch_to(struct task *t);
+/*
+ * t's FP state into h's registers, which do not hold it (saving the
+ * owner's first). sched_switch_to asks whether they do, inline, before
+ * every switch to a task that used FP.
+ */
+void fpu_take(struct hart *h, struct task *t);
 /* An illegal-instruction trap: true if it was t's first FP instruction (now enabled). */
 bool fpu_first_use(struct task *t);
 /* t's FP state, current in its task struct (before cloning it). */

@@ -97,8 +97,8 @@ __attribute__((noreturn)) static inline __attribute__((always_inline)) void sche
 		h->last_id = t->id;
 	}
 	space_activate(t->space);
-	if (t->fpu_used)
-		fpu_switch_to(t);
+	if (t->fpu_used && (h->fpu_owner != t || t->fpu_hart != h))
+		fpu_take(h, t);	/* its FP state is not in this hart's registers */
 	if (h->smp)
 		sched_switch_smp(h, t);
 	trap_return_user(t->tf);
