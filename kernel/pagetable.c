@@ -281,7 +281,8 @@ static inline pte_t *pt_own_entry(pte_t *l1, uint64_t va, int *err)
 
 	*err = 0;
 	*l1 &= ~PTE_LEAVES_RO;
-	if (pt_own(l1) < 0) {
+	/* The table is nearly always this space's own already: asked inline before pt_own's call. */
+	if (frame_shared(PTE_TO_PA(*l1)) && pt_own(l1) < 0) {
 		*err = -ENOMEM;
 		return NULL;
 	}

@@ -196,8 +196,10 @@ static inline __attribute__((always_inline)) int space_populate(struct space *s,
  * The kernel address of user byte `va` if its page has all of `need`.
  * Writing (`to_user`) first gives the page its own frame, so spaces that
  * share it keep their copy; a copy-on-write page becomes writable again.
+ * With `whole` (a write that fills the page) an untouched page is left to
+ * the caller: NULL with *err = 1, found by the same walk.
  */
-static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, int *err)
+static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, bool whole, int *err)
 {
 	pte_t *e;
 	int r = 0;
@@ -209,6 +211,10 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 	e = to_user ? pt_lookup_own(s->root, va, &r) : pt_lookup(s->root, va, NULL);
 	if (r < 0) {
 		*err = r;
+		return NULL;
+	}
+	if (!e && whole) {
+		*err = 1;
 		return NULL;
 	}
 	if (!e) {
@@ -250,7 +256,7 @@ static int space_copy(struct space *s, uint64_t va, void *buf, size_t len, uint6
 
 	while (len) {
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-		uint8_t *p = space_byte(s, va, need, to_user, &err);
+		uint8_t *p = space_byte(s, va, need, to_user, false, &err);
 
 		if (!p)
 			return err;
@@ -306,7 +312,7 @@ static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 		return 0;
 	}
 	for (size_t done = 0, chunk; done < PAGE_SIZE; done += chunk) {
-		uint8_t *p = space_byte(src, sva + done, PTE_R, false, &err);
+		uint8_t *p = space_byte(src, sva + done, PTE_R, false, false, &err);
 
 		chunk = PAGE_SIZE - done < space_page_left(sva + done) ? PAGE_SIZE - done : space_page_left(sva + done);
 		if (!p) {
@@ -321,7 +327,7 @@ static int space_fill(uint8_t *d, struct space *src, uint64_t sva)
 /* The kernel address of va in s (NULL: va is the kernel's own), as space_byte. */
 static uint8_t *space_at(struct space *s, uint64_t va, uint64_t need, bool to_user, int *err)
 {
-	return s ? space_byte(s, va, need, to_user, err) : (uint8_t *)va;
+	return s ? space_byte(s, va, need, to_user, false, err) : (uint8_t *)va;
 }
 
 /*
@@ -379,13 +385,9 @@ static uint8_t *space_other(struct space *other, uint64_t va, size_t chunk, bool
 {
 	uint64_t need = PTE_R;
 
-	if (into_other && chunk == PAGE_SIZE && !pt_lookup(other->root, va, NULL)) {
-		*err = 1;
-		return NULL;
-	}
 	if (into_other)
 		need = as_user ? PTE_W : 0;
-	return space_byte(other, va, need, into_other, err);
+	return space_byte(other, va, need, into_other, into_other && chunk == PAGE_SIZE, err);
 }
 
 int space_transfer_here(struct space *other, uint64_t va, struct space *self, uint64_t here, size_t len,
