@@ -256,7 +256,7 @@ static inline struct endpoint *syscall_endpoint(struct task *t, uint64_t nr)
 	return to;
 }
 
-static inline __attribute__((always_inline)) void syscall_dispatch_inline(struct task *t, struct trapframe *tf)
+static inline __attribute__((always_inline)) void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
 	struct endpoint *ep;
 
@@ -279,9 +279,18 @@ static inline __attribute__((always_inline)) void syscall_dispatch_inline(struct
 	tf->a0 = (uint64_t)syscall_call_native(t, tf);
 }
 
-void syscall_dispatch(struct task *t, struct trapframe *tf)
+/* An ecall's whole handling: past the ecall, the call, and a tick that came due meanwhile. */
+static inline __attribute__((always_inline)) void syscall_run(struct task *t, struct trapframe *tf)
 {
-	syscall_dispatch_inline(t, tf);
+	tf->sepc += 4;
+	syscall_dispatch(t, tf);
+	if (trap_tick_waiting())
+		trap_late_tick(sched_current());
+}
+
+void syscall_ecall(struct trapframe *tf)
+{
+	syscall_run(sched_current(), tf);
 }
 
 /*
@@ -297,8 +306,5 @@ void syscall_trap(struct trapframe *tf)
 		trap_user(tf);
 		return;
 	}
-	tf->sepc += 4;
-	syscall_dispatch_inline(h->running, tf);
-	if (trap_tick_waiting())
-		trap_late_tick(sched_current());
+	syscall_run(h->running, tf);
 }

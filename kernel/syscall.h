@@ -9,8 +9,8 @@
 #include "kernel/task.h"
 #include "kernel/trap.h"
 
-/* Handles the ecall in tf (sepc already past it); the result goes to tf->a0. */
-void syscall_dispatch(struct task *t, struct trapframe *tf);
+/* Handles the ecall in tf (sepc at it), its result into tf->a0, then a tick that came due meanwhile. */
+void syscall_ecall(struct trapframe *tf);
 /* The trap of an ecall from user mode (kernel/trapvec.S). */
 void syscall_trap(struct trapframe *tf);
 /* The native call tf->a7 with tf's arguments, for t: its result (MODE=mono's direct calls). */

@@ -165,10 +165,7 @@ void trap_late_tick(struct task *t)
 static inline __attribute__((always_inline)) void trap_user_body(struct trapframe *tf)
 {
 	if (tf->scause == EXC_ECALL_U) {
-		tf->sepc += 4;
-		syscall_dispatch(sched_current(), tf);
-		if (trap_tick_waiting())
-			trap_late_tick(sched_current());
+		syscall_ecall(tf);
 		return;
 	}
 	trap_user_event(tf);
