@@ -132,8 +132,16 @@ static void sig_generate(struct process *p, struct thread *t, int sig, const str
 		sig_default(t, sig);
 		return;
 	}
-	sig_interrupt_held(t);
+	/*
+	 * The alert first: a held call answered before it would let the
+	 * thread run on (on another hart) without its handler, and call
+	 * again, when the handler then ran, with the ecall of that new call
+	 * still to come; a sigsuspend made so would wait for a signal that
+	 * had already been taken. Alerted first, the answer wakes it into
+	 * its ALERT, as if the handler ran on the way back from the call.
+	 */
 	native_task_alert(t->task, KAGE_ALERT_INTERRUPT);
+	sig_interrupt_held(t);
 }
 
 const struct linux_sigaction sig_default_action;

@@ -21,6 +21,7 @@ SMP_CHECKS = [
     "threads: first stores into the same copy-on-write pages at once",
     "threads: no atomic increment lost", "threads: no increment under the mutex lost",
     "fork + exec + wait from several processes at once", "pipe pairs bounce every byte back",
+    "no SIGCHLD lost to a sigsuspend loop",
 ]
 
 

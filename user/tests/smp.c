@@ -5,7 +5,12 @@
  * Before them, threads store into the same fresh pages at once, then into
  * the same copy-on-write pages: every hart but the first to take the
  * kernel lock finds the page already resolved (a fault that must be
- * retried, not a SIGSEGV).
+ * retried, not a SIGSEGV). After them, processes on every hart wait
+ * for their children the way ash's `wait` does: poll, then sigsuspend
+ * until the SIGCHLD handler has run. A handler that ran only after the
+ * sigsuspend's answer let the program call again would leave it waiting
+ * for a signal already taken: a hang, which the system test's time
+ * limit turns into a failure.
  * Each part checks its own result exactly; tests/system/test_smp.py runs
  * it on several harts in both modes and then checks every frame and
  * object came back.
@@ -15,6 +20,7 @@
 #include "user/tests/workers.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +37,8 @@
 #define TOUCHERS 4
 #define TOUCH_PAGES 256
 #define PAGE 4096
+#define SUSPENDERS 4
+#define SUSPEND_ROUNDS 100
 
 static pthread_mutex_t smp_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t smp_atomic, smp_locked;
@@ -135,6 +143,47 @@ static int smp_ping(void)
 	return work_ping(PING_BYTES);
 }
 
+static volatile sig_atomic_t smp_got_chld;
+
+static void smp_on_chld(int sig)
+{
+	(void)sig;
+	smp_got_chld = 1;
+}
+
+/* A child that exits at once, waited for as ash's wait does: 0 when every one was reaped. */
+static int smp_suspender(void)
+{
+	struct sigaction sa = { .sa_handler = smp_on_chld };
+	sigset_t all, old;
+
+	sigfillset(&all);
+	if (sigaction(SIGCHLD, &sa, NULL) < 0)
+		return 1;
+	for (int i = 0; i < SUSPEND_ROUNDS; i++) {
+		pid_t c = fork();
+		pid_t got;
+
+		if (c == 0)
+			_exit(0);
+		if (c < 0)
+			return 1;
+		smp_got_chld = 0;
+		got = waitpid(c, NULL, WNOHANG);
+		while (got == 0) {
+			sigprocmask(SIG_SETMASK, &all, &old);
+			while (!smp_got_chld)
+				sigsuspend(&old);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			smp_got_chld = 0;
+			got = waitpid(c, NULL, WNOHANG);
+		}
+		if (got != c)
+			return 1;
+	}
+	return 0;
+}
+
 /* n children running fn at once: how many of them failed. */
 static int smp_children(int n, int (*fn)(void), pid_t *pids)
 {
@@ -157,7 +206,7 @@ static int smp_children(int n, int (*fn)(void), pid_t *pids)
 int main(void)
 {
 	pthread_t threads[THREADS];
-	pid_t spawners[SPAWNERS], pingers[PAIRS];
+	pid_t spawners[SPAWNERS], pingers[PAIRS], suspenders[SUSPENDERS];
 	int started = 0, failed_spawns, failed_pings;
 
 	printf("smp: %ld processors online\n", sysconf(_SC_NPROCESSORS_ONLN));
@@ -173,6 +222,7 @@ int main(void)
 	say("threads: no increment under the mutex lost", smp_locked == (uint64_t)THREADS * THREAD_ROUNDS);
 	say("fork + exec + wait from several processes at once", failed_spawns == 0);
 	say("pipe pairs bounce every byte back", failed_pings == 0);
+	say("no SIGCHLD lost to a sigsuspend loop", smp_children(SUSPENDERS, smp_suspender, suspenders) == 0);
 	printf("smp: done\n");
 	return 0;
 }
