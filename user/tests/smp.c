@@ -38,7 +38,7 @@
 #define TOUCH_PAGES 256
 #define PAGE 4096
 #define SUSPENDERS 4
-#define SUSPEND_ROUNDS 100
+#define SUSPEND_ROUNDS 60
 
 static pthread_mutex_t smp_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t smp_atomic, smp_locked;
