@@ -61,7 +61,7 @@ KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-isystem $(shell $(CC) -print-file-name=include) -I. -MMD -MP \
 	-DKAGE_VERSION='"$(VERSION)"' -DKAGE_MODE_NAME='"$(MODE)"' -DKAGE_BUILD_EPOCH=$(BUILD_EPOCH)ull \
 	-DKAGE_MODE_$(shell echo $(MODE) | tr a-z A-Z)=1
-KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__
+KASFLAGS := $(KARCH) -I. -MMD -MP -D__ASSEMBLY__ -DKAGE_MODE_$(shell echo $(MODE) | tr a-z A-Z)=1
 KLDFLAGS := -nostdlib -static -no-pie -T boot/kernel.ld --build-id=none -z noexecstack \
 	-z max-page-size=4096
 

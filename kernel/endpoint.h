@@ -34,13 +34,19 @@ struct endpoint {
 
 /* A new endpoint with one reference: 0 or -ENOMEM. */
 int endpoint_create(struct endpoint **out);
-/* Queues t (SENDING or RECEIVING) on ep; the queue takes a reference on ep. Inline: IPC fast path. */
-static inline void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state)
+/* Queues t (SENDING or RECEIVING) on ep; whoever calls it counts the queue's reference on ep. */
+static inline void endpoint_enqueue(struct endpoint *ep, struct task *t, enum task_state state)
 {
-	kobj_get(&ep->obj);
 	t->state = state;
 	t->wait_on = &ep->obj;
 	task_queue_push(state == TASK_SENDING ? &ep->senders : &ep->receivers, t);
+}
+
+/* Queues t (SENDING or RECEIVING) on ep; the queue takes a reference on ep. */
+static inline void endpoint_wait(struct endpoint *ep, struct task *t, enum task_state state)
+{
+	kobj_get(&ep->obj);
+	endpoint_enqueue(ep, t, state);
 }
 
 /*

@@ -19,6 +19,7 @@
 _Static_assert(__builtin_offsetof(struct hart, stack_top) == HART_STACK, "trapvec.S reads hart.stack_top");
 _Static_assert(__builtin_offsetof(struct hart, boot_satp) == HART_BOOT_SATP, "entry.S reads hart.boot_satp");
 _Static_assert(__builtin_offsetof(struct hart, self) == HART_SELF, "entry.S reads hart.self");
+_Static_assert(__builtin_offsetof(struct hart, smp) == HART_SMP, "trapvec.S reads hart.smp");
 _Static_assert(PLATFORM_MAX_HARTS <= 64, "hart masks are 64 bits");
 
 void boot_secondary(void);

@@ -26,6 +26,7 @@
 #define HART_STACK 0
 #define HART_BOOT_SATP 8
 #define HART_SELF 16
+#define HART_SMP 80
 
 #ifndef __ASSEMBLY__
 #include <stdbool.h>

@@ -64,6 +64,32 @@ static __attribute__((noinline)) void ipc_deliver_words(const struct task *s, st
 	out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
 }
 
+/* A native call as s made it, into r's receive registers; ipc_accept follows. */
+static inline __attribute__((always_inline)) void ipc_deliver_call(const struct task *s, struct task *r)
+{
+	struct trapframe *out = r->tf;
+	const struct trapframe *in = s->tf;
+
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+	out->a2 = TASK_MSG_CALL;
+	out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
+	out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
+}
+
+/* A Linux call s has just made (sepc past its ecall), into r's receive registers; ipc_accept follows. */
+static inline __attribute__((always_inline)) void ipc_deliver_syscall(const struct task *s, struct task *r)
+{
+	struct trapframe *out = r->tf;
+	const struct trapframe *in = s->tf;
+
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+	out->a2 = TASK_MSG_SYSCALL;
+	out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
+	out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
+}
+
 /*
  * Hands the message of s to r's receive registers. Inline at every hand-off
  * with the two kinds almost every message is, register to register: what
@@ -72,20 +98,15 @@ static __attribute__((noinline)) void ipc_deliver_words(const struct task *s, st
 static inline __attribute__((always_inline)) void ipc_deliver(struct task *s, struct task *r)
 {
 	struct trapframe *out = r->tf;
-	const struct trapframe *in = s->tf;
 
-	out->a0 = ipc_token(s);
-	out->a1 = s->msg_badge;
-	if (__builtin_expect(s->fwd_rewritten, 0) || s->msg > TASK_MSG_SYSCALL) {
+	if (__builtin_expect(!s->fwd_rewritten, 1) && s->msg == TASK_MSG_CALL) {
+		ipc_deliver_call(s, r);
+	} else if (__builtin_expect(s->fwd_rewritten, 0) || s->msg > TASK_MSG_SYSCALL) {
+		out->a0 = ipc_token(s);
+		out->a1 = s->msg_badge;
 		ipc_deliver_words(s, out);
-	} else if (s->msg == TASK_MSG_CALL) {
-		out->a2 = TASK_MSG_CALL;
-		out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
-		out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
 	} else {
-		out->a2 = TASK_MSG_SYSCALL;
-		out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
-		out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
+		ipc_deliver_syscall(s, r);
 	}
 	ipc_accept(s, r);
 }
@@ -271,6 +292,149 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 	if (c)
 		sched_switch_to(c);	/* the server's time goes back to the caller */
 	sched_next();
+}
+
+/*
+ * The fast path (seL4's fastpath is the model): the calls of every round
+ * trip (ipc_call, a Linux call forwarded to its server, reply_recv), on
+ * one hart, straight from the trap vector (kernel/trapvec.S) with the
+ * common case tested first. Each does what the general path would do on
+ * its way (the same counters, the same hand-off) without the dispatch
+ * table, the general functions' saved registers or their tests for the
+ * rare cases, and returns the frame of the task that runs next, for the
+ * vector to return to. Whenever one of its tests fails it returns NULL
+ * having changed nothing, and the vector takes the call the general way
+ * (syscall_trap): so the fast path only has to be right where it goes.
+ * It calls no function, so it saves no register: an endpoint's count
+ * moves by hand (the sender's handle, personality or route holds a
+ * reference too, so the queue's is never the last), and a task whose FP
+ * state must be brought in goes the general way.
+ */
+
+/* The hand-off of all three: t waits (its state set), n runs next on h with the same space as before or its own. */
+static inline __attribute__((always_inline)) struct trapframe *ipc_fast_switch(struct hart *h, struct task *n)
+{
+	sched_switch_mark(h, n);
+	if (h->space != n->space)
+		space_load(h, n->space);
+	return n->tf;
+}
+
+/*
+ * The receiver waiting on ep that t's message can go to the fast way, or
+ * NULL: nobody waits (the general path queues t), t passes on a
+ * forward's words, a server in the kernel takes it, or the receiver's FP
+ * state must be brought in.
+ */
+static inline __attribute__((always_inline)) struct task *ipc_fast_receiver(const struct hart *h,
+									   const struct endpoint *ep,
+									   const struct task *t)
+{
+	struct task *r = ep->receivers.head;
+
+	if (!r || t->fwd_rewritten || kserver_serves(ep) || !sched_fpu_ready(h, r))
+		return NULL;
+	return r;
+}
+
+/*
+ * t's message of `kind` (a call, or a Linux call), its ecall done, goes to
+ * r, first in ep's receive queue, and r runs next.
+ */
+static inline __attribute__((always_inline)) struct trapframe *
+ipc_fast_take(struct hart *h, struct endpoint *ep, struct task *t, struct task *r, enum task_msg kind)
+{
+	t->tf->sepc += 4;
+	(&counters.msg_calls)[kind]++;
+	t->msg = kind;
+	task_queue_pop(&ep->receivers);
+	r->wait_on = NULL;
+	ep->obj.refs--;	/* the queue's; the sender's handle, personality or route holds one too */
+	if (kind == TASK_MSG_CALL)
+		ipc_deliver_call(t, r);
+	else
+		ipc_deliver_syscall(t, r);
+	ipc_accept(t, r);
+	return ipc_fast_switch(h, r);
+}
+
+struct trapframe *ipc_fast_call(struct trapframe *tf)
+{
+	struct hart *hs = hart_self();
+	struct task *t, *r;
+	const struct handle *h;
+	struct endpoint *ep;
+
+	if (hs->smp)
+		return NULL;	/* other harts: the general way, under the kernel lock */
+	t = hs->running;
+	if (handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h) < 0)
+		return NULL;
+	ep = (struct endpoint *)h->obj;
+	r = ipc_fast_receiver(hs, ep, t);
+	if (!r)
+		return NULL;
+	COUNT(ecall_native);
+	t->msg_badge = h->badge;
+	return ipc_fast_take(hs, ep, t, r, TASK_MSG_CALL);
+}
+
+/*
+ * A Linux call forwarded to its personality endpoint, or to the endpoint
+ * that one routes it to, where a receiver waits: syscall_dispatch's way
+ * (the route's hold as syscall_endpoint sets it), without its tests.
+ */
+struct trapframe *ipc_fast_syscall(struct trapframe *tf)
+{
+	struct hart *hs = hart_self();
+	struct task *t, *r;
+	struct endpoint *ep;
+	bool routed;
+
+	if (hs->smp)
+		return NULL;	/* other harts: the general way, under the kernel lock */
+	t = hs->running;
+	ep = t->personality;
+	if (!ep)
+		return NULL;
+	routed = endpoint_routes(ep, tf->a7);
+	if (routed)
+		ep = ep->route->to;
+	r = ipc_fast_receiver(hs, ep, t);
+	if (!r)
+		return NULL;	/* the general path decides where it waits */
+	COUNT(ecall_linux);
+	t->sys_a0 = tf->a0;
+	if (routed)
+		t->held_seq = t->call_seq | 1;
+	t->msg_badge = t->personality_badge;
+	return ipc_fast_take(hs, ep, t, r, TASK_MSG_SYSCALL);
+}
+
+struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
+{
+	struct hart *hs = hart_self();
+	struct task *t, *c;
+	const struct handle *h;
+	struct endpoint *ep;
+
+	if (hs->smp || !tf->a1)
+		return NULL;	/* other harts, or nothing to answer: the general way */
+	t = hs->running;
+	if (handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &h) < 0)
+		return NULL;
+	ep = (struct endpoint *)h->obj;
+	c = ipc_caller(t, tf->a1);
+	if (!c || c->alert_pending || c->msg > TASK_MSG_SYSCALL || ep->senders.head || !sched_fpu_ready(hs, c) ||
+	    ep->obj.refs == UINT32_MAX)
+		return NULL;	/* a bad token, an alert to send, a fault's answer, or a call to take at once */
+	tf->sepc += 4;
+	COUNT(ecall_native);
+	COUNT(msg_replies);
+	ipc_answer(c, &tf->a[2], IPC_REPLY_WORDS - 1);
+	ep->obj.refs++;
+	endpoint_enqueue(ep, t, TASK_RECEIVING);
+	return ipc_fast_switch(hs, c);
 }
 
 int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge,

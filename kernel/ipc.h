@@ -101,6 +101,16 @@ static inline bool ipc_answer_plain(struct task *r, struct task *s, long answer,
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 		       const uint64_t words[IPC_REPLY_WORDS - 1]);
 /*
+ * The fast path of ipc_call and ipc_reply_recv, from the trap vector on
+ * one hart (tf: the current task's frame): the frame of the task to run
+ * next if it took the call; NULL, having changed nothing, if the general
+ * path must take it.
+ */
+struct trapframe *ipc_fast_call(struct trapframe *tf);
+struct trapframe *ipc_fast_reply_recv(struct trapframe *tf);
+/* The same for a Linux call (MODE=micro: in MODE=mono its server is in the kernel). */
+struct trapframe *ipc_fast_syscall(struct trapframe *tf);
+/*
  * Passes the call named by token on to ep, as if its caller had sent it
  * there: the reply now comes from whoever receives it there, and token
  * is spent. words NULL: the message goes on unchanged (kind, words and

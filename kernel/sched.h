@@ -78,17 +78,9 @@ static inline void sched_switch_smp(struct hart *h, struct task *t)
 	klock_drop();
 }
 
-/*
- * Runs t at once, leaving the current kernel stack for good and, with
- * other harts, dropping the kernel lock on the way to user mode; inline
- * for IPC hand-offs.
- */
-__attribute__((noreturn)) static inline __attribute__((always_inline)) void sched_switch_to(struct task *t)
+/* t runs on h from now: its state, the hart's, and the switch counters. */
+static inline __attribute__((always_inline)) void sched_switch_mark(struct hart *h, struct task *t)
 {
-	struct hart *h = hart_self();
-
-	if (h->smp && !(t->affinity & h->bit))
-		sched_elsewhere(t);	/* an IPC hand-off to a task pinned to other harts */
 	t->state = TASK_RUNNING;
 	h->running = t;
 	sched_switches++;
@@ -96,11 +88,40 @@ __attribute__((noreturn)) static inline __attribute__((always_inline)) void sche
 		COUNT(task_switches);
 		h->last_id = t->id;
 	}
+}
+
+/* Whether t's FP state, if it has any, is in h's registers (else fpu_take must bring it). */
+static inline bool sched_fpu_ready(const struct hart *h, const struct task *t)
+{
+	return !t->fpu_used || (h->fpu_owner == t && t->fpu_hart == h);
+}
+
+/*
+ * Everything of a switch to t on hart h but the return to user mode with
+ * t's frame, which comes next (sched_switch_to, or trapvec.S after the
+ * IPC fast path): inline for IPC hand-offs.
+ */
+static inline __attribute__((always_inline)) void sched_switch_prepare(struct hart *h, struct task *t)
+{
+	bool smp = h->smp;
+
+	if (smp && !(t->affinity & h->bit))
+		sched_elsewhere(t);	/* an IPC hand-off to a task pinned to other harts */
+	sched_switch_mark(h, t);
 	space_activate(t->space);
-	if (t->fpu_used && (h->fpu_owner != t || t->fpu_hart != h))
-		fpu_take(h, t);	/* its FP state is not in this hart's registers */
-	if (h->smp)
+	if (!sched_fpu_ready(h, t))
+		fpu_take(h, t);
+	if (smp)
 		sched_switch_smp(h, t);
+}
+
+/*
+ * Runs t at once, leaving the current kernel stack for good and, with
+ * other harts, dropping the kernel lock on the way to user mode.
+ */
+__attribute__((noreturn)) static inline __attribute__((always_inline)) void sched_switch_to(struct task *t)
+{
+	sched_switch_prepare(hart_self(), t);
 	trap_return_user(t->tf);
 	__builtin_unreachable();
 }

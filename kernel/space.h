@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/counters.h"
 #include "kernel/hart.h"
 #include "kernel/kobj.h"
 #include "kernel/region.h"
@@ -245,8 +246,17 @@ static inline void space_flush(const struct space *s, uint64_t va)
 void space_flush_all(const struct space *s);
 void space_switch(struct space *s);
 
+/* satp to s on hart h, with the flush: all a switch is with one hart (space_switch does the rest). */
+static inline __attribute__((always_inline)) void space_load(struct hart *h, struct space *s)
+{
+	COUNT(satp_writes);
+	h->space = s;
+	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
+	sfence_vma_all();
+}
+
 /* Makes s the hart's address space; inline, as IPC between tasks of one space needs no switch. */
-static inline void space_activate(struct space *s)
+static inline __attribute__((always_inline)) void space_activate(struct space *s)
 {
 	if (hart_self()->space != s)
 		space_switch(s);

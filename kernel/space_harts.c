@@ -102,7 +102,6 @@ void space_switch(struct space *s)
 {
 	struct hart *h = hart_self();
 
-	COUNT(satp_writes);
 	if (h->smp) {	/* one hart needs no record: it flushes itself */
 		if (h->space)
 			__atomic_fetch_and(&h->space->live, ~h->bit, __ATOMIC_RELAXED);
@@ -110,9 +109,7 @@ void space_switch(struct space *s)
 		if (__atomic_exchange_n(&h->icache_stale, 0u, __ATOMIC_ACQ_REL))
 			fence_i();	/* code another hart stored while s was not here (space_icache_sync) */
 	}
-	h->space = s;
-	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
-	sfence_vma_all();
+	space_load(h, s);
 }
 
 /* Without the kernel lock: h itself, waiting for it (klock_wait_poll). */

@@ -10,10 +10,15 @@
  * leaves it there; a user's tp is in the frame) and runs trap_user on the
  * hart's own stack, so that once the registers are saved the task is no
  * longer on this hart in any way (kernel/sched.h, sched_off_cpu).
+ *
+ * An ecall tries the IPC fast path first (kernel/ipc.c: ipc_call,
+ * reply_recv, and in MODE=micro a Linux call), which returns the frame
+ * of the task to run next, or NULL for syscall_trap to take the call.
  */
 #include "kernel/riscv.h"
 #include "kernel/hart.h"
 #include "kernel/trap.h"
+#include "lib/kage_abi.h"
 
 #define TF_SIZE TRAPFRAME_SIZE
 #define TF_SEPC (31 * 8)
@@ -102,9 +107,27 @@ trap_from_user:
 	/* trap_user and syscall_trap return only to resume the same task, on this hart. */
 	mv	sp, s1
 	j	trap_resume
-1:	call	syscall_trap		/* the hot path: a system call straight to its dispatch */
+1:	li	t1, KAGE_SYS_BASE	/* a7 is still the caller's: below the native calls, a Linux call */
+#ifdef KAGE_MODE_MICRO
+	bltu	a7, t1, 5f
+#else
+	bltu	a7, t1, 2f		/* MODE=mono: its server is in the kernel, syscall_trap calls it */
+#endif
+	addi	t1, t1, KAGE_SYS_IPC_CALL - KAGE_SYS_BASE
+	beq	a7, t1, 3f
+	addi	t1, t1, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
+	beq	a7, t1, 4f
+2:	call	syscall_trap		/* the general way: a system call straight to its dispatch (a0: the frame) */
 	mv	sp, s1
 	j	trap_resume
+3:	call	ipc_fast_call		/* kernel/ipc.c: the frame to return to, or NULL */
+	j	6f
+4:	call	ipc_fast_reply_recv
+	j	6f
+5:	call	ipc_fast_syscall
+6:	bnez	a0, trap_return_user
+	mv	a0, s1
+	j	2b
 
 /* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
 	.globl trap_return_user
