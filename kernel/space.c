@@ -102,6 +102,7 @@ int space_create(struct space **out)
 	}
 	kobj_init(&s->obj, KOBJ_SPACE, space_destroy);
 	s->root_pa = root_pa;
+	s->satp = SATP_MODE_SV39 | (root_pa >> PAGE_SHIFT);
 	s->root = phys_to_virt(root_pa);
 	s->tables = 1;
 	s->regions.max = REGION_SPACE_MAX;

@@ -41,6 +41,7 @@ struct space {
 	struct kobj obj;
 	pte_t *root;
 	uint64_t root_pa;
+	uint64_t satp;		/* what satp holds while it is active: made once, loaded at every switch */
 	struct region_set regions;	/* zero-fill memory, populated on first touch */
 	/* Kept as pages come and go, never counted by a walk (space_stat, sys_stats). */
 	uint64_t pages;		/* user leaves holding a frame reference: all but physical ranges' */
@@ -251,7 +252,7 @@ static inline __attribute__((always_inline)) void space_load(struct hart *h, str
 {
 	COUNT(satp_writes);
 	h->space = s;
-	csr_write(satp, SATP_MODE_SV39 | (s->root_pa >> PAGE_SHIFT));
+	csr_write(satp, s->satp);
 	sfence_vma_all();
 }
 

@@ -13,7 +13,10 @@
  *
  * An ecall tries the IPC fast path first (kernel/ipc.c: ipc_call,
  * reply_recv, and in MODE=micro a Linux call), which returns the frame
- * of the task to run next, or NULL for syscall_trap to take the call.
+ * of the task to run next, or NULL for syscall_trap to take the call;
+ * the native calls numbered below ipc_call skip the tests. An ecall's
+ * frame keeps the stval of the task's last other trap: only a fault's
+ * is ever read.
  */
 #include "kernel/riscv.h"
 #include "kernel/hart.h"
@@ -96,13 +99,20 @@ trap_from_user:
 	csrr	t0, sscratch		/* the user sp */
 	sd	t0, 1*8(sp)
 	csrw	sscratch, zero
-	save_csrs
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
 	mv	a0, sp
 	mv	s1, sp			/* the frame, across the call */
 	ld	sp, HART_STACK(tp)
 	mv	s0, zero		/* backtraces end at the user boundary */
 	li	t1, EXC_ECALL_U
 	beq	t0, t1, 1f
+	csrr	t1, stval		/* only a fault's is read (an ecall's frame keeps the last one's) */
+	sd	t1, TF_STVAL(s1)
 	call	trap_user
 	/* trap_user and syscall_trap return only to resume the same task, on this hart. */
 	mv	sp, s1
@@ -114,6 +124,7 @@ trap_from_user:
 	bltu	a7, t1, 2f		/* MODE=mono: its server is in the kernel, syscall_trap calls it */
 #endif
 	addi	t1, t1, KAGE_SYS_IPC_CALL - KAGE_SYS_BASE
+	bltu	a7, t1, 2f		/* the native calls numbered below ipc_call: nothing to try */
 	beq	a7, t1, 3f
 	addi	t1, t1, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
 	beq	a7, t1, 4f
