@@ -426,8 +426,8 @@ struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
 	ep = (struct endpoint *)h->obj;
 	c = ipc_caller(t, tf->a1);
 	if (!c || c->alert_pending || c->msg > TASK_MSG_SYSCALL || ep->senders.head || !sched_fpu_ready(hs, c) ||
-	    ep->obj.refs == UINT32_MAX)
-		return NULL;	/* a bad token, an alert to send, a fault's answer, or a call to take at once */
+	    kserver_task(c) || ep->obj.refs == UINT32_MAX)
+		return NULL;	/* a bad token, an alert to send, a fault's answer, a call to take at once */
 	tf->sepc += 4;
 	COUNT(ecall_native);
 	COUNT(msg_replies);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/memlayout.h"
 #include "kernel/riscv.h"
 
 /* Allocates a zeroed page-table page: 0 and *pa, or -ENOMEM. */
@@ -31,6 +32,26 @@ int pt_map_page(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm, uint64_t *
 int pt_leaf_run(pte_t *root, uint64_t va, uint64_t end, pte_t **first, uint64_t *tables);
 /* The leaf entry mapping va and its page size, or NULL. */
 pte_t *pt_lookup(pte_t *root, uint64_t va, uint64_t *page_size);
+/*
+ * pt_lookup for a user space, inline for the copy loops: va's valid
+ * 4 KiB leaf, or NULL (nothing there, or a larger leaf on the way, which
+ * pt_lookup finds). Three loads, no loop.
+ */
+static inline pte_t *pt_lookup_page(pte_t *root, uint64_t va)
+{
+	const uint64_t leaf_or_invalid = PTE_V | PTE_R | PTE_W | PTE_X;
+	pte_t e = root[(va >> (PAGE_SHIFT + 18)) & (PT_ENTRIES - 1)];
+	pte_t *t;
+
+	if ((e & leaf_or_invalid) != PTE_V)
+		return (pte_t *)0;
+	t = phys_to_virt(PTE_TO_PA(e));
+	e = t[(va >> (PAGE_SHIFT + 9)) & (PT_ENTRIES - 1)];
+	if ((e & leaf_or_invalid) != PTE_V)
+		return (pte_t *)0;
+	t = (pte_t *)phys_to_virt(PTE_TO_PA(e)) + ((va >> PAGE_SHIFT) & (PT_ENTRIES - 1));
+	return (*t & PTE_V) ? t : (pte_t *)0;
+}
 /*
  * The first leaf mapping an address in [va, end), with the address its
  * page starts at in *at, or NULL. Invalid entries are skipped a table

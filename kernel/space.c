@@ -200,7 +200,8 @@ static inline __attribute__((always_inline)) int space_populate(struct space *s,
  * With `whole` (a write that fills the page) an untouched page is left to
  * the caller: NULL with *err = 1, found by the same walk.
  */
-static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, bool whole, int *err)
+static __attribute__((noinline)) uint8_t *space_byte_slow(struct space *s, uint64_t va, uint64_t need, bool to_user,
+							    bool whole, int *err)
 {
 	pte_t *e;
 	int r = 0;
@@ -247,6 +248,26 @@ static uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_
 	}
 	if ((*e & (need | PTE_U)) != (need | PTE_U))
 		return NULL;
+	return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
+}
+
+/*
+ * space_byte_slow's common case, inline in every copy loop: a page mapped
+ * with all of `need` and the user bit, of no memory object, and for a
+ * write already writable (its table is then this space's own: a shared
+ * table's leaves are all read-only or copy-on-write). Nothing to
+ * populate, own, break or unshare, so the walk is the whole cost.
+ */
+static inline uint8_t *space_byte(struct space *s, uint64_t va, uint64_t need, bool to_user, bool whole, int *err)
+{
+	uint64_t want = need | PTE_U;
+	pte_t *e;
+
+	if (to_user)
+		want |= PTE_W;
+	e = va < USER_TOP ? pt_lookup_page(s->root, va) : NULL;
+	if (!e || (*e & PTE_PHYS) || (*e & want) != want)
+		return space_byte_slow(s, va, need, to_user, whole, err);
 	return (uint8_t *)phys_to_virt(PTE_TO_PA(*e)) + (va & (PAGE_SIZE - 1));
 }
 
