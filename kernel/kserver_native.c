@@ -40,9 +40,13 @@ long native_serve(long ep, native_handler fn)
 	return kserver_serve(ep, fn);
 }
 
-long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which, uint64_t count)
+long native_serve_calls(const struct native_service *s)
 {
-	return kserver_serve_plain(ep, fn, which, count);
+	long err = s->plain ? kserver_serve_plain(s->ep, s->plain, s->which, s->count) : 0;
+
+	if (err < 0)
+		native_say("kage: plain calls refused (error %ld): every call comes as a message\n", err);
+	return kserver_serve(s->ep, s->fn);
 }
 
 long native_server_create(const char *name)

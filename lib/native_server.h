@@ -55,15 +55,27 @@ long native_serve(long ep, native_handler fn);
 /*
  * A server's handler for calls it answers at once from their words alone,
  * never keeping a token: the caller's badge, the call's number and its
- * six arguments in, the answer out. In the kernel (MODE=mono) the Linux
- * calls whose numbers are set in which[] (a bitmap of `count` bits) are
- * made this way, straight from the caller's registers with no message;
- * in user mode every call comes as a message and this does nothing, so
- * the server's message handler must answer those numbers the same way.
- * 0 or a negative errno.
+ * six arguments in, the answer out.
  */
 typedef long (*native_plain_handler)(uint64_t badge, uint64_t nr, const uint64_t a[6]);
-long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which, uint64_t count);
+/* What a server serves on its endpoint: every message, and the Linux calls it answers plainly. */
+struct native_service {
+	long ep;
+	native_handler fn;		/* every message but the plain calls */
+	native_plain_handler plain;	/* the Linux calls whose numbers are set in which[] */
+	const uint64_t *which;		/* a bitmap of `count` bits */
+	uint64_t count;
+};
+/*
+ * native_serve with plain calls, made the same way in both modes: in the
+ * kernel (MODE=mono) straight from the caller's registers with no
+ * message; in user mode the receive loop makes the very same call for a
+ * Linux call whose number is set, and answers with its result. Where the
+ * kernel refuses the plain calls every call comes to fn as a message,
+ * which must then answer those numbers the same way. Returns as
+ * native_serve does.
+ */
+long native_serve_calls(const struct native_service *s);
 /*
  * Passes the call of m (the message the handler was called with) on to
  * ep, held (native_ipc_forward_held), as the handler's last act: in user

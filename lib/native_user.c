@@ -85,15 +85,18 @@ static long native_next(struct native_loop *l, uint64_t token, const uint64_t ou
 	return tok;
 }
 
-long native_serve_plain(long ep, native_plain_handler fn, const uint64_t *which, uint64_t count)
+/* A plain call of s in m: answered in out[0] with the handler's result, as the kernel answers it in mono. */
+static inline int native_plain(const struct native_service *s, const struct kage_msg *m, uint64_t out[5])
 {
-	(void)ep, (void)fn, (void)which, (void)count;	/* every call comes to the loop as a message */
-	return 0;
+	if (!s->plain || m->kind != KAGE_MSG_SYSCALL || !kage_nr_has(s->which, s->count, m->w[0]))
+		return 0;
+	out[0] = (uint64_t)s->plain(m->badge, m->w[0], &m->w[1]);
+	return 1;
 }
 
-long native_serve(long ep, native_handler fn)
+long native_serve_calls(const struct native_service *s)
 {
-	struct native_loop l = { .ep = ep };
+	struct native_loop l = { .ep = s->ep };
 	uint64_t out[5] = { 0 }, token = 0;
 	long tok;
 
@@ -105,12 +108,19 @@ long native_serve(long ep, native_handler fn)
 		}
 		token = 0;
 		if (tok < 0) {
-			native_say("kage: receive on endpoint %ld failed: error %ld\n", ep, tok);
+			native_say("kage: receive on endpoint %ld failed: error %ld\n", s->ep, tok);
 			continue;
 		}
 		for (int i = 0; i < 5; i++)
 			out[i] = 0;	/* five stores: cheaper than a call on this hot path */
-		if (fn((uint64_t)tok, &l.m, out))
+		if (native_plain(s, &l.m, out) || s->fn((uint64_t)tok, &l.m, out))
 			token = (uint64_t)tok;
 	}
+}
+
+long native_serve(long ep, native_handler fn)
+{
+	const struct native_service s = { .ep = ep, .fn = fn };
+
+	return native_serve_calls(&s);
 }

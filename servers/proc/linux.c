@@ -445,7 +445,7 @@ enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *
 	linux_handler h = nr < LINUX_NR_MAX ? linux_calls[nr] : NULL;
 
 	if (h)
-		return h(t, m, result);	/* first: in MODE=mono the plain ones never come as messages */
+		return h(t, m, result);	/* first: in both modes the plain ones come through proc_plain */
 	if (nr < LINUX_NR_MAX && linux_plain_calls[nr]) {
 		*result = linux_plain_calls[nr](t, &m->w[1]);
 		return PROC_REPLY;

@@ -166,8 +166,9 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
 }
 
 /*
- * A call answered from its words alone (native_serve_plain: in the
- * kernel, made with no message), as proc_handle answers it.
+ * A call answered from its words alone (native_serve_calls: made by the
+ * kernel with no message in mono, by the receive loop in micro), as
+ * proc_handle would answer it.
  */
 static long proc_plain(uint64_t badge, uint64_t nr, const uint64_t a[6])
 {
@@ -238,6 +239,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 {
 	static struct proc_cmdline cmd;
 	static uint64_t plain[LINUX_NR_MAX / 64], files[KAGE_ROUTE_WORDS];
+	struct native_service service;
 	int err;
 
 	proc_timebase_hz = bi->timebase_hz;
@@ -275,8 +277,6 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 		return 1;
 	}
 	linux_plain_set(plain);
-	err = native_serve_plain(proc_endpoint, proc_plain, plain, LINUX_NR_MAX);
-	if (err < 0)
-		native_say("kage: proc: every call comes as a message: error %d\n", err);
-	return native_serve(proc_endpoint, proc_handle);
+	service = (struct native_service){ proc_endpoint, proc_handle, proc_plain, plain, LINUX_NR_MAX };
+	return native_serve_calls(&service);
 }

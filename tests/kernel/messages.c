@@ -411,12 +411,16 @@ static void child_doubler(long arg)
 static void check_fast_round_trips(long ep)
 {
 	long t = child_create(SELF, child_doubler, 0, 0);
+	/* On several harts (the fast path is one hart's) the two may run on two: no switch at all then. */
+	uint64_t one_hart = native_task_sched(KAGE_HANDLE_SELF_TASK, KAGE_SCHED_GET_AFFINITY, 0) == 1;
+	uint64_t switches;
 	struct kage_stats before, after;
 	int right = 0;
 
 	native_handle_copy(ep, t, KAGE_RIGHT_RECV, 0);
 	native_task_resume(t);
-	native_task_yield();	/* the server waits in ipc_recv now */
+	/* A first round: every ecall of the server's start is counted before `before` (on other harts too). */
+	right += native_ipc_call(ep, (const uint64_t[6]){ 0 }, 0) == 0;
 	native_stats(&before);
 	for (int i = 1; i <= FAST_ROUNDS; i++) {
 		const uint64_t w[6] = { (uint64_t)i, 0, 0, 0, 0, (uint64_t)i + 5 };
@@ -425,13 +429,14 @@ static void check_fast_round_trips(long ep)
 		right += native_ipc_call(ep, w, reply) == 2 * i && reply[1] == (uint64_t)i + 5 && reply[5] == 0;
 	}
 	native_stats(&after);
-	check(right == FAST_ROUNDS, "fast_round_trips_carry_words", "a wrong answer");
+	switches = after.count.task_switches - before.count.task_switches;
+	check(right == FAST_ROUNDS + 1, "fast_round_trips_carry_words", "a wrong answer");
 	check(after.count.msg_calls - before.count.msg_calls == FAST_ROUNDS &&
 		      after.count.msg_replies - before.count.msg_replies == FAST_ROUNDS &&
 		      after.count.received[KAGE_SERVER_OTHER] - before.count.received[KAGE_SERVER_OTHER] ==
 			      FAST_ROUNDS &&
 		      after.count.ecall_native - before.count.ecall_native == 2 * FAST_ROUNDS + 1 &&
-		      after.count.task_switches - before.count.task_switches == 2 * FAST_ROUNDS,
+		      (one_hart ? switches == 2 * FAST_ROUNDS : switches <= 2 * FAST_ROUNDS),
 	      "fast_round_trips_counted", "counters moved otherwise");
 	native_task_kill(t, 0);
 	native_handle_close(t);
