@@ -64,14 +64,20 @@ static __attribute__((noinline)) void ipc_deliver_words(const struct task *s, st
 	out->a7 = w[4], out->t0 = w[5], out->t1 = w[6], out->t2 = w[7];
 }
 
+/* The header every delivery starts with: the token of s's call and its badge. */
+static inline __attribute__((always_inline)) void ipc_deliver_head(const struct task *s, struct trapframe *out)
+{
+	out->a0 = ipc_token(s);
+	out->a1 = s->msg_badge;
+}
+
 /* A native call as s made it, into r's receive registers; ipc_accept follows. */
 static inline __attribute__((always_inline)) void ipc_deliver_call(const struct task *s, struct task *r)
 {
 	struct trapframe *out = r->tf;
 	const struct trapframe *in = s->tf;
 
-	out->a0 = ipc_token(s);
-	out->a1 = s->msg_badge;
+	ipc_deliver_head(s, out);
 	out->a2 = TASK_MSG_CALL;
 	out->a3 = in->a1, out->a4 = in->a2, out->a5 = in->a3, out->a6 = in->a4;
 	out->a7 = in->a5, out->t0 = in->a6, out->t1 = 0, out->t2 = 0;
@@ -83,8 +89,7 @@ static inline __attribute__((always_inline)) void ipc_deliver_syscall(const stru
 	struct trapframe *out = r->tf;
 	const struct trapframe *in = s->tf;
 
-	out->a0 = ipc_token(s);
-	out->a1 = s->msg_badge;
+	ipc_deliver_head(s, out);
 	out->a2 = TASK_MSG_SYSCALL;
 	out->a3 = in->a7, out->a4 = in->a0, out->a5 = in->a1, out->a6 = in->a2;
 	out->a7 = in->a3, out->t0 = in->a4, out->t1 = in->a5, out->t2 = in->sepc - 4;
@@ -97,14 +102,11 @@ static inline __attribute__((always_inline)) void ipc_deliver_syscall(const stru
  */
 static inline __attribute__((always_inline)) void ipc_deliver(struct task *s, struct task *r)
 {
-	struct trapframe *out = r->tf;
-
-	if (__builtin_expect(!s->fwd_rewritten, 1) && s->msg == TASK_MSG_CALL) {
+	if (__builtin_expect(s->fwd_rewritten, 0) || s->msg > TASK_MSG_SYSCALL) {
+		ipc_deliver_head(s, r->tf);
+		ipc_deliver_words(s, r->tf);
+	} else if (s->msg == TASK_MSG_CALL) {
 		ipc_deliver_call(s, r);
-	} else if (__builtin_expect(s->fwd_rewritten, 0) || s->msg > TASK_MSG_SYSCALL) {
-		out->a0 = ipc_token(s);
-		out->a1 = s->msg_badge;
-		ipc_deliver_words(s, out);
 	} else {
 		ipc_deliver_syscall(s, r);
 	}
