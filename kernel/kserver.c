@@ -329,22 +329,65 @@ static inline __attribute__((always_inline)) void kserver_syscall_done(struct ta
 	kobj_put(&t->obj);	/* not the last: t runs */
 }
 
-/* A plain call (kserver_serve_plain): its answer from the words in t's trap frame, into d->answer. */
-static void kserver_plain_job(void *arg)
-{
-	struct kserver_direct *d = arg;
-	struct kserver_frame f = kserver_begin(d->ks);
-	const struct trapframe *tf = d->t->tf;
+/*
+ * Calls fn(badge, nr, a) on the stack ending at top and comes back to
+ * this one (kernel/trapvec.S): a plain call's handler, on the server stack.
+ */
+long kserver_plain_on_stack(uint64_t badge, uint64_t nr, const uint64_t *a, kserver_plain_handler fn, uint64_t top);
 
-	ipc_take_plain(d->t, d->ks->task);
-	d->answer = d->ks->plain(d->t->msg_badge, tf->a7, &tf->a[0]);
-	kserver_end(d->ks, f);
+/*
+ * t's plain call (kserver_serve_plain), answered by ks's handler from the
+ * words in t's trap frame, as ks's own code: the answer. A function call
+ * with the arguments and the result, and no message or token.
+ */
+static inline __attribute__((always_inline)) long kserver_plain_call(struct kserver *ks, struct task *t)
+{
+	const struct trapframe *tf = t->tf;
+	struct kserver_frame f = kserver_begin(ks);
+	long answer;
+
+	ipc_take_plain(t, ks->task);
+	if (kserver_depth++)
+		answer = ks->plain(t->msg_badge, tf->a7, &tf->a[0]);
+	else
+		answer = kserver_plain_on_stack(t->msg_badge, tf->a7, &tf->a[0], ks->plain,
+						(uint64_t)kserver_stack + sizeof(kserver_stack));
+	kserver_depth--;
+	kserver_end(ks, f);
+	return answer;
 }
 
 /* Whether Linux call nr is one ks answers from its words alone: a bit of the server's bitmap. */
 static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
 {
 	return ks->plain && kage_nr_has(ks->plain_which, ks->plain_count, nr);
+}
+
+/* t's plain call (kserver_syscall) to ks, answered with the handler's return value. */
+static __attribute__((noinline)) void kserver_syscall_plain(struct task *t, struct kserver *ks)
+{
+	long answer;
+
+	kserver_hold(t, false);
+	answer = kserver_plain_call(ks, t);
+	kserver_syscall_done(t, ipc_answer_plain(ks->task, t, answer, !(kserver_pending | kserver_deferred)));
+}
+
+/* t's Linux call (kserver_syscall) to ks as a message with a token, answered now or kept. */
+static __attribute__((noinline)) void kserver_syscall_message(struct task *t, struct kserver *ks)
+{
+	struct kserver_direct d;
+
+	d.ks = ks;
+	d.t = t;
+	kserver_hold(t, false);
+	kserver_call_on_stack(kserver_direct_job, &d);
+	if (!d.answer)
+		kserver_syscall_done(t, false);
+	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(ks->task, t, d.token, d.out))
+		kserver_syscall_done(t, true);
+	else
+		kserver_syscall_done(t, ipc_reply(ks->task, d.token, d.out) == 0);
 }
 
 /*
@@ -358,33 +401,25 @@ static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
  * to) with nothing else due, t goes back to user mode from here:
  * syscall_dispatch returns. Otherwise (it waits, it ended, or other work
  * came up) the hart goes to whoever is due.
+ *
+ * Each kind of call has its own function, and this one jumps to it (a
+ * sibling call, which the kernel otherwise does not make): so a getpid
+ * saves only the registers a plain call needs, not those of a message
+ * and its answer.
  */
-void kserver_syscall(struct task *t, struct endpoint *ep)
+__attribute__((optimize("optimize-sibling-calls"))) void kserver_syscall(struct task *t, struct endpoint *ep)
 {
-	struct kserver_direct d;
-	bool now;
+	struct kserver *ks = ep->kserver;
 
 	t->msg = TASK_MSG_SYSCALL;
 	t->msg_badge = t->personality_badge;
 	COUNT(msg_syscalls);
-	d.ks = ep->kserver;
-	d.t = t;
-	if (!d.ks->handler)
+	if (!ks->handler)
 		kserver_send(t, ep);	/* not serving yet: it waits on the endpoint */
-	kserver_hold(t, false);
-	if (kserver_is_plain(d.ks, t->tf->a7)) {
-		kserver_call_on_stack(kserver_plain_job, &d);
-		now = !(kserver_pending | kserver_deferred);
-		kserver_syscall_done(t, ipc_answer_plain(d.ks->task, t, d.answer, now));
-		return;
-	}
-	kserver_call_on_stack(kserver_direct_job, &d);
-	if (!d.answer)
-		kserver_syscall_done(t, false);
-	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(d.ks->task, t, d.token, d.out))
-		kserver_syscall_done(t, true);
+	if (kserver_is_plain(ks, t->tf->a7))
+		kserver_syscall_plain(t, ks);
 	else
-		kserver_syscall_done(t, ipc_reply(d.ks->task, d.token, d.out) == 0);
+		kserver_syscall_message(t, ks);
 }
 
 void kserver_interrupted(struct task *t)

@@ -200,3 +200,22 @@ kserver_on_stack:
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
+
+/*
+ * long kserver_plain_on_stack(uint64_t badge, uint64_t nr, const uint64_t *a,
+ *                             kserver_plain_handler fn, uint64_t top):
+ * fn(badge, nr, a) on the stack ending at top, as kserver_on_stack does.
+ */
+	.globl kserver_plain_on_stack
+kserver_plain_on_stack:
+	addi	sp, sp, -16
+	sd	ra, 8(sp)
+	sd	s0, 0(sp)
+	mv	s0, sp
+	mv	sp, a4
+	jalr	a3
+	mv	sp, s0
+	ld	s0, 0(sp)
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	ret

@@ -111,9 +111,13 @@ long native_serve_calls(const struct native_service *s)
 			native_say("kage: receive on endpoint %ld failed: error %ld\n", s->ep, tok);
 			continue;
 		}
+		if (native_plain(s, &l.m, out)) {
+			token = (uint64_t)tok;	/* a Linux call's answer is out[0] alone: the kernel passes on no other word */
+			continue;
+		}
 		for (int i = 0; i < 5; i++)
 			out[i] = 0;	/* five stores: cheaper than a call on this hot path */
-		if (native_plain(s, &l.m, out) || s->fn((uint64_t)tok, &l.m, out))
+		if (s->fn((uint64_t)tok, &l.m, out))
 			token = (uint64_t)tok;
 	}
 }

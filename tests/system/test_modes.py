@@ -1,8 +1,9 @@
 """What differs between the modes on a Linux call's path (user/tests/call-path.c).
 
 MODE=mono takes a Linux call the way a monolithic kernel does: the server's
-handler is called from the trap and the answer goes straight back to user
-mode, so a call makes no switch at all (one can come only from an interrupt
+handler is called from the trap (getpid, a plain call, from the trap
+vector's fast path) and the answer goes straight back to user mode, so a
+call makes no switch at all (one can come only from an interrupt
 landing in the loop). MODE=micro hands the hart to the server and back: at
 least two switches a call, each with an address-space switch. In both modes
 the same handlers take the same number of calls, and a file call goes
@@ -35,6 +36,7 @@ def test_a_linux_call_is_a_function_call_in_mono_and_two_switches_in_micro(board
     # The same handlers ran the same calls in both modes.
     assert getpid["ecall_linux"] == n and getpid["received_proc"] == n and getpid["received_fs"] == 0
     assert pipe["ecall_linux"] == 2 * n and pipe["received_proc"] == 0 and pipe["received_fs"] == 2 * n
+    assert getpid["syscalls"] == n and pipe["syscalls"] == 2 * n
     assert getpid["replies"] == n and pipe["replies"] == 2 * n
     for op in (getpid, pipe):
         if mode == "mono":

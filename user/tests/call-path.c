@@ -42,9 +42,10 @@ static void stats(struct kage_stats *st)
 
 static void report(const char *op, const struct kage_stats *a, const struct kage_stats *b)
 {
-	printf("call-path: %s n=%d ecall_linux=%lu received_proc=%lu received_fs=%lu replies=%lu "
+	printf("call-path: %s n=%d ecall_linux=%lu syscalls=%lu received_proc=%lu received_fs=%lu replies=%lu "
 	       "sched_switches=%lu satp_writes=%lu interrupts=%lu\n",
 	       op, N, (unsigned long)(b->count.ecall_linux - a->count.ecall_linux),
+	       (unsigned long)(b->count.msg_syscalls - a->count.msg_syscalls),
 	       (unsigned long)(b->count.received[KAGE_SERVER_PROC] - a->count.received[KAGE_SERVER_PROC]),
 	       (unsigned long)(b->count.received[KAGE_SERVER_FS] - a->count.received[KAGE_SERVER_FS]),
 	       (unsigned long)(b->count.msg_replies - a->count.msg_replies),
