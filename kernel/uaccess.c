@@ -21,7 +21,7 @@ bool uaccess_fault(struct trapframe *tf)
 	/* Only a user address: a fault on the kernel's own side of the copy is a kernel bug. */
 	if (!t || !t->uaccess_sp || tf->stval >= USER_TOP)
 		return false;
-	/* Bit 0 of the resume point: a short copy, which has no frame of its own (uaccess_copy.S). */
+	/* Bit 0 of the resume point: uaccess_copy's own loop, which has no frame of its own (uaccess_copy.S). */
 	if (t->uaccess_sp & 1) {
 		tf->sepc = (uint64_t)uaccess_resume_short;
 		return true;

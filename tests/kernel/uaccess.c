@@ -52,13 +52,21 @@ static void check_own_pages(long other)
 	      "copy_from_untouched_own_page_is_zeros", "not zeros");
 	check(native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 16) == -EFAULT,
 	      "copy_into_read_only_own_page_is_efault", "accepted");
-	/* 16 bytes take uaccess_copy's short loop, 256 its memcpy: a fault in each ends as -EFAULT. */
+	/*
+	 * uaccess_copy's own loop takes 16 bytes, and 256 whose ends are
+	 * aligned alike (here 3 bytes past a word, and so 5 bytes before the
+	 * words); memcpy takes 256 misaligned against each other. A fault in
+	 * each ends as -EFAULT.
+	 */
 	check(native_space_read(other, OTHER_VA, (void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT &&
 		      native_space_write(other, OTHER_VA, (const void *)(MINE + 3 * PAGE - 8), 16) == -EFAULT,
 	      "copy_running_into_unmapped_own_page_is_efault", "accepted");
 	check(native_space_read(other, OTHER_VA, (void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT &&
 		      native_space_write(other, OTHER_VA, (const void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT &&
-		      native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 256) == -EFAULT,
+		      native_space_read(other, OTHER_VA, (void *)(MINE + 2 * PAGE), 256) == -EFAULT &&
+		      native_space_read(other, OTHER_VA + 3, (void *)(MINE + 3 * PAGE - 125), 256) == -EFAULT &&
+		      native_space_read(other, OTHER_VA + 3, (void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT &&
+		      native_space_write(other, OTHER_VA + 5, (const void *)(MINE + 3 * PAGE - 128), 256) == -EFAULT,
 	      "long_copy_faulting_in_own_memory_is_efault", "accepted");
 	mine[0] = 'x';
 	native_space_write(other, OTHER_VA, pattern, sizeof(pattern));
@@ -71,6 +79,34 @@ static void check_own_pages(long other)
 	native_space_unmap(SELF, MINE, 3 * PAGE);
 }
 
+/*
+ * Every path of uaccess_copy moves the right bytes: lengths around its
+ * short limit and its eight-word turns, ends aligned alike at each offset
+ * in a word and misaligned against each other, both ways.
+ */
+static void check_copy_paths(long other)
+{
+	static const unsigned lens[] = { 1, 7, 8, 63, 64, 65, 200, 512, 1000 };
+	static uint8_t src[1100], back[1100];
+	int bad = 0;
+
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + 1);
+	for (unsigned l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+		for (unsigned mine = 0; mine < 8; mine++) {
+			for (unsigned theirs = 0; theirs < 8; theirs += 3) {
+				memset(back, 0, sizeof(back));
+				if (native_space_write(other, OTHER_VA + theirs, src + mine, lens[l]) < 0 ||
+				    native_space_read(other, OTHER_VA + theirs, back + mine, lens[l]) < 0 ||
+				    memcmp(back + mine, src + mine, lens[l]) || back[mine + lens[l]] != 0)
+					bad++;
+			}
+		}
+	}
+	check(bad == 0, "copies_of_every_length_and_alignment", "bytes differ");
+	native_space_write(other, OTHER_VA, pattern, sizeof(pattern));	/* what check_own_pages reads */
+}
+
 void uaccess_checks(void)
 {
 	long other = native_space_create();
@@ -78,6 +114,7 @@ void uaccess_checks(void)
 	check(other > 0 && native_space_map(other, OTHER_VA, PAGE, KAGE_PROT_READ | KAGE_PROT_WRITE) == 0,
 	      "uaccess_other_space", "no space");
 	check_kernel_out_of_reach(other);
+	check_copy_paths(other);
 	check_own_pages(other);
 	native_handle_close(other);
 }
