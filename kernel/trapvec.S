@@ -181,41 +181,35 @@ sched_on_stack:
 	jr	a1
 
 /*
- * void kserver_on_stack(void (*fn)(void *), void *arg, uint64_t top):
- * calls fn(arg) on the stack ending at top (MODE=mono's server stack)
- * and returns on this one. s0 keeps the old sp across the call.
+ * MODE=mono's server stack: fn, with its arguments in place, on the stack
+ * ending at top, and back to this one. s0 keeps the old sp across the call.
  */
-	.globl kserver_on_stack
-kserver_on_stack:
+.macro call_on_stack top, fn
 	addi	sp, sp, -16
 	sd	ra, 8(sp)
 	sd	s0, 0(sp)
 	mv	s0, sp
-	mv	sp, a2
-	mv	t0, a0
-	mv	a0, a1
-	jalr	t0
+	mv	sp, \top
+	jalr	\fn
 	mv	sp, s0
 	ld	s0, 0(sp)
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
+.endm
+
+/* void kserver_on_stack(void (*fn)(void *), void *arg, uint64_t top): fn(arg) there. */
+	.globl kserver_on_stack
+kserver_on_stack:
+	mv	t0, a0
+	mv	a0, a1
+	call_on_stack a2, t0
 
 /*
  * long kserver_plain_on_stack(uint64_t badge, uint64_t nr, const uint64_t *a,
  *                             kserver_plain_handler fn, uint64_t top):
- * fn(badge, nr, a) on the stack ending at top, as kserver_on_stack does.
+ * fn(badge, nr, a) there: a plain call's handler.
  */
 	.globl kserver_plain_on_stack
 kserver_plain_on_stack:
-	addi	sp, sp, -16
-	sd	ra, 8(sp)
-	sd	s0, 0(sp)
-	mv	s0, sp
-	mv	sp, a4
-	jalr	a3
-	mv	sp, s0
-	ld	s0, 0(sp)
-	ld	ra, 8(sp)
-	addi	sp, sp, 16
-	ret
+	call_on_stack a4, a3
