@@ -77,7 +77,7 @@ static inline int handle_lookup(const struct handle_table *t, int64_t h, enum ko
 	const struct handle *s;
 
 	/* The number comes straight from a user register: bounds first. */
-	if ((uint64_t)h < t->nfirst)
+	if (__builtin_expect((uint64_t)h < t->nfirst, 1))
 		s = &t->first[h];
 	else if ((uint64_t)h < t->nslots)
 		s = &t->dir[(uint64_t)h >> HANDLE_PAGE_SHIFT][h & (HANDLE_PAGE_SLOTS - 1)];

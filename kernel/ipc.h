@@ -49,13 +49,19 @@ int64_t ipc_reply(struct task *t, uint64_t token, const uint64_t words[IPC_REPLY
  * current call with no alert waiting for its answer.
  */
 bool ipc_reply_running(struct task *t, struct task *c, uint64_t token, const uint64_t words[IPC_REPLY_WORDS]);
-/* s now waits for r's reply: r has received its message. */
-static inline void ipc_accept(struct task *s, struct task *r)
+/* s now waits for r's reply: r has received its message (counted by the caller). */
+static inline void ipc_accept_uncounted(struct task *s, struct task *r)
 {
 	s->state = TASK_REPLY_WAIT;
 	s->replier = r;
 	r->serving = s->id;
 	r->received = true;
+}
+
+/* s now waits for r's reply: r has received its message. */
+static inline void ipc_accept(struct task *s, struct task *r)
+{
+	ipc_accept_uncounted(s, r);
 	counters.received[r->role]++;
 }
 
@@ -110,6 +116,11 @@ struct trapframe *ipc_fast_call(struct trapframe *tf);
 struct trapframe *ipc_fast_reply_recv(struct trapframe *tf);
 /* The same for a Linux call (MODE=micro: in MODE=mono its server is in the kernel). */
 struct trapframe *ipc_fast_syscall(struct trapframe *tf);
+/*
+ * Adds the fast path's hand-offs to the counters they count as (c, and
+ * the switches in *switches): sys_stats's view of the counters.
+ */
+void ipc_fast_fold(struct kage_counters *c, uint64_t *switches);
 /*
  * Passes the call named by token on to ep, as if its caller had sent it
  * there: the reply now comes from whoever receives it there, and token

@@ -78,6 +78,18 @@ static inline void sched_switch_smp(struct hart *h, struct task *t)
 	klock_drop();
 }
 
+/*
+ * t, another task than the last on h, runs on h from now: its state and
+ * the hart's, with the switch counted by the caller (the IPC fast path
+ * counts its hand-offs its own way: ipc_fast_fold).
+ */
+static inline __attribute__((always_inline)) void sched_switch_mark_other(struct hart *h, struct task *t)
+{
+	t->state = TASK_RUNNING;
+	h->running = t;
+	h->last_id = t->id;
+}
+
 /* t runs on h from now: its state, the hart's, and the switch counters. */
 static inline __attribute__((always_inline)) void sched_switch_mark(struct hart *h, struct task *t)
 {

@@ -133,6 +133,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	kalloc_usage(&ks.kalloc_bytes, &ks.kalloc_slabs);
 	cputime_totals(&ks.ticks_user, &ks.ticks_system, &ks.ticks_idle);
 	ks.sched_switches = sched_switches;
+	ipc_fast_fold(&ks.count, &ks.sched_switches);
 	ks.barrier_harts = space_barrier_harts;
 	ks.icache_syncs = space_icache_syncs;
 	err = sys_copy_out(t, tf->a0, &ks, len);

@@ -116,16 +116,21 @@ static inline void task_queue_push(struct task_queue *q, struct task *t)
 	q->tail = t;
 }
 
+/* Takes t, q's head, out of q. */
+static inline void task_queue_drop_head(struct task_queue *q, struct task *t)
+{
+	q->head = t->next;
+	if (!t->next)
+		q->tail = NULL;
+	t->next = NULL;
+}
+
 static inline struct task *task_queue_pop(struct task_queue *q)
 {
 	struct task *t = q->head;
 
-	if (t) {
-		q->head = t->next;
-		if (!q->head)
-			q->tail = NULL;
-		t->next = NULL;
-	}
+	if (t)
+		task_queue_drop_head(q, t);
 	return t;
 }
 

@@ -17,6 +17,12 @@
  * the native calls numbered below ipc_call skip the tests. An ecall's
  * frame keeps the stval of the task's last other trap: only a fault's
  * is ever read.
+ *
+ * A native call may change t0-t6 (lib/kage_abi.h), so its entry leaves
+ * those seven out of the frame: the slots keep the task's own values
+ * from an earlier trap, which is what it gets back. Every other trap (a
+ * Linux call, whose ABI keeps every register, a fault, an interrupt)
+ * saves all 31.
  */
 #include "kernel/riscv.h"
 #include "kernel/hart.h"
@@ -30,14 +36,30 @@
 #define TF_STVAL (34 * 8)
 #define TF_HART (35 * 8)	/* the padding word after the 35 slots: the hart the task runs on */
 
-/* Saves x1..x31 (except sp, which the caller handles) into the frame at sp. */
-.macro save_gprs
+/*
+ * Saves the registers a native call keeps or takes (ra, gp, tp, s0-s11,
+ * a0-a7) into the frame at sp; save_temps saves the rest but sp, which
+ * the caller handles.
+ */
+.macro save_kept
 	sd	x1, 0*8(sp)
 	sd	x3, 2*8(sp)
 	sd	x4, 3*8(sp)
-	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, 8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, (\n-1)*8(sp)
 	.endr
+.endm
+
+/* t0-t6 into the frame at \frame. */
+.macro save_temps frame
+	.irp	n, 5,6,7,28,29,30,31
+	sd	x\n, (\n-1)*8(\frame)
+	.endr
+.endm
+
+.macro save_gprs
+	save_kept
+	save_temps sp
 .endm
 
 /* Leaves scause in t0. */
@@ -94,51 +116,57 @@ trap_vector:
 
 trap_from_user:
 	addi	sp, sp, -TF_SIZE
-	save_gprs
+	save_kept
 	ld	tp, TF_HART(sp)
-	csrr	t0, sscratch		/* the user sp */
-	sd	t0, 1*8(sp)
+	csrr	a0, sscratch		/* the user sp */
+	sd	a0, 1*8(sp)
 	csrw	sscratch, zero
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	mv	a0, sp
-	mv	s1, sp			/* the frame, across the call */
+	csrr	a0, sepc
+	sd	a0, TF_SEPC(sp)
+	csrr	a0, sstatus
+	sd	a0, TF_SSTATUS(sp)
+	csrr	a1, scause
+	sd	a1, TF_SCAUSE(sp)
+	mv	s1, sp			/* the frame, across the calls */
 	ld	sp, HART_STACK(tp)
-	mv	s0, zero		/* backtraces end at the user boundary */
-	li	t1, EXC_ECALL_U
-	beq	t0, t1, 1f
+	li	a0, EXC_ECALL_U
+	bne	a1, a0, 7f
+	li	a0, KAGE_SYS_BASE	/* a7 is still the caller's: below the native calls, a Linux call */
+	bltu	a7, a0, 5f
+	addi	a0, a0, KAGE_SYS_IPC_CALL - KAGE_SYS_BASE
+	bltu	a7, a0, 2f		/* the native calls numbered below ipc_call: nothing to try */
+	beq	a7, a0, 3f
+	addi	a0, a0, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
+	bne	a7, a0, 2f
+	mv	a0, s1
+	call	ipc_fast_reply_recv	/* kernel/ipc.c: the frame to return to, or NULL */
+	bnez	a0, trap_return_user
+	j	2f
+3:	mv	a0, s1
+	call	ipc_fast_call
+	bnez	a0, trap_return_user
+	j	2f
+5:	save_temps s1
+#ifdef KAGE_MODE_MICRO
+	mv	a0, s1
+	call	ipc_fast_syscall
+	bnez	a0, trap_return_user
+#endif
+	/* MODE=mono: a Linux call's server is in the kernel, syscall_trap calls it. */
+2:	mv	s0, zero		/* backtraces end at the user boundary */
+	mv	a0, s1
+	call	syscall_trap		/* the general way: a system call straight to its dispatch (a0: the frame) */
+	/* syscall_trap (and trap_user, below) return only to resume the same task, on this hart. */
+	mv	sp, s1
+	j	trap_resume
+7:	save_temps s1
 	csrr	t1, stval		/* only a fault's is read (an ecall's frame keeps the last one's) */
 	sd	t1, TF_STVAL(s1)
-	call	trap_user
-	/* trap_user and syscall_trap return only to resume the same task, on this hart. */
-	mv	sp, s1
-	j	trap_resume
-1:	li	t1, KAGE_SYS_BASE	/* a7 is still the caller's: below the native calls, a Linux call */
-#ifdef KAGE_MODE_MICRO
-	bltu	a7, t1, 5f
-#else
-	bltu	a7, t1, 2f		/* MODE=mono: its server is in the kernel, syscall_trap calls it */
-#endif
-	addi	t1, t1, KAGE_SYS_IPC_CALL - KAGE_SYS_BASE
-	bltu	a7, t1, 2f		/* the native calls numbered below ipc_call: nothing to try */
-	beq	a7, t1, 3f
-	addi	t1, t1, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
-	beq	a7, t1, 4f
-2:	call	syscall_trap		/* the general way: a system call straight to its dispatch (a0: the frame) */
-	mv	sp, s1
-	j	trap_resume
-3:	call	ipc_fast_call		/* kernel/ipc.c: the frame to return to, or NULL */
-	j	6f
-4:	call	ipc_fast_reply_recv
-	j	6f
-5:	call	ipc_fast_syscall
-6:	bnez	a0, trap_return_user
+	mv	s0, zero
 	mv	a0, s1
-	j	2b
+	call	trap_user
+	mv	sp, s1
+	j	trap_resume
 
 /* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
 	.globl trap_return_user

@@ -7,6 +7,13 @@
  * for IPC words); the result comes back in a0: >= 0 on success, a negative errno
  * (lib/errno.h) on failure. Pointers are user addresses of the caller's
  * own space; a bad one gives -EFAULT.
+ *
+ * Registers: a native call keeps every register but those it returns
+ * values in and t0-t6, which it may change (the kernel's entry does not
+ * save them for a native call, kernel/trapvec.S: 7 instructions a call,
+ * 14 an IPC round trip). What comes back in t0-t6 is always the caller's
+ * own, from the call or an earlier trap. A Linux call keeps every
+ * register but a0, as Linux's ABI says.
  */
 #ifndef KAGE_LIB_KAGE_ABI_H
 #define KAGE_LIB_KAGE_ABI_H

@@ -16,7 +16,10 @@ static inline long kage_stats_read(struct kage_stats *st)
 	register long a1 __asm__("a1") = sizeof(*st);
 	register long a7 __asm__("a7") = KAGE_SYS_STATS;
 
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a7)
+			 : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "memory");	/* a native call may change them */
 	return a0;
 }
 

@@ -52,7 +52,10 @@ static inline long native_call4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
 	register uint64_t r_a3 __asm__("a3") = a3;
 	register uint64_t r_a7 __asm__("a7") = nr;
 
-	__asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0)
+			 : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a7)
+			 : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "memory");	/* lib/kage_abi.h: it may change them */
 	return (long)r_a0;
 }
 
@@ -80,7 +83,7 @@ static inline struct native_regs native_ecall(uint64_t nr, const uint64_t a[7])
 			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7),
 			   "=r"(t0), "=r"(t1), "=r"(t2)
 			 :
-			 : "memory");
+			 : "t3", "t4", "t5", "t6", "memory");	/* a native call may change them */
 	return (struct native_regs){ a0, a1, a2, a3, a4, a5, a6, a7, t0, t1, t2 };
 }
 

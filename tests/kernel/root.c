@@ -141,6 +141,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	bootinfo_checks(bi);
 	task_checks();
 	ipc_checks();
+	ipc_regs_checks();
 	notif_checks();
 	memory_checks(bi);
 	lazy_checks(bi);

@@ -13,6 +13,7 @@ void uaccess_checks(void);
 void bench_run(void);
 void task_checks(void);
 void ipc_checks(void);
+void ipc_regs_checks(void);
 void notif_checks(void);
 void memory_checks(const struct kage_bootinfo *bi);
 void lazy_checks(const struct kage_bootinfo *bi);
