@@ -3,6 +3,7 @@
 #include "kernel/kserver.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
+#include "kernel/sys_copy.h"
 #include "lib/errno.h"
 #include "lib/kage_abi.h"
 
@@ -448,29 +449,77 @@ IPC_FAST struct trapframe *ipc_fast_syscall(struct trapframe *tf)
 	return ipc_fast_take(hs, ep, t, r, TASK_MSG_SYSCALL);
 }
 
-IPC_FAST struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
+/*
+ * Whether t's reply_recv (tf: a0 the endpoint, a1 the token) can go the
+ * fast way, with its endpoint and the caller it answers: one hart, a
+ * good token, and nothing the general path must see to.
+ */
+static inline __attribute__((always_inline)) bool ipc_fast_answerable(const struct hart *hs, struct task *t,
+									const struct trapframe *tf,
+									struct endpoint **ep, struct task **c)
 {
-	struct hart *hs = hart_self();
-	struct task *t, *c;
 	const struct handle *h;
-	struct endpoint *ep;
 
 	if (hs->smp || !tf->a1)
-		return NULL;	/* other harts, or nothing to answer: the general way */
-	t = hs->running;
+		return false;	/* other harts, or nothing to answer: the general way */
 	if (handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &h) < 0)
-		return NULL;
-	ep = (struct endpoint *)h->obj;
-	c = ipc_caller(t, tf->a1);
-	if (!c || c->alert_pending || c->msg > TASK_MSG_SYSCALL || ep->senders.head || !sched_fpu_ready(hs, c) ||
-	    kserver_task(c) || ep->obj.refs == UINT32_MAX)
-		return NULL;	/* a bad token, an alert to send, a fault's answer, a call to take at once */
+		return false;
+	*ep = (struct endpoint *)h->obj;
+	*c = ipc_caller(t, tf->a1);
+	/* A bad token, an alert to send, a fault's answer, a call to take at once. */
+	return *c && !(*c)->alert_pending && (*c)->msg <= TASK_MSG_SYSCALL && !(*ep)->senders.head &&
+	       sched_fpu_ready(hs, *c) && !kserver_task(*c) && (*ep)->obj.refs != UINT32_MAX;
+}
+
+/* t answers c with words and waits on ep, its ecall done; c runs next. */
+static inline __attribute__((always_inline)) struct trapframe *
+ipc_fast_answer_wait(struct hart *hs, struct task *t, struct trapframe *tf, struct endpoint *ep, struct task *c,
+		     const uint64_t words[IPC_REPLY_WORDS - 1])
+{
 	tf->sepc += 4;
 	ipc_fast_counts.replies++;
-	ipc_answer(c, &tf->a[2], IPC_REPLY_WORDS - 1);
+	ipc_answer(c, words, IPC_REPLY_WORDS - 1);
 	ep->obj.refs++;
 	endpoint_enqueue(ep, t, TASK_RECEIVING);
 	return ipc_fast_switch(hs, c);
+}
+
+IPC_FAST struct trapframe *ipc_fast_reply_recv(struct trapframe *tf)
+{
+	struct hart *hs = hart_self();
+	struct task *t = hs->running, *c;
+	struct endpoint *ep;
+
+	if (!ipc_fast_answerable(hs, t, tf, &ep, &c))
+		return NULL;
+	return ipc_fast_answer_wait(hs, t, tf, ep, c, &tf->a[2]);
+}
+
+/*
+ * reply_copy_recv the fast way: the copy into the caller, then
+ * reply_recv's hand-off. Not a leaf like the others (the copy is a
+ * function, and it saves its registers), but one trap where a copy and a
+ * reply_recv are two. A copy that fails answers t at once, with nothing
+ * answered or received, as sys_ipc_reply_copy_recv would.
+ */
+struct trapframe *ipc_fast_reply_copy_recv(struct trapframe *tf)
+{
+	struct hart *hs = hart_self();
+	struct task *t = hs->running, *c;
+	const uint64_t words[IPC_REPLY_WORDS - 1] = { tf->a2 };
+	struct endpoint *ep;
+	int64_t err;
+
+	if (tf->a5 > KAGE_COPY_MAX || !ipc_fast_answerable(hs, t, tf, &ep, &c))
+		return NULL;
+	err = sys_copy_with(t, t->space, c->space, tf->a3, tf->a4, tf->a5, true, true);
+	if (err < 0) {
+		COUNT(ecall_native);
+		tf->sepc += 4;
+		tf->a0 = (uint64_t)err;
+		return tf;
+	}
+	return ipc_fast_answer_wait(hs, t, tf, ep, c, words);
 }
 
 int64_t ipc_forward(struct task *t, uint64_t token, struct endpoint *ep, const uint64_t *words, uint64_t badge,

@@ -116,6 +116,8 @@ struct trapframe *ipc_fast_call(struct trapframe *tf);
 struct trapframe *ipc_fast_reply_recv(struct trapframe *tf);
 /* The same for a Linux call (MODE=micro: in MODE=mono its server is in the kernel). */
 struct trapframe *ipc_fast_syscall(struct trapframe *tf);
+/* The same for reply_copy_recv (lib/kage_abi.h): tf itself when its copy failed. */
+struct trapframe *ipc_fast_reply_copy_recv(struct trapframe *tf);
 /*
  * Adds the fast path's hand-offs to the counters they count as (c, and
  * the switches in *switches): sys_stats's view of the counters.

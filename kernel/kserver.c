@@ -551,6 +551,7 @@ long kserver_native(uint64_t nr, uint64_t a[7])
 		break;
 	case KAGE_SYS_IPC_RECV:
 	case KAGE_SYS_IPC_REPLY_RECV:
+	case KAGE_SYS_IPC_REPLY_COPY_RECV:
 	case KAGE_SYS_NOTIF_WAIT:
 	case KAGE_SYS_TASK_YIELD:
 		r = kserver_refuse(t, "a receive, wait or yield");

@@ -62,6 +62,7 @@ int64_t sys_ipc_call(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_recv(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_reply(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf);
+int64_t sys_ipc_reply_copy_recv(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_forward(struct task *t, struct trapframe *tf);
 int64_t sys_ipc_hold(struct task *t, struct trapframe *tf);
 int64_t sys_ep_route(struct task *t, struct trapframe *tf);

@@ -4,6 +4,7 @@
 #include "kernel/kserver.h"
 #include "kernel/notif.h"
 #include "kernel/sys.h"
+#include "kernel/sys_copy.h"
 #include "kernel/timer.h"
 #include "lib/errno.h"
 
@@ -49,6 +50,23 @@ int64_t sys_ipc_reply_recv(struct task *t, struct trapframe *tf)
 	int err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &h);
 
 	return err < 0 ? err : ipc_reply_recv(t, (struct endpoint *)h->obj, tf->a1, &tf->a[2]);
+}
+
+/* The copy first, before anything is answered: an error leaves the call the server's (lib/kage_abi.h). */
+int64_t sys_ipc_reply_copy_recv(struct task *t, struct trapframe *tf)
+{
+	const uint64_t words[IPC_REPLY_WORDS - 1] = { tf->a2 };
+	const struct handle *h;
+	struct space *s;
+	int64_t err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_RECV, &h);
+
+	if (err == 0 && tf->a5 > KAGE_COPY_MAX)
+		err = -EINVAL;
+	if (err == 0)
+		err = sys_caller_space(t, tf->a1, &s);
+	if (err == 0)
+		err = sys_copy_with(t, t->space, s, tf->a3, tf->a4, tf->a5, true, true);
+	return err < 0 ? err : ipc_reply_recv(t, (struct endpoint *)h->obj, tf->a1, words);
 }
 
 /* call_seq's low bits are zero (kernel/taskid.h), so | 1 names this call and matches no other. */

@@ -217,7 +217,7 @@ static const syscall_fn syscall_native_table[KAGE_SYS_COUNT] = {
 	SYS(LOG_READ, sys_log_read), SYS(SPACE_REMAP, sys_space_remap),
 	SYS(TASK_TIMES, sys_task_times), SYS(SPACE_RANGES, sys_space_ranges),
 	SYS(EP_ROUTE, sys_ep_route), SYS(TASK_SCHED, sys_task_sched),
-	SYS(SPACE_BARRIER, sys_space_barrier),
+	SYS(SPACE_BARRIER, sys_space_barrier), SYS(IPC_REPLY_COPY_RECV, sys_ipc_reply_copy_recv),
 };
 
 static inline int64_t syscall_call_native(struct task *t, struct trapframe *tf)

@@ -12,7 +12,7 @@
  * longer on this hart in any way (kernel/sched.h, sched_off_cpu).
  *
  * An ecall tries the IPC fast path first (kernel/ipc.c: ipc_call,
- * reply_recv, and in MODE=micro a Linux call), which returns the frame
+ * reply_recv, reply_copy_recv, and in MODE=micro a Linux call), which returns the frame
  * of the task to run next, or NULL for syscall_trap to take the call;
  * the native calls numbered below ipc_call skip the tests. An ecall's
  * frame keeps the stval of the task's last other trap: only a fault's
@@ -137,9 +137,16 @@ trap_from_user:
 	bltu	a7, a0, 2f		/* the native calls numbered below ipc_call: nothing to try */
 	beq	a7, a0, 3f
 	addi	a0, a0, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
-	bne	a7, a0, 2f
+	bne	a7, a0, 6f
 	mv	a0, s1
 	call	ipc_fast_reply_recv	/* kernel/ipc.c: the frame to return to, or NULL */
+	bnez	a0, trap_return_user
+	j	2f
+6:	addi	a0, a0, KAGE_SYS_IPC_REPLY_COPY_RECV - KAGE_SYS_IPC_REPLY_RECV
+	bne	a7, a0, 2f
+	mv	s0, zero		/* it calls functions: backtraces through it end here */
+	mv	a0, s1
+	call	ipc_fast_reply_copy_recv
 	bnez	a0, trap_return_user
 	j	2f
 3:	mv	a0, s1

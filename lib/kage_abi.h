@@ -77,6 +77,7 @@
 #define KAGE_SYS_EP_ROUTE KAGE_SYS(46)	/* a0: endpoint (recv), a1: endpoint (send) or -1: none, a2: uint64_t[KAGE_ROUTE_WORDS]; see below */
 #define KAGE_SYS_TASK_SCHED KAGE_SYS(47)	/* a0: task, a1: KAGE_SCHED_*, a2: a hart mask (SET_AFFINITY); see below */
 #define KAGE_SYS_SPACE_BARRIER KAGE_SYS(48)	/* a0: space (read), or -1: every space; a1: 0 or KAGE_BARRIER_ICACHE; see below */
+#define KAGE_SYS_IPC_REPLY_COPY_RECV KAGE_SYS(49)	/* a0: endpoint (recv), a1: token, a2: reply word, a3: caller's address, a4: my buffer, a5: length; see below */
 
 /*
  * task_sched: where a task runs. Harts are numbered as Linux numbers its
@@ -366,6 +367,18 @@ struct kage_bootinfo {
  */
 #define KAGE_COPY_AS_USER 0x1
 #define KAGE_COPY_CALLER 0x2
+
+/*
+ * ipc_reply_copy_recv: a server's answer that carries bytes, the way a
+ * read is answered. It copies a5 bytes from a4 into the memory of the
+ * caller of token a1 at a3, as space_write with KAGE_COPY_CALLER would,
+ * then answers that call with a2 (the other reply words 0) and receives
+ * on a0, as reply_recv does: one trap where a copy and a reply_recv are
+ * two. An error means nothing was answered or received and the call is
+ * still the server's to answer: the endpoint's (-EBADF, -EINVAL,
+ * -EPERM), the caller gone (-ESRCH), a5 over KAGE_COPY_MAX (-EINVAL), or
+ * the copy's (-EFAULT, -ENOMEM).
+ */
 
 /* Longest space_read/space_write/mem_read/mem_write in one call. */
 #define KAGE_COPY_MAX (1u << 20)

@@ -441,6 +441,20 @@ static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t
 	return native_call_recv(KAGE_SYS_IPC_REPLY_RECV, a, m);
 }
 
+/*
+ * Answers `token` with `answer` once len bytes of buf are in its caller's
+ * memory at va, then waits on ep as native_ipc_reply_recv does; an error
+ * means nothing was answered or received (lib/kage_abi.h). Servers use
+ * native_answer_copy.
+ */
+static inline long native_ipc_reply_copy_recv(long ep, uint64_t token, uint64_t answer, uint64_t va, const void *buf,
+					      uint64_t len, struct kage_msg *m)
+{
+	const uint64_t a[7] = { (uint64_t)ep, token, answer, va, (uint64_t)buf, len, 0 };
+
+	return native_call_recv(KAGE_SYS_IPC_REPLY_COPY_RECV, a, m);
+}
+
 static inline long native_ipc_recv(long ep, struct kage_msg *m)
 {
 	return native_ipc_reply_recv(ep, 0, 0, m);

@@ -94,6 +94,23 @@ static inline long native_ipc_pass(const struct kage_msg *m, long ep)
 long native_ipc_pass(const struct kage_msg *m, long ep);
 #endif
 
+/* Gives back what a handler took for an answer whose copy then failed: len, and its argument. */
+typedef void (*native_undo)(void *arg, uint64_t len);
+/*
+ * For a handler that answers the call of m (the message it was called
+ * with) with len bytes of buf copied into the caller's memory at va: a
+ * read. 0, or (in the kernel) the copy's error, and then the handler
+ * answers -EFAULT with nothing taken. In user mode the copy is made by
+ * the answer itself (ipc_reply_copy_recv: one trap fewer), so 0 says
+ * only that it will be: the handler takes the bytes, answers with its
+ * count, and does nothing after that another message could depend on.
+ * If the copy then fails, the receive loop calls undo(arg, len) and
+ * answers -EFAULT (nothing if the caller is gone). In the kernel the
+ * copy is made at once, as native_caller_write.
+ */
+long native_answer_copy(const struct kage_msg *m, uint64_t va, const void *buf, uint64_t len, native_undo undo,
+			void *arg);
+
 #ifdef KAGE_NATIVE_DIRECT
 /* Another server in the kernel, by name: a handle to its task (handles 0 and 1 are its own). */
 long native_server_create(const char *name);

@@ -54,7 +54,23 @@ struct native_loop {
 	long ep;
 	long next_token;	/* > 0 while `next` holds a message not yet served */
 	struct kage_msg next;
+	/* The copy the handler's answer makes (native_answer_copy): undo is set while one waits. */
+	struct native_copy {
+		uint64_t va, len;
+		const void *buf;
+		native_undo undo;
+		void *arg;
+	} copy;
 };
+
+long native_answer_copy(const struct kage_msg *m, uint64_t va, const void *buf, uint64_t len, native_undo undo,
+			void *arg)
+{
+	struct native_loop *l = (struct native_loop *)(uintptr_t)m;
+
+	l->copy = (struct native_copy){ .va = va, .len = len, .buf = buf, .undo = undo, .arg = arg };
+	return 0;
+}
 
 long native_ipc_pass(const struct kage_msg *m, long ep)
 {
@@ -70,14 +86,47 @@ long native_ipc_pass(const struct kage_msg *m, long ep)
 	return 0;
 }
 
+/* The copy the handler asked for is not made: what it took goes back. */
+static void native_copy_drop(struct native_loop *l)
+{
+	const struct native_copy c = l->copy;
+
+	l->copy = (struct native_copy){ 0 };
+	c.undo(c.arg, c.len);
+}
+
+/*
+ * The answer to `token` makes the copy the handler asked for, and the
+ * next message comes with it. If the copy failed, nothing was answered:
+ * the handler's taking is undone, and the call is answered -EFAULT (if
+ * its caller is gone, -ESRCH comes back and nobody is answered).
+ */
+static long native_next_copying(struct native_loop *l, uint64_t token, uint64_t out[5])
+{
+	const struct native_copy *c = &l->copy;
+	long tok = native_ipc_reply_copy_recv(l->ep, token, out[0], c->va, c->buf, c->len, &l->m);
+
+	if (tok >= 0) {
+		l->copy = (struct native_copy){ 0 };
+		return tok;
+	}
+	native_copy_drop(l);
+	if (tok == -ESRCH)
+		return tok;
+	out[0] = (uint64_t)-EFAULT;
+	return native_ipc_reply_recv(l->ep, token, out, &l->m);
+}
+
 /*
  * The next message into l->m: the one a pass took (the handler's token is
  * spent then: nothing to answer), or a new one after answering `token`.
  */
-static long native_next(struct native_loop *l, uint64_t token, const uint64_t out[5])
+static long native_next(struct native_loop *l, uint64_t token, uint64_t out[5])
 {
 	long tok = l->next_token;
 
+	if (l->copy.undo && token)
+		return native_next_copying(l, token, out);
 	if (!tok)
 		return native_ipc_reply_recv(l->ep, token, out, &l->m);
 	l->m = l->next;
@@ -119,6 +168,8 @@ long native_serve_calls(const struct native_service *s)
 			out[i] = 0;	/* five stores: cheaper than a call on this hot path */
 		if (s->fn((uint64_t)tok, &l.m, out))
 			token = (uint64_t)tok;
+		else if (l.copy.undo)
+			native_copy_drop(&l);	/* not answered now: no copy */
 	}
 }
 

@@ -167,12 +167,12 @@ long fs_node_pages(const struct fs_node *n, uint64_t *page_off);
 
 /*
  * Linux calls on descriptors and paths, for the thread whose badge is
- * `badge` and whose process's table is t; a[] are the call's six
- * arguments and token its reply token (its memory is reached through it;
- * answers given later keep it). The result is what lands in a0, or one
- * of the above.
+ * m's badge and whose process's table is t; m is the call's message
+ * (w[0] its number, w[1..6] its six arguments) and token its reply token
+ * (its memory is reached through it; answers given later keep it). The
+ * result is what lands in a0, or one of the above.
  */
-long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, const uint64_t *a);
+long fs_call(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m);
 
 /* Polls (poll.c): the timer's helper calling `endpoint`, with the timebase; 0 or a negative errno. */
 int fs_poll_init(long endpoint, uint64_t hz);

@@ -330,12 +330,13 @@ static long fs_umask(struct fs_fdtable *t, uint64_t mask)
 	return old;
 }
 
-long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, const uint64_t *a)
+long fs_call(struct fs_fdtable *t, uint64_t token, const struct kage_msg *m)
 {
+	const uint64_t nr = m->w[0], *a = &m->w[1];
 	struct fs_call_ctx c;
 	struct fs_file *f;
 
-	fs_ctx_init(&c, t, token, badge);
+	fs_ctx_init(&c, t, token, m->badge);
 	if (!fs_list_empty(&t->waits))
 		fs_wait_stale(&c);
 	switch (nr) {
@@ -343,6 +344,8 @@ long fs_call(struct fs_fdtable *t, uint64_t token, uint64_t badge, uint64_t nr, 
 	case NR_write:
 		/* The commonest calls, on any descriptor (a pipe's too), straight to their handler. */
 		f = fs_fd(&c, a[0]);
+		if (nr == NR_read)
+			c.msg = m;	/* its answer may carry its bytes */
 		return f ? fs_read_write(&c, f, a[1], a[2], nr == NR_write) : -EBADF;
 	case NR_openat: return fs_openat(&c, a);
 	case NR_close: return fs_fd_close(t, a[0]);

@@ -20,6 +20,8 @@ struct fs_call_ctx {
 	uint64_t token;
 	uint64_t badge;
 	char *path, *path2;
+	/* The call's message if it is a read, whose answer may carry its bytes (native_answer_copy); else NULL. */
+	const struct kage_msg *msg;
 };
 
 /* A context for a call of t's process (fs_calls.c). */

@@ -181,7 +181,7 @@ static long fs_serve_process(uint64_t token, const struct kage_msg *m, int *repl
 	*reply = 1;
 	if (!t)
 		return -EBADF;	/* a process the process server never announced */
-	r = fs_call(t, token, m->badge, m->w[0], &m->w[1]);
+	r = fs_call(t, token, m);
 	if (r == FS_SIGPIPE || r == FS_SIGXFSZ) {
 		/* The process server delivers the signal, and answers the call with it. */
 		int sig = r == FS_SIGPIPE ? SIGPIPE : SIGXFSZ;

@@ -18,7 +18,13 @@
  *
  * Why copy first and consume after: a waiting call the kernel aborted (a
  * signal) has a stale token, and its copy fails with -ESRCH; the waiter is
- * dropped and the bytes stay for the next reader.
+ * dropped and the bytes stay for the next reader. The one exception is a
+ * read that finds bytes, answered at once: in user mode its answer makes
+ * the copy (native_answer_copy, one trap fewer), after the handler has
+ * taken the bytes, and a copy that fails gives them back
+ * (fs_pipe_unread). It is taken only when the bytes lie in one piece and
+ * no waiting writer moves into the room they leave, so the ring still
+ * holds them when the answer copies them.
  *
  * Ownership: a pipe lives while an end has an open file description
  * (readers and writers count them: a description opened O_RDWR, which a
@@ -168,6 +174,23 @@ static long fs_pipe_error(long r)
 	return r == -ENOMEM ? -ENOMEM : -EFAULT;
 }
 
+/* A read's n bytes back at the head of the ring: its answer's copy failed (native_answer_copy). */
+static void fs_pipe_unread(void *arg, uint64_t n)
+{
+	struct fs_pipe *p = arg;
+
+	p->head = (uint32_t)((p->head + p->size - n) % p->size);
+	p->len += (uint32_t)n;
+}
+
+/* The room waiting writer w goes on for: what it has left, or half the pipe. */
+static uint64_t fs_pipe_room_wanted(const struct fs_pipe_wait *w)
+{
+	uint64_t left = w->len - w->done;
+
+	return left < FS_PIPE_WAKE ? left : FS_PIPE_WAKE;
+}
+
 /* The oldest waiting read takes what the ring has, or the end of file: whether there was one to serve. */
 static int fs_pipe_serve_reader(struct fs_pipe *p)
 {
@@ -188,13 +211,11 @@ static int fs_pipe_serve_reader(struct fs_pipe *p)
 static int fs_pipe_serve_writer(struct fs_pipe *p)
 {
 	struct fs_pipe_wait *w = fs_pipe_first(&p->wq);
-	uint64_t left;
 	long r;
 
 	if (!w)
 		return 0;
-	left = w->len - w->done;
-	if (p->readers && FS_PIPE_SIZE - p->len < (left < FS_PIPE_WAKE ? left : FS_PIPE_WAKE))
+	if (p->readers && FS_PIPE_SIZE - p->len < fs_pipe_room_wanted(w))
 		return 0;	/* it waits for more room */
 	if (!p->readers) {
 		/* As Linux: SIGPIPE, and the count moved so far or -EPIPE. */
@@ -273,13 +294,40 @@ void fs_pipe_wait_drop(struct fs_wait *w)
 	fs_pipe_run(p);	/* the next in its queue may go on now */
 }
 
+/*
+ * Whether a read may take its n bytes now and have its answer copy them
+ * (fs_pipe_read_answered): they lie in one piece of the ring, and no
+ * waiting writer moves into the room they leave, which the copy, made
+ * after, still reads.
+ */
+static int fs_pipe_answer_may_copy(struct fs_pipe *p, uint64_t n)
+{
+	const struct fs_pipe_wait *w = fs_pipe_first(&p->wq);
+
+	return n <= p->size - p->head && fs_list_empty(&p->rq) &&
+	       (!w || FS_PIPE_SIZE - (p->len - n) < fs_pipe_room_wanted(w));
+}
+
+/* A read of n bytes the ring has, answered with its copy (native_answer_copy): the count, or -EFAULT. */
+static long fs_pipe_read_answered(const struct fs_call_ctx *c, struct fs_pipe *p, uint64_t buf, uint64_t n)
+{
+	if (native_answer_copy(c->msg, buf, p->ring + p->head, n, fs_pipe_unread, p) < 0)
+		return -EFAULT;	/* in the kernel the copy is made at once, and failed: nothing taken */
+	fs_pipe_consume(p, n);
+	fs_pipe_run(p);	/* the polls see the room; no writer moves into it */
+	return (long)n;
+}
+
 long fs_pipe_read(const struct fs_call_ctx *c, struct fs_file *f, uint64_t buf, uint64_t len)
 {
 	struct fs_pipe *p = f->pipe;
+	uint64_t n = len < p->len ? len : p->len;
 	long r;
 
 	if (!len)
 		return 0;
+	if (n && c->msg && fs_pipe_answer_may_copy(p, n))
+		return fs_pipe_read_answered(c, p, buf, n);
 	if (p->len) {
 		r = fs_pipe_peek(p, c->token, buf, len);
 		if (r < 0)

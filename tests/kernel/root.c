@@ -142,6 +142,7 @@ long native_main(const char *args, const struct kage_bootinfo *bi)
 	task_checks();
 	ipc_checks();
 	ipc_regs_checks();
+	reply_copy_checks();
 	notif_checks();
 	memory_checks(bi);
 	lazy_checks(bi);

@@ -14,6 +14,7 @@ void bench_run(void);
 void task_checks(void);
 void ipc_checks(void);
 void ipc_regs_checks(void);
+void reply_copy_checks(void);
 void notif_checks(void);
 void memory_checks(const struct kage_bootinfo *bi);
 void lazy_checks(const struct kage_bootinfo *bi);

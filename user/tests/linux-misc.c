@@ -4,7 +4,8 @@
  * 1,024 descriptors, chmod and chown, setuid and its kin on a system
  * that is all root, the socket calls on descriptors that are no sockets,
  * execve's argument limits, and
- * -EFAULT for a bad pointer instead of a crash. Run with "--count-env" it
+ * -EFAULT for a bad pointer instead of a crash (a pipe's bytes staying
+ * for the next read). Run with "--count-env" it
  * exits 100 if it has 1,024 environment strings.
  */
 #define _GNU_SOURCE
@@ -100,6 +101,21 @@ static void check_descriptors(void)
 	printf("linux-misc: descriptors up to 1023, select on fd 1000 %s\n", ok ? "ok" : "wrong");
 	close(high);
 	close(1000);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A pipe read into a bad buffer: EFAULT, and its bytes stay for the next read, as on Linux. */
+static void check_pipe_fault(void)
+{
+	char buf[8] = { 0 };
+	int p[2], ok;
+
+	ok = pipe2(p, O_NONBLOCK) == 0 && write(p[1], "kage", 4) == 4;
+	errno = 0;
+	ok = ok && syscall(SYS_read, p[0], (void *)8, 4) < 0 && errno == EFAULT;
+	ok = ok && read(p[0], buf, sizeof(buf)) == 4 && memcmp(buf, "kage", 4) == 0;
+	printf("linux-misc: a pipe read into a bad pointer: %s\n", ok ? "EFAULT, its bytes stay" : "wrong");
 	close(p[0]);
 	close(p[1]);
 }
@@ -290,6 +306,7 @@ int main(int argc, char **argv)
 	check_waitid();
 	check_statx();
 	check_descriptors();
+	check_pipe_fault();
 	check_chmod();
 	check_ids();
 	check_not_sockets();
