@@ -15,7 +15,7 @@ static char fs_paths[2][PROTO_PATH_MAX];
 
 void fs_ctx_init(struct fs_call_ctx *c, struct fs_fdtable *t, uint64_t token, uint64_t badge)
 {
-	*c = (struct fs_call_ctx){ t, token, badge, fs_paths[0], fs_paths[1] };
+	*c = (struct fs_call_ctx){ .t = t, .token = token, .badge = badge, .path = fs_paths[0], .path2 = fs_paths[1] };
 }
 
 static struct fs_file *fs_fd(const struct fs_call_ctx *c, uint64_t fd)

@@ -22,7 +22,7 @@
  * read that finds bytes, answered at once: in user mode its answer makes
  * the copy (native_answer_copy, one trap fewer), after the handler has
  * taken the bytes, and a copy that fails gives them back
- * (fs_pipe_unread). It is taken only when the bytes lie in one piece and
+ * (fs_pipe_untake). It is taken only when the bytes lie in one piece and
  * no waiting writer moves into the room they leave, so the ring still
  * holds them when the answer copies them.
  *
@@ -175,7 +175,7 @@ static long fs_pipe_error(long r)
 }
 
 /* A read's n bytes back at the head of the ring: its answer's copy failed (native_answer_copy). */
-static void fs_pipe_unread(void *arg, uint64_t n)
+static void fs_pipe_untake(void *arg, uint64_t n)
 {
 	struct fs_pipe *p = arg;
 
@@ -311,7 +311,7 @@ static int fs_pipe_answer_may_copy(struct fs_pipe *p, uint64_t n)
 /* A read of n bytes the ring has, answered with its copy (native_answer_copy): the count, or -EFAULT. */
 static long fs_pipe_read_answered(const struct fs_call_ctx *c, struct fs_pipe *p, uint64_t buf, uint64_t n)
 {
-	if (native_answer_copy(c->msg, buf, p->ring + p->head, n, fs_pipe_unread, p) < 0)
+	if (native_answer_copy(c->msg, buf, p->ring + p->head, n, fs_pipe_untake, p) < 0)
 		return -EFAULT;	/* in the kernel the copy is made at once, and failed: nothing taken */
 	fs_pipe_consume(p, n);
 	fs_pipe_run(p);	/* the polls see the room; no writer moves into it */
