@@ -328,20 +328,21 @@ static struct {
 
 void ipc_fast_fold(struct kage_counters *c, uint64_t *switches)
 {
-	uint64_t sent[TASK_MSG_SYSCALL + 1] = { 0 };
+	uint64_t sent[TASK_MSG_SYSCALL + 1] = { 0 }, handoffs;
 
 	for (int kind = 0; kind <= TASK_MSG_SYSCALL; kind++)
 		for (int role = 0; role < KAGE_SERVERS; role++) {
 			c->received[role] += ipc_fast_counts.taken[kind][role];
 			sent[kind] += ipc_fast_counts.taken[kind][role];
 		}
+	handoffs = sent[TASK_MSG_CALL] + sent[TASK_MSG_SYSCALL] + ipc_fast_counts.replies;
 	c->ecall_native += sent[TASK_MSG_CALL] + ipc_fast_counts.replies;
 	c->ecall_linux += sent[TASK_MSG_SYSCALL];
 	c->msg_calls += sent[TASK_MSG_CALL];
 	c->msg_syscalls += sent[TASK_MSG_SYSCALL];
 	c->msg_replies += ipc_fast_counts.replies;
-	c->task_switches += sent[TASK_MSG_CALL] + sent[TASK_MSG_SYSCALL] + ipc_fast_counts.replies;
-	*switches += sent[TASK_MSG_CALL] + sent[TASK_MSG_SYSCALL] + ipc_fast_counts.replies;
+	c->task_switches += handoffs;
+	*switches += handoffs;
 }
 
 /*
@@ -354,7 +355,7 @@ void ipc_fast_fold(struct kage_counters *c, uint64_t *switches)
 /* The hand-off of all three: t waits (its state set), n runs next on h with the same space as before or its own. */
 static inline __attribute__((always_inline)) struct trapframe *ipc_fast_switch(struct hart *h, struct task *n)
 {
-	sched_switch_mark_other(h, n);
+	sched_switch_set(h, n);
 	if (h->space != n->space)
 		space_load(h, n->space);
 	return n->tf;

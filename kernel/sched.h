@@ -79,11 +79,11 @@ static inline void sched_switch_smp(struct hart *h, struct task *t)
 }
 
 /*
- * t, another task than the last on h, runs on h from now: its state and
- * the hart's, with the switch counted by the caller (the IPC fast path
- * counts its hand-offs its own way: ipc_fast_fold).
+ * t runs on h from now: its state and the hart's, with the switch
+ * counted by the caller (sched_switch_mark; the IPC fast path, whose
+ * hand-offs always change task, counts them its own way: ipc_fast_fold).
  */
-static inline __attribute__((always_inline)) void sched_switch_mark_other(struct hart *h, struct task *t)
+static inline __attribute__((always_inline)) void sched_switch_set(struct hart *h, struct task *t)
 {
 	t->state = TASK_RUNNING;
 	h->running = t;
@@ -93,13 +93,10 @@ static inline __attribute__((always_inline)) void sched_switch_mark_other(struct
 /* t runs on h from now: its state, the hart's, and the switch counters. */
 static inline __attribute__((always_inline)) void sched_switch_mark(struct hart *h, struct task *t)
 {
-	t->state = TASK_RUNNING;
-	h->running = t;
 	sched_switches++;
-	if (t->id != h->last_id) {
+	if (t->id != h->last_id)
 		COUNT(task_switches);
-		h->last_id = t->id;
-	}
+	sched_switch_set(h, t);
 }
 
 /* Whether t's FP state, if it has any, is in h's registers (else fpu_take must bring it). */
