@@ -8,27 +8,54 @@ static void endpoint_route_free(struct endpoint_route *r)
 {
 	if (!r)
 		return;
-	kobj_put(&r->to->obj);
+	if (r->to)
+		kobj_put(&r->to->obj);
 	kfree(r, sizeof(*r));
+}
+
+/* ep's maps, made (all clear) on first use: NULL when out of memory. */
+static struct endpoint_route *endpoint_maps(struct endpoint *ep)
+{
+	if (!ep->route)
+		ep->route = kzalloc(sizeof(*ep->route));
+	return ep->route;
 }
 
 int endpoint_route(struct endpoint *ep, struct endpoint *to, const uint64_t which[KAGE_ROUTE_WORDS])
 {
-	struct endpoint_route *r = NULL;
+	struct endpoint_route *r;
 
-	if (to && (to == ep || to->route))
+	if (to && (to == ep || (to->route && to->route->to)))
 		return -EINVAL;	/* no route ever leads back */
-	if (to) {
-		r = kzalloc(sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		for (int i = 0; i < KAGE_ROUTE_WORDS; i++)
-			r->which[i] = which[i];
+	if (!to && !ep->route)
+		return 0;
+	r = endpoint_maps(ep);
+	if (!r)
+		return -ENOMEM;
+	if (to)
 		kobj_get(&to->obj);
-		r->to = to;
+	if (r->to)
+		kobj_put(&r->to->obj);
+	r->to = to;
+	for (int i = 0; i < KAGE_ROUTE_WORDS; i++)
+		r->which[i] = to ? which[i] : 0;
+	return 0;
+}
+
+int endpoint_set_plain(struct endpoint *ep, const uint64_t *which, uint64_t count)
+{
+	struct endpoint_route *r = endpoint_maps(ep);
+
+	if (!r)
+		return -ENOMEM;
+	for (uint64_t nr = 0; nr < KAGE_ROUTE_NR; nr++) {
+		uint64_t bit = 1ull << (nr % 64);
+
+		if (kage_nr_has(which, count, nr))
+			r->plain[nr / 64] |= bit;
+		else
+			r->plain[nr / 64] &= ~bit;
 	}
-	endpoint_route_free(ep->route);
-	ep->route = r;
 	return 0;
 }
 

@@ -18,10 +18,16 @@
 
 struct kserver;
 
-/* The Linux calls an endpoint's receiver has handed to another endpoint (ep_route, lib/kage_abi.h). */
+/*
+ * Which way each of an endpoint's Linux calls goes, a bit per number in
+ * each map: handed to another endpoint (ep_route, lib/kage_abi.h), or
+ * (MODE=mono) answered by the endpoint's server in the kernel from its
+ * words alone (kserver_serve_plain). A route comes first.
+ */
 struct endpoint_route {
-	struct endpoint *to;			/* a reference; never an endpoint that routes itself */
-	uint64_t which[KAGE_ROUTE_WORDS];	/* a bit per Linux number */
+	struct endpoint *to;			/* a reference, or NULL; never an endpoint that routes */
+	uint64_t which[KAGE_ROUTE_WORDS];	/* routed to `to` (all clear without one) */
+	uint64_t plain[KAGE_ROUTE_WORDS];	/* plain calls of its server in the kernel */
 };
 
 struct endpoint {
@@ -29,7 +35,7 @@ struct endpoint {
 	struct task_queue senders;	/* SENDING tasks, in arrival order */
 	struct task_queue receivers;	/* RECEIVING tasks, in arrival order */
 	struct kserver *kserver;	/* MODE=mono: the server in the kernel that serves it */
-	struct endpoint_route *route;	/* its owner's, freed with it; NULL: every call comes here */
+	struct endpoint_route *route;	/* its owner's, freed with it; NULL: every call comes here as a message */
 };
 
 /* A new endpoint with one reference: 0 or -ENOMEM. */
@@ -77,6 +83,33 @@ static inline bool endpoint_routes(const struct endpoint *ep, uint64_t nr)
 	const struct endpoint_route *r = ep->route;
 
 	return r && kage_nr_has(r->which, KAGE_ROUTE_NR, nr);
+}
+
+/*
+ * Marks Linux calls (count bits of which[]) as plain calls of ep's
+ * server in the kernel, in place of those before: 0 or -ENOMEM.
+ */
+int endpoint_set_plain(struct endpoint *ep, const uint64_t *which, uint64_t count);
+
+enum endpoint_way {
+	ENDPOINT_OWN,		/* a message to ep */
+	ENDPOINT_ROUTED,	/* a message to ep's route */
+	ENDPOINT_PLAIN,		/* a plain call of ep's server in the kernel */
+};
+
+/* Which way Linux call nr made to ep goes: one look at both maps. */
+static inline enum endpoint_way endpoint_way(const struct endpoint *ep, uint64_t nr)
+{
+	const struct endpoint_route *r = ep->route;
+	uint64_t bit = 1ull << (nr % 64);
+
+	if (!r || nr >= KAGE_ROUTE_NR)
+		return ENDPOINT_OWN;
+	if (r->which[nr / 64] & bit)
+		return ENDPOINT_ROUTED;
+	if (r->plain[nr / 64] & bit)
+		return ENDPOINT_PLAIN;
+	return ENDPOINT_OWN;
 }
 
 #endif

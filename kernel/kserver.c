@@ -19,6 +19,7 @@
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/memobj.h"
+#include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/srvmem.h"
 #include "kernel/sys.h"
@@ -29,7 +30,7 @@
 #define KSERVER_STACK (64u << 10)
 
 static struct kserver kservers[KSERVER_MAX];
-static unsigned kserver_depth;	/* server code frames on the server stack */
+unsigned kserver_depth;		/* server code frames on the server stack (0 in a light call: kserver_impl.h) */
 /*
  * The task whose kernel stack the servers' caller runs on, with a
  * reference that keeps that stack while a handler may end the task.
@@ -43,8 +44,7 @@ static struct task *kserver_held;
  * the run queue, behind the others, as in MODE=micro.
  */
 static bool kserver_quick;
-bool kserver_pending;		/* some helper notification fired */
-bool kserver_deferred;		/* some fired while server code ran (helper_later) */
+union kserver_due kserver_due;	/* kserver.h: pending, and deferred (helper_later) */
 static uint8_t kserver_stack[KSERVER_STACK] __attribute__((aligned(16)));
 
 /* Calls fn(arg) on the stack ending at top and comes back to this one (kernel/trapvec.S). */
@@ -90,7 +90,7 @@ struct kserver *kserver_of_task(const struct task *t)
  */
 static bool kserver_idle(void)
 {
-	if (kserver_deferred)
+	if (kserver_due.deferred)
 		return false;
 	for (int i = 0; i < KSERVER_MAX; i++)
 		if (kservers[i].handler && (kservers[i].helper || kservers[i].ep->senders.head))
@@ -180,7 +180,7 @@ static void kserver_job(void *arg)
 	kserver_serve_all(j->ks, j->first);
 }
 
-static void kserver_enter(struct kserver *ks, struct task *first)
+void kserver_enter(struct kserver *ks, struct task *first)
 {
 	struct kserver_job j = { ks, first };
 
@@ -199,7 +199,7 @@ void kserver_post(struct task *c, struct endpoint *ep)
 
 	if (kserver_depth || !ks->handler) {
 		endpoint_wait(ep, c, TASK_SENDING);
-		kserver_pending = true;
+		kserver_due.pending = true;
 		return;
 	}
 	kserver_enter(ks, c);
@@ -218,14 +218,14 @@ bool kserver_has_work(const struct kserver *ks)
  */
 static void kserver_promote_deferred(void)
 {
-	if (!kserver_deferred)
+	if (!kserver_due.deferred)
 		return;
-	kserver_deferred = false;
+	kserver_due.deferred = false;
 	for (int i = 0; i < KSERVER_MAX; i++) {
 		if (kservers[i].helper_later) {
 			kservers[i].helper_later = false;
 			kservers[i].helper = true;
-			kserver_pending = true;
+			kserver_due.pending = true;
 		}
 	}
 }
@@ -234,8 +234,8 @@ static void kserver_promote_deferred(void)
 static void kserver_run_pending(void)
 {
 	kserver_promote_deferred();
-	while (kserver_pending) {
-		kserver_pending = false;
+	while (kserver_due.pending) {
+		kserver_due.pending = false;
 		for (int i = 0; i < KSERVER_MAX; i++)
 			if (kserver_has_work(&kservers[i]))
 				kserver_enter(&kservers[i], NULL);
@@ -330,47 +330,112 @@ static inline __attribute__((always_inline)) void kserver_syscall_done(struct ta
 }
 
 /*
+ * A plain call starts light: nothing of its bookkeeping is made (the
+ * handler's running as its server's task, its caller's waiting for the
+ * answer, the hold that keeps the caller's stack should the handler end
+ * it, the server stack's depth), since only the handler's own native
+ * calls could see any of it: interrupts are off in the kernel, and with
+ * several harts the kernel lock is held. The first native call it makes
+ * settles the call (kserver_light_settle), which then goes on exactly as
+ * if that had been done at the start; so getpid, which makes none, never
+ * pays for it. Only a light call runs server code at depth 0, so the
+ * depth tells a native call that it is a light call's first, and the
+ * light call that it settled; the current task is still its caller.
+ */
+/* What kserver_begin changed for the light call that settled: kserver_syscall_settled puts it back. */
+static struct kserver_frame kserver_settled_frame;
+
+void kserver_light_settle(void)
+{
+	struct task *t = sched_current();
+	struct kserver *ks;
+
+	kassert(t->personality && t->personality->kserver && t->state == TASK_RUNNING);
+	ks = t->personality->kserver;	/* light calls are made to the personality server */
+	kserver_depth = 1;	/* the handler's frame, the first on the server stack */
+	t->sys_a0 = t->tf->a0;	/* not answered yet: the call's first argument */
+	t->msg = TASK_MSG_SYSCALL;
+	t->msg_badge = t->personality_badge;
+	kserver_hold(t, false);
+	kserver_settled_frame = kserver_begin(ks);
+	ipc_take_plain(t, ks->task);
+}
+
+/* Each light call answered counts as one of each: a Linux ecall, a message sent, received and answered. */
+void kserver_fold(struct kage_counters *c)
+{
+	for (int i = 0; i < KSERVER_MAX; i++) {
+		uint64_t n = kservers[i].light_answered;
+
+		if (!n)
+			continue;
+		c->ecall_linux += n;
+		c->msg_syscalls += n;
+		c->received[kservers[i].task->role] += n;
+		c->msg_replies += n;
+	}
+}
+
+/*
  * Calls fn(badge, nr, a) on the stack ending at top and comes back to
  * this one (kernel/trapvec.S): a plain call's handler, on the server stack.
  */
 long kserver_plain_on_stack(uint64_t badge, uint64_t nr, const uint64_t *a, kserver_plain_handler fn, uint64_t top);
 
 /*
- * t's plain call (kserver_serve_plain), answered by ks's handler from the
- * words in t's trap frame, as ks's own code: the answer. A function call
- * with the arguments and the result, and no message or token.
+ * t's plain call to ks answered by its handler, from the words in t's
+ * frame: the answer. Only from user mode (syscall_dispatch), when no
+ * server code runs: the server stack is free.
  */
-static inline __attribute__((always_inline)) long kserver_plain_call(struct kserver *ks, struct task *t)
+static inline __attribute__((always_inline)) long kserver_plain_run(struct kserver *ks, struct task *t,
+								    const struct trapframe *tf)
 {
-	const struct trapframe *tf = t->tf;
-	struct kserver_frame f = kserver_begin(ks);
-	long answer;
-
-	ipc_take_plain(t, ks->task);
-	if (kserver_depth++)
-		answer = ks->plain(t->msg_badge, tf->a7, &tf->a[0]);
-	else
-		answer = kserver_plain_on_stack(t->msg_badge, tf->a7, &tf->a[0], ks->plain,
-						(uint64_t)kserver_stack + sizeof(kserver_stack));
-	kserver_depth--;
-	kserver_end(ks, f);
-	return answer;
+	return kserver_plain_on_stack(t->personality_badge, tf->a7, &tf->a[0], ks->plain,
+				      (uint64_t)kserver_stack + sizeof(kserver_stack));
 }
 
-/* Whether Linux call nr is one ks answers from its words alone: a bit of the server's bitmap. */
-static inline bool kserver_is_plain(const struct kserver *ks, uint64_t nr)
+/* The end of t's plain call to ks, settled by its handler or at once. */
+static __attribute__((noinline)) void kserver_syscall_settled(struct task *t, struct kserver *ks, long answer)
 {
-	return ks->plain && kage_nr_has(ks->plain_which, ks->plain_count, nr);
+	kserver_depth = 0;
+	kserver_end(ks, kserver_settled_frame);
+	kserver_syscall_done(t, ipc_answer_plain(ks->task, t, answer, !kserver_due.any));
 }
 
-/* t's plain call (kserver_syscall) to ks, answered with the handler's return value. */
+/*
+ * t's plain call to ks settled at once (work is due that its answer must
+ * wait behind: other servers' messages or wake-ups, an alert for t).
+ */
 static __attribute__((noinline)) void kserver_syscall_plain(struct task *t, struct kserver *ks)
 {
 	long answer;
 
-	kserver_hold(t, false);
-	answer = kserver_plain_call(ks, t);
-	kserver_syscall_done(t, ipc_answer_plain(ks->task, t, answer, !(kserver_pending | kserver_deferred)));
+	kserver_light_settle();
+	answer = kserver_plain_run(ks, t, t->tf);
+	kserver_syscall_settled(t, ks, answer);
+}
+
+/*
+ * A plain call of t (endpoint_way: getpid, mmap, rt_sigprocmask) to ks,
+ * its personality server, made light: a function call with the
+ * arguments and the result, and no message or token. Its counts are
+ * one (kserver_fold) unless it settles. Then a tick that came due.
+ */
+void kserver_syscall_light(struct task *t, struct kserver *ks, struct trapframe *tf)
+{
+	long answer = kserver_plain_run(ks, t, tf);
+
+	if (!kserver_depth) {
+		/* Still light: t goes on as if it had never waited (no token was made, so no call_seq moves). */
+		tf->a0 = (uint64_t)answer;
+		ks->light_answered++;
+	} else {
+		COUNT(ecall_linux);
+		COUNT(msg_syscalls);
+		kserver_syscall_settled(t, ks, answer);
+	}
+	if (trap_tick_waiting())
+		trap_late_tick(sched_current());
 }
 
 /* t's Linux call (kserver_syscall) to ks as a message with a token, answered now or kept. */
@@ -384,7 +449,7 @@ static __attribute__((noinline)) void kserver_syscall_message(struct task *t, st
 	kserver_call_on_stack(kserver_direct_job, &d);
 	if (!d.answer)
 		kserver_syscall_done(t, false);
-	else if (!(kserver_pending | kserver_deferred) && ipc_reply_running(ks->task, t, d.token, d.out))
+	else if (!kserver_due.any && ipc_reply_running(ks->task, t, d.token, d.out))
 		kserver_syscall_done(t, true);
 	else
 		kserver_syscall_done(t, ipc_reply(ks->task, d.token, d.out) == 0);
@@ -393,9 +458,8 @@ static __attribute__((noinline)) void kserver_syscall_message(struct task *t, st
 /*
  * A Linux call of t, the way a monolithic kernel takes one: the
  * personality server's handler runs at once on the arguments in t's trap
- * frame. A call the server answers from its words alone (getpid, mmap,
- * rt_sigprocmask: kserver_serve_plain) is a function call with the
- * arguments and the result, and no message or token. Any other gets a
+ * frame. A call the server answers from its words alone is a light call
+ * (kserver_syscall_light) unless work is due; any other gets a
  * `struct kage_msg` and a token, which a call that must wait keeps.
  * Answered at once (by the handler, or by the server it passed the call
  * to) with nothing else due, t goes back to user mode from here:
@@ -403,9 +467,8 @@ static __attribute__((noinline)) void kserver_syscall_message(struct task *t, st
  * came up) the hart goes to whoever is due.
  *
  * Each kind of call has its own function, and this one jumps to it (a
- * sibling call, which the kernel otherwise does not make): so a getpid
- * saves only the registers a plain call needs, not those of a message
- * and its answer.
+ * sibling call, which the kernel otherwise does not make): so a call
+ * saves only the registers its own kind needs.
  */
 __attribute__((optimize("optimize-sibling-calls"))) void kserver_syscall(struct task *t, struct endpoint *ep)
 {
@@ -416,7 +479,7 @@ __attribute__((optimize("optimize-sibling-calls"))) void kserver_syscall(struct 
 	COUNT(msg_syscalls);
 	if (!ks->handler)
 		kserver_send(t, ep);	/* not serving yet: it waits on the endpoint */
-	if (kserver_is_plain(ks, t->tf->a7))
+	if (endpoint_way(ep, t->tf->a7) == ENDPOINT_PLAIN)
 		kserver_syscall_plain(t, ks);
 	else
 		kserver_syscall_message(t, ks);
@@ -440,11 +503,11 @@ void kserver_notify(struct notif *n)
 	n->bits = 0;
 	if (kserver_depth) {
 		n->kserver->helper_later = true;
-		kserver_deferred = true;
+		kserver_due.deferred = true;
 		return;
 	}
 	n->kserver->helper = true;
-	kserver_pending = true;
+	kserver_due.pending = true;
 }
 
 int kserver_fault(uint64_t va, uint64_t access)
@@ -465,101 +528,12 @@ void kserver_shutdown(void)
 	kserver_depth = 0;
 	for (int i = 0; i < KSERVER_MAX; i++) {
 		if (kservers[i].ep) {
+			endpoint_set_plain(kservers[i].ep, NULL, 0);	/* no plain call without its server */
 			kservers[i].ep->kserver = NULL;
 			kobj_put(&kservers[i].ep->obj);
 		}
 		kservers[i] = (struct kserver){ 0 };
 	}
-	kserver_pending = kserver_deferred = false;
+	kserver_due.any = 0;
 	srvmem_release();
-}
-
-/* ---- Native calls as function calls ---------------------------------------- */
-
-const void *kserver_map_item(long handle)
-{
-	struct memobj *m;
-
-	if (sys_object(sched_current(), (uint64_t)handle, KOBJ_MEMORY, HANDLE_RIGHT_READ, &m) < 0)
-		return NULL;
-	if (memobj_has_frames(m))
-		return NULL;	/* boot items are physical ranges; frames have no one address */
-	if (frame_is_ram(m->base))
-		return phys_to_virt(m->base);	/* the initramfs: already in the direct map */
-	return kmap_device(m->base, m->size);
-}
-
-static int64_t kserver_refuse(const struct task *t, const char *what)
-{
-	klog("kage: %s: %s in the kernel would wait; refused\n", t->name, what);
-	return -EDEADLK;
-}
-
-/*
- * ipc_call from a server: the other server's handler runs now and must
- * answer now, since nothing can wait in the kernel. The words travel in
- * t's own frame, as they would in its registers.
- */
-static int64_t kserver_call(struct task *t, struct trapframe *tf)
-{
-	const struct handle *h;
-	struct endpoint *ep;
-	int err = handle_lookup(&t->handles, (int64_t)tf->a0, KOBJ_ENDPOINT, HANDLE_RIGHT_SEND, &h);
-
-	if (err < 0)
-		return err;
-	ep = (struct endpoint *)h->obj;
-	if (!kserver_serves(ep) || ep->kserver->busy || !ep->kserver->handler)
-		return kserver_refuse(t, "a call to a busy or absent server");
-	for (int i = 1; i <= 6; i++)
-		t->tf->a[i] = tf->a[i];
-	t->msg = TASK_MSG_CALL;
-	t->msg_badge = h->badge;
-	t->fwd_rewritten = false;
-	COUNT(msg_calls);
-	kserver_enter(ep->kserver, t);
-	if (t->state == TASK_REPLY_WAIT) {
-		task_next_call(t);	/* the kept token goes stale */
-		t->replier = NULL;
-		t->state = TASK_RUNNING;
-		return kserver_refuse(t, "a call answered later");
-	}
-	for (int i = 0; i < 6; i++)
-		tf->a[i] = t->tf->a[i];
-	return (int64_t)tf->a0;
-}
-
-long kserver_native(uint64_t nr, uint64_t a[7])
-{
-	struct task *t = sched_current();
-	struct trapframe tf;
-	int64_t r;
-
-	COUNT(direct_native);
-	/* Word by word, not a loop: this is every native call's path in MODE=mono. */
-	tf.a0 = a[0], tf.a1 = a[1], tf.a2 = a[2], tf.a3 = a[3], tf.a4 = a[4], tf.a5 = a[5], tf.a6 = a[6];
-	tf.a7 = nr;
-	switch (nr) {
-	case KAGE_SYS_IPC_CALL:
-		r = kserver_call(t, &tf);
-		break;
-	case KAGE_SYS_SPACE_MAP:
-		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_map(a[1], a[2], a[3]) : syscall_native(t, &tf);
-		break;
-	case KAGE_SYS_SPACE_UNMAP:
-		r = a[0] == KAGE_HANDLE_SELF_SPACE ? srvmem_unmap(a[1], a[2]) : syscall_native(t, &tf);
-		break;
-	case KAGE_SYS_IPC_RECV:
-	case KAGE_SYS_IPC_REPLY_RECV:
-	case KAGE_SYS_IPC_REPLY_COPY_RECV:
-	case KAGE_SYS_NOTIF_WAIT:
-	case KAGE_SYS_TASK_YIELD:
-		r = kserver_refuse(t, "a receive, wait or yield");
-		break;
-	default:
-		r = syscall_native(t, &tf);
-	}
-	a[0] = (uint64_t)r;
-	a[1] = tf.a1, a[2] = tf.a2, a[3] = tf.a3, a[4] = tf.a4, a[5] = tf.a5;
-	return r;
 }

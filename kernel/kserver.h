@@ -21,7 +21,9 @@
  *    signals itself while its code runs (work in pieces) waits for the
  *    safe point after that, so interrupts and other tasks come between.
  * Invariants: `busy` servers are exactly those with a handler on the
- * server stack; the stack is in use exactly while kserver_depth > 0.
+ * server stack; the stack is in use exactly while kserver_depth > 0, or
+ * while a light plain call's handler runs (kserver_syscall_light), which
+ * is the only server code that runs at depth 0.
  */
 #ifndef KAGE_KERNEL_KSERVER_H
 #define KAGE_KERNEL_KSERVER_H
@@ -71,12 +73,42 @@ static inline bool kserver_bound(const struct notif *n)
 __attribute__((noreturn)) void kserver_send(struct task *t, struct endpoint *ep);
 /* The current task t's Linux call to the server behind ep: returns only if t returns to user mode now. */
 void kserver_syscall(struct task *t, struct endpoint *ep);
+/*
+ * Work due for the servers in the kernel: a helper's notification fired
+ * (pending), or fired while server code ran and waits for the next safe
+ * point (deferred). `any` tests both at once (the light call's test).
+ */
+union kserver_due {
+	struct {
+		bool pending;
+		bool deferred;
+	};
+	uint16_t any;
+};
+extern union kserver_due kserver_due;
+/*
+ * Whether the current task t's plain call may be light: no work is due
+ * that its answer would have to wait behind (other servers' messages or
+ * wake-ups, an alert for t).
+ */
+static inline bool kserver_light_ok(const struct task *t)
+{
+	return !(kserver_due.any | t->alert_pending);
+}
+/*
+ * The current task t's plain call (endpoint_way) to its personality
+ * server ks, made light (kserver_light_ok): returns only if t returns
+ * to user mode now, answered in tf->a0.
+ */
+void kserver_syscall_light(struct task *t, struct kserver *ks, struct trapframe *tf);
+
 /* c's message to a server, without switching: handled now, or queued if the server is busy. */
 void kserver_post(struct task *c, struct endpoint *ep);
 /* A helper's notification fired (from notif_signal). */
 void kserver_notify(struct notif *n);
-extern bool kserver_pending, kserver_deferred;
 void kserver_interrupted(struct task *t);
+/* Adds the light plain calls' answers to the counters they count as (sys_stats's view, as ipc_fast_fold). */
+void kserver_fold(struct kage_counters *c);
 /*
  * Runs the handlers whose notifications fired, if any: at an interrupt's
  * return to user mode (t, the interrupted task, which then runs only if
@@ -84,13 +116,13 @@ void kserver_interrupted(struct task *t);
  */
 static inline void kserver_poll(struct task *t)
 {
-	if (__builtin_expect(kserver_pending | kserver_deferred, 0))
+	if (__builtin_expect(kserver_due.any, 0))
 		kserver_interrupted(t);
 }
 /* Work waits for the next safe point: the idle loop must not sleep until an interrupt. */
 static inline bool kserver_busy_later(void)
 {
-	return kserver_deferred;
+	return kserver_due.deferred;
 }
 /* Whether this Image starts the process server in the kernel rather than a root task module. */
 bool kserver_linked(void);
@@ -103,9 +135,7 @@ int kserver_fault(uint64_t va, uint64_t access);
 /* space_stat of a server's own space: the server window, which every server in the kernel shares. */
 void kserver_window_stat(struct kage_space_stat *st);
 
-/* The direct-call side of lib/native.h (kernel/kserver_native.c); `current` is the server calling. */
-long kserver_native(uint64_t nr, uint64_t a[7]);
-const void *kserver_map_item(long handle);
+/* The direct-call side of lib/native.h (kernel/kserver_native.c) reaches these; `current` is the server calling. */
 long kserver_serve(long ep, kserver_handler fn);
 long kserver_serve_plain(long ep, kserver_plain_handler fn, const uint64_t *which, uint64_t count);
 long kserver_helper(long ep, long notif);
@@ -138,6 +168,22 @@ static inline void kserver_send(struct task *t, struct endpoint *ep)
 static inline void kserver_syscall(struct task *t, struct endpoint *ep)
 {
 	(void)t, (void)ep;
+}
+
+static inline void kserver_fold(struct kage_counters *c)
+{
+	(void)c;
+}
+
+static inline bool kserver_light_ok(const struct task *t)
+{
+	(void)t;
+	return false;
+}
+
+static inline void kserver_syscall_light(struct task *t, struct kserver *ks, struct trapframe *tf)
+{
+	(void)t, (void)ks, (void)tf;
 }
 
 static inline void kserver_post(struct task *c, struct endpoint *ep)

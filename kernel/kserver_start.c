@@ -81,7 +81,7 @@ static long kserver_start(const struct kserver_main *sm, struct task *k, const c
 		return j.result < 0 ? j.result : -EINVAL;
 	}
 	if (kserver_has_work(ks))
-		kserver_pending = true;	/* served at the next safe point */
+		kserver_due.pending = true;	/* served at the next safe point */
 	return 0;
 }
 
@@ -200,9 +200,12 @@ long kserver_serve_plain(long ep, kserver_plain_handler fn, const uint64_t *whic
 	ks = kserver_for(e);
 	if (!ks)
 		return -ENOMEM;
+	if (!ks->handler || ks->task != sched_current())
+		return -EPERM;	/* kserver_serve first: a plain call needs its server serving */
+	err = endpoint_set_plain(e, which, count);
+	if (err < 0)
+		return err;
 	ks->plain = fn;
-	ks->plain_which = which;
-	ks->plain_count = count;
 	return 0;
 }
 

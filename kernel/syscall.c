@@ -134,6 +134,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	cputime_totals(&ks.ticks_user, &ks.ticks_system, &ks.ticks_idle);
 	ks.sched_switches = sched_switches;
 	ipc_fast_fold(&ks.count, &ks.sched_switches);
+	kserver_fold(&ks.count);
 	ks.barrier_harts = space_barrier_harts;
 	ks.icache_syncs = space_icache_syncs;
 	err = sys_copy_out(t, tf->a0, &ks, len);
@@ -239,42 +240,71 @@ int64_t syscall_native(struct task *t, struct trapframe *tf)
 }
 
 /*
- * Where t's Linux call nr goes: its personality endpoint, or the endpoint
- * that one's route hands nr to, held as a forward with KAGE_FORWARD_HOLD
- * would hold it (unless nobody receives there: then the first decides).
+ * Where t's Linux call nr, routed by ep (t's personality), goes: the
+ * endpoint the route hands it to, held as a forward with
+ * KAGE_FORWARD_HOLD would hold it; unless nobody receives there, and then
+ * ep, whose receiver decides.
  */
-static inline struct endpoint *syscall_endpoint(struct task *t, uint64_t nr)
+static inline struct endpoint *syscall_route(struct task *t, struct endpoint *ep)
 {
-	struct endpoint *ep = t->personality;
-	struct endpoint *to;
+	struct endpoint *to = ep->route->to;
 
-	if (!endpoint_routes(ep, nr))
-		return ep;
-	to = ep->route->to;
 	if (!to->obj.receivers && !kserver_serves(to))
 		return ep;
 	t->held_seq = t->call_seq | 1;	/* the call the token of this message names */
 	return to;
 }
 
+/* Which way t's Linux call goes (endpoint_way), ENDPOINT_OWN without a personality. */
+static inline enum endpoint_way syscall_way(const struct task *t, const struct trapframe *tf)
+{
+	return t->personality ? endpoint_way(t->personality, tf->a7) : ENDPOINT_OWN;
+}
+
+/*
+ * A Linux call that goes `way`, not as a light plain call: the
+ * personality server answers it (in a0), or the server it routes it to.
+ */
+static inline __attribute__((always_inline)) void syscall_linux_message(struct task *t, enum endpoint_way way,
+									 struct trapframe *tf)
+{
+	struct endpoint *ep = t->personality;
+
+	COUNT(ecall_linux);
+	if (!ep) {
+		tf->a0 = (uint64_t)-ENOSYS;
+		return;
+	}
+	t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
+	if (way == ENDPOINT_ROUTED)
+		ep = syscall_route(t, ep);
+	if (kserver_serves(ep)) {
+		kserver_syscall(t, ep);	/* MODE=mono: a function call */
+		return;
+	}
+	ipc_send(t, ep, TASK_MSG_SYSCALL, t->personality_badge);	/* t resumes in user mode */
+}
+
+/*
+ * A Linux call. MODE=mono: a plain call of the personality server, with
+ * nothing due, is light (kserver_syscall_light): a function call, and
+ * nothing else.
+ */
+static inline __attribute__((always_inline)) void syscall_linux(struct task *t, struct trapframe *tf)
+{
+	enum endpoint_way way = syscall_way(t, tf);
+
+	if (way == ENDPOINT_PLAIN && kserver_light_ok(t))
+		kserver_syscall_light(t, t->personality->kserver, tf);
+	else
+		syscall_linux_message(t, way, tf);
+}
+
 static inline __attribute__((always_inline)) void syscall_dispatch(struct task *t, struct trapframe *tf)
 {
-	struct endpoint *ep;
-
 	if (tf->a7 - KAGE_SYS_BASE >= KAGE_SYS_COUNT) {
-		/* A Linux call: the personality server answers it (in a0), or the server it routes it to. */
-		COUNT(ecall_linux);
-		t->sys_a0 = tf->a0;	/* a0 becomes the result: kept to restart the call */
-		if (!t->personality) {
-			tf->a0 = (uint64_t)-ENOSYS;
-			return;
-		}
-		ep = syscall_endpoint(t, tf->a7);
-		if (kserver_serves(ep)) {
-			kserver_syscall(t, ep);	/* MODE=mono: a function call */
-			return;
-		}
-		ipc_send(t, ep, TASK_MSG_SYSCALL, t->personality_badge);
+		syscall_linux(t, tf);
+		return;
 	}
 	COUNT(ecall_native);
 	tf->a0 = (uint64_t)syscall_call_native(t, tf);
@@ -295,8 +325,8 @@ void syscall_ecall(struct trapframe *tf)
 }
 
 /*
- * A system call from user mode (trapvec.S; sepc still at the ecall): the
- * hot path of every program and server, so the dispatch is inline here.
+ * A native call from user mode that the trap vector's fast paths did not
+ * take (trapvec.S; sepc still at the ecall): the dispatch is inline here.
  * With other harts it goes the general way, which takes the kernel lock.
  */
 void syscall_trap(struct trapframe *tf)
@@ -308,4 +338,39 @@ void syscall_trap(struct trapframe *tf)
 		return;
 	}
 	syscall_run(h->running, tf);
+}
+
+/* syscall_linux_trap's call that is not light, then a tick that came due meanwhile. */
+static __attribute__((noinline)) void syscall_linux_general(struct task *t, enum endpoint_way way,
+							    struct trapframe *tf)
+{
+	syscall_linux_message(t, way, tf);
+	if (trap_tick_waiting())
+		trap_late_tick(sched_current());
+}
+
+/*
+ * A Linux call from user mode, the same way (trapvec.S has told it from a
+ * native one). Each way is a jump (a sibling call, which the kernel
+ * otherwise does not make), so this needs no frame, nor a frame record
+ * (no backtrace passes through it): a light plain call
+ * (MODE=mono) goes straight to its server's handler, which takes a tick
+ * that came due itself. The shortest way any Linux call is answered.
+ */
+__attribute__((optimize("optimize-sibling-calls", "omit-frame-pointer"))) void syscall_linux_trap(struct trapframe *tf)
+{
+	struct hart *h = hart_self();
+	struct task *t = h->running;
+	enum endpoint_way way;
+
+	if (__builtin_expect(h->smp, 0)) {
+		trap_user(tf);
+		return;
+	}
+	tf->sepc += 4;
+	way = syscall_way(t, tf);
+	if (way == ENDPOINT_PLAIN && kserver_light_ok(t))
+		kserver_syscall_light(t, t->personality->kserver, tf);
+	else
+		syscall_linux_general(t, way, tf);
 }

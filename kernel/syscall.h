@@ -11,8 +11,9 @@
 
 /* Handles the ecall in tf (sepc at it), its result into tf->a0, then a tick that came due meanwhile. */
 void syscall_ecall(struct trapframe *tf);
-/* The trap of an ecall from user mode (kernel/trapvec.S). */
+/* The trap of an ecall from user mode (kernel/trapvec.S): a native call, and a Linux call. */
 void syscall_trap(struct trapframe *tf);
+void syscall_linux_trap(struct trapframe *tf);
 /* The native call tf->a7 with tf's arguments, for t: its result (MODE=mono's direct calls). */
 int64_t syscall_native(struct task *t, struct trapframe *tf);
 

@@ -159,11 +159,16 @@ trap_from_user:
 	call	ipc_fast_syscall
 	bnez	a0, trap_return_user
 #endif
-	/* MODE=mono: a Linux call's server is in the kernel, syscall_trap calls it. */
+	/* MODE=mono: a Linux call's server is in the kernel, syscall_linux_trap calls it. */
+	mv	s0, zero
+	mv	a0, s1
+	call	syscall_linux_trap	/* the general way for a Linux call (a0: the frame) */
+	mv	sp, s1
+	j	trap_resume
 2:	mv	s0, zero		/* backtraces end at the user boundary */
 	mv	a0, s1
-	call	syscall_trap		/* the general way: a system call straight to its dispatch (a0: the frame) */
-	/* syscall_trap (and trap_user, below) return only to resume the same task, on this hart. */
+	call	syscall_trap		/* the general way: a native call straight to its dispatch (a0: the frame) */
+	/* syscall_trap, syscall_linux_trap and trap_user (below) return only to resume the same task, on this hart. */
 	mv	sp, s1
 	j	trap_resume
 7:	save_temps s1
@@ -217,19 +222,18 @@ sched_on_stack:
 
 /*
  * MODE=mono's server stack: fn, with its arguments in place, on the stack
- * ending at top, and back to this one. s0 keeps the old sp across the call.
+ * ending at top (empty), and back to this one. The old sp and ra are kept
+ * in the new stack's top 16 bytes; fn's frame record links to the
+ * caller's, whose s0 this leaves as it is.
  */
 .macro call_on_stack top, fn
-	addi	sp, sp, -16
-	sd	ra, 8(sp)
-	sd	s0, 0(sp)
-	mv	s0, sp
+	addi	\top, \top, -16
+	sd	sp, 0(\top)
+	sd	ra, 8(\top)
 	mv	sp, \top
 	jalr	\fn
-	mv	sp, s0
-	ld	s0, 0(sp)
 	ld	ra, 8(sp)
-	addi	sp, sp, 16
+	ld	sp, 0(sp)
 	ret
 .endm
 

@@ -21,3 +21,4 @@ test_heap := lib/heap.c lib/string.c
 test_chacha20 := lib/chacha20.c lib/random.c lib/string.c
 test_proc_table := servers/proc/table.c lib/heap.c lib/string.c
 test_fs_radix := servers/fs/radix.c lib/heap.c lib/string.c
+test_endpoint := kernel/endpoint.c kernel/kobj.c tests/unit/support/kassert.c tests/unit/support/kalloc_stub.c
