@@ -75,7 +75,9 @@ static long fs_add(const struct cpio_entry *e, struct fs_radix *links)
 	len = strlen(base);
 	if (len > FS_NAME_MAX || ((e->mode & S_IFMT) == S_IFLNK && e->size >= PROTO_PATH_MAX))
 		return -ENAMETOOLONG;	/* a name, or a link's target, longer than Linux takes */
-	n = fs_child(parent, base, len);
+	if (!len && (e->mode & S_IFMT) != S_IFDIR)
+		return -EISDIR;		/* "dir/" (or "." or "/") for a file: no name for it */
+	n = len ? fs_child(parent, base, len) : parent;	/* "." (`find . | cpio`), "dir/": that directory */
 	if (n) {
 		fs_touch(n, FS_TIME_A | FS_TIME_MC);
 		return 0;	/* a directory created on the way */
@@ -108,6 +110,8 @@ static long fs_load(void)
 		r = fs_add(&e, &links);
 		if (r == -ENAMETOOLONG)
 			native_say("kage: fs: initramfs entry %s left out: its name or target is too long\n", e.name);
+		else if (r == -EISDIR)
+			native_say("kage: fs: initramfs entry \"%s\" left out: a directory's name for a file\n", e.name);
 		else if (r < 0)
 			break;
 	}
