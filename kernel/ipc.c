@@ -421,8 +421,8 @@ IPC_FAST struct trapframe *ipc_fast_call(struct trapframe *tf)
 
 /*
  * A Linux call forwarded to its personality endpoint, or to the endpoint
- * that one routes it to, where a receiver waits: syscall_dispatch's way
- * (the route's hold as syscall_endpoint sets it), without its tests.
+ * that one routes it to, where a receiver waits: syscall_linux's way
+ * (the route's hold as syscall_route sets it), without its tests.
  */
 IPC_FAST struct trapframe *ipc_fast_syscall(struct trapframe *tf)
 {

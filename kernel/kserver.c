@@ -384,7 +384,7 @@ long kserver_plain_on_stack(uint64_t badge, uint64_t nr, const uint64_t *a, kser
 
 /*
  * t's plain call to ks answered by its handler, from the words in t's
- * frame: the answer. Only from user mode (syscall_dispatch), when no
+ * frame: the answer. Only from user mode (syscall_linux), when no
  * server code runs: the server stack is free.
  */
 static inline __attribute__((always_inline)) long kserver_plain_run(struct kserver *ks, struct task *t,
@@ -463,7 +463,7 @@ static __attribute__((noinline)) void kserver_syscall_message(struct task *t, st
  * `struct kage_msg` and a token, which a call that must wait keeps.
  * Answered at once (by the handler, or by the server it passed the call
  * to) with nothing else due, t goes back to user mode from here:
- * syscall_dispatch returns. Otherwise (it waits, it ended, or other work
+ * kserver_syscall returns. Otherwise (it waits, it ended, or other work
  * came up) the hart goes to whoever is due.
  *
  * Each kind of call has its own function, and this one jumps to it (a

@@ -1,6 +1,9 @@
 /*
  * The path a Linux call takes, read from the kernel's counters around
- * N calls of getpid and N one-byte pipe write + read rounds: how many
+ * N calls of getpid, N one-byte pipe write + read rounds and N calls of
+ * rt_sigprocmask with a set to read and one to write (a plain call whose
+ * handler copies, so in MODE=mono it settles: design.md, "Plain
+ * calls"): how many
  * messages the servers took, how many returns to user mode went through
  * a switch, and how many address-space switches there were. Prints
  * "call-path: OP n=N FIELD=V ..." per operation and "call-path: done";
@@ -13,6 +16,7 @@
  * must be one of those.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +61,8 @@ static void report(const char *op, const struct kage_stats *a, const struct kage
 /* Both loops before anything is printed, so the console has no output to drain meanwhile. */
 int main(void)
 {
-	struct kage_stats a[2], b[2];
+	struct kage_stats a[3], b[3];
+	uint64_t none = 0, old;	/* the kernel's sigset_t: 8 bytes */
 	char c = 'k';
 	int p[2];
 
@@ -73,8 +78,14 @@ int main(void)
 		if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
 			fail("pipe write+read");
 	stats(&b[1]);
+	stats(&a[2]);
+	for (int i = 0; i < N; i++)
+		if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &none, &old, sizeof(none)) != 0)
+			fail("rt_sigprocmask");
+	stats(&b[2]);
 	report("getpid", &a[0], &b[0]);
 	report("pipe", &a[1], &b[1]);
+	report("sigmask", &a[2], &b[2]);
 	printf("call-path: done\n");
 	return 0;
 }
