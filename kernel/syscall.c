@@ -261,6 +261,12 @@ static inline enum endpoint_way syscall_way(const struct task *t, const struct t
 	return t->personality ? endpoint_way(t->personality, tf->a7) : ENDPOINT_OWN;
 }
 
+/* MODE=mono: whether t's call going `way` is a light plain call (kserver_syscall_light). */
+static inline bool syscall_is_light(const struct task *t, enum endpoint_way way)
+{
+	return way == ENDPOINT_PLAIN && kserver_light_ok(t);
+}
+
 /*
  * A Linux call that goes `way`, not as a light plain call: the
  * personality server answers it (in a0), or the server it routes it to.
@@ -294,7 +300,7 @@ static inline __attribute__((always_inline)) void syscall_linux(struct task *t, 
 {
 	enum endpoint_way way = syscall_way(t, tf);
 
-	if (way == ENDPOINT_PLAIN && kserver_light_ok(t))
+	if (syscall_is_light(t, way))
 		kserver_syscall_light(t, t->personality->kserver, tf);
 	else
 		syscall_linux_message(t, way, tf);
@@ -369,7 +375,7 @@ __attribute__((optimize("optimize-sibling-calls", "omit-frame-pointer"))) void s
 	}
 	tf->sepc += 4;
 	way = syscall_way(t, tf);
-	if (way == ENDPOINT_PLAIN && kserver_light_ok(t))
+	if (syscall_is_light(t, way))
 		kserver_syscall_light(t, t->personality->kserver, tf);
 	else
 		syscall_linux_general(t, way, tf);
