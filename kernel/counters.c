@@ -3,6 +3,7 @@
  * the pages each server holds.
  */
 #include "kernel/counters.h"
+#include "kernel/hart.h"
 #include "kernel/space.h"
 #include "kernel/srvmem.h"
 #include "kernel/task.h"
@@ -37,4 +38,10 @@ void counters_server_pages(uint64_t pages[KAGE_SERVERS])
 		pages[r == KAGE_SERVER_OTHER ? KAGE_SERVER_FS : r] += srvmem_pages(base, base + KAGE_SERVER_WINDOW);
 	}
 #endif
+}
+
+void counters_fold_harts(struct kage_counters *c)
+{
+	for (unsigned i = 0; i < hart_count; i++)
+		c->satp_writes += hart_at(i)->satp_writes;
 }

@@ -16,6 +16,8 @@ extern struct kage_counters counters;
 
 #define COUNT(field) (counters.field++)
 
+/* Adds the counts each hart keeps in its struct hart (satp writes) to c; the IPC fast path's are ipc_fast_fold's. */
+void counters_fold_harts(struct kage_counters *c);
 /* The frames each server holds (struct kage_stats.server_pages), by task role. */
 void counters_server_pages(uint64_t pages[KAGE_SERVERS]);
 

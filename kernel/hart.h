@@ -31,6 +31,7 @@
 #ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/kage_abi.h"
 
 struct task;
 struct space;
@@ -52,6 +53,15 @@ struct hart {
 	volatile bool kmap_request;	/* drop `space` while waiting for the lock (space_destroy) */
 	uint32_t icache_stale;	/* new code went into memory since its last fence.i: one before its next space */
 	volatile bool online;
+	/*
+	 * The counts of the hottest paths, the hart's own so that each is one
+	 * increment off tp: the IPC fast path's hand-offs by kind (TASK_MSG_CALL
+	 * or _SYSCALL) and receiver's role, and its answers (kernel/ipc.c), and
+	 * satp writes (space_load). sys_stats adds them up over the harts.
+	 */
+	uint64_t fast_taken[2][KAGE_SERVERS];
+	uint64_t fast_replies;
+	uint64_t satp_writes;
 };
 
 /* The hart this code runs on. */

@@ -313,34 +313,36 @@ int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
  * reference too, so the queue's is never the last), and a task whose FP
  * state must be brought in goes the general way.
  *
- * Each hand-off is one count here, by kind (and for a message by the
- * receiver's role), where the general path moves four or five counters;
+ * Each hand-off is one count in the hart's struct (one increment off tp),
+ * by kind (and for a message by the receiver's role), where the general
+ * path moves four or five counters;
  * sys_stats adds these to the counters they stand for (ipc_fast_fold),
  * so a reader sees the same figures either way. Every fast hand-off
  * changes task (the caller was the hart's last task, and the task it
  * hands to is waiting, so another): it counts as a switch of both kinds.
  */
-static struct {
-	/* [kind][role]: ecall_native or _linux, msg_calls or _syscalls, received[role], a switch */
-	uint64_t taken[TASK_MSG_SYSCALL + 1][KAGE_SERVERS];
-	uint64_t replies;	/* ecall_native, msg_replies, a switch */
-} ipc_fast_counts;
+_Static_assert(TASK_MSG_CALL == 0 && TASK_MSG_SYSCALL == 1, "struct hart's fast_taken is indexed by these kinds");
 
 void ipc_fast_fold(struct kage_counters *c, uint64_t *switches)
 {
-	uint64_t sent[TASK_MSG_SYSCALL + 1] = { 0 }, handoffs;
+	uint64_t sent[TASK_MSG_SYSCALL + 1] = { 0 }, replies = 0, handoffs;
 
-	for (int kind = 0; kind <= TASK_MSG_SYSCALL; kind++)
-		for (int role = 0; role < KAGE_SERVERS; role++) {
-			c->received[role] += ipc_fast_counts.taken[kind][role];
-			sent[kind] += ipc_fast_counts.taken[kind][role];
-		}
-	handoffs = sent[TASK_MSG_CALL] + sent[TASK_MSG_SYSCALL] + ipc_fast_counts.replies;
-	c->ecall_native += sent[TASK_MSG_CALL] + ipc_fast_counts.replies;
+	for (unsigned i = 0; i < hart_count; i++) {
+		const struct hart *h = hart_at(i);
+
+		replies += h->fast_replies;
+		for (int kind = 0; kind <= TASK_MSG_SYSCALL; kind++)
+			for (int role = 0; role < KAGE_SERVERS; role++) {
+				c->received[role] += h->fast_taken[kind][role];
+				sent[kind] += h->fast_taken[kind][role];
+			}
+	}
+	handoffs = sent[TASK_MSG_CALL] + sent[TASK_MSG_SYSCALL] + replies;
+	c->ecall_native += sent[TASK_MSG_CALL] + replies;
 	c->ecall_linux += sent[TASK_MSG_SYSCALL];
 	c->msg_calls += sent[TASK_MSG_CALL];
 	c->msg_syscalls += sent[TASK_MSG_SYSCALL];
-	c->msg_replies += ipc_fast_counts.replies;
+	c->msg_replies += replies;
 	c->task_switches += handoffs;
 	*switches += handoffs;
 }
@@ -386,15 +388,12 @@ static inline __attribute__((always_inline)) struct trapframe *
 ipc_fast_take(struct hart *h, struct endpoint *ep, struct task *t, struct task *r, enum task_msg kind)
 {
 	t->tf->sepc += 4;
-	ipc_fast_counts.taken[kind][r->role]++;
+	h->fast_taken[kind][r->role]++;
 	t->msg = kind;
 	task_queue_drop_head(&ep->receivers, r);
 	r->wait_on = NULL;
 	ep->obj.refs--;	/* the queue's; the sender's handle, personality or route holds one too */
-	if (kind == TASK_MSG_CALL)
-		ipc_deliver_call(t, r);
-	else
-		ipc_deliver_syscall(t, r);
+	ipc_deliver_head(t, r->tf);	/* the rest goes from t's frame to r's registers (trap_deliver_call, _syscall) */
 	ipc_accept_uncounted(t, r);
 	return ipc_fast_switch(h, r);
 }
@@ -477,9 +476,9 @@ static inline __attribute__((always_inline)) struct trapframe *
 ipc_fast_answer_wait(struct hart *hs, struct task *t, struct trapframe *tf, struct endpoint *ep, struct task *c,
 		     const uint64_t words[IPC_REPLY_WORDS - 1])
 {
+	ipc_answer(c, words, IPC_REPLY_WORDS - 1);	/* first: c->msg is still in a register from the tests */
 	tf->sepc += 4;
-	ipc_fast_counts.replies++;
-	ipc_answer(c, words, IPC_REPLY_WORDS - 1);
+	hs->fast_replies++;
 	ep->obj.refs++;
 	endpoint_enqueue(ep, t, TASK_RECEIVING);
 	return ipc_fast_switch(hs, c);

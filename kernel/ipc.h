@@ -107,14 +107,19 @@ static inline bool ipc_answer_plain(struct task *r, struct task *s, long answer,
 int64_t ipc_reply_recv(struct task *t, struct endpoint *ep, uint64_t token,
 		       const uint64_t words[IPC_REPLY_WORDS - 1]);
 /*
- * The fast path of ipc_call and ipc_reply_recv, from the trap vector on
+ * The fast path of ipc_reply_recv, from the trap vector on
  * one hart (tf: the current task's frame): the frame of the task to run
  * next if it took the call; NULL, having changed nothing, if the general
  * path must take it.
  */
-struct trapframe *ipc_fast_call(struct trapframe *tf);
 struct trapframe *ipc_fast_reply_recv(struct trapframe *tf);
-/* The same for a Linux call (MODE=micro: in MODE=mono its server is in the kernel). */
+/*
+ * The same for ipc_call, and for a Linux call (MODE=micro: in MODE=mono
+ * its server is in the kernel), except that the receiver's frame gets the
+ * token and badge alone: the vector (trap_deliver_call, _syscall) loads
+ * the rest of the message from tf straight into its registers.
+ */
+struct trapframe *ipc_fast_call(struct trapframe *tf);
 struct trapframe *ipc_fast_syscall(struct trapframe *tf);
 /* The same for reply_copy_recv (lib/kage_abi.h): tf itself when its copy failed. */
 struct trapframe *ipc_fast_reply_copy_recv(struct trapframe *tf);

@@ -250,7 +250,7 @@ void space_switch(struct space *s);
 /* satp to s on hart h, with the flush: all a switch is with one hart (space_switch does the rest). */
 static inline __attribute__((always_inline)) void space_load(struct hart *h, struct space *s)
 {
-	COUNT(satp_writes);
+	h->satp_writes++;
 	h->space = s;
 	csr_write(satp, s->satp);
 	sfence_vma_all();

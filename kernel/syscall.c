@@ -125,6 +125,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.endpoints = kobj_count(KOBJ_ENDPOINT);
 	ks.notifications = kobj_count(KOBJ_NOTIFICATION);
 	ks.count = counters;
+	counters_fold_harts(&ks.count);
 	counters_server_pages(ks.server_pages);
 	ks.memobjs = kobj_count(KOBJ_MEMORY);
 	ks.irqs = kobj_count(KOBJ_IRQ);

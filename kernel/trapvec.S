@@ -133,31 +133,31 @@ trap_from_user:
 	bne	a1, a0, 7f
 	li	a0, KAGE_SYS_BASE	/* a7 is still the caller's: below the native calls, a Linux call */
 	bltu	a7, a0, 5f
-	addi	a0, a0, KAGE_SYS_IPC_CALL - KAGE_SYS_BASE
-	bltu	a7, a0, 2f		/* the native calls numbered below ipc_call: nothing to try */
-	beq	a7, a0, 3f
-	addi	a0, a0, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_IPC_CALL
-	bne	a7, a0, 6f
+	addi	a0, a0, KAGE_SYS_IPC_REPLY_RECV - KAGE_SYS_BASE
+	bne	a7, a0, 4f		/* a server's reply_recv first: every round trip has one */
 	mv	a0, s1
 	call	ipc_fast_reply_recv	/* kernel/ipc.c: the frame to return to, or NULL */
-	bnez	a0, trap_return_user
+	bnez	a0, trap_return_fast
 	j	2f
-6:	addi	a0, a0, KAGE_SYS_IPC_REPLY_COPY_RECV - KAGE_SYS_IPC_REPLY_RECV
+4:	addi	a0, a0, KAGE_SYS_IPC_CALL - KAGE_SYS_IPC_REPLY_RECV
+	bltu	a7, a0, 2f		/* the native calls numbered below ipc_call: nothing to try */
+	beq	a7, a0, 3f
+	addi	a0, a0, KAGE_SYS_IPC_REPLY_COPY_RECV - KAGE_SYS_IPC_CALL
 	bne	a7, a0, 2f
 	mv	s0, zero		/* it calls functions: backtraces through it end here */
 	mv	a0, s1
 	call	ipc_fast_reply_copy_recv
-	bnez	a0, trap_return_user
+	bnez	a0, trap_return_fast
 	j	2f
 3:	mv	a0, s1
 	call	ipc_fast_call
-	bnez	a0, trap_return_user
+	bnez	a0, trap_deliver_call
 	j	2f
 5:	save_temps s1
 #ifdef KAGE_MODE_MICRO
 	mv	a0, s1
 	call	ipc_fast_syscall
-	bnez	a0, trap_return_user
+	bnez	a0, trap_deliver_syscall
 #endif
 	/* MODE=mono: a Linux call's server is in the kernel, syscall_linux_trap calls it. */
 	mv	s0, zero
@@ -180,19 +180,87 @@ trap_from_user:
 	mv	sp, s1
 	j	trap_resume
 
-/* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
-	.globl trap_return_user
-trap_return_user:
-	mv	sp, a0
-	sd	tp, TF_HART(sp)		/* where the next trap finds this hart */
-trap_resume:
+/* The frame at sp becomes the task's on this hart: its pc, status, and where its next trap lands. Uses t0. */
+.macro resume_csrs
 	ld	t0, TF_SEPC(sp)
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
 	addi	t0, sp, TF_SIZE
 	csrw	sscratch, t0		/* the next trap lands on this stack */
+.endm
+
+/* From the frame at sp, every register a message does not fill (ra, gp, tp, s0, s2-s11, t3-t6), then s1. */
+.macro restore_unfilled
+	ld	x1, 0*8(sp)
+	ld	x3, 2*8(sp)
+	ld	x4, 3*8(sp)
+	.irp	n, 8,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, (\n-1)*8(sp)
+	.endr
+	ld	x9, (9-1)*8(sp)		/* last: until here s1 is the sender's frame */
+.endm
+
+/* void trap_return_user(struct trapframe *tf): enter user mode with tf. */
+	.globl trap_return_user
+trap_return_user:
+	sd	tp, TF_HART(a0)		/* where the next trap finds this hart */
+/*
+ * The fast path's way to the task it hands to: the frame already names
+ * this hart, since the fast path runs only where there is one
+ * (kernel/ipc.c).
+ */
+trap_return_fast:
+	mv	sp, a0
+trap_resume:
+	resume_csrs
 	restore_gprs
+	ld	sp, 1*8(sp)
+	sret
+
+/*
+ * The fast path's hand-off of a message (ipc_fast_call, ipc_fast_syscall;
+ * kernel/ipc.h has the layout): the receiver's frame (a0) holds the token
+ * and badge, and the rest of its receive registers are loaded straight
+ * from the sender's frame (s1). A copy through the receiver's frame would
+ * be a load and a store more for each. Until its next trap the receiver's
+ * frame keeps its old words there: nothing reads them, since it runs now.
+ * Its frame already names this hart (trap_return_fast).
+ */
+trap_deliver_call:
+	mv	sp, a0
+	resume_csrs
+	ld	a0, (10-1)*8(sp)
+	ld	a1, (11-1)*8(sp)
+	li	a2, KAGE_MSG_CALL
+	ld	a3, (11-1)*8(s1)	/* the sender's a1-a6: the call's six words */
+	ld	a4, (12-1)*8(s1)
+	ld	a5, (13-1)*8(s1)
+	ld	a6, (14-1)*8(s1)
+	ld	a7, (15-1)*8(s1)
+	ld	t0, (16-1)*8(s1)
+	li	t1, 0
+	li	t2, 0
+	restore_unfilled
+	ld	sp, 1*8(sp)
+	sret
+
+trap_deliver_syscall:
+	mv	sp, a0
+	resume_csrs
+	ld	a0, (10-1)*8(sp)
+	ld	a1, (11-1)*8(sp)
+	li	a2, KAGE_MSG_SYSCALL
+	ld	a3, (17-1)*8(s1)	/* the sender's a7: the Linux number */
+	ld	a4, (10-1)*8(s1)	/* its a0-a5: the six arguments */
+	ld	a5, (11-1)*8(s1)
+	ld	a6, (12-1)*8(s1)
+	ld	a7, (13-1)*8(s1)
+	ld	t0, (14-1)*8(s1)
+	ld	t1, (15-1)*8(s1)
+	ld	t2, TF_SEPC(s1)
+	addi	t2, t2, -4		/* the pc of its ecall: the fast path has moved it on */
+	restore_unfilled
 	ld	sp, 1*8(sp)
 	sret
 

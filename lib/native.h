@@ -416,15 +416,20 @@ static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[
 }
 
 #ifndef KAGE_NATIVE_DIRECT
+/* The message a receive left in r. Filled even on an error (then kind and the words are meaningless), so m is never undefined. */
+static inline void native_msg_of(struct kage_msg *m, const struct native_regs *r)
+{
+	m->token = r->a0, m->badge = r->a1, m->kind = (long)r->a0 > 0 ? r->a2 : ~0ull;
+	m->w[0] = r->a3, m->w[1] = r->a4, m->w[2] = r->a5, m->w[3] = r->a6;
+	m->w[4] = r->a7, m->w[5] = r->t0, m->w[6] = r->t1, m->w[7] = r->t2;
+}
+
 /* A native call with a0-a6 from a[] that ends in a receive: the message, as lib/kage_abi.h lays it out. */
 static inline long native_call_recv(uint64_t nr, const uint64_t a[7], struct kage_msg *m)
 {
 	const struct native_regs r = native_ecall(nr, a);
 
-	/* Filled even on an error (then kind and the words are meaningless), so m is never undefined. */
-	m->token = r.a0, m->badge = r.a1, m->kind = (long)r.a0 > 0 ? r.a2 : ~0ull;
-	m->w[0] = r.a3, m->w[1] = r.a4, m->w[2] = r.a5, m->w[3] = r.a6;
-	m->w[4] = r.a7, m->w[5] = r.t0, m->w[6] = r.t1, m->w[7] = r.t2;
+	native_msg_of(m, &r);
 	return (long)r.a0;
 }
 
@@ -439,6 +444,34 @@ static inline long native_ipc_reply_recv(long ep, uint64_t token, const uint64_t
 				w ? w[4] : 0 };
 
 	return native_call_recv(KAGE_SYS_IPC_REPLY_RECV, a, m);
+}
+
+/*
+ * Answers the Linux call `token` with `answer` alone (its caller gets a0
+ * and nothing else, so a3-a6 are not set), then waits for the next
+ * message on ep as native_ipc_reply_recv does: its registers, as
+ * native_call_recv lays them out (a0 its token or a negative errno).
+ */
+static inline struct native_regs native_ipc_answer_recv(long ep, uint64_t token, uint64_t answer)
+{
+	register uint64_t a0 __asm__("a0") = (uint64_t)ep;
+	register uint64_t a1 __asm__("a1") = token;
+	register uint64_t a2 __asm__("a2") = answer;
+	register uint64_t a3 __asm__("a3");
+	register uint64_t a4 __asm__("a4");
+	register uint64_t a5 __asm__("a5");
+	register uint64_t a6 __asm__("a6");
+	register uint64_t a7 __asm__("a7") = KAGE_SYS_IPC_REPLY_RECV;
+	register uint64_t t0 __asm__("t0");
+	register uint64_t t1 __asm__("t1");
+	register uint64_t t2 __asm__("t2");
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4), "=r"(a5), "=r"(a6), "+r"(a7),
+			   "=r"(t0), "=r"(t1), "=r"(t2)
+			 :
+			 : "t3", "t4", "t5", "t6", "memory");
+	return (struct native_regs){ a0, a1, a2, a3, a4, a5, a6, a7, t0, t1, t2 };
 }
 
 /*

@@ -134,13 +134,38 @@ static long native_next(struct native_loop *l, uint64_t token, uint64_t out[5])
 	return tok;
 }
 
-/* A plain call of s in m: answered in out[0] with the handler's result, as the kernel answers it in mono. */
-static inline int native_plain(const struct native_service *s, const struct kage_msg *m, uint64_t out[5])
+/*
+ * The plain calls of s from m on, each answered with its handler's result
+ * as the next message comes (a Linux caller gets a0 alone, so no other
+ * word is passed), as the kernel answers them in mono. Returns the token
+ * of the first message that is not one (tok itself if m is not), or the
+ * error of an answer and receive (-ESRCH: the caller is gone, nothing was
+ * received). Its own loop, so a run of plain calls pays none of the
+ * general loop's tests.
+ */
+static long native_plain_run(const struct native_service *s, struct native_loop *l, long tok)
 {
-	if (!s->plain || m->kind != KAGE_MSG_SYSCALL || !kage_nr_has(s->which, s->count, m->w[0]))
-		return 0;
-	out[0] = (uint64_t)s->plain(m->badge, m->w[0], &m->w[1]);
-	return 1;
+	const native_plain_handler plain = s->plain;
+	const uint64_t *which = s->which, count = s->count;
+	const long ep = l->ep;
+	struct kage_msg *m = &l->m;
+	uint64_t badge = m->badge, nr = m->w[0];
+	struct native_regs r;
+	long answer;
+
+	if (!plain || tok <= 0 || m->kind != KAGE_MSG_SYSCALL || !kage_nr_has(which, count, nr))
+		return tok;
+	for (;;) {
+		answer = plain(badge, nr, &m->w[1]);
+		r = native_ipc_answer_recv(ep, (uint64_t)tok, (uint64_t)answer);
+		tok = (long)r.a0, badge = r.a1, nr = r.a3;
+		if (tok <= 0 || r.a2 != KAGE_MSG_SYSCALL || !kage_nr_has(which, count, nr))
+			break;
+		/* Only the arguments go to memory, for the handler: the rest stays in registers. */
+		m->w[1] = r.a4, m->w[2] = r.a5, m->w[3] = r.a6, m->w[4] = r.a7, m->w[5] = r.t0, m->w[6] = r.t1;
+	}
+	native_msg_of(m, &r);
+	return tok;
 }
 
 long native_serve_calls(const struct native_service *s)
@@ -150,18 +175,12 @@ long native_serve_calls(const struct native_service *s)
 	long tok;
 
 	for (;;) {
-		tok = native_next(&l, token, out);
-		if (tok == -ESRCH && token) {
-			token = 0;	/* the caller was killed while its call was served: nobody to answer */
-			continue;
-		}
+		tok = native_plain_run(s, &l, native_next(&l, token, out));
 		token = 0;
+		if (tok == -ESRCH)
+			continue;	/* the caller was killed while its call was served: nobody to answer, nothing received */
 		if (tok < 0) {
 			native_say("kage: receive on endpoint %ld failed: error %ld\n", s->ep, tok);
-			continue;
-		}
-		if (native_plain(s, &l.m, out)) {
-			token = (uint64_t)tok;	/* a Linux call's answer is out[0] alone: the kernel passes on no other word */
 			continue;
 		}
 		for (int i = 0; i < 5; i++)

@@ -233,12 +233,23 @@ static long linux_personality(struct process *p, uint64_t persona)
  */
 typedef enum proc_reply (*linux_handler)(struct thread *t, const struct kage_msg *m, long *result);
 
-#define LINUX_VALUE(name, expr)                                          \
-	static long name(struct thread *t, const uint64_t *a)            \
-	{                                                                \
-		struct process *p = t->proc;                             \
-		(void)a, (void)p;                                        \
-		return (expr);                                           \
+/*
+ * A plain call that changed t's mask or actions: a signal it unblocked is
+ * delivered now. No other plain call can make one deliverable, and a
+ * signal made pending elsewhere is alerted there (sig_generate).
+ */
+static long linux_signals_changed(struct thread *t, long result)
+{
+	sig_check(t);
+	return result;
+}
+
+#define LINUX_VALUE(name, expr)                                                \
+	static PROC_PLAIN_FRAME long name(struct thread *t, const uint64_t *a) \
+	{                                                                      \
+		struct process *p = t->proc;                                   \
+		(void)a, (void)p;                                              \
+		return (expr);                                                 \
 	}
 
 LINUX_VALUE(linux_sys_getpid, p->pid)
@@ -271,10 +282,10 @@ LINUX_VALUE(linux_sys_setid, linux_setids(a, 1))
 LINUX_VALUE(linux_sys_setreid, linux_setids(a, 2))
 LINUX_VALUE(linux_sys_setresid, linux_setids(a, 3))
 LINUX_VALUE(linux_sys_getresid, linux_getresids(p, a))
-LINUX_VALUE(linux_sys_rt_sigaction, sig_action_call(t, a))
-LINUX_VALUE(linux_sys_rt_sigprocmask, sig_procmask_call(t, a))
+LINUX_VALUE(linux_sys_rt_sigaction, linux_signals_changed(t, sig_action_call(t, a)))
+LINUX_VALUE(linux_sys_rt_sigprocmask, linux_signals_changed(t, sig_procmask_call(t, a)))
 LINUX_VALUE(linux_sys_rt_sigpending, sig_pending_call(t, a))
-LINUX_VALUE(linux_sys_rt_sigreturn, sig_return_call(t))
+LINUX_VALUE(linux_sys_rt_sigreturn, linux_signals_changed(t, sig_return_call(t)))
 LINUX_VALUE(linux_sys_sigaltstack, sig_altstack_call(t, a))
 LINUX_VALUE(linux_sys_setpgid, job_setpgid(t, (int)a[0], (int)a[1]))
 LINUX_VALUE(linux_sys_getpgid, job_getpgid(t, (int)a[0], 0))

@@ -170,15 +170,14 @@ static long proc_handle(uint64_t token, const struct kage_msg *m, uint64_t out[5
  * kernel with no message in mono, by the receive loop in micro), as
  * proc_handle would answer it.
  */
-static long proc_plain(uint64_t badge, uint64_t nr, const uint64_t a[6])
+static PROC_PLAIN_FRAME long proc_plain(uint64_t badge, uint64_t nr, const uint64_t a[6])
 {
 	struct thread *t = thread_by_badge(badge);
-	long result = -ESRCH;	/* a task without a thread: none makes Linux calls */
+	long result;
 
-	if (t) {
-		result = linux_plain(t, nr, a);
-		sig_check(t);
-	}
+	if (!t)
+		return -ESRCH;	/* a task without a thread (none makes Linux calls): nothing happened */
+	result = linux_plain(t, nr, a);	/* the signal calls check for a signal they unblocked */
 	proc_retire_check();
 	return result;
 }

@@ -448,6 +448,13 @@ void rng_bytes(void *out, size_t len);
 void linux_unknown(uint64_t nr);
 /* Serves one forwarded Linux system call; *result is what lands in a0. */
 enum proc_reply linux_syscall(struct thread *t, const struct kage_msg *m, long *result);
+/*
+ * The plain calls' path (proc_plain and the LINUX_VALUE handlers) keeps
+ * no frame record: on calls like getpid, whose whole work is a load or
+ * two, the record is a third of the handler. A backtrace through them
+ * (mono: a panic in the kernel) skips them and goes on at their caller.
+ */
+#define PROC_PLAIN_FRAME __attribute__((optimize("omit-frame-pointer")))
 /* The calls answered at once from their six arguments a[] (linux_plain_set's numbers): the answer. */
 typedef long (*linux_plain_handler)(struct thread *t, const uint64_t *a);
 extern const linux_plain_handler linux_plain_calls[LINUX_NR_MAX];
