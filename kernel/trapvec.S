@@ -190,14 +190,22 @@ trap_from_user:
 	csrw	sscratch, t0		/* the next trap lands on this stack */
 .endm
 
-/* From the frame at sp, every register a message does not fill (ra, gp, tp, s0, s2-s11, t3-t6), then s1. */
-.macro restore_unfilled
+/*
+ * From the frame at sp, every register a message does not fill (ra, gp,
+ * tp, s0, s2-s11, and t3-t6 unless \temps is 0), then s1.
+ */
+.macro restore_unfilled temps
 	ld	x1, 0*8(sp)
 	ld	x3, 2*8(sp)
 	ld	x4, 3*8(sp)
-	.irp	n, 8,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
 	ld	x\n, (\n-1)*8(sp)
 	.endr
+	.if \temps
+	.irp	n, 28,29,30,31
+	ld	x\n, (\n-1)*8(sp)
+	.endr
+	.endif
 	ld	x9, (9-1)*8(sp)		/* last: until here s1 is the sender's frame */
 .endm
 
@@ -241,7 +249,7 @@ trap_deliver_call:
 	ld	t0, (16-1)*8(s1)
 	li	t1, 0
 	li	t2, 0
-	restore_unfilled
+	restore_unfilled 1
 	ld	sp, 1*8(sp)
 	sret
 
@@ -260,7 +268,14 @@ trap_deliver_syscall:
 	ld	t1, (15-1)*8(s1)
 	ld	t2, TF_SEPC(s1)
 	addi	t2, t2, -4		/* the pc of its ecall: the fast path has moved it on */
-	restore_unfilled
+	/*
+	 * t3-t6 keep the caller's values: after a native call the server may
+	 * find anything there (lib/kage_abi.h), and it is the caller's own
+	 * server (its personality, or where that routes the call), which
+	 * reaches the caller's memory through the call already. A message
+	 * between any two tasks (trap_deliver_call) restores the receiver's own.
+	 */
+	restore_unfilled 0
 	ld	sp, 1*8(sp)
 	sret
 

@@ -11,8 +11,11 @@
  * Registers: a native call keeps every register but those it returns
  * values in and t0-t6, which it may change (the kernel's entry does not
  * save them for a native call, kernel/trapvec.S: 7 instructions a call,
- * 14 an IPC round trip). What comes back in t0-t6 is always the caller's
- * own, from the call or an earlier trap. A Linux call keeps every
+ * 14 an IPC round trip). What comes back in t0-t6 is the caller's own,
+ * from the call or an earlier trap, with one exception: a receive that
+ * brings a Linux call (KAGE_MSG_SYSCALL) may leave t3-t6 as that call's
+ * caller had them, since its server reaches the caller's memory through
+ * the call anyway (4 instructions a call). A Linux call keeps every
  * register but a0, as Linux's ABI says.
  */
 #ifndef KAGE_LIB_KAGE_ABI_H
