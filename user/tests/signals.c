@@ -74,6 +74,34 @@ static pid_t poke_later(int sig, int ms)
 	return pid;
 }
 
+static volatile sig_atomic_t nested;
+
+/* Raises its signal again on its first run: blocked while it runs, the second must wait for its return. */
+static void on_reraise(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	if (++hits > 1)
+		return;
+	kill(getpid(), sig);
+	nested = hits != 1;
+}
+
+/*
+ * rt_sigreturn unblocks what the handler's mask held: a signal that came
+ * meanwhile runs before the interrupted code goes on (the process server
+ * checks after the signal calls that change a mask, not after every call).
+ */
+static void check_pending_after_handler(void)
+{
+	handle(SIGUSR2, on_reraise, 0);
+	hits = 0;
+	nested = 0;
+	kill(getpid(), SIGUSR2);
+	check("a signal raised in its handler runs once the handler returns", hits == 2 && !nested);
+	signal(SIGUSR2, SIG_DFL);
+}
+
 static void check_handler_and_mask(void)
 {
 	sigset_t set, pending;
@@ -313,6 +341,7 @@ static int registers_survive(void)
 int main(void)
 {
 	check_handler_and_mask();
+	check_pending_after_handler();
 	check_sigchld();
 	check_eintr_and_restart();
 	check_sigsuspend();
