@@ -235,12 +235,24 @@ trap_resume:
  * frame keeps its old words there: nothing reads them, since it runs now.
  * Its frame already names this hart (trap_return_fast).
  */
-trap_deliver_call:
+/* The receiver's frame becomes the hart's, with its token, badge and the message's kind in a0-a2. */
+.macro deliver_head kind
 	mv	sp, a0
 	resume_csrs
 	ld	a0, (10-1)*8(sp)
 	ld	a1, (11-1)*8(sp)
-	li	a2, KAGE_MSG_CALL
+	li	a2, \kind
+.endm
+
+/* The rest of the receiver's registers (t3-t6 too unless \temps is 0), and into it. */
+.macro deliver_tail temps
+	restore_unfilled \temps
+	ld	sp, 1*8(sp)
+	sret
+.endm
+
+trap_deliver_call:
+	deliver_head KAGE_MSG_CALL
 	ld	a3, (11-1)*8(s1)	/* the sender's a1-a6: the call's six words */
 	ld	a4, (12-1)*8(s1)
 	ld	a5, (13-1)*8(s1)
@@ -249,16 +261,10 @@ trap_deliver_call:
 	ld	t0, (16-1)*8(s1)
 	li	t1, 0
 	li	t2, 0
-	restore_unfilled 1
-	ld	sp, 1*8(sp)
-	sret
+	deliver_tail 1
 
 trap_deliver_syscall:
-	mv	sp, a0
-	resume_csrs
-	ld	a0, (10-1)*8(sp)
-	ld	a1, (11-1)*8(sp)
-	li	a2, KAGE_MSG_SYSCALL
+	deliver_head KAGE_MSG_SYSCALL
 	ld	a3, (17-1)*8(s1)	/* the sender's a7: the Linux number */
 	ld	a4, (10-1)*8(s1)	/* its a0-a5: the six arguments */
 	ld	a5, (11-1)*8(s1)
@@ -275,9 +281,7 @@ trap_deliver_syscall:
 	 * reaches the caller's memory through the call already. A message
 	 * between any two tasks (trap_deliver_call) restores the receiver's own.
 	 */
-	restore_unfilled 0
-	ld	sp, 1*8(sp)
-	sret
+	deliver_tail 0
 
 /* void trap_capture(struct trapframe *tf) */
 	.globl trap_capture
