@@ -416,7 +416,10 @@ static inline long native_ipc_call(long ep, const uint64_t w[6], uint64_t reply[
 }
 
 #ifndef KAGE_NATIVE_DIRECT
-/* The message a receive left in r. Filled even on an error (then kind and the words are meaningless), so m is never undefined. */
+/*
+ * The message a receive left in r. Filled even on an error (then kind and
+ * the words are meaningless), so m is never undefined.
+ */
 static inline void native_msg_of(struct kage_msg *m, const struct native_regs *r)
 {
 	m->token = r->a0, m->badge = r->a1, m->kind = (long)r->a0 > 0 ? r->a2 : ~0ull;

@@ -31,7 +31,7 @@ CAPACITY_CHECKS = [
     "the server's objects are back after the long path",
     "memory filled by one file: a short count, then ENOSPC",
     "with memory full, new files, pipes and directories are refused cleanly",
-    "the memory came back, and a second round ends where the first did",
+    "the memory came back, and each later round ends where the one before did",
     "the server's objects are back after memory ran out", "every object of the run is gone",
 ]
 

@@ -457,10 +457,13 @@ static uint64_t fill_round(int probe, int *ok)
 	return total;
 }
 
+/* What a second round of filling memory may keep that the first did not: a few frames, never more. */
+#define ROUND_SLACK (4ul * 4096)
+
 static void check_out_of_memory(void)
 {
 	struct fs_stats before = fs_stats();
-	unsigned long free0 = free_bytes(), free1, free2;
+	unsigned long free0 = free_bytes(), free1, free2, free3;
 	uint64_t total;
 	int ok;
 
@@ -471,9 +474,19 @@ static void check_out_of_memory(void)
 	free1 = free_bytes();
 	fill_round(0, &ok);
 	free2 = free_bytes();
-	printf("fs-capacity: free memory %lu KiB before, %lu and %lu KiB after each round\n", free0 >> 10,
-	       free1 >> 10, free2 >> 10);
-	say("the memory came back, and a second round ends where the first did", ok && free2 == free1);
+	fill_round(0, &ok);
+	free3 = free_bytes();
+	printf("fs-capacity: free memory %lu KiB before, %lu, %lu and %lu KiB after each round\n", free0 >> 10,
+	       free1 >> 10, free2 >> 10, free3 >> 10);
+	/*
+	 * Where the first round's last write fails depends on the exact memory
+	 * free, and at some sizes the second round keeps a frame the first did
+	 * not (seen: one, outside the servers' pages, kalloc and the memory
+	 * objects). A leak grows every round; that one does not: so each round
+	 * after the second must end exactly where the one before did.
+	 */
+	say("the memory came back, and each later round ends where the one before did",
+	    ok && free3 == free2 && free2 <= free1 && free1 - free2 <= ROUND_SLACK);
 	say("the server's objects are back after memory ran out", fs_stats_back(&before));
 }
 
