@@ -1,5 +1,6 @@
 #include "kernel/hart.h"
 #include "kernel/console.h"
+#include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/kalloc.h"
 #include "kernel/klock.h"
@@ -52,8 +53,11 @@ uint64_t hart_all(void)
 	return hart_count == 64 ? UINT64_MAX : (1ull << hart_count) - 1;
 }
 
+uint64_t hart_ipis, hart_remote_fences;
+
 void hart_kick(const struct hart *h)
 {
+	__atomic_fetch_add(&hart_ipis, 1, __ATOMIC_RELAXED);	/* klock_wake kicks without the lock */
 	sbi_send_ipi(h->id);
 }
 
@@ -70,6 +74,7 @@ void hart_wake_idle(void)
 /* One SBI remote fence (fence_i, else sfence.vma of [va, va + size)) on the harts of mask from id base. */
 static void hart_remote_fence(bool fence_i, uint64_t mask, uint64_t base, uint64_t va, uint64_t size)
 {
+	hart_remote_fences++;
 	if (fence_i)
 		sbi_remote_fence_i(mask, base);
 	else
@@ -77,7 +82,7 @@ static void hart_remote_fence(bool fence_i, uint64_t mask, uint64_t base, uint64
 }
 
 /* The fence on the harts in `harts` (by index), in as few SBI calls as their ids allow. */
-static void hart_remote(uint64_t harts, bool fence_i, uint64_t va, uint64_t size)
+static void __attribute__((noinline)) hart_remote(uint64_t harts, bool fence_i, uint64_t va, uint64_t size)
 {
 	uint64_t ids = 0;
 
@@ -150,12 +155,17 @@ static int hart_start_one(const struct platform_hart *ph, unsigned index, struct
 	return 0;
 }
 
-/* Whether h checked in within HART_ONLINE_WAIT_S. */
-static bool hart_wait_online(const struct hart *h, uint64_t timebase_hz)
+static bool hart_is_online(const struct hart *h)
+{
+	return __atomic_load_n(&h->online, __ATOMIC_ACQUIRE);
+}
+
+/* Whether done(h) came true within HART_ONLINE_WAIT_S. */
+static bool hart_wait(const struct hart *h, uint64_t timebase_hz, bool (*done)(const struct hart *h))
 {
 	uint64_t until = time_read() + HART_ONLINE_WAIT_S * timebase_hz;
 
-	while (!__atomic_load_n(&h->online, __ATOMIC_ACQUIRE)) {
+	while (!done(h)) {
 		if (time_read() > until)
 			return false;
 		cpu_relax();
@@ -210,6 +220,7 @@ void hart_start_others(const struct platform *p)
 	unsigned want = 0, n = 1;
 	struct hart **table;
 
+	klock_init(p->timebase_hz);
 	for (unsigned i = 0; i < p->nharts; i++)
 		want += hart_usable(p, &p->harts[i]);
 	table = want ? kzalloc((want + 1) * sizeof(*table)) : NULL;
@@ -227,8 +238,11 @@ void hart_start_others(const struct platform *p)
 		hart_boot.smp = n > 1;
 	}
 	for (unsigned i = 1; i < hart_count; i++) {
-		if (!hart_wait_online(hart_table[i], p->timebase_hz))
+		if (!hart_wait(hart_table[i], p->timebase_hz, hart_is_online))
 			kprintf("kage: smp: hart %u started but did not come online\n", hart_table[i]->id);
+		/* It waits for the lock this hart holds: every boot with other harts takes the lock's sleep. */
+		else if (!hart_wait(hart_table[i], p->timebase_hz, klock_sleeping))
+			kprintf("kage: smp: hart %u did not sleep waiting for the kernel lock\n", hart_table[i]->id);
 	}
 	hart_report();
 }

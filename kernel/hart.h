@@ -82,6 +82,9 @@ extern unsigned hart_count;
 /* Harts idling in wfi, by index: sched_ready wakes one. */
 extern uint64_t hart_idle;
 
+/* IPIs sent and SBI remote fences asked for, since boot (struct kage_stats). */
+extern uint64_t hart_ipis, hart_remote_fences;
+
 /* The harts in `harts` (by index) run fence.i, through SBI; returns when they have. */
 void hart_fence_i(uint64_t harts);
 

@@ -17,9 +17,21 @@
  * 4 harts made ~100 calls a second, against 20,000 in 14 s now). Linux
  * falls back to test-and-set under a hypervisor for the same reason. The
  * lock is held only along kernel paths, between which each hart runs
- * user code, so no hart waits on it for long. While waiting, a hart still
+ * user code, so most waits are short. While waiting, a hart still
  * answers the lock holder's requests that need no lock
  * (hart.kmap_request), so the holder may wait for them.
+ *
+ * A hart that has spun for klock.spin_ticks (KLOCK_SPIN_US) sleeps in
+ * wfi instead, its bit in klock.sleepers, and the next klock_drop wakes
+ * one sleeper with an IPI (klock_wake), as Linux's paravirtual spinlocks
+ * halt a waiting vCPU. Under QEMU with more harts than host cores, a
+ * spinning hart takes the host core the holder needs (fork + exec on 4
+ * harts and 2 cores ran at a sixth of one hart's rate, the waits half of
+ * all the harts' time); on real cores a wait past the spin is a long
+ * kernel path, against which wfi and an IPI cost little. The sleeper
+ * sets its bit before it looks at the lock once more, and the dropper
+ * frees the lock before it looks at the bits, each with a full fence
+ * between, so one of them sees the other: no wake-up is lost.
  * The holder is recorded: taking the lock twice, dropping it without
  * holding it, and klock_assert_held where shared state changes panic
  * with the place named. These checks cost nothing with one hart (the
@@ -32,13 +44,32 @@
 #include <stdint.h>
 #include "kernel/hart.h"
 
+/* How long a waiting hart spins before it sleeps (klock_wait). */
+#define KLOCK_SPIN_US 100
+
 struct klock {
 	uint32_t locked;	/* 1 while some hart holds it */
 	int32_t holder;		/* the holder's index, -1 for none */
+	uint64_t sleepers;	/* harts waiting for it in wfi, by bit: each is woken by a drop */
+	uint64_t spin_ticks;	/* KLOCK_SPIN_US in timebase ticks (klock_init) */
 };
 
 extern struct klock klock;
+/*
+ * How often a hart found the lock held, the timebase ticks it waited,
+ * the waits that slept and the wake-ups sent (struct kage_stats).
+ */
+extern uint64_t klock_waits, klock_wait_time, klock_sleeps, klock_wakes;
 
+/* The spin before a waiting hart sleeps, from the timebase (with other harts, before they start). */
+void klock_init(uint64_t timebase_hz);
+/* Wakes a hart that sleeps waiting for the lock (klock_drop's slow path). */
+void klock_wake(void);
+/* Whether h sleeps waiting for the lock. */
+static inline bool klock_sleeping(const struct hart *h)
+{
+	return __atomic_load_n(&klock.sleepers, __ATOMIC_SEQ_CST) & h->bit;
+}
 /* Answers what the lock holder asked of this hart while it waits (kernel/space.c). */
 void klock_wait_poll(struct hart *h);
 /* klock_take's slow path: the lock is held elsewhere. */
@@ -66,6 +97,9 @@ static inline void klock_drop(void)
 		klock_not_held("klock_drop");
 	klock.holder = -1;
 	__atomic_store_n(&klock.locked, 0, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the free lock is seen before the sleepers are read */
+	if (__atomic_load_n(&klock.sleepers, __ATOMIC_RELAXED))
+		klock_wake();
 }
 
 /* Where shared state is changed: with other harts, the caller must hold the lock. */

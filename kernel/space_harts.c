@@ -17,13 +17,25 @@
  * A table was unshared (pt_own) in some space: the harts running that
  * space may hold walks through the old table, which the other space
  * goes on changing. pagetable.c does not know the space, so every other
- * hart flushes (this is the first write into a 2 MiB range after a fork).
+ * hart that holds some user space flushes (this is the first write into
+ * a 2 MiB range after a fork). A hart holding none (idle, or in a server
+ * of the kernel's) has no walk of any: each satp write flushed its TLB
+ * (space_load, kmap_activate), and waking it for nothing costs the most.
  */
 void pt_flush_walks(void)
 {
+	struct hart *self = hart_self();
+	uint64_t others = 0;
+
 	sfence_vma_all();
-	if (hart_count > 1)
-		space_flush_harts(hart_all() & ~hart_self()->bit, 0, SPACE_FLUSH_ALL);
+	for (unsigned i = 0; self->smp && i < hart_count; i++) {
+		const struct hart *h = hart_at(i);
+
+		if (h != self && __atomic_load_n(&h->space, __ATOMIC_RELAXED))
+			others |= h->bit;
+	}
+	if (others)
+		space_flush_harts(others, 0, SPACE_FLUSH_ALL);
 }
 
 void space_flush_all(const struct space *s)
@@ -39,7 +51,8 @@ void space_flush_all(const struct space *s)
  * s is being destroyed while other harts' satp still hold it: harts whose
  * task was just taken off them (sched_off_cpu), waiting for the kernel
  * lock, which is the only place such a hart can be (an idle hart holds no
- * space, and s has no task left to run). Each drops it while it waits.
+ * space, and s has no task left to run). Each drops it while it waits,
+ * woken first if it sleeps for the lock.
  */
 void space_evict(struct space *s)
 {
@@ -48,7 +61,9 @@ void space_evict(struct space *s)
 
 		if (!(s->live & h->bit))
 			continue;
-		__atomic_store_n(&h->kmap_request, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&h->kmap_request, true, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&klock.sleepers, __ATOMIC_SEQ_CST) & h->bit)
+			hart_kick(h);	/* it sleeps for the lock (klock_sleep) */
 		while (__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
 			cpu_relax();
 	}

@@ -11,6 +11,7 @@
 #include "kernel/frame.h"
 #include "kernel/ipc.h"
 #include "kernel/kalloc.h"
+#include "kernel/klock.h"
 #include "kernel/region.h"
 #include "kernel/sched.h"
 #include "kernel/kserver.h"
@@ -138,6 +139,12 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	kserver_fold(&ks.count);
 	ks.barrier_harts = space_barrier_harts;
 	ks.icache_syncs = space_icache_syncs;
+	ks.ipis = hart_ipis;
+	ks.remote_fences = hart_remote_fences;
+	ks.lock_waits = klock_waits;
+	ks.lock_wait_time = klock_wait_time;
+	ks.lock_sleeps = klock_sleeps;
+	ks.lock_wakes = klock_wakes;
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }

@@ -459,6 +459,17 @@ struct kage_stats {
 	 * riscv_flush_icache, each a fence.i here and on the other harts.
 	 */
 	uint64_t icache_syncs;
+	/*
+	 * Eighth version: what harts cost each other (docs/design.md, "Several
+	 * harts"); all 0 with one hart. Times are in the timebase's ticks
+	 * (/proc/cpuinfo's timebase, the device tree's timebase-frequency).
+	 */
+	uint64_t ipis;			/* interrupts sent to other harts: a wake-up, a task taken off, a barrier */
+	uint64_t remote_fences;		/* SBI remote fences (sfence.vma or fence.i on other harts), each one call */
+	uint64_t lock_waits;		/* kernel entries that found the kernel lock held by another hart */
+	uint64_t lock_wait_time;	/* and the time they waited for it, summed over the harts */
+	uint64_t lock_sleeps;		/* waits that went on in wfi, past the spin (kernel/klock.h) */
+	uint64_t lock_wakes;		/* IPIs a drop of the lock sent to a sleeping waiter */
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

@@ -64,6 +64,7 @@ AFFINITY_CHECKS = [
     "pinned to each CPU in turn, getcpu says it", "fork and execve keep the mask",
     "membarrier: query, flags, global", "a thread pinned by another runs where it was pinned",
     "membarrier: private, registered, interrupts the harts that run its threads",
+    "kage_stats: what harts cost each other, none on one hart",
 ]
 
 

@@ -6,8 +6,12 @@
  *   spawn  each worker forks, execs /bin/exit0 and waits, SPAWN_ROUNDS times;
  *   pipe   each worker bounces a byte off a child of its own through two
  *          pipes, PIPE_ROUNDS times.
- * Each is run SAMPLES times, one line each:
+ * Each is run SAMPLES times, two lines each:
  *   kage-scaling: <work> harts=<k> sample=<i> ops=<ops> ns=<wall time>
+ *   kage-scaling-cost: <work> harts=<k> sample=<i> <kernel counter>=<its change> ...
+ * The second says what the harts cost each other over the sample (struct
+ * kage_stats: IPIs, remote fences, the kernel lock's waits and their
+ * time in timebase ticks, idle ticks), which is what limits the scaling.
  * Wall time is CLOCK_MONOTONIC, which under QEMU without -icount is the
  * host's time: this measures how the guest's harts share out real work,
  * so it needs a host with at least k idle cores.
@@ -18,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/kage_stats.h"
 #include "user/tests/workers.h"
 
 #define SAMPLES 5
@@ -78,6 +83,20 @@ static uint64_t run_workers(int k, int (*work)(void))
 	return failed ? 0 : now_ns() - start;
 }
 
+/* The changes from a to b of the counters that show what harts cost each other. */
+static void print_cost(const char *work, long k, int sample, const struct kage_stats *a, const struct kage_stats *b)
+{
+	printf("kage-scaling-cost: %s harts=%ld sample=%d ipis=%llu remote_fences=%llu lock_waits=%llu "
+	       "lock_wait_time=%llu ticks_idle=%llu ticks_system=%llu ticks_user=%llu\n",
+	       work, k, sample, (unsigned long long)(b->ipis - a->ipis),
+	       (unsigned long long)(b->remote_fences - a->remote_fences),
+	       (unsigned long long)(b->lock_waits - a->lock_waits),
+	       (unsigned long long)(b->lock_wait_time - a->lock_wait_time),
+	       (unsigned long long)(b->ticks_idle - a->ticks_idle),
+	       (unsigned long long)(b->ticks_system - a->ticks_system),
+	       (unsigned long long)(b->ticks_user - a->ticks_user));
+}
+
 int main(void)
 {
 	long k = sysconf(_SC_NPROCESSORS_ONLN);
@@ -91,7 +110,14 @@ int main(void)
 		return 1;
 	for (unsigned w = 0; w < sizeof(kinds) / sizeof(kinds[0]); w++) {
 		for (int s = -1; s < SAMPLES; s++) {
-			uint64_t ns = run_workers((int)k, kinds[w].work);
+			struct kage_stats before, after;
+			uint64_t ns;
+
+			if (kage_stats_read(&before) != sizeof(before))
+				return 1;
+			ns = run_workers((int)k, kinds[w].work);
+			if (kage_stats_read(&after) != sizeof(after))
+				return 1;
 
 			if (!ns) {
 				printf("kage-scaling: %s failed\n", kinds[w].name);
@@ -101,6 +127,7 @@ int main(void)
 				continue;	/* a first round warms the caches (QEMU's translations, the page cache) */
 			printf("kage-scaling: %s harts=%ld sample=%d ops=%ld ns=%llu\n", kinds[w].name, k, s,
 			       k * kinds[w].ops, (unsigned long long)ns);
+			print_cost(kinds[w].name, k, s, &before, &after);
 		}
 	}
 	printf("kage-scaling: done\n");

@@ -230,6 +230,29 @@ static int membarrier_commands(void)
 	return ok;
 }
 
+/*
+ * What harts cost each other is counted (struct kage_stats): on one hart
+ * nothing ever is, since the kernel lock is not used there. On several,
+ * each started hart slept in the kernel lock at boot (the boot hart waits
+ * for that before the first task) and a drop of the lock woke a sleeper
+ * with an IPI.
+ */
+static int harts_cost_counted(void)
+{
+	struct kage_stats st;
+
+	if (kage_stats_read(&st) != sizeof(st))
+		return 0;
+	printf("affinity: ipis %llu, remote fences %llu, lock waits %llu, sleeps %llu, wakes %llu\n",
+	       (unsigned long long)st.ipis, (unsigned long long)st.remote_fences,
+	       (unsigned long long)st.lock_waits, (unsigned long long)st.lock_sleeps,
+	       (unsigned long long)st.lock_wakes);
+	if (ncpu == 1)
+		return !st.ipis && !st.remote_fences && !st.lock_waits && !st.lock_wait_time && !st.lock_sleeps &&
+		       !st.lock_wakes;
+	return st.lock_sleeps >= (uint64_t)ncpu - 1 && st.lock_wakes >= 1 && st.ipis >= st.lock_wakes;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t mask = 0;
@@ -247,6 +270,7 @@ int main(int argc, char **argv)
 	say("fork and execve keep the mask", inherited());
 	say("membarrier: query, flags, global", membarrier_commands());
 	spinners();
+	say("kage_stats: what harts cost each other, none on one hart", harts_cost_counted());
 	printf("affinity: done\n");
 	return 0;
 }
