@@ -39,7 +39,7 @@ void hart_boot_init(uint64_t id, uint64_t stack_top)
 	hart_boot.bit = 1;
 	hart_boot.stack_top = stack_top;
 	hart_boot.last_id = UINT32_MAX;
-	hart_boot.online = true;
+	hart_boot.state = HART_ONLINE;
 	__asm__ volatile("mv tp, %0" ::"r"(&hart_boot));
 }
 
@@ -110,15 +110,25 @@ void hart_fence_i(uint64_t harts)
 	hart_remote(harts, true, 0, 0);
 }
 
-/* A started hart's first C code: its own traps, timer and IPIs, then the scheduler. */
+/*
+ * A started hart's first C code: it checks in, then its own traps, timer
+ * and IPIs, then the scheduler. A hart that checks in too late finds the
+ * boot hart gave up on it and runs without it (hart_bring_up): it stays
+ * here for good, touching nothing shared, with interrupts off.
+ */
 void hart_secondary_main(void)
 {
 	struct hart *h = hart_self();
+	uint32_t starting = HART_STARTING;
 
+	if (!__atomic_compare_exchange_n(&h->state, &starting, HART_ONLINE, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		for (;;)
+			wfi();
+	}
 	trap_init();
 	csr_write(scounteren, 0x7);	/* as on the boot hart: cycle, time, instret */
 	timer_start_hart();
-	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 	klock_take();
 	sched_join();
 }
@@ -157,7 +167,7 @@ static int hart_start_one(const struct platform_hart *ph, unsigned index, struct
 
 static bool hart_is_online(const struct hart *h)
 {
-	return __atomic_load_n(&h->online, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) == HART_ONLINE;
 }
 
 /* Whether done(h) came true within HART_ONLINE_WAIT_S. */
@@ -174,6 +184,29 @@ static bool hart_wait(const struct hart *h, uint64_t timebase_hz, bool (*done)(c
 }
 
 /* A hart kage can run on: enabled, with an MMU, and not the boot hart. */
+/*
+ * Starts ph as hart `index` and waits for it to check in: the hart, or
+ * NULL if it did not start or did not check in within HART_ONLINE_WAIT_S.
+ * Such a hart is left out for good; its struct and stack stay, since it
+ * may still come up and run on them (only to stop: hart_secondary_main).
+ * One at a time, so a hart left out takes no index from those after it.
+ */
+static struct hart *hart_bring_up(const struct platform_hart *ph, unsigned index, uint64_t timebase_hz)
+{
+	uint32_t starting = HART_STARTING;
+	struct hart *h;
+
+	if (hart_start_one(ph, index, &h) < 0)
+		return NULL;
+	if (hart_wait(h, timebase_hz, hart_is_online))
+		return h;
+	if (!__atomic_compare_exchange_n(&h->state, &starting, HART_ABANDONED, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return h;	/* it checked in just now */
+	kprintf("kage: smp: hart %u started but did not come online: left out\n", ph->id);
+	return NULL;
+}
+
 static bool hart_usable(const struct platform *p, const struct platform_hart *ph)
 {
 	return ph->enabled && ph->mmu && ph->id != p->boot_hart;
@@ -228,8 +261,8 @@ void hart_start_others(const struct platform *p)
 		kprintf("kage: smp: no memory for %u more harts\n", want);
 	/* In the order of their ids: hart n is Linux's CPU n (task_sched, /proc/cpuinfo). */
 	for (const struct platform_hart *ph = hart_next_usable(p, NULL); table && ph; ph = hart_next_usable(p, ph)) {
-		if (hart_start_one(ph, n, &table[n]) == 0)
-			n++;
+		table[n] = hart_bring_up(ph, n, p->timebase_hz);
+		n += table[n] != NULL;
 	}
 	if (table) {
 		table[0] = &hart_boot;
@@ -237,11 +270,9 @@ void hart_start_others(const struct platform *p)
 		hart_count = n;
 		hart_boot.smp = n > 1;
 	}
+	/* Each waits for the lock this hart holds: every boot with other harts takes the lock's sleep. */
 	for (unsigned i = 1; i < hart_count; i++) {
-		if (!hart_wait(hart_table[i], p->timebase_hz, hart_is_online))
-			kprintf("kage: smp: hart %u started but did not come online\n", hart_table[i]->id);
-		/* It waits for the lock this hart holds: every boot with other harts takes the lock's sleep. */
-		else if (!hart_wait(hart_table[i], p->timebase_hz, klock_sleeping))
+		if (!hart_wait(hart_table[i], p->timebase_hz, klock_sleeping))
 			kprintf("kage: smp: hart %u did not sleep waiting for the kernel lock\n", hart_table[i]->id);
 	}
 	hart_report();

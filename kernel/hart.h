@@ -52,7 +52,7 @@ struct hart {
 	bool smp;		/* hart_count > 1: the kernel lock and the other harts' bookkeeping are in use */
 	volatile bool kmap_request;	/* drop `space` while waiting for the lock (space_destroy) */
 	uint32_t icache_stale;	/* new code went into memory since its last fence.i: one before its next space */
-	volatile bool online;
+	uint32_t state;		/* HART_STARTING until it checks in (HART_ONLINE) or is given up on (HART_ABANDONED) */
 	/*
 	 * The counts of the hottest paths, the hart's own so that each is one
 	 * increment off tp: the IPC fast path's hand-offs by kind (TASK_MSG_CALL
@@ -63,6 +63,11 @@ struct hart {
 	uint64_t fast_replies;
 	uint64_t satp_writes;
 };
+
+/* struct hart.state: whichever of the hart and the boot hart moves it from STARTING first decides. */
+#define HART_STARTING 0
+#define HART_ONLINE 1
+#define HART_ABANDONED 2
 
 /* The hart this code runs on. */
 static inline struct hart *hart_self(void)
