@@ -53,6 +53,7 @@ struct hart {
 	volatile bool kmap_request;	/* drop `space` while waiting for the lock (space_destroy) */
 	uint32_t icache_stale;	/* new code went into memory since its last fence.i: one before its next space */
 	uint32_t state;		/* HART_STARTING until it checks in (HART_ONLINE) or is given up on (HART_ABANDONED) */
+	uint64_t kernel_unmaps_seen;	/* klock.kernel_unmaps at its last TLB flush */
 	/*
 	 * The counts of the hottest paths, the hart's own so that each is one
 	 * increment off tp: the IPC fast path's hand-offs by kind (TASK_MSG_CALL

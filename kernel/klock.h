@@ -43,6 +43,7 @@
 
 #include <stdint.h>
 #include "kernel/hart.h"
+#include "kernel/riscv.h"
 
 /* How long a waiting hart spins before it sleeps (klock_wait). */
 #define KLOCK_SPIN_US 100
@@ -52,6 +53,15 @@ struct klock {
 	int32_t holder;		/* the holder's index, -1 for none */
 	uint64_t sleepers;	/* harts waiting for it in wfi, by bit: each is woken by a drop */
 	uint64_t spin_ticks;	/* KLOCK_SPIN_US in timebase ticks (klock_init) */
+	/*
+	 * Kernel-half unmaps so far (MODE=mono's server window, srvmem.c),
+	 * changed under the lock. Only code under the lock uses those
+	 * addresses, so another hart flushes its TLB when it next takes the
+	 * lock (hart.kernel_unmaps_seen) instead of at once: a flush of
+	 * every hart at each unmap was 100,000 remote fences for one file
+	 * that filled memory, 50 times slower on four harts than on one.
+	 */
+	uint64_t kernel_unmaps;
 };
 
 extern struct klock klock;
@@ -89,6 +99,16 @@ static inline void klock_take(void)
 	if (__atomic_exchange_n(&klock.locked, 1, __ATOMIC_ACQUIRE))
 		klock_wait();
 	klock.holder = self;
+	if (__builtin_expect(hart_self()->kernel_unmaps_seen != klock.kernel_unmaps, 0)) {
+		sfence_vma_all();
+		hart_self()->kernel_unmaps_seen = klock.kernel_unmaps;
+	}
+}
+
+/* A kernel-half mapping went, and this hart, which holds the lock, flushed its TLB: the others flush at their next take. */
+static inline void klock_kernel_unmapped(void)
+{
+	hart_self()->kernel_unmaps_seen = ++klock.kernel_unmaps;
 }
 
 static inline void klock_drop(void)

@@ -1,5 +1,6 @@
 #include "kernel/srvmem.h"
 #include "kernel/frame.h"
+#include "kernel/klock.h"
 #include "kernel/kmap.h"
 #include "kernel/memlayout.h"
 #include "kernel/pagetable.h"
@@ -85,8 +86,7 @@ static void srvmem_free(uint64_t va, uint64_t end)
 	if (table)
 		srvmem_prune(table);
 	sfence_vma_all();
-	if (hart_count > 1)	/* the window is in every hart's kernel half */
-		space_flush_harts(hart_all() & ~hart_self()->bit, 0, SPACE_FLUSH_ALL);
+	klock_kernel_unmapped();	/* the window is in every hart's kernel half: each flushes as it takes the lock */
 }
 
 /* A zeroed frame at the window's page va, PTE_R/W bits perm: 0, -ENOMEM or -EFAULT. */
