@@ -1,6 +1,5 @@
 #include "kernel/hart.h"
 #include "kernel/console.h"
-#include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/kalloc.h"
 #include "kernel/klock.h"
@@ -82,7 +81,7 @@ static void hart_remote_fence(bool fence_i, uint64_t mask, uint64_t base, uint64
 }
 
 /* The fence on the harts in `harts` (by index), in as few SBI calls as their ids allow. */
-static void __attribute__((noinline)) hart_remote(uint64_t harts, bool fence_i, uint64_t va, uint64_t size)
+static void hart_remote(uint64_t harts, bool fence_i, uint64_t va, uint64_t size)
 {
 	uint64_t ids = 0;
 
@@ -183,7 +182,6 @@ static bool hart_wait(const struct hart *h, uint64_t timebase_hz, bool (*done)(c
 	return true;
 }
 
-/* A hart kage can run on: enabled, with an MMU, and not the boot hart. */
 /*
  * Starts ph as hart `index` and waits for it to check in: the hart, or
  * NULL if it did not start or did not check in within HART_ONLINE_WAIT_S.
@@ -207,6 +205,7 @@ static struct hart *hart_bring_up(const struct platform_hart *ph, unsigned index
 	return NULL;
 }
 
+/* A hart kage can run on: enabled, with an MMU, and not the boot hart. */
 static bool hart_usable(const struct platform *p, const struct platform_hart *ph)
 {
 	return ph->enabled && ph->mmu && ph->id != p->boot_hart;

@@ -92,16 +92,17 @@ __attribute__((noreturn)) void klock_taken_twice(void);
 
 static inline void klock_take(void)
 {
-	int32_t self = (int32_t)hart_self()->index;
+	struct hart *h = hart_self();
+	int32_t self = (int32_t)h->index;
 
 	if (klock.holder == self)	/* only this hart ever writes its own index there */
 		klock_taken_twice();
 	if (__atomic_exchange_n(&klock.locked, 1, __ATOMIC_ACQUIRE))
 		klock_wait();
 	klock.holder = self;
-	if (__builtin_expect(hart_self()->kernel_unmaps_seen != klock.kernel_unmaps, 0)) {
+	if (__builtin_expect(h->kernel_unmaps_seen != klock.kernel_unmaps, 0)) {
 		sfence_vma_all();
-		hart_self()->kernel_unmaps_seen = klock.kernel_unmaps;
+		h->kernel_unmaps_seen = klock.kernel_unmaps;
 	}
 }
 

@@ -62,7 +62,7 @@ void space_evict(struct space *s)
 		if (!(s->live & h->bit))
 			continue;
 		__atomic_store_n(&h->kmap_request, true, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&klock.sleepers, __ATOMIC_SEQ_CST) & h->bit)
+		if (klock_sleeping(h))
 			hart_kick(h);	/* it sleeps for the lock (klock_sleep) */
 		while (__atomic_load_n(&h->kmap_request, __ATOMIC_ACQUIRE))
 			cpu_relax();
