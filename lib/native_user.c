@@ -134,6 +134,12 @@ static long native_next(struct native_loop *l, uint64_t token, uint64_t out[5])
 	return tok;
 }
 
+/* Whether a receive's result tok, with the message's kind and Linux number, is a plain call of s's. */
+static inline int native_is_plain(const struct native_service *s, long tok, uint64_t kind, uint64_t nr)
+{
+	return tok > 0 && kind == KAGE_MSG_SYSCALL && kage_nr_has(s->which, s->count, nr);
+}
+
 /*
  * The plain calls of s from m on, each answered with its handler's result
  * as the next message comes (a Linux caller gets a0 alone, so no other
@@ -146,20 +152,19 @@ static long native_next(struct native_loop *l, uint64_t token, uint64_t out[5])
 static long native_plain_run(const struct native_service *s, struct native_loop *l, long tok)
 {
 	const native_plain_handler plain = s->plain;
-	const uint64_t *which = s->which, count = s->count;
 	const long ep = l->ep;
 	struct kage_msg *m = &l->m;
 	uint64_t badge = m->badge, nr = m->w[0];
 	struct native_regs r;
 	long answer;
 
-	if (!plain || tok <= 0 || m->kind != KAGE_MSG_SYSCALL || !kage_nr_has(which, count, nr))
+	if (!plain || !native_is_plain(s, tok, m->kind, nr))
 		return tok;
 	for (;;) {
 		answer = plain(badge, nr, &m->w[1]);
 		r = native_ipc_answer_recv(ep, (uint64_t)tok, (uint64_t)answer);
 		tok = (long)r.a0, badge = r.a1, nr = r.a3;
-		if (tok <= 0 || r.a2 != KAGE_MSG_SYSCALL || !kage_nr_has(which, count, nr))
+		if (!native_is_plain(s, tok, r.a2, nr))
 			break;
 		/* Only the arguments go to memory, for the handler: the rest stays in registers. */
 		m->w[1] = r.a4, m->w[2] = r.a5, m->w[3] = r.a6, m->w[4] = r.a7, m->w[5] = r.t0, m->w[6] = r.t1;

@@ -165,12 +165,17 @@ def test_broken_elf_corpus_is_refused_and_the_caller_survives(board, mode):
         expect_clean_end(k)
 
 
-def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode):
-    with run_init(board, mode, "proc-stress") as k:
+def process_stress(board, mode, smp=None):
+    """/bin/proc-stress as pid 1 (QEMU's -smp smp, else kage's default): every status collected, nothing leaked."""
+    with run_init(board, mode, "proc-stress", smp=smp) as k:
         k.expect("proc-stress: 64 children at once, 0 statuses wrong")
         k.expect("proc-stress: 1000 rounds of fork\\+exec\\+wait, 0 failed", timeout=300)
         k.expect("proc-stress: done")
         expect_clean_end(k)
+
+
+def test_process_tree_stress_collects_every_status_and_leaks_nothing(board, mode):
+    process_stress(board, mode)
 
 
 def test_printf_before_fork_on_a_terminal(board, mode):

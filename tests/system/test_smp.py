@@ -1,6 +1,8 @@
 """kage on several harts (kernel/hart.c): every hart with an MMU comes online,
 the kernel's own checks and Linux programs pass with programs and servers
-running on all of them at once, and every frame and object comes back.
+running on all of them at once, and every frame and object comes back;
+the process stress, the fuzzer's slice and the threads program run on four
+harts as well as one.
 The other system tests run on one hart (kage.default_harts); KAGE_TEST_HARTS=4
 runs them all on four. tests/system/test_fs_capacity.py's signal flood found
 the console write that a signal ended after its bytes went out (now held)."""
@@ -10,7 +12,8 @@ import re
 import pytest
 
 from kage import Kage, build_dir, qemu_smp, system_image
-from test_linux import expect_clean_end
+from test_fuzz import fuzz_slice
+from test_linux import THREAD_CHECKS, expect_clean_end, process_stress, run_checks
 from test_user_mode import MIN_CHECKS, run_checks as run_kernel_checks
 
 HARTS = 4
@@ -46,8 +49,6 @@ def test_every_hart_with_an_mmu_comes_online(board, mode):
 
 
 def test_kernel_checks_pass_on_every_hart(board, mode):
-    if board != "qemu-virt":
-        pytest.skip("one board is enough for make test's time: sifive_u runs the smp program")
     with smp_kage(board, mode, kernel=os.path.join(build_dir(board, mode), "test", "Image")) as k:
         k.expect("kage-test: root task in user mode")
         results, failed = run_kernel_checks(k)
@@ -57,6 +58,18 @@ def test_kernel_checks_pass_on_every_hart(board, mode):
         m = k.expect(r"kage: frames free=(\d+) after the root task \(before: (\d+)\)")
         assert m.group(1) == m.group(2), "frames leaked by the root task"
         assert k.wait_exit() == 0
+
+
+def test_stress_and_fuzz_on_every_hart(board, mode):
+    """The process stress (1,000 fork + exec + wait, 64 children at once) and the fuzzer's slice,
+    with programs and servers on every hart: every status collected, every frame and object back."""
+    process_stress(board, mode, smp=qemu_smp(board, HARTS))
+    fuzz_slice(board, mode, HARTS)
+
+
+def test_threads_on_every_hart(board, mode):
+    """The threads program (futexes, signals to a thread, execve in a thread) with its threads spread over the harts."""
+    run_checks(board, mode, "threads", THREAD_CHECKS, smp=qemu_smp(board, HARTS))
 
 
 AFFINITY_CHECKS = [
