@@ -15,6 +15,15 @@
 #include "lib/platform.h"
 
 #define HART_ONLINE_WAIT_S 2	/* how long a started hart has to check in */
+/*
+ * How long an idle hart polls before it sleeps in wfi (hart_nap). Work
+ * often comes back within it: a task that a server answers, a child that
+ * a fork made, each just after the hart ran out of work. A poke costs a
+ * store; an IPI costs an SBI call, a machine-mode trap on each side and
+ * the sleeper's wake-up, which under QEMU is a host thread woken by
+ * another. Linux's haltpoll does the same for its guests.
+ */
+#define HART_POLL_US 100
 
 _Static_assert(__builtin_offsetof(struct hart, stack_top) == HART_STACK, "trapvec.S reads hart.stack_top");
 _Static_assert(__builtin_offsetof(struct hart, boot_satp) == HART_BOOT_SATP, "entry.S reads hart.boot_satp");
@@ -27,6 +36,7 @@ void hart_secondary_main(void);
 
 unsigned hart_count = 1;
 uint64_t hart_idle;
+static uint64_t hart_poll_ticks;	/* HART_POLL_US in timebase ticks (hart_start_others) */
 static struct hart hart_boot;
 static struct hart *hart_boot_table[1] = { &hart_boot };
 static struct hart **hart_table = hart_boot_table;	/* hart_count entries */
@@ -52,7 +62,7 @@ uint64_t hart_all(void)
 	return hart_count == 64 ? UINT64_MAX : (1ull << hart_count) - 1;
 }
 
-uint64_t hart_ipis, hart_remote_fences;
+uint64_t hart_ipis, hart_remote_fences, hart_pokes;
 
 void hart_kick(const struct hart *h)
 {
@@ -67,7 +77,32 @@ void hart_wake_idle(void)
 	while (!(hart_idle & (1ull << i)))
 		i++;	/* rv64imac has no count-trailing-zeros */
 	hart_idle &= ~(1ull << i);
-	hart_kick(hart_table[i]);
+	hart_rouse(hart_table[i]);
+}
+
+void hart_rouse(struct hart *h)
+{
+	uint32_t polling = HART_NAP_POLLING;
+
+	if (__atomic_compare_exchange_n(&h->nap, &polling, HART_NAP_POKED, false, __ATOMIC_RELEASE,
+					__ATOMIC_RELAXED)) {
+		hart_pokes++;	/* under the kernel lock */
+		return;
+	}
+	hart_kick(h);
+}
+
+void hart_nap(struct hart *h)
+{
+	uint64_t until = time_read() + hart_poll_ticks;
+	uint32_t polling = HART_NAP_POLLING;
+
+	while (__atomic_load_n(&h->nap, __ATOMIC_ACQUIRE) == HART_NAP_POLLING && time_read() < until &&
+	       !(csr_read(sip) & csr_read(sie)))
+		cpu_relax();
+	if (__atomic_compare_exchange_n(&h->nap, &polling, HART_NAP_ASLEEP, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_ACQUIRE))
+		wfi();	/* a waker that finds it ASLEEP sends the IPI that ends this */
 }
 
 /* One SBI remote fence (fence_i, else sfence.vma of [va, va + size)) on the harts of mask from id base. */
@@ -253,6 +288,7 @@ void hart_start_others(const struct platform *p)
 	struct hart **table;
 
 	klock_init(p->timebase_hz);
+	hart_poll_ticks = p->timebase_hz / 1000000 * HART_POLL_US + p->timebase_hz % 1000000 * HART_POLL_US / 1000000;
 	for (unsigned i = 0; i < p->nharts; i++)
 		want += hart_usable(p, &p->harts[i]);
 	table = want ? kzalloc((want + 1) * sizeof(*table)) : NULL;

@@ -54,6 +54,7 @@ struct hart {
 	uint32_t icache_stale;	/* new code went into memory since its last fence.i: one before its next space */
 	uint32_t state;		/* HART_STARTING until it checks in (HART_ONLINE) or is given up on (HART_ABANDONED) */
 	uint64_t kernel_unmaps_seen;	/* klock.kernel_unmaps at its last TLB flush */
+	uint32_t nap;		/* how it waits while idle: HART_NAP_* (hart_nap, hart_rouse) */
 	/*
 	 * The counts of the hottest paths, the hart's own so that each is one
 	 * increment off tp: the IPC fast path's hand-offs by kind (TASK_MSG_CALL
@@ -64,6 +65,19 @@ struct hart {
 	uint64_t fast_replies;
 	uint64_t satp_writes;
 };
+
+/*
+ * struct hart.nap. An idle hart polls for work for HART_POLL_US first
+ * (POLLING), and a waker that finds it polling pokes it (POKED) instead of
+ * sending an IPI; past the poll it sleeps in wfi (ASLEEP) and a waker
+ * sends the IPI. Each side leaves POLLING with a compare-and-swap, so
+ * exactly one of the two moves happens: no wake-up is lost, none is sent
+ * twice.
+ */
+#define HART_NAP_AWAKE 0
+#define HART_NAP_POLLING 1
+#define HART_NAP_POKED 2
+#define HART_NAP_ASLEEP 3
 
 /* struct hart.state: whichever of the hart and the boot hart moves it from STARTING first decides. */
 #define HART_STARTING 0
@@ -85,11 +99,11 @@ static inline struct hart *hart_self(void)
 
 /* How many harts run kage (1 until hart_start_others); never changes after boot. */
 extern unsigned hart_count;
-/* Harts idling in wfi, by index: sched_ready wakes one. */
+/* Harts with nothing to run (polling or in wfi, hart_nap), by index: sched_ready wakes one. */
 extern uint64_t hart_idle;
 
-/* IPIs sent and SBI remote fences asked for, since boot (struct kage_stats). */
-extern uint64_t hart_ipis, hart_remote_fences;
+/* IPIs sent, SBI remote fences asked for, and idle harts poked, since boot (struct kage_stats). */
+extern uint64_t hart_ipis, hart_remote_fences, hart_pokes;
 
 /* The harts in `harts` (by index) run fence.i, through SBI; returns when they have. */
 void hart_fence_i(uint64_t harts);
@@ -110,6 +124,14 @@ uint64_t hart_all(void);
 void hart_kick(const struct hart *h);
 /* Wakes one idle hart, if any, for a task just made runnable. */
 void hart_wake_idle(void);
+/* Makes idle hart h look for work: a poke while it polls, else an IPI (with the kernel lock held). */
+void hart_rouse(struct hart *h);
+/*
+ * Idle h, its nap POLLING and the kernel lock dropped, waits: it polls
+ * until poked, an interrupt waits or HART_POLL_US pass, then sleeps in
+ * wfi unless it was poked meanwhile.
+ */
+void hart_nap(struct hart *h);
 
 #endif
 #endif

@@ -55,7 +55,7 @@ static void sched_ready_pinned(struct task *t)
 	t->queue_hart = (uint8_t)(best->index + 1);
 	if (hart_idle & best->bit) {
 		hart_idle &= ~best->bit;
-		hart_kick(best);
+		hart_rouse(best);
 	}
 }
 
@@ -238,10 +238,10 @@ static void sched_shutdown(void)
 /*
  * The hart has nothing to run: it waits in wfi, without the kernel lock
  * and, with other harts, without any task's tables in satp (a space may
- * be destroyed while this hart sleeps). Waiting with interrupts masked
- * and taking them only after wfi leaves no window in which a wake-up is
- * missed: wfi returns on a pending interrupt whether or not it is
- * enabled, and an IPI stays pending until taken.
+ * be destroyed while this hart sleeps), polling first (hart_nap). Waiting
+ * with interrupts masked and taking them only after wfi leaves no window
+ * in which a wake-up is missed: wfi returns on a pending interrupt
+ * whether or not it is enabled, and an IPI stays pending until taken.
  */
 static void sched_idle(struct hart *h)
 {
@@ -251,9 +251,11 @@ static void sched_idle(struct hart *h)
 	}
 	space_deactivate(h);
 	hart_idle |= h->bit;
+	__atomic_store_n(&h->nap, HART_NAP_POLLING, __ATOMIC_RELAXED);	/* the drop publishes it */
 	klock_drop();
-	wfi();
+	hart_nap(h);
 	klock_take();
+	__atomic_store_n(&h->nap, HART_NAP_AWAKE, __ATOMIC_RELAXED);
 	hart_idle &= ~h->bit;
 }
 

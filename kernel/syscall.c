@@ -145,6 +145,7 @@ static int64_t sys_stats(struct task *t, struct trapframe *tf)
 	ks.lock_wait_time = klock_wait_time;
 	ks.lock_sleeps = klock_sleeps;
 	ks.lock_wakes = klock_wakes;
+	ks.idle_pokes = hart_pokes;
 	err = sys_copy_out(t, tf->a0, &ks, len);
 	return err < 0 ? err : (int64_t)len;
 }

@@ -470,6 +470,8 @@ struct kage_stats {
 	uint64_t lock_wait_time;	/* and the time they waited for it, summed over the harts */
 	uint64_t lock_sleeps;		/* waits that went on in wfi, past the spin (kernel/klock.h) */
 	uint64_t lock_wakes;		/* IPIs a drop of the lock sent to a sleeping waiter */
+	/* Ninth version: idle harts woken for work by a store while they polled, with no IPI (kernel/hart.h). */
+	uint64_t idle_pokes;
 };
 
 #define KAGE_STATS_V1_SIZE (6 * 8)

@@ -12,6 +12,9 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = ["micro", "mono"]
+# The works /bin/scaling times (user/scaling/main.c), in its order, as the scaling table names them.
+SCALING_WORKS = [("spawn", "fork + exec + wait loops"), ("pipe", "pipe ping-pong pairs"),
+                 ("solo", "one fork + exec + wait loop")]
 MEMORY = "256M"
 
 

@@ -6,12 +6,18 @@
  *   spawn  each worker forks, execs /bin/exit0 and waits, SPAWN_ROUNDS times;
  *   pipe   each worker bounces a byte off a child of its own through two
  *          pipes, PIPE_ROUNDS times.
+ *   solo   one worker alone does spawn's work, whatever k is: there is
+ *          nothing to share out, so any loss against one hart is what
+ *          the other harts cost it (IPIs, remote flushes, the lock), and
+ *          spawn's rate at k against solo's says how much of the work
+ *          could run at once at all.
  * Each is run SAMPLES times, two lines each:
  *   kage-scaling: <work> harts=<k> sample=<i> ops=<ops> ns=<wall time>
  *   kage-scaling-cost: <work> harts=<k> sample=<i> <kernel counter>=<its change> ...
  * The second says what the harts cost each other over the sample (struct
  * kage_stats: IPIs, remote fences, the kernel lock's waits and their
- * time in timebase ticks, idle ticks), which is what limits the scaling.
+ * time in timebase ticks, idle ticks, idle harts poked without an IPI),
+ * which is what limits the scaling.
  * Wall time is CLOCK_MONOTONIC, which under QEMU without -icount is the
  * host's time: this measures how the guest's harts share out real work,
  * so it needs a host with at least k idle cores.
@@ -87,14 +93,15 @@ static uint64_t run_workers(int k, int (*work)(void))
 static void print_cost(const char *work, long k, int sample, const struct kage_stats *a, const struct kage_stats *b)
 {
 	printf("kage-scaling-cost: %s harts=%ld sample=%d ipis=%llu remote_fences=%llu lock_waits=%llu "
-	       "lock_wait_time=%llu ticks_idle=%llu ticks_system=%llu ticks_user=%llu\n",
+	       "lock_wait_time=%llu ticks_idle=%llu ticks_system=%llu ticks_user=%llu idle_pokes=%llu\n",
 	       work, k, sample, (unsigned long long)(b->ipis - a->ipis),
 	       (unsigned long long)(b->remote_fences - a->remote_fences),
 	       (unsigned long long)(b->lock_waits - a->lock_waits),
 	       (unsigned long long)(b->lock_wait_time - a->lock_wait_time),
 	       (unsigned long long)(b->ticks_idle - a->ticks_idle),
 	       (unsigned long long)(b->ticks_system - a->ticks_system),
-	       (unsigned long long)(b->ticks_user - a->ticks_user));
+	       (unsigned long long)(b->ticks_user - a->ticks_user),
+	       (unsigned long long)(b->idle_pokes - a->idle_pokes));
 }
 
 int main(void)
@@ -104,18 +111,25 @@ int main(void)
 		const char *name;
 		int (*work)(void);
 		int ops;
-	} kinds[] = { { "spawn", spawn_work, SPAWN_ROUNDS }, { "pipe", pipe_work, PIPE_ROUNDS } };
+		int alone;	/* one worker, not k */
+	} kinds[] = {
+		{ "spawn", spawn_work, SPAWN_ROUNDS, 0 },
+		{ "pipe", pipe_work, PIPE_ROUNDS, 0 },
+		{ "solo", spawn_work, SPAWN_ROUNDS, 1 },
+	};
 
 	if (k < 1 || k > MAX_WORKERS)
 		return 1;
 	for (unsigned w = 0; w < sizeof(kinds) / sizeof(kinds[0]); w++) {
+		long workers = kinds[w].alone ? 1 : k;
+
 		for (int s = -1; s < SAMPLES; s++) {
 			struct kage_stats before, after;
 			uint64_t ns;
 
 			if (kage_stats_read(&before) != sizeof(before))
 				return 1;
-			ns = run_workers((int)k, kinds[w].work);
+			ns = run_workers((int)workers, kinds[w].work);
 			if (kage_stats_read(&after) != sizeof(after))
 				return 1;
 
@@ -126,7 +140,7 @@ int main(void)
 			if (s < 0)
 				continue;	/* a first round warms the caches (QEMU's translations, the page cache) */
 			printf("kage-scaling: %s harts=%ld sample=%d ops=%ld ns=%llu\n", kinds[w].name, k, s,
-			       k * kinds[w].ops, (unsigned long long)ns);
+			       workers * kinds[w].ops, (unsigned long long)ns);
 			print_cost(kinds[w].name, k, s, &before, &after);
 		}
 	}

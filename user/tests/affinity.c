@@ -243,13 +243,13 @@ static int harts_cost_counted(void)
 
 	if (kage_stats_read(&st) != sizeof(st))
 		return 0;
-	printf("affinity: ipis %llu, remote fences %llu, lock waits %llu, sleeps %llu, wakes %llu\n",
+	printf("affinity: ipis %llu, remote fences %llu, lock waits %llu, sleeps %llu, wakes %llu, idle pokes %llu\n",
 	       (unsigned long long)st.ipis, (unsigned long long)st.remote_fences,
 	       (unsigned long long)st.lock_waits, (unsigned long long)st.lock_sleeps,
-	       (unsigned long long)st.lock_wakes);
+	       (unsigned long long)st.lock_wakes, (unsigned long long)st.idle_pokes);
 	if (ncpu == 1)
 		return !st.ipis && !st.remote_fences && !st.lock_waits && !st.lock_wait_time && !st.lock_sleeps &&
-		       !st.lock_wakes;
+		       !st.lock_wakes && !st.idle_pokes;
 	return st.lock_sleeps >= (uint64_t)ncpu - 1 && st.lock_wakes >= 1 && st.ipis >= st.lock_wakes;
 }
 
