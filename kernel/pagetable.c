@@ -31,7 +31,8 @@ int pt_alloc_table(uint64_t *pa)
 	return 0;
 }
 
-int pt_own(pte_t *l1)
+/* pt_own without the flush: 1 if it copied, 0 if the table was its own, -ENOMEM. */
+static int pt_unshare(pte_t *l1)
 {
 	const pte_t *from = pt_table(*l1);
 	uint64_t pa;
@@ -51,8 +52,16 @@ int pt_own(pte_t *l1)
 	}
 	frame_unref(PTE_TO_PA(*l1));	/* not the last: another space still has it */
 	*l1 = PTE_FROM_PA(pa) | PTE_V;
-	pt_flush_walks();	/* no cached walk may still go through the shared table */
 	return 1;
+}
+
+int pt_own(pte_t *root, pte_t *l1)
+{
+	int r = pt_unshare(l1);
+
+	if (r > 0)
+		pt_flush_walks(root);	/* no cached walk may still go through the shared table */
+	return r;
 }
 
 /* Whether level-0 table t, for the 2 MiB at mb, is shared and has a valid entry in [va, end). */
@@ -105,18 +114,26 @@ static inline __attribute__((always_inline)) long pt_each_l1(pte_t *root, uint64
 	return sum;
 }
 
-/* pt_own_range's step: the table under e1 made this space's own if it is shared and has a leaf in [va, end). */
+/*
+ * pt_own_range's step: the table under e1 made this space's own if it is
+ * shared and has a leaf in [va, end); 1 if it was copied. The walks are
+ * flushed once, after the range.
+ */
 static long pt_own_if_used(pte_t *e1, uint64_t mb, uint64_t va, uint64_t end)
 {
 	*e1 &= ~PTE_LEAVES_RO;
-	if (pt_shared_with_leaf(pt_table(*e1), mb, va, end) && pt_own(e1) < 0)
-		return -ENOMEM;
-	return 0;
+	if (!pt_shared_with_leaf(pt_table(*e1), mb, va, end))
+		return 0;
+	return pt_unshare(e1) < 0 ? -ENOMEM : 1;
 }
 
 int pt_own_range(pte_t *root, uint64_t va, uint64_t end)
 {
-	return pt_each_l1(root, va, end, pt_own_if_used, NULL) < 0 ? -ENOMEM : 0;
+	long copied = pt_each_l1(root, va, end, pt_own_if_used, NULL);
+
+	if (copied != 0)
+		pt_flush_walks(root);	/* after a failure too: the tables copied before it */
+	return copied < 0 ? -ENOMEM : 0;
 }
 
 /*
@@ -134,7 +151,7 @@ static int pt_descend(pte_t *root, uint64_t va, int level, pte_t **table, uint64
 
 		if (own && l == 1 && (*e & PTE_V) && !PTE_LEAF(*e)) {
 			*e &= ~PTE_LEAVES_RO;
-			if (pt_own(e) < 0)
+			if (pt_own(root, e) < 0)
 				return -ENOMEM;
 		}
 		if (!(*e & PTE_V)) {
@@ -275,14 +292,14 @@ pte_t *pt_lookup_leaf(pte_t *root, uint64_t va, pte_t **l1)
 }
 
 /* pt_own_leaf, inline for pt_lookup_own (every kernel write into user memory). */
-static inline pte_t *pt_own_entry(pte_t *l1, uint64_t va, int *err)
+static inline pte_t *pt_own_entry(pte_t *root, pte_t *l1, uint64_t va, int *err)
 {
 	pte_t *e0;
 
 	*err = 0;
 	*l1 &= ~PTE_LEAVES_RO;
 	/* The table is nearly always this space's own already: asked inline before pt_own's call. */
-	if (frame_shared(PTE_TO_PA(*l1)) && pt_own(l1) < 0) {
+	if (frame_shared(PTE_TO_PA(*l1)) && pt_own(root, l1) < 0) {
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -297,12 +314,12 @@ pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err)
 	*err = 0;
 	if (!e1 || PTE_LEAF(*e1))
 		return e1;
-	return pt_own_entry(e1, va, err);
+	return pt_own_entry(root, e1, va, err);
 }
 
-pte_t *pt_own_leaf(pte_t *l1, uint64_t va, int *err)
+pte_t *pt_own_leaf(pte_t *root, pte_t *l1, uint64_t va, int *err)
 {
-	return pt_own_entry(l1, va, err);
+	return pt_own_entry(root, l1, va, err);
 }
 
 pte_t *pt_next_leaf(pte_t *root, uint64_t va, uint64_t end, uint64_t *at)

@@ -100,14 +100,19 @@ unsigned pt_prune(pte_t *root, uint64_t va, uint64_t end);
  * them. Every path that may make a leaf writable clears it first (the
  * owning calls below, and pt_map_page).
  *
- * pt_own: the table under level-1 entry *l1 copied for this entry alone
- * if shared (each mapped frame gains a reference for the copy): 1 if it
- * copied (and flushed the TLB), 0 if it was its own, -ENOMEM.
+ * pt_own: the table under level-1 entry *l1 of the tables at root copied
+ * for this entry alone if shared (each mapped frame gains a reference for
+ * the copy): 1 if it copied (and flushed root's walks, pt_flush_walks), 0
+ * if it was its own, -ENOMEM.
  */
-int pt_own(pte_t *l1);
+int pt_own(pte_t *root, pte_t *l1);
 #define PTE_LEAVES_RO PTE_COW	/* a software bit, on a non-leaf level-1 entry */
-/* Forgets every cached translation and walk (sfence.vma; kernel/space.c, a stub in the host tests). */
-void pt_flush_walks(void);
+/*
+ * Forgets every cached translation and walk of the tables at root, here
+ * and on each hart whose satp holds them, as a table of theirs was
+ * unshared (sfence.vma; kernel/space_harts.c, a stub in the host tests).
+ */
+void pt_flush_walks(const pte_t *root);
 /*
  * pt_own of every level-0 table with a leaf in [va, end), and
  * PTE_LEAVES_RO off for every table there: 0, or -ENOMEM (some may be
@@ -124,7 +129,7 @@ pte_t *pt_lookup_own(pte_t *root, uint64_t va, int *err);
  * in it, as pt_lookup_own does.
  */
 pte_t *pt_lookup_leaf(pte_t *root, uint64_t va, pte_t **l1);
-pte_t *pt_own_leaf(pte_t *l1, uint64_t va, int *err);
+pte_t *pt_own_leaf(pte_t *root, pte_t *l1, uint64_t va, int *err);
 /* Ensures the level-1 table under root entry `index` exists (shared kernel tables). */
 int pt_ensure_l1(pte_t *root, unsigned index);
 

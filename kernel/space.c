@@ -556,7 +556,7 @@ int space_fault(struct space *s, uint64_t va, uint64_t access)
 	e = pt_lookup_leaf(s->root, va, &l1);
 	if (e && (*e & (PTE_U | PTE_PHYS | PTE_COW)) == (PTE_U | PTE_COW) && access == PTE_W) {
 		if (l1)
-			e = pt_own_leaf(l1, va, &err);	/* the write changes the leaf: its table first */
+			e = pt_own_leaf(s->root, l1, va, &err);	/* the write changes the leaf: its table first */
 		if (!e)
 			return err;
 		err = space_break_cow(s, e, va);

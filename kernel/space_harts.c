@@ -14,15 +14,19 @@
 #include "kernel/task.h"
 
 /*
- * A table was unshared (pt_own) in some space: the harts running that
- * space may hold walks through the old table, which the other space
- * goes on changing. pagetable.c does not know the space, so every other
- * hart that holds some user space flushes (this is the first write into
- * a 2 MiB range after a fork). A hart holding none (idle, or in a server
- * of the kernel's) has no walk of any: each satp write flushed its TLB
- * (space_load, kmap_activate), and waking it for nothing costs the most.
+ * A table of the space at root was unshared (pt_own; the first write into
+ * a 2 MiB range after a fork): the harts running that space may hold
+ * walks through the old table, which the other space goes on changing.
+ * Only those: a hart holding another space, or none (idle, or in a
+ * server of the kernel's), has no walk of this one, as each satp write
+ * flushed its TLB (kage uses no ASIDs; space_load, kmap_activate).
+ * pagetable.c knows the space by its root alone, so the harts are found
+ * by the root of the space each holds. A space another hart holds is
+ * alive: its end waits for the kernel lock, held here, and evicts that
+ * hart first (space_evict). A fork's parent, which writes first, mostly
+ * runs on this hart alone, so the flush is this hart's.
  */
-void pt_flush_walks(void)
+void pt_flush_walks(const pte_t *root)
 {
 	struct hart *self = hart_self();
 	uint64_t others = 0;
@@ -30,8 +34,9 @@ void pt_flush_walks(void)
 	sfence_vma_all();
 	for (unsigned i = 0; self->smp && i < hart_count; i++) {
 		const struct hart *h = hart_at(i);
+		const struct space *s = __atomic_load_n(&h->space, __ATOMIC_RELAXED);
 
-		if (h != self && __atomic_load_n(&h->space, __ATOMIC_RELAXED))
+		if (h != self && s && s->root == root)
 			others |= h->bit;
 	}
 	if (others)

@@ -210,16 +210,23 @@ static uint64_t share(uint64_t va)
 	return table;
 }
 
-/* A shared table is copied for the entry that owns it now; its frames gain a reference for the copy. */
+/*
+ * A shared table is copied for the entry that owns it now; its frames gain
+ * a reference for the copy, and the walks of this space's tables (its
+ * root), not of the other's, are flushed once.
+ */
 static void test_own_copies_only_a_shared_table(void **state)
 {
 	uint64_t a = map_frame(0x1000), b = map_frame(0x5000), table, copy;
 	pte_t before = *pt_lookup(root, 0x5000, NULL);
 
 	(void)state;
-	assert_int_equal(pt_own(l1_entry(0x1000)), 0);	/* its own: nothing to do */
+	assert_int_equal(pt_own(root, l1_entry(0x1000)), 0);	/* its own: nothing to do */
+	assert_int_equal(physmem_flushes, 0);
 	table = share(0x1000);
-	assert_int_equal(pt_own(l1_entry(0x1000)), 1);
+	assert_int_equal(pt_own(root, l1_entry(0x1000)), 1);
+	assert_int_equal(physmem_flushes, 1);
+	assert_ptr_equal(physmem_flushed_root, root);
 	copy = PTE_TO_PA(*l1_entry(0x1000));
 	assert_true(copy != table);
 	assert_false(*l1_entry(0x1000) & PTE_LEAVES_RO);
@@ -228,7 +235,8 @@ static void test_own_copies_only_a_shared_table(void **state)
 	assert_int_equal(frame_refcount(b), 2);
 	assert_int_equal(*pt_lookup(root, 0x5000, NULL), before);
 	assert_int_equal(((pte_t *)phys_to_virt(table))[5], before);	/* the shared one is untouched */
-	assert_int_equal(pt_own(l1_entry(0x1000)), 0);
+	assert_int_equal(pt_own(root, l1_entry(0x1000)), 0);
+	assert_int_equal(physmem_flushes, 1);
 }
 
 /* A range owns the shared tables that have a leaf in it, and no other; it clears every LEAVES_RO mark there. */
@@ -245,6 +253,9 @@ static void test_own_range_copies_shared_tables_with_leaves_in_it(void **state)
 	t3 = share(0x400000);
 	/* [0x2000, 0x400000): no leaf of the first table, the second's last page, none of the third. */
 	assert_int_equal(pt_own_range(root, 0x2000, 0x400000), 0);
+	assert_int_equal(physmem_flushes, 1);
+	assert_int_equal(pt_own_range(root, 0x2000, 0x400000), 0);	/* nothing left to copy: no flush */
+	assert_int_equal(physmem_flushes, 1);
 	assert_int_equal(PTE_TO_PA(*l1_entry(0x1000)), t1);
 	assert_true(PTE_TO_PA(*l1_entry(0x200000)) != t2);
 	assert_int_equal(PTE_TO_PA(*l1_entry(0x400000)), t3);
@@ -281,9 +292,10 @@ static void test_own_without_a_frame_is_enomem(void **state)
 	t = share(0x1000);
 	while (frame_alloc(&pa) == 0)
 		;
-	assert_int_equal(pt_own(l1_entry(0x1000)), -ENOMEM);
+	assert_int_equal(pt_own(root, l1_entry(0x1000)), -ENOMEM);
 	assert_null(pt_lookup_own(root, 0x1000, &err));
 	assert_int_equal(err, -ENOMEM);
+	assert_int_equal(physmem_flushes, 0);
 	assert_int_equal(pt_own_range(root, 0, 0x200000), -ENOMEM);
 	assert_int_equal(PTE_TO_PA(*l1_entry(0x1000)), t);
 	assert_int_equal(frame_refcount(t), 2);

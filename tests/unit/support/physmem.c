@@ -26,6 +26,8 @@ void physmem_init(unsigned frames)
 	uint64_t pa;
 
 	physmem_free();
+	physmem_flushed_root = NULL;
+	physmem_flushes = 0;
 	physmem_size = (uint64_t)frames * FRAME_SIZE;
 	physmem_arena = aligned_alloc(FRAME_SIZE, physmem_size);
 	memset(physmem_arena, 0xcc, physmem_size);	/* stale data: tables must be zeroed */
@@ -69,7 +71,15 @@ int physmem_teardown(void **state)
 	return 0;
 }
 
-/* The kernel's sfence.vma after pt_own copies a shared table (kernel/space.c): no TLB on the host. */
-void pt_flush_walks(void)
+const uint64_t *physmem_flushed_root;
+unsigned physmem_flushes;
+
+/*
+ * The kernel's flush after pt_own copies a shared table (kernel/space_harts.c):
+ * no TLB on the host, so it only records which tables it was for.
+ */
+void pt_flush_walks(const pte_t *root)
 {
+	physmem_flushed_root = root;
+	physmem_flushes++;
 }
