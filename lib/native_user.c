@@ -134,10 +134,14 @@ static long native_next(struct native_loop *l, uint64_t token, uint64_t out[5])
 	return tok;
 }
 
-/* Whether a receive's result tok, with the message's kind and Linux number, is a plain call of s's. */
-static inline int native_is_plain(const struct native_service *s, long tok, uint64_t kind, uint64_t nr)
+/*
+ * Whether a receive's result tok, with the message's kind and Linux
+ * number, is a plain call: one of the `count` numbers at `which` (a
+ * service's, which the caller keeps in registers across its loop).
+ */
+static inline int native_is_plain(const uint64_t *which, uint64_t count, long tok, uint64_t kind, uint64_t nr)
 {
-	return tok > 0 && kind == KAGE_MSG_SYSCALL && kage_nr_has(s->which, s->count, nr);
+	return tok > 0 && kind == KAGE_MSG_SYSCALL && kage_nr_has(which, count, nr);
 }
 
 /*
@@ -152,19 +156,20 @@ static inline int native_is_plain(const struct native_service *s, long tok, uint
 static long native_plain_run(const struct native_service *s, struct native_loop *l, long tok)
 {
 	const native_plain_handler plain = s->plain;
+	const uint64_t *which = s->which, count = s->count;
 	const long ep = l->ep;
 	struct kage_msg *m = &l->m;
 	uint64_t badge = m->badge, nr = m->w[0];
 	struct native_regs r;
 	long answer;
 
-	if (!plain || !native_is_plain(s, tok, m->kind, nr))
+	if (!plain || !native_is_plain(which, count, tok, m->kind, nr))
 		return tok;
 	for (;;) {
 		answer = plain(badge, nr, &m->w[1]);
 		r = native_ipc_answer_recv(ep, (uint64_t)tok, (uint64_t)answer);
 		tok = (long)r.a0, badge = r.a1, nr = r.a3;
-		if (!native_is_plain(s, tok, r.a2, nr))
+		if (!native_is_plain(which, count, tok, r.a2, nr))
 			break;
 		/* Only the arguments go to memory, for the handler: the rest stays in registers. */
 		m->w[1] = r.a4, m->w[2] = r.a5, m->w[3] = r.a6, m->w[4] = r.a7, m->w[5] = r.t0, m->w[6] = r.t1;
