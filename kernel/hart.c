@@ -288,7 +288,7 @@ void hart_start_others(const struct platform *p)
 	struct hart **table;
 
 	klock_init(p->timebase_hz);
-	hart_poll_ticks = p->timebase_hz / 1000000 * HART_POLL_US + p->timebase_hz % 1000000 * HART_POLL_US / 1000000;
+	hart_poll_ticks = timer_us_ticks(HART_POLL_US, p->timebase_hz);
 	for (unsigned i = 0; i < p->nharts; i++)
 		want += hart_usable(p, &p->harts[i]);
 	table = want ? kzalloc((want + 1) * sizeof(*table)) : NULL;

@@ -1,13 +1,14 @@
 #include "kernel/klock.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
+#include "kernel/timer.h"
 
 struct klock klock = { .holder = -1 };
 uint64_t klock_waits, klock_wait_time, klock_sleeps, klock_wakes;
 
 void klock_init(uint64_t timebase_hz)
 {
-	klock.spin_ticks = timebase_hz / 1000000 * KLOCK_SPIN_US + timebase_hz % 1000000 * KLOCK_SPIN_US / 1000000;
+	klock.spin_ticks = timer_us_ticks(KLOCK_SPIN_US, timebase_hz);
 }
 
 /*

@@ -31,7 +31,7 @@ static void timer_link(struct notif *n)
 void timer_notify(struct notif *n, uint64_t delay_ns, uint64_t bits)
 {
 	uint64_t us = delay_ns / 1000 < TIMER_MAX_US ? delay_ns / 1000 : TIMER_MAX_US;
-	uint64_t delay = us / 1000000 * timer_timebase + us % 1000000 * timer_timebase / 1000000;
+	uint64_t delay = timer_us_ticks(us, timer_timebase);
 
 	if (n->timer_armed)
 		avl_remove(&timer_armed, &n->timer_node);	/* replaced: its reference stays */

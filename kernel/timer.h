@@ -36,4 +36,10 @@ void timer_cancel_all(void);
 /* Nanoseconds since boot, from the time CSR. */
 uint64_t timer_now_ns(void);
 
+/* us microseconds in ticks of a timebase of hz; within 64 bits while us / 10^6 * hz is (timer_notify caps us so). */
+static inline uint64_t timer_us_ticks(uint64_t us, uint64_t hz)
+{
+	return us / 1000000 * hz + us % 1000000 * hz / 1000000;
+}
+
 #endif
